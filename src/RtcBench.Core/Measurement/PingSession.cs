@@ -1,0 +1,234 @@
+using RtcBench.Core.Protocol;
+
+namespace RtcBench.Core.Measurement;
+
+/// <summary>
+/// The measurement core of one run: a sans-IO state machine. The driver asks when the next ping is due, has the
+/// session write it (the session records the actual send time it is given), hands every received message to
+/// <see cref="OnMessage"/> with the receive timestamp taken in the transport, and stops when
+/// <see cref="IsComplete"/> says so. Then <see cref="Finish"/> decides every undecided ping.
+/// It never reads a clock and never allocates per ping; it is safe to send from one thread while another receives.
+/// </summary>
+public sealed class PingSession
+{
+    private readonly Lock _gate = new();
+    private readonly PingRecord[] _records;
+    private readonly PingSchedule _schedule;
+    private readonly long _deadlineNs;
+    private readonly long _startNs;
+    private int _nextSeq;
+    private int _answered;
+    private long _lastSentNs;
+    private bool _finished;
+    private long _malformed;
+    private long _foreign;
+    private long _unknownSeq;
+    private long _duplicates;
+    private long _probeAnswers;
+
+    /// <param name="runId">The run the pings belong to.</param>
+    /// <param name="config">Validated settings.</param>
+    /// <param name="startNs">Monotonic time (ns) at which ping 0 is scheduled.</param>
+    public PingSession(RunId runId, RunConfig config, long startNs)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = config.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(config));
+        }
+        RunId = runId;
+        Config = config;
+        _startNs = startNs;
+        _schedule = new PingSchedule(config);
+        _deadlineNs = config.Deadline.Ticks * 100;
+        _records = new PingRecord[config.TotalPings];
+        for (int i = 0; i < _records.Length; i++)
+        {
+            _records[i].Seq = i;
+            _records[i].IsWarmup = i < config.Warmup;
+            _records[i].ScheduledNs = startNs + _schedule.OffsetNs(i);
+        }
+    }
+
+    public RunId RunId { get; }
+
+    public RunConfig Config { get; }
+
+    public long StartNs => _startNs;
+
+    /// <summary>How many pings have been sent so far.</summary>
+    public int SentCount => Volatile.Read(ref _nextSeq);
+
+    /// <summary>How many sent pings have been answered (on time or late).</summary>
+    public int AnsweredCount => Volatile.Read(ref _answered);
+
+    /// <summary>When the next ping is due (monotonic ns), or <see cref="long.MaxValue"/> when all are sent.</summary>
+    public long NextSendDueNs
+    {
+        get
+        {
+            int next = Volatile.Read(ref _nextSeq);
+            return next < _records.Length ? _records[next].ScheduledNs : long.MaxValue;
+        }
+    }
+
+    /// <summary>
+    /// Writes the next ping into <paramref name="destination"/>, stamped with <paramref name="nowNs"/> as its actual
+    /// send time. Call immediately before handing the bytes to the transport. Returns the message length.
+    /// </summary>
+    public int WriteNextPing(long nowNs, Span<byte> destination, out int seq)
+    {
+        lock (_gate)
+        {
+            if (_finished || _nextSeq >= _records.Length)
+            {
+                throw new InvalidOperationException("No ping left to send.");
+            }
+            seq = _nextSeq;
+            ref PingRecord r = ref _records[seq];
+            r.SentNs = nowNs;
+            int length = PingCodec.WritePing(destination, RunId, seq, nowNs, Config.PayloadBytes);
+            _lastSentNs = nowNs;
+            _nextSeq = seq + 1;
+            return length;
+        }
+    }
+
+    /// <summary>
+    /// Hands the session a received message with its receive timestamp (monotonic ns). Pongs for this run are
+    /// matched by seq; everything else is counted and dropped. Never throws on bad input.
+    /// </summary>
+    public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
+    {
+        if (!PingCodec.TryReadPong(message, out var pong))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+        if (pong.RunId != RunId)
+        {
+            Interlocked.Increment(ref _foreign);
+            return;
+        }
+        if (pong.Seq < 0)
+        {
+            Interlocked.Increment(ref _probeAnswers);
+            return;
+        }
+        lock (_gate)
+        {
+            if (_finished || pong.Seq >= _nextSeq)
+            {
+                _unknownSeq++;
+                return;
+            }
+            ref PingRecord r = ref _records[(int)pong.Seq];
+            // The echoed timestamp must be the one we sent (to the ns precision of the wire format).
+            if (Math.Abs(pong.SentNs - r.SentNs) > 1)
+            {
+                _unknownSeq++;
+                return;
+            }
+            if (r.Answered)
+            {
+                r.Duplicates++;
+                _duplicates++;
+                return;
+            }
+            r.ReceivedNs = receivedNs;
+            r.EchoRxNs = pong.EchoRxNs;
+            r.EchoTxNs = pong.EchoTxNs;
+            r.EchoWallAnchorUs = pong.EchoWallAnchorUs;
+            r.Status = r.IsWarmup ? PingStatus.Warmup
+                : receivedNs - r.SentNs > _deadlineNs ? PingStatus.Late
+                : PingStatus.Ok;
+            _answered++;
+        }
+    }
+
+    /// <summary>
+    /// True once every ping is sent and either every one is answered or the last one's deadline has passed.
+    /// </summary>
+    public bool IsComplete(long nowNs)
+    {
+        lock (_gate)
+        {
+            if (_nextSeq < _records.Length)
+            {
+                return false;
+            }
+            return _answered == _records.Length || nowNs - _lastSentNs > _deadlineNs;
+        }
+    }
+
+    /// <summary>The time after which waiting for answers is pointless (last send + deadline), or MaxValue.</summary>
+    public long FinalDeadlineNs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextSeq < _records.Length ? long.MaxValue : _lastSentNs + _deadlineNs;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the session: unanswered pings that were sent become lost (warm-ups stay warm-ups), unsent ones
+    /// become not-sent. Idempotent.
+    /// </summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            _finished = true;
+            for (int i = 0; i < _records.Length; i++)
+            {
+                ref PingRecord r = ref _records[i];
+                if (r.Status != PingStatus.Pending)
+                {
+                    continue;
+                }
+                r.Status = i >= _nextSeq ? PingStatus.NotSent
+                    : r.IsWarmup ? PingStatus.Warmup
+                    : PingStatus.Lost;
+            }
+        }
+    }
+
+    /// <summary>The records of every ping; complete only after <see cref="Finish"/>.</summary>
+    public ReadOnlySpan<PingRecord> Records
+    {
+        get
+        {
+            if (!_finished)
+            {
+                throw new InvalidOperationException("Call Finish() before reading the records.");
+            }
+            return _records;
+        }
+    }
+
+    public SessionCounters Counters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new SessionCounters
+                {
+                    Malformed = Interlocked.Read(ref _malformed),
+                    ForeignRun = Interlocked.Read(ref _foreign),
+                    UnknownSeq = _unknownSeq,
+                    Duplicates = _duplicates,
+                    ProbeAnswers = Interlocked.Read(ref _probeAnswers),
+                };
+            }
+        }
+    }
+}
