@@ -85,10 +85,13 @@ public static class RunResultBuilder
         };
     }
 
-    /// <summary>Places a runner-monotonic time (ns) in UTC using the runner's wall anchor.</summary>
+    /// <summary>
+    /// Places a runner-monotonic time (ns) in UTC using the runner's wall anchor, rounded to the microsecond
+    /// (the resolution every store keeps, so a stored run reads back equal).
+    /// </summary>
     public static DateTimeOffset ToUtc(double wallAnchorUs, long monoNs)
     {
-        double unixUs = wallAnchorUs + monoNs / 1000.0;
-        return DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(unixUs * 10.0));
+        long unixUs = (long)Math.Round(wallAnchorUs + monoNs / 1000.0);
+        return DateTimeOffset.UnixEpoch.AddTicks(unixUs * 10);
     }
 }
