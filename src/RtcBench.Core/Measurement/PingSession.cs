@@ -20,6 +20,7 @@ public sealed class PingSession
     private int _answered;
     private long _lastSentNs;
     private bool _finished;
+    private bool _stopped;
     private long _malformed;
     private long _foreign;
     private long _unknownSeq;
@@ -68,8 +69,10 @@ public sealed class PingSession
     {
         get
         {
-            int next = Volatile.Read(ref _nextSeq);
-            return next < _records.Length ? _records[next].ScheduledNs : long.MaxValue;
+            lock (_gate)
+            {
+                return _nextSeq < _records.Length && !_stopped ? _records[_nextSeq].ScheduledNs : long.MaxValue;
+            }
         }
     }
 
@@ -81,7 +84,7 @@ public sealed class PingSession
     {
         lock (_gate)
         {
-            if (_finished || _nextSeq >= _records.Length)
+            if (_finished || _stopped || _nextSeq >= _records.Length)
             {
                 throw new InvalidOperationException("No ping left to send.");
             }
@@ -148,17 +151,42 @@ public sealed class PingSession
     }
 
     /// <summary>
-    /// True once every ping is sent and either every one is answered or the last one's deadline has passed.
+    /// Stops sending (e.g. on Ctrl-C): no further ping is due; pings already sent may still be answered until
+    /// their deadline, and unsent ones become <see cref="PingStatus.NotSent"/> at <see cref="Finish"/>.
+    /// </summary>
+    public void StopSending()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+        }
+    }
+
+    /// <summary>True when sending stopped before the schedule's end.</summary>
+    public bool StoppedEarly
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped && _nextSeq < _records.Length;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True once sending is over (every ping sent, or sending stopped) and either every sent ping is answered or
+    /// the last one's deadline has passed.
     /// </summary>
     public bool IsComplete(long nowNs)
     {
         lock (_gate)
         {
-            if (_nextSeq < _records.Length)
+            if (_nextSeq < _records.Length && !_stopped)
             {
                 return false;
             }
-            return _answered == _records.Length || nowNs - _lastSentNs > _deadlineNs;
+            return _answered == _nextSeq || nowNs - _lastSentNs > _deadlineNs;
         }
     }
 
@@ -169,7 +197,7 @@ public sealed class PingSession
         {
             lock (_gate)
             {
-                return _nextSeq < _records.Length ? long.MaxValue : _lastSentNs + _deadlineNs;
+                return _nextSeq < _records.Length && !_stopped ? long.MaxValue : _lastSentNs + _deadlineNs;
             }
         }
     }

@@ -1,0 +1,22 @@
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Platforms;
+
+/// <summary>The platforms this build of the runner can measure, by name.</summary>
+public static class PlatformCatalog
+{
+    /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
+    public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp"];
+
+    public static IReadOnlyList<string> Names { get; } = ["udp"];
+
+    public static bool TryCreate(string name, out IPlatformClient? client)
+    {
+        client = name switch
+        {
+            "udp" => new UdpPlatformClient(),
+            _ => null,
+        };
+        return client is not null;
+    }
+}

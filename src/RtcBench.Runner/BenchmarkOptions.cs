@@ -1,0 +1,27 @@
+using RtcBench.Core.Measurement;
+
+namespace RtcBench.Runner;
+
+/// <summary>Everything one <c>rtcbench run</c> needs.</summary>
+public sealed record BenchmarkOptions
+{
+    public required Uri AgentUrl { get; init; }
+
+    /// <summary>Sent as X-Api-Key; never logged.</summary>
+    public string? ApiKey { get; init; }
+
+    public required IReadOnlyList<string> Platforms { get; init; }
+
+    public RunConfig Config { get; init; } = new();
+
+    public string? Location { get; init; }
+
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
+    public string? RunnerHost { get; init; }
+
+    /// <summary>How long the echo may take to answer its first readiness probe.</summary>
+    public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,193 @@
+using RtcBench.Core;
+using RtcBench.Core.Measurement;
+using RtcBench.Core.Protocol;
+using RtcBench.Core.Results;
+using RtcBench.Core.Timing;
+using RtcBench.Platforms;
+
+namespace RtcBench.Runner;
+
+/// <summary>
+/// Runs a benchmark against an echo agent: checks <c>/health</c>, creates a room with <c>/connect</c>, joins each
+/// platform, proves readiness, measures each channel as its own run, and always calls <c>/disconnect</c>, even on
+/// failure or interruption. Agent-level problems throw <see cref="RunnerException"/>; per-platform problems are
+/// reported in <see cref="BenchmarkReport.Failures"/> so the other platforms still run.
+/// </summary>
+public sealed class BenchmarkRunner
+{
+    private readonly MonoTime _clock;
+    private readonly IBenchmarkObserver? _observer;
+
+    public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
+    {
+        _clock = clock;
+        _observer = observer;
+    }
+
+    /// <param name="options">What to run.</param>
+    /// <param name="stopSending">First interruption: stop sending, keep the data, wait for in-flight answers.</param>
+    /// <param name="abort">Second interruption: stop now.</param>
+    public async Task<BenchmarkReport> RunAsync(BenchmarkOptions options, CancellationToken stopSending, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clients = new List<IPlatformClient>();
+        foreach (string name in options.Platforms)
+        {
+            if (!PlatformCatalog.TryCreate(name, out var client))
+            {
+                throw new ArgumentException($"unknown platform '{name}'; available: {string.Join(", ", PlatformCatalog.Names)}");
+            }
+            clients.Add(client!);
+        }
+
+        using var agent = new AgentClient(options.AgentUrl, options.ApiKey);
+        _observer?.OnStep($"checking agent {options.AgentUrl}");
+        var health = await agent.HealthAsync(abort).ConfigureAwait(false);
+        var missing = options.Platforms.Where(p => !health.Platforms.Contains(p)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new RunnerException(RunnerFailure.AgentRejected,
+                $"The agent does not offer {string.Join(", ", missing)}; it offers: {string.Join(", ", health.Platforms)}.");
+        }
+
+        var config = options.Config;
+        TimeSpan ttl = config.ExpectedDuration * (2 * clients.Count) + TimeSpan.FromMinutes(2);
+        TimeSpan idle = TimeSpan.FromSeconds(Math.Max(120, (config.Interval * 3 + config.Deadline).TotalSeconds));
+        _observer?.OnStep("creating a room");
+        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort).ConfigureAwait(false);
+
+        var results = new List<RunResult>();
+        var failures = new List<BenchmarkFailure>();
+        try
+        {
+            foreach (var client in clients)
+            {
+                if (stopSending.IsCancellationRequested || abort.IsCancellationRequested)
+                {
+                    break;
+                }
+                await RunPlatformAsync(client, connection, options, results, failures, stopSending, abort).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _observer?.OnStep("closing the room");
+            using var disconnectTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await agent.DisconnectAsync(connection.RoomId, disconnectTimeout.Token).ConfigureAwait(false);
+        }
+        return new BenchmarkReport(results, failures, stopSending.IsCancellationRequested || abort.IsCancellationRequested);
+    }
+
+    private async Task RunPlatformAsync(
+        IPlatformClient client,
+        AgentConnection connection,
+        BenchmarkOptions options,
+        List<RunResult> results,
+        List<BenchmarkFailure> failures,
+        CancellationToken stopSending,
+        CancellationToken abort)
+    {
+        if (!connection.Platforms.TryGetValue(client.Name, out var credentials))
+        {
+            failures.Add(new BenchmarkFailure(client.Name, RunnerFailure.AgentRejected, $"The agent returned no credentials for {client.Name}."));
+            return;
+        }
+        _observer?.OnStep($"joining {client.Name}");
+        IReadOnlyList<IPingChannel> channels;
+        long joinStart = _clock.NowNs();
+        try
+        {
+            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock), abort).ConfigureAwait(false);
+        }
+        catch (PlatformException ex)
+        {
+            failures.Add(new BenchmarkFailure(client.Name, RunnerFailure.JoinFailed, ex.Message));
+            return;
+        }
+        double joinMs = (_clock.NowNs() - joinStart) / 1e6;
+        try
+        {
+            foreach (var channel in channels)
+            {
+                if (stopSending.IsCancellationRequested || abort.IsCancellationRequested)
+                {
+                    break;
+                }
+                try
+                {
+                    results.Add(await MeasureAsync(client.Name, channel, connection, options, joinMs, stopSending, abort).ConfigureAwait(false));
+                }
+                catch (RunnerException ex)
+                {
+                    failures.Add(new BenchmarkFailure(client.Name, ex.Failure, ex.Message));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RunResult> MeasureAsync(
+        string platform,
+        IPingChannel channel,
+        AgentConnection connection,
+        BenchmarkOptions options,
+        double joinMs,
+        CancellationToken stopSending,
+        CancellationToken abort)
+    {
+        var runId = RunId.New();
+        var config = options.Config;
+        _observer?.OnStep($"waiting for the {platform} echo ({channel.Channel})");
+        TimeSpan ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, abort).ConfigureAwait(false);
+
+        _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
+        double wallAnchorUs = _clock.WallAnchorUs();
+        DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
+        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000);
+        var driver = new PingDriver(session, channel, _clock);
+        string? failure = null;
+        try
+        {
+            await driver.RunAsync((sent, answered) => _observer?.OnProgress(sent, answered, config.TotalPings), stopSending, abort).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            failure = $"the {platform} channel failed: {ex.Message}";
+        }
+        session.Finish();
+        DateTimeOffset endedAt = RoundToMicroseconds(_clock.UtcNow());
+
+        RunOutcome outcome = failure is not null
+            ? (session.SentCount > 0 ? RunOutcome.Partial(failure) : RunOutcome.Failed(failure))
+            : abort.IsCancellationRequested ? RunOutcome.Partial("aborted")
+            : session.StoppedEarly ? RunOutcome.Partial("interrupted")
+            : RunOutcome.Ok();
+
+        var path = channel.DescribePath() with { SetupMs = Math.Round(joinMs + ready.TotalMilliseconds, 3) };
+        var metadata = new RunMetadata
+        {
+            Platform = platform,
+            Channel = channel.Channel,
+            TransportMode = channel.TransportMode,
+            Location = options.Location,
+            Latitude = options.Latitude,
+            Longitude = options.Longitude,
+            AgentLocation = connection.AgentLocation,
+            RunnerHost = options.RunnerHost,
+            ToolVersion = ToolInfo.Version,
+            Path = path,
+        };
+        var result = RunResultBuilder.Build(session, metadata, wallAnchorUs, startedAt, endedAt, outcome);
+        _observer?.OnRunFinished(result);
+        return result;
+    }
+
+    private static DateTimeOffset RoundToMicroseconds(DateTimeOffset t) =>
+        new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
+}
