@@ -37,8 +37,9 @@ public static class PingCodec
     }
 
     /// <summary>
-    /// Writes a ping padded so that the whole message is <paramref name="payloadBytes"/> long (or unpadded when the
-    /// fields alone are longer). Returns the number of bytes written.
+    /// Writes a ping padded so that the whole message is <paramref name="payloadBytes"/> long, or unpadded when the
+    /// fields alone plus the 9-byte empty pad field <c>,"pad":""</c> would be longer than that. Returns the number
+    /// of bytes written.
     /// </summary>
     public static int WritePing(Span<byte> destination, RunId runId, long seq, long sentNs, int payloadBytes)
     {
@@ -52,7 +53,8 @@ public static class PingCodec
         int unpadded = w.Position + "}"u8.Length;
         int padOverhead = ",\"pad\":\"\""u8.Length;
         int padLength = payloadBytes - unpadded - padOverhead;
-        if (padLength > 0)
+        // padLength == 0 still writes an empty pad field: that is what makes the message exactly payloadBytes long.
+        if (padLength >= 0)
         {
             w.Write(",\"pad\":\""u8);
             w.WriteFill((byte)'x', padLength);
