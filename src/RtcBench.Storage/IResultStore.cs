@@ -20,7 +20,8 @@ public interface IResultStore : IAsyncDisposable
     /// Saves a run and all its pings in one transaction. A second save of the same run id changes nothing and
     /// returns <see cref="SaveOutcome.AlreadyExists"/>. Throws <see cref="ArgumentException"/> for a run that
     /// cannot be stored faithfully (bad run id, pings out of seq order, ping times finer than a microsecond,
-    /// histogram data that is not canonical base64).
+    /// histogram data that is not canonical base64). Run start and end times are kept exactly; ping times at
+    /// microsecond resolution (which <c>RunResultBuilder</c> guarantees).
     /// </summary>
     Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken);
 
