@@ -1,0 +1,33 @@
+using RtcBench.Core.Results;
+
+namespace RtcBench.Storage;
+
+/// <summary>
+/// A place where run results are kept: SQLite by default, PostgreSQL for a shared deployment (DESIGN §5). Every
+/// implementation passes the same contract test suite: a saved run reads back equal, saves are idempotent by run
+/// id, and a run with its pings is written in one transaction.
+/// </summary>
+public interface IResultStore : IAsyncDisposable
+{
+    /// <summary>
+    /// Creates or migrates the schema. Idempotent and safe to call from two processes at once; other operations
+    /// call it on first use when the caller has not. Throws <see cref="InvalidOperationException"/> when the
+    /// database was written by a newer version of the tool.
+    /// </summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves a run and all its pings in one transaction. A second save of the same run id changes nothing and
+    /// returns <see cref="SaveOutcome.AlreadyExists"/>. Throws <see cref="ArgumentException"/> for a run that
+    /// cannot be stored faithfully (bad run id, pings out of seq order, ping times finer than a microsecond,
+    /// histogram data that is not canonical base64). Run start and end times are kept exactly; ping times at
+    /// microsecond resolution (which <c>RunResultBuilder</c> guarantees).
+    /// </summary>
+    Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken);
+
+    /// <summary>Reads a run back; null when absent. With <paramref name="includePings"/> false, Pings is empty.</summary>
+    Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken);
+
+    /// <summary>Lists runs newest first (by start time, then run id) with the query's filters and paging.</summary>
+    Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using RtcBench.Core.Results;
+
+namespace RtcBench.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite result store: one database file in WAL mode (readers never block the writer), foreign keys on and a
+/// busy timeout so several processes can share the file. Each operation opens a pooled connection; writes take the
+/// write lock up front (<c>BEGIN IMMEDIATE</c>).
+/// </summary>
+public sealed class SqliteResultStore : IResultStore
+{
+    /// <summary>How long a statement waits for another writer's lock before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly string BusyTimeoutPragma =
+        string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds};");
+
+    private readonly string _connectionString;
+    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+    private bool _disposed;
+
+    /// <param name="databasePath">The database file; it and its directory are created as needed.</param>
+    /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
+    public SqliteResultStore(string databasePath, TimeProvider? timeProvider = null)
+        : this(databasePath, SqliteMigrator.All, timeProvider ?? TimeProvider.System)
+    {
+    }
+
+    internal SqliteResultStore(string databasePath, IReadOnlyList<Migration> migrations, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        _migrations = migrations;
+        _timeProvider = timeProvider;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            ForeignKeys = true,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_initialized)
+        {
+            return;
+        }
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+            string? directory = Path.GetDirectoryName(DatabasePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+            await using var connection = await OpenAsync(cancellationToken);
+            using (var wal = connection.CreateCommand())
+            {
+                // Persistent in the file; needs no transaction and is a no-op once set.
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                await wal.ExecuteScalarAsync(cancellationToken);
+            }
+            await SqliteMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        byte[] histogram = RunValidator.Validate(run);
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (!await SqliteRunWriter.TryInsertRunAsync(connection, run, histogram, cancellationToken))
+        {
+            transaction.Rollback();
+            return SaveOutcome.AlreadyExists;
+        }
+        SqliteRunWriter.InsertPings(connection, run.RunId, run.Pings, cancellationToken);
+        transaction.Commit();
+        return SaveOutcome.Inserted;
+    }
+
+    /// <inheritdoc />
+    public async Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken)
+    {
+        if (!RunValidator.IsRunId(runId))
+        {
+            return null;
+        }
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await SqliteRunReader.GetRunAsync(connection, runId, includePings, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        // One read snapshot, so the page and the total agree.
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var page = await SqliteRunReader.ListRunsAsync(connection, query, cancellationToken);
+        transaction.Commit();
+        return page;
+    }
+
+    /// <summary>Releases this store's pooled connections so the file can be moved or deleted.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+            _initLock.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using var pragma = connection.CreateCommand();
+            // PRAGMA takes no parameters; the value is a constant.
+            pragma.CommandText = BusyTimeoutPragma;
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace RtcBench.Storage;
+
+/// <summary>The kinds of result store a <see cref="StoreSpec"/> can name.</summary>
+public enum StoreKind
+{
+    /// <summary>A SQLite database file (<c>sqlite:PATH</c>).</summary>
+    Sqlite,
+}
