@@ -94,7 +94,7 @@ public static class AgentHost
         var app = builder.Build();
         var errors = new ErrorHandling(logger);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
         if (options.ApiKey is not null)
         {
             var check = new ApiKeyCheck(options.ApiKey, logger);

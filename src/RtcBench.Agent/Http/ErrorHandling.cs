@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace RtcBench.Agent.Http;
@@ -27,6 +29,26 @@ internal sealed class ErrorHandling(ILogger logger)
             _ => Unexpected(context, error),
         };
         return result.ExecuteAsync(context);
+    }
+
+    /// <summary>Gives body-less error answers (unknown route 404, wrong method 405, …) a ProblemDetails body.</summary>
+    public static Task StatusCodePageAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        int status = http.Response.StatusCode;
+        string path = http.Request.Path.Value ?? "/";
+        if (path.Length > 200)
+        {
+            path = path[..200] + "…";
+        }
+        string detail = status switch
+        {
+            StatusCodes.Status404NotFound =>
+                $"no such endpoint: {path}; this agent serves POST /connect, POST /disconnect, GET /health, GET /rooms",
+            StatusCodes.Status405MethodNotAllowed => $"method {http.Request.Method} is not allowed on {path}",
+            _ => ReasonPhrases.GetReasonPhrase(status),
+        };
+        return Results.Problem(detail: detail, statusCode: status).ExecuteAsync(http);
     }
 
     private IResult Unexpected(HttpContext context, Exception? error)
