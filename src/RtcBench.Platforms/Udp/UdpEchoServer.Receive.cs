@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Net.Sockets;
 using RtcBench.Core.Protocol;
 
@@ -153,15 +155,21 @@ public sealed partial class UdpEchoServer
     }
 
     /// <summary>
-    /// Writes and sends the pong. <c>tx</c> is read immediately before encoding and sending, so the echo's
-    /// processing time (tx − rx) includes parsing, the checks and the encoding of everything but <c>tx</c>.
+    /// Writes and sends the pong. The pong is encoded with a provisional <c>tx</c>; then <c>tx</c> is read again
+    /// immediately before <c>SendTo</c> and patched into place (same width, which is all but always the case; else
+    /// the pong is re-encoded), so the echo's processing time (tx − rx) covers parsing, checks and encoding.
     /// </summary>
     private void SendPong(ReadOnlySpan<byte> header, in PingFields ping, long rxNs, UdpEchoRoom room, System.Net.SocketAddress to, byte[] buffer)
     {
         header.CopyTo(buffer);
         buffer[3] = UdpFrame.TypeFromEcho;
+        Span<byte> body = buffer.AsSpan(UdpFrame.HeaderLength);
+        int n = PingCodec.WritePong(body, ping, rxNs, _clock.NowNs(), _wallAnchorUs);
         long txNs = _clock.NowNs();
-        int n = PingCodec.WritePong(buffer.AsSpan(UdpFrame.HeaderLength), ping, rxNs, txNs, _wallAnchorUs);
+        if (!TryPatchTx(body[..n], txNs))
+        {
+            n = PingCodec.WritePong(body, ping, rxNs, txNs, _wallAnchorUs);
+        }
         try
         {
             _socket.SendTo(buffer.AsSpan(0, UdpFrame.HeaderLength + n), SocketFlags.None, to);
@@ -177,6 +185,43 @@ public sealed partial class UdpEchoServer
         }
         Interlocked.Increment(ref _echoed);
         room.RecordEcho(txNs);
+    }
+
+    /// <summary>
+    /// Overwrites the <c>"tx"</c> value of an encoded pong with <paramref name="txNs"/> (µs with three decimals, as
+    /// <see cref="PingCodec"/> writes it) when the new value has the same width. <c>,"tx":</c> occurs once: the only
+    /// strings before it are the hex run id, and padding comes after it.
+    /// </summary>
+    internal static bool TryPatchTx(Span<byte> pong, long txNs)
+    {
+        int key = pong.IndexOf(",\"tx\":"u8);
+        if (key < 0)
+        {
+            return false;
+        }
+        int start = key + 6;
+        int length = pong[start..].IndexOf((byte)',');
+        if (length <= 0)
+        {
+            return false;
+        }
+        Span<byte> text = stackalloc byte[32];
+        if (!Utf8Formatter.TryFormat(txNs / 1000, text, out int whole))
+        {
+            return false;
+        }
+        text[whole] = (byte)'.';
+        if (!Utf8Formatter.TryFormat(txNs % 1000, text[(whole + 1)..], out int frac, new StandardFormat('D', 3)))
+        {
+            return false;
+        }
+        int total = whole + 1 + frac;
+        if (total != length)
+        {
+            return false;
+        }
+        text[..total].CopyTo(pong.Slice(start, length));
+        return true;
     }
 
     /// <summary>Fault injection only: holds a pong back and sends it from a timer (allocation is fine here).</summary>
