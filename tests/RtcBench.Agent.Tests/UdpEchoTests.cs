@@ -48,7 +48,7 @@ public sealed class UdpEchoTests : IAsyncLifetime
         Assert.True(pong.EchoRxNs >= sentNs, "same machine, same monotonic clock: rx after send");
         Assert.True(pong.PadLength > 0, "padding echoed");
         double wallUs = pong.EchoWallAnchorUs + pong.EchoRxNs / 1000.0;
-        double nowUs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMicroseconds;
+        double nowUs = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMicroseconds;
         Assert.True(Math.Abs(nowUs - wallUs) < 60e6, $"wall anchor implausible: {wallUs} vs {nowUs}");
     }
 
