@@ -84,9 +84,10 @@ public sealed partial class UdpEchoServer
             {
                 Handle(length, rxNs, address);
             }
-            catch (Exception) when (!_stopping)
+            catch (Exception)
             {
-                // Unreachable for any input we know of; a defect must not stop the echo for every other room.
+                // Unreachable for any input we know of; a defect must neither stop the echo for every other room
+                // nor, escaping this thread, the process.
                 Interlocked.Increment(ref _droppedMalformed);
             }
         }
@@ -235,9 +236,18 @@ public sealed partial class UdpEchoServer
             {
                 var (server, p) = ((UdpEchoServer, DelayedPong))state!;
                 p.Timer?.Dispose();
-                if (!server._stopping)
+                if (server._stopping)
+                {
+                    return;
+                }
+                try
                 {
                     server.SendPong(p.Header, p.Ping, p.RxNs, p.Room, p.To, new byte[UdpFrame.MaxDatagram + 256]);
+                }
+                catch (Exception)
+                {
+                    // A timer callback must never throw; the pong is simply lost, and counted.
+                    Interlocked.Increment(ref server._socketErrors);
                 }
             },
             (this, pending),
