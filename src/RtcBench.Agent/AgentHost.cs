@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RtcBench.Agent.Http;
+using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Rooms;
+using RtcBench.Core.Timing;
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Agent;
+
+/// <summary>Starts the echo agent: the HTTP API on Kestrel and the UDP echo server.</summary>
+public static class AgentHost
+{
+    /// <summary>The agent's version, reported by /connect and /health.</summary>
+    public const string Version = "0.1.0";
+
+    /// <summary>
+    /// Validates <paramref name="options"/> (throwing <see cref="AgentConfigurationException"/> with every problem
+    /// before binding anything), binds the UDP echo socket and the HTTP listener, and returns once both serve.
+    /// </summary>
+    public static Task<RunningAgent> StartAsync(
+        AgentOptions options, ILoggerFactory? loggerFactory = null, CancellationToken ct = default) =>
+        StartAsync(options, loggerFactory, TimeProvider.System, ct);
+
+    /// <summary>As the public overload, on a given clock (tests drive room lifetime with a manual one).</summary>
+    internal static async Task<RunningAgent> StartAsync(
+        AgentOptions options, ILoggerFactory? loggerFactory, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new AgentConfigurationException(problems);
+        }
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("RtcBench.Agent");
+        var clock = new MonoTime(time);
+        long startedNs = clock.NowNs();
+
+        var udp = new UdpEchoServer(new IPEndPoint(options.Listen.Address, options.UdpPort), options.Faults, time);
+        WebApplication? app = null;
+        try
+        {
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp)], clock, options.MaxRooms, logger);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, startedNs);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var loop = new RoomLifetimeLoop(registry, time, logger);
+            AgentLog.Started(logger, baseUrl, udp.LocalEndpoint, options.ApiKey is null ? "off" : "required");
+            return new RunningAgent(app, udp, registry, loop, baseUrl, logger);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            udp.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication BuildApp(
+        AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp, long startedNs)
+    {
+        // The empty builder reads no appsettings.json from the working directory and no environment variables.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Agent" });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+            kestrel.Listen(options.Listen);
+        });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddRouting();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+
+        var app = builder.Build();
+        var errors = new ErrorHandling(logger);
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
+        app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
+        if (options.ApiKey is not null)
+        {
+            var check = new ApiKeyCheck(options.ApiKey, logger);
+            app.Use(check.InvokeAsync);
+        }
+        app.UseRouting();
+        new AgentEndpoints(options, registry, udp, startedNs).Map(app);
+        return app;
+    }
+}

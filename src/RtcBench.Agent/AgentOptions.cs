@@ -1,0 +1,102 @@
+using System.Net;
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Agent;
+
+/// <summary>Settings of the echo agent, validated at start-up with every problem listed.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Where the HTTP API listens (port 0 = ephemeral). Default 127.0.0.1:8080.</summary>
+    public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>
+    /// The API key runners must present (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>); required unless the
+    /// agent listens on a loopback address. Never logged.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The UDP echo port on the same IP as <see cref="Listen"/>; 0 (default) = ephemeral.</summary>
+    public int UdpPort { get; set; }
+
+    /// <summary>
+    /// The host advertised to runners in room credentials. Default: the host the client used in its request when
+    /// listening on a wildcard address, else the listen IP.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
+    /// <summary>Room lifetime when the client does not ask for one. Default 10 minutes.</summary>
+    public TimeSpan DefaultRoomTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longest room lifetime; longer requests are capped to it. Default 24 hours (also the maximum).</summary>
+    public TimeSpan MaxRoomTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A room with no valid datagram for this long is closed. Default 2 minutes.</summary>
+    public TimeSpan DefaultIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Most rooms open at once; beyond it /connect answers 503. Default 1000.</summary>
+    public int MaxRooms { get; set; } = 1000;
+
+    /// <summary>Free-text location of this agent (e.g. "fra1"), reported to runners.</summary>
+    public string? Location { get; set; }
+
+    /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
+    public EchoFaults Faults { get; set; } = EchoFaults.None;
+
+    internal static readonly TimeSpan MinIdleTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan MaxTtlLimit = TimeSpan.FromHours(24);
+
+    /// <summary>Lists every problem with these settings; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Listen is null)
+        {
+            problems.Add("Listen: an address and port are required");
+        }
+        if (ApiKey is not null && (ApiKey.Length == 0 || ApiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            problems.Add("ApiKey: must be non-empty and contain no whitespace or control characters");
+        }
+        if (Listen is not null && !IPAddress.IsLoopback(Listen.Address) && string.IsNullOrEmpty(ApiKey))
+        {
+            problems.Add($"refusing to listen on {Listen} without an API key: set RTCBENCH_AGENT_KEY or --api-key");
+        }
+        if (UdpPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            problems.Add($"UdpPort: must be 0 (ephemeral) to {IPEndPoint.MaxPort}, got {UdpPort}");
+        }
+        if (PublicHost is not null && (PublicHost.Length == 0 || PublicHost.Any(c => char.IsWhiteSpace(c) || c == '/')))
+        {
+            problems.Add($"PublicHost: '{PublicHost}' is not a host name or address");
+        }
+        if (MaxRoomTtl <= TimeSpan.Zero || MaxRoomTtl > MaxTtlLimit)
+        {
+            problems.Add($"MaxRoomTtl: must be more than 0 and at most {MaxTtlLimit}, got {MaxRoomTtl}");
+        }
+        if (DefaultRoomTtl < TimeSpan.FromSeconds(1) || DefaultRoomTtl > MaxRoomTtl)
+        {
+            problems.Add($"DefaultRoomTtl: must be at least 1 s and at most MaxRoomTtl ({MaxRoomTtl}), got {DefaultRoomTtl}");
+        }
+        if (DefaultIdleTimeout < MinIdleTimeout || DefaultIdleTimeout > MaxTtlLimit)
+        {
+            problems.Add($"DefaultIdleTimeout: must be between {MinIdleTimeout} and {MaxTtlLimit}, got {DefaultIdleTimeout}");
+        }
+        if (MaxRooms < 1)
+        {
+            problems.Add($"MaxRooms: must be at least 1, got {MaxRooms}");
+        }
+        if (Location is { Length: > 128 })
+        {
+            problems.Add("Location: at most 128 characters");
+        }
+        if (Faults is null)
+        {
+            problems.Add("Faults: must not be null (use EchoFaults.None)");
+        }
+        else
+        {
+            problems.AddRange(Faults.Validate());
+        }
+        return problems;
+    }
+}

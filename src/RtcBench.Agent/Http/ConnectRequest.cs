@@ -1,0 +1,7 @@
+namespace RtcBench.Agent.Http;
+
+/// <summary>A parsed POST /connect body; null members were not given.</summary>
+internal sealed record ConnectRequest(IReadOnlyList<string>? Platforms, long? TtlSeconds, long? IdleTimeoutSeconds, string? Client)
+{
+    public static ConnectRequest Empty { get; } = new(null, null, null, null);
+}

@@ -1,0 +1,23 @@
+namespace RtcBench.Agent.Platforms;
+
+/// <summary>
+/// One platform the agent can echo on (today <c>udp</c>; <c>direct</c>, <c>livekit</c>, <c>daily</c> plug in here).
+/// A room on a platform is created when a runner connects and closed when the room ends.
+/// </summary>
+internal interface IEchoPlatform
+{
+    /// <summary>The name runners ask for, e.g. "udp".</summary>
+    string Name { get; }
+
+    /// <summary>False when the platform is configured off; runners asking for it get 400.</summary>
+    bool Enabled { get; }
+
+    /// <summary>Sets the room up and returns the credentials sent to the runner (serialised as JSON).</summary>
+    object CreateRoom(RoomContext context);
+
+    /// <summary>Tears the room down; idempotent.</summary>
+    void CloseRoom(Guid roomId);
+
+    /// <summary>What the platform saw of the room.</summary>
+    PlatformRoomActivity GetActivity(Guid roomId);
+}

@@ -1,0 +1,7 @@
+namespace RtcBench.Agent.Platforms;
+
+/// <summary>What a platform needs to set up a room.</summary>
+/// <param name="RoomId">The room id.</param>
+/// <param name="AdvertisedHost">The host name or address runners should reach this agent at.</param>
+/// <param name="ExpiresAtNs">Monotonic ns (the agent's clock) at which the room expires.</param>
+internal sealed record RoomContext(Guid RoomId, string AdvertisedHost, long ExpiresAtNs);

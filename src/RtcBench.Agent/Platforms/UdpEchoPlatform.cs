@@ -1,0 +1,29 @@
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Agent.Platforms;
+
+/// <summary>The <c>udp</c> platform: rooms are registered with the agent's <see cref="UdpEchoServer"/>.</summary>
+internal sealed class UdpEchoPlatform(UdpEchoServer server) : IEchoPlatform
+{
+    public const string PlatformName = "udp";
+
+    public string Name => PlatformName;
+
+    public bool Enabled => true;
+
+    public UdpEchoServer Server => server;
+
+    public object CreateRoom(RoomContext context)
+    {
+        byte[] token = UdpFrame.NewToken();
+        server.RegisterRoom(context.RoomId, token, context.ExpiresAtNs);
+        return new UdpRoomCredentials(context.AdvertisedHost, server.LocalEndpoint.Port, Convert.ToHexStringLower(token));
+    }
+
+    public void CloseRoom(Guid roomId) => server.UnregisterRoom(roomId);
+
+    public PlatformRoomActivity GetActivity(Guid roomId) =>
+        server.TryGetRoomStats(roomId, out var stats)
+            ? new PlatformRoomActivity(stats.PingsEchoed, stats.LastActivityNs)
+            : default;
+}

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RtcBench.Agent.Platforms;
+using RtcBench.Core.Timing;
+
+namespace RtcBench.Agent.Rooms;
+
+/// <summary>
+/// The open rooms: creates them on every requested platform, closes them on request, at expiry or after the idle
+/// timeout (see <see cref="Sweep"/>), and enforces the room limit. Nothing of a room outlives its closing.
+/// </summary>
+internal sealed class RoomRegistry(
+    IReadOnlyList<IEchoPlatform> platforms,
+    MonoTime clock,
+    int maxRooms,
+    ILogger logger)
+{
+    private readonly ConcurrentDictionary<Guid, Room> _rooms = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Raised after a room is closed, with the reason ("disconnect", "expired", "idle", "shutdown").</summary>
+    public event Action<Guid, string>? RoomClosed;
+
+    /// <summary>Raised after every sweep with the monotonic ns the sweep used as "now".</summary>
+    public event Action<long>? Swept;
+
+    public IReadOnlyList<IEchoPlatform> Platforms => platforms;
+
+    public MonoTime Clock => clock;
+
+    public int Count => _rooms.Count;
+
+    public ICollection<Room> Rooms => _rooms.Values;
+
+    public IEchoPlatform? FindPlatform(string name)
+    {
+        foreach (var p in platforms)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public CreateRoomResult TryCreate(
+        IReadOnlyList<IEchoPlatform> on, TimeSpan ttl, TimeSpan idleTimeout, string advertisedHost, string? client)
+    {
+        Room room;
+        var credentials = new Dictionary<string, object>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            if (_rooms.Count >= maxRooms)
+            {
+                AgentLog.RoomLimitReached(logger, maxRooms);
+                return new CreateRoomResult(null, null, RetryAfter());
+            }
+            long nowNs = clock.NowNs();
+            room = new Room(Guid.NewGuid(), clock.UtcNow(), nowNs, ttl, idleTimeout, on.Select(p => p.Name).ToArray(), client);
+            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs);
+            try
+            {
+                foreach (var platform in on)
+                {
+                    credentials[platform.Name] = platform.CreateRoom(context);
+                }
+            }
+            catch
+            {
+                foreach (var platform in on)
+                {
+                    platform.CloseRoom(room.Id);
+                }
+                throw;
+            }
+            _rooms[room.Id] = room;
+        }
+        AgentLog.RoomCreated(logger, room.IdText, string.Join(',', room.Platforms), room.ExpiresAt);
+        return new CreateRoomResult(room, credentials, TimeSpan.Zero);
+    }
+
+    /// <summary>Closes a room on every platform; false when it is not open.</summary>
+    public bool Close(Guid roomId, string reason)
+    {
+        if (!_rooms.TryRemove(roomId, out var room))
+        {
+            return false;
+        }
+        foreach (var name in room.Platforms)
+        {
+            FindPlatform(name)?.CloseRoom(roomId);
+        }
+        AgentLog.RoomClosed(logger, room.IdText, string.Join(',', room.Platforms), reason);
+        RoomClosed?.Invoke(roomId, reason);
+        return true;
+    }
+
+    public RoomActivity GetActivity(Room room)
+    {
+        long echoed = 0;
+        long last = room.CreatedNs;
+        foreach (var name in room.Platforms)
+        {
+            var activity = FindPlatform(name)?.GetActivity(room.Id) ?? default;
+            echoed += activity.PingsEchoed;
+            if (activity.LastActivityNs is long ns && ns > last)
+            {
+                last = ns;
+            }
+        }
+        return new RoomActivity(echoed, last);
+    }
+
+    /// <summary>Closes every room past its expiry or idle for longer than its idle timeout. Returns how many.</summary>
+    public int Sweep()
+    {
+        long nowNs = clock.NowNs();
+        int closed = 0;
+        foreach (var room in _rooms.Values)
+        {
+            if (nowNs >= room.ExpiresAtNs)
+            {
+                closed += Close(room.Id, "expired") ? 1 : 0;
+            }
+            else if (nowNs - GetActivity(room).LastActivityNs >= (long)room.IdleTimeout.TotalNanoseconds)
+            {
+                closed += Close(room.Id, "idle") ? 1 : 0;
+            }
+        }
+        Swept?.Invoke(nowNs);
+        return closed;
+    }
+
+    /// <summary>Closes every room (agent shutdown).</summary>
+    public void CloseAll()
+    {
+        foreach (var id in _rooms.Keys)
+        {
+            Close(id, "shutdown");
+        }
+    }
+
+    private TimeSpan RetryAfter()
+    {
+        long nowNs = clock.NowNs();
+        long soonest = long.MaxValue;
+        foreach (var room in _rooms.Values)
+        {
+            soonest = Math.Min(soonest, room.ExpiresAtNs - nowNs);
+        }
+        double seconds = soonest == long.MaxValue ? 1 : Math.Ceiling(soonest / 1e9);
+        return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600));
+    }
+}

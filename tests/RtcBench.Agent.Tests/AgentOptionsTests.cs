@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Agent.Tests;
+
+public sealed class AgentOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_NoProblems()
+    {
+        Assert.Empty(new AgentOptions().Validate());
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_ListsEveryOne()
+    {
+        var options = new AgentOptions
+        {
+            Listen = new IPEndPoint(IPAddress.Any, 0),
+            UdpPort = 70000,
+            MaxRooms = 0,
+            DefaultIdleTimeout = TimeSpan.FromSeconds(1),
+            DefaultRoomTtl = TimeSpan.FromDays(2),
+            Faults = new EchoFaults { DropEvery = -1 },
+        };
+        var problems = options.Validate();
+        Assert.Contains(problems, p => p.StartsWith("refusing to listen on 0.0.0.0:0 without an API key", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("UdpPort", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("MaxRooms", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("DefaultIdleTimeout", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("DefaultRoomTtl", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("DropEvery", StringComparison.Ordinal));
+        Assert.Equal(6, problems.Count);
+    }
+
+    [Fact]
+    public void Validate_NonLoopbackWithKey_NoProblems()
+    {
+        var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Any, 8080), ApiKey = "secret-key" };
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Validate_IPv6LoopbackWithoutKey_NoProblems()
+    {
+        Assert.Empty(new AgentOptions { Listen = new IPEndPoint(IPAddress.IPv6Loopback, 0) }.Validate());
+    }
+
+    [Fact]
+    public async Task StartAsync_WildcardWithoutKey_ThrowsBeforeBinding()
+    {
+        int port = FreeTcpPort();
+        var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Any, port), UdpPort = port };
+        var ex = await Assert.ThrowsAsync<AgentConfigurationException>(() => AgentHost.StartAsync(options).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains($"refusing to listen on 0.0.0.0:{port} without an API key: set RTCBENCH_AGENT_KEY or --api-key", ex.Message, StringComparison.Ordinal);
+        // Nothing was bound: the same TCP and UDP ports are still free.
+        var tcp = new TcpListener(IPAddress.Any, port);
+        tcp.Start();
+        tcp.Stop();
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Any, port));
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidOptions_ExceptionListsAllProblems()
+    {
+        var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), MaxRooms = -1, ApiKey = "" };
+        var ex = await Assert.ThrowsAsync<AgentConfigurationException>(() => AgentHost.StartAsync(options).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, ex.Problems.Count);
+        Assert.Contains("MaxRooms", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ApiKey", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreeTcpPort()
+    {
+        var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
