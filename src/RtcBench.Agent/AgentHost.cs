@@ -21,7 +21,7 @@ namespace RtcBench.Agent;
 public static class AgentHost
 {
     /// <summary>The agent's version, reported by /connect and /health.</summary>
-    public const string Version = "0.1.0";
+    public static string Version => Core.ToolInfo.Version;
 
     /// <summary>
     /// Validates <paramref name="options"/> (throwing <see cref="AgentConfigurationException"/> with every problem

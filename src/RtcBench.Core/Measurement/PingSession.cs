@@ -176,7 +176,8 @@ public sealed class PingSession
 
     /// <summary>
     /// True once sending is over (every ping sent, or sending stopped) and either every sent ping is answered or
-    /// the last one's deadline has passed.
+    /// the late window has closed: one more deadline after the last ping's own deadline (2 × deadline after the
+    /// last send). Answers inside that window are recorded as late; anything later is lost.
     /// </summary>
     public bool IsComplete(long nowNs)
     {
@@ -186,18 +187,18 @@ public sealed class PingSession
             {
                 return false;
             }
-            return _answered == _nextSeq || nowNs - _lastSentNs > _deadlineNs;
+            return _answered == _nextSeq || nowNs - _lastSentNs > 2 * _deadlineNs;
         }
     }
 
-    /// <summary>The time after which waiting for answers is pointless (last send + deadline), or MaxValue.</summary>
+    /// <summary>When the late window closes (last send + 2 × deadline), or MaxValue while pings remain to send.</summary>
     public long FinalDeadlineNs
     {
         get
         {
             lock (_gate)
             {
-                return _nextSeq < _records.Length && !_stopped ? long.MaxValue : _lastSentNs + _deadlineNs;
+                return _nextSeq < _records.Length && !_stopped ? long.MaxValue : _lastSentNs + 2 * _deadlineNs;
             }
         }
     }

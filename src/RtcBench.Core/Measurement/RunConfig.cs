@@ -14,7 +14,7 @@ public sealed record RunConfig
 
     public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(5);
 
-    public int PayloadBytes { get; init; } = 64;
+    public int PayloadBytes { get; init; } = 128;
 
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Fixed;
 

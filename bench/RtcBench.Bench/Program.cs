@@ -1,0 +1,30 @@
+using System.Globalization;
+using RtcBench.Bench;
+
+// Usage: dotnet run -c Release --project bench/RtcBench.Bench -- udp-floor [--rounds 10] [--pings 200] [--interval 10ms] [--out FILE]
+if (args.Length == 0 || args[0] != "udp-floor")
+{
+    Console.Error.WriteLine("usage: RtcBench.Bench udp-floor [--rounds 10] [--pings 200] [--interval-ms 10] [--out bench/results/udp-floor.md]");
+    return 2;
+}
+int rounds = 10, pings = 200;
+double intervalMs = 10;
+string? output = null;
+for (int i = 1; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--pings": pings = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--interval-ms": intervalMs = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--out": output = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMilliseconds(intervalMs));
+Console.WriteLine(report);
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, report);
+}
+return 0;

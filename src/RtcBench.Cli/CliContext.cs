@@ -1,0 +1,40 @@
+using RtcBench.Core.Timing;
+
+namespace RtcBench.Cli;
+
+/// <summary>What every command gets: its output streams, interruption tokens and clock.</summary>
+public sealed class CliContext
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public required Interrupts Interrupts { get; init; }
+
+    public MonoTime Clock { get; init; } = MonoTime.System;
+
+    /// <summary>True when stdout is a terminal (tables may use colour); false when redirected to a file or pipe.</summary>
+    public bool InteractiveOut { get; init; }
+
+    /// <summary>A console for tables on stdout: colour only on a terminal.</summary>
+    public Spectre.Console.IAnsiConsole OutConsole() => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+    {
+        Out = new Spectre.Console.AnsiConsoleOutput(Out),
+        Ansi = InteractiveOut ? Spectre.Console.AnsiSupport.Detect : Spectre.Console.AnsiSupport.No,
+        ColorSystem = InteractiveOut ? Spectre.Console.ColorSystemSupport.Detect : Spectre.Console.ColorSystemSupport.NoColors,
+        Interactive = Spectre.Console.InteractionSupport.No,
+    });
+
+    /// <summary>True when stderr is a terminal (progress can redraw one line).</summary>
+    public bool InteractiveError { get; init; }
+
+    /// <summary>Environment lookup (injectable for tests).</summary>
+    public Func<string, string?> GetEnvironment { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Prints one clear error line and returns <paramref name="exitCode"/>.</summary>
+    public int Fail(int exitCode, string message)
+    {
+        Error.WriteLine($"rtcbench: error: {message}");
+        return exitCode;
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using RtcBench.Agent;
+using RtcBench.Cli.Parsing;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary><c>rtcbench agent</c>: run the echo agent until Ctrl-C / SIGTERM.</summary>
+internal static class AgentCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an API key.", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "host:port" };
+        var udpPort = new Option<int>("--udp-port") { Description = "UDP echo port on the same address (0 = any free port; set one for firewalls).", DefaultValueFactory = _ => 0 };
+        var publicHost = new Option<string?>("--public-host") { Description = "Host name or IP that runners should use to reach this agent's UDP/WebRTC ports (default: the host they used for HTTP)." };
+        var location = new Option<string?>("--location") { Description = "Where this agent runs (e.g. a cloud region id); reported to runners. Default $RTCBENCH_AGENT_LOCATION." };
+        var roomTtl = MeasurementOptions.Duration("--room-ttl", "Default room lifetime when a runner asks for none.", "10m");
+        var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms open at once before /connect answers 503.", DefaultValueFactory = _ => 1000 };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
+        var keys = new ApiKeyOptions();
+        var command = new Command("agent", "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back.");
+        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, verbose })
+        {
+            command.Options.Add(o);
+        }
+        keys.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            if (!EndpointParser.TryParse(parse.GetValue(listen), out var endpoint, out string listenError))
+            {
+                return ctx.Fail(ExitCodes.Usage, $"--listen: {listenError}");
+            }
+            if (!DurationParser.TryParse(parse.GetValue(roomTtl), out var ttl, out string ttlError))
+            {
+                return ctx.Fail(ExitCodes.Usage, $"--room-ttl: {ttlError}");
+            }
+            if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
+            {
+                return ctx.Fail(ExitCodes.Usage, keyError);
+            }
+            var options = new AgentOptions
+            {
+                Listen = endpoint,
+                ApiKey = key,
+                UdpPort = parse.GetValue(udpPort),
+                PublicHost = parse.GetValue(publicHost),
+                Location = parse.GetValue(location) ?? ctx.GetEnvironment("RTCBENCH_AGENT_LOCATION"),
+                DefaultRoomTtl = ttl,
+                MaxRooms = parse.GetValue(maxRooms),
+            };
+            using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+            RunningAgent agent;
+            try
+            {
+                agent = await AgentHost.StartAsync(options, loggerFactory, ctx.Interrupts.AbortRequested);
+            }
+            catch (AgentConfigurationException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, ex.Message);
+            }
+            catch (IOException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, $"cannot listen on {endpoint}: {ex.Message}");
+            }
+            await using (agent)
+            {
+                ctx.Error.WriteLine($"rtcbench: agent {Core.ToolInfo.Version} listening on {agent.BaseUrl} (udp {agent.UdpEndpoint}){(key is null ? "" : ", API key required")}; Ctrl-C to stop");
+                try
+                {
+                    await agent.WaitForShutdownAsync(ctx.Interrupts.StopRequested);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C / SIGTERM: stop below.
+                }
+                ctx.Error.WriteLine("rtcbench: agent stopping");
+                await agent.StopAsync();
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(level);
+        builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+}

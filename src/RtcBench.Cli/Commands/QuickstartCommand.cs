@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using RtcBench.Agent;
+using RtcBench.Platforms;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary>
+/// <c>rtcbench quickstart</c>: start an echo agent in this process on a free loopback port, measure every local
+/// platform (no accounts needed), print and store the result.
+/// </summary>
+internal static class QuickstartCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var measurement = new MeasurementOptions();
+        var command = new Command("quickstart", $"Try it now: start a local echo agent in-process, measure the local platforms ({string.Join(", ", PlatformCatalog.LocalPlatforms)}), print and store the result.");
+        measurement.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            bool quiet = parse.GetValue(measurement.Quiet);
+            var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local" };
+            using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning);
+            RunningAgent agent;
+            try
+            {
+                agent = await AgentHost.StartAsync(options, loggerFactory, ctx.Interrupts.AbortRequested);
+            }
+            catch (Exception ex) when (ex is AgentConfigurationException or IOException)
+            {
+                return ctx.Fail(ExitCodes.InternalError, $"cannot start the local agent: {ex.Message}");
+            }
+            await using (agent)
+            {
+                if (!quiet)
+                {
+                    ctx.Error.WriteLine($"rtcbench: started a local echo agent at {agent.BaseUrl}");
+                }
+                int exit = await RunExecution.ExecuteAsync(ctx, measurement, parse, agent.BaseUrl, apiKey: null, PlatformCatalog.LocalPlatforms);
+                await agent.StopAsync();
+                if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
+                {
+                    ctx.Error.WriteLine("rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.");
+                }
+                return exit;
+            }
+        });
+        return command;
+    }
+}

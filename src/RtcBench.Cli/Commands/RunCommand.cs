@@ -1,0 +1,72 @@
+using System.CommandLine;
+using RtcBench.Platforms;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary><c>rtcbench run</c>: measure one or more platforms through a running echo agent.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var agent = new Option<Uri>("--agent")
+        {
+            Description = "Echo agent base URL, e.g. http://127.0.0.1:8080 (default $RTCBENCH_AGENT_URL).",
+            HelpName = "url",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    result.AddError($"--agent: '{text}' is not an http(s) URL, e.g. http://127.0.0.1:8080");
+                    return null!;
+                }
+                return uri;
+            },
+        };
+        var platform = new Option<string[]>("--platform", "-p")
+        {
+            Description = $"Platform(s) to measure, comma-separated or repeated. Available: {string.Join(", ", PlatformCatalog.Names)}.",
+            DefaultValueFactory = _ => ["udp"],
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var measurement = new MeasurementOptions();
+        var keys = new ApiKeyOptions();
+        var command = new Command("run", "Measure round trips to an echo agent over one or more platforms, print and store the result.");
+        command.Options.Add(agent);
+        command.Options.Add(platform);
+        measurement.AddTo(command);
+        keys.AddTo(command);
+        command.SetAction(async (parse, _) =>
+        {
+            Uri? agentUrl = parse.GetValue(agent);
+            if (agentUrl is null)
+            {
+                string? fromEnv = ctx.GetEnvironment("RTCBENCH_AGENT_URL");
+                if (string.IsNullOrWhiteSpace(fromEnv))
+                {
+                    return ctx.Fail(ExitCodes.Usage, "--agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: rtcbench quickstart");
+                }
+                if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out agentUrl))
+                {
+                    return ctx.Fail(ExitCodes.Usage, $"RTCBENCH_AGENT_URL '{fromEnv}' is not a URL");
+                }
+            }
+            var platforms = (parse.GetValue(platform) ?? [])
+                .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(p => p.ToLowerInvariant())
+                .Distinct()
+                .ToList();
+            var unknown = platforms.Where(p => !PlatformCatalog.Names.Contains(p)).ToList();
+            if (platforms.Count == 0 || unknown.Count > 0)
+            {
+                return ctx.Fail(ExitCodes.Usage, $"unknown platform '{string.Join(", ", unknown)}'; available: {string.Join(", ", PlatformCatalog.Names)}");
+            }
+            if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
+            {
+                return ctx.Fail(ExitCodes.Usage, keyError);
+            }
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Text.Json;
+using RtcBench.Cli.Output;
+using RtcBench.Core.Results;
+using RtcBench.Runner;
+using RtcBench.Storage;
+using Spectre.Console;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary>
+/// Runs a benchmark and does everything after it: summary or JSON on stdout, the --output file, the store, and
+/// the exit code. Shared by <c>run</c> and <c>quickstart</c>.
+/// </summary>
+internal static class RunExecution
+{
+    public static async Task<int> ExecuteAsync(CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms)
+    {
+        var config = m.ToConfig(parse, out var errors);
+        if (errors.Count > 0)
+        {
+            foreach (string e in errors.Skip(1))
+            {
+                ctx.Error.WriteLine($"rtcbench: error: {e}");
+            }
+            return ctx.Fail(ExitCodes.Usage, errors[0]);
+        }
+        bool json = parse.GetValue(m.Json);
+        bool quiet = parse.GetValue(m.Quiet);
+        string? storeSpec = parse.GetValue(m.NoStore) ? null : parse.GetValue(m.Store) ?? "sqlite:" + ResultStoreFactory.DefaultSqlitePath;
+        if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out _, out string storeError))
+        {
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
+        }
+
+        var observer = new ConsoleObserver(ctx.Error, ctx.InteractiveError, quiet);
+        ctx.Interrupts.OnInterrupt = n => observer.Message(n == 1
+            ? "interrupted: no more pings; waiting for answers in flight (Ctrl-C again to stop now)"
+            : "stopping now");
+        var options = new BenchmarkOptions
+        {
+            AgentUrl = agentUrl,
+            ApiKey = apiKey,
+            Platforms = platforms,
+            Config = config,
+            Location = parse.GetValue(m.Location) ?? NullIfEmpty(ctx.GetEnvironment("RTCBENCH_LOCATION")),
+            Latitude = parse.GetValue(m.Latitude),
+            Longitude = parse.GetValue(m.Longitude),
+            RunnerHost = Environment.MachineName,
+        };
+
+        BenchmarkReport report;
+        try
+        {
+            report = await new BenchmarkRunner(ctx.Clock, observer).RunAsync(options, ctx.Interrupts.StopRequested, ctx.Interrupts.AbortRequested);
+        }
+        catch (RunnerException ex)
+        {
+            return ctx.Fail(ToExitCode(ex.Failure), ex.Message);
+        }
+        catch (OperationCanceledException) when (ctx.Interrupts.AbortRequested.IsCancellationRequested)
+        {
+            return ctx.Fail(ExitCodes.Interrupted, "interrupted before any run finished");
+        }
+
+        var results = report.Results;
+        if (json)
+        {
+            foreach (var result in results)
+            {
+                ctx.Out.WriteLine(ResultJson.Serialize(result, indented: false));
+            }
+        }
+        else
+        {
+            SummaryView.Write(ctx.OutConsole(), results);
+        }
+
+        int exit = ExitCodes.Ok;
+        var output = parse.GetValue(m.Output);
+        if (output is not null && results.Count > 0)
+        {
+            try
+            {
+                WriteOutput(output, results);
+                observer.Message($"wrote {output.FullName}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                ctx.Fail(ExitCodes.StoreFailed, $"cannot write {output.FullName}: {ex.Message}");
+                exit = ExitCodes.StoreFailed;
+            }
+        }
+        if (storeSpec is not null && results.Count > 0)
+        {
+            try
+            {
+                await using var store = ResultStoreFactory.Open(storeSpec);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                await store.InitializeAsync(timeout.Token);
+                foreach (var result in results)
+                {
+                    await store.SaveRunAsync(result, timeout.Token);
+                }
+                observer.Message($"stored {results.Count} run(s) in {storeSpec}; see: rtcbench results list");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ctx.Fail(ExitCodes.StoreFailed, $"cannot store the results in {storeSpec}: {ex.Message}");
+                exit = ExitCodes.StoreFailed;
+            }
+        }
+
+        foreach (var failure in report.Failures)
+        {
+            ctx.Fail(ToExitCode(failure.Kind), $"{failure.Platform}: {failure.Message}");
+        }
+        if (exit == ExitCodes.Ok && report.Failures.Count > 0)
+        {
+            exit = ToExitCode(report.Failures[0].Kind);
+        }
+        if (exit == ExitCodes.Ok && results.Any(r => r.Outcome.Status == RunOutcome.FailedStatus))
+        {
+            exit = ExitCodes.RunFailed;
+        }
+        if (exit == ExitCodes.Ok && report.Interrupted)
+        {
+            exit = ExitCodes.Interrupted;
+        }
+        return exit;
+    }
+
+    private static void WriteOutput(FileInfo output, IReadOnlyList<RunResult> results)
+    {
+        output.Directory?.Create();
+        string text = results.Count == 1
+            ? ResultJson.Serialize(results[0], indented: true)
+            : JsonSerializer.Serialize(results, ResultJson.Indented);
+        File.WriteAllText(output.FullName, text + "\n");
+    }
+
+    public static int ToExitCode(RunnerFailure failure) => failure switch
+    {
+        RunnerFailure.AgentUnreachable => ExitCodes.AgentUnreachable,
+        RunnerFailure.AgentRejected => ExitCodes.AgentRejected,
+        RunnerFailure.NotReady => ExitCodes.EchoNotReady,
+        RunnerFailure.JoinFailed => ExitCodes.RunFailed,
+        _ => ExitCodes.InternalError,
+    };
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,31 @@
+namespace RtcBench.Cli;
+
+/// <summary>
+/// The one table of exit codes (also in the README and <c>rtcbench --help</c>). Loss and lateness are
+/// measurements, not errors: a run that completed exits 0 whatever it measured.
+/// </summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int InternalError = 1;
+    public const int Usage = 2;
+    public const int AgentUnreachable = 3;
+    public const int AgentRejected = 4;
+    public const int EchoNotReady = 5;
+    public const int RunFailed = 6;
+    public const int StoreFailed = 7;
+    public const int Interrupted = 130;
+
+    public const string Table = """
+        Exit codes:
+          0    success (loss and late pings are measurements, not errors)
+          1    internal error (a bug: please report it)
+          2    usage error (bad option or value)
+          3    agent unreachable (connection refused, DNS, timeout, not an RtcBench agent)
+          4    agent refused the request (API key, unknown platform, no capacity)
+          5    the echo never answered the readiness probes
+          6    a platform could not be joined or its run failed
+          7    the result could not be stored (it was still printed and written to --output)
+          130  interrupted (Ctrl-C); what was measured is kept, marked partial
+        """;
+}
