@@ -25,6 +25,8 @@ string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMil
 Console.WriteLine(report);
 if (output is not null)
 {
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report);
+    Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
 }
 return 0;
