@@ -59,8 +59,11 @@ public static class CliApp
         }
         catch (Exception ex)
         {
-            ctx.Error.WriteLine($"rtcbench: internal error: {ex.GetType().Name}: {ex.Message}");
-            ctx.Error.WriteLine(ex.StackTrace);
+            ctx.Error.WriteLine($"rtcbench: internal error: {ex.GetType().Name}: {ex.Message} (set RTCBENCH_DEBUG=1 for details; please report it)");
+            if (ctx.GetEnvironment("RTCBENCH_DEBUG") == "1")
+            {
+                ctx.Error.WriteLine(ex.ToString());
+            }
             return ExitCodes.InternalError;
         }
     }

@@ -121,6 +121,11 @@ public sealed class BenchmarkRunner
                 {
                     failures.Add(new BenchmarkFailure(client.Name, ex.Failure, ex.Message));
                 }
+                catch (OperationCanceledException) when (stopSending.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    // Interrupted before timing started: nothing was measured on this channel.
+                    break;
+                }
             }
         }
         finally
@@ -144,7 +149,11 @@ public sealed class BenchmarkRunner
         var runId = RunId.New();
         var config = options.Config;
         _observer?.OnStep($"waiting for the {platform} echo ({channel.Channel})");
-        TimeSpan ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, abort).ConfigureAwait(false);
+        TimeSpan ready;
+        using (var readyCancel = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort))
+        {
+            ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token).ConfigureAwait(false);
+        }
 
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
         double wallAnchorUs = _clock.WallAnchorUs();
