@@ -16,7 +16,7 @@ public static partial class DataChannelSdp
     /// <summary>A one-section offer: <c>m=application … UDP/DTLS/SCTP webrtc-datachannel</c> with <c>a=setup:actpass</c>.</summary>
     public static SessionDescription CreateOffer(DataChannelSdpOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
         var media = DataSection(options, options.Mid, SdpSetup.ActPass, legacy: false, legacyStreams: null);
         return Session(SdpType.Offer, options, options.Mid, [media]);
     }
@@ -33,7 +33,7 @@ public static partial class DataChannelSdp
         SessionDescription offer, DataChannelSdpOptions options, out SessionDescription? answer, out string error)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
         answer = null;
         if (options.Setup is not (SdpSetup.Active or SdpSetup.Passive))
         {
@@ -182,6 +182,22 @@ public static partial class DataChannelSdp
         return parts is { Length: 3 } && ushort.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _)
             ? parts[2]
             : null;
+    }
+
+    // Misuse (not hostile input): our own credentials must be writable tokens.
+    private static void Validate(DataChannelSdpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var (value, name) in new[] { (options.IceUfrag, "IceUfrag"), (options.IcePwd, "IcePwd"), (options.Mid, "Mid") })
+        {
+            if (string.IsNullOrEmpty(value) || value.Any(c => c <= ' ' || c > '~'))
+            {
+                throw new ArgumentException($"{name} must be non-empty printable ASCII without blanks.", nameof(options));
+            }
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SctpPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SctpPort, 65535);
     }
 
     private static ulong RandomSessionId() => (ulong)Random.Shared.NextInt64(1, long.MaxValue >> 1);

@@ -246,4 +246,13 @@ public sealed class DataChannelSdpTests
         Assert.Null(d);
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "0123456789abcdefghijkl")]
+    [InlineData("ab cd", "0123456789abcdefghijkl")]
+    [InlineData("Ab3d", "pwd\r\na=ice-lite")]
+    public void CreateOffer_UnwritableCredentials_ThrowsArgumentException(string ufrag, string pwd)
+    {
+        Assert.Throws<ArgumentException>(() => DataChannelSdp.CreateOffer(Options with { IceUfrag = ufrag, IcePwd = pwd }));
+    }
 }
