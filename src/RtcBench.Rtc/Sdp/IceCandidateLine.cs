@@ -132,6 +132,22 @@ public sealed record IceCandidateLine(
         return true;
     }
 
+    /// <summary>
+    /// Whether a trickled candidate string marks the end of candidates rather than a candidate: an empty string
+    /// (W3C RTCIceCandidateInit with <c>candidate: ""</c>) or <c>end-of-candidates</c> with or without <c>a=</c>
+    /// (RFC 8840 §8.2). Janus' <c>{"completed":true}</c> and LiveKit's <c>final</c> flag are signalled beside it.
+    /// </summary>
+    public static bool IsEndOfCandidates(string? text)
+    {
+        var body = text.AsSpan().Trim();
+        if (body.StartsWith(AttributePrefix, StringComparison.Ordinal))
+        {
+            body = body[AttributePrefix.Length..];
+        }
+
+        return body.IsEmpty || body.Equals(SdpNames.EndOfCandidates, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The attribute value, without <c>candidate:</c>: <c>1 1 udp 2130706431 127.0.0.1 5000 typ host</c>.</summary>
     public string ToAttributeValue()
     {

@@ -98,4 +98,16 @@ public sealed class IceCandidateLineTests
 
         Assert.False(IceCandidateLine.TryParse(line, out _));
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("end-of-candidates", true)]
+    [InlineData("a=end-of-candidates\r\n", true)]
+    [InlineData("candidate:1 1 udp 1 127.0.0.1 5 typ host", false)]
+    [InlineData("end-of", false)]
+    public void IsEndOfCandidates_TrickleStrings_RecognisesEndMarker(string? text, bool expected)
+    {
+        Assert.Equal(expected, IceCandidateLine.IsEndOfCandidates(text));
+    }
 }
