@@ -38,9 +38,12 @@ internal static class PostgresRunWriter
         byte[] histogram,
         CancellationToken cancellationToken)
     {
+        var stats = run.Stats;
+        string statsJson = JsonSerializer.Serialize(stats, ResultJson.Options);
+        string? pathJson = run.Path is null ? null : JsonSerializer.Serialize(run.Path, ResultJson.Options);
+        PostgresTextCheck.ThrowIfNul(run, statsJson, pathJson);
         await using var command = new NpgsqlCommand(InsertRunSql, connection, transaction);
         var p = command.Parameters;
-        var stats = run.Stats;
         var (startedAt, startedTicks) = PostgresTime.Split(run.StartedAt);
         var (endedAt, endedTicks) = PostgresTime.Split(run.EndedAt);
         p.Add(new NpgsqlParameter<Guid> { TypedValue = PostgresRunId.ToGuid(run.RunId), NpgsqlDbType = NpgsqlDbType.Uuid });
@@ -77,8 +80,8 @@ internal static class PostgresRunWriter
         Double(p, stats.Rtt?.P99Us);
         Double(p, stats.Rtt?.MeanUs);
         Double(p, stats.JitterRfc3550Us);
-        Json(p, JsonSerializer.Serialize(stats, ResultJson.Options));
-        Json(p, run.Path is null ? null : JsonSerializer.Serialize(run.Path, ResultJson.Options));
+        Json(p, statsJson);
+        Json(p, pathJson);
         Text(p, run.Histogram.Encoding);
         Text(p, run.Histogram.Unit);
         Double(p, run.Histogram.RelativeAccuracy);

@@ -84,6 +84,21 @@ public sealed class PostgresResultStoreServerTests(PostgresServer server, ITestO
     }
 
     [Fact]
+    public async Task SaveRun_NulCharacterInText_ThrowsArgumentExceptionAndStoresNothing()
+    {
+        var run = TestRuns.Create();
+        await using var store = Open();
+
+        var inPlatform = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveRunAsync(run with { Platform = "ud\0p" }, Ct));
+        var inPath = await Assert.ThrowsAsync<ArgumentException>(() => store.SaveRunAsync(
+            run with { Path = run.Path! with { Details = new Dictionary<string, string> { ["k"] = "v\0" } } }, Ct));
+
+        Assert.Contains("platform", inPlatform.Message, StringComparison.Ordinal);
+        Assert.Contains("path", inPath.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetRunAsync(run.RunId, includePings: false, Ct));
+    }
+
+    [Fact]
     public async Task DeleteRun_CascadesToPings()
     {
         await using (var store = Open())

@@ -145,18 +145,20 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <c>pg_config --bindir</c> when it names a directory with initdb (Debian's /usr/bin/pg_config does), else the
     /// newest /usr/lib/postgresql/N/bin; otherwise fails saying what to install.
     /// </summary>
-    internal static string FindBinDirectory()
+    internal static string FindBinDirectory() => FindBinDirectory(TryPgConfigBinDir(), DebianRoot);
+
+    internal const string DebianRoot = "/usr/lib/postgresql";
+
+    internal static string FindBinDirectory(string? pgConfigBinDir, string debianRoot)
     {
         var candidates = new List<string>();
-        string? fromPgConfig = TryPgConfigBinDir();
-        if (fromPgConfig is not null)
+        if (pgConfigBinDir is not null)
         {
-            candidates.Add(fromPgConfig);
+            candidates.Add(pgConfigBinDir);
         }
-        const string DebianRoot = "/usr/lib/postgresql";
-        if (Directory.Exists(DebianRoot))
+        if (Directory.Exists(debianRoot))
         {
-            candidates.AddRange(Directory.GetDirectories(DebianRoot)
+            candidates.AddRange(Directory.GetDirectories(debianRoot)
                 .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out int v), Version: v))
                 .Where(d => d.Ok)
                 .OrderByDescending(d => d.Version)
@@ -171,7 +173,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         throw new InvalidOperationException(
             "The PostgreSQL store tests need the PostgreSQL server binaries (initdb, pg_ctl, postgres), looked for in "
-            + $"`pg_config --bindir` and {DebianRoot}/*/bin: none found. Install them with `apt-get install postgresql` "
+            + $"`pg_config --bindir` and {debianRoot}/*/bin: none found. Install them with `apt-get install postgresql` "
             + "(Debian/Ubuntu).");
     }
 
