@@ -49,7 +49,16 @@ public sealed class PostgresServer : IAsyncLifetime
         if (asRoot)
         {
             // The server's user must own the data directory and be able to write its socket and log there.
-            await RunAsync("chown", [ServerUser, _root], asServerUser: false, timeout.Token);
+            try
+            {
+                await RunAsync("chown", [ServerUser, _root], asServerUser: false, timeout.Token);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException(
+                    $"Running as root, the tests start PostgreSQL as the unprivileged user \"{ServerUser}\" (initdb refuses "
+                    + "root), but could not hand it the temp directory. `apt-get install postgresql` creates that user.", e);
+            }
         }
         string data = Path.Combine(_root, "data");
         await RunAsync(
