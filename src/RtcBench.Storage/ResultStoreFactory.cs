@@ -1,11 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using RtcBench.Storage.Postgres;
 using RtcBench.Storage.Sqlite;
 
 namespace RtcBench.Storage;
 
 /// <summary>
-/// Opens a result store from a specification string: <c>sqlite:PATH</c> today (PATH may start with <c>~/</c>);
-/// <c>postgres:</c> is not supported yet.
+/// Opens a result store from a specification string: <c>sqlite:PATH</c> (PATH may start with <c>~/</c>),
+/// <c>postgres:CONNSTRING</c> (an Npgsql connection string) or <c>postgres://user:password@host:port/database</c>.
+/// No error message contains a PostgreSQL password.
 /// </summary>
 public static class ResultStoreFactory
 {
@@ -13,7 +15,9 @@ public static class ResultStoreFactory
     public const string HomeVariable = "RTCBENCH_HOME";
 
     public const string SupportedSchemes =
-        "Supported: sqlite:PATH (e.g. sqlite:~/.rtcbench/results.db); postgres: is not supported yet.";
+        "Supported: sqlite:PATH (e.g. sqlite:~/.rtcbench/results.db); "
+        + "postgres:CONNSTRING (e.g. postgres:Host=127.0.0.1;Port=5432;Username=rtcbench;Database=rtcbench); "
+        + "postgres://user:password@host:port/database.";
 
     private const string DatabaseFileName = "results.db";
 
@@ -37,6 +41,7 @@ public static class ResultStoreFactory
         return parsed.Kind switch
         {
             StoreKind.Sqlite => new SqliteResultStore(parsed.Target),
+            StoreKind.Postgres => new PostgresResultStore(parsed.Target),
             _ => throw new ArgumentException($"Unsupported store kind {parsed.Kind}. {SupportedSchemes}", nameof(spec)),
         };
     }
@@ -70,13 +75,36 @@ public static class ResultStoreFactory
         if (scheme.Equals("postgres", StringComparison.OrdinalIgnoreCase)
             || scheme.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
         {
-            error = $"PostgreSQL result stores are not supported yet. {SupportedSchemes}";
+            return TryParsePostgres(text, rest, out storeSpec, out error);
+        }
+        // A connection string given without its scheme may hold a password: never echo one.
+        error = PostgresConnectionString.Scrub(
+            scheme.Length == 0
+                ? $"\"{text}\" has no scheme. {SupportedSchemes}"
+                : $"Unsupported result store scheme \"{scheme}:\". {SupportedSchemes}",
+            text);
+        return false;
+    }
+
+    /// <summary><c>postgres://…</c> (and <c>postgresql://…</c>) is a URL; <c>postgres:…</c> an Npgsql connection string.</summary>
+    private static bool TryParsePostgres(
+        string text, string rest, [NotNullWhen(true)] out StoreSpec? storeSpec, out string error)
+    {
+        storeSpec = null;
+        string connection = rest.StartsWith("//", StringComparison.Ordinal) ? text : rest;
+        if (connection.Trim().Length == 0)
+        {
+            error = $"\"postgres:\" names no database. {SupportedSchemes}";
             return false;
         }
-        error = scheme.Length == 0
-            ? $"\"{text}\" has no scheme. {SupportedSchemes}"
-            : $"Unsupported result store scheme \"{scheme}:\". {SupportedSchemes}";
-        return false;
+        if (!PostgresConnectionString.TryParse(connection, out var builder, out string parseError))
+        {
+            error = $"{parseError} {SupportedSchemes}";
+            return false;
+        }
+        storeSpec = new StoreSpec(StoreKind.Postgres, builder.ConnectionString, PostgresConnectionString.Redact(builder));
+        error = "";
+        return true;
     }
 
     internal static string ResolveDefaultSqlitePath(string? rtcbenchHome, string userHome)

@@ -5,7 +5,8 @@ namespace RtcBench.Storage.Tests;
 /// <summary>
 /// The behaviour every <see cref="IResultStore"/> must show. A store implementation derives from this class and
 /// supplies <see cref="CreateStoreAsync"/>; each test instance has its own empty database, which the derived class
-/// removes in <see cref="Dispose(bool)"/> (xunit disposes the stores first, in <see cref="DisposeAsync"/>).
+/// removes in <see cref="DisposeDatabaseAsync"/> or <see cref="Dispose(bool)"/> (xunit disposes the stores first, in
+/// <see cref="DisposeAsync"/>).
 /// </summary>
 public abstract partial class ResultStoreContractTests : IAsyncLifetime, IDisposable
 {
@@ -30,7 +31,11 @@ public abstract partial class ResultStoreContractTests : IAsyncLifetime, IDispos
             await store.DisposeAsync();
         }
         _stores.Clear();
+        await DisposeDatabaseAsync();
     }
+
+    /// <summary>Called after the stores are disposed: a derived class may drop a server-side database here.</summary>
+    protected virtual Task DisposeDatabaseAsync() => Task.CompletedTask;
 
     public void Dispose()
     {

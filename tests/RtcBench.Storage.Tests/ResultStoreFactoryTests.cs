@@ -55,17 +55,8 @@ public sealed class ResultStoreFactoryTests
 
         Assert.Null(spec);
         Assert.Contains("sqlite:PATH", error, StringComparison.Ordinal);
-        Assert.Contains("postgres: is not supported yet", error, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("postgres:Host=db;Database=rtcbench")]
-    [InlineData("postgresql://db/rtcbench")]
-    public void TryParse_Postgres_SaysNotSupportedYet(string text)
-    {
-        Assert.False(ResultStoreFactory.TryParse(text, out _, out string error));
-
-        Assert.StartsWith("PostgreSQL result stores are not supported yet.", error, StringComparison.Ordinal);
+        Assert.Contains("postgres:CONNSTRING", error, StringComparison.Ordinal);
+        Assert.Contains("postgres://user:password@host:port/database", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,135 @@
+using System.Data;
+using Npgsql;
+using RtcBench.Core.Results;
+using RtcBench.Storage.Sqlite;
+
+namespace RtcBench.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL result store for shared deployments: one <see cref="NpgsqlDataSource"/> (pooled connections),
+/// versioned migrations under an advisory lock, a run row inserted with <c>ON CONFLICT DO NOTHING</c> and its pings
+/// streamed with binary COPY in the same transaction. Behaves exactly as <see cref="SqliteResultStore"/>; both pass
+/// one contract test suite.
+/// </summary>
+public sealed class PostgresResultStore : IResultStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<Migration> _migrations;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+    private bool _disposed;
+
+    /// <param name="connectionString">An Npgsql connection string (the password, if any, is never shown).</param>
+    /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
+    /// <exception cref="ArgumentException">The connection string is malformed (the message leaves the password out).</exception>
+    public PostgresResultStore(string connectionString, TimeProvider? timeProvider = null)
+        : this(connectionString, PostgresMigrator.All, timeProvider ?? TimeProvider.System)
+    {
+    }
+
+    internal PostgresResultStore(string connectionString, IReadOnlyList<Migration> migrations, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = PostgresConnectionString.Parse(connectionString);
+        DatabaseName = PostgresConnectionString.Describe(builder);
+        _dataSource = NpgsqlDataSource.Create(builder);
+        _migrations = migrations;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Where the store is, for messages and logs: <c>host:port/database (user name)</c>, never the password.</summary>
+    public string DatabaseName { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => "postgres " + DatabaseName;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_initialized)
+        {
+            return;
+        }
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+            await using var connection = await OpenAsync(cancellationToken);
+            await PostgresMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        byte[] histogram = RunValidator.Validate(run);
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        if (!await PostgresRunWriter.TryInsertRunAsync(connection, transaction, run, histogram, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return SaveOutcome.AlreadyExists;
+        }
+        await PostgresRunWriter.CopyPingsAsync(connection, run.RunId, run.Pings, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return SaveOutcome.Inserted;
+    }
+
+    /// <inheritdoc />
+    public async Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken)
+    {
+        if (!RunValidator.IsRunId(runId))
+        {
+            return null;
+        }
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        // One snapshot for the run row and its pings.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var run = await PostgresRunReader.GetRunAsync(connection, runId, includePings, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    /// <inheritdoc />
+    public async Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        // One snapshot, so the page and the total agree.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var page = await PostgresRunReader.ListRunsAsync(connection, query, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return page;
+    }
+
+    /// <summary>Closes this store's pooled connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            await _dataSource.DisposeAsync();
+            _initLock.Dispose();
+        }
+    }
+
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+}

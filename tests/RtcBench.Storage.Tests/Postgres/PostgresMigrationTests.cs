@@ -1,0 +1,193 @@
+using Npgsql;
+using RtcBench.Storage.Postgres;
+using RtcBench.Storage.Sqlite;
+
+namespace RtcBench.Storage.Tests.Postgres;
+
+/// <summary>PostgreSQL migrations: fresh, re-open, newer code, newer database, failure, concurrent start-up.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifetime, IDisposable
+{
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(120));
+    private string _database = "";
+
+    private CancellationToken Ct => _timeout.Token;
+
+    private string ConnectionString => server.ConnectionString(_database);
+
+    public async Task InitializeAsync() => _database = await server.CreateDatabaseAsync(Ct);
+
+    public Task DisposeAsync() => server.DropDatabaseAsync(_database, Ct);
+
+    public void Dispose() => _timeout.Dispose();
+
+    private Task<long> CountAsync(string sql) => server.ScalarAsync<long>(_database, sql, Ct);
+
+    private static Migration Extra(int version) =>
+        new(version, $"{version:D4}_extra.sql", $"CREATE TABLE extra_{version} (x integer NOT NULL);");
+
+    [Fact]
+    public void Embedded_Migrations_AreNumberedFromOneWithoutGaps()
+    {
+        var all = PostgresMigrator.All;
+
+        Assert.NotEmpty(all);
+        Assert.Equal(Enumerable.Range(1, all.Count), all.Select(m => m.Version));
+        Assert.Equal("0001_initial.sql", all[0].Name);
+    }
+
+    [Fact]
+    public async Task Initialize_FreshDatabase_AppliesEveryMigrationAndCreatesIndexes()
+    {
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(PostgresMigrator.All[^1].Version, await server.ScalarAsync<int>(_database, "SELECT MAX(version) FROM schema_migrations;", Ct));
+        Assert.Equal(
+            "0001_initial.sql", await server.ScalarAsync<string>(_database, "SELECT name FROM schema_migrations WHERE version = 1;", Ct));
+        string[] indexes =
+        [
+            "runs_pkey", "ix_runs_started_at", "ix_runs_platform_location_started_at", "ix_runs_location_started_at",
+            "ix_runs_channel_started_at", "pings_pkey", "ix_pings_scheduled_at",
+        ];
+        foreach (string index in indexes)
+        {
+            Assert.Equal(1, await CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE indexname = '{index}';"));
+        }
+        Assert.Equal(
+            "run_id, seq",
+            await server.ScalarAsync<string>(
+                _database,
+                "SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM pg_index i "
+                + "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+                + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                + "WHERE i.indexrelid = 'pings_pkey'::regclass;",
+                Ct));
+    }
+
+    [Fact]
+    public async Task Initialize_ReopenedDatabase_AppliesNothing()
+    {
+        await using (var store = new PostgresResultStore(ConnectionString, new FixedTimeProvider(TestRuns.BaseTime)))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        await using (var store = new PostgresResultStore(ConnectionString, new FixedTimeProvider(TestRuns.BaseTime.AddDays(1))))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(
+            TestRuns.BaseTime,
+            await server.ScalarAsync<DateTime>(_database, "SELECT applied_at FROM schema_migrations WHERE version = 1;", Ct));
+    }
+
+    [Fact]
+    public async Task Initialize_NewerCodeVersion_AppliesOnlyTheMissingMigration()
+    {
+        var run = TestRuns.Create();
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            await store.SaveRunAsync(run, Ct);
+        }
+        var newer = PostgresMigrator.All.Append(Extra(PostgresMigrator.All.Count + 1)).ToList();
+
+        await using (var store = new PostgresResultStore(ConnectionString, newer, TimeProvider.System))
+        {
+            await store.InitializeAsync(Ct);
+            RunAssert.Equal(run, await store.GetRunAsync(run.RunId, includePings: true, Ct));
+        }
+
+        Assert.Equal(newer.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(0, await CountAsync($"SELECT COUNT(*) FROM extra_{newer.Count};"));
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseFromNewerVersion_ThrowsNamingBothVersionsAndDatabase()
+    {
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            await store.InitializeAsync(Ct);
+        }
+        int known = PostgresMigrator.All[^1].Version;
+        await server.ExecuteAsync(
+            _database, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({known + 41}, 'later.sql', now());", Ct);
+        var withPassword = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "hunter2-secret" };
+
+        await using var older = new PostgresResultStore(withPassword.ConnectionString);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => older.InitializeAsync(Ct));
+
+        Assert.Contains($"schema version {known + 41}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"up to {known}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"/{_database}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.ToString(), StringComparison.Ordinal);
+        // Every other operation refuses too, and nothing was written.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => older.SaveRunAsync(TestRuns.Create(), Ct));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM runs;"));
+    }
+
+    [Fact]
+    public async Task Initialize_FailingMigration_RollsBackEverything()
+    {
+        var broken = new List<Migration>(PostgresMigrator.All)
+        {
+            new(PostgresMigrator.All.Count + 1, "broken.sql", "CREATE TABLE ok_table (x integer); SELECT * FROM no_such_table;"),
+        };
+
+        await using (var store = new PostgresResultStore(ConnectionString, broken, TimeProvider.System))
+        {
+            await Assert.ThrowsAsync<PostgresException>(() => store.InitializeAsync(Ct));
+        }
+
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_tables WHERE tablename IN ('runs', 'ok_table', 'schema_migrations');"));
+    }
+
+    [Fact]
+    public async Task Initialize_ManyStoresConcurrently_EachMigrationAppliedOnce()
+    {
+        var stores = Enumerable.Range(0, 6).Select(_ => new PostgresResultStore(ConnectionString)).ToArray();
+        try
+        {
+            // Start together: each store opens its own connection and waits on the advisory lock.
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync(Ct))));
+
+            Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+            var run = TestRuns.Create();
+            Assert.Equal(SaveOutcome.Inserted, await stores[0].SaveRunAsync(run, Ct));
+            Assert.Equal(SaveOutcome.AlreadyExists, await stores[5].SaveRunAsync(run, Ct));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Initialize_WhileAnotherHoldsTheMigrationLock_WaitsForIt()
+    {
+        await using var holder = new NpgsqlConnection(ConnectionString);
+        await holder.OpenAsync(Ct);
+        await using var transaction = await holder.BeginTransactionAsync(Ct);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresMigrator.AdvisoryLockKey});", holder, transaction))
+        {
+            await take.ExecuteNonQueryAsync(Ct);
+        }
+        await using var store = new PostgresResultStore(ConnectionString);
+
+        var initialize = store.InitializeAsync(Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        Assert.False(initialize.IsCompleted);
+        await transaction.CommitAsync(Ct);
+        await initialize.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+    }
+}
