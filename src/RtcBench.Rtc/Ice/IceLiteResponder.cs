@@ -42,18 +42,12 @@ public sealed class IceLiteResponder
     /// <summary>Bound of the transmit and event queues; output beyond it is dropped and counted.</summary>
     public const int QueueLimit = 64;
 
-    private const int MaxUnknownReported = 8;
-    private const string BadRequestReason = "Bad Request";
-    private const string UnauthenticatedReason = "Unauthenticated";
-    private const string UnknownAttributeReason = "Unknown Attribute";
-    private const string RoleConflictReason = "Role Conflict";
-
     private readonly byte[] _key;
     private readonly byte[] _expectedUsername;
     private readonly long _consentTimeoutNs;
     private readonly Queue<Transmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
-    private readonly byte[] _scratch = new byte[256];
+    private readonly byte[] _scratch = new byte[IceResponses.ScratchSize];
     private long _lastConsentNs;
 
     public IceLiteResponder(IceCredentials local, IceCredentials remote, long consentTimeoutNs = DefaultConsentTimeoutNs)
@@ -125,52 +119,33 @@ public sealed class IceLiteResponder
             return true;
         }
 
-        bool hasFingerprint = request.Contains(StunAttributeType.Fingerprint);
-        if (hasFingerprint && !request.VerifyFingerprint())
+        Span<ushort> unknown = stackalloc ushort[IceCheckInspector.MaxUnknownReported];
+        switch (IceCheckInspector.Inspect(request, _expectedUsername, _key, unknown, out int unknownCount))
         {
-            FingerprintFailures++;
-            return true;
-        }
-
-        if (request.Method != StunMethod.Binding
-            || !request.TryGetAttribute(StunAttributeType.Username, out var username)
-            || !request.Contains(StunAttributeType.MessageIntegrity))
-        {
-            SendError(request, from, StunErrorCode.BadRequest, BadRequestReason, authenticated: false);
-            return true;
-        }
-
-        if (!username.Value.Span.SequenceEqual(_expectedUsername))
-        {
-            SendError(request, from, StunErrorCode.Unauthenticated, UnauthenticatedReason, authenticated: false);
-            return true;
-        }
-
-        if (!request.VerifyIntegrity(_key))
-        {
-            IntegrityFailures++;
-            return true;
-        }
-
-        Span<ushort> unknown = stackalloc ushort[MaxUnknownReported];
-        int unknownCount = request.GetUnknownComprehensionRequired(unknown);
-        if (unknownCount > 0)
-        {
-            var reported = unknown[..Math.Min(unknownCount, MaxUnknownReported)];
-            SendError(request, from, StunErrorCode.UnknownAttribute, UnknownAttributeReason, authenticated: true, reported);
-            return true;
-        }
-
-        if (!hasFingerprint || !request.TryGetPriority(out _))
-        {
-            SendError(request, from, StunErrorCode.BadRequest, BadRequestReason, authenticated: true);
-            return true;
+            case IceCheckVerdict.FingerprintFailure:
+                FingerprintFailures++;
+                return true;
+            case IceCheckVerdict.IntegrityFailure:
+                IntegrityFailures++;
+                return true;
+            case IceCheckVerdict.BadRequest:
+                SendError(request, from, StunErrorCode.BadRequest, authenticated: false);
+                return true;
+            case IceCheckVerdict.Unauthenticated:
+                SendError(request, from, StunErrorCode.Unauthenticated, authenticated: false);
+                return true;
+            case IceCheckVerdict.UnknownAttributes:
+                SendError(request, from, StunErrorCode.UnknownAttribute, authenticated: true, unknown[..unknownCount]);
+                return true;
+            case IceCheckVerdict.BadCheck:
+                SendError(request, from, StunErrorCode.BadRequest, authenticated: true);
+                return true;
         }
 
         if (request.Contains(StunAttributeType.IceControlled))
         {
             RoleConflicts++;
-            SendError(request, from, StunErrorCode.RoleConflict, RoleConflictReason, authenticated: true);
+            SendError(request, from, StunErrorCode.RoleConflict, authenticated: true);
             return true;
         }
 
@@ -214,33 +189,15 @@ public sealed class IceLiteResponder
 
     private void SendSuccess(StunMessage request, IPEndPoint from)
     {
-        var writer = new StunMessageWriter(_scratch, StunMessageType.BindingSuccess, request.TransactionId);
-        writer.AddXorMappedAddress(from);
-        writer.AddMessageIntegrity(_key);
-        writer.AddFingerprint();
         ChecksAnswered++;
-        Enqueue(_transmits, new Transmit(from, writer.ToArray()));
+        Enqueue(_transmits, new Transmit(from, IceResponses.Success(_scratch, request, from, _key)));
     }
 
-    private void SendError(StunMessage request, IPEndPoint from, int code, string reason, bool authenticated,
+    private void SendError(StunMessage request, IPEndPoint from, int code, bool authenticated,
         ReadOnlySpan<ushort> unknown = default)
     {
-        var type = new StunMessageType(StunClass.ErrorResponse, request.Method);
-        var writer = new StunMessageWriter(_scratch, type, request.TransactionId);
-        writer.AddErrorCode(code, reason);
-        if (code == StunErrorCode.UnknownAttribute)
-        {
-            writer.AddUnknownAttributes(unknown);
-        }
-
-        if (authenticated)
-        {
-            writer.AddMessageIntegrity(_key);
-        }
-
-        writer.AddFingerprint();
         ErrorsSent++;
-        Enqueue(_transmits, new Transmit(from, writer.ToArray()));
+        Enqueue(_transmits, new Transmit(from, IceResponses.Error(_scratch, request, code, authenticated, _key, unknown)));
     }
 
     private void Enqueue<T>(Queue<T> queue, T item)
