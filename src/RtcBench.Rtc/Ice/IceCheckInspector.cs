@@ -52,4 +52,25 @@ internal static class IceCheckInspector
 
         return hasFingerprint && request.TryGetPriority(out _) ? IceCheckVerdict.Valid : IceCheckVerdict.BadCheck;
     }
+
+    /// <summary>
+    /// <see cref="Inspect"/>, plus the error response RFC 8489 calls for, if any (none for a valid check or when the
+    /// request is dropped silently).
+    /// </summary>
+    public static IceCheckVerdict Examine(StunMessage request, ReadOnlySpan<byte> expectedUsername,
+        ReadOnlySpan<byte> key, Span<byte> scratch, out byte[]? reply)
+    {
+        Span<ushort> unknown = stackalloc ushort[MaxUnknownReported];
+        var verdict = Inspect(request, expectedUsername, key, unknown, out int unknownCount);
+        reply = verdict switch
+        {
+            IceCheckVerdict.BadRequest => IceResponses.Error(scratch, request, StunErrorCode.BadRequest, false, key),
+            IceCheckVerdict.Unauthenticated => IceResponses.Error(scratch, request, StunErrorCode.Unauthenticated, false, key),
+            IceCheckVerdict.UnknownAttributes => IceResponses.Error(
+                scratch, request, StunErrorCode.UnknownAttribute, true, key, unknown[..unknownCount]),
+            IceCheckVerdict.BadCheck => IceResponses.Error(scratch, request, StunErrorCode.BadRequest, true, key),
+            _ => null,
+        };
+        return verdict;
+    }
 }

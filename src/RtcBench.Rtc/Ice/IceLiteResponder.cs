@@ -119,33 +119,23 @@ public sealed class IceLiteResponder
             return true;
         }
 
-        Span<ushort> unknown = stackalloc ushort[IceCheckInspector.MaxUnknownReported];
-        switch (IceCheckInspector.Inspect(request, _expectedUsername, _key, unknown, out int unknownCount))
+        var verdict = IceCheckInspector.Examine(request, _expectedUsername, _key, _scratch, out var reply);
+        if (verdict != IceCheckVerdict.Valid)
         {
-            case IceCheckVerdict.FingerprintFailure:
-                FingerprintFailures++;
-                return true;
-            case IceCheckVerdict.IntegrityFailure:
-                IntegrityFailures++;
-                return true;
-            case IceCheckVerdict.BadRequest:
-                SendError(request, from, StunErrorCode.BadRequest, authenticated: false);
-                return true;
-            case IceCheckVerdict.Unauthenticated:
-                SendError(request, from, StunErrorCode.Unauthenticated, authenticated: false);
-                return true;
-            case IceCheckVerdict.UnknownAttributes:
-                SendError(request, from, StunErrorCode.UnknownAttribute, authenticated: true, unknown[..unknownCount]);
-                return true;
-            case IceCheckVerdict.BadCheck:
-                SendError(request, from, StunErrorCode.BadRequest, authenticated: true);
-                return true;
+            Count(verdict);
+            if (reply is not null)
+            {
+                ErrorsSent++;
+                Enqueue(_transmits, new Transmit(from, reply));
+            }
+
+            return true;
         }
 
         if (request.Contains(StunAttributeType.IceControlled))
         {
             RoleConflicts++;
-            SendError(request, from, StunErrorCode.RoleConflict, authenticated: true);
+            SendError(request, from, StunErrorCode.RoleConflict);
             return true;
         }
 
@@ -193,11 +183,22 @@ public sealed class IceLiteResponder
         Enqueue(_transmits, new Transmit(from, IceResponses.Success(_scratch, request, from, _key)));
     }
 
-    private void SendError(StunMessage request, IPEndPoint from, int code, bool authenticated,
-        ReadOnlySpan<ushort> unknown = default)
+    private void SendError(StunMessage request, IPEndPoint from, int code)
     {
         ErrorsSent++;
-        Enqueue(_transmits, new Transmit(from, IceResponses.Error(_scratch, request, code, authenticated, _key, unknown)));
+        Enqueue(_transmits, new Transmit(from, IceResponses.Error(_scratch, request, code, authenticated: true, _key)));
+    }
+
+    private void Count(IceCheckVerdict verdict)
+    {
+        if (verdict == IceCheckVerdict.FingerprintFailure)
+        {
+            FingerprintFailures++;
+        }
+        else if (verdict == IceCheckVerdict.IntegrityFailure)
+        {
+            IntegrityFailures++;
+        }
     }
 
     private void Enqueue<T>(Queue<T> queue, T item)
