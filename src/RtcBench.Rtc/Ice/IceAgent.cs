@@ -1,0 +1,431 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using RtcBench.Rtc.Stun;
+
+namespace RtcBench.Rtc.Ice;
+
+/// <summary>
+/// A full ICE agent in the controlling role (RFC 8445) with one local candidate, sans-IO like
+/// <see cref="IceLiteResponder"/>: datagrams and time in; transmits, events and <see cref="NextTimeoutNs"/> out.
+/// </summary>
+/// <remarks>
+/// <para>Checks: after <see cref="Start"/>, one Binding request every Ta to the next pair (triggered checks first,
+/// then by pair priority), carrying USERNAME <c>remoteUfrag:localUfrag</c>, ICE-CONTROLLING, USE-CANDIDATE, PRIORITY,
+/// MESSAGE-INTEGRITY keyed with the remote password, FINGERPRINT: aggressive nomination, which Chromium accepts
+/// (PROTOCOLS.md §1). Requests are retransmitted per RFC 8489 §6.2.1 (see <see cref="IceAgentOptions"/>). The first
+/// authenticated, symmetric success response selects and nominates its pair; other checks are then cancelled.</para>
+/// <para>Answers the peer's checks like the lite responder and learns the source of an unknown one as a
+/// peer-reflexive candidate, queuing a triggered check to it (RFC 8445 §7.3.1.3-7.3.1.4): this is how a peer
+/// hidden behind an mDNS candidate is reached.</para>
+/// <para>Consent (RFC 7675): once connected, a check on the selected pair every 0.8-1.2 × 5 s; no authenticated
+/// response for 30 s raises <see cref="IceEventKind.ConsentExpired"/>.</para>
+/// <para>Failure is an event, never a hang: <see cref="IceEventKind.Failed"/> when nothing is nominated within the
+/// connect timeout, when every pair failed, or on a role conflict this agent would have to resolve by becoming
+/// controlled (not supported: RFC 8445 §7.3.1.1 and §7.2.5.1 would switch roles).</para>
+/// </remarks>
+public sealed class IceAgent
+{
+    public const int QueueLimit = 64;
+
+    private const int MaxTransactions = 32;
+    private const int RequestBufferSize = 512;
+
+    private readonly IceAgentOptions _options;
+    private readonly byte[] _localKey;
+    private readonly byte[] _remoteKey;
+    private readonly byte[] _expectedUsername;
+    private readonly string _outgoingUsername;
+    private readonly Random _random;
+    private readonly IceCheckList _checkList;
+    private readonly IceTransactionTable _transactions = new(MaxTransactions);
+    private readonly Queue<Transmit> _transmits = new();
+    private readonly Queue<IceEvent> _events = new();
+    private readonly byte[] _scratch = new byte[RequestBufferSize];
+    private IceCandidatePair? _selected;
+    private long _startNs;
+    private long _nextPaceNs;
+    private long _nextConsentNs;
+    private long _lastConsentNs;
+
+    public IceAgent(IceCredentials local, IceCredentials remote, IceAgentOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(remote);
+        _options = options ?? new IceAgentOptions();
+        _options.Validate();
+        Local = local;
+        Remote = remote;
+        TieBreaker = _options.TieBreaker ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        _random = _options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        _localKey = Encoding.UTF8.GetBytes(local.Password);
+        _remoteKey = Encoding.UTF8.GetBytes(remote.Password);
+        _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
+        _outgoingUsername = remote.Ufrag + ":" + local.Ufrag;
+        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs);
+    }
+
+    public IceCredentials Local { get; }
+
+    public IceCredentials Remote { get; }
+
+    public ulong TieBreaker { get; }
+
+    public IceAgentState State { get; private set; } = IceAgentState.New;
+
+    /// <summary>The nominated remote endpoint while <see cref="IceAgentState.Connected"/>.</summary>
+    public IPEndPoint? SelectedEndpoint => State == IceAgentState.Connected ? _selected?.Remote : null;
+
+    public int PairCount => _checkList.Count;
+
+    public long ChecksSent { get; private set; }
+
+    public long Retransmissions { get; private set; }
+
+    public long ChecksAnswered { get; private set; }
+
+    public long IntegrityFailures { get; private set; }
+
+    public long FingerprintFailures { get; private set; }
+
+    public long Malformed { get; private set; }
+
+    public long Ignored { get; private set; }
+
+    public long QueueOverflows { get; private set; }
+
+    /// <summary>Adds a signalled remote candidate (from SDP). Ignored once the list is full or the agent is done.</summary>
+    public void AddRemoteCandidate(IPEndPoint endpoint, uint priority)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (State is IceAgentState.New or IceAgentState.Checking)
+        {
+            _checkList.Add(endpoint, priority, peerReflexive: false);
+        }
+    }
+
+    /// <summary>Starts sending checks; the first one goes out on the next <see cref="HandleTimeout"/> at or after now.</summary>
+    public void Start(long nowNs)
+    {
+        if (State != IceAgentState.New)
+        {
+            throw new InvalidOperationException("The agent has already been started.");
+        }
+
+        State = IceAgentState.Checking;
+        _startNs = nowNs;
+        _nextPaceNs = nowNs;
+    }
+
+    /// <summary>When <see cref="HandleTimeout"/> must next be called, or <see cref="RtcTime.Never"/>.</summary>
+    public long NextTimeoutNs
+    {
+        get
+        {
+            long next = RtcTime.Never;
+            if (State == IceAgentState.Checking)
+            {
+                next = Math.Min(next, _startNs + _options.ConnectTimeoutNs);
+                if (_checkList.HasWaiting())
+                {
+                    next = Math.Min(next, _nextPaceNs);
+                }
+            }
+            else if (State == IceAgentState.Connected)
+            {
+                next = Math.Min(_nextConsentNs, _lastConsentNs + _options.ConsentTimeoutNs);
+            }
+            else
+            {
+                return next;
+            }
+
+            return Math.Min(next, _transactions.EarliestDeadlineNs);
+        }
+    }
+
+    public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
+
+    public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
+
+    /// <summary>Handles one datagram; <c>false</c> when it is not STUN. Never throws on bad bytes.</summary>
+    public bool HandleDatagram(long nowNs, ReadOnlySpan<byte> datagram, IPEndPoint from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (!StunMessageReader.IsStun(datagram))
+        {
+            return false;
+        }
+
+        if (State is IceAgentState.Failed or IceAgentState.Expired)
+        {
+            Ignored++;
+            return true;
+        }
+
+        if (!StunMessageReader.TryRead(datagram, out var message))
+        {
+            Malformed++;
+            return true;
+        }
+
+        switch (message.Class)
+        {
+            case StunClass.Request:
+                HandleRequest(message, from);
+                break;
+            case StunClass.SuccessResponse or StunClass.ErrorResponse:
+                HandleResponse(nowNs, message, from);
+                break;
+            default:
+                Ignored++;
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>Retransmits, times out, paces new checks, sends consent checks. Harmless to call early.</summary>
+    public void HandleTimeout(long nowNs)
+    {
+        if (State is not (IceAgentState.Checking or IceAgentState.Connected))
+        {
+            return;
+        }
+
+        while (State is IceAgentState.Checking or IceAgentState.Connected && _transactions.NextDue(nowNs) is { } due)
+        {
+            if (!due.Exhausted(_options.MaxTransmissions))
+            {
+                Retransmissions++;
+                due.Sent(nowNs, _options.InitialRtoNs, _options.MaxTransmissions, _options.LastWaitMultiplier);
+                Enqueue(_transmits, new Transmit(due.Pair.Remote, due.Payload));
+                continue;
+            }
+
+            _transactions.Remove(due);
+            if (!due.Consent)
+            {
+                PairFailed(due.Pair);
+            }
+        }
+
+        if (State == IceAgentState.Connected)
+        {
+            HandleConsentTimers(nowNs);
+        }
+        else if (State == IceAgentState.Checking)
+        {
+            if (nowNs >= _startNs + _options.ConnectTimeoutNs)
+            {
+                Fail("ICE connect timeout: no candidate pair was nominated.");
+                return;
+            }
+
+            if (nowNs >= _nextPaceNs && _checkList.NextToCheck() is { } pair)
+            {
+                SendCheck(nowNs, pair, useCandidate: true, consent: false);
+                _nextPaceNs = nowNs + _options.PacingIntervalNs;
+            }
+        }
+    }
+
+    private void HandleConsentTimers(long nowNs)
+    {
+        if (nowNs >= _lastConsentNs + _options.ConsentTimeoutNs)
+        {
+            var endpoint = _selected!.Remote;
+            State = IceAgentState.Expired;
+            _transactions.Clear();
+            Enqueue(_events, IceEvent.ConsentExpired(endpoint));
+            return;
+        }
+
+        if (nowNs >= _nextConsentNs)
+        {
+            SendCheck(nowNs, _selected!, useCandidate: false, consent: true);
+            _nextConsentNs = nowNs + JitteredConsentInterval();
+        }
+    }
+
+    private void HandleRequest(StunMessage request, IPEndPoint from)
+    {
+        var verdict = IceCheckInspector.Examine(request, _expectedUsername, _localKey, _scratch, out var reply);
+        if (verdict != IceCheckVerdict.Valid)
+        {
+            FingerprintFailures += verdict == IceCheckVerdict.FingerprintFailure ? 1 : 0;
+            IntegrityFailures += verdict == IceCheckVerdict.IntegrityFailure ? 1 : 0;
+            if (reply is not null)
+            {
+                Reply(from, reply);
+            }
+
+            return;
+        }
+
+        // RFC 8445 §7.3.1.1: both controlling. The larger tie-breaker keeps the role; the other must switch.
+        if (request.TryGetIceControlling(out ulong theirs))
+        {
+            if (TieBreaker >= theirs)
+            {
+                Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
+            }
+            else
+            {
+                Fail("ICE role conflict: the peer is controlling with a larger tie-breaker; this agent cannot switch to controlled.");
+            }
+
+            return;
+        }
+
+        ChecksAnswered++;
+        Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
+        if (State is IceAgentState.New or IceAgentState.Checking)
+        {
+            request.TryGetPriority(out uint priority);
+            if (_checkList.Find(from) is { } known)
+            {
+                _checkList.Trigger(known);
+            }
+            else if (_checkList.Add(from, priority, peerReflexive: true) is { } learned)
+            {
+                _checkList.Trigger(learned);
+            }
+        }
+    }
+
+    private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from)
+    {
+        var transaction = _transactions.Find(response.TransactionId);
+        if (transaction is null)
+        {
+            Ignored++;
+            return;
+        }
+
+        // Forged or corrupted responses are dropped without ending the transaction (RFC 8489 §6.3.4 / §9.1.4).
+        if (!response.VerifyFingerprint())
+        {
+            FingerprintFailures++;
+            return;
+        }
+
+        if (!response.VerifyIntegrity(_remoteKey))
+        {
+            IntegrityFailures++;
+            return;
+        }
+
+        _transactions.Remove(transaction);
+        var pair = transaction.Pair;
+
+        // RFC 8445 §7.2.5.2.1: a response from elsewhere than the request went to fails the check.
+        if (!from.Equals(pair.Remote))
+        {
+            if (!transaction.Consent)
+            {
+                PairFailed(pair);
+            }
+
+            return;
+        }
+
+        if (response.Class == StunClass.ErrorResponse)
+        {
+            if (response.TryGetErrorCode(out var error) && error.Code == StunErrorCode.RoleConflict)
+            {
+                Fail("ICE role conflict: the peer answered 487; this agent cannot switch to controlled.");
+            }
+            else if (!transaction.Consent)
+            {
+                PairFailed(pair);
+            }
+
+            return;
+        }
+
+        pair.State = IcePairState.Succeeded;
+        if (State == IceAgentState.Connected && ReferenceEquals(pair, _selected))
+        {
+            _lastConsentNs = nowNs;
+        }
+        else if (State == IceAgentState.Checking && transaction.UseCandidate)
+        {
+            Select(nowNs, pair);
+        }
+    }
+
+    private void Select(long nowNs, IceCandidatePair pair)
+    {
+        _selected = pair;
+        State = IceAgentState.Connected;
+        _lastConsentNs = nowNs;
+        _nextConsentNs = nowNs + JitteredConsentInterval();
+        _transactions.KeepOnly(pair);
+        Enqueue(_events, IceEvent.Selected(pair.Remote, nominated: true));
+    }
+
+    private void SendCheck(long nowNs, IceCandidatePair pair, bool useCandidate, bool consent)
+    {
+        if (_transactions.IsFull)
+        {
+            QueueOverflows++;
+            return;
+        }
+
+        var id = StunTransactionId.New();
+        var writer = new StunMessageWriter(_scratch, StunMessageType.BindingRequest, id);
+        writer.AddUsername(_outgoingUsername);
+        writer.AddIceControlling(TieBreaker);
+        if (useCandidate)
+        {
+            writer.AddUseCandidate();
+        }
+
+        writer.AddPriority(_options.PeerReflexivePriority);
+        writer.AddMessageIntegrity(_remoteKey);
+        writer.AddFingerprint();
+        var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent);
+        transaction.Sent(nowNs, _options.InitialRtoNs, _options.MaxTransmissions, _options.LastWaitMultiplier);
+        _transactions.Add(transaction);
+        if (!consent)
+        {
+            pair.State = IcePairState.InProgress;
+        }
+
+        ChecksSent++;
+        Enqueue(_transmits, new Transmit(pair.Remote, transaction.Payload));
+    }
+
+    private void PairFailed(IceCandidatePair pair)
+    {
+        pair.State = IcePairState.Failed;
+        if (State == IceAgentState.Checking && _checkList.AllFailed())
+        {
+            Fail("ICE failed: every candidate pair failed.");
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        State = IceAgentState.Failed;
+        _transactions.Clear();
+        Enqueue(_events, IceEvent.Failed(reason));
+    }
+
+    private long JitteredConsentInterval() =>
+        (long)(_options.ConsentIntervalNs * (0.8 + (0.4 * _random.NextDouble())));
+
+    private void Reply(IPEndPoint to, byte[] payload) => Enqueue(_transmits, new Transmit(to, payload));
+
+    private void Enqueue<T>(Queue<T> queue, T item)
+    {
+        if (queue.Count >= QueueLimit)
+        {
+            QueueOverflows++;
+            return;
+        }
+
+        queue.Enqueue(item);
+    }
+}

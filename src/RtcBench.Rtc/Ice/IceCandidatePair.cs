@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace RtcBench.Rtc.Ice;
+
+/// <summary>Our single local candidate paired with one remote candidate (signalled or peer-reflexive).</summary>
+internal sealed class IceCandidatePair(IPEndPoint remote, uint remotePriority, ulong priority, bool peerReflexive)
+{
+    public IPEndPoint Remote { get; } = remote;
+
+    public uint RemotePriority { get; } = remotePriority;
+
+    /// <summary>RFC 8445 §6.1.2.3, with us as the controlling agent.</summary>
+    public ulong Priority { get; } = priority;
+
+    /// <summary>Learned from an incoming check's source (RFC 8445 §7.3.1.3), not from signalling.</summary>
+    public bool PeerReflexive { get; } = peerReflexive;
+
+    public IcePairState State { get; set; } = IcePairState.Waiting;
+
+    /// <summary>Whether it sits in the triggered-check queue (RFC 8445 §7.3.1.4).</summary>
+    public bool Triggered { get; set; }
+}

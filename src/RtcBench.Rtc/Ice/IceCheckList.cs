@@ -1,0 +1,124 @@
+using System.Net;
+
+namespace RtcBench.Rtc.Ice;
+
+/// <summary>
+/// The check list of a controlling agent with one local candidate (RFC 8445 §6.1.2): one pair per remote candidate,
+/// ordered by pair priority, plus the triggered-check queue (§7.3.1.4), which is served first.
+/// </summary>
+internal sealed class IceCheckList(uint localPriority, int maxPairs)
+{
+    private readonly List<IceCandidatePair> _pairs = [];
+    private readonly Queue<IceCandidatePair> _triggered = new();
+
+    public int Count => _pairs.Count;
+
+    public IceCandidatePair? Find(IPEndPoint remote)
+    {
+        foreach (var pair in _pairs)
+        {
+            if (pair.Remote.Equals(remote))
+            {
+                return pair;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds a pair, or returns the existing one; null when the list is full.</summary>
+    public IceCandidatePair? Add(IPEndPoint remote, uint remotePriority, bool peerReflexive)
+    {
+        if (Find(remote) is { } existing)
+        {
+            return existing;
+        }
+
+        if (_pairs.Count >= maxPairs)
+        {
+            return null;
+        }
+
+        var pair = new IceCandidatePair(
+            new IPEndPoint(remote.Address, remote.Port),
+            remotePriority,
+            IcePriority.ComputePair(localPriority, remotePriority),
+            peerReflexive);
+        int index = 0;
+        while (index < _pairs.Count && _pairs[index].Priority >= pair.Priority)
+        {
+            index++;
+        }
+
+        _pairs.Insert(index, pair);
+        return pair;
+    }
+
+    /// <summary>Queues a triggered check unless one is queued or the pair is in progress or succeeded.</summary>
+    public void Trigger(IceCandidatePair pair)
+    {
+        if (pair.Triggered || pair.State is IcePairState.InProgress or IcePairState.Succeeded)
+        {
+            return;
+        }
+
+        pair.State = IcePairState.Waiting;
+        pair.Triggered = true;
+        _triggered.Enqueue(pair);
+    }
+
+    public bool HasWaiting()
+    {
+        foreach (var pair in _pairs)
+        {
+            if (pair.State == IcePairState.Waiting)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The next pair to check: triggered first, then the highest-priority waiting one.</summary>
+    public IceCandidatePair? NextToCheck()
+    {
+        while (_triggered.TryDequeue(out var triggered))
+        {
+            triggered.Triggered = false;
+            if (triggered.State == IcePairState.Waiting)
+            {
+                return triggered;
+            }
+        }
+
+        foreach (var pair in _pairs)
+        {
+            if (pair.State == IcePairState.Waiting)
+            {
+                return pair;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when there is at least one pair and every pair failed.</summary>
+    public bool AllFailed()
+    {
+        if (_pairs.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var pair in _pairs)
+        {
+            if (pair.State != IcePairState.Failed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text;
+using RtcBench.Rtc.Stun;
+
+namespace RtcBench.Rtc.Ice;
+
+/// <summary>
+/// The ICE-lite agent (RFC 8445 §2.5): always controlled, never sends checks, answers the full peer's Binding
+/// requests. Sans-IO: datagrams and time go in, responses (<see cref="TryPollTransmit"/>), events
+/// (<see cref="TryPollEvent"/>) and a deadline (<see cref="NextTimeoutNs"/>) come out. Drain all output after every
+/// input. Not thread-safe: drive it from one loop.
+/// </summary>
+/// <remarks>
+/// <para>Order of checks on a request (RFC 8489 §6.3 and §9.1.3, RFC 8445 §7.3):</para>
+/// <list type="number">
+/// <item>not STUN: not consumed (<c>false</c>); malformed STUN: dropped, <see cref="Malformed"/>.</item>
+/// <item>responses and indications: ignored (a lite agent sends no requests; indications are keepalives and do
+/// not refresh consent), <see cref="Ignored"/>.</item>
+/// <item>FINGERPRINT present but wrong: dropped, <see cref="FingerprintFailures"/>.</item>
+/// <item>a method other than Binding, or USERNAME or MESSAGE-INTEGRITY missing: 400, unauthenticated.</item>
+/// <item>USERNAME other than <c>localUfrag:remoteUfrag</c>: 401, unauthenticated.</item>
+/// <item>MESSAGE-INTEGRITY wrong: dropped silently, <see cref="IntegrityFailures"/>. RFC 8489 would answer 401; we
+/// do not, so that an off-path sender learns nothing and cannot make us reflect traffic.</item>
+/// <item>unknown comprehension-required attributes: 420 with UNKNOWN-ATTRIBUTES.</item>
+/// <item>FINGERPRINT or PRIORITY missing: 400 (RFC 8445 §7.2.2 and §7.1.1 require them).</item>
+/// <item>ICE-CONTROLLED: 487 Role Conflict. A lite agent can only be controlled, so it can never win the
+/// tie-break of RFC 8445 §7.3.1.1 by switching role; the full peer must switch to controlling.</item>
+/// <item>otherwise: Binding success with XOR-MAPPED-ADDRESS (the source), MESSAGE-INTEGRITY, FINGERPRINT.</item>
+/// </list>
+/// <para>Authenticated error responses carry MESSAGE-INTEGRITY; all responses carry FINGERPRINT.</para>
+/// <para>Selection: the endpoint of the latest valid check until one carries USE-CANDIDATE; after that the
+/// nominated endpoint, until another USE-CANDIDATE check (renomination). Each change raises
+/// <see cref="IceEventKind.Selected"/>. Consent (RFC 7675 as a lite agent sees it): every valid check from the
+/// selected endpoint refreshes it; none for <see cref="ConsentTimeoutNs"/> raises
+/// <see cref="IceEventKind.ConsentExpired"/> and clears the selection. A later valid check selects afresh.</para>
+/// </remarks>
+public sealed class IceLiteResponder
+{
+    /// <summary>RFC 7675 §5.1: consent expires 30 s after the last successful check.</summary>
+    public const long DefaultConsentTimeoutNs = 30 * RtcTime.NsPerSecond;
+
+    /// <summary>Bound of the transmit and event queues; output beyond it is dropped and counted.</summary>
+    public const int QueueLimit = 64;
+
+    private readonly byte[] _key;
+    private readonly byte[] _expectedUsername;
+    private readonly long _consentTimeoutNs;
+    private readonly Queue<Transmit> _transmits = new();
+    private readonly Queue<IceEvent> _events = new();
+    private readonly byte[] _scratch = new byte[IceResponses.ScratchSize];
+    private long _lastConsentNs;
+
+    public IceLiteResponder(IceCredentials local, IceCredentials remote, long consentTimeoutNs = DefaultConsentTimeoutNs)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(consentTimeoutNs);
+        Local = local;
+        Remote = remote;
+        _consentTimeoutNs = consentTimeoutNs;
+        _key = Encoding.UTF8.GetBytes(local.Password);
+        _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
+    }
+
+    public IceCredentials Local { get; }
+
+    public IceCredentials Remote { get; }
+
+    public long ConsentTimeoutNs => _consentTimeoutNs;
+
+    /// <summary>Where to send application data (DTLS), or null before the first valid check or after expiry.</summary>
+    public IPEndPoint? SelectedEndpoint { get; private set; }
+
+    /// <summary>Whether <see cref="SelectedEndpoint"/> was nominated with USE-CANDIDATE.</summary>
+    public bool IsNominated { get; private set; }
+
+    /// <summary>When <see cref="HandleTimeout"/> must next be called, or <see cref="RtcTime.Never"/>.</summary>
+    public long NextTimeoutNs => SelectedEndpoint is null ? RtcTime.Never : _lastConsentNs + _consentTimeoutNs;
+
+    public long ChecksAnswered { get; private set; }
+
+    public long IntegrityFailures { get; private set; }
+
+    public long FingerprintFailures { get; private set; }
+
+    public long Malformed { get; private set; }
+
+    public long Ignored { get; private set; }
+
+    public long ErrorsSent { get; private set; }
+
+    public long RoleConflicts { get; private set; }
+
+    /// <summary>Transmits and events dropped because their queue was full.</summary>
+    public long QueueOverflows { get; private set; }
+
+    /// <summary>
+    /// Handles one datagram. Returns <c>false</c> when it is not STUN (for the caller's demultiplexer), <c>true</c>
+    /// when it was consumed, answered or dropped. Never throws on bad bytes.
+    /// </summary>
+    public bool HandleDatagram(long nowNs, ReadOnlySpan<byte> datagram, IPEndPoint from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (!StunMessageReader.IsStun(datagram))
+        {
+            return false;
+        }
+
+        HandleTimeout(nowNs);
+        if (!StunMessageReader.TryRead(datagram, out var request))
+        {
+            Malformed++;
+            return true;
+        }
+
+        if (request.Class != StunClass.Request)
+        {
+            Ignored++;
+            return true;
+        }
+
+        var verdict = IceCheckInspector.Examine(request, _expectedUsername, _key, _scratch, out var reply);
+        if (verdict != IceCheckVerdict.Valid)
+        {
+            Count(verdict);
+            if (reply is not null)
+            {
+                ErrorsSent++;
+                Enqueue(_transmits, new Transmit(from, reply));
+            }
+
+            return true;
+        }
+
+        if (request.Contains(StunAttributeType.IceControlled))
+        {
+            RoleConflicts++;
+            SendError(request, from, StunErrorCode.RoleConflict);
+            return true;
+        }
+
+        SendSuccess(request, from);
+        UpdateSelection(nowNs, from, request.HasUseCandidate);
+        return true;
+    }
+
+    /// <summary>Expires consent when its deadline has passed. Harmless to call early or often.</summary>
+    public void HandleTimeout(long nowNs)
+    {
+        if (SelectedEndpoint is { } selected && nowNs >= _lastConsentNs + _consentTimeoutNs)
+        {
+            SelectedEndpoint = null;
+            IsNominated = false;
+            Enqueue(_events, IceEvent.ConsentExpired(selected));
+        }
+    }
+
+    public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
+
+    public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
+
+    private void UpdateSelection(long nowNs, IPEndPoint from, bool useCandidate)
+    {
+        bool isSelected = from.Equals(SelectedEndpoint);
+        bool change = useCandidate ? !isSelected || !IsNominated : !isSelected && !IsNominated;
+        if (change)
+        {
+            SelectedEndpoint = new IPEndPoint(from.Address, from.Port);
+            IsNominated = useCandidate;
+            isSelected = true;
+            Enqueue(_events, IceEvent.Selected(SelectedEndpoint, useCandidate));
+        }
+
+        if (isSelected)
+        {
+            _lastConsentNs = nowNs;
+        }
+    }
+
+    private void SendSuccess(StunMessage request, IPEndPoint from)
+    {
+        ChecksAnswered++;
+        Enqueue(_transmits, new Transmit(from, IceResponses.Success(_scratch, request, from, _key)));
+    }
+
+    private void SendError(StunMessage request, IPEndPoint from, int code)
+    {
+        ErrorsSent++;
+        Enqueue(_transmits, new Transmit(from, IceResponses.Error(_scratch, request, code, authenticated: true, _key)));
+    }
+
+    private void Count(IceCheckVerdict verdict)
+    {
+        if (verdict == IceCheckVerdict.FingerprintFailure)
+        {
+            FingerprintFailures++;
+        }
+        else if (verdict == IceCheckVerdict.IntegrityFailure)
+        {
+            IntegrityFailures++;
+        }
+    }
+
+    private void Enqueue<T>(Queue<T> queue, T item)
+    {
+        if (queue.Count >= QueueLimit)
+        {
+            QueueOverflows++;
+            return;
+        }
+
+        queue.Enqueue(item);
+    }
+}
