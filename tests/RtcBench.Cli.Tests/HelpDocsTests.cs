@@ -16,6 +16,7 @@ public sealed class HelpDocsTests : IDisposable
         ["agent"],
         ["results", "list"],
         ["results", "show"],
+        ["db", "migrate"],
     ];
 
     private readonly CliHarness _cli = new();

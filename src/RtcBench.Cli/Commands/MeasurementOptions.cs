@@ -31,7 +31,7 @@ internal sealed class MeasurementOptions
 
     public Option<FileInfo?> Output { get; } = new("--output") { HelpName = "file", Description = "Write the result document (JSON) to this file; an array when there are several runs." };
 
-    public Option<string?> Store { get; } = new("--store") { HelpName = "sqlite:path", Description = "Where to store results: sqlite:PATH (default sqlite:~/.rtcbench/results.db)." };
+    public Option<string?> Store { get; } = new("--store") { HelpName = "spec", Description = StoreHelp.Text };
 
     public Option<bool> NoStore { get; } = new("--no-store") { Description = "Do not store the results anywhere." };
 

@@ -12,7 +12,7 @@ internal static class ResultsCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var store = new Option<string?>("--store") { HelpName = "sqlite:path", Description = "Where results are stored: sqlite:PATH (default sqlite:~/.rtcbench/results.db)." };
+        var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
 
         var platform = new Option<string?>("--platform") { Description = "Only runs of this platform." };
@@ -138,10 +138,10 @@ internal static class ResultsCommand
 
     private static IAnsiConsole Console(CliContext ctx) => ctx.OutConsole();
 
-    private static async Task<int> WithStoreAsync(CliContext ctx, string? spec, Func<IResultStore, Task<int>> action)
+    internal static async Task<int> WithStoreAsync(CliContext ctx, string? spec, Func<IResultStore, Task<int>> action)
     {
-        spec ??= "sqlite:" + ResultStoreFactory.DefaultSqlitePath;
-        if (!ResultStoreFactory.TryParse(spec, out _, out string error))
+        spec = StoreHelp.Resolve(spec, ctx);
+        if (!ResultStoreFactory.TryParse(spec, out var parsed, out string error))
         {
             return ctx.Fail(ExitCodes.Usage, $"--store: {error}");
         }
@@ -151,9 +151,9 @@ internal static class ResultsCommand
             await store.InitializeAsync(CancellationToken.None);
             return await action(store);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Data.Common.DbException or ArgumentException)
         {
-            return ctx.Fail(ExitCodes.StoreFailed, $"cannot read {spec}: {ex.Message}");
+            return ctx.Fail(ExitCodes.StoreFailed, $"cannot read {parsed}: {ex.Message}");
         }
     }
 }

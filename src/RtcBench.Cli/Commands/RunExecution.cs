@@ -27,8 +27,9 @@ internal static class RunExecution
         }
         bool json = parse.GetValue(m.Json);
         bool quiet = parse.GetValue(m.Quiet);
-        string? storeSpec = parse.GetValue(m.NoStore) ? null : parse.GetValue(m.Store) ?? "sqlite:" + ResultStoreFactory.DefaultSqlitePath;
-        if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out _, out string storeError))
+        string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
+        StoreSpec? parsedStore = null;
+        if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out parsedStore, out string storeError))
         {
             return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
         }
@@ -102,11 +103,11 @@ internal static class RunExecution
                 {
                     await store.SaveRunAsync(result, timeout.Token);
                 }
-                observer.Message($"stored {results.Count} run(s) in {storeSpec}; see: rtcbench results list");
+                observer.Message($"stored {results.Count} run(s) in {parsedStore}; see: rtcbench results list");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                ctx.Fail(ExitCodes.StoreFailed, $"cannot store the results in {storeSpec}: {ex.Message}");
+                ctx.Fail(ExitCodes.StoreFailed, $"cannot store the results in {parsedStore}: {ex.Message}");
                 exit = ExitCodes.StoreFailed;
             }
         }

@@ -1,0 +1,21 @@
+using RtcBench.Storage;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary>The <c>--store</c> option's text and default, shared by every command that stores or reads results.</summary>
+internal static class StoreHelp
+{
+    public const string Text =
+        "Result store: sqlite:PATH, postgres:CONNSTRING or postgres://user:pass@host:port/db " +
+        "(default $RTCBENCH_STORE, else sqlite:~/.rtcbench/results.db). Prefer $RTCBENCH_STORE for specs with passwords.";
+
+    public static string Resolve(string? option, CliContext ctx)
+    {
+        if (!string.IsNullOrWhiteSpace(option))
+        {
+            return option;
+        }
+        string? fromEnv = ctx.GetEnvironment("RTCBENCH_STORE");
+        return string.IsNullOrWhiteSpace(fromEnv) ? "sqlite:" + ResultStoreFactory.DefaultSqlitePath : fromEnv;
+    }
+}
