@@ -70,7 +70,18 @@ internal sealed class RawUdpEcho : IDisposable
             }
             UdpFrame.WriteHeader(reply, UdpFrame.TypeFromEcho, WrongRoom ? Guid.NewGuid() : room, Token);
             int length = PingCodec.WritePong(reply.AsSpan(UdpFrame.HeaderLength), ping, rx, _clock.NowNs(), _anchor);
-            _socket.SendTo(reply, 0, UdpFrame.HeaderLength + length, SocketFlags.None, from);
+            try
+            {
+                _socket.SendTo(reply, 0, UdpFrame.HeaderLength + length, SocketFlags.None, from);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                // Disposed while answering (test ending) or an ICMP error: neither may crash the test host.
+                if (_stopped)
+                {
+                    return;
+                }
+            }
         }
     }
 
