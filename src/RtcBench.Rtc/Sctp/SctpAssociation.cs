@@ -343,6 +343,14 @@ public sealed partial class SctpAssociation
             return;
         }
 
+        if (_tx.T3DeadlineNs != RtcTime.Never)
+        {
+            // RFC 9260 §8.3: heartbeats probe idle paths; with data outstanding T3-rtx does the probing.
+            _heartbeatSentNs = -1;
+            _heartbeatDeadlineNs = _now + _rto.RtoNs + _options.HeartbeatIntervalNs;
+            return;
+        }
+
         if (_heartbeatSentNs >= 0)
         {
             _rto.BackOff();
