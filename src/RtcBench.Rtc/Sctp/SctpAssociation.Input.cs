@@ -13,6 +13,7 @@ public sealed partial class SctpAssociation
         Stats.PacketsReceived++;
         if (_terminated)
         {
+            AnswerOutOfTheBlue(packet);
             return;
         }
 
@@ -62,6 +63,19 @@ public sealed partial class SctpAssociation
             {
                 _sackDeadlineNs = _now + _options.DelayedAckNs;
             }
+        }
+    }
+
+    /// <summary>
+    /// RFC 9260 §8.4 item 5: after we closed, a retransmitted SHUTDOWN-ACK (our SHUTDOWN-COMPLETE was lost) is
+    /// answered with SHUTDOWN-COMPLETE carrying the T bit, so the peer closes cleanly instead of timing out.
+    /// </summary>
+    private void AnswerOutOfTheBlue(ReadOnlySpan<byte> packet)
+    {
+        if (SctpCommonHeader.TryRead(packet, out var header) == SctpReadResult.Ok &&
+            packet[SctpCommonHeader.Length] == SctpChunkType.ShutdownAck && _transmit.Count < 16)
+        {
+            EmitSingle(new ShutdownCompleteChunk { Flags = ShutdownCompleteChunk.FlagT }, header.VerificationTag);
         }
     }
 

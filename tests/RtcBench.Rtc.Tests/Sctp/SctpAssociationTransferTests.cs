@@ -76,6 +76,18 @@ public sealed class SctpAssociationTransferTests
     }
 
     [Fact]
+    public void Ordered_BurstyLoss_GilbertElliott_Delivers()
+    {
+        var bursty = new SimulatedLinkOptions
+        {
+            DelayNs = 30 * RtcTime.NsPerMs, JitterNs = 2 * RtcTime.NsPerMs, GoodToBad = 0.02, BadToGood = 0.3, BurstLossRate = 0.8,
+        };
+        var pair = SendMixed(61, bursty, 300, SendOptions.Reliable, out var sent);
+        AssertInOrderPerStream(pair, sent);
+        pair.Require(pair.A.Association.Stats.T3Expirations + pair.A.Association.Stats.FastRetransmits > 0, "recovery exercised");
+    }
+
+    [Fact]
     public void Unordered_Lossy_AllDeliveredIntact_SomeOutOfOrder()
     {
         var pair = SendMixed(31, Lossy, 500, SendOptions.Unordered, out var sent);
