@@ -1,0 +1,348 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace RtcBench.Rtc.Sctp;
+
+/// <summary>Input side: packet validation, chunk dispatch, DATA, SACK, heartbeat, FORWARD-TSN, shutdown, abort.</summary>
+public sealed partial class SctpAssociation
+{
+    /// <summary>Processes one received SCTP packet. Never throws on bad input: it is dropped and counted in <see cref="Stats"/>.</summary>
+    public void HandleInput(long nowNs, ReadOnlySpan<byte> packet)
+    {
+        _now = Math.Max(_now, nowNs);
+        Stats.PacketsReceived++;
+        if (_terminated)
+        {
+            AnswerOutOfTheBlue(packet);
+            return;
+        }
+
+        switch (SctpCommonHeader.TryRead(packet, out var header))
+        {
+            case SctpReadResult.BadChecksum:
+                Stats.ChecksumErrors++;
+                return;
+            case SctpReadResult.Malformed:
+                Stats.MalformedPackets++;
+                return;
+        }
+
+        if (header.DestinationPort != _options.LocalPort || header.SourcePort != _options.RemotePort)
+        {
+            Stats.BadPorts++;
+            return;
+        }
+
+        var body = packet[SctpCommonHeader.Length..];
+        if (!VerificationTagOk(header.VerificationTag, body))
+        {
+            Stats.BadVerificationTags++;
+            return;
+        }
+
+        var hadGaps = _rx.HasGaps;
+        var dataSeen = false;
+        var ackNow = false;
+        var reader = new SctpChunkReader(body);
+        while (!_terminated && reader.TryNext(out var chunk))
+        {
+            if (!HandleChunk(header, chunk, ref dataSeen, ref ackNow))
+            {
+                break;
+            }
+        }
+
+        if (dataSeen && !_terminated)
+        {
+            _packetsSinceSack++;
+            if (ackNow || hadGaps || _rx.HasGaps || _packetsSinceSack >= 2 || State != SctpState.Established)
+            {
+                _sackNow = true;
+            }
+            else if (_sackDeadlineNs == RtcTime.Never)
+            {
+                _sackDeadlineNs = _now + _options.DelayedAckNs;
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 9260 §8.4 item 5: after we closed, a retransmitted SHUTDOWN-ACK (our SHUTDOWN-COMPLETE was lost) is
+    /// answered with SHUTDOWN-COMPLETE carrying the T bit, so the peer closes cleanly instead of timing out.
+    /// </summary>
+    private void AnswerOutOfTheBlue(ReadOnlySpan<byte> packet)
+    {
+        if (SctpCommonHeader.TryRead(packet, out var header) == SctpReadResult.Ok &&
+            packet[SctpCommonHeader.Length] == SctpChunkType.ShutdownAck && _transmit.Count < 16)
+        {
+            EmitSingle(new ShutdownCompleteChunk { Flags = ShutdownCompleteChunk.FlagT }, header.VerificationTag);
+        }
+    }
+
+    /// <summary>RFC 9260 §8.5 and §8.5.1: which tag a packet must carry depends on its first chunk.</summary>
+    private bool VerificationTagOk(uint tag, ReadOnlySpan<byte> body)
+    {
+        var first = body[0];
+        var flags = body[1];
+        return first switch
+        {
+            SctpChunkType.Init => tag == 0,
+            SctpChunkType.CookieEcho => true, // checked against the cookie itself
+            SctpChunkType.Abort or SctpChunkType.ShutdownComplete when (flags & 1) != 0 => _peerTag != 0 && tag == _peerTag,
+            SctpChunkType.Abort or SctpChunkType.ShutdownComplete => _localTag != 0 && tag == _localTag,
+            _ => _localTag != 0 && tag == _localTag,
+        };
+    }
+
+    /// <summary>Returns false to stop processing the rest of the packet.</summary>
+    private bool HandleChunk(SctpCommonHeader header, ReadOnlySpan<byte> chunk, ref bool dataSeen, ref bool ackNow)
+    {
+        var type = chunk[0];
+        var ok = type switch
+        {
+            SctpChunkType.Data => DataChunk.TryRead(chunk, out var d) && OnData(d, ref dataSeen, ref ackNow),
+            SctpChunkType.Init => InitChunk.TryRead(chunk, out var i) && OnInit(i),
+            SctpChunkType.InitAck => InitAckChunk.TryRead(chunk, out var ia) && OnInitAck(ia),
+            SctpChunkType.Sack => SackChunk.TryRead(chunk, out var s) && OnSack(s),
+            SctpChunkType.Heartbeat => HeartbeatChunk.TryRead(chunk, out var hb) && Queue(HeartbeatAckChunk.WithInfo(hb.Info!)),
+            SctpChunkType.HeartbeatAck => HeartbeatAckChunk.TryRead(chunk, out var hba) && OnHeartbeatAck(hba),
+            SctpChunkType.Abort => AbortChunk.TryRead(chunk, out var a) && OnAbort(a),
+            SctpChunkType.Shutdown => ShutdownChunk.TryRead(chunk, out var sd) && OnShutdown(sd),
+            SctpChunkType.ShutdownAck => ShutdownAckChunk.TryRead(chunk, out _) && OnShutdownAck(),
+            SctpChunkType.ShutdownComplete => ShutdownCompleteChunk.TryRead(chunk, out _) && OnShutdownComplete(),
+            SctpChunkType.Error => ErrorChunk.TryRead(chunk, out var er) && OnError(er),
+            SctpChunkType.CookieEcho => CookieEchoChunk.TryRead(chunk, out var ce) && OnCookieEcho(header, ce),
+            SctpChunkType.CookieAck => CookieAckChunk.TryRead(chunk, out _) && OnCookieAck(),
+            SctpChunkType.ForwardTsn => ForwardTsnChunk.TryRead(chunk, out var f) && OnForwardTsn(f, ref ackNow),
+            SctpChunkType.ReConfig => ReConfigChunk.TryRead(chunk, out var rc) && OnReConfig(rc),
+            _ => OnUnknownChunk(chunk),
+        };
+        if (!ok && !_terminated && IsKnownType(type))
+        {
+            Stats.MalformedPackets++;
+        }
+
+        return ok;
+    }
+
+    private static bool IsKnownType(byte t) => t is <= 11 or 14 or SctpChunkType.ReConfig or SctpChunkType.ForwardTsn;
+
+    private bool Queue(SctpChunk chunk)
+    {
+        if (_peerTag != 0)
+        {
+            _control.Enqueue(chunk);
+        }
+
+        return true;
+    }
+
+    private bool Ignore()
+    {
+        Stats.IgnoredChunks++;
+        return true;
+    }
+
+    /// <summary>RFC 9260 §3.2: the upper two bits of an unknown type decide skip/stop and report.</summary>
+    private bool OnUnknownChunk(ReadOnlySpan<byte> chunk)
+    {
+        Stats.UnknownChunks++;
+        var type = chunk[0];
+        if (SctpChunkType.ReportUnknown(type) && _peerTag != 0)
+        {
+            _control.Enqueue(new ErrorChunk { Items = [new SctpTlv(SctpErrorCauseCode.UnrecognizedChunkType, chunk.ToArray())] });
+        }
+
+        return SctpChunkType.SkipUnknown(type);
+    }
+
+    private bool OnData(DataChunk d, ref bool dataSeen, ref bool ackNow)
+    {
+        if (!IsDataState(State) && State != SctpState.ShutdownSent)
+        {
+            return Ignore();
+        }
+
+        dataSeen = true;
+        Stats.DataChunksReceived++;
+        if (d.UserData.Length == 0)
+        {
+            Stats.MalformedPackets++; // RFC 9260 §6.2 says ABORT with "No User Data"; we drop it instead
+            return true;
+        }
+
+        ackNow |= d.Immediate;
+        var tsn = _rx.Unwrap(d.Tsn);
+        if (_rx.IsDuplicate(tsn))
+        {
+            Stats.DuplicateTsnsReceived++;
+            _rx.RecordDuplicate(d.Tsn);
+            ackNow = true;
+            return true;
+        }
+
+        if (_rx.IsTooFarAhead(tsn) ||
+            (tsn != _rx.CumulativeTsn + 1 && _reassembler.BufferedBytes + d.UserData.Length > _options.ReceiveWindow))
+        {
+            Stats.DataDroppedNoBuffer++;
+            ackNow = true;
+            return true;
+        }
+
+        _rx.Add(tsn);
+        _reassembler.Insert(tsn, d);
+        return true;
+    }
+
+    private bool OnSack(SackChunk s)
+    {
+        Stats.SacksReceived++;
+        if (!IsDataState(State) && State != SctpState.ShutdownSent)
+        {
+            return Ignore();
+        }
+
+        if (_tx.OnSack(_now, s))
+        {
+            _errorCount = 0;
+        }
+
+        CheckShutdownProgress();
+        return true;
+    }
+
+    private bool OnHeartbeatAck(HeartbeatAckChunk ack)
+    {
+        var info = ack.Info!;
+        if (info.Length == HeartbeatInfoLength && _heartbeatSentNs >= 0 &&
+            BinaryPrimitives.ReadInt64LittleEndian(info) == _heartbeatSentNs &&
+            BinaryPrimitives.ReadUInt64LittleEndian(info.AsSpan(8)) == _heartbeatNonce)
+        {
+            _rto.OnRttSample(_now - _heartbeatSentNs);
+            _heartbeatSentNs = -1;
+            _errorCount = 0;
+        }
+
+        return true;
+    }
+
+    private bool OnForwardTsn(ForwardTsnChunk f, ref bool ackNow)
+    {
+        Stats.ForwardTsnsReceived++;
+        if (!IsDataState(State) && State != SctpState.ShutdownSent)
+        {
+            return Ignore();
+        }
+
+        var newCum = _rx.Unwrap(f.NewCumulativeTsn);
+        if (!_rx.IsTooFarAhead(newCum) && newCum > _rx.CumulativeTsn)
+        {
+            _rx.ForwardTo(newCum);
+            _reassembler.Forward(newCum, f.Streams);
+        }
+
+        ackNow = true;
+        _sackNow = true;
+        return true;
+    }
+
+    private bool OnAbort(AbortChunk a)
+    {
+        ushort code = 0;
+        var detail = "";
+        if (a.Items.Count > 0)
+        {
+            code = a.Items[0].Type;
+            detail = code == SctpErrorCauseCode.UserInitiatedAbort || code == SctpErrorCauseCode.ProtocolViolation
+                ? Encoding.UTF8.GetString(a.Items[0].Value)
+                : "";
+        }
+
+        _events.Enqueue(new SctpAborted(code, detail));
+        Terminate(new SctpClosed(SctpCloseReason.PeerAbort, detail));
+        return false;
+    }
+
+    private bool OnShutdown(ShutdownChunk s)
+    {
+        if (State is not (SctpState.Established or SctpState.ShutdownPending or SctpState.ShutdownSent or SctpState.ShutdownReceived))
+        {
+            return Ignore();
+        }
+
+        _tx.OnSack(_now, new SackChunk
+        {
+            CumulativeTsnAck = s.CumulativeTsnAck, AdvertisedReceiverWindow = (uint)Math.Min(uint.MaxValue, _tx.PeerReceiverWindow + _tx.FlightSize),
+        });
+        if (State == SctpState.ShutdownSent)
+        {
+            State = SctpState.ShutdownAckSent;
+            SendShutdownAck();
+        }
+        else if (State != SctpState.ShutdownReceived)
+        {
+            State = SctpState.ShutdownReceived;
+        }
+
+        CheckShutdownProgress();
+        return true;
+    }
+
+    private bool OnShutdownAck()
+    {
+        if (State is not (SctpState.ShutdownSent or SctpState.ShutdownAckSent))
+        {
+            return Ignore();
+        }
+
+        _control.Clear();
+        EmitSingle(new ShutdownCompleteChunk(), _peerTag);
+        Terminate(new SctpClosed(SctpCloseReason.Shutdown, "shutdown complete"));
+        return false;
+    }
+
+    private bool OnShutdownComplete()
+    {
+        if (State != SctpState.ShutdownAckSent)
+        {
+            return Ignore();
+        }
+
+        Terminate(new SctpClosed(SctpCloseReason.Shutdown, "shutdown complete"));
+        return false;
+    }
+
+    /// <summary>RFC 9260 §9.2: SHUTDOWN once our data is all acknowledged; SHUTDOWN-ACK likewise.</summary>
+    private void CheckShutdownProgress()
+    {
+        if (!_tx.IsDrained)
+        {
+            return;
+        }
+
+        if (State == SctpState.ShutdownPending)
+        {
+            State = SctpState.ShutdownSent;
+            _control.Enqueue(new ShutdownChunk { CumulativeTsnAck = (uint)_rx.CumulativeTsn });
+            StartT2();
+        }
+        else if (State == SctpState.ShutdownReceived)
+        {
+            State = SctpState.ShutdownAckSent;
+            SendShutdownAck();
+        }
+    }
+
+    private void SendShutdownAck()
+    {
+        _control.Enqueue(new ShutdownAckChunk());
+        StartT2();
+    }
+
+    private void StartT2()
+    {
+        _t2Count = 0;
+        _heartbeatDeadlineNs = RtcTime.Never;
+        _t2DeadlineNs = _now + _rto.RtoNs;
+    }
+}

@@ -1,0 +1,390 @@
+using System.Security.Cryptography;
+
+namespace RtcBench.Rtc.Sctp;
+
+/// <summary>
+/// A sans-IO SCTP association (RFC 9260) as WebRTC data channels use it over DTLS (RFC 8261): one path, no
+/// addresses, PR-SCTP (RFC 3758) and stream reset (RFC 6525). No clock, no socket, no thread: feed it packets with
+/// <see cref="HandleInput"/> and deadlines with <see cref="HandleTimeout"/>, then drain <see cref="TryPollTransmit"/>
+/// and <see cref="TryPollEvent"/> and sleep until <see cref="NextTimeoutNs"/>. Not thread-safe.
+/// Files: this one (API, timers, packet assembly), <c>.Input</c> (chunk dispatch, DATA/SACK, shutdown),
+/// <c>.Handshake</c> (INIT, cookie), <c>.Reconfig</c> (stream reset).
+/// </summary>
+public sealed partial class SctpAssociation
+{
+    private const int HeartbeatInfoLength = 16;
+    private readonly SctpOptions _options;
+    private readonly Random _random;
+    private readonly byte[] _secret;
+    private readonly Queue<byte[]> _transmit = new();
+    private readonly Queue<SctpEvent> _events = new();
+    private readonly Queue<SctpChunk> _control = new();
+    private readonly SctpReceiveTracker _rx = new();
+    private readonly SctpReassembler _reassembler;
+    private readonly SctpSender _tx;
+    private readonly SctpRtoEstimator _rto;
+    private readonly SctpPacketWriter _writer;
+    private long _now;
+    private uint _localTag;
+    private uint _peerTag;
+    private uint _localInitialTsn;
+    private bool _terminated;
+    private bool _sackNow;
+    private int _packetsSinceSack;
+    private int _errorCount;
+    private long _t1DeadlineNs = RtcTime.Never;
+    private int _t1Count;
+    private SctpChunk? _t1Chunk;
+    private long _t2DeadlineNs = RtcTime.Never;
+    private int _t2Count;
+    private long _sackDeadlineNs = RtcTime.Never;
+    private long _heartbeatDeadlineNs = RtcTime.Never;
+    private long _heartbeatSentNs = -1;
+    private ulong _heartbeatNonce;
+
+    public SctpAssociation(SctpOptions? options = null)
+    {
+        _options = options ?? new SctpOptions();
+        _options.Validate();
+        _random = _options.Random ?? Random.Shared;
+        _secret = _options.CookieSecret ?? RandomNumberGenerator.GetBytes(32);
+        _rto = new SctpRtoEstimator(_options.RtoInitialNs, _options.RtoMinNs, _options.RtoMaxNs);
+        _tx = new SctpSender(_options, _rto, Stats);
+        _reassembler = new SctpReassembler(_events, Stats);
+        _writer = new SctpPacketWriter(_options.MaxPacketSize);
+    }
+
+    public SctpState State { get; private set; } = SctpState.Closed;
+
+    /// <summary>True once the association ended (closed, aborted or failed); it then ignores all input.</summary>
+    public bool IsTerminated => _terminated;
+
+    public SctpStats Stats { get; } = new();
+
+    public long RtoNs => _rto.RtoNs;
+
+    public long SmoothedRttNs => _rto.SrttNs;
+
+    public long CongestionWindow => _tx.CongestionWindow;
+
+    /// <summary>User bytes accepted by <see cref="Send"/> and not yet acknowledged (like bufferedAmount).</summary>
+    public long BufferedAmount => _tx.BufferedBytes;
+
+    public long NextTimeoutNs
+    {
+        get
+        {
+            if (_terminated)
+            {
+                return RtcTime.Never;
+            }
+
+            var t = Math.Min(Math.Min(_t1DeadlineNs, _t2DeadlineNs), Math.Min(_sackDeadlineNs, _heartbeatDeadlineNs));
+            t = Math.Min(t, _reconfigDeadlineNs);
+            return IsDataState(State) || State == SctpState.ShutdownSent ? Math.Min(t, _tx.T3DeadlineNs) : t;
+        }
+    }
+
+    /// <summary>Starts the association as the initiator: sends INIT (RFC 9260 §5.1).</summary>
+    public void Connect()
+    {
+        if (State != SctpState.Closed || _terminated)
+        {
+            throw new InvalidOperationException("Connect is only valid on a fresh association");
+        }
+
+        _localTag = NewTag();
+        _localInitialTsn = (uint)_random.NextInt64(0, 1L << 32);
+        _t1Chunk = BuildInit();
+        State = SctpState.CookieWait;
+        EmitSingle(_t1Chunk, 0);
+        _t1Count = 0;
+        _t1DeadlineNs = _now + _rto.RtoNs;
+    }
+
+    /// <summary>
+    /// Queues a message (1 byte up to <see cref="SctpOptions.MaxMessageSize"/>). Returns false when the send buffer
+    /// is full. Messages sent before the association is up wait for it. Throws after shutdown or termination.
+    /// </summary>
+    public bool Send(ushort streamId, uint ppid, ReadOnlySpan<byte> message, SendOptions? options = null)
+    {
+        if (message.Length == 0 || message.Length > _options.MaxMessageSize)
+        {
+            throw new ArgumentException(FormattableString.Invariant(
+                $"message must be 1..{_options.MaxMessageSize} bytes, was {message.Length}"), nameof(message));
+        }
+
+        if (_terminated || State is not (SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed or SctpState.Established))
+        {
+            throw new InvalidOperationException("the association is shutting down or closed");
+        }
+
+        if (_tx.BufferedBytes + message.Length > _options.MaxSendBufferBytes)
+        {
+            return false;
+        }
+
+        var o = options ?? SendOptions.Reliable;
+        var expires = o.LifetimeNs is { } life ? _now + Math.Max(0, life) : RtcTime.Never;
+        _tx.Enqueue(new SctpOutboundMessage(streamId, ppid, message.ToArray(), o, expires));
+        return true;
+    }
+
+    /// <summary>Graceful close (RFC 9260 §9.2): deliver everything queued, then SHUTDOWN.</summary>
+    public void Shutdown()
+    {
+        if (_terminated)
+        {
+            return;
+        }
+
+        if (State == SctpState.Established)
+        {
+            State = SctpState.ShutdownPending;
+            CheckShutdownProgress();
+        }
+        else if (State is SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed)
+        {
+            Abort("Shutdown before established");
+        }
+    }
+
+    /// <summary>Sends ABORT with a User-Initiated Abort cause (RFC 9260 §9.1) and ends the association.</summary>
+    public void Abort(string reason = "Close called")
+    {
+        if (_terminated)
+        {
+            return;
+        }
+
+        if (_peerTag != 0)
+        {
+            EmitSingle(AbortChunk.UserInitiated(reason), _peerTag);
+        }
+
+        Terminate(new SctpClosed(SctpCloseReason.LocalAbort, reason));
+    }
+
+    public void HandleTimeout(long nowNs)
+    {
+        _now = Math.Max(_now, nowNs);
+        if (_terminated)
+        {
+            return;
+        }
+
+        if (_now >= _t1DeadlineNs)
+        {
+            OnT1Expired();
+        }
+
+        if (!_terminated && _now >= _tx.T3DeadlineNs && (IsDataState(State) || State == SctpState.ShutdownSent))
+        {
+            _tx.OnT3Expired(_now);
+            CountError("T3-rtx: data not acknowledged after max retransmissions");
+        }
+
+        if (_now >= _sackDeadlineNs)
+        {
+            _sackNow = true;
+            _sackDeadlineNs = RtcTime.Never;
+        }
+
+        if (!_terminated && _now >= _heartbeatDeadlineNs)
+        {
+            OnHeartbeatTimer();
+        }
+
+        if (!_terminated && _now >= _t2DeadlineNs)
+        {
+            OnT2Expired();
+        }
+
+        if (!_terminated && _now >= _reconfigDeadlineNs)
+        {
+            OnReconfigTimer();
+        }
+    }
+
+    public bool TryPollTransmit(out byte[] packet)
+    {
+        if (_transmit.Count == 0)
+        {
+            Produce();
+        }
+
+        if (_transmit.TryDequeue(out packet!))
+        {
+            Stats.PacketsSent++;
+            return true;
+        }
+
+        packet = [];
+        return false;
+    }
+
+    public bool TryPollEvent(out SctpEvent ev) => _events.TryDequeue(out ev!);
+
+    private static bool IsDataState(SctpState s) =>
+        s is SctpState.Established or SctpState.ShutdownPending or SctpState.ShutdownReceived;
+
+    private uint NewTag()
+    {
+        uint t;
+        do
+        {
+            t = (uint)_random.NextInt64(1, 1L << 32);
+        }
+        while (t == 0);
+        return t;
+    }
+
+    private SctpCommonHeader Header(uint tag) => new(_options.LocalPort, _options.RemotePort, tag);
+
+    private void EmitSingle(SctpChunk chunk, uint tag) => _transmit.Enqueue(SctpPacketWriter.Build(Header(tag), chunk));
+
+    /// <summary>Bundles control chunks, a SACK, FORWARD-TSN and DATA into as many packets as allowed now.</summary>
+    private void Produce()
+    {
+        if (_terminated || _peerTag == 0)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            while (_control.TryPeek(out var c) && (_writer.TryAdd(c) || _writer.IsEmpty))
+            {
+                _control.Dequeue(); // a chunk too big for an empty packet is dropped rather than wedging the queue
+            }
+
+            if (_sackNow && State != SctpState.CookieEchoed && _writer.Remaining >= 16)
+            {
+                var sack = _rx.BuildSack(AdvertisedWindow, _writer.Remaining);
+                _writer.TryAdd(sack);
+                _sackNow = false;
+                _sackDeadlineNs = RtcTime.Never;
+                _packetsSinceSack = 0;
+                Stats.SacksSent++;
+            }
+
+            if (IsDataState(State))
+            {
+                if (_tx.ForwardTsnPending)
+                {
+                    var fwd = _tx.BuildForwardTsn();
+                    if (!_writer.TryAdd(fwd))
+                    {
+                        _control.Enqueue(fwd);
+                    }
+                }
+
+                _tx.Fill(_now, _writer);
+            }
+
+            if (_writer.IsEmpty)
+            {
+                break;
+            }
+
+            _transmit.Enqueue(_writer.Finish(Header(_peerTag)));
+        }
+
+        TryStartReconfig();
+        if (_control.Count > 0 && _transmit.Count == 0)
+        {
+            Produce();
+        }
+    }
+
+    private uint AdvertisedWindow => (uint)Math.Max(0, _options.ReceiveWindow - _reassembler.BufferedBytes);
+
+    private void OnT1Expired()
+    {
+        if (++_t1Count > _options.MaxInitRetransmissions || _t1Chunk is null)
+        {
+            Terminate(new SctpClosed(SctpCloseReason.Failed, "peer did not answer INIT/COOKIE-ECHO"));
+            return;
+        }
+
+        _rto.BackOff();
+        if (_t1Chunk is InitChunk)
+        {
+            EmitSingle(_t1Chunk, 0);
+        }
+        else
+        {
+            _control.Enqueue(_t1Chunk);
+        }
+
+        _t1DeadlineNs = _now + _rto.RtoNs;
+    }
+
+    private void OnT2Expired()
+    {
+        if (++_t2Count > _options.MaxRetransmissions)
+        {
+            Terminate(new SctpClosed(SctpCloseReason.Failed, "peer did not answer SHUTDOWN"));
+            return;
+        }
+
+        _rto.BackOff();
+        _control.Enqueue(State == SctpState.ShutdownSent
+            ? new ShutdownChunk { CumulativeTsnAck = (uint)_rx.CumulativeTsn }
+            : new ShutdownAckChunk());
+        _t2DeadlineNs = _now + _rto.RtoNs;
+    }
+
+    private void OnHeartbeatTimer()
+    {
+        if (State != SctpState.Established)
+        {
+            _heartbeatDeadlineNs = RtcTime.Never;
+            return;
+        }
+
+        if (_tx.T3DeadlineNs != RtcTime.Never)
+        {
+            // RFC 9260 §8.3: heartbeats probe idle paths; with data outstanding T3-rtx does the probing.
+            _heartbeatSentNs = -1;
+            _heartbeatDeadlineNs = _now + _rto.RtoNs + _options.HeartbeatIntervalNs;
+            return;
+        }
+
+        if (_heartbeatSentNs >= 0)
+        {
+            _rto.BackOff();
+            CountError("HEARTBEAT not acknowledged after max retransmissions");
+            if (_terminated)
+            {
+                return;
+            }
+        }
+
+        var info = new byte[HeartbeatInfoLength];
+        _heartbeatNonce = (ulong)_random.NextInt64();
+        BitConverter.TryWriteBytes(info, _now);
+        BitConverter.TryWriteBytes(info.AsSpan(8), _heartbeatNonce);
+        _control.Enqueue(HeartbeatChunk.WithInfo(info));
+        _heartbeatSentNs = _now;
+        Stats.HeartbeatsSent++;
+        _heartbeatDeadlineNs = _now + _rto.RtoNs + _options.HeartbeatIntervalNs;
+    }
+
+    private void CountError(string detail)
+    {
+        if (++_errorCount > _options.MaxRetransmissions)
+        {
+            Terminate(new SctpClosed(SctpCloseReason.Failed, detail));
+        }
+    }
+
+    private void Terminate(SctpEvent ev)
+    {
+        _terminated = true;
+        State = SctpState.Closed;
+        _t1DeadlineNs = _t2DeadlineNs = _sackDeadlineNs = _heartbeatDeadlineNs = _reconfigDeadlineNs = RtcTime.Never;
+        _control.Clear();
+        _events.Enqueue(ev);
+    }
+}

@@ -1,0 +1,8 @@
+namespace RtcBench.Rtc.Sctp;
+
+internal enum SctpReadResult
+{
+    Ok,
+    Malformed,
+    BadChecksum,
+}

@@ -1,0 +1,201 @@
+namespace RtcBench.Rtc.Sctp;
+
+/// <summary>
+/// Turns DATA chunks back into messages (RFC 9260 §6.9: fragments of one message carry consecutive TSNs from the
+/// B to the E fragment) and delivers them: unordered at once, ordered per stream in SSN order (§6.5–6.6).
+/// FORWARD-TSN (RFC 3758 §3.6) and stream resets (RFC 6525 §5.2.2) adjust the per-stream expectations.
+/// </summary>
+internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
+{
+    private readonly SortedDictionary<long, DataChunk> _fragments = [];
+    private readonly Dictionary<ushort, InboundStream> _streams = [];
+
+    /// <summary>Bytes held in fragments and in messages waiting for an earlier SSN.</summary>
+    public int BufferedBytes { get; private set; }
+
+    public void Insert(long tsn, DataChunk chunk)
+    {
+        if (chunk.Beginning && chunk.Ending)
+        {
+            Complete(chunk, chunk.UserData.ToArray());
+            return;
+        }
+
+        _fragments[tsn] = chunk;
+        BufferedBytes += chunk.UserData.Length;
+        TryAssemble(tsn);
+    }
+
+    /// <summary>FORWARD-TSN: drop fragments at or below the new cumulative TSN and skip the given SSNs.</summary>
+    public void Forward(long newCumulativeTsn, IReadOnlyList<(ushort StreamId, ushort Ssn)> skipped)
+    {
+        while (_fragments.Count > 0)
+        {
+            var first = _fragments.First();
+            if (first.Key > newCumulativeTsn && (first.Value.Beginning || first.Key > newCumulativeTsn + 1))
+            {
+                break;
+            }
+
+            // At or below the new cumulative TSN, or a middle/end fragment whose beginning was skipped.
+            RemoveFragment(first.Key);
+            if (first.Key > newCumulativeTsn)
+            {
+                newCumulativeTsn = first.Key;
+            }
+        }
+
+        foreach (var (sid, ssn) in skipped)
+        {
+            var s = Stream(sid);
+            if (SctpSerial.SsnLess(ssn, s.NextSsn))
+            {
+                continue;
+            }
+
+            // Deliver complete messages up to the skipped SSN, in order, then continue after it.
+            while (s.NextSsn != (ushort)(ssn + 1))
+            {
+                if (s.Ready.Remove(s.NextSsn, out var m))
+                {
+                    BufferedBytes -= m.Data.Length;
+                    Deliver(m);
+                }
+
+                s.NextSsn++;
+            }
+
+            Drain(s);
+        }
+    }
+
+    /// <summary>The peer reset its outgoing streams: our expected SSNs restart at 0.</summary>
+    public void ResetStreams(IReadOnlyList<ushort> streamIds)
+    {
+        if (streamIds.Count == 0)
+        {
+            _streams.Clear();
+            return;
+        }
+
+        foreach (var sid in streamIds)
+        {
+            if (_streams.Remove(sid, out var s))
+            {
+                foreach (var m in s.Ready.Values)
+                {
+                    BufferedBytes -= m.Data.Length;
+                }
+            }
+        }
+    }
+
+    private void TryAssemble(long tsn)
+    {
+        var start = tsn;
+        var chunk = _fragments[tsn];
+        while (!_fragments[start].Beginning)
+        {
+            if (!_fragments.TryGetValue(start - 1, out var prev) || !SameMessage(prev, chunk) || prev.Ending)
+            {
+                return;
+            }
+
+            start--;
+        }
+
+        var end = tsn;
+        while (!_fragments[end].Ending)
+        {
+            if (!_fragments.TryGetValue(end + 1, out var next) || !SameMessage(next, chunk) || next.Beginning)
+            {
+                return;
+            }
+
+            end++;
+        }
+
+        var size = 0;
+        for (var t = start; t <= end; t++)
+        {
+            size += _fragments[t].UserData.Length;
+        }
+
+        var data = new byte[size];
+        var off = 0;
+        var first = _fragments[start];
+        for (var t = start; t <= end; t++)
+        {
+            var f = _fragments[t];
+            f.UserData.Span.CopyTo(data.AsSpan(off));
+            off += f.UserData.Length;
+            RemoveFragment(t);
+        }
+
+        Complete(first, data);
+    }
+
+    private static bool SameMessage(DataChunk a, DataChunk b) =>
+        a.StreamId == b.StreamId && a.Unordered == b.Unordered && (a.Unordered || a.Ssn == b.Ssn);
+
+    private void RemoveFragment(long tsn)
+    {
+        if (_fragments.Remove(tsn, out var f))
+        {
+            BufferedBytes -= f.UserData.Length;
+        }
+    }
+
+    private void Complete(DataChunk first, byte[] data)
+    {
+        var msg = new SctpMessageReceived(first.StreamId, first.Ppid, data, !first.Unordered);
+        if (first.Unordered)
+        {
+            Deliver(msg);
+            return;
+        }
+
+        var s = Stream(first.StreamId);
+        if (SctpSerial.SsnLess(first.Ssn, s.NextSsn) || !s.Ready.TryAdd(first.Ssn, msg))
+        {
+            return; // stale (already skipped or delivered): drop
+        }
+
+        BufferedBytes += data.Length;
+        Drain(s);
+    }
+
+    private void Drain(InboundStream s)
+    {
+        while (s.Ready.Remove(s.NextSsn, out var m))
+        {
+            BufferedBytes -= m.Data.Length;
+            Deliver(m);
+            s.NextSsn++;
+        }
+    }
+
+    private void Deliver(SctpMessageReceived m)
+    {
+        stats.MessagesDelivered++;
+        events.Enqueue(m);
+    }
+
+    private InboundStream Stream(ushort sid)
+    {
+        if (!_streams.TryGetValue(sid, out var s))
+        {
+            s = new InboundStream();
+            _streams[sid] = s;
+        }
+
+        return s;
+    }
+
+    private sealed class InboundStream
+    {
+        public ushort NextSsn { get; set; }
+
+        public Dictionary<ushort, SctpMessageReceived> Ready { get; } = [];
+    }
+}

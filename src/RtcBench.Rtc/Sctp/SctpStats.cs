@@ -1,0 +1,53 @@
+namespace RtcBench.Rtc.Sctp;
+
+/// <summary>Counters of one association; bad network input is dropped and counted here.</summary>
+public sealed class SctpStats
+{
+    public long PacketsReceived { get; internal set; }
+
+    public long PacketsSent { get; internal set; }
+
+    public long ChecksumErrors { get; internal set; }
+
+    public long MalformedPackets { get; internal set; }
+
+    public long BadVerificationTags { get; internal set; }
+
+    public long BadPorts { get; internal set; }
+
+    public long UnknownChunks { get; internal set; }
+
+    public long IgnoredChunks { get; internal set; }
+
+    public long BadCookies { get; internal set; }
+
+    public long DataChunksReceived { get; internal set; }
+
+    public long DuplicateTsnsReceived { get; internal set; }
+
+    public long DataDroppedNoBuffer { get; internal set; }
+
+    public long DataChunksSent { get; internal set; }
+
+    public long Retransmissions { get; internal set; }
+
+    public long FastRetransmits { get; internal set; }
+
+    public long T3Expirations { get; internal set; }
+
+    public long SacksSent { get; internal set; }
+
+    public long SacksReceived { get; internal set; }
+
+    public long GapBlocksReceived { get; internal set; }
+
+    public long ForwardTsnsSent { get; internal set; }
+
+    public long ForwardTsnsReceived { get; internal set; }
+
+    public long MessagesAbandoned { get; internal set; }
+
+    public long HeartbeatsSent { get; internal set; }
+
+    public long MessagesDelivered { get; internal set; }
+}

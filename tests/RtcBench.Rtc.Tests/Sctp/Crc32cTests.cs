@@ -1,0 +1,35 @@
+using System.Text;
+using RtcBench.Rtc.Sctp;
+
+namespace RtcBench.Rtc.Tests.Sctp;
+
+public sealed class Crc32cTests
+{
+    [Fact]
+    public void Compute_CheckString_MatchesKnownAnswer() =>
+        Assert.Equal(0xE306_9283u, Crc32c.Compute(Encoding.ASCII.GetBytes("123456789")));
+
+    [Fact]
+    public void Compute_Rfc3720Vectors_Match()
+    {
+        // RFC 3720 §B.4 CRC examples (iSCSI uses the same CRC32c).
+        Assert.Equal(0x8A91_36AAu, Crc32c.Compute(new byte[32]));
+        Assert.Equal(0x62A8_AB43u, Crc32c.Compute(Enumerable.Repeat((byte)0xFF, 32).ToArray()));
+        Assert.Equal(0x46DD_794Eu, Crc32c.Compute(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()));
+    }
+
+    [Fact]
+    public void Seal_WritesLittleEndianAtBytes8To11_AndIgnoresOldValue()
+    {
+        var p = new byte[16];
+        p[12] = 11; // a COOKIE-ACK chunk
+        p[15] = 4;
+        p[8] = 0xAA;
+        SctpCommonHeader.Seal(p);
+        var copy = (byte[])p.Clone();
+        copy.AsSpan(8, 4).Clear();
+        var crc = Crc32c.Compute(copy);
+        Assert.Equal([(byte)crc, (byte)(crc >> 8), (byte)(crc >> 16), (byte)(crc >> 24)], p[8..12]);
+        Assert.Equal(SctpReadResult.Ok, SctpCommonHeader.TryRead(p, out _));
+    }
+}
