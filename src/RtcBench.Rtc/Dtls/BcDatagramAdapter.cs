@@ -58,9 +58,9 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
         {
             added = _queue.TryAdd((buffer, datagram.Length));
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            added = false; // Completed by Close concurrently.
+            added = false; // Closed (or disposed) concurrently.
         }
 
         if (!added)

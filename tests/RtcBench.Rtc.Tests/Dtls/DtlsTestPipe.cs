@@ -12,7 +12,7 @@ internal sealed class DtlsTestPipe : IDisposable
     private readonly Lock _lock = new();
     private readonly HashSet<int> _dropClientToServer;
     private readonly HashSet<int> _dropServerToClient;
-    private readonly bool _swapPairs;
+    private readonly int _swapServerToClientBelow;
     private int _clientSent;
     private int _serverSent;
     private byte[]? _heldForServer;
@@ -24,12 +24,12 @@ internal sealed class DtlsTestPipe : IDisposable
         DtlsFingerprint? serverExpects = null,
         IEnumerable<int>? dropClientToServer = null,
         IEnumerable<int>? dropServerToClient = null,
-        bool swapPairs = false,
+        int swapServerToClientBelow = 0,
         int queueCapacity = 512)
     {
         _dropClientToServer = [.. dropClientToServer ?? []];
         _dropServerToClient = [.. dropServerToClient ?? []];
-        _swapPairs = swapPairs;
+        _swapServerToClientBelow = swapServerToClientBelow;
         ClientCertificate = DtlsCertificate.Generate();
         ServerCertificate = DtlsCertificate.Generate();
         var timeout = handshakeTimeout ?? TimeSpan.FromSeconds(10);
@@ -78,13 +78,13 @@ internal sealed class DtlsTestPipe : IDisposable
     private void ToServer(ReadOnlySpan<byte> datagram)
     {
         ClientTap?.Invoke(datagram);
-        Deliver(datagram, Server, ref _clientSent, _dropClientToServer, ref _heldForServer);
+        Deliver(datagram, Server, ref _clientSent, _dropClientToServer, 0, ref _heldForServer);
     }
 
     private void ToClient(ReadOnlySpan<byte> datagram) =>
-        Deliver(datagram, Client, ref _serverSent, _dropServerToClient, ref _heldForClient);
+        Deliver(datagram, Client, ref _serverSent, _dropServerToClient, _swapServerToClientBelow, ref _heldForClient);
 
-    private void Deliver(ReadOnlySpan<byte> datagram, DtlsSession to, ref int counter, HashSet<int> drops, ref byte[]? held)
+    private void Deliver(ReadOnlySpan<byte> datagram, DtlsSession to, ref int counter, HashSet<int> drops, int swapBelow, ref byte[]? held)
     {
         byte[]? release = null;
         lock (_lock)
@@ -95,7 +95,7 @@ internal sealed class DtlsTestPipe : IDisposable
                 return;
             }
 
-            if (_swapPairs && index < 40)
+            if (index < swapBelow)
             {
                 if (held is null && index % 2 == 1)
                 {
