@@ -286,6 +286,17 @@ public sealed class DtlsSession : IDtlsTransport
             if (reason == DtlsCloseReason.Error)
             {
                 Fault = e;
+                lock (_adapter.SendLock)
+                {
+                    try
+                    {
+                        transport.Close(); // E.g. a throwing handler: tell the peer (a no-op if BouncyCastle already failed).
+                    }
+                    catch (Exception)
+                    {
+                        // Best effort.
+                    }
+                }
             }
 
             _adapter.Close();

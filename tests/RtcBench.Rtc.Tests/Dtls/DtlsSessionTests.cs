@@ -180,6 +180,24 @@ public sealed class DtlsSessionTests
     }
 
     [Fact]
+    public async Task DataReceived_HandlerThrows_SessionClosesWithErrorAndPeerIsTold()
+    {
+        using var pipe = new DtlsTestPipe();
+        await pipe.HandshakeAsync().WaitAsync(Patience);
+        var serverClosed = new TaskCompletionSource<DtlsCloseReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clientClosed = new TaskCompletionSource<DtlsCloseReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pipe.Server.DataReceived += _ => throw new InvalidDataException("handler bug");
+        pipe.Server.Closed += (_, reason) => serverClosed.TrySetResult(reason);
+        pipe.Client.Closed += (_, reason) => clientClosed.TrySetResult(reason);
+
+        pipe.Client.Send("boom"u8);
+
+        Assert.Equal(DtlsCloseReason.Error, await serverClosed.Task.WaitAsync(Patience));
+        Assert.IsType<InvalidDataException>(pipe.Server.Fault);
+        Assert.Equal(DtlsCloseReason.PeerCloseNotify, await clientClosed.Task.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task HandleDatagram_GarbageAndForgedRecords_SessionSurvivesAndStillCarriesData()
     {
         using var pipe = new DtlsTestPipe(queueCapacity: 4096); // Room for the whole burst: this is about content, not load.
