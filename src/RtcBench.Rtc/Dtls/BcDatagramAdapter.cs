@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Org.BouncyCastle.Crypto.Tls;
+
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>
+/// The <see cref="DatagramTransport"/> BouncyCastle's blocking DTLS engine reads from and writes to.
+/// <list type="bullet">
+/// <item><see cref="Receive"/> blocks on a bounded queue for exactly <c>waitMillis</c> (0 = forever, BouncyCastle's
+/// convention) and returns -1 on timeout; <see cref="Close"/> wakes it at once and it then throws
+/// <see cref="DtlsTransportClosedException"/>.</item>
+/// <item>The processing lock: when <see cref="Receive"/> hands BouncyCastle a datagram, the receiving thread takes
+/// <see cref="SendLock"/> and keeps it until it next blocks in <see cref="Receive"/> (or calls
+/// <see cref="ReleaseProcessingLock"/>). Everything BouncyCastle does on its own thread in between (replies to
+/// close_notify, retransmits the final flight, alerts) is therefore serialised with application sends, which take
+/// the same lock.</item>
+/// </list>
+/// </summary>
+internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
+{
+    internal const int ReceiveLimit = 1500;
+    internal const int SendLimit = 1200;
+
+    private readonly BlockingCollection<(byte[] Buffer, int Length)> _queue;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly DtlsBytesHandler _output;
+    private readonly Func<VerifyingCipher?> _cipher;
+    private long _dropped;
+
+    internal BcDatagramAdapter(int capacity, DtlsBytesHandler output, Func<VerifyingCipher?> cipher)
+    {
+        _queue = new BlockingCollection<(byte[], int)>(new ConcurrentQueue<(byte[], int)>(), capacity);
+        _output = output;
+        _cipher = cipher;
+    }
+
+    internal Lock SendLock { get; } = new();
+
+    internal bool IsClosed => _closed.IsCancellationRequested;
+
+    internal long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Called by the socket side on any thread. Never blocks: a full queue drops the datagram.</summary>
+    internal void Enqueue(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < DtlsRecordFilter.HeaderLength || datagram.Length > ReceiveLimit || IsClosed)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        datagram.CopyTo(buffer);
+        bool added;
+        try
+        {
+            added = _queue.TryAdd((buffer, datagram.Length));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            added = false; // Closed (or disposed) concurrently.
+        }
+
+        if (!added)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    public int GetReceiveLimit() => ReceiveLimit;
+
+    public int GetSendLimit() => SendLimit;
+
+    public int Receive(byte[] buf, int off, int len, int waitMillis)
+    {
+        ReleaseProcessingLock();
+        long deadline = waitMillis > 0 ? Stopwatch.GetTimestamp() + (waitMillis * Stopwatch.Frequency / 1000) : long.MaxValue;
+        while (true)
+        {
+            int wait = deadline == long.MaxValue ? Timeout.Infinite : RemainingMillis(deadline);
+            if (wait == 0)
+            {
+                return -1;
+            }
+
+            (byte[] Buffer, int Length) item;
+            try
+            {
+                if (!_queue.TryTake(out item, wait, _closed.Token))
+                {
+                    if (deadline != long.MaxValue && RemainingMillis(deadline) == 0)
+                    {
+                        return -1;
+                    }
+
+                    continue;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new DtlsTransportClosedException();
+            }
+
+            int n;
+            try
+            {
+                n = DtlsRecordFilter.Filter(item.Buffer.AsSpan(0, item.Length), buf.AsSpan(off, len), _cipher());
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+            }
+
+            if (n == 0)
+            {
+                Interlocked.Increment(ref _dropped);
+                continue;
+            }
+
+            SendLock.Enter();
+            if (IsClosed)
+            {
+                SendLock.Exit();
+                throw new DtlsTransportClosedException();
+            }
+
+            return n;
+        }
+    }
+
+    public void Send(byte[] buf, int off, int len)
+    {
+        if (IsClosed)
+        {
+            throw new DtlsTransportClosedException();
+        }
+
+        lock (SendLock)
+        {
+            _output(buf.AsSpan(off, len));
+        }
+    }
+
+    /// <summary>Stops the adapter: wakes a blocked <see cref="Receive"/>, drops what is queued. Idempotent.</summary>
+    public void Close()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        _queue.CompleteAdding();
+        while (_queue.TryTake(out var item))
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+    }
+
+    /// <summary>Closes and frees the queue. Only once no thread can still be inside <see cref="Receive"/>.</summary>
+    public void Dispose()
+    {
+        Close();
+        _queue.Dispose();
+        _closed.Dispose();
+    }
+
+    /// <summary>Releases the processing lock if the calling thread holds it (see the class remarks).</summary>
+    internal void ReleaseProcessingLock()
+    {
+        if (SendLock.IsHeldByCurrentThread)
+        {
+            SendLock.Exit();
+        }
+    }
+
+    private static int RemainingMillis(long deadline)
+    {
+        long ticks = deadline - Stopwatch.GetTimestamp();
+        if (ticks <= 0)
+        {
+            return 0;
+        }
+
+        long ms = (ticks * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency;
+        return (int)Math.Min(ms, int.MaxValue);
+    }
+}

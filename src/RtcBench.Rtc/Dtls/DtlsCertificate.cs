@@ -1,0 +1,65 @@
+using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>
+/// A self-signed ECDSA P-256 certificate for WebRTC DTLS (RFC 8827 §6.5): named-curve secp256r1 key (BoringSSL
+/// wants a named curve), SHA256withECDSA, random 64-bit serial. Identity is the fingerprint, not the name.
+/// </summary>
+public sealed class DtlsCertificate
+{
+    private readonly byte[] _der;
+
+    private DtlsCertificate(byte[] der, AsymmetricKeyParameter privateKey)
+    {
+        _der = der;
+        PrivateKey = privateKey;
+        Fingerprint = DtlsFingerprint.FromCertificateDer(der);
+        BcCertificate = new BcCertificate(new[] { X509CertificateStructure.GetInstance(der) });
+    }
+
+    /// <summary>The certificate's DER encoding.</summary>
+    public ReadOnlySpan<byte> Der => _der;
+
+    /// <summary>SHA-256 fingerprint; <c>Fingerprint.ToString()</c> is the SDP value <c>sha-256 AB:CD:…</c>.</summary>
+    public DtlsFingerprint Fingerprint { get; }
+
+    internal AsymmetricKeyParameter PrivateKey { get; }
+
+    internal BcCertificate BcCertificate { get; }
+
+    /// <summary>
+    /// Generates a fresh key and certificate valid from one day before now to <paramref name="lifetime"/> after
+    /// (default 30 days). <paramref name="clock"/> supplies wall-clock time (default <see cref="TimeProvider.System"/>).
+    /// </summary>
+    public static DtlsCertificate Generate(TimeProvider? clock = null, TimeSpan? lifetime = null)
+    {
+        var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var random = new SecureRandom();
+
+        var keyGenerator = new ECKeyPairGenerator("EC");
+        keyGenerator.Init(new ECKeyGenerationParameters(SecObjectIdentifiers.SecP256r1, random));
+        var keyPair = keyGenerator.GenerateKeyPair();
+
+        var name = new X509Name("CN=RtcBench");
+        var generator = new X509V3CertificateGenerator();
+        generator.SetSerialNumber(new BigInteger(64, random).Add(BigInteger.One));
+        generator.SetIssuerDN(name);
+        generator.SetSubjectDN(name);
+        generator.SetNotBefore(now.AddDays(-1));
+        generator.SetNotAfter(now.Add(lifetime ?? TimeSpan.FromDays(30)));
+        generator.SetPublicKey(keyPair.Public);
+        var certificate = generator.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", keyPair.Private, random));
+
+        return new DtlsCertificate(certificate.GetEncoded(), keyPair.Private);
+    }
+}

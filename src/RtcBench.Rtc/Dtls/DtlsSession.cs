@@ -1,0 +1,353 @@
+using System.Buffers;
+using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Security;
+
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>
+/// One DTLS 1.2 session over BouncyCastle 1.8.10's blocking engine, behind <see cref="IDtlsTransport"/>.
+/// <para>Threading: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
+/// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c> and then, once connected, the receive loop
+/// (<c>DtlsTransport.Receive</c>) that raises <see cref="DataReceived"/> and <see cref="Closed"/>. The socket side
+/// calls <see cref="HandleDatagram"/> from any thread (it only enqueues). Outgoing datagrams reach the callback
+/// given to the constructor one at a time (under the send lock), from the DTLS thread or a <see cref="Send"/> caller.
+/// Timeout, cancellation, <see cref="Close"/> and Dispose close the datagram adapter, which unblocks the DTLS
+/// thread at once.</para>
+/// </summary>
+public sealed class DtlsSession : IDtlsTransport
+{
+    private const int BackstopMillis = 1000;
+
+    private readonly DtlsSessionOptions _options;
+    private readonly BcPeerState _peer;
+    private readonly BcDatagramAdapter _adapter;
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _stateLock = new();
+    private DtlsSessionState _state = DtlsSessionState.New;
+    private DtlsFailureReason? _abortReason;
+    private DtlsTransport? _transport;
+    private bool _localClose;
+    private int _closedRaised;
+    private Task? _worker;
+
+    public DtlsSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sendDatagram);
+        options.Validate();
+        _options = options;
+        int bcTimeout = (int)Math.Min(int.MaxValue - BackstopMillis, options.HandshakeTimeout.TotalMilliseconds) + BackstopMillis;
+        _peer = new BcPeerState(options.Certificate, options.RemoteFingerprint, bcTimeout);
+        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram, () => _peer.Cipher);
+    }
+
+    public event DtlsBytesHandler? DataReceived;
+
+    public event EventHandler<DtlsCloseReason>? Closed;
+
+    public DtlsRole Role => _options.Role;
+
+    public DtlsSessionState State
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    public DtlsNegotiatedParameters? Negotiated => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.Negotiated : null;
+
+    public int SendLimit => Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
+
+    public long DroppedDatagrams => _adapter.Dropped;
+
+    /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
+    public Exception? Fault { get; private set; }
+
+    public void HandleDatagram(ReadOnlySpan<byte> datagram) => _adapter.Enqueue(datagram);
+
+    public Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        lock (_stateLock)
+        {
+            if (_state != DtlsSessionState.New)
+            {
+                throw new InvalidOperationException($"HandshakeAsync can be called once, on a new session (state {_state}).");
+            }
+
+            _state = DtlsSessionState.Handshaking;
+        }
+
+        _worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return WaitForHandshakeAsync(cancellationToken);
+    }
+
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        var transport = Volatile.Read(ref _transport);
+        if (transport is null || State != DtlsSessionState.Connected)
+        {
+            throw new InvalidOperationException($"The DTLS session is not connected (state {State}).");
+        }
+
+        int limit = transport.GetSendLimit();
+        if (data.Length > limit)
+        {
+            throw new ArgumentException($"{data.Length} bytes exceed the DTLS send limit of {limit}.", nameof(data));
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, data.Length));
+        try
+        {
+            data.CopyTo(buffer);
+            lock (_adapter.SendLock)
+            {
+                transport.Send(buffer, 0, data.Length);
+            }
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException("The DTLS session is closed.", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Close()
+    {
+        DtlsTransport? transport = null;
+        bool abort = false;
+        lock (_stateLock)
+        {
+            switch (_state)
+            {
+                case DtlsSessionState.New:
+                    _state = DtlsSessionState.Closed;
+                    break;
+                case DtlsSessionState.Handshaking:
+                    abort = true;
+                    break;
+                case DtlsSessionState.Connected:
+                    _localClose = true;
+                    _state = DtlsSessionState.Closed;
+                    transport = _transport;
+                    break;
+            }
+        }
+
+        if (abort)
+        {
+            Abort(DtlsFailureReason.Cancelled);
+        }
+        else if (transport is not null)
+        {
+            lock (_adapter.SendLock)
+            {
+                try
+                {
+                    transport.Close(); // Sends close_notify, then closes the adapter: the DTLS thread wakes and ends.
+                }
+                catch (Exception)
+                {
+                    // Closing is best effort; the adapter is closed below either way.
+                }
+            }
+        }
+
+        _adapter.Close();
+    }
+
+    public void Dispose()
+    {
+        Close();
+        if (_worker is null)
+        {
+            _adapter.Dispose();
+        }
+        else
+        {
+            _worker.ContinueWith(_ => _adapter.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private async Task WaitForHandshakeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider);
+        using var onTimeout = timeout.Token.UnsafeRegister(static s => ((DtlsSession)s!).Abort(DtlsFailureReason.Timeout), this);
+        using var onCancel = cancellationToken.UnsafeRegister(static s => ((DtlsSession)s!).Abort(DtlsFailureReason.Cancelled), this);
+        await _handshake.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a handshake in progress for <paramref name="reason"/>: the first reason wins.</summary>
+    private void Abort(DtlsFailureReason reason)
+    {
+        lock (_stateLock)
+        {
+            if (_state != DtlsSessionState.Handshaking || _abortReason is not null)
+            {
+                return;
+            }
+
+            _abortReason = reason;
+        }
+
+        _adapter.Close();
+    }
+
+    private void Run()
+    {
+        DtlsTransport transport;
+        try
+        {
+            transport = _options.Role == DtlsRole.Client
+                ? new DtlsClientProtocol(new SecureRandom()).Connect(new BcDtlsClient(_peer), _adapter)
+                : new DtlsServerProtocol(new SecureRandom()).Accept(new BcDtlsServer(_peer), _adapter);
+        }
+        catch (Exception e)
+        {
+            _adapter.ReleaseProcessingLock();
+            Fail(Classify(e));
+            return;
+        }
+
+        _adapter.ReleaseProcessingLock();
+        DtlsHandshakeException? failure = null;
+        lock (_stateLock)
+        {
+            if (!_peer.PeerVerified)
+            {
+                failure = new DtlsHandshakeException(DtlsFailureReason.FingerprintMismatch, "The peer presented no certificate to verify.");
+            }
+            else if (_abortReason is { } reason)
+            {
+                failure = Describe(reason, null);
+            }
+            else
+            {
+                Volatile.Write(ref _transport, transport);
+                _state = DtlsSessionState.Connected;
+            }
+        }
+
+        if (failure is not null)
+        {
+            Fail(failure);
+            return;
+        }
+
+        _handshake.TrySetResult();
+        ReceiveLoop(transport);
+    }
+
+    private void Fail(DtlsHandshakeException failure)
+    {
+        lock (_stateLock)
+        {
+            _state = DtlsSessionState.Failed;
+        }
+
+        _adapter.Close();
+        _handshake.TrySetException(failure);
+    }
+
+    private void ReceiveLoop(DtlsTransport transport)
+    {
+        var buffer = new byte[BcDatagramAdapter.ReceiveLimit];
+        try
+        {
+            while (true)
+            {
+                int n = transport.Receive(buffer, 0, buffer.Length, 0); // 0: wait until data or close.
+                _adapter.ReleaseProcessingLock();
+                if (n >= 0)
+                {
+                    DataReceived?.Invoke(buffer.AsSpan(0, n));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _adapter.ReleaseProcessingLock();
+            DtlsCloseReason reason;
+            lock (_stateLock)
+            {
+                reason = _localClose ? DtlsCloseReason.Local
+                    : _peer.CloseNotifyReceived ? DtlsCloseReason.PeerCloseNotify
+                    : _peer.FatalAlertReceived >= 0 ? DtlsCloseReason.PeerAlert
+                    : DtlsCloseReason.Error;
+                _state = DtlsSessionState.Closed;
+            }
+
+            if (reason == DtlsCloseReason.Error)
+            {
+                Fault = e;
+                lock (_adapter.SendLock)
+                {
+                    try
+                    {
+                        transport.Close(); // E.g. a throwing handler: tell the peer (a no-op if BouncyCastle already failed).
+                    }
+                    catch (Exception)
+                    {
+                        // Best effort.
+                    }
+                }
+            }
+
+            _adapter.Close();
+            if (Interlocked.Exchange(ref _closedRaised, 1) == 0)
+            {
+                Closed?.Invoke(this, reason);
+            }
+        }
+    }
+
+    private DtlsHandshakeException Classify(Exception e)
+    {
+        if (_peer.FingerprintMismatch)
+        {
+            return new DtlsHandshakeException(DtlsFailureReason.FingerprintMismatch,
+                $"The peer's certificate does not match the expected fingerprint {_peer.RemoteFingerprint}.",
+                AlertDescription.bad_certificate, e);
+        }
+
+        DtlsFailureReason? aborted;
+        lock (_stateLock)
+        {
+            aborted = _abortReason;
+        }
+
+        if (aborted is { } reason)
+        {
+            return Describe(reason, e);
+        }
+
+        if (_peer.FatalAlertReceived is >= 0 and var received)
+        {
+            return new DtlsHandshakeException(DtlsFailureReason.Alert,
+                $"The peer sent fatal alert {AlertDescription.GetText((byte)received)}.", received, e);
+        }
+
+        if (_peer.CloseNotifyReceived)
+        {
+            return new DtlsHandshakeException(DtlsFailureReason.PeerClosed, "The peer closed the session during the handshake.", AlertDescription.close_notify, e);
+        }
+
+        int raised = _peer.FatalAlertRaised;
+        return new DtlsHandshakeException(DtlsFailureReason.ProtocolError,
+            raised >= 0 ? $"The handshake failed; we raised {AlertDescription.GetText((byte)raised)}." : "The handshake failed: " + e.Message,
+            raised >= 0 ? raised : null, e);
+    }
+
+    private DtlsHandshakeException Describe(DtlsFailureReason reason, Exception? e) => reason switch
+    {
+        DtlsFailureReason.Timeout => new DtlsHandshakeException(reason,
+            $"The DTLS handshake did not complete within {_options.HandshakeTimeout.TotalMilliseconds:0} ms.", null, e),
+        _ => new DtlsHandshakeException(reason, "The DTLS handshake was cancelled.", null, e),
+    };
+}

@@ -1,0 +1,59 @@
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>Everything a <see cref="DtlsSession"/> needs; validated by <see cref="Validate"/> in the constructor.</summary>
+public sealed record DtlsSessionOptions
+{
+    public required DtlsRole Role { get; init; }
+
+    public required DtlsCertificate Certificate { get; init; }
+
+    /// <summary>The peer's <c>a=fingerprint</c> from its SDP; the handshake fails unless its certificate matches.</summary>
+    public required DtlsFingerprint RemoteFingerprint { get; init; }
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Incoming datagrams waiting for the DTLS thread; beyond this they are dropped and counted.</summary>
+    public int ReceiveQueueCapacity { get; init; } = 512;
+
+    /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public void Validate()
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Role))
+        {
+            errors.Add($"Role {Role} is not a DtlsRole.");
+        }
+
+        if (Certificate is null)
+        {
+            errors.Add("Certificate is required.");
+        }
+
+        if (RemoteFingerprint is null)
+        {
+            errors.Add("RemoteFingerprint is required.");
+        }
+
+        if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"HandshakeTimeout {HandshakeTimeout} must be in (0, 10 min].");
+        }
+
+        if (ReceiveQueueCapacity is < 1 or > 65536)
+        {
+            errors.Add($"ReceiveQueueCapacity {ReceiveQueueCapacity} must be in [1, 65536].");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider is required.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid DtlsSessionOptions: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace RtcBench.Rtc.Dtls;
+
+public enum DtlsSessionState
+{
+    New,
+    Handshaking,
+    Connected,
+    Closed,
+    Failed,
+}

@@ -1,0 +1,117 @@
+using RtcBench.Rtc.Dtls;
+
+namespace RtcBench.Rtc.Tests.Dtls;
+
+/// <summary>
+/// Two <see cref="DtlsSession"/>s wired back to back in memory. Delivery is synchronous (the sender's thread calls
+/// the peer's HandleDatagram, which only enqueues). Optional seeded impairment: drop the listed datagram indices
+/// per direction, and/or hold every datagram at an odd index until the next one has been delivered (swapping pairs).
+/// </summary>
+internal sealed class DtlsTestPipe : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<int> _dropClientToServer;
+    private readonly HashSet<int> _dropServerToClient;
+    private readonly int _swapServerToClientBelow;
+    private int _clientSent;
+    private int _serverSent;
+    private byte[]? _heldForServer;
+    private byte[]? _heldForClient;
+
+    internal DtlsTestPipe(
+        TimeSpan? handshakeTimeout = null,
+        DtlsFingerprint? clientExpects = null,
+        DtlsFingerprint? serverExpects = null,
+        IEnumerable<int>? dropClientToServer = null,
+        IEnumerable<int>? dropServerToClient = null,
+        int swapServerToClientBelow = 0,
+        int queueCapacity = 512)
+    {
+        _dropClientToServer = [.. dropClientToServer ?? []];
+        _dropServerToClient = [.. dropServerToClient ?? []];
+        _swapServerToClientBelow = swapServerToClientBelow;
+        ClientCertificate = DtlsCertificate.Generate();
+        ServerCertificate = DtlsCertificate.Generate();
+        var timeout = handshakeTimeout ?? TimeSpan.FromSeconds(10);
+        Client = new DtlsSession(
+            new DtlsSessionOptions
+            {
+                Role = DtlsRole.Client,
+                Certificate = ClientCertificate,
+                RemoteFingerprint = clientExpects ?? ServerCertificate.Fingerprint,
+                HandshakeTimeout = timeout,
+                ReceiveQueueCapacity = queueCapacity,
+            },
+            ToServer);
+        Server = new DtlsSession(
+            new DtlsSessionOptions
+            {
+                Role = DtlsRole.Server,
+                Certificate = ServerCertificate,
+                RemoteFingerprint = serverExpects ?? ClientCertificate.Fingerprint,
+                HandshakeTimeout = timeout,
+                ReceiveQueueCapacity = queueCapacity,
+            },
+            ToClient);
+    }
+
+    internal DtlsCertificate ClientCertificate { get; }
+
+    internal DtlsCertificate ServerCertificate { get; }
+
+    internal DtlsSession Client { get; }
+
+    internal DtlsSession Server { get; }
+
+    /// <summary>Sees every datagram the client emits (before impairment), on the sending thread.</summary>
+    internal DtlsBytesHandler? ClientTap { get; set; }
+
+    internal Task HandshakeAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(Client.HandshakeAsync(cancellationToken), Server.HandshakeAsync(cancellationToken));
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Server.Dispose();
+    }
+
+    private void ToServer(ReadOnlySpan<byte> datagram)
+    {
+        ClientTap?.Invoke(datagram);
+        Deliver(datagram, Server, ref _clientSent, _dropClientToServer, 0, ref _heldForServer);
+    }
+
+    private void ToClient(ReadOnlySpan<byte> datagram) =>
+        Deliver(datagram, Client, ref _serverSent, _dropServerToClient, _swapServerToClientBelow, ref _heldForClient);
+
+    private void Deliver(ReadOnlySpan<byte> datagram, DtlsSession to, ref int counter, HashSet<int> drops, int swapBelow, ref byte[]? held)
+    {
+        byte[]? release = null;
+        lock (_lock)
+        {
+            int index = counter++;
+            if (drops.Contains(index))
+            {
+                return;
+            }
+
+            if (index < swapBelow)
+            {
+                if (held is null && index % 2 == 1)
+                {
+                    held = datagram.ToArray();
+                    return;
+                }
+
+                release = held;
+                held = null;
+            }
+        }
+
+        to.HandleDatagram(datagram);
+        if (release is not null)
+        {
+            to.HandleDatagram(release);
+        }
+    }
+}
