@@ -97,7 +97,7 @@ public sealed class BenchmarkRunner
         long joinStart = _clock.NowNs();
         try
         {
-            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock), abort).ConfigureAwait(false);
+            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock) { PayloadBytes = options.Config.PayloadBytes }, abort).ConfigureAwait(false);
         }
         catch (PlatformException ex)
         {
