@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(AgentCommand.Create(ctx));
         root.Subcommands.Add(ResultsCommand.Create(ctx));
+        root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.SetAction(_ =>
         {
             ctx.Error.WriteLine("rtcbench: no command given. To try it now, run:");
