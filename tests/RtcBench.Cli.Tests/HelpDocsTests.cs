@@ -16,6 +16,7 @@ public sealed class HelpDocsTests : IDisposable
         ["agent"],
         ["results", "list"],
         ["results", "show"],
+        ["doctor"],
     ];
 
     private readonly CliHarness _cli = new();
