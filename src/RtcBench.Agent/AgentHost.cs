@@ -51,7 +51,8 @@ public static class AgentHost
         WebApplication? app = null;
         try
         {
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp)], clock, options.MaxRooms, logger);
+            var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), daily], clock, options.MaxRooms, logger);
             app = BuildApp(options, loggerFactory, logger, registry, udp, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()

@@ -27,6 +27,15 @@ internal static partial class AgentLog
     [LoggerMessage(7, LogLevel.Information, "Echo agent stopped")]
     public static partial void Stopped(ILogger logger);
 
+    [LoggerMessage(8, LogLevel.Information, "Daily room {RoomName} created ({Topology}); echo page joined with daily-js {DailyJsVersion}")]
+    public static partial void DailyRoomReady(ILogger logger, string roomName, string topology, string? dailyJsVersion);
+
+    [LoggerMessage(9, LogLevel.Warning, "Daily room {RoomName}: clean-up failed ({Reason}); it expires on its own")]
+    public static partial void DailyCleanupFailed(ILogger logger, string roomName, string reason);
+
+    [LoggerMessage(10, LogLevel.Information, "Daily room {RoomName} closed: echo page closed, room deleted={Deleted}")]
+    public static partial void DailyRoomClosed(ILogger logger, string roomName, bool deleted);
+
     [LoggerMessage(8, LogLevel.Warning, "Rejected {Method} {Path}: missing or wrong API key")]
     public static partial void Unauthorized(ILogger logger, string method, string path);
 }

@@ -39,6 +39,9 @@ public sealed class AgentOptions
     /// <summary>Free-text location of this agent (e.g. "fra1"), reported to runners.</summary>
     public string? Location { get; set; }
 
+    /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
+    public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;
+
     /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
     public EchoFaults Faults { get; set; } = EchoFaults.None;
 

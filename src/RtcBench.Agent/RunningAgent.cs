@@ -71,6 +71,13 @@ public sealed class RunningAgent : IAsyncDisposable
         {
             await _loop.DisposeAsync().ConfigureAwait(false);
             Rooms.CloseAll();
+            foreach (var platform in Rooms.Platforms)
+            {
+                if (platform is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync().ConfigureAwait(false);
+                }
+            }
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
             UdpServer.Dispose();

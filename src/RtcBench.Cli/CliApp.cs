@@ -21,13 +21,14 @@ public static class CliApp
         root.Subcommands.Add(AgentCommand.Create(ctx));
         root.Subcommands.Add(ResultsCommand.Create(ctx));
         root.Subcommands.Add(DbCommand.Create(ctx));
+        root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.SetAction(_ =>
         {
             ctx.Error.WriteLine("rtcbench: no command given. To try it now, run:");
             ctx.Error.WriteLine();
             ctx.Error.WriteLine("    rtcbench quickstart");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("Commands: quickstart, run, agent, results, db. See `rtcbench --help` or `rtcbench COMMAND --help`.");
+            ctx.Error.WriteLine("Commands: quickstart, run, agent, results, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
             return ExitCodes.Usage;
         });
         return root;

@@ -9,4 +9,10 @@ var context = new CliContext
     InteractiveOut = !Console.IsOutputRedirected,
     InteractiveError = !Console.IsErrorRedirected,
 };
-return await CliApp.RunAsync(args, context);
+int exit = await CliApp.RunAsync(args, context);
+if (RtcBench.Platforms.Daily.Browser.BrowserHost.SharedCreated)
+{
+    // The daily platform's Chromium (runner and agent pages): closed with its driver, no orphan processes.
+    await RtcBench.Platforms.Daily.Browser.BrowserHost.Shared.DisposeAsync();
+}
+return exit;

@@ -1,3 +1,4 @@
+using RtcBench.Platforms.Daily;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Platforms;
@@ -8,13 +9,14 @@ public static class PlatformCatalog
     /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
     public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp"];
 
-    public static IReadOnlyList<string> Names { get; } = ["udp"];
+    public static IReadOnlyList<string> Names { get; } = ["udp", "daily"];
 
     public static bool TryCreate(string name, out IPlatformClient? client)
     {
         client = name switch
         {
             "udp" => new UdpPlatformClient(),
+            "daily" => new DailyPlatformClient(),
             _ => null,
         };
         return client is not null;

@@ -47,7 +47,8 @@ public sealed class AgentClient : IDisposable
     }
 
     /// <summary>Creates a room with the given platforms for at least <paramref name="ttl"/>.</summary>
-    public async Task<AgentConnection> ConnectAsync(IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public async Task<AgentConnection> ConnectAsync(
+        IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken, string? dailyTopology = null)
     {
         var request = new JsonObject
         {
@@ -56,6 +57,10 @@ public sealed class AgentClient : IDisposable
             ["idle_timeout_seconds"] = (int)Math.Ceiling(idleTimeout.TotalSeconds),
             ["client"] = "rtcbench-runner",
         };
+        if (dailyTopology is not null && platforms.Contains("daily"))
+        {
+            request["daily_topology"] = dailyTopology;
+        }
         using var response = await SendAsync(HttpMethod.Post, "connect", request, cancellationToken).ConfigureAwait(false);
         var body = await ReadJsonAsync(response, "connect", cancellationToken).ConfigureAwait(false);
         try

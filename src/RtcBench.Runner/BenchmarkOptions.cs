@@ -22,6 +22,9 @@ public sealed record BenchmarkOptions
 
     public string? RunnerHost { get; init; }
 
+    /// <summary>The Daily topology to ask the agent for ("sfu" or "p2p"); sent in /connect only when measuring daily.</summary>
+    public string? DailyTopology { get; init; }
+
     /// <summary>How long the echo may take to answer its first readiness probe.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -54,7 +54,7 @@ public sealed class BenchmarkRunner
         TimeSpan ttl = config.ExpectedDuration * (2 * clients.Count) + TimeSpan.FromMinutes(2);
         TimeSpan idle = TimeSpan.FromSeconds(Math.Max(120, (config.Interval * 3 + config.Deadline).TotalSeconds));
         _observer?.OnStep("creating a room");
-        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort).ConfigureAwait(false);
+        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort, options.DailyTopology).ConfigureAwait(false);
 
         var results = new List<RunResult>();
         var failures = new List<BenchmarkFailure>();
@@ -97,7 +97,7 @@ public sealed class BenchmarkRunner
         long joinStart = _clock.NowNs();
         try
         {
-            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock), abort).ConfigureAwait(false);
+            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock) { PayloadBytes = options.Config.PayloadBytes }, abort).ConfigureAwait(false);
         }
         catch (PlatformException ex)
         {

@@ -40,8 +40,10 @@ internal sealed class ReadinessProbe : IMessageSink
                 long now = clock.NowNs();
                 if (now >= deadlineNs)
                 {
+                    string? why = (channel as IChannelDiagnostics)?.ExplainSilence();
                     throw new RunnerException(RunnerFailure.NotReady,
-                        $"The {channel.TransportMode} echo did not answer within {timeout.TotalSeconds:0.#} s ({-seq - 1} probes sent).");
+                        $"The {channel.TransportMode} echo did not answer within {timeout.TotalSeconds:0.#} s ({-seq - 1} probes sent)"
+                        + (why is null ? "." : $": {why}."));
                 }
                 int length = PingCodec.WritePing(buffer, runId, seq, now, payloadBytes);
                 channel.Send(buffer.AsSpan(0, length));

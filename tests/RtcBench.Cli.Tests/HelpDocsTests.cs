@@ -17,6 +17,7 @@ public sealed class HelpDocsTests : IDisposable
         ["results", "list"],
         ["results", "show"],
         ["db", "migrate"],
+        ["doctor"],
     ];
 
     private readonly CliHarness _cli = new();

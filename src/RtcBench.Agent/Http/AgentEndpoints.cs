@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using RtcBench.Agent.Contracts;
 using RtcBench.Agent.Platforms;
 using RtcBench.Agent.Rooms;
+using RtcBench.Platforms.Daily;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent.Http;
@@ -43,7 +44,9 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
             ttl = options.MaxRoomTtl;
         }
         var idle = request.IdleTimeoutSeconds is long i ? TimeSpan.FromSeconds(i) : options.DefaultIdleTimeout;
-        var result = registry.TryCreate(platforms, ttl, idle, AdvertisedHost(context), request.Client);
+        var result = await registry.TryCreateAsync(
+            platforms, ttl, idle, AdvertisedHost(context), request.Client, request.DailyTopology ?? DailyTopology.Sfu, context.RequestAborted)
+            .ConfigureAwait(false);
         if (!result.Created)
         {
             context.Response.Headers.RetryAfter = ((long)result.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -1,7 +1,12 @@
+using RtcBench.Platforms.Daily;
+
 namespace RtcBench.Agent.Http;
 
 /// <summary>A parsed POST /connect body; null members were not given.</summary>
 internal sealed record ConnectRequest(IReadOnlyList<string>? Platforms, long? TtlSeconds, long? IdleTimeoutSeconds, string? Client)
 {
     public static ConnectRequest Empty { get; } = new(null, null, null, null);
+
+    /// <summary>The Daily topology to create the room with ("sfu" or "p2p"); SFU when not given.</summary>
+    public DailyTopology? DailyTopology { get; init; }
 }

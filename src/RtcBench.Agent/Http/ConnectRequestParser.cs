@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RtcBench.Platforms.Daily;
 
 namespace RtcBench.Agent.Http;
 
@@ -28,6 +29,7 @@ internal static class ConnectRequestParser
         long? ttl = null;
         long? idle = null;
         string? client = null;
+        DailyTopology? topology = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in doc.RootElement.EnumerateObject())
         {
@@ -77,14 +79,22 @@ internal static class ConnectRequestParser
                         return null;
                     }
                     break;
+                case "daily_topology":
+                    if (value.ValueKind != JsonValueKind.String || !DailyCredentials.TryParseTopology(value.GetString(), out var t))
+                    {
+                        error = RequestError.BadRequest("'daily_topology' must be \"sfu\" or \"p2p\"");
+                        return null;
+                    }
+                    topology = t;
+                    break;
                 default:
                     error = RequestError.BadRequest(
-                        $"unknown field '{property.Name}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client");
+                        $"unknown field '{property.Name}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client, daily_topology");
                     return null;
             }
         }
         error = null;
-        return new ConnectRequest(platforms, ttl, idle, client);
+        return new ConnectRequest(platforms, ttl, idle, client) { DailyTopology = topology };
     }
 
     private static List<string>? ReadPlatforms(JsonElement value, out RequestError? error)

@@ -26,6 +26,9 @@ internal sealed class ErrorHandling(ILogger logger)
             JsonException json => Results.Problem(
                 detail: $"malformed JSON at line {(json.LineNumber ?? 0) + 1}, position {(json.BytePositionInLine ?? 0) + 1}",
                 statusCode: StatusCodes.Status400BadRequest),
+            RtcBench.Platforms.PlatformException platform => Results.Problem(
+                detail: "a platform could not set the room up: " + platform.Message,
+                statusCode: StatusCodes.Status502BadGateway),
             _ => Unexpected(context, error),
         };
         return result.ExecuteAsync(context);

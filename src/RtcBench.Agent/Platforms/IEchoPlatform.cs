@@ -13,7 +13,7 @@ internal interface IEchoPlatform
     bool Enabled { get; }
 
     /// <summary>Sets the room up and returns the credentials sent to the runner (serialised as JSON).</summary>
-    object CreateRoom(RoomContext context);
+    Task<object> CreateRoomAsync(RoomContext context, CancellationToken cancellationToken);
 
     /// <summary>Tears the room down; idempotent.</summary>
     void CloseRoom(Guid roomId);

@@ -13,11 +13,11 @@ internal sealed class UdpEchoPlatform(UdpEchoServer server) : IEchoPlatform
 
     public UdpEchoServer Server => server;
 
-    public object CreateRoom(RoomContext context)
+    public Task<object> CreateRoomAsync(RoomContext context, CancellationToken cancellationToken)
     {
         byte[] token = UdpFrame.NewToken();
         server.RegisterRoom(context.RoomId, token, context.ExpiresAtNs);
-        return new UdpRoomCredentials(context.AdvertisedHost, server.LocalEndpoint.Port, Convert.ToHexStringLower(token));
+        return Task.FromResult<object>(new UdpRoomCredentials(context.AdvertisedHost, server.LocalEndpoint.Port, Convert.ToHexStringLower(token)));
     }
 
     public void CloseRoom(Guid roomId) => server.UnregisterRoom(roomId);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RtcBench.Agent.Platforms;
 using RtcBench.Core.Timing;
+using RtcBench.Platforms.Daily;
 
 namespace RtcBench.Agent.Rooms;
 
@@ -17,6 +18,7 @@ internal sealed class RoomRegistry(
 {
     private readonly ConcurrentDictionary<Guid, Room> _rooms = new();
     private readonly Lock _gate = new();
+    private int _pending;
 
     /// <summary>Raised after a room is closed, with the reason ("disconnect", "expired", "idle", "shutdown").</summary>
     public event Action<Guid, string>? RoomClosed;
@@ -44,26 +46,32 @@ internal sealed class RoomRegistry(
         return null;
     }
 
-    public CreateRoomResult TryCreate(
-        IReadOnlyList<IEchoPlatform> on, TimeSpan ttl, TimeSpan idleTimeout, string advertisedHost, string? client)
+    public async Task<CreateRoomResult> TryCreateAsync(
+        IReadOnlyList<IEchoPlatform> on, TimeSpan ttl, TimeSpan idleTimeout, string advertisedHost, string? client,
+        DailyTopology dailyTopology, CancellationToken cancellationToken)
     {
         Room room;
         var credentials = new Dictionary<string, object>(StringComparer.Ordinal);
         lock (_gate)
         {
-            if (_rooms.Count >= maxRooms)
+            if (_rooms.Count + _pending >= maxRooms)
             {
                 AgentLog.RoomLimitReached(logger, maxRooms);
                 return new CreateRoomResult(null, null, RetryAfter());
             }
+            _pending++;
+        }
+        try
+        {
             long nowNs = clock.NowNs();
             room = new Room(Guid.NewGuid(), clock.UtcNow(), nowNs, ttl, idleTimeout, on.Select(p => p.Name).ToArray(), client);
-            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs);
+            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology);
             try
             {
+                // Platforms may call remote services (Daily's REST API, a browser): outside the lock.
                 foreach (var platform in on)
                 {
-                    credentials[platform.Name] = platform.CreateRoom(context);
+                    credentials[platform.Name] = await platform.CreateRoomAsync(context, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch
@@ -75,6 +83,13 @@ internal sealed class RoomRegistry(
                 throw;
             }
             _rooms[room.Id] = room;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _pending--;
+            }
         }
         AgentLog.RoomCreated(logger, room.IdText, string.Join(',', room.Platforms), room.ExpiresAt);
         return new CreateRoomResult(room, credentials, TimeSpan.Zero);

@@ -10,6 +10,19 @@ namespace RtcBench.Cli.Commands;
 /// <summary><c>rtcbench agent</c>: run the echo agent until Ctrl-C / SIGTERM.</summary>
 internal static class AgentCommand
 {
+    /// <summary>
+    /// The daily platform is on when DAILY_API_KEY is set. RTCBENCH_DAILY_API_URL points the REST client elsewhere
+    /// (a stand-in); RTCBENCH_DAILY_GEO pins the region of new rooms.
+    /// </summary>
+    internal static DailyAgentOptions DailyFromEnvironment(CliContext ctx) => new()
+    {
+        ApiKey = NullIfBlank(ctx.GetEnvironment("DAILY_API_KEY")),
+        ApiBaseUrl = Uri.TryCreate(ctx.GetEnvironment("RTCBENCH_DAILY_API_URL"), UriKind.Absolute, out var url) ? url : null,
+        Geo = NullIfBlank(ctx.GetEnvironment("RTCBENCH_DAILY_GEO")),
+    };
+
+    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
     public static Command Create(CliContext ctx)
     {
         var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an API key.", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "host:port" };
@@ -49,6 +62,7 @@ internal static class AgentCommand
                 Location = parse.GetValue(location) ?? ctx.GetEnvironment("RTCBENCH_AGENT_LOCATION"),
                 DefaultRoomTtl = ttl,
                 MaxRooms = parse.GetValue(maxRooms),
+                Daily = DailyFromEnvironment(ctx),
             };
             using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             RunningAgent agent;

@@ -29,11 +29,19 @@ internal static class RunCommand
             DefaultValueFactory = _ => ["udp"],
             AllowMultipleArgumentsPerToken = false,
         };
+        var dailyTopology = new Option<string>("--daily-topology")
+        {
+            Description = "Daily only: sfu (app messages over Daily's WebSocket via its servers) or p2p (over a data channel between the two browsers).",
+            DefaultValueFactory = _ => "sfu",
+            HelpName = "sfu|p2p",
+        };
+        dailyTopology.AcceptOnlyFromAmong("sfu", "p2p");
         var measurement = new MeasurementOptions();
         var keys = new ApiKeyOptions();
         var command = new Command("run", "Measure round trips to an echo agent over one or more platforms, print and store the result.");
         command.Options.Add(agent);
         command.Options.Add(platform);
+        command.Options.Add(dailyTopology);
         measurement.AddTo(command);
         keys.AddTo(command);
         command.SetAction(async (parse, _) =>
@@ -65,7 +73,7 @@ internal static class RunCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
-            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms);
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology));
         });
         return command;
     }

@@ -14,7 +14,8 @@ namespace RtcBench.Cli.Commands;
 /// </summary>
 internal static class RunExecution
 {
-    public static async Task<int> ExecuteAsync(CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms)
+    public static async Task<int> ExecuteAsync(
+        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null)
     {
         var config = m.ToConfig(parse, out var errors);
         if (errors.Count > 0)
@@ -48,6 +49,7 @@ internal static class RunExecution
             Latitude = parse.GetValue(m.Latitude),
             Longitude = parse.GetValue(m.Longitude),
             RunnerHost = Environment.MachineName,
+            DailyTopology = dailyTopology,
         };
 
         BenchmarkReport report;
