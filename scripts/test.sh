@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need on a fresh machine (OS packages via apt-get, NuGet and
+# npm packages via restore), runs every test project, and prints one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# OS packages the tests use for real:
+# - PostgreSQL server binaries: the store contract suite starts a throwaway cluster with initdb/pg_ctl on a free
+#   loopback port;
+# - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium;
+# - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/).
+need=()
+command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing OS packages the tests need: ${need[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+dotnet --info | head -n 3
+dotnet restore RtcBench.sln
+
+log=$(mktemp)
+set +e
+dotnet test RtcBench.sln 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line summing every test project's counts.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "${passed} passed, ${failed} failed"
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"
