@@ -14,6 +14,7 @@ public sealed class DailyEchoCall : IAsyncDisposable
     private readonly MonoTime _clock;
     private long _echoed;
     private long _lastActivityNs = -1;
+    private int _leaving;
 
     private DailyEchoCall(DailyCallPage page, DailyJoinInfo join, MonoTime clock)
     {
@@ -21,7 +22,11 @@ public sealed class DailyEchoCall : IAsyncDisposable
         _clock = clock;
         JoinInfo = join;
         page.EchoProgress = OnEchoProgress;
+        page.EventReported += OnPageEvent;
     }
+
+    /// <summary>True once the echo left because the runner left the call.</summary>
+    public bool RunnerLeft => Volatile.Read(ref _leaving) != 0;
 
     public DailyJoinInfo JoinInfo { get; }
 
@@ -31,7 +36,7 @@ public sealed class DailyEchoCall : IAsyncDisposable
     /// <summary>Agent-clock ns of the last progress report with new pongs, or null before the first.</summary>
     public long? LastActivityNs => Interlocked.Read(ref _lastActivityNs) is long ns and >= 0 ? ns : null;
 
-    /// <summary>Why the echo stopped (left the meeting, ejected at room expiry, page crash), or null while it runs.</summary>
+    /// <summary>Why the echo stopped (the runner left, ejected at room expiry, page crash), or null while it runs.</summary>
     public string? EndReason => _page.EndReason;
 
     public DailyCallPage Page => _page;
@@ -62,6 +67,19 @@ public sealed class DailyEchoCall : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _page.DisposeAsync();
+
+    /// <summary>
+    /// The echo's only peer is the runner: when the runner leaves the call (finished, or vanished and timed out by
+    /// Daily), the echo leaves too instead of idling in the room until it expires. Off the page's callback thread,
+    /// since leaving talks to the page.
+    /// </summary>
+    private void OnPageEvent(string name, string? detail)
+    {
+        if (name == "participant-left" && Interlocked.Exchange(ref _leaving, 1) == 0)
+        {
+            _ = Task.Run(async () => await _page.DisposeAsync().ConfigureAwait(false));
+        }
+    }
 
     private void OnEchoProgress(long echoed)
     {

@@ -91,6 +91,25 @@ public sealed class DailyBrowserTests(ChromiumFixture fixture)
     }
 
     [Fact]
+    public async Task Echo_RunnerLeavesTheCall_EchoLeavesToo()
+    {
+        var (room, creds) = NewRoom();
+        await using var echo = await DailyEchoCall.StartAsync(fixture.Host, room, "echo-token", fixture.Relay.RelayUrl, Clock, CancellationToken.None).WaitAsync(Timeout);
+        var echoEnded = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        echo.Page.Ended += reason => echoEnded.TrySetResult(reason);
+        var channels = await new DailyPlatformClient(fixture.Host).JoinAsync(creds, new PlatformJoinContext("r", Clock), CancellationToken.None).WaitAsync(Timeout);
+        var channel = Assert.Single(channels);
+        await ReadinessProbe.WaitReadyAsync(channel, RunId.New(), 128, Clock, TimeSpan.FromSeconds(20), CancellationToken.None).WaitAsync(Timeout);
+        Assert.False(echo.RunnerLeft);
+
+        await channel.DisposeAsync();
+        await echoEnded.Task.WaitAsync(Timeout);
+
+        Assert.True(echo.RunnerLeft);
+        Assert.NotNull(echo.EndReason);
+    }
+
+    [Fact]
     public async Task Join_StandInRefuses_FailsWithTheRelaysReason()
     {
         var (_, creds) = NewRoom();
