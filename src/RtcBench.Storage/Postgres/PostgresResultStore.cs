@@ -1,6 +1,7 @@
 using System.Data;
 using Npgsql;
 using RtcBench.Core.Results;
+using RtcBench.Storage.Queries;
 using RtcBench.Storage.Sqlite;
 
 namespace RtcBench.Storage.Postgres;
@@ -116,6 +117,37 @@ public sealed class PostgresResultStore : IResultStore
         return page;
     }
 
+    /// <inheritdoc />
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT 1;", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => PostgresQueryReader.QueryRunAggregatesAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunPings>> QueryOkPingsAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => PostgresQueryReader.QueryOkPingsAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LocationSummary>> ListLocationsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => PostgresQueryReader.ListLocationsAsync(c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
+        ReadAsync(c => PostgresQueryReader.GetLatestRunsAsync(c, channel, cancellationToken), cancellationToken);
+
     /// <summary>Closes this store's pooled connections.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -125,6 +157,17 @@ public sealed class PostgresResultStore : IResultStore
             await _dataSource.DisposeAsync();
             _initLock.Dispose();
         }
+    }
+
+    /// <summary>Runs <paramref name="read"/> in one repeatable-read snapshot.</summary>
+    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        T result = await read(connection);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
