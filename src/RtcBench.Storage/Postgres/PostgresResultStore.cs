@@ -71,9 +71,14 @@ public sealed class PostgresResultStore : IResultStore
     }
 
     /// <inheritdoc />
-    public async Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
+    public Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
     {
         byte[] histogram = RunValidator.Validate(run);
+        return ClearPoolOnConnectionLossAsync(() => SaveRunCoreAsync(run, histogram, cancellationToken));
+    }
+
+    private async Task<SaveOutcome> SaveRunCoreAsync(RunResult run, byte[] histogram, CancellationToken cancellationToken)
+    {
         await InitializeAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -118,13 +123,14 @@ public sealed class PostgresResultStore : IResultStore
     }
 
     /// <inheritdoc />
-    public async Task CheckAsync(CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT 1;", connection);
-        await command.ExecuteScalarAsync(cancellationToken);
-    }
+    public Task CheckAsync(CancellationToken cancellationToken) =>
+        ClearPoolOnConnectionLossAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1;", connection);
+            return await command.ExecuteScalarAsync(cancellationToken);
+        });
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken)
@@ -160,15 +166,38 @@ public sealed class PostgresResultStore : IResultStore
     }
 
     /// <summary>Runs <paramref name="read"/> in one repeatable-read snapshot.</summary>
-    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
+    private Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken) =>
+        ClearPoolOnConnectionLossAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            T result = await read(connection);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
+
+    /// <summary>
+    /// When the server went away (connection refused or broken, or the server shutting down: SQLSTATE classes 08
+    /// and 57P), drops every pooled connection so the next operation connects afresh instead of failing on a stale
+    /// one: a service on this store recovers by itself once the server is back.
+    /// </summary>
+    private async Task<T> ClearPoolOnConnectionLossAsync<T>(Func<Task<T>> operation)
     {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        T result = await read(connection);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        try
+        {
+            return await operation();
+        }
+        catch (NpgsqlException e) when (IsConnectionLoss(e))
+        {
+            _dataSource.Clear();
+            throw;
+        }
     }
+
+    private static bool IsConnectionLoss(NpgsqlException e) => e is not PostgresException pg
+        || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        || pg.SqlState.StartsWith("57P", StringComparison.Ordinal);
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
