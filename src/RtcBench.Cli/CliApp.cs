@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(AgentCommand.Create(ctx));
         root.Subcommands.Add(ServeCommand.Create(ctx));
+        root.Subcommands.Add(PushCommand.Create(ctx));
         root.Subcommands.Add(ResultsCommand.Create(ctx));
         root.Subcommands.Add(DbCommand.Create(ctx));
         root.SetAction(_ =>
@@ -28,7 +29,7 @@ public static class CliApp
             ctx.Error.WriteLine();
             ctx.Error.WriteLine("    rtcbench quickstart");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("Commands: quickstart, run, agent, serve, results, db. See `rtcbench --help` or `rtcbench COMMAND --help`.");
+            ctx.Error.WriteLine("Commands: quickstart, run, agent, serve, push, results, db. See `rtcbench --help` or `rtcbench COMMAND --help`.");
             return ExitCodes.Usage;
         });
         return root;
