@@ -77,7 +77,7 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, ILogg
         var answer = new IngestResponse { RunId = run.RunId, Url = location };
         if (outcome == SaveOutcome.Inserted)
         {
-            ServerLog.RunStored(logger, run.RunId, run.Platform, run.Location, run.Pings.Count);
+            ServerLog.RunStored(logger, run.RunId, run.Platform, run.Location ?? "-", run.Pings.Count);
             return TypedResults.Created(location, answer);
         }
         ServerLog.RunAlreadyStored(logger, run.RunId);

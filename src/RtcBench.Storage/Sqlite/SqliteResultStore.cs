@@ -53,6 +53,9 @@ public sealed class SqliteResultStore : IResultStore
     public string DatabasePath { get; }
 
     /// <inheritdoc />
+    public override string ToString() => "sqlite " + DatabasePath;
+
+    /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
