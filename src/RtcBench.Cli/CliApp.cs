@@ -19,6 +19,8 @@ public static class CliApp
         root.Subcommands.Add(QuickstartCommand.Create(ctx));
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(AgentCommand.Create(ctx));
+        root.Subcommands.Add(ServeCommand.Create(ctx));
+        root.Subcommands.Add(PushCommand.Create(ctx));
         root.Subcommands.Add(ResultsCommand.Create(ctx));
         root.Subcommands.Add(DbCommand.Create(ctx));
         root.Subcommands.Add(DoctorCommand.Create(ctx));
@@ -28,7 +30,7 @@ public static class CliApp
             ctx.Error.WriteLine();
             ctx.Error.WriteLine("    rtcbench quickstart");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("Commands: quickstart, run, agent, results, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
+            ctx.Error.WriteLine("Commands: quickstart, run, agent, serve, push, results, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
             return ExitCodes.Usage;
         });
         return root;

@@ -1,4 +1,5 @@
 using RtcBench.Core.Results;
+using RtcBench.Storage.Queries;
 
 namespace RtcBench.Storage;
 
@@ -30,4 +31,31 @@ public interface IResultStore : IAsyncDisposable
 
     /// <summary>Lists runs newest first (by start time, then run id) with the query's filters and paging.</summary>
     Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a connection and runs a trivial query: throws (e.g. <see cref="System.Data.Common.DbException"/>) when
+    /// the store cannot be reached. For health checks.
+    /// </summary>
+    Task CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For every run matching <paramref name="filter"/>, oldest first (by start time, then run id): key, counts,
+    /// RTT mean, mean |ΔRTT| and histogram bytes. Reads the runs table only (indexed on start time).
+    /// </summary>
+    Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For every run matching <paramref name="filter"/> (same order as <see cref="QueryRunAggregatesAsync"/>), its
+    /// ok pings in seq order: scheduled time and RTT. Runs without an ok ping are included with empty arrays.
+    /// </summary>
+    Task<IReadOnlyList<RunPings>> QueryOkPingsAsync(AggregateFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Every (location, platform) pair with runs, with run count and first/last start; ordered by location (nulls last), then platform.</summary>
+    Task<IReadOnlyList<LocationSummary>> ListLocationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest run (by start time, then run id) of each (platform, location) pair, optionally only runs of
+    /// <paramref name="channel"/>; ordered by platform, then location (nulls last).
+    /// </summary>
+    Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken);
 }

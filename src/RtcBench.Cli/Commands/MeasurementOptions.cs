@@ -31,7 +31,9 @@ internal sealed class MeasurementOptions
 
     public Option<FileInfo?> Output { get; } = new("--output") { HelpName = "file", Description = "Write the result document (JSON) to this file; an array when there are several runs." };
 
-    public Option<string?> Store { get; } = new("--store") { HelpName = "spec", Description = StoreHelp.Text };
+    public Option<string?> Store { get; } = new("--store") { HelpName = "spec", Description = StoreHelp.RunText };
+
+    public Option<string?> StoreToken { get; } = new("--store-token") { HelpName = "token", Description = $"Ingest token for an http(s) --store (prefer ${DeliveryHelp.TokenVariable}: command lines are visible to other users)." };
 
     public Option<bool> NoStore { get; } = new("--no-store") { Description = "Do not store the results anywhere." };
 
@@ -41,7 +43,7 @@ internal sealed class MeasurementOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Seed, Location, Latitude, Longitude, Output, Store, NoStore, Json, Quiet })
+        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet })
         {
             command.Options.Add(option);
         }

@@ -4,6 +4,7 @@ using RtcBench.Cli.Output;
 using RtcBench.Core.Results;
 using RtcBench.Runner;
 using RtcBench.Storage;
+using RtcBench.Storage.Delivery;
 using Spectre.Console;
 
 namespace RtcBench.Cli.Commands;
@@ -30,10 +31,16 @@ internal static class RunExecution
         bool quiet = parse.GetValue(m.Quiet);
         string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
         StoreSpec? parsedStore = null;
-        if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out parsedStore, out string storeError))
+        Uri? serviceUrl = null;
+        if (storeSpec is not null && ResultServiceClient.TryParseUrl(storeSpec, out serviceUrl))
         {
-            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
+            storeSpec = null;
         }
+        else if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out parsedStore, out string storeError))
+        {
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError} Or http(s)://SERVICE for a results service.");
+        }
+        string? storeToken = DeliveryHelp.Token(parse.GetValue(m.StoreToken), ctx);
 
         var observer = new ConsoleObserver(ctx.Error, ctx.InteractiveError, quiet);
         ctx.Interrupts.OnInterrupt = n => observer.Message(n == 1
@@ -51,6 +58,14 @@ internal static class RunExecution
             RunnerHost = Environment.MachineName,
             DailyTopology = dailyTopology,
         };
+
+        if (serviceUrl is not null)
+        {
+            // Runs spooled by an earlier run go first, so the service receives runs in the order they were made.
+            using var client = new ResultServiceClient(serviceUrl, storeToken);
+            using var flushTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, DeliveryHelp.Spool(ctx)), serviceUrl, flushTimeout.Token);
+        }
 
         BenchmarkReport report;
         try
@@ -111,6 +126,15 @@ internal static class RunExecution
             {
                 ctx.Fail(ExitCodes.StoreFailed, $"cannot store the results in {parsedStore}: {ex.Message}");
                 exit = ExitCodes.StoreFailed;
+            }
+        }
+
+        if (serviceUrl is not null && results.Count > 0)
+        {
+            int delivery = await DeliveryHelp.DeliverAsync(ctx, serviceUrl, storeToken, results, observer.Message);
+            if (exit == ExitCodes.Ok)
+            {
+                exit = delivery;
             }
         }
 

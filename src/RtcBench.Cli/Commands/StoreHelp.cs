@@ -9,6 +9,11 @@ internal static class StoreHelp
         "Result store: sqlite:PATH, postgres:CONNSTRING or postgres://user:pass@host:port/db " +
         "(default $RTCBENCH_STORE, else sqlite:~/.rtcbench/results.db). Prefer $RTCBENCH_STORE for specs with passwords.";
 
+    /// <summary>For commands that produce runs: a results service is a store too.</summary>
+    public const string RunText = Text +
+        " Or http(s)://SERVICE: post each run to a results service (`rtcbench serve`); a run it cannot take now is " +
+        "spooled to $RTCBENCH_HOME/spool (default ~/.rtcbench/spool) and re-sent on the next run or by `rtcbench push`.";
+
     public static string Resolve(string? option, CliContext ctx)
     {
         if (!string.IsNullOrWhiteSpace(option))

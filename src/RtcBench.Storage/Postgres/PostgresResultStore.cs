@@ -1,6 +1,7 @@
 using System.Data;
 using Npgsql;
 using RtcBench.Core.Results;
+using RtcBench.Storage.Queries;
 using RtcBench.Storage.Sqlite;
 
 namespace RtcBench.Storage.Postgres;
@@ -70,9 +71,14 @@ public sealed class PostgresResultStore : IResultStore
     }
 
     /// <inheritdoc />
-    public async Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
+    public Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
     {
         byte[] histogram = RunValidator.Validate(run);
+        return ClearPoolOnConnectionLossAsync(() => SaveRunCoreAsync(run, histogram, cancellationToken));
+    }
+
+    private async Task<SaveOutcome> SaveRunCoreAsync(RunResult run, byte[] histogram, CancellationToken cancellationToken)
+    {
         await InitializeAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -116,6 +122,38 @@ public sealed class PostgresResultStore : IResultStore
         return page;
     }
 
+    /// <inheritdoc />
+    public Task CheckAsync(CancellationToken cancellationToken) =>
+        ClearPoolOnConnectionLossAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1;", connection);
+            return await command.ExecuteScalarAsync(cancellationToken);
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => PostgresQueryReader.QueryRunAggregatesAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunPings>> QueryOkPingsAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => PostgresQueryReader.QueryOkPingsAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LocationSummary>> ListLocationsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => PostgresQueryReader.ListLocationsAsync(c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
+        ReadAsync(c => PostgresQueryReader.GetLatestRunsAsync(c, channel, cancellationToken), cancellationToken);
+
     /// <summary>Closes this store's pooled connections.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -126,6 +164,40 @@ public sealed class PostgresResultStore : IResultStore
             _initLock.Dispose();
         }
     }
+
+    /// <summary>Runs <paramref name="read"/> in one repeatable-read snapshot.</summary>
+    private Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken) =>
+        ClearPoolOnConnectionLossAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            T result = await read(connection);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
+
+    /// <summary>
+    /// When the server went away (connection refused or broken, or the server shutting down: SQLSTATE classes 08
+    /// and 57P), drops every pooled connection so the next operation connects afresh instead of failing on a stale
+    /// one: a service on this store recovers by itself once the server is back.
+    /// </summary>
+    private async Task<T> ClearPoolOnConnectionLossAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (NpgsqlException e) when (IsConnectionLoss(e))
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    private static bool IsConnectionLoss(NpgsqlException e) => e is not PostgresException pg
+        || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        || pg.SqlState.StartsWith("57P", StringComparison.Ordinal);
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

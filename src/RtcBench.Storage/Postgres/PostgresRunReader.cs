@@ -21,7 +21,7 @@ internal static class PostgresRunReader
         "SELECT seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us "
         + "FROM pings WHERE run_id = @id ORDER BY seq;";
 
-    private const string SummaryColumns =
+    internal const string SummaryColumns =
         "id, platform, channel, transport_mode, location, started_at, started_at_ticks, ended_at, ended_at_ticks, "
         + "outcome_status, sent, ok, lost, late, loss_rate, rtt_p50_us, rtt_p95_us, rtt_p99_us";
 
@@ -60,28 +60,32 @@ internal static class PostgresRunReader
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new RunSummary
-            {
-                RunId = PostgresRunId.FromGuid(reader.GetGuid(0)),
-                Platform = reader.GetString(1),
-                Channel = reader.GetString(2),
-                TransportMode = NullableString(reader, 3),
-                Location = NullableString(reader, 4),
-                StartedAt = ReadTime(reader, 5),
-                EndedAt = ReadTime(reader, 7),
-                OutcomeStatus = reader.GetString(9),
-                Sent = reader.GetInt32(10),
-                Ok = reader.GetInt32(11),
-                Lost = reader.GetInt32(12),
-                Late = reader.GetInt32(13),
-                LossRate = reader.GetDouble(14),
-                RttP50Us = NullableDouble(reader, 15),
-                RttP95Us = NullableDouble(reader, 16),
-                RttP99Us = NullableDouble(reader, 17),
-            });
+            items.Add(ReadSummary(reader));
         }
         return new RunPage { Items = items, Total = total };
     }
+
+    /// <summary>A <see cref="RunSummary"/> from a row of <see cref="SummaryColumns"/>.</summary>
+    internal static RunSummary ReadSummary(NpgsqlDataReader reader) =>
+        new RunSummary
+        {
+            RunId = PostgresRunId.FromGuid(reader.GetGuid(0)),
+            Platform = reader.GetString(1),
+            Channel = reader.GetString(2),
+            TransportMode = NullableString(reader, 3),
+            Location = NullableString(reader, 4),
+            StartedAt = ReadTime(reader, 5),
+            EndedAt = ReadTime(reader, 7),
+            OutcomeStatus = reader.GetString(9),
+            Sent = reader.GetInt32(10),
+            Ok = reader.GetInt32(11),
+            Lost = reader.GetInt32(12),
+            Late = reader.GetInt32(13),
+            LossRate = reader.GetDouble(14),
+            RttP50Us = NullableDouble(reader, 15),
+            RttP95Us = NullableDouble(reader, 16),
+            RttP99Us = NullableDouble(reader, 17),
+        };
 
     /// <summary>Builds the WHERE clause and adds the same parameters to both commands.</summary>
     private static string BuildWhere(RunQuery query, NpgsqlParameterCollection first, NpgsqlParameterCollection second)
@@ -192,12 +196,12 @@ internal static class PostgresRunReader
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", NpgsqlDbType.Uuid) { TypedValue = PostgresRunId.ToGuid(runId) });
 
     /// <summary>A run time: the timestamptz at <paramref name="ordinal"/> plus the ticks column after it.</summary>
-    private static DateTimeOffset ReadTime(NpgsqlDataReader reader, int ordinal) =>
+    internal static DateTimeOffset ReadTime(NpgsqlDataReader reader, int ordinal) =>
         PostgresTime.Join(reader.GetFieldValue<DateTimeOffset>(ordinal), reader.GetInt16(ordinal + 1));
 
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
+    internal static string? NullableString(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) =>
+    internal static double? NullableDouble(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using RtcBench.Core.Results;
+using RtcBench.Storage.Queries;
 
 namespace RtcBench.Storage.Sqlite;
 
@@ -50,6 +51,9 @@ public sealed class SqliteResultStore : IResultStore
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => "sqlite " + DatabasePath;
 
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -130,6 +134,38 @@ public sealed class SqliteResultStore : IResultStore
         return page;
     }
 
+    /// <inheritdoc />
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM schema_migrations;";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => SqliteQueryReader.QueryRunAggregatesAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunPings>> QueryOkPingsAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => SqliteQueryReader.QueryOkPingsAsync(c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LocationSummary>> ListLocationsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => SqliteQueryReader.ListLocationsAsync(c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
+        ReadAsync(c => SqliteQueryReader.GetLatestRunsAsync(c, channel, cancellationToken), cancellationToken);
+
     /// <summary>Releases this store's pooled connections so the file can be moved or deleted.</summary>
     public ValueTask DisposeAsync()
     {
@@ -141,6 +177,17 @@ public sealed class SqliteResultStore : IResultStore
             _initLock.Dispose();
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs <paramref name="read"/> in one deferred (read snapshot) transaction.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        T result = await read(connection);
+        transaction.Commit();
+        return result;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

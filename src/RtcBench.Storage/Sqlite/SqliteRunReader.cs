@@ -20,7 +20,7 @@ internal static class SqliteRunReader
         "SELECT seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us "
         + "FROM pings WHERE run_id = @id ORDER BY seq;";
 
-    private const string SummaryColumns =
+    internal const string SummaryColumns =
         "id, platform, channel, transport_mode, location, started_at_utc, ended_at_utc, outcome_status, "
         + "sent, ok, lost, late, loss_rate, rtt_p50_us, rtt_p95_us, rtt_p99_us";
 
@@ -59,28 +59,32 @@ internal static class SqliteRunReader
         using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new RunSummary
-            {
-                RunId = reader.GetString(0),
-                Platform = reader.GetString(1),
-                Channel = reader.GetString(2),
-                TransportMode = NullableString(reader, 3),
-                Location = NullableString(reader, 4),
-                StartedAt = UnixMicros.FromText(reader.GetString(5)),
-                EndedAt = UnixMicros.FromText(reader.GetString(6)),
-                OutcomeStatus = reader.GetString(7),
-                Sent = reader.GetInt32(8),
-                Ok = reader.GetInt32(9),
-                Lost = reader.GetInt32(10),
-                Late = reader.GetInt32(11),
-                LossRate = reader.GetDouble(12),
-                RttP50Us = NullableDouble(reader, 13),
-                RttP95Us = NullableDouble(reader, 14),
-                RttP99Us = NullableDouble(reader, 15),
-            });
+            items.Add(ReadSummary(reader));
         }
         return new RunPage { Items = items, Total = total };
     }
+
+    /// <summary>A <see cref="RunSummary"/> from a row of <see cref="SummaryColumns"/>.</summary>
+    internal static RunSummary ReadSummary(SqliteDataReader reader) =>
+        new RunSummary
+        {
+            RunId = reader.GetString(0),
+            Platform = reader.GetString(1),
+            Channel = reader.GetString(2),
+            TransportMode = NullableString(reader, 3),
+            Location = NullableString(reader, 4),
+            StartedAt = UnixMicros.FromText(reader.GetString(5)),
+            EndedAt = UnixMicros.FromText(reader.GetString(6)),
+            OutcomeStatus = reader.GetString(7),
+            Sent = reader.GetInt32(8),
+            Ok = reader.GetInt32(9),
+            Lost = reader.GetInt32(10),
+            Late = reader.GetInt32(11),
+            LossRate = reader.GetDouble(12),
+            RttP50Us = NullableDouble(reader, 13),
+            RttP95Us = NullableDouble(reader, 14),
+            RttP99Us = NullableDouble(reader, 15),
+        };
 
     /// <summary>Builds the WHERE clause and adds the same parameters to both commands.</summary>
     private static string BuildWhere(RunQuery query, SqliteParameterCollection first, SqliteParameterCollection second)
@@ -192,9 +196,9 @@ internal static class SqliteRunReader
         return pings;
     }
 
-    private static string? NullableString(SqliteDataReader reader, int ordinal) =>
+    internal static string? NullableString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static double? NullableDouble(SqliteDataReader reader, int ordinal) =>
+    internal static double? NullableDouble(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 }

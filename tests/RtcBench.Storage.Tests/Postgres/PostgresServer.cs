@@ -71,23 +71,45 @@ public sealed class PostgresServer : IAsyncLifetime
         for (int attempt = 1; ; attempt++)
         {
             Port = FreePort();
-            string options = string.Create(
-                CultureInfo.InvariantCulture,
-                $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
             try
             {
-                await RunAsync(
-                    Path.Combine(_binDir, "pg_ctl"),
-                    ["-D", data, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "start"],
-                    asServerUser: asRoot,
-                    timeout.Token);
-                _started = true;
+                await StartServerAsync(timeout.Token);
                 break;
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the server (fast shutdown: open connections are closed), keeping its data, so a test can see how a
+    /// client behaves while the database is down. <see cref="StartAsync"/> brings it back on the same port.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(
+            Path.Combine(_binDir!, "pg_ctl"),
+            ["-D", Path.Combine(_root!, "data"), "-m", "fast", "-w", "-t", "60", "stop"],
+            asServerUser: Environment.IsPrivilegedProcess,
+            cancellationToken);
+        _started = false;
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => StartServerAsync(cancellationToken);
+
+    private async Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        string options = string.Create(
+            CultureInfo.InvariantCulture,
+            $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+        await RunAsync(
+            Path.Combine(_binDir!, "pg_ctl"),
+            ["-D", Path.Combine(_root!, "data"), "-l", Path.Combine(_root!, "server.log"), "-o", options, "-w", "-t", "60", "start"],
+            asServerUser: Environment.IsPrivilegedProcess,
+            cancellationToken);
+        _started = true;
     }
 
     /// <summary>Creates an empty database with a unique name and returns its name.</summary>

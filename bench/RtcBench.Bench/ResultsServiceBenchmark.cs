@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Npgsql;
+using RtcBench.Core.Histograms;
+using RtcBench.Core.Protocol;
+using RtcBench.Core.Results;
+using RtcBench.Core.Statistics;
+using RtcBench.Server;
+using RtcBench.Storage;
+using RtcBench.Storage.Postgres;
+using RtcBench.Storage.Sqlite;
+
+namespace RtcBench.Bench;
+
+/// <summary>
+/// The results service on a real store: ingest throughput over HTTP (runs of 200 pings, posted by a few concurrent
+/// clients) until the store holds the requested number of pings, then the latency of the aggregated and timeseries
+/// queries over all of them, with both aggregation methods.
+/// </summary>
+internal static class ResultsServiceBenchmark
+{
+    private const int PingsPerRun = 200;
+    private const int Clients = 4;
+    private static readonly string[] Platforms = ["udp", "janus"];
+    private static readonly string[] Locations = ["eu-west-1", "us-east-1", "ap-south-1"];
+
+    public static async Task<string> RunAsync(string storeKind, string? postgres, int totalPings, int queries)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"## {storeKind}");
+        report.AppendLine();
+        string? tempDir = null;
+        string? database = null;
+        IResultStore store;
+        if (storeKind == "sqlite")
+        {
+            tempDir = Path.Combine(Path.GetTempPath(), "rtcbench-bench-" + Guid.NewGuid().ToString("N"));
+            store = new SqliteResultStore(Path.Combine(tempDir, "results.db"));
+        }
+        else
+        {
+            database = "bench_" + Guid.NewGuid().ToString("N")[..12];
+            await ExecuteAsync(postgres!, $"CREATE DATABASE {database};");
+            store = new PostgresResultStore(new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 20 }.ConnectionString);
+        }
+        try
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            await using var server = await ServerHost.StartAsync(
+                new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
+            using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(5) };
+            var now = DateTimeOffset.UtcNow;
+            int runs = totalPings / PingsPerRun;
+            await IngestAsync(http, runs, now, report);
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"Queries over {runs:N0} runs = {runs * PingsPerRun:N0} stored pings ({Platforms.Length} platforms × {Locations.Length} locations over 7 days); {queries} timed requests each after 3 warm-up:");
+            report.AppendLine();
+            report.AppendLine("| query | p50 ms | p95 ms | max ms |");
+            report.AppendLine("|---|---|---|---|");
+            foreach (string query in new[]
+            {
+                "/api/results/aggregated?hours=168",
+                "/api/results/aggregated?hours=168&bucket=1d",
+                "/api/results/timeseries?metric=p95&hours=168&bucket=1h",
+                "/api/results/timeseries?metric=jitter&hours=168&bucket=1h&platform=udp&location=eu-west-1",
+                "/api/results/aggregated?hours=168&method=pooled-pings",
+                "/api/results/timeseries?metric=p95&hours=168&bucket=1h&method=pooled-pings",
+                "/api/results/timeseries?metric=p95&hours=24&bucket=1h&method=pooled-pings&platform=udp&location=eu-west-1",
+            })
+            {
+                bool pooled = query.Contains("pooled", StringComparison.Ordinal) && !query.Contains("location=", StringComparison.Ordinal);
+                var (p50, p95, max) = await TimeAsync(http, query, pooled ? Math.Max(5, queries / 5) : queries);
+                report.AppendLine(CultureInfo.InvariantCulture, $"| `{query}` | {p50:F1} | {p95:F1} | {max:F1} |");
+            }
+        }
+        finally
+        {
+            await store.DisposeAsync();
+            if (tempDir is not null)
+            {
+                Directory.Delete(tempDir, recursive: true);
+            }
+            if (database is not null)
+            {
+                await ExecuteAsync(postgres!, $"DROP DATABASE {database} WITH (FORCE);");
+            }
+        }
+        return report.ToString();
+    }
+
+    private static async Task IngestAsync(HttpClient http, int runs, DateTimeOffset now, StringBuilder report)
+    {
+        // Documents are made and serialised before timing: the figure is the service + store, not the generator.
+        var random = new Random(42);
+        var documents = new string[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            var started = now.AddDays(-7).AddSeconds(7 * 86_400.0 * i / runs);
+            documents[i] = ResultJson.Serialize(
+                MakeRun(random, started, Platforms[i % Platforms.Length], Locations[(i / Platforms.Length) % Locations.Length]),
+                indented: false);
+        }
+        int next = -1;
+        var latencies = new double[runs];
+        var total = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < runs)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var content = new StringContent(documents[i], Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync("/api/runs", content);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }).ToArray();
+        await Task.WhenAll(workers);
+        total.Stop();
+        Array.Sort(latencies);
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Ingest: {runs:N0} runs × {PingsPerRun} pings ({documents[0].Length / 1024.0:F0} KiB each) by {Clients} concurrent clients in {total.Elapsed.TotalSeconds:F1} s: " +
+            $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s** ({runs * PingsPerRun / total.Elapsed.TotalSeconds:N0} pings/s); " +
+            $"per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms.");
+    }
+
+    private static async Task<(double P50, double P95, double Max)> TimeAsync(HttpClient http, string query, int count)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await GetAsync(http, query);
+        }
+        var times = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await GetAsync(http, query);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return (Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1]);
+    }
+
+    private static async Task GetAsync(HttpClient http, string query)
+    {
+        using var response = await http.GetAsync(query);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{query} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await response.Content.ReadAsByteArrayAsync();
+    }
+
+    /// <summary>A run of 200 pings: log-normal RTTs around 20–60 ms, about 1% lost, statistics as the runner computes them.</summary>
+    private static RunResult MakeRun(Random random, DateTimeOffset started, string platform, string location)
+    {
+        started = DateTimeOffset.UnixEpoch.AddTicks((started - DateTimeOffset.UnixEpoch).Ticks / 10 * 10);
+        double median = 20_000 + (random.NextDouble() * 40_000);
+        var pings = new PingResult[PingsPerRun];
+        var rtts = new List<double>(PingsPerRun);
+        var histogram = new LogHistogram();
+        int lost = 0;
+        for (int i = 0; i < PingsPerRun; i++)
+        {
+            var scheduled = started.AddMilliseconds(100 * i);
+            bool isLost = random.NextDouble() < 0.01;
+            double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            double rtt = Math.Round(median * Math.Exp(0.25 * normal), 3);
+            if (isLost)
+            {
+                lost++;
+            }
+            else
+            {
+                rtts.Add(rtt);
+                histogram.Record(rtt);
+            }
+            pings[i] = new PingResult
+            {
+                Seq = i,
+                Status = isLost ? "lost" : "ok",
+                ScheduledAt = scheduled,
+                SentAt = scheduled.AddTicks(120),
+                SendDelayUs = 12,
+                RttUs = isLost ? null : rtt,
+                NetRttUs = isLost ? null : rtt - 30,
+            };
+        }
+        var sorted = rtts.Order().ToArray();
+        double mean = sorted.Average();
+        return new RunResult
+        {
+            RunId = RunId.New().ToString(),
+            ToolVersion = RtcBench.Core.ToolInfo.Version,
+            Platform = platform,
+            Channel = "lossy",
+            TransportMode = "udp",
+            Location = location,
+            RunnerHost = "bench",
+            StartedAt = started,
+            EndedAt = started.AddSeconds(21),
+            Config = new RunConfigRecord { Count = PingsPerRun, IntervalMs = 100, DeadlineMs = 5000, PayloadBytes = 128 },
+            Outcome = RunOutcome.Ok(),
+            Stats = new RunStatistics
+            {
+                Sent = PingsPerRun,
+                Ok = sorted.Length,
+                Lost = lost,
+                LossRate = (double)lost / PingsPerRun,
+                Rtt = new LatencySummary
+                {
+                    Count = sorted.Length, MinUs = sorted[0], MaxUs = sorted[^1], MeanUs = mean,
+                    P50Us = Percentile.Linear(sorted, 0.5), P90Us = Percentile.Linear(sorted, 0.9),
+                    P95Us = Percentile.Linear(sorted, 0.95), P99Us = Percentile.Linear(sorted, 0.99),
+                    P999Us = Percentile.Linear(sorted, 0.999),
+                },
+                MeanAbsDeltaRttUs = Enumerable.Range(1, rtts.Count - 1).Average(i => Math.Abs(rtts[i] - rtts[i - 1])),
+            },
+            Histogram = new HistogramRecord
+            {
+                Encoding = LogHistogram.EncodingName,
+                RelativeAccuracy = LogHistogram.RelativeAccuracy,
+                Count = histogram.Count,
+                Data = Convert.ToBase64String(histogram.Serialize()),
+            },
+            Pings = pings,
+        };
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

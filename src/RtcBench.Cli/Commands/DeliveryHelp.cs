@@ -1,0 +1,83 @@
+using RtcBench.Core.Results;
+using RtcBench.Storage;
+using RtcBench.Storage.Delivery;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary>Delivery of runs to a results service for <c>run</c>, <c>quickstart</c> and <c>push</c>: token, spool, messages.</summary>
+internal static class DeliveryHelp
+{
+    public const string TokenVariable = ResultServiceClient.TokenVariable;
+
+    /// <summary>--store-token, else $RTCBENCH_STORE_TOKEN, else none. Never printed.</summary>
+    public static string? Token(string? option, CliContext ctx)
+    {
+        string? token = string.IsNullOrWhiteSpace(option) ? ctx.GetEnvironment(TokenVariable) : option;
+        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
+    }
+
+    public static ResultSpool Spool(CliContext ctx) =>
+        new(ResultSpool.DefaultDirectory(
+            ctx.GetEnvironment(ResultStoreFactory.HomeVariable),
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)));
+
+    /// <summary>Re-sends what is spooled; reports on stderr. Returns the report.</summary>
+    public static async Task<FlushReport> FlushAsync(CliContext ctx, ResultDelivery delivery, Uri url, CancellationToken ct)
+    {
+        var report = await delivery.FlushAsync(ct);
+        if (report.Delivered > 0)
+        {
+            ctx.Error.WriteLine($"rtcbench: delivered {report.Delivered} spooled run(s) to {url}");
+        }
+        if (report.Rejected > 0)
+        {
+            ctx.Error.WriteLine($"rtcbench: warning: {url} refused {report.Rejected} spooled run(s) as invalid; kept in {Path.Combine(delivery.Spool.Directory, ResultSpool.RejectedDirectoryName)}");
+        }
+        if (report.StoppedBy is { } stop)
+        {
+            ctx.Error.WriteLine($"rtcbench: warning: {report.Remaining} run(s) still spooled in {delivery.Spool.Directory}: {url} answered {stop.Detail}");
+        }
+        return report;
+    }
+
+    /// <summary>
+    /// Re-sends the spool, then delivers <paramref name="results"/>; whatever cannot be delivered is spooled.
+    /// Exit code: Ok when every run is delivered or safely spooled for a service that is down; StoreFailed when
+    /// the service refused the token or a document (the run is still spooled, or set aside as rejected).
+    /// </summary>
+    public static async Task<int> DeliverAsync(CliContext ctx, Uri url, string? token, IReadOnlyList<RunResult> results, Action<string> message)
+    {
+        using var client = new ResultServiceClient(url, token);
+        var delivery = new ResultDelivery(client, Spool(ctx));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        int delivered = 0, spooled = 0, exit = ExitCodes.Ok;
+        foreach (var result in results)
+        {
+            var outcome = await delivery.DeliverAsync(result, timeout.Token);
+            if (outcome.Status == DeliveryStatus.Delivered)
+            {
+                delivered++;
+                continue;
+            }
+            spooled++;
+            if (outcome.Status is DeliveryStatus.Unauthorized or DeliveryStatus.Rejected)
+            {
+                ctx.Fail(ExitCodes.StoreFailed, $"{url} refused run {result.RunId}: {outcome.Detail}");
+                exit = ExitCodes.StoreFailed;
+            }
+            else
+            {
+                message($"{url} unavailable ({outcome.Detail})");
+            }
+        }
+        if (delivered > 0)
+        {
+            message($"delivered {delivered} run(s) to {url}");
+        }
+        if (spooled > 0)
+        {
+            message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `rtcbench push`");
+        }
+        return exit;
+    }
+}

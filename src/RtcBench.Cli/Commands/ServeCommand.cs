@@ -1,0 +1,126 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RtcBench.Cli.Parsing;
+using RtcBench.Server;
+using RtcBench.Storage;
+
+namespace RtcBench.Cli.Commands;
+
+/// <summary><c>rtcbench serve</c>: run the results service (ingest + query API) until Ctrl-C / SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public const string TokenVariable = "RTCBENCH_INGEST_TOKEN";
+
+    public static Command Create(CliContext ctx)
+    {
+        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an ingest token.", DefaultValueFactory = _ => "127.0.0.1:8090", HelpName = "host:port" };
+        var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
+        var tokenFile = new Option<FileInfo?>("--ingest-token-file") { HelpName = "file", Description = $"Read the ingest token runners must send from this file (first line); default ${TokenVariable}." };
+        var maxBody = new Option<int>("--max-body-mib") { Description = "Largest result document accepted, in MiB (larger answers 413).", DefaultValueFactory = _ => ServerOptions.DefaultMaxBodyBytes >> 20 };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
+        var command = new Command("serve",
+            "Run the results service: runners POST results to /api/runs; users query /api/results/... (aggregated, timeseries, " +
+            "locations, latest, compare), /api/runs, /health and /openapi.json.");
+        foreach (var o in new Option[] { listen, store, tokenFile, maxBody, verbose })
+        {
+            command.Options.Add(o);
+        }
+        command.SetAction(async (parse, _) =>
+        {
+            if (!EndpointParser.TryParse(parse.GetValue(listen), out var endpoint, out string listenError))
+            {
+                return ctx.Fail(ExitCodes.Usage, $"--listen: {listenError}");
+            }
+            if (!TryReadToken(parse.GetValue(tokenFile), ctx, out string? token, out string tokenError))
+            {
+                return ctx.Fail(ExitCodes.Usage, tokenError);
+            }
+            int mib = parse.GetValue(maxBody);
+            if (mib is < 1 or > 1024)
+            {
+                return ctx.Fail(ExitCodes.Usage, "--max-body-mib: must be between 1 and 1024");
+            }
+            string spec = StoreHelp.Resolve(parse.GetValue(store), ctx);
+            if (!ResultStoreFactory.TryParse(spec, out var storeSpec, out string storeError))
+            {
+                return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
+            }
+            var options = new ServerOptions { Listen = endpoint, IngestToken = token, MaxBodyBytes = mib << 20 };
+            using var loggerFactory = AgentCommand.CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+            await using var resultStore = ResultStoreFactory.Open(spec);
+            try
+            {
+                await resultStore.InitializeAsync(ctx.Interrupts.AbortRequested);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return ctx.Fail(ExitCodes.StoreFailed, $"store {storeSpec}: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                // Not fatal: requests answer 503 until the store is reachable, then the service recovers by itself.
+                ctx.Error.WriteLine($"rtcbench: warning: store {storeSpec} is unreachable for now ({ex.GetType().Name}); serving 503 until it is");
+            }
+            RunningServer server;
+            try
+            {
+                server = await ServerHost.StartAsync(options, resultStore, loggerFactory, ct: ctx.Interrupts.AbortRequested);
+            }
+            catch (ServerConfigurationException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, ex.Message);
+            }
+            catch (IOException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, $"cannot listen on {endpoint}: {ex.Message}");
+            }
+            await using (server)
+            {
+                ctx.Error.WriteLine($"rtcbench: results service {Core.ToolInfo.Version} listening on {server.BaseUrl} (store {storeSpec}){(token is null ? "" : ", ingest token required")}; Ctrl-C to stop");
+                try
+                {
+                    await server.WaitForShutdownAsync(ctx.Interrupts.StopRequested);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C / SIGTERM: stop below.
+                }
+                ctx.Error.WriteLine("rtcbench: results service stopping");
+                await server.StopAsync();
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>--ingest-token-file, else $RTCBENCH_INGEST_TOKEN, else none. Never printed.</summary>
+    private static bool TryReadToken(FileInfo? file, CliContext ctx, out string? token, out string error)
+    {
+        error = "";
+        token = null;
+        if (file is not null)
+        {
+            try
+            {
+                token = File.ReadLines(file.FullName).FirstOrDefault()?.Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"cannot read --ingest-token-file {file.FullName}: {ex.Message}";
+                return false;
+            }
+            if (string.IsNullOrEmpty(token))
+            {
+                error = $"--ingest-token-file {file.FullName} is empty";
+                return false;
+            }
+            return true;
+        }
+        token = ctx.GetEnvironment(TokenVariable);
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            token = null;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,156 @@
+using RtcBench.Core.Histograms;
+using RtcBench.Core.Statistics;
+using RtcBench.Storage.Queries;
+
+namespace RtcBench.Server.Aggregation;
+
+/// <summary>
+/// Groups runs by platform × location × channel × bucket and combines them without ever averaging percentiles:
+/// by merging their histograms (<see cref="FromHistograms"/>) or by pooling their ok pings (<see cref="FromPings"/>).
+/// Groups come out ordered by platform, location (nulls last), channel, bucket.
+/// </summary>
+internal static class Aggregator
+{
+    public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets)
+    {
+        var groups = new Dictionary<GroupKey, HistogramGroup>();
+        foreach (var run in runs)
+        {
+            var key = new GroupKey(run.Platform, run.Location, run.Channel, buckets.StartOf(run.StartedAt));
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = new HistogramGroup();
+                groups.Add(key, group);
+            }
+            group.Add(run);
+        }
+        return Order(groups.Select(g => g.Value.Figures(g.Key)));
+    }
+
+    public static IReadOnlyList<GroupFigures> FromPings(IReadOnlyList<RunPings> runs, Buckets buckets)
+    {
+        var groups = new Dictionary<GroupKey, List<RunPings>>();
+        foreach (var run in runs)
+        {
+            var key = new GroupKey(run.Platform, run.Location, run.Channel, buckets.StartOf(run.StartedAt));
+            if (!groups.TryGetValue(key, out var list))
+            {
+                list = [];
+                groups.Add(key, list);
+            }
+            list.Add(run);
+        }
+        return Order(groups.Select(g => PooledFigures(g.Key, g.Value)));
+    }
+
+    /// <summary>Exact linear percentiles of every ok RTT of the runs, pooled.</summary>
+    private static GroupFigures PooledFigures(GroupKey key, List<RunPings> runs)
+    {
+        long sent = 0, lost = 0, pairs = 0;
+        double sumAbsDelta = 0, sum = 0;
+        int count = 0;
+        foreach (var run in runs)
+        {
+            sent += run.Sent;
+            lost += run.Lost;
+            count += run.RttUs.Length;
+            for (int i = 0; i < run.RttUs.Length; i++)
+            {
+                sum += run.RttUs[i];
+                if (i > 0)
+                {
+                    sumAbsDelta += Math.Abs(run.RttUs[i] - run.RttUs[i - 1]);
+                    pairs++;
+                }
+            }
+        }
+        var pooled = new double[count];
+        int at = 0;
+        foreach (var run in runs)
+        {
+            run.RttUs.CopyTo(pooled, at);
+            at += run.RttUs.Length;
+        }
+        Array.Sort(pooled);
+        bool any = count > 0;
+        return new GroupFigures
+        {
+            Key = key,
+            Runs = runs.Count,
+            Sent = sent,
+            Lost = lost,
+            Late = sent - lost - count,
+            Count = count,
+            MeanUs = any ? sum / count : null,
+            P50Us = any ? Percentile.Linear(pooled, 0.50) : null,
+            P90Us = any ? Percentile.Linear(pooled, 0.90) : null,
+            P95Us = any ? Percentile.Linear(pooled, 0.95) : null,
+            P99Us = any ? Percentile.Linear(pooled, 0.99) : null,
+            JitterUs = pairs > 0 ? sumAbsDelta / pairs : null,
+        };
+    }
+
+    private static List<GroupFigures> Order(IEnumerable<GroupFigures> figures) =>
+        figures
+            .OrderBy(f => f.Key.Platform, StringComparer.Ordinal)
+            .ThenBy(f => f.Key.Location is null ? 1 : 0)
+            .ThenBy(f => f.Key.Location, StringComparer.Ordinal)
+            .ThenBy(f => f.Key.Channel, StringComparer.Ordinal)
+            .ThenBy(f => f.Key.BucketStartUs)
+            .ToList();
+
+    /// <summary>Merges the histograms of one group; mean and jitter pool exactly as count-weighted means.</summary>
+    private sealed class HistogramGroup
+    {
+        private readonly LogHistogram _histogram = new();
+        private int _runs;
+        private long _sent, _lost, _late, _meanCount, _pairs;
+        private double _weightedMean, _weightedJitter;
+
+        public void Add(RunAggregate run)
+        {
+            _runs++;
+            _sent += run.Sent;
+            _lost += run.Lost;
+            _late += run.Late;
+            if (run.Histogram.Length > 0)
+            {
+                if (!LogHistogram.TryDeserialize(run.Histogram, out var histogram))
+                {
+                    throw new InvalidOperationException($"Run {run.RunId} has a stored histogram that does not decode.");
+                }
+                _histogram.Merge(histogram!);
+            }
+            if (run.RttMeanUs is { } mean && run.Ok > 0)
+            {
+                _weightedMean += mean * run.Ok;
+                _meanCount += run.Ok;
+            }
+            if (run.MeanAbsDeltaRttUs is { } jitter && run.Ok > 1)
+            {
+                _weightedJitter += jitter * (run.Ok - 1);
+                _pairs += run.Ok - 1;
+            }
+        }
+
+        public GroupFigures Figures(GroupKey key)
+        {
+            bool any = _histogram.Count > 0;
+            return new GroupFigures
+            {
+                Key = key,
+                Runs = _runs,
+                Sent = _sent,
+                Lost = _lost,
+                Late = _late,
+                Count = _histogram.Count,
+                MeanUs = _meanCount > 0 ? _weightedMean / _meanCount : null,
+                P50Us = any ? _histogram.Quantile(0.50) : null,
+                P90Us = any ? _histogram.Quantile(0.90) : null,
+                P95Us = any ? _histogram.Quantile(0.95) : null,
+                P99Us = any ? _histogram.Quantile(0.99) : null,
+                JitterUs = _pairs > 0 ? _weightedJitter / _pairs : null,
+            };
+        }
+    }
+}

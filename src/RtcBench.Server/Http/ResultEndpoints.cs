@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Http;
+using RtcBench.Server.Aggregation;
+using RtcBench.Server.Comparison;
+using RtcBench.Server.Contracts;
+using RtcBench.Storage;
+using RtcBench.Storage.Queries;
+
+namespace RtcBench.Server.Http;
+
+/// <summary>
+/// The read side: aggregated figures, time series, locations, latest runs and comparisons. Windows end at "now"
+/// (the injected clock); runs belong to the time of their start.
+/// </summary>
+internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
+{
+    public static readonly string[] Metrics = ["mean", "p50", "p95", "p99", "jitter", "loss"];
+
+    public static readonly TimeSpan DefaultSeriesBucket = TimeSpan.FromHours(1);
+
+    public async Task<IResult> AggregatedAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var until = time.GetUtcNow();
+        if (!QueryParameters.TryWindow(request, until, out var since, out string error)
+            || !QueryParameters.TryBucket(request, since, until, null, out var bucket, out error)
+            || !QueryParameters.TryMethod(request, out var method, out error))
+        {
+            return ProblemResults.BadRequest(error);
+        }
+        var buckets = new Buckets(since, until, bucket);
+        var groups = await AggregateAsync(Filter(request, since, until), buckets, method, context.RequestAborted);
+        return TypedResults.Ok(new AggregatedResponse
+        {
+            Method = AggregationMethods.Name(method),
+            MethodNote = AggregationMethods.Note(method),
+            Since = since,
+            Until = until,
+            BucketSeconds = bucket is { } b ? (long)b.TotalSeconds : null,
+            Groups = groups.Select(g => new AggregateGroup
+            {
+                Platform = g.Key.Platform,
+                Location = g.Key.Location,
+                Channel = g.Key.Channel,
+                BucketStart = Buckets.FromUs(g.Key.BucketStartUs),
+                BucketEnd = buckets.EndOf(g.Key.BucketStartUs),
+                Runs = g.Runs,
+                Sent = g.Sent,
+                Lost = g.Lost,
+                Late = g.Late,
+                Loss = g.LossRate,
+                Count = g.Count,
+                MeanUs = g.MeanUs,
+                P50Us = g.P50Us,
+                P90Us = g.P90Us,
+                P95Us = g.P95Us,
+                P99Us = g.P99Us,
+                JitterUs = g.JitterUs,
+            }).ToList(),
+        });
+    }
+
+    public async Task<IResult> TimeseriesAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string? metric = QueryParameters.Text(request, "metric");
+        if (metric is null || Array.IndexOf(Metrics, metric) < 0)
+        {
+            return ProblemResults.BadRequest(
+                $"metric: {(metric is null ? "missing" : $"unknown metric '{(metric.Length > 40 ? metric[..40] : metric)}'")}; valid metrics: {string.Join(", ", Metrics)}");
+        }
+        var until = time.GetUtcNow();
+        if (!QueryParameters.TryWindow(request, until, out var since, out string error)
+            || !QueryParameters.TryBucket(request, since, until, DefaultSeriesBucket, out var bucket, out error)
+            || !QueryParameters.TryMethod(request, out var method, out error))
+        {
+            return ProblemResults.BadRequest(error);
+        }
+        var buckets = new Buckets(since, until, bucket);
+        var groups = await AggregateAsync(Filter(request, since, until), buckets, method, context.RequestAborted);
+        var series = groups
+            .GroupBy(g => (g.Key.Platform, g.Key.Location, g.Key.Channel))
+            .Select(s => new Series
+            {
+                Platform = s.Key.Platform,
+                Location = s.Key.Location,
+                Channel = s.Key.Channel,
+                Points = s.Select(g => new SeriesPoint
+                {
+                    T = Buckets.FromUs(g.Key.BucketStartUs),
+                    Value = Value(g, metric),
+                    Runs = g.Runs,
+                    Count = metric == "loss" ? g.Sent : g.Count,
+                }).ToList(),
+            })
+            .ToList();
+        return TypedResults.Ok(new TimeseriesResponse
+        {
+            Metric = metric,
+            Unit = metric == "loss" ? "ratio" : "us",
+            Method = AggregationMethods.Name(method),
+            MethodNote = AggregationMethods.Note(method),
+            Since = since,
+            Until = until,
+            BucketSeconds = (long)bucket!.Value.TotalSeconds,
+            Series = series,
+        });
+    }
+
+    public async Task<IResult> LocationsAsync(HttpContext context) =>
+        TypedResults.Ok(new LocationsResponse { Locations = await store.ListLocationsAsync(context.RequestAborted) });
+
+    public async Task<IResult> LatestAsync(HttpContext context) =>
+        TypedResults.Ok(new LatestResponse
+        {
+            Runs = await store.GetLatestRunsAsync(QueryParameters.Text(context.Request, "channel"), context.RequestAborted),
+        });
+
+    public async Task<IResult> CompareAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string? a = QueryParameters.Text(request, "a");
+        string? b = QueryParameters.Text(request, "b");
+        if (a is null || b is null)
+        {
+            return ProblemResults.BadRequest($"{(a is null ? "a" : "b")}: missing; name two platforms, e.g. ?a=udp&b=janus");
+        }
+        var until = time.GetUtcNow();
+        if (!QueryParameters.TryWindow(request, until, out var since, out string error))
+        {
+            return ProblemResults.BadRequest(error);
+        }
+        string? location = QueryParameters.Text(request, "location");
+        string? channel = QueryParameters.Text(request, "channel");
+        var filter = new AggregateFilter { Location = location, Channel = channel, Since = since, Until = until };
+        var runsA = await store.QueryOkPingsAsync(filter with { Platform = a }, context.RequestAborted);
+        var runsB = await store.QueryOkPingsAsync(filter with { Platform = b }, context.RequestAborted);
+        return TypedResults.Ok(Comparer.Compare(a, runsA, b, runsB, location, channel, since, until));
+    }
+
+    private async Task<IReadOnlyList<GroupFigures>> AggregateAsync(
+        AggregateFilter filter, Buckets buckets, AggregationMethod method, CancellationToken ct) =>
+        method == AggregationMethod.PooledPings
+            ? Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets)
+            : Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, ct), buckets);
+
+    private static AggregateFilter Filter(HttpRequest request, DateTimeOffset since, DateTimeOffset until) => new()
+    {
+        Platform = QueryParameters.Text(request, "platform"),
+        Location = QueryParameters.Text(request, "location"),
+        Channel = QueryParameters.Text(request, "channel"),
+        Since = since,
+        Until = until,
+    };
+
+    private static double? Value(GroupFigures g, string metric) => metric switch
+    {
+        "mean" => g.MeanUs,
+        "p50" => g.P50Us,
+        "p95" => g.P95Us,
+        "p99" => g.P99Us,
+        "jitter" => g.JitterUs,
+        "loss" => g.LossRate,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "unknown metric"),
+    };
+}

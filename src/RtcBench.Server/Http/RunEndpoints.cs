@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using RtcBench.Core.Results;
+using RtcBench.Server.Contracts;
+using RtcBench.Storage;
+
+namespace RtcBench.Server.Http;
+
+/// <summary>GET /api/runs (paged, filtered) and GET /api/runs/{id} (the stored result document, with pings).</summary>
+internal sealed class RunEndpoints(IResultStore store)
+{
+    public async Task<IResult> ListAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!QueryParameters.TryInt(request, "limit", RunQuery.DefaultLimit, 1, RunQuery.MaxLimit, out int limit, out string error)
+            || !QueryParameters.TryInt(request, "offset", 0, 0, int.MaxValue, out int offset, out error)
+            || !QueryParameters.TryTime(request, "since", out var since, out error)
+            || !QueryParameters.TryTime(request, "until", out var until, out error))
+        {
+            return ProblemResults.BadRequest(error);
+        }
+        var query = new RunQuery
+        {
+            Platform = QueryParameters.Text(request, "platform"),
+            Location = QueryParameters.Text(request, "location"),
+            Channel = QueryParameters.Text(request, "channel"),
+            Outcome = QueryParameters.Text(request, "outcome"),
+            Since = since,
+            Until = until,
+            Limit = limit,
+            Offset = offset,
+        };
+        var page = await store.ListRunsAsync(query, context.RequestAborted);
+        return TypedResults.Ok(new RunListResponse { Items = page.Items, Total = page.Total, Limit = limit, Offset = offset });
+    }
+
+    public async Task<IResult> GetAsync(HttpContext context, string id)
+    {
+        var run = await store.GetRunAsync(id, includePings: true, context.RequestAborted);
+        if (run is null)
+        {
+            return ProblemResults.NotFound($"no run with id '{(id.Length > 40 ? id[..40] : id)}'");
+        }
+        // The document exactly as the runner wrote it (ResultJson), not the API's DTO options.
+        return TypedResults.Json(run, ResultJson.Options);
+    }
+}

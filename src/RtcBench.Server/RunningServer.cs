@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RtcBench.Server;
+
+/// <summary>A started results service. Stop (or dispose) it to close the listener; the store stays the caller's.</summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _stopping;
+
+    internal RunningServer(WebApplication app, Uri baseUrl, ILogger logger)
+    {
+        _app = app;
+        _logger = logger;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The actual URL (the bound port when asked for port 0).</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Every route served, as "METHOD /pattern" (for the test that checks the OpenAPI document covers them).</summary>
+    internal IReadOnlyList<string> Routes =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToList();
+
+    /// <summary>Stops serving. Idempotent; every call awaits the same stop.</summary>
+    public Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            _ = StopCoreAsync();
+        }
+        return _stopped.Task;
+    }
+
+    /// <summary>Completes when the service has stopped; cancelling <paramref name="ct"/> asks it to stop.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken ct)
+    {
+        using (ct.Register(() => _ = StopAsync()))
+        {
+            await _stopped.Task.ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
+    {
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            ServerLog.Stopped(_logger);
+            _stopped.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _stopped.TrySetException(ex);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RtcBench.Server.Contracts;
+using RtcBench.Server.Http;
+using RtcBench.Server.Ingest;
+using RtcBench.Storage;
+
+namespace RtcBench.Server;
+
+/// <summary>Starts the results service (ingest + query API) on Kestrel over a result store.</summary>
+public static class ServerHost
+{
+    /// <summary>How long /health waits for the store.</summary>
+    public static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Validates <paramref name="options"/> (throwing <see cref="ServerConfigurationException"/> listing every
+    /// problem before binding anything), binds the listener and returns once it serves. The caller keeps ownership
+    /// of <paramref name="store"/> and disposes it after stopping the service. A store that cannot be reached yet
+    /// is not an error: requests answer 503 until it can.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(
+        ServerOptions options, IResultStore store, ILoggerFactory? loggerFactory = null, TimeProvider? time = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ServerConfigurationException(problems);
+        }
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("RtcBench.Server");
+        var app = BuildApp(options, store, loggerFactory, logger, time ?? TimeProvider.System);
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        ServerLog.Started(logger, baseUrl, store.ToString() ?? store.GetType().Name, options.IngestToken is null ? "off" : "required");
+        return new RunningServer(app, baseUrl, logger);
+    }
+
+    private static WebApplication BuildApp(
+        ServerOptions options, IResultStore store, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
+    {
+        // The empty builder reads no appsettings.json from the working directory and no environment variables.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Server" });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.HardBodyLimit;
+            kestrel.Listen(options.Listen);
+        });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddRouting();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        var app = builder.Build();
+        var errors = new ErrorHandling(logger, options.MaxBodyBytes);
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
+        app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
+        if (options.IngestToken is not null)
+        {
+            app.Use(new IngestTokenCheck(options.IngestToken, logger).InvokeAsync);
+        }
+        app.UseRouting();
+        Map(app, options, store, logger, time);
+        return app;
+    }
+
+    private static void Map(WebApplication app, ServerOptions options, IResultStore store, ILogger logger, TimeProvider time)
+    {
+        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, logger);
+        var results = new ResultEndpoints(store, time);
+        var runs = new RunEndpoints(store);
+        app.MapPost("/api/runs", Handler(ingest.HandleAsync));
+        app.MapGet("/api/runs", Handler(runs.ListAsync));
+        app.MapGet("/api/runs/{id}", (HttpContext c, string id) => runs.GetAsync(c, id));
+        app.MapGet("/api/results/aggregated", Handler(results.AggregatedAsync));
+        app.MapGet("/api/results/timeseries", Handler(results.TimeseriesAsync));
+        app.MapGet("/api/results/locations", Handler(results.LocationsAsync));
+        app.MapGet("/api/results/latest", Handler(results.LatestAsync));
+        app.MapGet("/api/results/compare", Handler(results.CompareAsync));
+        app.MapGet("/health", Handler(context => HealthAsync(context, store)));
+        app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
+    }
+
+    /// <summary>As a Delegate, so minimal APIs write the returned IResult (a RequestDelegate would discard it).</summary>
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    private static async Task<IResult> HealthAsync(HttpContext context, IResultStore store)
+    {
+        string name = store is Storage.Sqlite.SqliteResultStore ? "sqlite" : "postgres";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(HealthTimeout);
+        try
+        {
+            await store.CheckAsync(timeout.Token).ConfigureAwait(false);
+            return TypedResults.Ok(new HealthResponse { Status = "ok", Store = name, Version = Core.ToolInfo.Version });
+        }
+        catch (Exception e) when (StoreFailure.IsUnavailable(e) || e is OperationCanceledException)
+        {
+            context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Json(
+                new HealthResponse { Status = "unavailable", Store = name, Version = Core.ToolInfo.Version },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace RtcBench.Server;
+
+/// <summary>Every log message of the results service (source-generated). Never pass the ingest token.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Results service listening on {BaseUrl} (store {Store}, ingest token {AuthState})")]
+    public static partial void Started(ILogger logger, Uri baseUrl, string store, string authState);
+
+    [LoggerMessage(2, LogLevel.Information, "Stored run {RunId} ({Platform}, {Location}, {Pings} pings)")]
+    public static partial void RunStored(ILogger logger, string runId, string platform, string? location, int pings);
+
+    [LoggerMessage(3, LogLevel.Debug, "Run {RunId} was already stored; nothing changed")]
+    public static partial void RunAlreadyStored(ILogger logger, string runId);
+
+    [LoggerMessage(4, LogLevel.Warning, "Store unavailable serving {Method} {Path}: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Unhandled error serving {Method} {Path}")]
+    public static partial void UnhandledError(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Warning, "Rejected {Method} {Path}: missing or wrong ingest token")]
+    public static partial void Unauthorized(ILogger logger, string method, string path);
+
+    [LoggerMessage(7, LogLevel.Information, "Results service stopped")]
+    public static partial void Stopped(ILogger logger);
+}

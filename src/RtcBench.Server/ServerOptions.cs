@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace RtcBench.Server;
+
+/// <summary>How the results service listens and whom it lets ingest. Validated at start-up, every problem listed.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The default body limit of POST /api/runs: 8 MiB (a 200-ping run is about 40 KiB; 100,000 pings fit).</summary>
+    public const int DefaultMaxBodyBytes = 8 * 1024 * 1024;
+
+    public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 8090);
+
+    /// <summary>
+    /// The ingest token runners send as <c>Authorization: Bearer TOKEN</c> (or <c>X-Api-Key</c>). Required when
+    /// listening beyond loopback; when set it is required on loopback too. Reads need no token. Never logged.
+    /// </summary>
+    public string? IngestToken { get; set; }
+
+    /// <summary>Largest accepted ingest body; larger answers 413.</summary>
+    public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>
+    /// Kestrel's limit: 4 × <see cref="MaxBodyBytes"/>. Bodies between the two are read and discarded so the client
+    /// sees a clean 413; larger ones get the connection closed.
+    /// </summary>
+    public long HardBodyLimit => 4L * MaxBodyBytes;
+
+    /// <summary>Every problem with these options; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Listen is null)
+        {
+            problems.Add("Listen: an address and port are required");
+        }
+        else if (!IPAddress.IsLoopback(Listen.Address) && string.IsNullOrEmpty(IngestToken))
+        {
+            problems.Add(
+                $"refusing to listen on {Listen} without an ingest token: set RTCBENCH_INGEST_TOKEN or --ingest-token-file");
+        }
+        if (IngestToken is { Length: > 0 and < 16 })
+        {
+            problems.Add("the ingest token is shorter than 16 characters; use e.g. `openssl rand -hex 24`");
+        }
+        if (MaxBodyBytes < 1024)
+        {
+            problems.Add($"MaxBodyBytes must be at least 1024 (got {MaxBodyBytes})");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using RtcBench.Core.Results;
+using RtcBench.Server.Tests.Support;
+using RtcBench.Storage;
+
+namespace RtcBench.Server.Tests;
+
+public sealed class IngestTests
+{
+    private const string Token = "0123456789abcdef0123456789abcdef";
+
+    [Fact]
+    public async Task Post_NewRun_201WithLocationAndStored()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var run = RunFactory.Create([1, 2, 3], lost: 1);
+
+        using var response = await harness.PostRunAsync(run);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/api/runs/" + run.RunId, response.Headers.Location!.OriginalString);
+        var body = await ServerHarness.ReadJsonAsync(response, harness.Ct);
+        Assert.Equal(run.RunId, body.GetProperty("run_id").GetString());
+        var stored = await harness.Store.GetRunAsync(run.RunId, includePings: true, harness.Ct);
+        Assert.Equal(ResultJson.Serialize(run), ResultJson.Serialize(stored!));
+    }
+
+    [Fact]
+    public async Task Post_SameRunTwice_200SameBodyAndNoDuplicate()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var run = RunFactory.Create([1, 2, 3]);
+
+        using var first = await harness.PostRunAsync(run);
+        using var second = await harness.PostRunAsync(run);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(harness.Ct), await second.Content.ReadAsStringAsync(harness.Ct));
+        var page = await harness.Store.ListRunsAsync(new RunQuery(), harness.Ct);
+        Assert.Equal(1, page.Total);
+    }
+
+    [Fact]
+    public async Task Get_StoredRun_ReturnsTheDocumentWithPings()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var run = RunFactory.Create([1, 2, 3], lost: 2);
+        await harness.PostAllAsync(run);
+
+        using var response = await harness.Client.GetAsync("/api/runs/" + run.RunId, harness.Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var read = ResultJson.Deserialize(await response.Content.ReadAsStringAsync(harness.Ct));
+        Assert.Equal(ResultJson.Serialize(run), ResultJson.Serialize(read));
+        Assert.Equal(5, read.Pings.Count);
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef")]
+    [InlineData("not-a-run-id")]
+    public async Task Get_AbsentRun_404ProblemDetails(string id)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        var problem = await harness.GetJsonAsync("/api/runs/" + id, HttpStatusCode.NotFound);
+
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Contains("no run with id", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_TruncatedBody_400MalformedAndNothingStored()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        string json = ResultJson.Serialize(RunFactory.Create([1, 2, 3]), indented: false);
+
+        using var response = await harness.PostJsonAsync(json[..(json.Length / 2)]);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "not a valid result document", harness.Ct);
+        Assert.Equal(0, (await harness.Store.ListRunsAsync(new RunQuery(), harness.Ct)).Total);
+    }
+
+    [Theory]
+    [InlineData("pings", 3, "status", "x", "pings[3].status: unknown status 'x'")]
+    [InlineData("", -1, "channel", "sideways", "channel: unknown channel 'sideways'")]
+    [InlineData("", -1, "run_id", "ABC", "run_id: 'ABC' is not 32 lower-case hex digits")]
+    [InlineData("", -1, "schema", "rtcbench.run/9", "schema: unsupported schema")]
+    [InlineData("histogram", -1, "data", "AAAA", "histogram.data: not a valid")]
+    [InlineData("pings", 1, "seq", "0", "pings[1].seq:")]
+    public async Task Post_InvalidField_400NamingTheField(string parent, int index, string field, string value, string expected)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var node = JsonNode.Parse(ResultJson.Serialize(RunFactory.Create([1, 2, 3, 4, 5])))!;
+        JsonNode target = parent.Length == 0 ? node : index < 0 ? node[parent]! : node[parent]![index]!;
+        target[field] = field == "seq" ? JsonValue.Create(long.Parse(value, System.Globalization.CultureInfo.InvariantCulture)) : JsonValue.Create(value);
+
+        using var response = await harness.PostJsonAsync(node.ToJsonString());
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, expected, harness.Ct);
+    }
+
+    [Fact]
+    public async Task Post_WrongFieldType_400NamingThePath()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var node = JsonNode.Parse(ResultJson.Serialize(RunFactory.Create([1, 2])))!;
+        node["pings"]![1]!["rtt_us"] = "fast";
+
+        using var response = await harness.PostJsonAsync(node.ToJsonString());
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "pings[1].rtt_us", harness.Ct);
+    }
+
+    [Fact]
+    public async Task Post_NotJson_415()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.PostAsync("/api/runs", new StringContent("hello", Encoding.UTF8, "text/plain"), harness.Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "application/json", harness.Ct);
+    }
+
+    [Fact]
+    public async Task Post_TenMegabyteBody_413()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var body = new ByteArrayContent(new byte[10 * 1024 * 1024]);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await harness.Client.PostAsync("/api/runs", body, harness.Ct);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "exceeds 8388608 bytes", harness.Ct);
+    }
+
+    [Fact]
+    public async Task Post_ChunkedBodyOverLimit_413()
+    {
+        await using var harness = await ServerHarness.StartAsync(maxBodyBytes: 64 * 1024);
+        var content = new StreamContent(new MemoryStream(new byte[200 * 1024]));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/runs") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await harness.Client.SendAsync(request, harness.Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token-wrong-token")]
+    public async Task Post_MissingOrWrongToken_401AndNothingStored(string? presented)
+    {
+        await using var harness = await ServerHarness.StartAsync(token: Token);
+        harness.Client.DefaultRequestHeaders.Authorization =
+            presented is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", presented);
+
+        using var response = await harness.PostRunAsync(RunFactory.Create([1]));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "ingest token", harness.Ct);
+        Assert.Equal(0, (await harness.Store.ListRunsAsync(new RunQuery(), harness.Ct)).Total);
+    }
+
+    [Fact]
+    public async Task Post_RightToken_201AndReadsNeedNoToken()
+    {
+        await using var harness = await ServerHarness.StartAsync(token: Token);
+
+        using var response = await harness.PostRunAsync(RunFactory.Create([1]));
+        harness.Client.DefaultRequestHeaders.Authorization = null;
+        var list = await harness.GetJsonAsync("/api/runs");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(1, list.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Start_BeyondLoopbackWithoutToken_RefusesToStart()
+    {
+        var options = new ServerOptions { Listen = new IPEndPoint(IPAddress.Any, 0) };
+        await using var store = new Storage.Sqlite.SqliteResultStore(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".db"));
+
+        var error = await Assert.ThrowsAsync<ServerConfigurationException>(() => ServerHost.StartAsync(options, store));
+
+        Assert.Contains("without an ingest token", error.Message, StringComparison.Ordinal);
+    }
+
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailPart, CancellationToken ct)
+    {
+        string body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(detailPart, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}

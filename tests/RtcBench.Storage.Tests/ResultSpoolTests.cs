@@ -1,0 +1,79 @@
+using RtcBench.Core.Results;
+using RtcBench.Storage.Delivery;
+
+namespace RtcBench.Storage.Tests;
+
+public sealed class ResultSpoolTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Add_TwoRuns_OneFileEachOldestFirstAndReadsBackEqual()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        var newer = TestRuns.Create(pingCount: 5, startedAt: TestRuns.BaseTime.AddHours(1));
+        var older = TestRuns.Create(pingCount: 5);
+
+        spool.Add(newer);
+        spool.Add(older);
+
+        var files = spool.List();
+        Assert.Equal(2, files.Count);
+        Assert.Equal(ResultJson.Serialize(older), ResultJson.Serialize(ResultJson.Deserialize(File.ReadAllText(files[0]))));
+        Assert.EndsWith(newer.RunId + ".json", files[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Add_SameRunTwice_OneFile()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        var run = TestRuns.Create(pingCount: 5);
+
+        spool.Add(run);
+        spool.Add(run);
+
+        Assert.Single(spool.List());
+    }
+
+    [Fact]
+    public void List_UnfinishedTempFile_NotListed()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        spool.Add(TestRuns.Create(pingCount: 5));
+        File.WriteAllText(Path.Combine(spool.Directory, ".20261121T120000-x.json.1234.tmp"), "{");
+
+        Assert.Single(spool.List());
+    }
+
+    [Fact]
+    public void Reject_File_MovedAsideAndNoLongerListed()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        string path = spool.Add(TestRuns.Create(pingCount: 5));
+
+        string moved = spool.Reject(path);
+
+        Assert.Empty(spool.List());
+        Assert.True(File.Exists(moved));
+        Assert.Equal(Path.Combine(spool.Directory, "rejected", Path.GetFileName(path)), moved);
+    }
+
+    [Fact]
+    public void DefaultDirectory_RtcbenchHome_SpoolBesideTheDatabase()
+    {
+        Assert.Equal("/data/rtc/spool", ResultSpool.DefaultDirectory("/data/rtc", "/home/u"));
+        Assert.Equal("/home/u/.rtcbench/spool", ResultSpool.DefaultDirectory(null, "/home/u"));
+    }
+
+    [Theory]
+    [InlineData("http://results:8090", true)]
+    [InlineData("https://results.example/base", true)]
+    [InlineData("sqlite:/tmp/x.db", false)]
+    [InlineData("ftp://x", false)]
+    public void TryParseUrl_Specs_OnlyHttpAndHttps(string spec, bool expected)
+    {
+        Assert.Equal(expected, ResultServiceClient.TryParseUrl(spec, out _));
+    }
+}
