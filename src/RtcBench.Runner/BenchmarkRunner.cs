@@ -97,7 +97,8 @@ public sealed class BenchmarkRunner
         long joinStart = _clock.NowNs();
         try
         {
-            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock), abort).ConfigureAwait(false);
+            var joinContext = new PlatformJoinContext(connection.RoomId, _clock) { AgentUrl = options.AgentUrl, ApiKey = options.ApiKey };
+            channels = await client.JoinAsync(credentials, joinContext, abort).ConfigureAwait(false);
         }
         catch (PlatformException ex)
         {
@@ -112,6 +113,10 @@ public sealed class BenchmarkRunner
                 if (stopSending.IsCancellationRequested || abort.IsCancellationRequested)
                 {
                     break;
+                }
+                if (options.Channels is { } wanted && !wanted.Contains(channel.Channel))
+                {
+                    continue;
                 }
                 try
                 {
