@@ -51,8 +51,9 @@ public static class AgentHost
         WebApplication? app = null;
         try
         {
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp)], clock, options.MaxRooms, logger);
-            app = BuildApp(options, loggerFactory, logger, registry, udp, startedNs);
+            var direct = new DirectEchoPlatform(options.Listen.Address, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct], clock, options.MaxRooms, logger);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -72,7 +73,8 @@ public static class AgentHost
     }
 
     private static WebApplication BuildApp(
-        AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp, long startedNs)
+        AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
+        DirectEchoPlatform direct, long startedNs)
     {
         // The empty builder reads no appsettings.json from the working directory and no environment variables.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Agent" });
@@ -102,6 +104,7 @@ public static class AgentHost
         }
         app.UseRouting();
         new AgentEndpoints(options, registry, udp, startedNs).Map(app);
+        new DirectSignalEndpoints(direct).Map(app);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using RtcBench.Platforms.Direct;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Platforms;
@@ -6,15 +7,16 @@ namespace RtcBench.Platforms;
 public static class PlatformCatalog
 {
     /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
-    public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp"];
+    public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp", "direct"];
 
-    public static IReadOnlyList<string> Names { get; } = ["udp"];
+    public static IReadOnlyList<string> Names { get; } = ["udp", "direct"];
 
     public static bool TryCreate(string name, out IPlatformClient? client)
     {
         client = name switch
         {
             "udp" => new UdpPlatformClient(),
+            "direct" => new DirectPlatformClient(),
             _ => null,
         };
         return client is not null;
