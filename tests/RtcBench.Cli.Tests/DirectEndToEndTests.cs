@@ -75,6 +75,19 @@ public sealed class DirectEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_DirectAgainstAnAgentWithAnApiKey_SignallingAuthorisedAndMeasured()
+    {
+        await using var agent = await CliHarness.StartAgentAsync(o => o.ApiKey = "s3cret-key");
+        _cli.Environment["RTCBENCH_AGENT_KEY"] = "s3cret-key";
+
+        var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct", "--channel", "reliable",
+            "--count", "20", "--interval", "5ms", "--warmup", "2", "--no-store", "--json", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(20, ResultJson.Deserialize(result.Stdout.Trim()).Stats.Ok);
+    }
+
+    [Fact]
     public async Task Offer_BadTokenBadSdpUnknownRoomWrongType_AnsweredWithProblemDetails()
     {
         await using var agent = await CliHarness.StartAgentAsync();
