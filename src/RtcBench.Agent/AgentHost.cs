@@ -52,8 +52,9 @@ public static class AgentHost
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp), daily], clock, options.MaxRooms, logger);
-            app = BuildApp(options, loggerFactory, logger, registry, udp, startedNs);
+            var direct = new DirectEchoPlatform(options.Listen.Address, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily], clock, options.MaxRooms, logger);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -73,7 +74,8 @@ public static class AgentHost
     }
 
     private static WebApplication BuildApp(
-        AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp, long startedNs)
+        AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
+        DirectEchoPlatform direct, long startedNs)
     {
         // The empty builder reads no appsettings.json from the working directory and no environment variables.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Agent" });
@@ -103,6 +105,7 @@ public static class AgentHost
         }
         app.UseRouting();
         new AgentEndpoints(options, registry, udp, startedNs).Map(app);
+        new DirectSignalEndpoints(direct).Map(app);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using RtcBench.Platforms.Daily;
+using RtcBench.Platforms.Direct;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Platforms;
@@ -7,15 +8,16 @@ namespace RtcBench.Platforms;
 public static class PlatformCatalog
 {
     /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
-    public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp"];
+    public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp", "direct"];
 
-    public static IReadOnlyList<string> Names { get; } = ["udp", "daily"];
+    public static IReadOnlyList<string> Names { get; } = ["udp", "direct", "daily"];
 
     public static bool TryCreate(string name, out IPlatformClient? client)
     {
         client = name switch
         {
             "udp" => new UdpPlatformClient(),
+            "direct" => new DirectPlatformClient(),
             "daily" => new DailyPlatformClient(),
             _ => null,
         };

@@ -14,6 +14,9 @@ public sealed record BenchmarkOptions
 
     public RunConfig Config { get; init; } = new();
 
+    /// <summary>Which channels to measure (e.g. ["reliable"]); null measures every channel a platform offers.</summary>
+    public IReadOnlyList<string>? Channels { get; init; }
+
     public string? Location { get; init; }
 
     public double? Latitude { get; init; }

@@ -97,7 +97,13 @@ public sealed class BenchmarkRunner
         long joinStart = _clock.NowNs();
         try
         {
-            channels = await client.JoinAsync(credentials, new PlatformJoinContext(connection.RoomId, _clock) { PayloadBytes = options.Config.PayloadBytes }, abort).ConfigureAwait(false);
+            var joinContext = new PlatformJoinContext(connection.RoomId, _clock)
+            {
+                PayloadBytes = options.Config.PayloadBytes,
+                AgentUrl = options.AgentUrl,
+                ApiKey = options.ApiKey,
+            };
+            channels = await client.JoinAsync(credentials, joinContext, abort).ConfigureAwait(false);
         }
         catch (PlatformException ex)
         {
@@ -112,6 +118,10 @@ public sealed class BenchmarkRunner
                 if (stopSending.IsCancellationRequested || abort.IsCancellationRequested)
                 {
                     break;
+                }
+                if (options.Channels is { } wanted && !wanted.Contains(channel.Channel))
+                {
+                    continue;
                 }
                 try
                 {

@@ -156,7 +156,8 @@ public sealed class EndToEndTests : IDisposable
         var list = await _cli.RunAsync("results", "list", "--store", _cli.StoreSpec, "--json");
         Assert.Equal(0, list.ExitCode);
         using var page = JsonDocument.Parse(list.Stdout);
-        Assert.Equal(1, page.RootElement.GetProperty("total").GetInt64());
+        // quickstart measures udp (one channel) and direct (reliable and lossy).
+        Assert.Equal(3, page.RootElement.GetProperty("total").GetInt64());
         string runId = page.RootElement.GetProperty("items")[0].GetProperty("run_id").GetString()!;
 
         var show = await _cli.RunAsync("results", "show", runId, "--store", _cli.StoreSpec, "--pings");

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace RtcBench.Agent.Http;
 
 /// <summary>
-/// Requires the API key on every request except GET/HEAD /health, as <c>X-Api-Key: KEY</c> or
+/// Requires the API key on every request except GET/HEAD /health and POST /direct/{room}/offer (room token), as <c>X-Api-Key: KEY</c> or
 /// <c>Authorization: Bearer KEY</c>. The comparison is constant-time over SHA-256 digests (no length leak).
 /// The key is never logged or echoed.
 /// </summary>
@@ -19,6 +19,8 @@ internal sealed class ApiKeyCheck(string apiKey, ILogger logger)
         var request = context.Request;
         bool open = request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase)
             && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method));
+        // The direct signalling endpoint is authorised by the room token (issued only through /connect).
+        open |= DirectSignalEndpoints.IsSignalPath(request);
         if (open || Matches(Presented(request)))
         {
             await next(context).ConfigureAwait(false);

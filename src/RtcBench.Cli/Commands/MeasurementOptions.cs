@@ -21,6 +21,9 @@ internal sealed class MeasurementOptions
     public Option<string> Schedule { get; } = new Option<string>("--schedule") { Description = "Send schedule: fixed or poisson (exponential gaps with the same mean).", DefaultValueFactory = _ => "fixed" }
         .AcceptOnlyFromAmong("fixed", "poisson");
 
+    public Option<string> Channel { get; } = new Option<string>("--channel") { Description = "Channel(s) to measure on platforms that offer several (direct, livekit): reliable, lossy or both. udp has only lossy.", DefaultValueFactory = _ => "both" }
+        .AcceptOnlyFromAmong("reliable", "lossy", "both");
+
     public Option<int?> Seed { get; } = new("--seed") { Description = "Seed for the poisson schedule (default: random, recorded in the result)." };
 
     public Option<string?> Location { get; } = new("--location") { HelpName = "id", Description = "Where this runner is (e.g. a cloud region id); default $RTCBENCH_LOCATION." };
@@ -43,7 +46,7 @@ internal sealed class MeasurementOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet })
+        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Channel, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet })
         {
             command.Options.Add(option);
         }
@@ -81,6 +84,14 @@ internal sealed class MeasurementOptions
         errors = list;
         return config;
     }
+
+    /// <summary>The channels to measure: null for both.</summary>
+    public IReadOnlyList<string>? ToChannels(ParseResult parse) => parse.GetValue(Channel) switch
+    {
+        "reliable" => ["reliable"],
+        "lossy" => ["lossy"],
+        _ => null,
+    };
 
     /// <summary>Values were validated at parse time (see <see cref="Duration"/>).</summary>
     private static TimeSpan ParseDuration(string? text) => DurationParser.TryParse(text, out var value, out _) ? value : TimeSpan.Zero;

@@ -51,6 +51,7 @@ internal static class RunExecution
             AgentUrl = agentUrl,
             ApiKey = apiKey,
             Platforms = platforms,
+            Channels = m.ToChannels(parse),
             Config = config,
             Location = parse.GetValue(m.Location) ?? NullIfEmpty(ctx.GetEnvironment("RTCBENCH_LOCATION")),
             Latitude = parse.GetValue(m.Latitude),

@@ -23,7 +23,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
     internal const int ReceiveLimit = 1500;
     internal const int SendLimit = 1200;
 
-    private readonly BlockingCollection<(byte[] Buffer, int Length)> _queue;
+    private readonly BlockingCollection<(byte[] Buffer, int Length, long ReceivedNs)> _queue;
     private readonly CancellationTokenSource _closed = new();
     private readonly DtlsBytesHandler _output;
     private readonly Func<VerifyingCipher?> _cipher;
@@ -31,7 +31,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 
     internal BcDatagramAdapter(int capacity, DtlsBytesHandler output, Func<VerifyingCipher?> cipher)
     {
-        _queue = new BlockingCollection<(byte[], int)>(new ConcurrentQueue<(byte[], int)>(), capacity);
+        _queue = new BlockingCollection<(byte[], int, long)>(new ConcurrentQueue<(byte[], int, long)>(), capacity);
         _output = output;
         _cipher = cipher;
     }
@@ -42,8 +42,15 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 
     internal long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>
+    /// The receive time given with the datagram <see cref="Receive"/> last handed to BouncyCastle. Read it on the DTLS
+    /// thread right after <c>DtlsTransport.Receive</c> returns: the records of one datagram are decrypted before the
+    /// engine asks for the next datagram, so it is the time of the datagram that completed the returned record.
+    /// </summary>
+    internal long LastReceivedNs { get; private set; }
+
     /// <summary>Called by the socket side on any thread. Never blocks: a full queue drops the datagram.</summary>
-    internal void Enqueue(ReadOnlySpan<byte> datagram)
+    internal void Enqueue(ReadOnlySpan<byte> datagram, long receivedNs = 0)
     {
         if (datagram.Length < DtlsRecordFilter.HeaderLength || datagram.Length > ReceiveLimit || IsClosed)
         {
@@ -56,7 +63,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
         bool added;
         try
         {
-            added = _queue.TryAdd((buffer, datagram.Length));
+            added = _queue.TryAdd((buffer, datagram.Length, receivedNs));
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
@@ -86,7 +93,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
                 return -1;
             }
 
-            (byte[] Buffer, int Length) item;
+            (byte[] Buffer, int Length, long ReceivedNs) item;
             try
             {
                 if (!_queue.TryTake(out item, wait, _closed.Token))
@@ -120,6 +127,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
                 continue;
             }
 
+            LastReceivedNs = item.ReceivedNs;
             SendLock.Enter();
             if (IsClosed)
             {

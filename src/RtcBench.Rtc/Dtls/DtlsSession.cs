@@ -43,6 +43,12 @@ public sealed class DtlsSession : IDtlsTransport
 
     public event DtlsBytesHandler? DataReceived;
 
+    /// <summary>
+    /// Like <see cref="DataReceived"/>, with the receive time given to <see cref="HandleDatagram(ReadOnlySpan{byte}, long)"/>
+    /// for the datagram that carried the record (0 for datagrams fed without one). Raised before DataReceived.
+    /// </summary>
+    public event DtlsTimedBytesHandler? DataReceivedAt;
+
     public event EventHandler<DtlsCloseReason>? Closed;
 
     public DtlsRole Role => _options.Role;
@@ -68,6 +74,10 @@ public sealed class DtlsSession : IDtlsTransport
     public Exception? Fault { get; private set; }
 
     public void HandleDatagram(ReadOnlySpan<byte> datagram) => _adapter.Enqueue(datagram);
+
+    /// <summary>Queues one incoming datagram with its receive time (monotonic ns, taken at the socket), which
+    /// <see cref="DataReceivedAt"/> reports with the application data it carried. Thread-safe, never blocks.</summary>
+    public void HandleDatagram(ReadOnlySpan<byte> datagram, long receivedNs) => _adapter.Enqueue(datagram, receivedNs);
 
     public Task HandshakeAsync(CancellationToken cancellationToken)
     {
@@ -266,6 +276,7 @@ public sealed class DtlsSession : IDtlsTransport
                 _adapter.ReleaseProcessingLock();
                 if (n >= 0)
                 {
+                    DataReceivedAt?.Invoke(buffer.AsSpan(0, n), _adapter.LastReceivedNs);
                     DataReceived?.Invoke(buffer.AsSpan(0, n));
                 }
             }

@@ -31,7 +31,9 @@ internal sealed partial class SctpSender
         _rto = rto;
         _stats = stats;
         _mtu = options.MaxPacketSize;
-        _maxFragment = options.MaxPacketSize - SctpCommonHeader.Length - DataChunk.DataHeaderLength;
+        // Rounded down to a multiple of 4: chunks are padded, and a fragment whose padding overflows the packet would
+        // never fit (MaxPacketSize 1163 under BouncyCastle DTLS gave 1135-byte fragments that stalled the stream).
+        _maxFragment = (options.MaxPacketSize - SctpCommonHeader.Length - DataChunk.DataHeaderLength) & ~3;
     }
 
     public long CongestionWindow { get; private set; }

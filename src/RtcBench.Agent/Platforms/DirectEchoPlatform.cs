@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using RtcBench.Core.Protocol;
+using RtcBench.Core.Timing;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.Agent.Platforms;
+
+/// <summary>
+/// The <c>direct</c> platform: a WebRTC data-channel echo. A room gets a token; the runner POSTs its SDP offer to
+/// <c>/direct/{room_id}/offer</c> (see Http/DirectSignalEndpoints) and we answer as ICE-lite from a UDP socket of our
+/// own on the agent's address. Every ping that arrives on a channel is answered on that same channel with a pong
+/// (PingCodec: rx = the socket receive time of the datagram that completed the ping, tx = just before sending).
+/// The peer is closed when the room ends.
+/// </summary>
+internal sealed class DirectEchoPlatform(IPAddress listenAddress, MonoTime clock, ILogger logger) : IEchoPlatform
+{
+    public const string PlatformName = "direct";
+
+    private readonly ConcurrentDictionary<Guid, DirectEchoRoom> _rooms = new();
+
+    public string Name => PlatformName;
+
+    public bool Enabled => true;
+
+    public Task<object> CreateRoomAsync(RoomContext context, CancellationToken cancellationToken)
+    {
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _rooms[context.RoomId] = new DirectEchoRoom(token, context.ExpiresAtNs, clock);
+        return Task.FromResult<object>(new DirectRoomCredentials($"/direct/{context.RoomId:N}/offer", token));
+    }
+
+    public void CloseRoom(Guid roomId)
+    {
+        if (_rooms.TryRemove(roomId, out var room))
+        {
+            room.Close();
+        }
+    }
+
+    public PlatformRoomActivity GetActivity(Guid roomId) =>
+        _rooms.TryGetValue(roomId, out var room) ? room.Activity : default;
+
+    /// <summary>
+    /// Answers a runner's offer for <paramref name="roomId"/>. <paramref name="reachedAt"/> is the address the HTTP
+    /// request came in on: our host candidate when the agent listens on every address.
+    /// </summary>
+    public DirectOfferResult AcceptOffer(Guid roomId, string? bearerToken, string offerSdp, IPAddress? reachedAt)
+    {
+        if (!_rooms.TryGetValue(roomId, out var room))
+        {
+            return new DirectOfferResult(DirectOfferStatus.UnknownRoom);
+        }
+
+        if (bearerToken is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(bearerToken), Encoding.ASCII.GetBytes(room.Token)))
+        {
+            return new DirectOfferResult(DirectOfferStatus.BadToken);
+        }
+
+        var local = listenAddress;
+        if (local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any))
+        {
+            local = reachedAt is { IsIPv4MappedToIPv6: true } ? reachedAt.MapToIPv4() : reachedAt ?? IPAddress.Loopback;
+        }
+
+        PeerConnection peer;
+        try
+        {
+            peer = PeerConnection.AcceptOffer(offerSdp, new PeerConnectionOptions
+            {
+                LocalAddress = local,
+                Clock = clock.NowNs,
+                TimeProvider = clock.Provider,
+            });
+        }
+        catch (FormatException ex)
+        {
+            return new DirectOfferResult(DirectOfferStatus.BadOffer, Error: ex.Message);
+        }
+
+        if (!room.TryAttach(peer))
+        {
+            _ = peer.DisposeAsync().AsTask();
+            return new DirectOfferResult(DirectOfferStatus.AlreadyConnected);
+        }
+
+        if (!_rooms.ContainsKey(roomId))
+        {
+            room.Close(); // Closed while we were answering.
+            return new DirectOfferResult(DirectOfferStatus.UnknownRoom);
+        }
+
+        peer.WhenEnded.ContinueWith(
+            t => DirectEchoLog.PeerEnded(logger, roomId.ToString("N"), t.Result.ToString()),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new DirectOfferResult(DirectOfferStatus.Answered, peer.LocalDescription);
+    }
+
+    /// <summary>One room's echo: at most one peer, a pong buffer used only on that peer's event loop.</summary>
+    private sealed class DirectEchoRoom(string token, long expiresAtNs, MonoTime clock)
+    {
+        private readonly byte[] _pong = new byte[PingCodec.MaxPayloadBytes + 1024];
+        private readonly double _wallAnchorUs = clock.WallAnchorUs();
+        private PeerConnection? _peer;
+        private long _echoed;
+        private long _lastActivityNs = -1;
+        private long _dropped;
+        private int _closed;
+
+        public string Token => token;
+
+        public PlatformRoomActivity Activity
+        {
+            get
+            {
+                long last = Interlocked.Read(ref _lastActivityNs);
+                return new PlatformRoomActivity(Interlocked.Read(ref _echoed), last < 0 ? null : last);
+            }
+        }
+
+        public bool TryAttach(PeerConnection peer)
+        {
+            if (Interlocked.CompareExchange(ref _peer, peer, null) is not null || Volatile.Read(ref _closed) != 0)
+            {
+                return false;
+            }
+
+            peer.DataChannelOpened += channel => channel.OnMessage = Echo;
+            return true;
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0 && Interlocked.Exchange(ref _peer, null) is { } peer)
+            {
+                _ = peer.DisposeAsync().AsTask();
+            }
+        }
+
+        /// <summary>On the peer's event loop: parse the ping, write the pong into the room's buffer, send it back.</summary>
+        private void Echo(DataChannel channel, ReadOnlySpan<byte> message, bool isText, long receivedNs)
+        {
+            if (receivedNs >= expiresAtNs || !PingCodec.TryReadPing(message, out var ping))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+
+            Interlocked.Exchange(ref _lastActivityNs, receivedNs);
+            int n = PingCodec.WritePong(_pong, ping, receivedNs, clock.NowNs(), _wallAnchorUs);
+            bool sent = isText ? channel.SendText(_pong.AsSpan(0, n)) : channel.Send(_pong.AsSpan(0, n));
+            if (sent)
+            {
+                Interlocked.Increment(ref _echoed);
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.Platforms.Direct;
+
+/// <summary>
+/// The runner side of the <c>direct</c> platform: a peer-to-peer WebRTC data channel to the echo agent, signalled
+/// WHIP-like. Credentials from /connect: <c>{"signal_url": "/direct/{room_id}/offer", "token": "…"}</c>. We offer
+/// (full controlling ICE, two channels: <c>reliable</c> ordered and reliable, <c>lossy</c> unordered with
+/// maxRetransmits 0), POST the offer with the room token, apply the answer and wait until both channels are open.
+/// </summary>
+public sealed class DirectPlatformClient : IPlatformClient
+{
+    public const string PlatformName = "direct";
+
+    /// <summary>Signalling plus ICE, DTLS, SCTP and both DCEP opens must finish within this.</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
+
+    public string Name => PlatformName;
+
+    public async Task<IReadOnlyList<IPingChannel>> JoinAsync(JsonElement credentials, PlatformJoinContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (credentials.ValueKind != JsonValueKind.Object)
+        {
+            throw new PlatformException("The agent's direct credentials are not an object.");
+        }
+
+        string signalPath = ReadString(credentials, "signal_url");
+        string token = ReadString(credentials, "token");
+        if (context.AgentUrl is null)
+        {
+            throw new PlatformException("direct needs the agent's URL to reach its signal_url.");
+        }
+
+        if (!Uri.TryCreate(context.AgentUrl, signalPath, out var signalUrl) || signalUrl.Scheme is not ("http" or "https"))
+        {
+            throw new PlatformException($"The agent's direct signal_url '{signalPath}' is not a usable URL.");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(JoinTimeout);
+        var local = await LocalAddressTowardsAsync(signalUrl.Host, timeout.Token).ConfigureAwait(false);
+        var peer = PeerConnection.CreateOfferer(new PeerConnectionOptions
+        {
+            LocalAddress = local,
+            Clock = context.Clock.NowNs,
+            TimeProvider = context.Clock.Provider,
+        });
+        try
+        {
+            var reliable = peer.CreateDataChannel("reliable");
+            var lossy = peer.CreateDataChannel("lossy", ordered: false, maxRetransmits: 0);
+            string answer = await PostOfferAsync(signalUrl, token, context.ApiKey, peer.CreateOffer(), timeout.Token).ConfigureAwait(false);
+            try
+            {
+                peer.SetRemoteAnswer(answer);
+            }
+            catch (FormatException ex)
+            {
+                throw new PlatformException("The agent's direct answer is unusable: " + ex.Message, ex);
+            }
+
+            var outcome = await peer.WhenConnected.WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (!outcome.Connected)
+            {
+                throw new PlatformException($"direct: the WebRTC connection failed ({outcome}).");
+            }
+
+            bool[] open = await Task.WhenAll(reliable.WhenOpen, lossy.WhenOpen).WaitAsync(timeout.Token).ConfigureAwait(false);
+            if (!open[0] || !open[1])
+            {
+                throw new PlatformException($"direct: the data channels did not open ({peer.Outcome?.ToString() ?? "no DCEP ACK in time"}).");
+            }
+
+            var owner = new DirectPeerOwner(peer, channels: 2);
+            return [new DirectPingChannel(owner, reliable), new DirectPingChannel(owner, lossy)];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw new PlatformException($"direct: not connected within {JoinTimeout.TotalSeconds:0} s (state {peer.State}).");
+        }
+        catch
+        {
+            await peer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<string> PostOfferAsync(Uri url, string token, string? apiKey, string offer, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(offer, Encoding.UTF8, "application/sdp"),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PlatformException($"direct: cannot reach the agent's signalling endpoint {url}: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            string body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new PlatformException($"direct: the agent refused the offer ({(int)response.StatusCode}): {Truncate(body)}");
+            }
+
+            return body;
+        }
+    }
+
+    /// <summary>The local address the OS routes towards <paramref name="host"/>: our host candidate.</summary>
+    private static async Task<IPAddress> LocalAddressTowardsAsync(string host, CancellationToken ct)
+    {
+        if (!IPAddress.TryParse(host.Trim('[', ']'), out var remote))
+        {
+            try
+            {
+                var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+                remote = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
+            }
+            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
+            {
+                throw new PlatformException($"direct: cannot resolve the agent host '{host}': {ex.Message}", ex);
+            }
+        }
+
+        if (IPAddress.IsLoopback(remote))
+        {
+            return remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        }
+
+        using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Connect(new IPEndPoint(remote, 9)); // No packet is sent: connect only picks the route and source address.
+        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+    }
+
+    private static string ReadString(JsonElement credentials, string name)
+    {
+        if (!credentials.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(element.GetString()))
+        {
+            throw new PlatformException($"The agent's direct credentials have no '{name}'.");
+        }
+
+        return element.GetString()!;
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

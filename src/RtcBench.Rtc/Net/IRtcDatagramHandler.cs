@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace RtcBench.Rtc.Net;
+
+/// <summary>
+/// Receives demultiplexed datagrams from <see cref="RtcUdpSocket"/>, on its receive thread, with the receive time
+/// (monotonic ns) taken the moment the socket read returned. The bytes are only valid during the call; the endpoint
+/// may be reused for later datagrams from the same source (treat it as read-only). Must not block.
+/// </summary>
+public interface IRtcDatagramHandler
+{
+    void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs);
+
+    void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs);
+}

@@ -1,0 +1,421 @@
+using System.Buffers;
+using System.Net;
+using RtcBench.Rtc.Dtls;
+using RtcBench.Rtc.Ice;
+using RtcBench.Rtc.Net;
+
+namespace RtcBench.Rtc.Peer;
+
+/// <summary>The event loop, the socket side, ICE and DTLS glue of <see cref="PeerConnection"/>.</summary>
+public sealed partial class PeerConnection
+{
+    private IceAgent? _iceAgent;
+    private IceLiteResponder? _iceLite;
+    private DtlsSession? _dtls;
+    private volatile IPEndPoint? _selected;
+    private long _startedNs;
+    private long _iceConnectedNs;
+    private long _dtlsConnectedNs;
+    private long _sctpConnectedNs;
+    private long _iceDeadlineNs = RtcTime.Never;
+    private long _armedNs = RtcTime.Never;
+    private bool _stopped;
+    private bool _timerFired;
+    private long _dropped;
+    private long _callbackErrors;
+
+    /// <summary>Receive thread: STUN goes to the loop (with its receive time).</summary>
+    void IRtcDatagramHandler.OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) =>
+        PostDatagram(PeerInputKind.Stun, datagram, from, receivedNs);
+
+    /// <summary>
+    /// Receive thread: DTLS from the selected remote goes straight to the DTLS session (it only enqueues), keeping the
+    /// socket's receive time; anything else takes the loop, which decides once earlier STUN input is processed.
+    /// </summary>
+    void IRtcDatagramHandler.OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
+    {
+        var dtls = Volatile.Read(ref _dtls);
+        if (dtls is not null && from.Equals(_selected))
+        {
+            dtls.HandleDatagram(datagram, receivedNs);
+            return;
+        }
+
+        PostDatagram(PeerInputKind.Dtls, datagram, from, receivedNs);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loop. False when the loop has ended (or its queue is full).</summary>
+    internal bool Post(Action action) => _inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Control, Ref: action));
+
+    internal bool PostSend(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(body.Length);
+        body.CopyTo(buffer);
+        if (_inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Send, buffer, body.Length, Ppid: ppid, Ref: channel)))
+        {
+            return true;
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+        return false;
+    }
+
+    private void PostDatagram(PeerInputKind kind, ReadOnlySpan<byte> datagram, IPEndPoint? from, long receivedNs)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        datagram.CopyTo(buffer);
+        if (!_inputs.Writer.TryWrite(new PeerInput(kind, buffer, datagram.Length, from, receivedNs)))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    private void OnTimer() => _inputs.Writer.TryWrite(PeerInput.Wake);
+
+    private void StartLoop()
+    {
+        _startedNs = _clock();
+        SetState(PeerConnectionState.Connecting);
+        lock (_pendingLocal)
+        {
+            _loop = Task.Run(RunLoopAsync);
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _inputs.Reader;
+        try
+        {
+            AdoptPendingChannels();
+            while (!_stopped && await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (!_stopped && reader.TryRead(out var input))
+                {
+                    Process(input);
+                }
+
+                if (!_stopped)
+                {
+                    Service();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
+        }
+        finally
+        {
+            ReleaseResources();
+        }
+    }
+
+    private void Process(in PeerInput input)
+    {
+        long now = _clock();
+        switch (input.Kind)
+        {
+            case PeerInputKind.Stun:
+                HandleStun(now, input);
+                break;
+            case PeerInputKind.Dtls:
+                if (_dtls is { } dtls && input.From!.Equals(_selected))
+                {
+                    dtls.HandleDatagram(input.Buffer.AsSpan(0, input.Length), input.Ns);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+
+                ArrayPool<byte>.Shared.Return(input.Buffer!);
+                break;
+            case PeerInputKind.SctpPacket:
+                HandleSctpPacket(now, input);
+                break;
+            case PeerInputKind.Send:
+                HandleSend(input);
+                break;
+            case PeerInputKind.Wake:
+                _timerFired = true;
+                break;
+            case PeerInputKind.Control:
+                ((Action)input.Ref!)();
+                break;
+        }
+    }
+
+    /// <summary>After every batch of inputs: timers, output, phase deadlines, re-arming the wake-up timer.</summary>
+    private void Service()
+    {
+        long now = _clock();
+        if (_iceAgent is { } agent)
+        {
+            if (now >= agent.NextTimeoutNs)
+            {
+                agent.HandleTimeout(now);
+            }
+
+            DrainIce(agent);
+        }
+        else if (_iceLite is { } lite)
+        {
+            if (now >= lite.NextTimeoutNs)
+            {
+                lite.HandleTimeout(now);
+            }
+
+            DrainIce(lite);
+        }
+
+        ServiceSctp(now);
+        if (_stopped)
+        {
+            return;
+        }
+
+        if (now >= _iceDeadlineNs)
+        {
+            Fail(PeerPhase.Ice, $"no ICE connectivity check succeeded within {_options.IceTimeout.TotalSeconds:0.###} s");
+            return;
+        }
+
+        long next = Math.Min(_iceDeadlineNs, Math.Min(_iceAgent?.NextTimeoutNs ?? RtcTime.Never, _iceLite?.NextTimeoutNs ?? RtcTime.Never));
+        next = Math.Min(next, NextSctpDeadline());
+        Arm(now, next);
+    }
+
+    private void Arm(long now, long deadline)
+    {
+        // Skip re-arming only while the timer is still pending for this very deadline. A one-shot timer that fired
+        // (possibly a little early: it has ms resolution) must be re-armed even for the same deadline.
+        if (deadline == _armedNs && !_timerFired)
+        {
+            return;
+        }
+
+        _armedNs = deadline;
+        _timerFired = false;
+        if (deadline == RtcTime.Never)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        long wait = Math.Max(0, deadline - now);
+        // Timers fire late rather than early; round up to whole ms so a wake-up never lands just before its deadline.
+        _timer.Change(TimeSpan.FromMilliseconds(Math.Ceiling(wait / 1e6)), Timeout.InfiniteTimeSpan);
+    }
+
+    private void HandleStun(long now, in PeerInput input)
+    {
+        var datagram = input.Buffer.AsSpan(0, input.Length);
+        if (_iceAgent is { } agent)
+        {
+            agent.HandleDatagram(now, datagram, input.From!);
+            DrainIce(agent);
+        }
+        else if (_iceLite is { } lite)
+        {
+            lite.HandleDatagram(now, datagram, input.From!);
+            DrainIce(lite);
+        }
+
+        ArrayPool<byte>.Shared.Return(input.Buffer!);
+    }
+
+    private void DrainIce(IceAgent agent)
+    {
+        while (agent.TryPollEvent(out var e))
+        {
+            OnIceEvent(e);
+        }
+
+        while (agent.TryPollTransmit(out var t))
+        {
+            _socket.SendTo(t.Payload, t.Destination);
+        }
+    }
+
+    private void DrainIce(IceLiteResponder lite)
+    {
+        // Events first: a selection must be in place before the response that lets the peer start DTLS goes out.
+        while (lite.TryPollEvent(out var e))
+        {
+            OnIceEvent(e);
+        }
+
+        while (lite.TryPollTransmit(out var t))
+        {
+            _socket.SendTo(t.Payload, t.Destination);
+        }
+    }
+
+    private void OnIceEvent(IceEvent e)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        switch (e.Kind)
+        {
+            case IceEventKind.Selected:
+                _selected = e.Endpoint;
+                SelectedPair = new CandidatePairInfo(_socket.LocalEndPoint, e.Endpoint!, RemoteCandidateType(e.Endpoint!), e.Nominated || IsOfferer);
+                if (_iceConnectedNs == 0)
+                {
+                    _iceConnectedNs = _clock();
+                    _iceDeadlineNs = RtcTime.Never;
+                    if (_dtls is null)
+                    {
+                        StartDtls();
+                    }
+                }
+
+                break;
+            case IceEventKind.ConsentExpired:
+                Fail(PeerPhase.Consent, $"consent expired: no answer from {e.Endpoint} for {_options.ConsentTimeout.TotalSeconds:0.###} s");
+                break;
+            case IceEventKind.Failed:
+                Fail(PeerPhase.Ice, e.Reason ?? "ICE failed");
+                break;
+        }
+    }
+
+    private string RemoteCandidateType(IPEndPoint endpoint)
+    {
+        foreach (var c in _remote!.Candidates)
+        {
+            if (c.Port == endpoint.Port && c.TryGetIPAddress(out var a) && a!.Equals(endpoint.Address))
+            {
+                return Sdp.IceCandidateLine.FormatType(c.Type);
+            }
+        }
+
+        return "prflx";
+    }
+
+    private void StartDtls()
+    {
+        var dtls = new DtlsSession(
+            new DtlsSessionOptions
+            {
+                Role = DtlsRole!.Value,
+                Certificate = _certificate,
+                RemoteFingerprint = _remoteFingerprint!,
+                HandshakeTimeout = _options.DtlsTimeout,
+                TimeProvider = _options.TimeProvider,
+            },
+            SendDtlsDatagram);
+        dtls.DataReceivedAt += OnDtlsData;
+        dtls.Closed += (_, reason) => Post(() => OnDtlsClosed(reason));
+        Volatile.Write(ref _dtls, dtls);
+        dtls.HandshakeAsync(CancellationToken.None).ContinueWith(
+            t => Post(() => OnDtlsHandshakeDone(t)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>DTLS thread (or a sender under the DTLS send lock): one datagram to the selected remote.</summary>
+    private void SendDtlsDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (_selected is { } to)
+        {
+            _socket.SendTo(datagram, to);
+        }
+    }
+
+    /// <summary>DTLS thread: a decrypted SCTP packet, with the receive time of the datagram that carried it.</summary>
+    private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs) =>
+        PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
+
+    private void OnDtlsHandshakeDone(Task handshake)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        if (handshake.Exception?.InnerException is { } error)
+        {
+            string reason = error is DtlsHandshakeException d ? $"{d.Reason}: {d.Message}" : error.Message;
+            Fail(PeerPhase.Dtls, reason);
+            return;
+        }
+
+        _dtlsConnectedNs = _clock();
+        StartSctp();
+    }
+
+    private void OnDtlsClosed(DtlsCloseReason reason)
+    {
+        if (reason == DtlsCloseReason.Local || _stopped)
+        {
+            return;
+        }
+
+        var outcome = reason == DtlsCloseReason.PeerCloseNotify
+            ? PeerOutcome.Failure(PeerPhase.PeerClosed, "the peer closed DTLS (close_notify)")
+            : PeerOutcome.Failure(PeerPhase.Dtls, $"DTLS ended: {reason}");
+        End(reason == DtlsCloseReason.PeerCloseNotify ? PeerConnectionState.Closed : PeerConnectionState.Failed, outcome);
+    }
+
+    private void Fail(PeerPhase phase, string reason) => End(PeerConnectionState.Failed, PeerOutcome.Failure(phase, reason));
+
+    /// <summary>Ends the connection once: tells the peer (ABORT, close_notify), closes channels, stops the loop.</summary>
+    private void End(PeerConnectionState state, PeerOutcome outcome)
+    {
+        if (_state is PeerConnectionState.Failed or PeerConnectionState.Closed)
+        {
+            return;
+        }
+
+        _stopped = true;
+        if (_sctp is { IsTerminated: false } sctp && outcome.Phase is PeerPhase.LocalClose)
+        {
+            sctp.Abort("Close called");
+            FlushSctp();
+        }
+
+        _dtls?.Close();
+        CloseAllChannels();
+        _connected.TrySetResult(outcome);
+        _ended.TrySetResult(outcome);
+        SetState(state);
+        _inputs.Writer.TryComplete();
+    }
+
+    private void SetState(PeerConnectionState state)
+    {
+        if (_state == state)
+        {
+            return;
+        }
+
+        _state = state;
+        try
+        {
+            StateChanged?.Invoke(this, state);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _callbackErrors);
+        }
+    }
+
+    private void ReleaseResources()
+    {
+        _inputs.Writer.TryComplete();
+        _timer.Dispose();
+        _dtls?.Dispose();
+        _socket.Dispose();
+        while (_inputs.Reader.TryRead(out var left))
+        {
+            if (left.Buffer is { } buffer)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,457 @@
+using System.Buffers;
+using RtcBench.Rtc.DataChannels;
+using RtcBench.Rtc.Sctp;
+using RtcBench.Rtc.Sdp;
+
+namespace RtcBench.Rtc.Peer;
+
+/// <summary>SCTP over DTLS and the data channels (DCEP) of <see cref="PeerConnection"/>; runs on the loop only.</summary>
+public sealed partial class PeerConnection
+{
+    private readonly List<DataChannel> _pendingLocal = [];
+    private readonly List<DataChannel> _awaitingAssociation = [];
+    private readonly Dictionary<ushort, DataChannel> _byStream = [];
+    private SctpAssociation? _sctp;
+    private long _sctpDeadlineNs = RtcTime.Never;
+    private int _awaitingAck;
+    private string? _abortDetail;
+
+    /// <summary>The association (diagnostics; touch it only from the loop).</summary>
+    internal SctpAssociation? Sctp => _sctp;
+
+    internal Task? LoopTask => _loop;
+
+    internal RtcBench.Rtc.Dtls.DtlsSession? DtlsSessionForTests => _dtls;
+
+    private bool IsDtlsClient => DtlsRole == Dtls.DtlsRole.Client;
+
+    private void AdoptPendingChannels()
+    {
+        lock (_pendingLocal)
+        {
+            _awaitingAssociation.AddRange(_pendingLocal);
+            _pendingLocal.Clear();
+        }
+    }
+
+    private void AddLocalChannel(DataChannel channel)
+    {
+        if (_sctp is { State: SctpState.Established })
+        {
+            OpenLocalChannel(channel, _clock());
+        }
+        else
+        {
+            _awaitingAssociation.Add(channel);
+        }
+    }
+
+    private void StartSctp()
+    {
+        if (_sctp is not null)
+        {
+            return;
+        }
+
+        long now = _clock();
+        if (_dtlsConnectedNs == 0)
+        {
+            _dtlsConnectedNs = now;
+        }
+
+        ulong remoteMax = _remote!.MaxMessageSize;
+        var sctp = new SctpAssociation(new SctpOptions
+        {
+            MaxPacketSize = Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit),
+            LocalPort = (ushort)SdpNames.DefaultSctpPort,
+            RemotePort = (ushort)_remote.SctpPort,
+            MaxMessageSize = remoteMax is 0 or > 256 * 1024 ? 256 * 1024 : (int)remoteMax,
+        });
+        sctp.HandleTimeout(now); // Gives the core its notion of now before it arms T1.
+        _sctp = sctp;
+        _sctpDeadlineNs = now + RtcTime.FromTimeSpan(_options.SctpTimeout);
+        if (IsDtlsClient)
+        {
+            sctp.Connect(); // The DTLS client sends INIT; Chromium sends INIT in either role (collisions are handled).
+        }
+    }
+
+    private void HandleSctpPacket(long now, in PeerInput input)
+    {
+        if (_sctp is null && _dtls is { State: Dtls.DtlsSessionState.Connected })
+        {
+            StartSctp(); // The peer's INIT can overtake the handshake completion on its way to the loop.
+        }
+
+        if (_sctp is { } sctp)
+        {
+            sctp.HandleInput(now, input.Buffer.AsSpan(0, input.Length));
+            ArrayPool<byte>.Shared.Return(input.Buffer!);
+            DrainSctpEvents(now, input.Ns);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(input.Buffer!);
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    private void HandleSend(in PeerInput input)
+    {
+        var channel = (DataChannel)input.Ref!;
+        bool sent = false;
+        if (_sctp is { } sctp && channel.StreamId >= 0 && channel.State == DataChannelState.Open)
+        {
+            try
+            {
+                sent = sctp.Send((ushort)channel.StreamId, input.Ppid, input.Buffer.AsSpan(0, input.Length), channel.SendOptions);
+            }
+            catch (InvalidOperationException)
+            {
+                // Shutting down: refused like a full buffer.
+            }
+        }
+
+        ArrayPool<byte>.Shared.Return(input.Buffer!);
+        if (sent)
+        {
+            channel.CountSent();
+        }
+        else
+        {
+            channel.CountRefused();
+        }
+    }
+
+    private void ServiceSctp(long now)
+    {
+        if (_sctp is not { } sctp)
+        {
+            return;
+        }
+
+        if (now >= sctp.NextTimeoutNs)
+        {
+            sctp.HandleTimeout(now);
+        }
+
+        DrainSctpEvents(now, 0);
+        FlushSctp();
+        if (_stopped)
+        {
+            return;
+        }
+
+        if (now >= _sctpDeadlineNs)
+        {
+            Fail(PeerPhase.Sctp, $"the SCTP association was not up within {_options.SctpTimeout.TotalSeconds:0.###} s of DTLS");
+            return;
+        }
+
+        if (_awaitingAck > 0)
+        {
+            List<DataChannel>? expired = null;
+            foreach (var channel in _byStream.Values)
+            {
+                if (channel.State == DataChannelState.Connecting && now >= channel.OpenDeadlineNs)
+                {
+                    (expired ??= []).Add(channel);
+                }
+            }
+
+            foreach (var channel in expired ?? [])
+            {
+                _awaitingAck--;
+                _byStream.Remove((ushort)channel.StreamId);
+                channel.MarkClosed();
+            }
+        }
+    }
+
+    private long NextSctpDeadline()
+    {
+        long next = Math.Min(_sctp?.NextTimeoutNs ?? RtcTime.Never, _sctpDeadlineNs);
+        if (_awaitingAck > 0)
+        {
+            foreach (var channel in _byStream.Values)
+            {
+                if (channel.State == DataChannelState.Connecting)
+                {
+                    next = Math.Min(next, channel.OpenDeadlineNs);
+                }
+            }
+        }
+
+        return next;
+    }
+
+    private void FlushSctp()
+    {
+        if (_sctp is not { } sctp || _dtls is not { } dtls)
+        {
+            return;
+        }
+
+        while (sctp.TryPollTransmit(out var packet))
+        {
+            try
+            {
+                dtls.Send(packet);
+            }
+            catch (InvalidOperationException)
+            {
+                // DTLS closed under us: the Closed event ends the connection.
+            }
+        }
+    }
+
+    private void DrainSctpEvents(long now, long receivedNs)
+    {
+        while (_sctp is { } sctp && sctp.TryPollEvent(out var ev))
+        {
+            switch (ev)
+            {
+                case SctpConnected:
+                    OnSctpConnected(now);
+                    break;
+                case SctpMessageReceived m when m.Ppid == Ppid.Dcep:
+                    HandleDcep(now, m.StreamId, m.Data);
+                    break;
+                case SctpMessageReceived m:
+                    DeliverUserMessage(now, m, receivedNs);
+                    break;
+                case SctpStreamReset r:
+                    OnStreamReset(r);
+                    break;
+                case SctpAborted a:
+                    _abortDetail = a.Detail;
+                    break;
+                case SctpClosed c:
+                    OnSctpClosed(c);
+                    break;
+            }
+
+            if (_stopped)
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnSctpConnected(long now)
+    {
+        _sctpConnectedNs = now;
+        _sctpDeadlineNs = RtcTime.Never;
+        foreach (var channel in _awaitingAssociation)
+        {
+            if (channel.State == DataChannelState.Connecting)
+            {
+                OpenLocalChannel(channel, now);
+            }
+        }
+
+        _awaitingAssociation.Clear();
+        SetState(PeerConnectionState.Connected);
+        _connected.TrySetResult(PeerOutcome.Success);
+    }
+
+    private void OpenLocalChannel(DataChannel channel, long now)
+    {
+        if (!DataChannelStreamIds.TryAllocate(IsDtlsClient, DataChannelStreamIds.Reserved, id => _byStream.ContainsKey(id), out ushort id))
+        {
+            channel.MarkClosed();
+            return;
+        }
+
+        channel.StreamId = id;
+        channel.OpenDeadlineNs = now + RtcTime.FromTimeSpan(_options.ChannelOpenTimeout);
+        _byStream[id] = channel;
+        _awaitingAck++;
+        var open = new DcepOpen(channel.ChannelType, DcepOpen.NormalPriority, channel.ReliabilityParameter, channel.Label, channel.Protocol);
+        _sctp!.Send(id, Ppid.Dcep, DcepCodec.Encode(open), SendOptions.Reliable);
+    }
+
+    private void HandleDcep(long now, ushort streamId, byte[] data)
+    {
+        if (!DcepCodec.TryRead(data, out var message))
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (message is DcepAck)
+        {
+            if (_byStream.TryGetValue(streamId, out var ours) && ours.State == DataChannelState.Connecting)
+            {
+                _awaitingAck--;
+                ours.MarkOpen(now);
+            }
+
+            return;
+        }
+
+        var open = (DcepOpen)message!;
+        if (_byStream.ContainsKey(streamId) || DataChannelStreamIds.BelongsTo(streamId, IsDtlsClient))
+        {
+            Interlocked.Increment(ref _dropped); // A duplicate OPEN, or one on a stream of our parity (RFC 8832 §6).
+            return;
+        }
+
+        var channel = new DataChannel(this, open.Label, open.Protocol, open.IsOrdered,
+            open.MaxRetransmits is { } r ? (int)Math.Min(r, int.MaxValue) : null,
+            open.MaxPacketLifeTimeMs is { } l ? (int)Math.Min(l, int.MaxValue) : null, local: false)
+        {
+            StreamId = streamId,
+        };
+        _byStream[streamId] = channel;
+        _sctp!.Send(streamId, Ppid.Dcep, DcepCodec.Encode(DcepAck.Instance), SendOptions.Reliable);
+        channel.MarkOpen(now);
+        try
+        {
+            DataChannelOpened?.Invoke(channel);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _callbackErrors);
+        }
+    }
+
+    private void DeliverUserMessage(long now, SctpMessageReceived m, long receivedNs)
+    {
+        if (!_byStream.TryGetValue(m.StreamId, out var channel) || channel.State == DataChannelState.Closed
+            || !DataChannelPayload.TryDecode(m.Ppid, m.Data, out bool isText, out var message))
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (channel.State == DataChannelState.Connecting)
+        {
+            _awaitingAck--;
+            channel.MarkOpen(now); // Data before the ACK implies it (RFC 8832 §6).
+        }
+
+        try
+        {
+            channel.Deliver(message, isText, receivedNs);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _callbackErrors);
+        }
+    }
+
+    internal void CloseChannel(DataChannel channel)
+    {
+        if (channel.State is DataChannelState.Closed or DataChannelState.Closing)
+        {
+            return;
+        }
+
+        if (channel.StreamId < 0)
+        {
+            _awaitingAssociation.Remove(channel);
+            channel.MarkClosed();
+            return;
+        }
+
+        if (channel.State == DataChannelState.Connecting)
+        {
+            _awaitingAck--;
+        }
+
+        channel.MarkClosing();
+        RequestReset(channel);
+    }
+
+    private void RequestReset(DataChannel channel)
+    {
+        channel.LocalResetRequested = true;
+        try
+        {
+            _sctp!.ResetStreams([(ushort)channel.StreamId]);
+        }
+        catch (InvalidOperationException)
+        {
+            // No RE-CONFIG support, or the association is ending: nothing more to wait for.
+            _byStream.Remove((ushort)channel.StreamId);
+            channel.MarkClosed();
+        }
+    }
+
+    private void OnStreamReset(SctpStreamReset reset)
+    {
+        foreach (ushort id in reset.StreamIds)
+        {
+            if (!_byStream.TryGetValue(id, out var channel))
+            {
+                continue;
+            }
+
+            if (reset.Incoming)
+            {
+                channel.RemoteResetDone = true;
+                if (!channel.LocalResetRequested)
+                {
+                    if (channel.State == DataChannelState.Connecting)
+                    {
+                        _awaitingAck--;
+                    }
+
+                    channel.MarkClosing();
+                    RequestReset(channel);
+                }
+            }
+            else
+            {
+                channel.LocalResetDone = true;
+            }
+
+            if (channel.LocalResetDone && channel.RemoteResetDone)
+            {
+                _byStream.Remove(id);
+                channel.MarkClosed();
+            }
+        }
+    }
+
+    private void OnSctpClosed(SctpClosed closed)
+    {
+        switch (closed.Reason)
+        {
+            case SctpCloseReason.LocalAbort:
+                return;
+            case SctpCloseReason.Failed:
+                Fail(PeerPhase.Sctp, "SCTP failed: " + closed.Detail);
+                return;
+            default:
+                End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed,
+                    closed.Reason == SctpCloseReason.PeerAbort ? $"the peer aborted SCTP ({_abortDetail ?? closed.Detail})" : "the peer shut SCTP down"));
+                return;
+        }
+    }
+
+    private void CloseAllChannels()
+    {
+        foreach (var channel in _byStream.Values)
+        {
+            channel.MarkClosed();
+        }
+
+        foreach (var channel in _awaitingAssociation)
+        {
+            channel.MarkClosed();
+        }
+
+        lock (_pendingLocal)
+        {
+            foreach (var channel in _pendingLocal)
+            {
+                channel.MarkClosed();
+            }
+        }
+
+        _byStream.Clear();
+        _awaitingAssociation.Clear();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using RtcBench.Rtc.Dtls;
+using RtcBench.Rtc.Sdp;
+
+namespace RtcBench.Rtc.Peer;
+
+/// <summary>Settings of one <see cref="PeerConnection"/>; validated when it is created (every problem listed).</summary>
+public sealed record PeerConnectionOptions
+{
+    /// <summary>The address the UDP socket binds to, and our host candidate. Must be a concrete address, not Any.</summary>
+    public required IPAddress LocalAddress { get; init; }
+
+    /// <summary>0: any free port.</summary>
+    public int LocalPort { get; init; }
+
+    /// <summary>Monotonic ns, the scale of <c>RtcBench.Core.Timing.MonoTime.NowNs()</c>. Receive timestamps come from it.</summary>
+    public Func<long> Clock { get; init; } = DefaultClock;
+
+    /// <summary>Drives the event loop's timer and the DTLS handshake timeout.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Our DTLS certificate; a fresh one when null.</summary>
+    public DtlsCertificate? Certificate { get; init; }
+
+    /// <summary>The answerer's <c>a=setup</c>: passive (we are the DTLS server, the default) or active.</summary>
+    public SdpSetup AnswerSetup { get; init; } = SdpSetup.Passive;
+
+    /// <summary>ICE must select a pair within this time after the start.</summary>
+    public TimeSpan IceTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The DTLS handshake must finish within this time after it starts.</summary>
+    public TimeSpan DtlsTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The SCTP association must be up within this time after DTLS.</summary>
+    public TimeSpan SctpTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A channel we open must be acknowledged (DCEP ACK) within this time after its OPEN.</summary>
+    public TimeSpan ChannelOpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consent checks (offerer) are sent every 0.8..1.2 times this (RFC 7675: 5 s).</summary>
+    public TimeSpan ConsentInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>No consent for this long fails the connection (RFC 7675: 30 s).</summary>
+    public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
+    public int SctpMaxPacketSize { get; init; } = 1163;
+
+    /// <summary>Bound of the event loop's input queue; datagrams beyond it are dropped and counted, sends refused.</summary>
+    public int InputQueueCapacity { get; init; } = 4096;
+
+    /// <summary>Monotonic ns from <see cref="Stopwatch"/>, the same scale as <c>MonoTime.System</c>.</summary>
+    public static long DefaultClock() => (long)(Stopwatch.GetTimestamp() * NsPerTick);
+
+    private static readonly double NsPerTick = 1e9 / Stopwatch.Frequency;
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (LocalAddress is null)
+        {
+            errors.Add("LocalAddress is required.");
+        }
+        else if (LocalAddress.Equals(IPAddress.Any) || LocalAddress.Equals(IPAddress.IPv6Any))
+        {
+            errors.Add("LocalAddress must be a concrete address (it is our host candidate), not Any.");
+        }
+
+        if (LocalPort is < 0 or > 65535)
+        {
+            errors.Add("LocalPort must be 0..65535.");
+        }
+
+        if (AnswerSetup is not (SdpSetup.Active or SdpSetup.Passive))
+        {
+            errors.Add("AnswerSetup must be Active or Passive.");
+        }
+
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(IceTimeout), IceTimeout), (nameof(DtlsTimeout), DtlsTimeout), (nameof(SctpTimeout), SctpTimeout),
+                     (nameof(ChannelOpenTimeout), ChannelOpenTimeout), (nameof(ConsentInterval), ConsentInterval),
+                     (nameof(ConsentTimeout), ConsentTimeout),
+                 })
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(10))
+            {
+                errors.Add($"{name} must be in (0, 10 min].");
+            }
+        }
+
+        if (ConsentTimeout <= ConsentInterval)
+        {
+            errors.Add("ConsentTimeout must exceed ConsentInterval.");
+        }
+
+        if (SctpMaxPacketSize is < 256 or > 1163)
+        {
+            errors.Add("SctpMaxPacketSize must be 256..1163 (the BouncyCastle DTLS send limit).");
+        }
+
+        if (InputQueueCapacity is < 16 or > 1 << 20)
+        {
+            errors.Add("InputQueueCapacity must be 16..1048576.");
+        }
+
+        if (Clock is null || TimeProvider is null)
+        {
+            errors.Add("Clock and TimeProvider are required.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid PeerConnectionOptions: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using RtcBench.Rtc.Net;
+
+namespace RtcBench.Rtc.Tests.Net;
+
+public sealed class RtcUdpSocketTests
+{
+    [Theory]
+    [InlineData(0, RtcPacketKind.Stun)]
+    [InlineData(3, RtcPacketKind.Stun)]
+    [InlineData(4, RtcPacketKind.Other)]
+    [InlineData(19, RtcPacketKind.Other)]
+    [InlineData(20, RtcPacketKind.Dtls)]
+    [InlineData(22, RtcPacketKind.Dtls)]
+    [InlineData(63, RtcPacketKind.Dtls)]
+    [InlineData(64, RtcPacketKind.Other)]
+    [InlineData(128, RtcPacketKind.Other)]
+    [InlineData(255, RtcPacketKind.Other)]
+    public void Classify_FirstByte_FollowsRfc7983(int first, RtcPacketKind expected) =>
+        Assert.Equal(expected, RtcDemux.Classify([(byte)first, 1, 2]));
+
+    [Fact]
+    public void Classify_Empty_IsOther() => Assert.Equal(RtcPacketKind.Other, RtcDemux.Classify([]));
+
+    [Fact]
+    public async Task ReceiveLoop_MixedDatagrams_RoutesStunAndDtlsWithClockTimestampAndCountsTheRest()
+    {
+        long fakeNow = 1_000;
+        var handler = new RecordingHandler();
+        using var socket = new RtcUdpSocket(new IPEndPoint(IPAddress.Loopback, 0), () => Interlocked.Increment(ref fakeNow), handler);
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        sender.SendTo(new byte[] { 0x00, 0x01, 0xAA }, socket.LocalEndPoint);
+        sender.SendTo(new byte[] { 0x16, 0xFE, 0xFD }, socket.LocalEndPoint);
+        sender.SendTo(new byte[] { 0x80, 0x00 }, socket.LocalEndPoint);
+        sender.SendTo(new byte[] { 0x40 }, socket.LocalEndPoint);
+
+        await WaitUntilAsync(() => socket.Received == 4);
+        Assert.Equal(2, socket.DroppedOther);
+        var seen = handler.Seen.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.Equal(("stun", (byte)0x00), (seen[0].Kind, seen[0].First));
+        Assert.Equal(("dtls", (byte)0x16), (seen[1].Kind, seen[1].First));
+        Assert.Equal(sender.LocalEndPoint, seen[0].From);
+        Assert.True(seen[0].RxNs > 1_000 && seen[1].RxNs > seen[0].RxNs);
+    }
+
+    [Fact]
+    public async Task SendTo_OtherSocket_Arrives_AndDisposeStopsTheThread()
+    {
+        var handler = new RecordingHandler();
+        var a = new RtcUdpSocket(new IPEndPoint(IPAddress.Loopback, 0), Stopwatch.GetTimestamp, handler);
+        using var b = new RtcUdpSocket(new IPEndPoint(IPAddress.Loopback, 0), Stopwatch.GetTimestamp, handler);
+        b.SendTo([0x17, 0xFE, 0xFD, 0x00], a.LocalEndPoint);
+        await WaitUntilAsync(() => a.Received == 1);
+        Assert.Equal(1, b.Sent);
+        a.Dispose();
+        a.SendTo([0x00], b.LocalEndPoint); // A no-op after Dispose.
+        Assert.Equal(0, a.SendErrors);
+    }
+
+    [Fact]
+    public async Task ReceivePath_SameSource_AllocatesNothingInSteadyState()
+    {
+        var handler = new CountingHandler();
+        using var socket = new RtcUdpSocket(new IPEndPoint(IPAddress.Loopback, 0), Stopwatch.GetTimestamp, handler);
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var datagram = new byte[] { 0x17, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+        for (int i = 0; i < 50; i++)
+        {
+            sender.SendTo(datagram, socket.LocalEndPoint);
+        }
+
+        await WaitUntilAsync(() => socket.Received == 50);
+        long before = socket.ReceiveThreadAllocatedBytes;
+        for (int i = 0; i < 200; i++)
+        {
+            sender.SendTo(datagram, socket.LocalEndPoint);
+        }
+
+        await WaitUntilAsync(() => socket.Received == 250);
+        await Task.Delay(20);
+        Assert.Equal(before, socket.ReceiveThreadAllocatedBytes);
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 5000)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(sw.ElapsedMilliseconds < timeoutMs, "timed out waiting for the condition");
+            await Task.Delay(5);
+        }
+    }
+
+    private sealed class RecordingHandler : IRtcDatagramHandler
+    {
+        public ConcurrentQueue<(string Kind, byte First, IPEndPoint From, long RxNs)> Seen { get; } = new();
+
+        public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("stun", datagram[0], from, receivedNs));
+
+        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("dtls", datagram[0], from, receivedNs));
+    }
+
+    private sealed class CountingHandler : IRtcDatagramHandler
+    {
+        public long Count;
+
+        public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Count++;
+
+        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Count++;
+    }
+}
