@@ -17,13 +17,22 @@ public sealed class CliContext
     public bool InteractiveOut { get; init; }
 
     /// <summary>A console for tables on stdout: colour only on a terminal.</summary>
-    public Spectre.Console.IAnsiConsole OutConsole() => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+    public Spectre.Console.IAnsiConsole OutConsole()
     {
-        Out = new Spectre.Console.AnsiConsoleOutput(Out),
-        Ansi = InteractiveOut ? Spectre.Console.AnsiSupport.Detect : Spectre.Console.AnsiSupport.No,
-        ColorSystem = InteractiveOut ? Spectre.Console.ColorSystemSupport.Detect : Spectre.Console.ColorSystemSupport.NoColors,
-        Interactive = Spectre.Console.InteractionSupport.No,
-    });
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(Out),
+            Ansi = InteractiveOut ? Spectre.Console.AnsiSupport.Detect : Spectre.Console.AnsiSupport.No,
+            ColorSystem = InteractiveOut ? Spectre.Console.ColorSystemSupport.Detect : Spectre.Console.ColorSystemSupport.NoColors,
+            Interactive = Spectre.Console.InteractionSupport.No,
+        });
+        if (!InteractiveOut)
+        {
+            // Redirected output has no terminal width; don't wrap tables at 80 columns in files and logs.
+            console.Profile.Width = 160;
+        }
+        return console;
+    }
 
     /// <summary>True when stderr is a terminal (progress can redraw one line).</summary>
     public bool InteractiveError { get; init; }
