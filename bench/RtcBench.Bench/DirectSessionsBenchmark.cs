@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using RtcBench.Core.Timing;
+using RtcBench.Runner;
+
+namespace RtcBench.Bench;
+
+/// <summary>
+/// How many concurrent <c>direct</c> sessions one agent process holds at 10 pings/s each while the p99 RTT stays within
+/// 2 ms of the single-session p99. Ramps 1, 10, 50, 100, 200, … up to <c>--max-sessions</c>; stops by itself at the
+/// first level that misses (p99, loss above 1 %, a session that cannot be opened) or when the time budget is spent.
+/// </summary>
+internal static class DirectSessionsBenchmark
+{
+    private const long PeriodNs = 100 * 1_000_000L; // 10 pings/s
+    private const double AllowedP99IncreaseUs = 2000;
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(25);
+
+    public static async Task RunAsync(DirectBenchOptions o, MonoTime clock, AgentChildProcess agent, AgentClient agentClient, StringBuilder sb)
+    {
+        int capacity = 3 * o.WindowSeconds * 10;
+        var levels = new List<int> { 1, 10, 50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000 };
+        levels.RemoveAll(l => l > o.MaxSessions);
+        if (levels.Count == 0 || levels[^1] != o.MaxSessions)
+        {
+            levels.Add(o.MaxSessions);
+        }
+
+        var sessions = new List<DirectSession>();
+        var rows = new List<string>();
+        var inv = CultureInfo.InvariantCulture;
+        double baselineP99 = double.NaN;
+        int held = 0;
+        string stop = $"reached --max-sessions {o.MaxSessions}";
+        var total = Stopwatch.StartNew();
+        try
+        {
+            foreach (int level in levels)
+            {
+                var openTime = Stopwatch.StartNew();
+                string? openError = await OpenUpToAsync(sessions, level, agentClient, agent.BaseUrl, clock, capacity).ConfigureAwait(false);
+                if (openError is not null)
+                {
+                    stop = $"at {level} sessions: opening session #{sessions.Count + 1} failed: {openError}";
+                    break;
+                }
+                int seconds = level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds;
+                var lanes = sessions.Select(s => s.Reliable).ToArray();
+                var (rtts, sent, sendErrors) = await Task.Factory.StartNew(() => PaceAll(lanes, seconds * 10, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                rtts.Sort();
+                var agentFigures = agent.Stats();
+                var runnerFigures = ProcessFigures.Current();
+                double p50 = DirectBenchmark.P(rtts, 0.5), p99 = DirectBenchmark.P(rtts, 0.99);
+                if (level == 1)
+                {
+                    baselineP99 = p99;
+                }
+                double lossPct = sent == 0 ? 100 : 100.0 * (sent - rtts.Count) / sent;
+                bool ok = p99 <= baselineP99 + AllowedP99IncreaseUs && lossPct <= 1 && sendErrors == 0;
+                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {rtts.Count}/{sent} | {lossPct:0.00} | {p50:0} | {p99:0} | {(ok ? "yes" : "**no**")} | {agentFigures.Threads} | {agentFigures.WorkingSetBytes / 1048576.0:0} | {agentFigures.ManagedHeapBytes / 1048576.0:0} | {runnerFigures.Threads} | {runnerFigures.WorkingSetBytes / 1048576.0:0} |"));
+                Console.Error.WriteLine($"sessions {level}: p50 {p50:0} µs p99 {p99:0} µs loss {lossPct:0.00}% agent threads {agentFigures.Threads} ws {agentFigures.WorkingSetBytes >> 20} MiB");
+                if (!ok)
+                {
+                    stop = string.Create(inv, $"at {level} sessions: p99 {p99:0} µs vs single-session {baselineP99:0} µs + 2000, loss {lossPct:0.00} %, send errors {sendErrors}");
+                    break;
+                }
+                held = level;
+                if (total.Elapsed > Budget)
+                {
+                    stop = $"time budget ({Budget.TotalMinutes:0} min) spent";
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await CloseAllAsync(sessions).ConfigureAwait(false);
+        }
+
+        sb.AppendLine("## Concurrent direct sessions in one agent process");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline). A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
+        sb.AppendLine();
+        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | passes | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(r);
+        }
+        sb.AppendLine();
+        sb.AppendLine(inv, $"**Held: {held} sessions** (target 1,000). Stopped: {stop}.");
+        sb.AppendLine();
+    }
+
+    private static async Task<string?> OpenUpToAsync(List<DirectSession> sessions, int level, AgentClient agentClient, Uri agentUrl, MonoTime clock, int capacity)
+    {
+        while (sessions.Count < level)
+        {
+            int batch = Math.Min(8, level - sessions.Count);
+            var opening = Enumerable.Range(0, batch).Select(_ => DirectSession.OpenAsync(agentClient, agentUrl, clock, capacity, CancellationToken.None)).ToArray();
+            try
+            {
+                await Task.WhenAll(opening).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                foreach (var t in opening.Where(t => t.IsCompletedSuccessfully))
+                {
+                    sessions.Add(t.Result);
+                }
+                return ex.Message;
+            }
+            sessions.AddRange(opening.Select(t => t.Result));
+        }
+        return null;
+    }
+
+    /// <summary>Every lane sends <paramref name="perLane"/> pings, one per 100 ms, lanes evenly staggered; then waits up to 2 s for pongs.</summary>
+    private static (List<double> Rtts, int Sent, int SendErrors) PaceAll(PingLane[] lanes, int perLane, MonoTime clock)
+    {
+        foreach (var lane in lanes)
+        {
+            lane.Reset();
+        }
+        long start = clock.NowNs() + 5_000_000;
+        long step = PeriodNs / lanes.Length;
+        int sent = 0, errors = 0;
+        for (int k = 0; k < perLane; k++)
+        {
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                long due = start + (k * PeriodNs) + (i * step);
+                while (due - clock.NowNs() > 1_000_000)
+                {
+                    Thread.Sleep(1);
+                }
+                try
+                {
+                    lanes[i].Send(k);
+                    sent++;
+                }
+                catch (IOException)
+                {
+                    errors++;
+                }
+            }
+        }
+        var wait = Stopwatch.StartNew();
+        while (wait.Elapsed < TimeSpan.FromSeconds(2) && lanes.Sum(l => l.Received) < sent)
+        {
+            Thread.Sleep(10);
+        }
+        var rtts = new List<double>(sent);
+        foreach (var lane in lanes)
+        {
+            lane.CopyRtts(perLane, rtts);
+        }
+        return (rtts, sent, errors);
+    }
+
+    private static async Task CloseAllAsync(List<DirectSession> sessions)
+    {
+        for (int i = 0; i < sessions.Count; i += 16)
+        {
+            await Task.WhenAll(sessions.Skip(i).Take(16).Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+}
