@@ -55,6 +55,20 @@ internal sealed class AgentChildProcess : IDisposable
         return ProcessFigures.Parse(line);
     }
 
+    public void StartSampling()
+    {
+        _process.StandardInput.WriteLine("sample-start");
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>The agent's sampled top allocated types since <see cref="StartSampling"/>: <c>type=bytes;…</c>.</summary>
+    public string StopSampling()
+    {
+        _process.StandardInput.WriteLine("sample-stop");
+        _process.StandardInput.Flush();
+        return _process.StandardOutput.ReadLine() ?? "";
+    }
+
     public void Dispose()
     {
         try
@@ -79,6 +93,7 @@ internal sealed class AgentChildProcess : IDisposable
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             MaxRooms = 5000,
         });
+        using var sampler = new AllocationSampler();
         Console.Out.WriteLine("url " + agent.BaseUrl);
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync() is { } command)
@@ -86,6 +101,15 @@ internal sealed class AgentChildProcess : IDisposable
             if (command == "stats")
             {
                 Console.Out.WriteLine(ProcessFigures.Current().Format());
+                Console.Out.Flush();
+            }
+            else if (command == "sample-start")
+            {
+                sampler.Start();
+            }
+            else if (command == "sample-stop")
+            {
+                Console.Out.WriteLine(sampler.Stop());
                 Console.Out.Flush();
             }
         }

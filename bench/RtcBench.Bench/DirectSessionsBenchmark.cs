@@ -45,24 +45,35 @@ internal static class DirectSessionsBenchmark
                     stop = $"at {level} sessions: opening session #{sessions.Count + 1} failed: {openError}";
                     break;
                 }
-                int seconds = level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds;
+                openTime.Stop();
                 var lanes = sessions.Select(s => s.Reliable).ToArray();
-                var (rtts, sent, sendErrors) = await Task.Factory.StartNew(() => PaceAll(lanes, seconds * 10, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
-                rtts.Sort();
-                var agentFigures = agent.Stats();
-                var runnerFigures = ProcessFigures.Current();
-                double p50 = DirectBenchmark.P(rtts, 0.5), p99 = DirectBenchmark.P(rtts, 0.99);
+                // Unmeasured warm-up: the new sessions' first pings (cold loop, SCTP windows) are not steady state.
+                await Task.Factory.StartNew(() => PaceAll(lanes, 20, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                int seconds = level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds;
+                var m = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
                 if (level == 1)
                 {
-                    baselineP99 = p99;
+                    // The baseline is measured twice and the lower p99 kept: the stricter threshold.
+                    var again = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
+                    m = again.P99 < m.P99 ? again : m;
+                    baselineP99 = m.P99;
                 }
-                double lossPct = sent == 0 ? 100 : 100.0 * (sent - rtts.Count) / sent;
-                bool ok = p99 <= baselineP99 + AllowedP99IncreaseUs && lossPct <= 1 && sendErrors == 0;
-                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {rtts.Count}/{sent} | {lossPct:0.00} | {p50:0} | {p99:0} | {(ok ? "yes" : "**no**")} | {agentFigures.Threads} | {agentFigures.WorkingSetBytes / 1048576.0:0} | {agentFigures.ManagedHeapBytes / 1048576.0:0} | {runnerFigures.Threads} | {runnerFigures.WorkingSetBytes / 1048576.0:0} |"));
-                Console.Error.WriteLine($"sessions {level}: p50 {p50:0} µs p99 {p99:0} µs loss {lossPct:0.00}% agent threads {agentFigures.Threads} ws {agentFigures.WorkingSetBytes >> 20} MiB");
+                bool ok = m.Passes(baselineP99);
+                string attempt = "yes";
                 if (!ok)
                 {
-                    stop = string.Create(inv, $"at {level} sessions: p99 {p99:0} µs vs single-session {baselineP99:0} µs + 2000, loss {lossPct:0.00} %, send errors {sendErrors}");
+                    // One retry, so a burst of load from outside the benchmark does not end the ramp on its own.
+                    Console.Error.WriteLine($"sessions {level}: p99 {m.P99:0} µs, retrying the level once");
+                    var first = m;
+                    m = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
+                    ok = m.Passes(baselineP99);
+                    attempt = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
+                }
+                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.Agent.Threads} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
+                Console.Error.WriteLine($"sessions {level}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent threads {m.Agent.Threads} ws {m.Agent.WorkingSetBytes >> 20} MiB");
+                if (!ok)
+                {
+                    stop = string.Create(inv, $"at {level} sessions: p99 {m.P99:0} µs vs single-session {baselineP99:0} µs + 2000, loss {m.LossPct:0.00} %, send errors {m.SendErrors}");
                     break;
                 }
                 held = level;
@@ -80,10 +91,10 @@ internal static class DirectSessionsBenchmark
 
         sb.AppendLine("## Concurrent direct sessions in one agent process");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline). A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
+        sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline, measured twice, the lower p99 kept), after 2 s of unmeasured pings. A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails; a level that misses is measured once more (load from outside the benchmark comes in bursts) and ends the ramp only if it misses twice. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
         sb.AppendLine();
-        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | passes | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             sb.AppendLine(r);
@@ -91,6 +102,26 @@ internal static class DirectSessionsBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"**Held: {held} sessions** (target 1,000). Stopped: {stop}.");
         sb.AppendLine();
+    }
+
+    private static async Task<Measurement> MeasureAsync(PingLane[] lanes, int seconds, MonoTime clock, AgentChildProcess agent)
+    {
+        var (rtts, sent, errors) = await Task.Factory.StartNew(() => PaceAll(lanes, seconds * 10, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+        rtts.Sort();
+        return new Measurement(rtts, sent, errors, agent.Stats(), ProcessFigures.Current());
+    }
+
+    private sealed record Measurement(List<double> Rtts, int Sent, int SendErrors, ProcessFigures Agent, ProcessFigures Runner)
+    {
+        public double P50 => DirectBenchmark.P(Rtts, 0.5);
+
+        public double P99 => DirectBenchmark.P(Rtts, 0.99);
+
+        public double Max => Rtts.Count == 0 ? double.NaN : Rtts[^1];
+
+        public double LossPct => Sent == 0 ? 100 : 100.0 * (Sent - Rtts.Count) / Sent;
+
+        public bool Passes(double baselineP99) => P99 <= baselineP99 + AllowedP99IncreaseUs && LossPct <= 1 && SendErrors == 0;
     }
 
     private static async Task<string?> OpenUpToAsync(List<DirectSession> sessions, int level, AgentClient agentClient, Uri agentUrl, MonoTime clock, int capacity)
