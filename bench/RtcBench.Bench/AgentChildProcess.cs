@@ -118,21 +118,21 @@ internal sealed class AgentChildProcess : IDisposable
 }
 
 /// <summary>One process's figures. Allocation is read first so reading the rest is not counted in it.</summary>
-internal readonly record struct ProcessFigures(long AllocatedBytes, int Threads, long WorkingSetBytes, long ManagedHeapBytes)
+internal readonly record struct ProcessFigures(long AllocatedBytes, int Threads, long WorkingSetBytes, long ManagedHeapBytes, double CpuMs)
 {
     public static ProcessFigures Current()
     {
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         using var self = Process.GetCurrentProcess();
-        return new ProcessFigures(allocated, self.Threads.Count, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes);
+        return new ProcessFigures(allocated, self.Threads.Count, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes, self.TotalProcessorTime.TotalMilliseconds);
     }
 
-    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes} {Threads} {WorkingSetBytes} {ManagedHeapBytes}");
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes} {Threads} {WorkingSetBytes} {ManagedHeapBytes} {CpuMs}");
 
     public static ProcessFigures Parse(string line)
     {
         var p = line.Split(' ');
         var inv = CultureInfo.InvariantCulture;
-        return new ProcessFigures(long.Parse(p[0], inv), int.Parse(p[1], inv), long.Parse(p[2], inv), long.Parse(p[3], inv));
+        return new ProcessFigures(long.Parse(p[0], inv), int.Parse(p[1], inv), long.Parse(p[2], inv), long.Parse(p[3], inv), double.Parse(p[4], inv));
     }
 }

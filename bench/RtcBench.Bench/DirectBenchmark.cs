@@ -65,7 +65,7 @@ internal static class DirectBenchmark
         return sb.ToString();
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     internal static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Percentile.Linear(sorted.ToArray(), q);

@@ -69,7 +69,7 @@ internal static class DirectSessionsBenchmark
                     ok = m.Passes(baselineP99);
                     attempt = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
                 }
-                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.Agent.Threads} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
+                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
                 Console.Error.WriteLine($"sessions {level}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent threads {m.Agent.Threads} ws {m.Agent.WorkingSetBytes >> 20} MiB");
                 if (!ok)
                 {
@@ -93,25 +93,32 @@ internal static class DirectSessionsBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline, measured twice, the lower p99 kept), after 2 s of unmeasured pings. A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails; a level that misses is measured once more (load from outside the benchmark comes in bursts) and ends the ramp only if it misses twice. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
         sb.AppendLine();
-        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             sb.AppendLine(r);
         }
         sb.AppendLine();
-        sb.AppendLine(inv, $"**Held: {held} sessions** (target 1,000). Stopped: {stop}.");
+        sb.AppendLine(inv, $"**Held: {held} sessions** (target 1,000). Stopped: {stop}. Load average after the ramp: {DirectBenchmark.LoadAverage()}.");
         sb.AppendLine();
     }
 
     private static async Task<Measurement> MeasureAsync(PingLane[] lanes, int seconds, MonoTime clock, AgentChildProcess agent)
     {
+        var agentBefore = agent.Stats();
+        var runnerBefore = ProcessFigures.Current();
+        var wall = Stopwatch.StartNew();
         var (rtts, sent, errors) = await Task.Factory.StartNew(() => PaceAll(lanes, seconds * 10, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+        double wallMs = wall.Elapsed.TotalMilliseconds;
         rtts.Sort();
-        return new Measurement(rtts, sent, errors, agent.Stats(), ProcessFigures.Current());
+        var agentAfter = agent.Stats();
+        var runnerAfter = ProcessFigures.Current();
+        return new Measurement(rtts, sent, errors, agentAfter, runnerAfter,
+            100 * (agentAfter.CpuMs - agentBefore.CpuMs) / wallMs, 100 * (runnerAfter.CpuMs - runnerBefore.CpuMs) / wallMs);
     }
 
-    private sealed record Measurement(List<double> Rtts, int Sent, int SendErrors, ProcessFigures Agent, ProcessFigures Runner)
+    private sealed record Measurement(List<double> Rtts, int Sent, int SendErrors, ProcessFigures Agent, ProcessFigures Runner, double AgentCpuPct, double RunnerCpuPct)
     {
         public double P50 => DirectBenchmark.P(Rtts, 0.5);
 
