@@ -17,7 +17,7 @@ internal sealed record DirectBenchOptions
     public int AllocPings { get; init; } = 5000;
     public int MaxSessions { get; init; } = 1000;
     public int WindowSeconds { get; init; } = 10;
-    public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "sessions", "sim"], StringComparer.Ordinal);
+    public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -52,6 +52,10 @@ internal static class DirectBenchmark
         if (o.Parts.Contains("alloc"))
         {
             await DirectAllocationBenchmark.RunAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("idle"))
+        {
+            await DirectSessionsBenchmark.IdleAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
         }
         if (o.Parts.Contains("sessions"))
         {

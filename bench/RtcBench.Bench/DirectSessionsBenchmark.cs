@@ -104,6 +104,39 @@ internal static class DirectSessionsBenchmark
         sb.AppendLine();
     }
 
+    /// <summary>
+    /// The idle cost of open sessions: <paramref name="count"/> sessions open, no pings, 5 s to settle, then 10 s of
+    /// CPU and allocation measured on both processes.
+    /// </summary>
+    public static async Task IdleAsync(DirectBenchOptions o, MonoTime clock, AgentChildProcess agent, AgentClient agentClient, StringBuilder sb)
+    {
+        var sessions = new List<DirectSession>();
+        var inv = CultureInfo.InvariantCulture;
+        try
+        {
+            int count = Math.Min(o.MaxSessions, 100);
+            string? error = await OpenUpToAsync(sessions, count, agentClient, agent.BaseUrl, clock, capacity: 1).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            var a0 = agent.Stats();
+            var r0 = ProcessFigures.Current();
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            double ms = wall.Elapsed.TotalMilliseconds;
+            var a1 = agent.Stats();
+            var r1 = ProcessFigures.Current();
+            double agentPct = 100 * (a1.CpuMs - a0.CpuMs) / ms, runnerPct = 100 * (r1.CpuMs - r0.CpuMs) / ms;
+            sb.AppendLine("## Idle cost of open sessions");
+            sb.AppendLine();
+            sb.AppendLine(inv, $"{sessions.Count} `direct` sessions open{(error is null ? "" : $" (stopped opening: {error})")}, no pings, 5 s to settle, then 10 s measured: agent process **{agentPct:0.0} % of a core** ({(a1.CpuMs - a0.CpuMs) / (ms / 1000) / Math.Max(1, sessions.Count):0.000} ms CPU per session per second), {(a1.AllocatedBytes - a0.AllocatedBytes) / (ms / 1000) / Math.Max(1, sessions.Count):0} B allocated per session per second; runner process {runnerPct:0.0} % of a core. Threads: agent {a1.Threads}, runner {r1.Threads}.");
+            sb.AppendLine();
+            Console.Error.WriteLine($"idle {sessions.Count} sessions: agent {agentPct:0.0}% runner {runnerPct:0.0}%");
+        }
+        finally
+        {
+            await CloseAllAsync(sessions).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<Measurement> MeasureAsync(PingLane[] lanes, int seconds, MonoTime clock, AgentChildProcess agent)
     {
         var agentBefore = agent.Stats();
