@@ -63,7 +63,7 @@ internal static class UdpFloorBenchmark
         }
     }
 
-    private static void MeasureRaw(IPEndPoint echo, int count, TimeSpan interval, int datagramBytes, MonoTime clock, List<double> into)
+    internal static void MeasureRaw(IPEndPoint echo, int count, TimeSpan interval, int datagramBytes, MonoTime clock, List<double> into)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Connect(echo);

@@ -61,6 +61,30 @@ public sealed class DirectEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Direct1000PingsAt2msOnBothChannels_NoneLostEachSeqOnce()
+    {
+        await using var agent = await CliHarness.StartAgentAsync();
+
+        var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct",
+            "--count", "1000", "--interval", "2ms", "--warmup", "20", "--no-store", "--json", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var runs = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
+        Assert.Equal(["reliable", "lossy"], runs.Select(r => r.Channel));
+        foreach (var run in runs)
+        {
+            Assert.True(run.Outcome.Status == "ok", $"{run.Channel}: {run.Outcome.Status} {run.Outcome.Reason}");
+            Assert.Equal(1000, run.Stats.Sent);
+            Assert.True(run.Stats.Ok == 1000 && run.Stats.Lost == 0, $"{run.Channel}: ok={run.Stats.Ok} lost={run.Stats.Lost}");
+            var measured = run.Pings.Where(p => p.Status != "warmup").ToList();
+            Assert.Equal(1000, measured.Count);
+            Assert.All(measured, p => Assert.Equal("ok", p.Status));
+            Assert.Equal(1000, measured.Select(p => p.Seq).Distinct().Count());
+            Assert.All(measured, p => Assert.True(p.RttUs > 0 && p.NetRttUs <= p.RttUs, $"{run.Channel} #{p.Seq}: rtt={p.RttUs}"));
+        }
+    }
+
+    [Fact]
     public async Task Run_DirectLossyOnly_MeasuresOneChannel()
     {
         await using var agent = await CliHarness.StartAgentAsync();

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using RtcBench.Core.Measurement;
+using RtcBench.Core.Statistics;
+using RtcBench.Core.Timing;
+using RtcBench.Runner;
+
+namespace RtcBench.Bench;
+
+/// <summary>What <c>direct</c> measures; every part is optional (<c>--parts</c>).</summary>
+internal sealed record DirectBenchOptions
+{
+    public int Rounds { get; init; } = 6;
+    public int Pings { get; init; } = 200;
+    public double IntervalMs { get; init; } = 10;
+    public int Setups { get; init; } = 30;
+    public int AllocPings { get; init; } = 5000;
+    public int MaxSessions { get; init; } = 1000;
+    public int WindowSeconds { get; init; } = 10;
+    public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The <c>direct</c> platform's speed claims (issue 3): RTT against the udp floor in the same run, connection set-up
+/// time, allocations per ping on the warmed path, concurrent sessions in one agent process, and the simulator's speed.
+/// The agent runs in a child process (<see cref="AgentChildProcess"/>); the runner side runs here. Loopback only.
+/// </summary>
+internal static class DirectBenchmark
+{
+    public static async Task<string> RunAsync(DirectBenchOptions o, string commandLine)
+    {
+        var clock = MonoTime.System;
+        using var agent = AgentChildProcess.Start();
+        using var agentClient = new AgentClient(agent.BaseUrl, apiKey: null);
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# direct platform benchmarks (loopback)");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        sb.AppendLine(inv, $"- command: `{commandLine}`");
+        sb.AppendLine("- the echo agent runs in a child process; the runner side (and the raw UDP echo) in the benchmark process");
+        sb.AppendLine(inv, $"- load average at start: {LoadAverage()} (other work on the machine shows here; figures under load are noisier)");
+        sb.AppendLine();
+        if (o.Parts.Contains("rtt"))
+        {
+            await RttAgainstUdpFloorAsync(o, clock, agent.BaseUrl, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("setup"))
+        {
+            await SetupTimesAsync(o, clock, agentClient, agent.BaseUrl, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("alloc"))
+        {
+            await DirectAllocationBenchmark.RunAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("idle"))
+        {
+            await DirectSessionsBenchmark.IdleAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("sessions"))
+        {
+            await DirectSessionsBenchmark.RunAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
+        }
+        if (o.Parts.Contains("sim"))
+        {
+            SimulationSpeed.Run(sb);
+        }
+        sb.AppendLine(inv, $"Load average at the end: {LoadAverage()}.");
+        return sb.ToString();
+    }
+
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    internal static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Percentile.Linear(sorted.ToArray(), q);
+
+    private static async Task RttAgainstUdpFloorAsync(DirectBenchOptions o, MonoTime clock, Uri agentUrl, StringBuilder sb)
+    {
+        var runner = new BenchmarkRunner(clock);
+        var config = new RunConfig { Count = o.Pings, Warmup = 10, Interval = TimeSpan.FromMilliseconds(o.IntervalMs), Deadline = TimeSpan.FromSeconds(1) };
+        using var raw = new RawUdpEcho();
+        var udp = new List<double>();
+        var reliable = new List<double>();
+        var lossy = new List<double>();
+        var rawRtts = new List<double>();
+        int lost = 0;
+        for (int round = 0; round < o.Rounds; round++)
+        {
+            // Rotate the order so no path always runs first (on a cooler or a warmer machine).
+            for (int k = 0; k < 3; k++)
+            {
+                switch ((round + k) % 3)
+                {
+                    case 0:
+                        lost += await RunPlatformAsync(runner, agentUrl, config, "udp", _ => udp).ConfigureAwait(false);
+                        break;
+                    case 1:
+                        lost += await RunPlatformAsync(runner, agentUrl, config, "direct", c => c == "reliable" ? reliable : lossy).ConfigureAwait(false);
+                        break;
+                    default:
+                        UdpFloorBenchmark.MeasureRaw(raw.Endpoint, o.Pings, config.Interval, config.PayloadBytes + Platforms.Udp.UdpFrame.HeaderLength, clock, rawRtts);
+                        break;
+                }
+            }
+            Console.Error.WriteLine($"rtt round {round + 1}/{o.Rounds}: udp n={udp.Count} direct n={reliable.Count}+{lossy.Count} raw n={rawRtts.Count}");
+        }
+        foreach (var l in new[] { udp, reliable, lossy, rawRtts })
+        {
+            l.Sort();
+        }
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("## RTT: direct vs the udp floor, same run, interleaved");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round) and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
+        sb.AppendLine();
+        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | p50 ÷ udp p50 | p99 ÷ udp p99 |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        void Row(string name, List<double> v) =>
+            sb.AppendLine(inv, $"| {name} | {v.Count} | {P(v, 0.5):0.0} | {P(v, 0.9):0.0} | {P(v, 0.99):0.0} | {P(v, 0.5) / P(udp, 0.5):0.00} | {P(v, 0.99) / P(udp, 0.99):0.00} |");
+        Row("direct, reliable (ordered)", reliable);
+        Row("direct, lossy (unordered, maxRetransmits 0)", lossy);
+        Row("udp platform (the floor)", udp);
+        Row("raw UDP echo (one thread)", rawRtts);
+        sb.AppendLine();
+        sb.AppendLine(inv, $"**direct / udp p50 ratio: reliable {P(reliable, 0.5) / P(udp, 0.5):0.00}, lossy {P(lossy, 0.5) / P(udp, 0.5):0.00}** (+{P(reliable, 0.5) - P(udp, 0.5):0} µs, +{P(lossy, 0.5) - P(udp, 0.5):0} µs).");
+        sb.AppendLine();
+    }
+
+    private static async Task<int> RunPlatformAsync(BenchmarkRunner runner, Uri agentUrl, RunConfig config, string platform, Func<string, List<double>> byChannel)
+    {
+        var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = [platform], Config = config }, CancellationToken.None, CancellationToken.None).ConfigureAwait(false);
+        if (report.Failures.Count > 0)
+        {
+            throw new InvalidOperationException($"{platform}: {report.Failures[0].Message}");
+        }
+        int lost = 0;
+        foreach (var run in report.Results)
+        {
+            foreach (var ping in run.Pings)
+            {
+                if (ping.Status == "ok")
+                {
+                    byChannel(run.Channel).Add(ping.RttUs!.Value);
+                }
+                else if (ping.Status != "warmup")
+                {
+                    lost++;
+                }
+            }
+        }
+        return lost;
+    }
+
+    private static async Task SetupTimesAsync(DirectBenchOptions o, MonoTime clock, AgentClient agentClient, Uri agentUrl, StringBuilder sb)
+    {
+        var keys = new[] { "ice_ms", "dtls_ms", "sctp_ms", "channel_open_ms" };
+        var byKey = keys.ToDictionary(k => k, _ => new List<double>(), StringComparer.Ordinal);
+        var total = new List<double>();
+        for (int i = 0; i < o.Setups + 3; i++)
+        {
+            await using var session = await DirectSession.OpenAsync(agentClient, agentUrl, clock, 1, CancellationToken.None).ConfigureAwait(false);
+            if (i < 3)
+            {
+                continue; // warm-up: JIT, first certificate, first HTTP connection
+            }
+            total.Add(session.OpenMs);
+            foreach (var k in keys)
+            {
+                byKey[k].Add(session.Detail(k));
+            }
+        }
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("## Connection set-up");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"{o.Setups} sequential set-ups after 3 warm-up ones, each a fresh room and peer connection. The phase figures are the runner's `PeerTimings` as recorded in a run's `path.details`: cumulative from the moment the runner applied the answer (signalling done) to ICE selected, DTLS connected, SCTP established and the `reliable` channel acknowledged. \"/connect → both channels open\" is the whole join as the runner waits for it (HTTP /connect and the offer POST included).");
+        sb.AppendLine();
+        sb.AppendLine("| milestone | p50 ms | p90 ms | max ms |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var (k, v) in byKey.Select(kv => (kv.Key, kv.Value)).Append(("/connect → both channels open", total)))
+        {
+            v.Sort();
+            sb.AppendLine(inv, $"| {k} | {P(v, 0.5):0.00} | {P(v, 0.9):0.00} | {v[^1]:0.00} |");
+        }
+        sb.AppendLine();
+    }
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using RtcBench.Core.Timing;
+using RtcBench.Runner;
+
+namespace RtcBench.Bench;
+
+/// <summary>
+/// How many concurrent <c>direct</c> sessions one agent process holds at 10 pings/s each while the p99 RTT stays within
+/// 2 ms of the single-session p99. Ramps 1, 10, 50, 100, 200, … up to <c>--max-sessions</c>; stops by itself at the
+/// first level that misses (p99, loss above 1 %, a session that cannot be opened) or when the time budget is spent.
+/// </summary>
+internal static class DirectSessionsBenchmark
+{
+    private const long PeriodNs = 100 * 1_000_000L; // 10 pings/s
+    private const double AllowedP99IncreaseUs = 2000;
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(25);
+
+    public static async Task RunAsync(DirectBenchOptions o, MonoTime clock, AgentChildProcess agent, AgentClient agentClient, StringBuilder sb)
+    {
+        int capacity = 3 * o.WindowSeconds * 10;
+        var levels = new List<int> { 1, 10, 50, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1250, 1500, 2000 };
+        levels.RemoveAll(l => l > o.MaxSessions);
+        if (levels.Count == 0 || levels[^1] != o.MaxSessions)
+        {
+            levels.Add(o.MaxSessions);
+        }
+
+        var sessions = new List<DirectSession>();
+        var rows = new List<string>();
+        var inv = CultureInfo.InvariantCulture;
+        double baselineP99 = double.NaN;
+        int held = 0;
+        string stop = $"reached --max-sessions {o.MaxSessions}";
+        var total = Stopwatch.StartNew();
+        try
+        {
+            foreach (int level in levels)
+            {
+                var openTime = Stopwatch.StartNew();
+                string? openError = await OpenUpToAsync(sessions, level, agentClient, agent.BaseUrl, clock, capacity).ConfigureAwait(false);
+                if (openError is not null)
+                {
+                    stop = $"at {level} sessions: opening session #{sessions.Count + 1} failed: {openError}";
+                    break;
+                }
+                openTime.Stop();
+                var lanes = sessions.Select(s => s.Reliable).ToArray();
+                // Unmeasured warm-up: the new sessions' first pings (cold loop, SCTP windows) are not steady state.
+                await Task.Factory.StartNew(() => PaceAll(lanes, 20, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                int seconds = level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds;
+                var m = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
+                if (level == 1)
+                {
+                    // The baseline is measured twice and the lower p99 kept: the stricter threshold.
+                    var again = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
+                    m = again.P99 < m.P99 ? again : m;
+                    baselineP99 = m.P99;
+                }
+                bool ok = m.Passes(baselineP99);
+                string attempt = "yes";
+                if (!ok)
+                {
+                    // One retry, so a burst of load from outside the benchmark does not end the ramp on its own.
+                    Console.Error.WriteLine($"sessions {level}: p99 {m.P99:0} µs, retrying the level once");
+                    var first = m;
+                    m = await MeasureAsync(lanes, seconds, clock, agent).ConfigureAwait(false);
+                    ok = m.Passes(baselineP99);
+                    attempt = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
+                }
+                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
+                Console.Error.WriteLine($"sessions {level}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent threads {m.Agent.Threads} ws {m.Agent.WorkingSetBytes >> 20} MiB");
+                if (!ok)
+                {
+                    stop = string.Create(inv, $"at {level} sessions: p99 {m.P99:0} µs vs single-session {baselineP99:0} µs + 2000, loss {m.LossPct:0.00} %, send errors {m.SendErrors}");
+                    break;
+                }
+                held = level;
+                if (total.Elapsed > Budget)
+                {
+                    stop = $"time budget ({Budget.TotalMinutes:0} min) spent";
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await CloseAllAsync(sessions).ConfigureAwait(false);
+        }
+
+        sb.AppendLine("## Concurrent direct sessions in one agent process");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline, measured twice, the lower p99 kept), after 2 s of unmeasured pings. A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails; a level that misses is measured once more (load from outside the benchmark comes in bursts) and ends the ramp only if it misses twice. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
+        sb.AppendLine();
+        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(r);
+        }
+        sb.AppendLine();
+        sb.AppendLine(inv, $"**Held: {held} sessions** (target 1,000). Stopped: {stop}. Load average after the ramp: {DirectBenchmark.LoadAverage()}.");
+        sb.AppendLine();
+    }
+
+    /// <summary>
+    /// The idle cost of open sessions: <paramref name="count"/> sessions open, no pings, 5 s to settle, then 10 s of
+    /// CPU and allocation measured on both processes.
+    /// </summary>
+    public static async Task IdleAsync(DirectBenchOptions o, MonoTime clock, AgentChildProcess agent, AgentClient agentClient, StringBuilder sb)
+    {
+        var sessions = new List<DirectSession>();
+        var inv = CultureInfo.InvariantCulture;
+        try
+        {
+            int count = Math.Min(o.MaxSessions, 100);
+            string? error = await OpenUpToAsync(sessions, count, agentClient, agent.BaseUrl, clock, capacity: 1).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            var a0 = agent.Stats();
+            var r0 = ProcessFigures.Current();
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            double ms = wall.Elapsed.TotalMilliseconds;
+            var a1 = agent.Stats();
+            var r1 = ProcessFigures.Current();
+            double agentPct = 100 * (a1.CpuMs - a0.CpuMs) / ms, runnerPct = 100 * (r1.CpuMs - r0.CpuMs) / ms;
+            sb.AppendLine("## Idle cost of open sessions");
+            sb.AppendLine();
+            sb.AppendLine(inv, $"{sessions.Count} `direct` sessions open{(error is null ? "" : $" (stopped opening: {error})")}, no pings, 5 s to settle, then 10 s measured: agent process **{agentPct:0.0} % of a core** ({(a1.CpuMs - a0.CpuMs) / (ms / 1000) / Math.Max(1, sessions.Count):0.000} ms CPU per session per second), {(a1.AllocatedBytes - a0.AllocatedBytes) / (ms / 1000) / Math.Max(1, sessions.Count):0} B allocated per session per second; runner process {runnerPct:0.0} % of a core. Threads: agent {a1.Threads}, runner {r1.Threads}.");
+            sb.AppendLine();
+            Console.Error.WriteLine($"idle {sessions.Count} sessions: agent {agentPct:0.0}% runner {runnerPct:0.0}%");
+        }
+        finally
+        {
+            await CloseAllAsync(sessions).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Measurement> MeasureAsync(PingLane[] lanes, int seconds, MonoTime clock, AgentChildProcess agent)
+    {
+        var agentBefore = agent.Stats();
+        var runnerBefore = ProcessFigures.Current();
+        var wall = Stopwatch.StartNew();
+        var (rtts, sent, errors) = await Task.Factory.StartNew(() => PaceAll(lanes, seconds * 10, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+        double wallMs = wall.Elapsed.TotalMilliseconds;
+        rtts.Sort();
+        var agentAfter = agent.Stats();
+        var runnerAfter = ProcessFigures.Current();
+        return new Measurement(rtts, sent, errors, agentAfter, runnerAfter,
+            100 * (agentAfter.CpuMs - agentBefore.CpuMs) / wallMs, 100 * (runnerAfter.CpuMs - runnerBefore.CpuMs) / wallMs);
+    }
+
+    private sealed record Measurement(List<double> Rtts, int Sent, int SendErrors, ProcessFigures Agent, ProcessFigures Runner, double AgentCpuPct, double RunnerCpuPct)
+    {
+        public double P50 => DirectBenchmark.P(Rtts, 0.5);
+
+        public double P99 => DirectBenchmark.P(Rtts, 0.99);
+
+        public double Max => Rtts.Count == 0 ? double.NaN : Rtts[^1];
+
+        public double LossPct => Sent == 0 ? 100 : 100.0 * (Sent - Rtts.Count) / Sent;
+
+        public bool Passes(double baselineP99) => P99 <= baselineP99 + AllowedP99IncreaseUs && LossPct <= 1 && SendErrors == 0;
+    }
+
+    private static async Task<string?> OpenUpToAsync(List<DirectSession> sessions, int level, AgentClient agentClient, Uri agentUrl, MonoTime clock, int capacity)
+    {
+        while (sessions.Count < level)
+        {
+            int batch = Math.Min(8, level - sessions.Count);
+            var opening = Enumerable.Range(0, batch).Select(_ => DirectSession.OpenAsync(agentClient, agentUrl, clock, capacity, CancellationToken.None)).ToArray();
+            try
+            {
+                await Task.WhenAll(opening).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                foreach (var t in opening.Where(t => t.IsCompletedSuccessfully))
+                {
+                    sessions.Add(t.Result);
+                }
+                return ex.Message;
+            }
+            sessions.AddRange(opening.Select(t => t.Result));
+        }
+        return null;
+    }
+
+    /// <summary>Every lane sends <paramref name="perLane"/> pings, one per 100 ms, lanes evenly staggered; then waits up to 2 s for pongs.</summary>
+    private static (List<double> Rtts, int Sent, int SendErrors) PaceAll(PingLane[] lanes, int perLane, MonoTime clock)
+    {
+        foreach (var lane in lanes)
+        {
+            lane.Reset();
+        }
+        long start = clock.NowNs() + 5_000_000;
+        long step = PeriodNs / lanes.Length;
+        int sent = 0, errors = 0;
+        for (int k = 0; k < perLane; k++)
+        {
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                long due = start + (k * PeriodNs) + (i * step);
+                while (due - clock.NowNs() > 1_000_000)
+                {
+                    Thread.Sleep(1);
+                }
+                try
+                {
+                    lanes[i].Send(k);
+                    sent++;
+                }
+                catch (IOException)
+                {
+                    errors++;
+                }
+            }
+        }
+        var wait = Stopwatch.StartNew();
+        while (wait.Elapsed < TimeSpan.FromSeconds(2) && lanes.Sum(l => l.Received) < sent)
+        {
+            Thread.Sleep(10);
+        }
+        var rtts = new List<double>(sent);
+        foreach (var lane in lanes)
+        {
+            lane.CopyRtts(perLane, rtts);
+        }
+        return (rtts, sent, errors);
+    }
+
+    private static async Task CloseAllAsync(List<DirectSession> sessions)
+    {
+        for (int i = 0; i < sessions.Count; i += 16)
+        {
+            await Task.WhenAll(sessions.Skip(i).Take(16).Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+}
