@@ -1,0 +1,79 @@
+using System.Text;
+using RtcBench.Rtc.Sdp;
+
+namespace RtcBench.Interop.Tests;
+
+/// <summary>
+/// Messages both ways on both channel kinds, in every offer direction and both DTLS roles: text, binary, empty text,
+/// empty binary and 64 KiB (text and binary), first sent by the page and echoed by us, then sent by us and echoed by
+/// the page. Each side checks the bytes it gets back.
+/// </summary>
+[Collection(ChromiumNetnsCollection.Name)]
+public sealed class ChromiumMessageTests(ChromiumNetns chromium)
+{
+    public static TheoryData<Offerer, SdpSetup> Modes => new()
+    {
+        { Offerer.Chromium, SdpSetup.Passive },
+        { Offerer.Chromium, SdpSetup.Active },
+        { Offerer.Us, SdpSetup.Passive },
+        { Offerer.Us, SdpSetup.Active },
+    };
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Messages_EveryKindAndSize_EchoedIntactBothWays(Offerer offerer, SdpSetup ourSetup)
+    {
+        await using var session = await InteropSession.ConnectAsync(chromium, offerer, ourSetup);
+
+        session.Echo = true;
+        string[] fromPage = await session.Page.EvaluateAsync<string[]>("""
+            async () => {
+              const big = new Uint8Array(65536);
+              for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 255;
+              const payloads = [
+                ['text', 'hello from chromium ✓'], ['binary', Uint8Array.from({ length: 256 }, (_, i) => i).buffer],
+                ['empty text', ''], ['empty binary', new ArrayBuffer(0)], ['64 KiB binary', big.buffer], ['64 KiB text', 'x'.repeat(65536)],
+              ];
+              const out = [];
+              for (const label of ['reliable', 'lossy']) {
+                for (const [name, p] of payloads) {
+                  rt.chans[label].send(p);
+                  const got = await rt.next(label, 10000);
+                  const ok = typeof p === typeof got && rt.same(p, got);
+                  out.push(label + ' ' + name + ': ' + (ok ? 'ok' : 'sent ' + rt.describe(p) + ', got ' + rt.describe(got)));
+                }
+              }
+              return out;
+            }
+            """);
+        Assert.Equal(12, fromPage.Length);
+        Assert.All(fromPage, line => Assert.EndsWith(": ok", line, StringComparison.Ordinal));
+
+        session.Echo = false;
+        await session.Page.EvaluateAsync("() => { rt.echo = true; }");
+        byte[] big = new byte[65536];
+        for (int i = 0; i < big.Length; i++)
+        {
+            big[i] = (byte)(i * 13 + 1);
+        }
+
+        var payloads = new (bool IsText, byte[] Data)[]
+        {
+            (true, Encoding.UTF8.GetBytes("hello from us ✓")), (false, Enumerable.Range(0, 256).Select(i => (byte)i).ToArray()),
+            (true, []), (false, []), (false, big), (true, Encoding.UTF8.GetBytes(new string('y', 65536))),
+        };
+        foreach (string label in new[] { "reliable", "lossy" })
+        {
+            foreach (var (isText, data) in payloads)
+            {
+                var channel = session[label];
+                Assert.True(isText ? channel.SendText(data) : channel.Send(data));
+                var echoed = await session.Received.Reader.ReadAsync().AsTask().WaitAsync(InteropSession.Timeout);
+                string what = $"{label} {(isText ? "text" : "binary")}({data.Length})";
+                Assert.Equal(label, echoed.Label);
+                Assert.True(isText == echoed.IsText, what + " came back with the other type");
+                Assert.True(data.AsSpan().SequenceEqual(echoed.Data), $"{what} came back as {echoed.Data.Length} different bytes");
+            }
+        }
+    }
+}
