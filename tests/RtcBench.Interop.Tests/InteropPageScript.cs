@@ -67,6 +67,14 @@ internal static class InteropPageScript
             for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
             return true;
           },
+          async stats() {
+            const out = [];
+            (await rt.pc.getStats()).forEach(r => {
+              if (r.type === 'data-channel') out.push(r.label + ' sent=' + r.messagesSent + ' recv=' + r.messagesReceived + ' bytesRecv=' + r.bytesReceived);
+              if (r.type === 'transport') out.push('transport packetsSent=' + r.packetsSent + ' packetsReceived=' + r.packetsReceived);
+            });
+            return out.join('; ');
+          },
           describe(d) { return typeof d === 'string' ? 'text(' + d.length + ')' : 'binary(' + d.byteLength + ')'; },
         };
         """;

@@ -135,7 +135,28 @@ internal sealed class InteropSession : IAsyncDisposable
         }
     }
 
-    public Task<string> PageStateAsync() => Page.EvaluateAsync<string>("() => rt.state()");
+    /// <summary>Both sides' counters, for failure messages.</summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        string page = await Page.EvaluateAsync<string>("async () => rt.state() + '; ' + await rt.stats()");
+        var socket = Peer.Socket;
+        string channels = string.Join(", ", _channels.Values.Select(c => $"{c} sent={c.MessagesSent} recv={c.MessagesReceived} refused={c.SendsRefused}"));
+        return $"page: {page}\nours: {Peer.State}, udp recv={socket.Received} sent={socket.Sent} droppedOther={socket.DroppedOther} " +
+            $"dropped={Peer.Dropped} callbackErrors={Peer.CallbackErrors}; {channels}";
+    }
+
+    /// <summary>The next message our side received (when not echoing), or a timeout with both sides' counters.</summary>
+    public async Task<(string Label, bool IsText, byte[] Data)> NextReceivedAsync(string what)
+    {
+        try
+        {
+            return await Received.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No echo of {what} within {Timeout.TotalSeconds} s.\n{await DiagnosticsAsync()}");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
