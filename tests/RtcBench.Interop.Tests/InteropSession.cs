@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Playwright;
 using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Peer;
+using RtcBench.Rtc.Sctp;
 using RtcBench.Rtc.Sdp;
 
 namespace RtcBench.Interop.Tests;
@@ -142,7 +143,24 @@ internal sealed class InteropSession : IAsyncDisposable
         var socket = Peer.Socket;
         string channels = string.Join(", ", _channels.Values.Select(c => $"{c} sent={c.MessagesSent} recv={c.MessagesReceived} refused={c.SendsRefused}"));
         return $"page: {page}\nours: {Peer.State}, udp recv={socket.Received} sent={socket.Sent} droppedOther={socket.DroppedOther} " +
-            $"dropped={Peer.Dropped} callbackErrors={Peer.CallbackErrors}; {channels}";
+            $"dropped={Peer.Dropped} callbackErrors={Peer.CallbackErrors}; {channels}\nour sctp: {Describe(Peer.SctpStats)}";
+    }
+
+    private static string Describe(SctpStats? stats) => stats is null ? "none" : string.Join(" ",
+        typeof(SctpStats).GetProperties().Select(p => $"{p.Name}={p.GetValue(stats)}"));
+
+    /// <summary>The next message our side received within <paramref name="wait"/>, or null.</summary>
+    public async Task<(string Label, bool IsText, byte[] Data)?> TryNextReceivedAsync(TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource(wait);
+        try
+        {
+            return await Received.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The next message our side received (when not echoing), or a timeout with both sides' counters.</summary>
