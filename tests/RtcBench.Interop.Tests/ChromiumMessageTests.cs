@@ -6,7 +6,9 @@ namespace RtcBench.Interop.Tests;
 /// <summary>
 /// Messages both ways on both channel kinds, in every offer direction and both DTLS roles: text, binary, empty text,
 /// empty binary and 64 KiB (text and binary), first sent by the page and echoed by us, then sent by us and echoed by
-/// the page. Each side checks the bytes it gets back.
+/// the page. Each side checks the bytes it gets back. Nothing may be lost, except that a 64 KiB message on the
+/// maxRetransmits-0 channel gets three tries: one retransmission timeout on either side (a CPU stall of a few hundred
+/// ms on a loaded 2-core runner, measured) abandons all 57 fragments, and that is PR-SCTP working as specified.
 /// </summary>
 [Collection(ChromiumNetnsCollection.Name)]
 public sealed class ChromiumMessageTests(ChromiumNetns chromium)
@@ -37,9 +39,15 @@ public sealed class ChromiumMessageTests(ChromiumNetns chromium)
               const out = [];
               for (const label of ['reliable', 'lossy']) {
                 for (const [name, p] of payloads) {
-                  rt.chans[label].send(p);
-                  let got;
-                  try { got = await rt.next(label, 10000); } catch (e) { out.push(label + ' ' + name + ': ' + e.message + '; ' + rt.state() + '; ' + await rt.stats()); return out; }
+                  // maxRetransmits 0: a large message is abandoned whole if a sender's T3 fires (a starved CPU is
+                  // enough), so the lossy channel gets three tries; whatever arrives must be intact.
+                  const tries = label === 'lossy' && name.startsWith('64 KiB') ? 3 : 1;
+                  let got, error;
+                  for (let i = 0; i < tries && got === undefined; i++) {
+                    rt.chans[label].send(p);
+                    try { got = await rt.next(label, tries > 1 ? 3000 : 10000); } catch (e) { error = e.message; }
+                  }
+                  if (got === undefined) { out.push(label + ' ' + name + ': ' + error + '; ' + rt.state() + '; ' + await rt.stats()); return out; }
                   const ok = typeof p === typeof got && rt.same(p, got);
                   out.push(label + ' ' + name + ': ' + (ok ? 'ok' : 'sent ' + rt.describe(p) + ', got ' + rt.describe(got)));
                 }
@@ -67,9 +75,16 @@ public sealed class ChromiumMessageTests(ChromiumNetns chromium)
             foreach (var (isText, data) in payloads)
             {
                 var channel = session[label];
-                Assert.True(isText ? channel.SendText(data) : channel.Send(data));
                 string what = $"{label} {(isText ? "text" : "binary")}({data.Length})";
-                var echoed = await session.NextReceivedAsync(what);
+                int tries = label == "lossy" && data.Length > 60_000 ? 3 : 1; // As above: maxRetransmits 0 may abandon it.
+                (string Label, bool IsText, byte[] Data)? got = null;
+                for (int i = 0; i < tries && got is null; i++)
+                {
+                    Assert.True(isText ? channel.SendText(data) : channel.Send(data));
+                    got = tries == 1 ? await session.NextReceivedAsync(what) : await session.TryNextReceivedAsync(TimeSpan.FromSeconds(3));
+                }
+
+                var echoed = got ?? throw new TimeoutException($"No echo of {what} in {tries} tries.\n{await session.DiagnosticsAsync()}");
                 Assert.Equal(label, echoed.Label);
                 Assert.True(isText == echoed.IsText, what + " came back with the other type");
                 Assert.True(data.AsSpan().SequenceEqual(echoed.Data), $"{what} came back as {echoed.Data.Length} different bytes");
