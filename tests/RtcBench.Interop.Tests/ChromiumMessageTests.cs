@@ -55,7 +55,10 @@ public sealed class ChromiumMessageTests(ChromiumNetns chromium)
               return out;
             }
             """);
-        Assert.True(fromPage.Length == 12 && fromPage.All(line => line.EndsWith(": ok", StringComparison.Ordinal)), string.Join("\n", fromPage));
+        if (fromPage.Length != 12 || !fromPage.All(line => line.EndsWith(": ok", StringComparison.Ordinal)))
+        {
+            Assert.Fail(string.Join("\n", fromPage) + "\n" + await session.DiagnosticsAsync());
+        }
 
         session.Echo = false;
         await session.Page.EvaluateAsync("() => { rt.echo = true; }");

@@ -32,8 +32,13 @@ internal static class InteropPageScript
             const box = rt.inbox[label];
             if (box && box.length) return Promise.resolve(box.shift());
             return new Promise((resolve, reject) => {
-              rt.waiters[label].push(resolve);
-              setTimeout(() => reject(new Error('no message on ' + label + ' within ' + ms + ' ms')), ms);
+              const waiters = rt.waiters[label];
+              const timer = setTimeout(() => {
+                waiters.splice(waiters.indexOf(take), 1); // A late message must go to the next waiter, not this one.
+                reject(new Error('no message on ' + label + ' within ' + ms + ' ms'));
+              }, ms);
+              const take = data => { clearTimeout(timer); resolve(data); };
+              waiters.push(take);
             });
           },
           until(pred, ms, what) {

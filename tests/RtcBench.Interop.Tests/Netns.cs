@@ -127,7 +127,8 @@ internal sealed class Netns : IDisposable
     }
 
     private static string Ip(params string[] args) =>
-        TryIp(out string output, args) ? output : throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {output}");
+        TryIp(out string output, args) ? output
+            : throw new InvalidOperationException($"ip {string.Join(' ', args)} failed (the interop tests create a network namespace: run them as root): {output}");
 
     private static string? TryIp(params string[] args) => TryIp(out string output, args) ? output : null;
 
