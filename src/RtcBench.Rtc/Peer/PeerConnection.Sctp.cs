@@ -19,6 +19,9 @@ public sealed partial class PeerConnection
     /// <summary>The association (diagnostics; touch it only from the loop).</summary>
     internal SctpAssociation? Sctp => _sctp;
 
+    /// <summary>The SCTP association's counters once it exists (written on the loop; read them as a snapshot).</summary>
+    public SctpStats? SctpStats => _sctp?.Stats;
+
     internal Task? LoopTask => _loop;
 
     internal RtcBench.Rtc.Dtls.DtlsSession? DtlsSessionForTests => _dtls;
