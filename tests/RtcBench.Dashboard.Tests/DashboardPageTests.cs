@@ -39,6 +39,8 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(udp.Locator("svg.spark path")).ToHaveCountAsync(1);
 
         // udp is significantly faster than janus at eu-west-1; daily has no rival at us-east-1.
+        await Expect(page.Locator("#overview[data-compared='true']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#compare-status")).ToHaveTextAsync("1 comparison.");
         var badge = udp.Locator("[data-field=faster]");
         await Expect(badge).ToHaveTextAsync("★ faster");
         await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"median udp − janus: -10\.\d\d ms \(95% CI .*p = "));

@@ -79,4 +79,23 @@ public sealed class StaticServingTests
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
+
+    [Fact]
+    public void IndexHtml_ModulePreloads_EveryModuleImported()
+    {
+        var assets = Server.Dashboard.DashboardAssets.Load(typeof(Server.ServerHost).Assembly);
+        string index = System.Text.Encoding.UTF8.GetString(assets.Index!.Bytes);
+        string[] modules = ["main.js", "views/overview.js", "views/timeseries.js", "views/runs.js", "views/run.js"];
+
+        var imported = modules
+            .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(
+                    System.Text.Encoding.UTF8.GetString(assets.Find("assets/" + m)!.Bytes), @"from ""(\.\.?/[^""]+)""")
+                .Select(match => new Uri(new Uri("http://x/assets/" + m), match.Groups[1].Value).AbsolutePath))
+            .Concat(modules.Skip(1).Select(m => "/assets/" + m))
+            .Distinct()
+            .ToList();
+
+        Assert.NotEmpty(imported);
+        Assert.All(imported, path => Assert.Contains($"<link rel=\"modulepreload\" href=\"{path}\">", index, StringComparison.Ordinal));
+    }
 }

@@ -1,13 +1,10 @@
 // What a view is: given the filters, fetch from the API and build its DOM.
 import type { Filters } from "./filters.js";
-import type { LocationSummary } from "./types.js";
 
 export interface ViewContext {
   filters: Filters;
   /** Path segments after the view name, e.g. the run id of /runs/ID. */
   rest: string[];
-  /** Every platform × location with runs (from /api/results/locations). */
-  locations: LocationSummary[];
   signal: AbortSignal;
 }
 

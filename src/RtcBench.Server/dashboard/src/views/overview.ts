@@ -29,19 +29,15 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
   }
   const groups = [...whole.groups].sort((a, b) =>
     (a.location ?? "").localeCompare(b.location ?? "") || a.channel.localeCompare(b.channel) || (a.p50_us ?? Infinity) - (b.p50_us ?? Infinity));
-  const winners = await compareLeaders(groups, filters.hours, signal);
   const trend = new Map<string, AggregateGroup[]>();
   for (const g of buckets.groups) trend.set(key(g), [...(trend.get(key(g)) ?? []), g]);
   const lastRun = new Map(latest.runs.map((r) => [`${r.platform}|${r.location ?? ""}`, r]));
 
   const rows = groups.map((g) => {
-    const verdict = winners.get(`${g.location ?? ""}|${g.channel}`);
     const last = lastRun.get(`${g.platform}|${g.location ?? ""}`);
     const points = (trend.get(key(g)) ?? []).map((b) => b.p50_us);
-    const won = verdict?.winner === g.platform;
-    return h("tr", { "data-platform": g.platform, "data-location": g.location ?? "", "data-channel": g.channel, class: won ? "winner" : undefined },
-      h("td", { class: "platform", style: `--accent:${platformColor(g.platform)}` }, h("span", { class: "dot" }), g.platform,
-        won && verdict ? h("span", { class: "badge", "data-field": "faster", title: explain(verdict) }, "★ faster") : null),
+    return h("tr", { "data-platform": g.platform, "data-location": g.location ?? "", "data-channel": g.channel },
+      h("td", { class: "platform", style: `--accent:${platformColor(g.platform)}` }, h("span", { class: "dot" }), g.platform),
       h("td", { "data-field": "location" }, g.location ?? "—"),
       h("td", { "data-field": "channel" }, g.channel),
       h("td", { class: "num", "data-field": "runs" }, g.runs),
@@ -54,7 +50,8 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
       h("td", { class: "dim", "data-field": "last" }, last ? navLink(`/runs/${encodeURIComponent(last.run_id)}`, time(last.started_at)) : "—"));
   });
 
-  const node = h("section", { id: "overview" },
+  const compareStatus = h("span", { id: "compare-status" }, "comparing platforms…");
+  const node = h("section", { id: "overview", "data-compared": "false" },
     h("h2", {}, `last ${filters.hours} h · latency in ms`),
     h("div", { class: "table-wrap" },
       h("table", { class: "grid" },
@@ -62,29 +59,45 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
           ...["platform", "location", "channel", "runs", "p50", "p95", "p99", "loss", "jitter", `p50 trend`, "last run"].map((c, i) =>
             h("th", { class: i >= 3 && i <= 8 ? "num" : undefined }, c)))),
         h("tbody", {}, ...rows))),
-    h("p", { class: "note" },
+    h("p", { class: "note" }, compareStatus, " ",
       `★ faster: the lower median of the two fastest platforms at that location and channel, shown only when `,
       h("code", {}, "/api/results/compare"),
       ` finds it significant (Mann–Whitney p < α and the 95% bootstrap CI of the median difference excludes 0); hover for the interval. `,
       `Figures: ${whole.method} — ${whole.method_note}`));
-  return { state: "ready", node };
+  // The figures are shown at once; the significance marks follow as each comparison answers (they pool pings, so
+  // they are the slowest calls). data-compared="true" once all have answered.
+  const mark = (c: CompareResponse, location: string, channel: string) => {
+    if (!c.winner) return;
+    const row = node.querySelector<HTMLTableRowElement>(`tr[data-platform="${CSS.escape(c.winner)}"][data-location="${CSS.escape(location)}"][data-channel="${CSS.escape(channel)}"]`);
+    row?.classList.add("winner");
+    row?.cells[0]?.append(h("span", { class: "badge", "data-field": "faster", title: explain(c) }, "★ faster"));
+  };
+  const mounted = () => {
+    compareLeaders(groups, filters.hours, signal, mark).then(
+      (n) => { compareStatus.textContent = `${n} comparison${n === 1 ? "" : "s"}.`; node.dataset["compared"] = "true";
+        if (performance.getEntriesByName("rtcbench:compared").length === 0) performance.mark("rtcbench:compared"); },
+      (e: unknown) => { if (!signal.aborted) compareStatus.textContent = `comparisons failed (${e instanceof Error ? e.message : String(e)}); no mark shown.`; });
+  };
+  return { state: "ready", node, mounted };
 }
 
-/** Per location × channel with two or more platforms: compare the two with the lowest p50. */
-async function compareLeaders(groups: AggregateGroup[], hours: number, signal: AbortSignal): Promise<Map<string, CompareResponse>> {
+/** Per location × channel with two or more platforms: compare the two with the lowest p50; returns how many. */
+async function compareLeaders(groups: AggregateGroup[], hours: number, signal: AbortSignal,
+  mark: (c: CompareResponse, location: string, channel: string) => void): Promise<number> {
   const byPlace = new Map<string, AggregateGroup[]>();
   for (const g of groups) {
     if (g.location === undefined || g.p50_us === undefined) continue; // compare cannot select "no location"
     const k = `${g.location}|${g.channel}`;
     byPlace.set(k, [...(byPlace.get(k) ?? []), g]);
   }
-  const verdicts = new Map<string, CompareResponse>();
-  await Promise.all([...byPlace.entries()].filter(([, list]) => list.length >= 2).map(async ([k, list]) => {
+  const pairs = [...byPlace.values()].filter((list) => list.length >= 2);
+  await Promise.all(pairs.map(async (list) => {
     const [a, b] = [...list].sort((x, y) => x.p50_us! - y.p50_us!);
-    verdicts.set(k, await getJson<CompareResponse>("/api/results/compare",
-      { a: a!.platform, b: b!.platform, location: a!.location, channel: a!.channel, hours }, signal));
+    const verdict = await getJson<CompareResponse>("/api/results/compare",
+      { a: a!.platform, b: b!.platform, location: a!.location, channel: a!.channel, hours }, signal);
+    mark(verdict, a!.location!, a!.channel);
   }));
-  return verdicts;
+  return pairs.length;
 }
 
 function explain(c: CompareResponse): string {
