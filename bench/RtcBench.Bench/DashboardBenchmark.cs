@@ -31,6 +31,7 @@ internal static class DashboardBenchmark
         int runs = 10_000, loads = 10;
         string? output = null;
         string chromium = "/usr/bin/chromium";
+        string? screenshot = null;
         for (int i = 1; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -39,13 +40,14 @@ internal static class DashboardBenchmark
                 case "--loads": loads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--chromium": chromium = args[i + 1]; break;
                 case "--out": output = args[i + 1]; break;
+                case "--screenshot": screenshot = args[i + 1]; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
         string directory = Directory.CreateTempSubdirectory("rtcbench-dashboard-bench-").FullName;
         try
         {
-            string report = await MeasureAsync(Path.Combine(directory, "results.db"), runs, loads, chromium);
+            string report = await MeasureAsync(Path.Combine(directory, "results.db"), runs, loads, chromium, screenshot);
             Console.WriteLine(report);
             if (output is not null)
             {
@@ -61,7 +63,7 @@ internal static class DashboardBenchmark
         }
     }
 
-    private static async Task<string> MeasureAsync(string dbPath, int runs, int loads, string chromium)
+    private static async Task<string> MeasureAsync(string dbPath, int runs, int loads, string chromium, string? screenshot)
     {
         await using var store = new SqliteResultStore(dbPath);
         await store.InitializeAsync(CancellationToken.None);
@@ -111,6 +113,10 @@ internal static class DashboardBenchmark
             {
                 Console.Error.WriteLine(await page.EvaluateAsync<string>(
                     "performance.getEntriesByType('resource').map(e => `${e.startTime.toFixed(0)}+${e.duration.toFixed(0)} ${e.name.replace(location.origin, '')}`).join('\\n')"));
+            }
+            if (i == loads && screenshot is not null)
+            {
+                await page.ScreenshotAsync(new() { Path = screenshot }); // the viewport: what a laptop shows first
             }
             if (i > 0)
             {
