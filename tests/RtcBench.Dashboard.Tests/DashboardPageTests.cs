@@ -98,6 +98,7 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         AssertNear(21, await NumberAsync(udp, "last"), 0.01);
         AssertNear(31, await NumberAsync(page.Locator("#timeseries tbody tr[data-platform='janus']"), "last"), 0.01);
         await Expect(page.Locator("#timeseries-chart canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#band-note")).ToContainTextAsync("Shaded: each line's p50–p95 band.");
         await BrowserFixture.ScreenshotAsync(page, "timeseries");
 
         await page.SelectOptionAsync("#filter-metric", "loss");

@@ -9,9 +9,17 @@ import { ms, percent, time } from "../format.js";
 import type { Series, TimeseriesResponse } from "../types.js";
 import type { ViewContext, ViewResult } from "../view.js";
 
+/** Bands are drawn for latency metrics when the chart has at most this many lines (more would be a blur). */
+export const maxBandSeries = 8;
+
 export async function timeseries({ filters, signal }: ViewContext): Promise<ViewResult> {
-  const response = await getJson<TimeseriesResponse>("/api/results/timeseries",
-    { ...apiFilter(filters), metric: filters.metric, bucket: filters.bucket }, signal);
+  const query = { ...apiFilter(filters), bucket: filters.bucket };
+  const wantsBand = !["loss", "jitter"].includes(filters.metric);
+  const [response, p50, p95] = await Promise.all([
+    getJson<TimeseriesResponse>("/api/results/timeseries", { ...query, metric: filters.metric }, signal),
+    wantsBand ? getJson<TimeseriesResponse>("/api/results/timeseries", { ...query, metric: "p50" }, signal) : null,
+    wantsBand ? getJson<TimeseriesResponse>("/api/results/timeseries", { ...query, metric: "p95" }, signal) : null,
+  ]);
   const isLoss = response.unit === "ratio";
   const show = (v: number | undefined) => (isLoss ? percent(v) : ms(v, 2));
   const toY = (v: number | undefined) => (v === undefined ? null : isLoss ? v * 100 : v / 1000);
@@ -23,11 +31,20 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
   const series = [...response.series].sort((a, b) => label(a).localeCompare(label(b)));
   const times = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.t) / 1000)))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
-  const data: PlotData = [times, ...series.map((s) => {
+  const column = (points: { t: string; value?: number }[]) => {
     const ys: (number | null)[] = new Array(times.length).fill(null);
-    for (const p of s.points) ys[index.get(Date.parse(p.t) / 1000)!] = toY(p.value);
+    for (const p of points) {
+      const i = index.get(Date.parse(p.t) / 1000);
+      if (i !== undefined) ys[i] = toY(p.value);
+    }
     return ys;
-  })];
+  };
+  const same = (a: Series) => (b: Series) => a.platform === b.platform && a.location === b.location && a.channel === b.channel;
+  const banded = p50 !== null && p95 !== null && series.length <= maxBandSeries;
+  const bandColumns = banded
+    ? series.flatMap((s) => [column(p95.series.find(same(s))?.points ?? []), column(p50.series.find(same(s))?.points ?? [])])
+    : [];
+  const data: PlotData = [times, ...series.map((s) => column(s.points)), ...bandColumns];
   const unit = isLoss ? "%" : "ms";
   const seen = new Map<string, number>();
   const options: Omit<PlotOptions, "width"> = {
@@ -47,7 +64,15 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
         points: { show: true, size: 5 },
         value: (_u: unknown, v: number | null) => (v === null ? "—" : `${v.toFixed(2)} ${unit}`),
       };
-    })],
+    }), ...series.flatMap((s) => [
+      { label: `${label(s)} p95`, stroke: platformColor(s.platform) + "55", width: 1, spanGaps: false, points: { show: false } },
+      { label: `${label(s)} p50`, stroke: platformColor(s.platform) + "55", width: 1, spanGaps: false, points: { show: false } },
+    ]).slice(0, bandColumns.length)],
+    bands: series.slice(0, bandColumns.length / 2).map((s, i) => ({
+      series: [series.length + 1 + (2 * i), series.length + 2 + (2 * i)] as [number, number],
+      fill: platformColor(s.platform) + "22",
+    })),
+    legend: { show: true },
   };
   const chartBox = h("div", { class: "chart", id: "timeseries-chart" });
   const rows = series.map((s) => {
@@ -66,7 +91,9 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
   const node = h("section", { id: "timeseries" },
     h("h2", {}, `${response.metric} per ${filters.bucket} · last ${filters.hours} h · ${unit}`),
     chartBox,
-    h("p", { class: "note" }, "Drag across the chart to zoom, double-click to reset. Buckets without runs are gaps. ",
+    h("p", { class: "note", id: "band-note" },
+      banded ? "Shaded: each line's p50–p95 band. " : wantsBand ? `p50–p95 bands are drawn for up to ${maxBandSeries} lines: filter to see them. ` : "",
+      "Drag across the chart to zoom, double-click to reset. Buckets without runs are gaps. ",
       `${response.method}: ${response.method_note}`),
     h("div", { class: "table-wrap" }, h("table", { class: "grid" },
       h("thead", {}, h("tr", {}, ...["platform", "location", "channel", "buckets", `last (${unit})`, "min", "max", "last bucket"].map((c, i) =>
