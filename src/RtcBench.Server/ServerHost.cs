@@ -99,6 +99,7 @@ public static class ServerHost
         app.MapGet("/api/runs/{id}", (HttpContext c, string id) => runs.GetAsync(c, id));
         app.MapGet("/api/results/aggregated", Handler(results.AggregatedAsync));
         app.MapGet("/api/results/timeseries", Handler(results.TimeseriesAsync));
+        app.MapGet("/api/results/distribution", Handler(results.DistributionAsync));
         app.MapGet("/api/results/locations", Handler(results.LocationsAsync));
         app.MapGet("/api/results/latest", Handler(results.LatestAsync));
         app.MapGet("/api/results/compare", Handler(results.CompareAsync));
