@@ -111,6 +111,31 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     }
 
     [Fact]
+    public async Task Distribution_Seeded_CdfPerGroupWithItsOkPingsAndQuantiles()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/distribution").ToString());
+
+        await Expect(page.Locator("main[data-state='ready'] #distribution")).ToBeVisibleAsync();
+        var udp = page.Locator("#distribution table.grid tbody tr[data-platform='udp']");
+        await Expect(udp.Locator("[data-field=runs]")).ToHaveTextAsync("3");
+        await Expect(udp.Locator("[data-field=count]")).ToHaveTextAsync("90");
+        AssertNear(20, await NumberAsync(udp, "p50"), 0.01);
+        AssertNear(21, await NumberAsync(udp, "p99"), 0.01);
+        await Expect(page.Locator("#distribution table.grid tbody tr[data-platform='daily'] [data-field=count]")).ToHaveTextAsync("10");
+        await Expect(page.Locator("#distribution-chart canvas")).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(page, "distribution");
+
+        await page.SelectOptionAsync("#filter-location", "us-east-1");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/distribution\?location=us-east-1$"));
+        await Expect(page.Locator("#filter-location")).ToHaveValueAsync("us-east-1");
+        await Expect(page.Locator("#distribution table.grid tbody tr")).ToHaveCountAsync(1);  // not uPlot's legend rows
+    }
+
+    [Fact]
     public async Task RunExplorer_RunOpened_ShowsEveryPingWithTheLostOneMarked()
     {
         await using var harness = await SeededAsync();

@@ -5,6 +5,7 @@ import { channelChoices, type Filters, hourChoices, bucketChoices, metricChoices
 import { clock } from "./format.js";
 import type { LocationSummary } from "./types.js";
 import type { View, ViewContext } from "./view.js";
+import { distribution } from "./views/distribution.js";
 import { overview } from "./views/overview.js";
 import { runList } from "./views/runs.js";
 import { runPage } from "./views/run.js";
@@ -16,6 +17,7 @@ const refreshMs = 30_000;
 const views: { name: string; path: string; title: string; view: View; filters: (keyof Filters)[] }[] = [
   { name: "overview", path: "/", title: "overview", view: overview, filters: ["platform", "location", "channel", "hours"] },
   { name: "timeseries", path: "/timeseries", title: "time series", view: timeseries, filters: ["platform", "location", "channel", "hours", "metric", "bucket"] },
+  { name: "distribution", path: "/distribution", title: "distribution", view: distribution, filters: ["platform", "location", "channel", "hours"] },
   { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel"] },
 ];
 

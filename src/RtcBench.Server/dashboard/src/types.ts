@@ -144,3 +144,21 @@ export interface RunDocument {
   };
   pings: PingResult[];
 }
+
+export interface DistributionGroup {
+  platform: string;
+  location?: string;
+  channel: string;
+  runs: number;
+  count: number;
+  min_us?: number;
+  max_us?: number;
+  buckets: { low_us: number; high_us: number; count: number }[];
+}
+
+export interface DistributionResponse {
+  since: string;
+  until: string;
+  relative_accuracy: number;
+  groups: DistributionGroup[];
+}
