@@ -136,6 +136,34 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     }
 
     [Fact]
+    public async Task WorldMap_Seeded_PlacesLocationsColouredBySignificantWinnerWithAPanel()
+    {
+        await using var harness = await SeededAsync();
+        await harness.PostAllAsync(RunFactory.Create([40, 41, 42], startedAt: RunFactory.BaseTime.AddHours(4), location: "lab-berlin") with
+        {
+            Latitude = 52.52,
+            Longitude = 13.40,
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/map").ToString());
+
+        await Expect(page.Locator("#map[data-compared='true']")).ToHaveCountAsync(1);
+        var eu = page.Locator("svg.world .site[data-location='eu-west-1']");
+        await Expect(eu).ToHaveAttributeAsync("data-lat", "53.3");          // the built-in region table
+        await Expect(eu).ToHaveAttributeAsync("data-winner", "udp");        // significantly faster than janus there
+        await Expect(page.Locator("svg.world .site[data-location='us-east-1']")).Not.ToHaveAttributeAsync("data-winner", new Regex("."));
+        await Expect(page.Locator("svg.world .site[data-location='lab-berlin']")).ToHaveAttributeAsync("data-lon", "13.4");  // the run's --lon
+        await Expect(page.Locator("svg.world path.land")).ToHaveAttributeAsync("d", new Regex("^M.{1000,}"));
+
+        await eu.ClickAsync();
+
+        await Expect(page.Locator("#location-panel h3")).ToHaveTextAsync("eu-west-1");
+        AssertNear(20, await NumberAsync(page.Locator("#location-panel tr[data-platform='udp']"), "p50"), 0.01);
+        await BrowserFixture.ScreenshotAsync(page, "map");
+    }
+
+    [Fact]
     public async Task RunExplorer_RunOpened_ShowsEveryPingWithTheLostOneMarked()
     {
         await using var harness = await SeededAsync();

@@ -30,6 +30,7 @@ public sealed class StaticServingTests
     [InlineData("/assets/app.css", "text/css; charset=utf-8")]
     [InlineData("/assets/vendor/uPlot.iife.min.js", "text/javascript; charset=utf-8")]
     [InlineData("/assets/vendor/uPlot.min.css", "text/css; charset=utf-8")]
+    [InlineData("/assets/vendor/land-110m.json", "application/json; charset=utf-8")]
     public async Task Asset_Get_ServedLocallyWithItsContentType(string path, string type)
     {
         await using var harness = await ServerHarness.StartAsync();
@@ -85,7 +86,7 @@ public sealed class StaticServingTests
     {
         var assets = Server.Dashboard.DashboardAssets.Load(typeof(Server.ServerHost).Assembly);
         string index = System.Text.Encoding.UTF8.GetString(assets.Index!.Bytes);
-        string[] modules = ["main.js", "views/overview.js", "views/timeseries.js", "views/distribution.js", "views/runs.js", "views/run.js"];
+        string[] modules = ["main.js", "views/overview.js", "views/timeseries.js", "views/distribution.js", "views/map.js", "views/runs.js", "views/run.js"];
 
         var imported = modules
             .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(

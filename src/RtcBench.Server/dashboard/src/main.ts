@@ -6,6 +6,7 @@ import { clock } from "./format.js";
 import type { LocationSummary } from "./types.js";
 import type { View, ViewContext } from "./view.js";
 import { distribution } from "./views/distribution.js";
+import { worldMap } from "./views/map.js";
 import { overview } from "./views/overview.js";
 import { runList } from "./views/runs.js";
 import { runPage } from "./views/run.js";
@@ -18,6 +19,7 @@ const views: { name: string; path: string; title: string; view: View; filters: (
   { name: "overview", path: "/", title: "overview", view: overview, filters: ["platform", "location", "channel", "hours"] },
   { name: "timeseries", path: "/timeseries", title: "time series", view: timeseries, filters: ["platform", "location", "channel", "hours", "metric", "bucket"] },
   { name: "distribution", path: "/distribution", title: "distribution", view: distribution, filters: ["platform", "location", "channel", "hours"] },
+  { name: "map", path: "/map", title: "map", view: worldMap, filters: ["platform", "channel", "hours"] },
   { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel"] },
 ];
 

@@ -82,7 +82,7 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
 }
 
 /** Per location × channel with two or more platforms: compare the two with the lowest p50; returns how many. */
-async function compareLeaders(groups: AggregateGroup[], hours: number, signal: AbortSignal,
+export async function compareLeaders(groups: AggregateGroup[], hours: number, signal: AbortSignal,
   mark: (c: CompareResponse, location: string, channel: string) => void): Promise<number> {
   const byPlace = new Map<string, AggregateGroup[]>();
   for (const g of groups) {
