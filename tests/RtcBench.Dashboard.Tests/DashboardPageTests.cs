@@ -56,6 +56,22 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     }
 
     [Fact]
+    public async Task Overview_NewRunStored_AppearsAtTheNextRefreshWithoutReload()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.Clock.InstallAsync();   // the page's timers on a fake clock: the 30 s refresh without waiting 30 s
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+
+        await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5), platform: "livekit"));
+        await page.Clock.RunForAsync(31_000);
+
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(4);
+        await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
     public async Task Filters_Changed_ChangeTheDataAndTheUrlAndSurviveAReload()
     {
         await using var harness = await SeededAsync();
