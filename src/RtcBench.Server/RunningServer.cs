@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,10 +24,14 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The actual URL (the bound port when asked for port 0).</summary>
     public Uri BaseUrl { get; }
 
-    /// <summary>Every route served, as "METHOD /pattern" (for the test that checks the OpenAPI document covers them).</summary>
+    /// <summary>
+    /// Every API route served, as "METHOD /pattern" (for the test that checks the OpenAPI document covers them);
+    /// the dashboard's routes are excluded from the description.
+    /// </summary>
     internal IReadOnlyList<string> Routes =>
         _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToList();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RtcBench.Server.Contracts;
+using RtcBench.Server.Dashboard;
 using RtcBench.Server.Http;
 using RtcBench.Server.Ingest;
 using RtcBench.Storage;
@@ -98,15 +99,20 @@ public static class ServerHost
         app.MapGet("/api/runs/{id}", (HttpContext c, string id) => runs.GetAsync(c, id));
         app.MapGet("/api/results/aggregated", Handler(results.AggregatedAsync));
         app.MapGet("/api/results/timeseries", Handler(results.TimeseriesAsync));
+        app.MapGet("/api/results/distribution", Handler(results.DistributionAsync));
         app.MapGet("/api/results/locations", Handler(results.LocationsAsync));
         app.MapGet("/api/results/latest", Handler(results.LatestAsync));
         app.MapGet("/api/results/compare", Handler(results.CompareAsync));
         app.MapGet("/health", Handler(context => HealthAsync(context, store)));
         app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
+        DashboardEndpoints.Map(app, Assets.Value);
     }
 
     /// <summary>As a Delegate, so minimal APIs write the returned IResult (a RequestDelegate would discard it).</summary>
     private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    /// <summary>The dashboard's embedded files, read once per process.</summary>
+    private static readonly Lazy<DashboardAssets> Assets = new(() => DashboardAssets.Load(typeof(ServerHost).Assembly));
 
     private static async Task<IResult> HealthAsync(HttpContext context, IResultStore store)
     {

@@ -49,6 +49,26 @@ public sealed class DeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Quickstart_ResultsServiceStore_EndsWithTheDashboardUrl()
+    {
+        int port = FreePort();
+        string url = $"http://127.0.0.1:{port}";
+        _cli.Environment["RTCBENCH_STORE_TOKEN"] = Token;
+        var (server, store) = await StartServiceAsync(port, Path.Combine(_cli.TempDir, "service.db"));
+        await using (store)
+        await using (server)
+        {
+            var result = await _cli.RunAsync("quickstart", "--count", "5", "--warmup", "0", "--interval", "5ms", "--store", url);
+
+            Assert.True(result.ExitCode == ExitCodes.Ok, result.Stderr);
+            Assert.EndsWith($"rtcbench: dashboard: {url}/ (the results service's page: every platform, location and run)",
+                result.Stderr.TrimEnd(), StringComparison.Ordinal);
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            Assert.Contains("<title>RtcBench", await http.GetStringAsync("/"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Run_ServiceDown_SpooledThenPushDeliversExactlyOnce()
     {
         await using var agent = await CliHarness.StartAgentAsync();

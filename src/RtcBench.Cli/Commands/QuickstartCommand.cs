@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using RtcBench.Agent;
 using RtcBench.Platforms;
+using RtcBench.Storage.Delivery;
 
 namespace RtcBench.Cli.Commands;
 
@@ -41,11 +42,20 @@ internal static class QuickstartCommand
                 await agent.StopAsync();
                 if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
                 {
-                    ctx.Error.WriteLine("rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.");
+                    ctx.Error.WriteLine(DashboardUrl(ctx, measurement, parse) is { } dashboard
+                        ? $"rtcbench: dashboard: {dashboard} (the results service's page: every platform, location and run)"
+                        : "rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.");
                 }
                 return exit;
             }
         });
         return command;
+    }
+
+    /// <summary>The dashboard of the results service the runs went to (<c>--store http(s)://…</c>), or null.</summary>
+    private static Uri? DashboardUrl(CliContext ctx, MeasurementOptions measurement, ParseResult parse)
+    {
+        string? spec = parse.GetValue(measurement.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(measurement.Store), ctx);
+        return spec is not null && ResultServiceClient.TryParseUrl(spec, out var service) ? new Uri(service!, "/") : null;
     }
 }

@@ -76,7 +76,7 @@ internal static class ServeCommand
             }
             await using (server)
             {
-                ctx.Error.WriteLine($"rtcbench: results service {Core.ToolInfo.Version} listening on {server.BaseUrl} (store {storeSpec}){(token is null ? "" : ", ingest token required")}; Ctrl-C to stop");
+                ctx.Error.WriteLine($"rtcbench: results service {Core.ToolInfo.Version} listening on {server.BaseUrl} (store {storeSpec}){(token is null ? "" : ", ingest token required")}; dashboard: {server.BaseUrl}; Ctrl-C to stop");
                 try
                 {
                     await server.WaitForShutdownAsync(ctx.Interrupts.StopRequested);

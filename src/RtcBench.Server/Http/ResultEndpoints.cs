@@ -106,6 +106,24 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
         });
     }
 
+    /// <summary>The merged RTT histogram per platform × location × channel over the window (for CDFs).</summary>
+    public async Task<IResult> DistributionAsync(HttpContext context)
+    {
+        var until = time.GetUtcNow();
+        if (!QueryParameters.TryWindow(context.Request, until, out var since, out string error))
+        {
+            return ProblemResults.BadRequest(error);
+        }
+        var runs = await store.QueryRunAggregatesAsync(Filter(context.Request, since, until), context.RequestAborted);
+        return TypedResults.Ok(new DistributionResponse
+        {
+            Since = since,
+            Until = until,
+            RelativeAccuracy = Core.Histograms.LogHistogram.RelativeAccuracy,
+            Groups = Distributions.Merge(runs),
+        });
+    }
+
     public async Task<IResult> LocationsAsync(HttpContext context) =>
         TypedResults.Ok(new LocationsResponse { Locations = await store.ListLocationsAsync(context.RequestAborted) });
 

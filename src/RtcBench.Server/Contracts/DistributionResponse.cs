@@ -1,0 +1,17 @@
+namespace RtcBench.Server.Contracts;
+
+/// <summary>
+/// GET /api/results/distribution: per platform × location × channel, the merged RTT histogram of the window's runs
+/// (ok pings), as its non-empty buckets in ascending order. Latencies in µs.
+/// </summary>
+public sealed record DistributionResponse
+{
+    public required DateTimeOffset Since { get; init; }
+
+    public required DateTimeOffset Until { get; init; }
+
+    /// <summary>Each bucket's upper bound is within this relative error of any value in it.</summary>
+    public double RelativeAccuracy { get; init; }
+
+    public required IReadOnlyList<DistributionGroup> Groups { get; init; }
+}

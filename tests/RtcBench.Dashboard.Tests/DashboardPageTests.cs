@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using RtcBench.Server.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace RtcBench.Dashboard.Tests;
+
+/// <summary>
+/// Each view in real headless Chromium against a real results service over SQLite seeded with <see cref="Seed"/>:
+/// the numbers are read back from the DOM. No sleeps: every wait is Playwright auto-waiting on a DOM condition,
+/// bounded by <see cref="BrowserFixture.TimeoutMs"/>.
+/// </summary>
+public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    static DashboardPageTests() => SetDefaultExpectTimeout(BrowserFixture.TimeoutMs);
+
+    [Fact]
+    public async Task Overview_SeededRuns_ShowsTheSeededFiguresAndMarksTheSignificantlyFasterPlatform()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("main[data-state='ready'] #overview")).ToBeVisibleAsync();
+
+        var udp = Row(page, "udp", "eu-west-1", "lossy");
+        var janus = Row(page, "janus", "eu-west-1", "lossy");
+        var daily = Row(page, "daily", "us-east-1", "reliable");
+        await Expect(udp.Locator("[data-field=runs]")).ToHaveTextAsync("3");
+        AssertNear(20, await NumberAsync(udp, "p50"), 0.01);   // merged histograms: within 1%
+        AssertNear(21, await NumberAsync(udp, "p95"), 0.01);
+        AssertNear(21, await NumberAsync(udp, "p99"), 0.01);
+        await Expect(udp.Locator("[data-field=loss]")).ToHaveTextAsync("3.2%");   // 3 lost of 93
+        await Expect(udp.Locator("[data-field=jitter]")).ToHaveTextAsync("1.31"); // (9·2 + 20·1) / 29 ms, exact
+        AssertNear(30, await NumberAsync(janus, "p50"), 0.01);
+        AssertNear(14, await NumberAsync(daily, "p50"), 0.01);  // rank ⌊0.5·9⌋ of 10..19
+        await Expect(daily.Locator("[data-field=loss]")).ToHaveTextAsync("0.0%");
+        await Expect(udp.Locator("svg.spark path")).ToHaveCountAsync(1);
+
+        // udp is significantly faster than janus at eu-west-1; daily has no rival at us-east-1.
+        await Expect(page.Locator("#overview[data-compared='true']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#compare-status")).ToHaveTextAsync("1 comparison.");
+        var badge = udp.Locator("[data-field=faster]");
+        await Expect(badge).ToHaveTextAsync("★ faster");
+        await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
+        await Expect(janus.Locator("[data-field=faster]")).ToHaveCountAsync(0);
+        await Expect(daily.Locator("[data-field=faster]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · refreshes every 30 s$"));
+        await BrowserFixture.ScreenshotAsync(page, "overview");
+
+        var phone = await browser.NewPageAsync(390, 844);
+        await phone.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(phone.Locator("main[data-state='ready'] #overview")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(phone, "overview-phone");
+    }
+
+    [Fact]
+    public async Task Overview_NewRunStored_AppearsAtTheNextRefreshWithoutReload()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.Clock.InstallAsync();   // the page's timers on a fake clock: the 30 s refresh without waiting 30 s
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+
+        await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5), platform: "livekit"));
+        await page.Clock.RunForAsync(31_000);
+
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(4);
+        await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task Filters_Changed_ChangeTheDataAndTheUrlAndSurviveAReload()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+
+        await page.SelectOptionAsync("#filter-platform", "janus");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/\?platform=janus$"));
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#overview tbody tr")).ToHaveAttributeAsync("data-platform", "janus");
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/?channel=reliable").ToString());
+        await Expect(page.Locator("#filter-channel")).ToHaveValueAsync("reliable");
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#overview tbody tr")).ToHaveAttributeAsync("data-platform", "daily");
+
+        // The last run started at 13:00 and "now" is 16:00: the last hour holds nothing.
+        await page.SelectOptionAsync("#filter-hours", "1");
+        await Expect(page).ToHaveURLAsync(new Regex(@"channel=reliable&hours=1$"));
+        await Expect(page.Locator("main[data-state='empty'] #empty")).ToContainTextAsync("No stored run matches these filters in the last 1 h");
+        await BrowserFixture.ScreenshotAsync(page, "overview-empty-filter");
+
+        await page.GoBackAsync();
+        await Expect(page.Locator("#filter-hours")).ToHaveValueAsync("24");
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task TimeSeries_MetricSelected_ShowsThatMetricPerBucket()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/timeseries?location=eu-west-1&metric=p95").ToString());
+        await Expect(page.Locator("main[data-state='ready'] #timeseries")).ToBeVisibleAsync();
+        var udp = page.Locator("#timeseries tbody tr[data-platform='udp']");
+        await Expect(udp.Locator("[data-field=points]")).ToHaveTextAsync("3");  // three hourly buckets
+        AssertNear(21, await NumberAsync(udp, "last"), 0.01);
+        AssertNear(31, await NumberAsync(page.Locator("#timeseries tbody tr[data-platform='janus']"), "last"), 0.01);
+        await Expect(page.Locator("#timeseries-chart canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#band-note")).ToContainTextAsync("Shaded: each line's p50–p95 band.");
+        await BrowserFixture.ScreenshotAsync(page, "timeseries");
+
+        await page.SelectOptionAsync("#filter-metric", "loss");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"metric=loss"));
+        await Expect(udp.Locator("[data-field=last]")).ToHaveTextAsync("3.2%");  // 1 lost of 31 in that hour
+        await page.SelectOptionAsync("#filter-bucket", "1d");
+        await Expect(page).ToHaveURLAsync(new Regex(@"bucket=1d"));
+        await Expect(udp.Locator("[data-field=points]")).ToHaveTextAsync("1");
+    }
+
+    [Fact]
+    public async Task Distribution_Seeded_CdfPerGroupWithItsOkPingsAndQuantiles()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/distribution").ToString());
+
+        await Expect(page.Locator("main[data-state='ready'] #distribution")).ToBeVisibleAsync();
+        var udp = page.Locator("#distribution table.grid tbody tr[data-platform='udp']");
+        await Expect(udp.Locator("[data-field=runs]")).ToHaveTextAsync("3");
+        await Expect(udp.Locator("[data-field=count]")).ToHaveTextAsync("90");
+        AssertNear(20, await NumberAsync(udp, "p50"), 0.01);
+        AssertNear(21, await NumberAsync(udp, "p99"), 0.01);
+        await Expect(page.Locator("#distribution table.grid tbody tr[data-platform='daily'] [data-field=count]")).ToHaveTextAsync("10");
+        await Expect(page.Locator("#distribution-chart canvas")).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(page, "distribution");
+
+        await page.SelectOptionAsync("#filter-location", "us-east-1");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/distribution\?location=us-east-1$"));
+        await Expect(page.Locator("#filter-location")).ToHaveValueAsync("us-east-1");
+        await Expect(page.Locator("#distribution table.grid tbody tr")).ToHaveCountAsync(1);  // not uPlot's legend rows
+    }
+
+    [Fact]
+    public async Task WorldMap_Seeded_PlacesLocationsColouredBySignificantWinnerWithAPanel()
+    {
+        await using var harness = await SeededAsync();
+        await harness.PostAllAsync(RunFactory.Create([40, 41, 42], startedAt: RunFactory.BaseTime.AddHours(4), location: "lab-berlin") with
+        {
+            Latitude = 52.52,
+            Longitude = 13.40,
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/map").ToString());
+
+        await Expect(page.Locator("#map[data-compared='true']")).ToHaveCountAsync(1);
+        var eu = page.Locator("svg.world .site[data-location='eu-west-1']");
+        await Expect(eu).ToHaveAttributeAsync("data-lat", "53.3");          // the built-in region table
+        await Expect(eu).ToHaveAttributeAsync("data-winner", "udp");        // significantly faster than janus there
+        await Expect(page.Locator("svg.world .site[data-location='us-east-1']")).Not.ToHaveAttributeAsync("data-winner", new Regex("."));
+        await Expect(page.Locator("svg.world .site[data-location='lab-berlin']")).ToHaveAttributeAsync("data-lon", "13.4");  // the run's --lon
+        await Expect(page.Locator("svg.world path.land")).ToHaveAttributeAsync("d", new Regex("^M.{1000,}"));
+
+        await eu.ClickAsync();
+
+        await Expect(page.Locator("#location-panel h3")).ToHaveTextAsync("eu-west-1");
+        AssertNear(20, await NumberAsync(page.Locator("#location-panel tr[data-platform='udp']"), "p50"), 0.01);
+        await BrowserFixture.ScreenshotAsync(page, "map");
+    }
+
+    [Fact]
+    public async Task RunExplorer_RunOpened_ShowsEveryPingWithTheLostOneMarked()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/runs").ToString());
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(7);
+        await Expect(page.Locator("#page-info")).ToHaveTextAsync("1–7 of 7 · page 1 of 1");
+        await page.SelectOptionAsync("#filter-platform", "udp");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/runs\?platform=udp$"));
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(Seed.UdpRuns);
+        await BrowserFixture.ScreenshotAsync(page, "runs");
+
+        string runId = (await page.Locator("#runs tbody tr").First.GetAttributeAsync("data-run"))!;
+        await page.Locator("#runs tbody tr").First.Locator("a").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/runs/" + Regex.Escape(runId) + "$"));
+        await Expect(page.Locator("main[data-state='ready'] #run")).ToBeVisibleAsync();
+        await Expect(page.Locator("#run [data-field=sent]")).ToHaveTextAsync("31");
+        await Expect(page.Locator("#run [data-field=ok]")).ToHaveTextAsync("30");
+        await Expect(page.Locator("#run [data-field=lost]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#pings tbody tr")).ToHaveCountAsync(Seed.PingsPerRun);
+        await Expect(page.Locator("#pings tbody tr.lost")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#pings tbody tr[data-seq='1'] td").Nth(4)).ToHaveTextAsync("20.000");
+        await Expect(page.Locator("#config")).ToContainTextAsync("payload bytes");
+        await Expect(page.Locator("#path")).ToContainTextAsync("udp");
+        await Expect(page.Locator("#run-chart canvas")).ToHaveCountAsync(1);
+        await page.Locator("#pings summary").ClickAsync();
+        await BrowserFixture.ScreenshotAsync(page, "run");
+    }
+
+    [Fact]
+    public async Task Api_Answering500_ShowsTheErrorWithTheServiceDetail()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.RouteAsync("**/api/results/aggregated**", route => route.FulfillAsync(new()
+        {
+            Status = 500,
+            ContentType = "application/problem+json",
+            Body = """{"title":"Internal Server Error","status":500,"detail":"the store exploded"}""",
+        }));
+
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+
+        await Expect(page.Locator("main[data-state='error'] #error")).ToContainTextAsync("HTTP 500: the store exploded");
+        await Expect(page.Locator("#error")).ToContainTextAsync("rtcbench serve");
+        await Expect(page.Locator("#status")).ToContainTextAsync("retrying every 30 s");
+        await BrowserFixture.ScreenshotAsync(page, "error");
+    }
+
+    [Fact]
+    public async Task Service_StoppedWhileOpen_RetryShowsItDidNotAnswer()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("main[data-state='ready'] #overview")).ToBeVisibleAsync();
+
+        await harness.Server.StopAsync();
+        await page.Locator("#nav a", new() { HasText = "time series" }).ClickAsync();
+
+        await Expect(page.Locator("main[data-state='error'] #error")).ToContainTextAsync("did not answer (is `rtcbench serve` running?)");
+    }
+
+    [Fact]
+    public async Task EmptyStore_Overview_SaysHowToStoreTheFirstRun()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+
+        string origin = harness.Server.BaseUrl.GetLeftPart(UriPartial.Authority);
+        await Expect(page.Locator("main[data-state='empty'] #empty")).ToContainTextAsync($"rtcbench quickstart --store {origin}");
+        await Expect(page.Locator("#status")).ToContainTextAsync("no runs yet");
+        await BrowserFixture.ScreenshotAsync(page, "empty");
+    }
+
+    private static async Task<ServerHarness> SeededAsync()
+    {
+        var harness = await ServerHarness.StartAsync();
+        await Seed.PostAsync(harness);
+        return harness;
+    }
+
+    private static ILocator Row(IPage page, string platform, string location, string channel) =>
+        page.Locator($"#overview tbody tr[data-platform='{platform}'][data-location='{location}'][data-channel='{channel}']");
+
+    /// <summary>The number in a cell, once the cell shows one.</summary>
+    private static async Task<double> NumberAsync(ILocator row, string field)
+    {
+        var cell = row.Locator($"[data-field={field}]");
+        await Expect(cell).ToHaveTextAsync(Number());
+        return double.Parse(await cell.TextContentAsync() ?? "", CultureInfo.InvariantCulture);
+    }
+
+    private static void AssertNear(double expected, double actual, double relative) =>
+        Assert.True(Math.Abs(actual - expected) <= expected * relative, $"expected {expected} ± {relative:P0}, got {actual}");
+
+    [GeneratedRegex(@"^-?\d+(\.\d+)?$")]
+    private static partial Regex Number();
+}
