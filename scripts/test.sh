@@ -9,11 +9,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # - PostgreSQL server binaries: the store contract suite starts a throwaway cluster with initdb/pg_ctl on a free
 #   loopback port;
 # - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium;
-# - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/).
+# - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/) and
+#   builds the dashboard;
+# - iproute2 (`ip`): the Chromium interop tests run Chromium inside a network namespace they create (needs root).
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)   # the Chromium interop tests make their own network namespaces
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing OS packages the tests need: ${need[*]}" >&2
   sudo=""
