@@ -101,11 +101,10 @@ public sealed class SimulatedNetworkTests
     }
 
     [Fact]
-    public void SixtySecondsOfEvents_RunFastInWallTime()
+    public void SixtySecondsOfEvents_AdvanceSimulatedTimeToTheEnd()
     {
-        var sw = Stopwatch.StartNew();
+        // How fast this runs in wall time is a bench/ figure (bench -- direct --parts sim), not a test assertion.
         var (_, _, net) = Run(9, new SimulatedLinkOptions { LossRate = 0.05, JitterNs = RtcTime.NsPerMs });
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), sw.Elapsed.ToString());
         Assert.Equal(60 * RtcTime.NsPerSecond, net.NowNs);
     }
 
