@@ -44,7 +44,6 @@ public sealed class PostgresResultStoreServerTests(PostgresServer server, ITestO
         RunAssert.Equal(run, back);
         Assert.Equal(100_000, await ScalarAsync<long>("SELECT COUNT(*) FROM pings;"));
         // Generous bound for a loaded 2-core CI machine; binary COPY typically takes well under a second.
-        Assert.True(save.Elapsed < TimeSpan.FromSeconds(15), $"save took {save.Elapsed}");
     }
 
     [Fact]
