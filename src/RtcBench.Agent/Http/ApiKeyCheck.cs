@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RtcBench.Core.Security;
 
 namespace RtcBench.Agent.Http;
 
@@ -12,7 +11,7 @@ namespace RtcBench.Agent.Http;
 /// </summary>
 internal sealed class ApiKeyCheck(string apiKey, ILogger logger)
 {
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
+    private readonly SharedSecret _secret = new(apiKey);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -21,7 +20,7 @@ internal sealed class ApiKeyCheck(string apiKey, ILogger logger)
             && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method));
         // The direct signalling endpoint is authorised by the room token (issued only through /connect).
         open |= DirectSignalEndpoints.IsSignalPath(request);
-        if (open || Matches(Presented(request)))
+        if (open || _secret.Matches(SharedSecret.Presented(request.Headers["X-Api-Key"], request.Headers.Authorization)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -34,32 +33,5 @@ internal sealed class ApiKeyCheck(string apiKey, ILogger logger)
                 title: "Unauthorized")
             .ExecuteAsync(context)
             .ConfigureAwait(false);
-    }
-
-    public bool Matches(string? presented)
-    {
-        if (string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
-        return CryptographicOperations.FixedTimeEquals(digest, _expected);
-    }
-
-    private static string? Presented(HttpRequest request)
-    {
-        string? header = request.Headers["X-Api-Key"];
-        if (!string.IsNullOrEmpty(header))
-        {
-            return header;
-        }
-        string? authorization = request.Headers.Authorization;
-        const string Bearer = "Bearer ";
-        if (authorization is not null && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization[Bearer.Length..].Trim();
-        }
-        return null;
     }
 }

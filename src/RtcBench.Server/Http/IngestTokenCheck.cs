@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RtcBench.Core.Security;
 
 namespace RtcBench.Server.Http;
 
@@ -12,13 +11,13 @@ namespace RtcBench.Server.Http;
 /// </summary>
 internal sealed class IngestTokenCheck(string token, ILogger logger)
 {
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private readonly SharedSecret _secret = new(token);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
         bool read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
-        if (read || Matches(Presented(request)))
+        if (read || _secret.Matches(SharedSecret.Presented(request.Headers["X-Api-Key"], request.Headers.Authorization)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -31,32 +30,5 @@ internal sealed class IngestTokenCheck(string token, ILogger logger)
                 title: "Unauthorized")
             .ExecuteAsync(context)
             .ConfigureAwait(false);
-    }
-
-    private bool Matches(string? presented)
-    {
-        if (string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
-        return CryptographicOperations.FixedTimeEquals(digest, _expected);
-    }
-
-    private static string? Presented(HttpRequest request)
-    {
-        string? header = request.Headers["X-Api-Key"];
-        if (!string.IsNullOrEmpty(header))
-        {
-            return header;
-        }
-        string? authorization = request.Headers.Authorization;
-        const string Bearer = "Bearer ";
-        if (authorization is not null && authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization[Bearer.Length..].Trim();
-        }
-        return null;
     }
 }
