@@ -20,8 +20,10 @@ namespace RtcBench.Rtc.Ice;
 /// hidden behind an mDNS candidate is reached.</para>
 /// <para>Consent (RFC 7675): once connected, a check on the selected pair every 0.8-1.2 × 5 s; no authenticated
 /// response for 30 s raises <see cref="IceEventKind.ConsentExpired"/>.</para>
+/// <para>Trickle (RFC 8838): remote candidates may be added at any time while checking; "every pair failed" ends
+/// checking only after <see cref="EndOfRemoteCandidates"/>.</para>
 /// <para>Failure is an event, never a hang: <see cref="IceEventKind.Failed"/> when nothing is nominated within the
-/// connect timeout, when every pair failed, or on a role conflict this agent would have to resolve by becoming
+/// connect timeout, when every pair failed after end-of-candidates, or on a role conflict this agent would have to resolve by becoming
 /// controlled (not supported: RFC 8445 §7.3.1.1 and §7.2.5.1 would switch roles).</para>
 /// </remarks>
 public sealed class IceAgent
@@ -94,13 +96,32 @@ public sealed class IceAgent
 
     public long QueueOverflows { get; private set; }
 
-    /// <summary>Adds a signalled remote candidate (from SDP). Ignored once the list is full or the agent is done.</summary>
+    /// <summary>Whether the peer said it has no more candidates (<c>a=end-of-candidates</c> or trickled).</summary>
+    public bool RemoteCandidatesComplete { get; private set; }
+
+    /// <summary>
+    /// Adds a remote candidate, from SDP or trickled (RFC 8838), before or after <see cref="Start"/>: the check list
+    /// grows and the new pair is checked in its turn, paced by Ta. Ignored once the list is full or the agent is done.
+    /// </summary>
     public void AddRemoteCandidate(IPEndPoint endpoint, uint priority)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (State is IceAgentState.New or IceAgentState.Checking)
         {
             _checkList.Add(endpoint, priority, peerReflexive: false);
+        }
+    }
+
+    /// <summary>
+    /// The peer has no more candidates (RFC 8838 §8: end-of-candidates). Only from then on can "every pair failed"
+    /// end checking early; before it a trickled candidate may still arrive, and only the connect timeout ends it.
+    /// </summary>
+    public void EndOfRemoteCandidates()
+    {
+        RemoteCandidatesComplete = true;
+        if (State == IceAgentState.Checking && _checkList.AllFailed())
+        {
+            Fail("ICE failed: every candidate pair failed.");
         }
     }
 
@@ -400,7 +421,7 @@ public sealed class IceAgent
     private void PairFailed(IceCandidatePair pair)
     {
         pair.State = IcePairState.Failed;
-        if (State == IceAgentState.Checking && _checkList.AllFailed())
+        if (State == IceAgentState.Checking && RemoteCandidatesComplete && _checkList.AllFailed())
         {
             Fail("ICE failed: every candidate pair failed.");
         }

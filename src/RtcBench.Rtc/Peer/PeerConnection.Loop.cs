@@ -287,11 +287,14 @@ public sealed partial class PeerConnection
 
     private string RemoteCandidateType(IPEndPoint endpoint)
     {
-        foreach (var c in _remote!.Candidates)
+        foreach (var candidates in new[] { _remote!.Candidates.AsEnumerable(), _trickled })
         {
-            if (c.Port == endpoint.Port && c.TryGetIPAddress(out var a) && a!.Equals(endpoint.Address))
+            foreach (var c in candidates)
             {
-                return Sdp.IceCandidateLine.FormatType(c.Type);
+                if (c.Port == endpoint.Port && c.TryGetIPAddress(out var a) && a!.Equals(endpoint.Address))
+                {
+                    return Sdp.IceCandidateLine.FormatType(c.Type);
+                }
             }
         }
 

@@ -56,6 +56,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         });
         _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _socket = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
+        _localCandidateStrings = [LocalHostCandidate().ToTrickleString()];
     }
 
     /// <summary>Whether this side made the offer (full controlling ICE) rather than answered it (ICE-lite).</summary>
@@ -128,7 +129,10 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         }
     }
 
-    /// <summary>Our offer: one data section, actpass, our host candidate, end-of-candidates. Call once.</summary>
+    /// <summary>
+    /// Our offer: one data section, actpass, <c>a=ice-options:trickle</c> (we accept trickled candidates), our host
+    /// candidate and end-of-candidates (it is our only one). Call once.
+    /// </summary>
     public string CreateOffer()
     {
         if (!IsOfferer || LocalDescription is not null)
@@ -136,7 +140,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             throw new InvalidOperationException("CreateOffer is for a new offerer, once.");
         }
 
-        LocalDescription = SdpWriter.Write(DataChannelSdp.CreateOffer(SdpOptions(iceLite: false, SdpSetup.ActPass)));
+        LocalDescription = SdpWriter.Write(DataChannelSdp.CreateOffer(SdpOptions(iceLite: false, SdpSetup.ActPass) with { IceTrickle = true }));
         return LocalDescription;
     }
 
@@ -167,15 +171,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             ConsentIntervalNs = RtcTime.FromTimeSpan(_options.ConsentInterval),
             ConsentTimeoutNs = RtcTime.FromTimeSpan(_options.ConsentTimeout),
         });
-        foreach (var candidate in description.Candidates)
-        {
-            if (candidate.IsUdp && candidate.Component == 1 && candidate.TryGetIPAddress(out var address)
-                && address!.AddressFamily == _options.LocalAddress.AddressFamily)
-            {
-                ice.AddRemoteCandidate(new IPEndPoint(address, candidate.Port), candidate.Priority);
-            }
-        }
-
+        AddSdpCandidates(ice, description);
         _iceAgent = ice;
         StartLoop();
         Post(() =>
@@ -275,9 +271,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
 
     private DataChannelSdpOptions SdpOptions(bool iceLite, SdpSetup setup)
     {
-        var local = _socket.LocalEndPoint;
-        var candidate = new IceCandidateLine("1", 1, "udp", IcePriority.Compute(IcePriority.HostTypePreference, IcePriority.DefaultLocalPreference, 1),
-            local.Address.ToString(), local.Port, IceCandidateType.Host);
+        var candidate = LocalHostCandidate();
         return new DataChannelSdpOptions(_localIce.Ufrag, _localIce.Password, new SdpFingerprint(SdpFingerprint.Sha256, _certificate.Fingerprint.ToString().Split(' ')[1]))
         {
             Candidates = new EquatableArray<IceCandidateLine>([candidate]),
