@@ -6,15 +6,20 @@ using RtcBench.Rtc.Stun;
 namespace RtcBench.Rtc.Ice;
 
 /// <summary>
-/// A full ICE agent in the controlling role (RFC 8445) with one local candidate, sans-IO like
+/// A full ICE agent (RFC 8445), controlling or controlled, with one local candidate; sans-IO like
 /// <see cref="IceLiteResponder"/>: datagrams and time in; transmits, events and <see cref="NextTimeoutNs"/> out.
 /// </summary>
 /// <remarks>
 /// <para>Checks: after <see cref="Start"/>, one Binding request every Ta to the next pair (triggered checks first,
-/// then by pair priority), carrying USERNAME <c>remoteUfrag:localUfrag</c>, ICE-CONTROLLING, USE-CANDIDATE, PRIORITY,
-/// MESSAGE-INTEGRITY keyed with the remote password, FINGERPRINT: aggressive nomination, which Chromium accepts
-/// (PROTOCOLS.md §1). Requests are retransmitted per RFC 8489 §6.2.1 (see <see cref="IceAgentOptions"/>). The first
-/// authenticated, symmetric success response selects and nominates its pair; other checks are then cancelled.</para>
+/// then by pair priority), carrying USERNAME <c>remoteUfrag:localUfrag</c>, ICE-CONTROLLING or ICE-CONTROLLED,
+/// PRIORITY, MESSAGE-INTEGRITY keyed with the remote password, FINGERPRINT. Requests are retransmitted per RFC 8489
+/// §6.2.1 (see <see cref="IceAgentOptions"/>).</para>
+/// <para>Controlling (<see cref="IceRole.Controlling"/>): every check carries USE-CANDIDATE (aggressive nomination,
+/// which Chromium accepts: PROTOCOLS.md §1); the first authenticated, symmetric success response selects and
+/// nominates its pair; other checks are then cancelled.</para>
+/// <para>Controlled (<see cref="IceRole.Controlled"/>): checks carry no USE-CANDIDATE; a pair is selected when the
+/// peer has nominated it (a valid check with USE-CANDIDATE) and our own check on it has succeeded, in either order
+/// (RFC 8445 §7.3.1.5, §7.2.5.3.4).</para>
 /// <para>Answers the peer's checks like the lite responder and learns the source of an unknown one as a
 /// peer-reflexive candidate, queuing a triggered check to it (RFC 8445 §7.3.1.3-7.3.1.4): this is how a peer
 /// hidden behind an mDNS candidate is reached.</para>
@@ -23,8 +28,8 @@ namespace RtcBench.Rtc.Ice;
 /// <para>Trickle (RFC 8838): remote candidates may be added at any time while checking; "every pair failed" ends
 /// checking only after <see cref="EndOfRemoteCandidates"/>.</para>
 /// <para>Failure is an event, never a hang: <see cref="IceEventKind.Failed"/> when nothing is nominated within the
-/// connect timeout, when every pair failed after end-of-candidates, or on a role conflict this agent would have to resolve by becoming
-/// controlled (not supported: RFC 8445 §7.3.1.1 and §7.2.5.1 would switch roles).</para>
+/// connect timeout, when every pair failed after end-of-candidates, or on a role conflict this agent would have to
+/// resolve by switching roles (not yet supported).</para>
 /// </remarks>
 public sealed class IceAgent
 {
@@ -64,8 +69,12 @@ public sealed class IceAgent
         _remoteKey = Encoding.UTF8.GetBytes(remote.Password);
         _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
         _outgoingUsername = remote.Ufrag + ":" + local.Ufrag;
-        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs);
+        Role = _options.Role;
+        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs, Role == IceRole.Controlling);
     }
+
+    /// <summary>Our current role.</summary>
+    public IceRole Role { get; private set; }
 
     public IceCredentials Local { get; }
 
@@ -95,6 +104,9 @@ public sealed class IceAgent
     public long Ignored { get; private set; }
 
     public long QueueOverflows { get; private set; }
+
+    /// <summary>487 Role Conflict responses sent (RFC 8445 §7.3.1.1).</summary>
+    public long RoleConflicts { get; private set; }
 
     /// <summary>Whether the peer said it has no more candidates (<c>a=end-of-candidates</c> or trickled).</summary>
     public bool RemoteCandidatesComplete { get; private set; }
@@ -193,7 +205,7 @@ public sealed class IceAgent
         switch (message.Class)
         {
             case StunClass.Request:
-                HandleRequest(message, from);
+                HandleRequest(nowNs, message, from);
                 break;
             case StunClass.SuccessResponse or StunClass.ErrorResponse:
                 HandleResponse(nowNs, message, from);
@@ -245,7 +257,7 @@ public sealed class IceAgent
 
             if (nowNs >= _nextPaceNs && _checkList.NextToCheck() is { } pair)
             {
-                SendCheck(nowNs, pair, useCandidate: true, consent: false);
+                SendCheck(nowNs, pair, useCandidate: Role == IceRole.Controlling, consent: false);
                 _nextPaceNs = nowNs + _options.PacingIntervalNs;
             }
         }
@@ -269,7 +281,7 @@ public sealed class IceAgent
         }
     }
 
-    private void HandleRequest(StunMessage request, IPEndPoint from)
+    private void HandleRequest(long nowNs, StunMessage request, IPEndPoint from)
     {
         var verdict = IceCheckInspector.Examine(request, _expectedUsername, _localKey, _scratch, out var reply);
         if (verdict != IceCheckVerdict.Valid)
@@ -284,35 +296,65 @@ public sealed class IceAgent
             return;
         }
 
-        // RFC 8445 §7.3.1.1: both controlling. The larger tie-breaker keeps the role; the other must switch.
-        if (request.TryGetIceControlling(out ulong theirs))
+        if (!ResolveRoleConflict(request, from))
         {
-            if (TieBreaker >= theirs)
-            {
-                Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
-            }
-            else
-            {
-                Fail("ICE role conflict: the peer is controlling with a larger tie-breaker; this agent cannot switch to controlled.");
-            }
-
             return;
         }
 
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
-        if (State is IceAgentState.New or IceAgentState.Checking)
+        if (State is not (IceAgentState.New or IceAgentState.Checking))
         {
-            request.TryGetPriority(out uint priority);
-            if (_checkList.Find(from) is { } known)
+            return;
+        }
+
+        request.TryGetPriority(out uint priority);
+        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        if (pair is null)
+        {
+            return; // The list is full.
+        }
+
+        if (Role == IceRole.Controlled && request.HasUseCandidate)
+        {
+            pair.Nominated = true;
+            if (pair.State == IcePairState.Succeeded && State == IceAgentState.Checking)
             {
-                _checkList.Trigger(known);
-            }
-            else if (_checkList.Add(from, priority, peerReflexive: true) is { } learned)
-            {
-                _checkList.Trigger(learned);
+                Select(nowNs, pair);
+                return;
             }
         }
+
+        _checkList.Trigger(pair);
+    }
+
+    /// <summary>
+    /// RFC 8445 §7.3.1.1: both sides claim the same role. False when the request was answered with 487 or the agent
+    /// failed; true when it is to be answered normally.
+    /// </summary>
+    private bool ResolveRoleConflict(StunMessage request, IPEndPoint from)
+    {
+        bool conflict = Role == IceRole.Controlling
+            ? request.TryGetIceControlling(out ulong theirs)
+            : request.TryGetIceControlled(out theirs);
+        if (!conflict)
+        {
+            return true;
+        }
+
+        // Controlling: the larger tie-breaker keeps the role. Controlled: the larger one takes control.
+        bool weKeepOurRole = Role == IceRole.Controlling ? TieBreaker >= theirs : TieBreaker < theirs;
+        if (weKeepOurRole)
+        {
+            RoleConflicts++;
+            Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
+        }
+        else
+        {
+            Fail("ICE role conflict: the tie-breakers say this agent must switch roles, which it cannot yet.");
+        }
+
+        return false;
     }
 
     private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from)
@@ -355,7 +397,7 @@ public sealed class IceAgent
         {
             if (response.TryGetErrorCode(out var error) && error.Code == StunErrorCode.RoleConflict)
             {
-                Fail("ICE role conflict: the peer answered 487; this agent cannot switch to controlled.");
+                Fail("ICE role conflict: the peer answered 487; this agent cannot switch roles yet.");
             }
             else if (!transaction.Consent)
             {
@@ -370,7 +412,8 @@ public sealed class IceAgent
         {
             _lastConsentNs = nowNs;
         }
-        else if (State == IceAgentState.Checking && transaction.UseCandidate)
+        else if (State == IceAgentState.Checking
+                 && (Role == IceRole.Controlling ? transaction.UseCandidate : pair.Nominated))
         {
             Select(nowNs, pair);
         }
@@ -397,7 +440,15 @@ public sealed class IceAgent
         var id = StunTransactionId.New();
         var writer = new StunMessageWriter(_scratch, StunMessageType.BindingRequest, id);
         writer.AddUsername(_outgoingUsername);
-        writer.AddIceControlling(TieBreaker);
+        if (Role == IceRole.Controlling)
+        {
+            writer.AddIceControlling(TieBreaker);
+        }
+        else
+        {
+            writer.AddIceControlled(TieBreaker);
+        }
+
         if (useCandidate)
         {
             writer.AddUseCandidate();
@@ -406,7 +457,7 @@ public sealed class IceAgent
         writer.AddPriority(_options.PeerReflexivePriority);
         writer.AddMessageIntegrity(_remoteKey);
         writer.AddFingerprint();
-        var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent);
+        var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent, Role);
         transaction.Sent(nowNs, _options.InitialRtoNs, _options.MaxTransmissions, _options.LastWaitMultiplier);
         _transactions.Add(transaction);
         if (!consent)
