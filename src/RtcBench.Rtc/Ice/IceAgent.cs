@@ -6,23 +6,30 @@ using RtcBench.Rtc.Stun;
 namespace RtcBench.Rtc.Ice;
 
 /// <summary>
-/// A full ICE agent in the controlling role (RFC 8445) with one local candidate, sans-IO like
+/// A full ICE agent (RFC 8445), controlling or controlled, with one local candidate; sans-IO like
 /// <see cref="IceLiteResponder"/>: datagrams and time in; transmits, events and <see cref="NextTimeoutNs"/> out.
 /// </summary>
 /// <remarks>
 /// <para>Checks: after <see cref="Start"/>, one Binding request every Ta to the next pair (triggered checks first,
-/// then by pair priority), carrying USERNAME <c>remoteUfrag:localUfrag</c>, ICE-CONTROLLING, USE-CANDIDATE, PRIORITY,
-/// MESSAGE-INTEGRITY keyed with the remote password, FINGERPRINT: aggressive nomination, which Chromium accepts
-/// (PROTOCOLS.md §1). Requests are retransmitted per RFC 8489 §6.2.1 (see <see cref="IceAgentOptions"/>). The first
-/// authenticated, symmetric success response selects and nominates its pair; other checks are then cancelled.</para>
+/// then by pair priority), carrying USERNAME <c>remoteUfrag:localUfrag</c>, ICE-CONTROLLING or ICE-CONTROLLED,
+/// PRIORITY, MESSAGE-INTEGRITY keyed with the remote password, FINGERPRINT. Requests are retransmitted per RFC 8489
+/// §6.2.1 (see <see cref="IceAgentOptions"/>).</para>
+/// <para>Controlling (<see cref="IceRole.Controlling"/>): every check carries USE-CANDIDATE (aggressive nomination,
+/// which Chromium accepts: PROTOCOLS.md §1); the first authenticated, symmetric success response selects and
+/// nominates its pair; other checks are then cancelled.</para>
+/// <para>Controlled (<see cref="IceRole.Controlled"/>): checks carry no USE-CANDIDATE; a pair is selected when the
+/// peer has nominated it (a valid check with USE-CANDIDATE) and our own check on it has succeeded, in either order
+/// (RFC 8445 §7.3.1.5, §7.2.5.3.4).</para>
 /// <para>Answers the peer's checks like the lite responder and learns the source of an unknown one as a
 /// peer-reflexive candidate, queuing a triggered check to it (RFC 8445 §7.3.1.3-7.3.1.4): this is how a peer
 /// hidden behind an mDNS candidate is reached.</para>
 /// <para>Consent (RFC 7675): once connected, a check on the selected pair every 0.8-1.2 × 5 s; no authenticated
 /// response for 30 s raises <see cref="IceEventKind.ConsentExpired"/>.</para>
+/// <para>Trickle (RFC 8838): remote candidates may be added at any time while checking; "every pair failed" ends
+/// checking only after <see cref="EndOfRemoteCandidates"/>.</para>
 /// <para>Failure is an event, never a hang: <see cref="IceEventKind.Failed"/> when nothing is nominated within the
-/// connect timeout, when every pair failed, or on a role conflict this agent would have to resolve by becoming
-/// controlled (not supported: RFC 8445 §7.3.1.1 and §7.2.5.1 would switch roles).</para>
+/// connect timeout, when every pair failed after end-of-candidates, or on a role conflict this agent would have to
+/// resolve by switching roles (not yet supported).</para>
 /// </remarks>
 public sealed class IceAgent
 {
@@ -62,8 +69,12 @@ public sealed class IceAgent
         _remoteKey = Encoding.UTF8.GetBytes(remote.Password);
         _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
         _outgoingUsername = remote.Ufrag + ":" + local.Ufrag;
-        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs);
+        Role = _options.Role;
+        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs, Role == IceRole.Controlling);
     }
+
+    /// <summary>Our current role.</summary>
+    public IceRole Role { get; private set; }
 
     public IceCredentials Local { get; }
 
@@ -94,13 +105,35 @@ public sealed class IceAgent
 
     public long QueueOverflows { get; private set; }
 
-    /// <summary>Adds a signalled remote candidate (from SDP). Ignored once the list is full or the agent is done.</summary>
+    /// <summary>487 Role Conflict responses sent (RFC 8445 §7.3.1.1).</summary>
+    public long RoleConflicts { get; private set; }
+
+    /// <summary>Whether the peer said it has no more candidates (<c>a=end-of-candidates</c> or trickled).</summary>
+    public bool RemoteCandidatesComplete { get; private set; }
+
+    /// <summary>
+    /// Adds a remote candidate, from SDP or trickled (RFC 8838), before or after <see cref="Start"/>: the check list
+    /// grows and the new pair is checked in its turn, paced by Ta. Ignored once the list is full or the agent is done.
+    /// </summary>
     public void AddRemoteCandidate(IPEndPoint endpoint, uint priority)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (State is IceAgentState.New or IceAgentState.Checking)
         {
             _checkList.Add(endpoint, priority, peerReflexive: false);
+        }
+    }
+
+    /// <summary>
+    /// The peer has no more candidates (RFC 8838 §8: end-of-candidates). Only from then on can "every pair failed"
+    /// end checking early; before it a trickled candidate may still arrive, and only the connect timeout ends it.
+    /// </summary>
+    public void EndOfRemoteCandidates()
+    {
+        RemoteCandidatesComplete = true;
+        if (State == IceAgentState.Checking && _checkList.AllFailed())
+        {
+            Fail("ICE failed: every candidate pair failed.");
         }
     }
 
@@ -172,7 +205,7 @@ public sealed class IceAgent
         switch (message.Class)
         {
             case StunClass.Request:
-                HandleRequest(message, from);
+                HandleRequest(nowNs, message, from);
                 break;
             case StunClass.SuccessResponse or StunClass.ErrorResponse:
                 HandleResponse(nowNs, message, from);
@@ -224,7 +257,7 @@ public sealed class IceAgent
 
             if (nowNs >= _nextPaceNs && _checkList.NextToCheck() is { } pair)
             {
-                SendCheck(nowNs, pair, useCandidate: true, consent: false);
+                SendCheck(nowNs, pair, useCandidate: Role == IceRole.Controlling, consent: false);
                 _nextPaceNs = nowNs + _options.PacingIntervalNs;
             }
         }
@@ -248,7 +281,7 @@ public sealed class IceAgent
         }
     }
 
-    private void HandleRequest(StunMessage request, IPEndPoint from)
+    private void HandleRequest(long nowNs, StunMessage request, IPEndPoint from)
     {
         var verdict = IceCheckInspector.Examine(request, _expectedUsername, _localKey, _scratch, out var reply);
         if (verdict != IceCheckVerdict.Valid)
@@ -263,35 +296,65 @@ public sealed class IceAgent
             return;
         }
 
-        // RFC 8445 §7.3.1.1: both controlling. The larger tie-breaker keeps the role; the other must switch.
-        if (request.TryGetIceControlling(out ulong theirs))
+        if (!ResolveRoleConflict(request, from))
         {
-            if (TieBreaker >= theirs)
-            {
-                Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
-            }
-            else
-            {
-                Fail("ICE role conflict: the peer is controlling with a larger tie-breaker; this agent cannot switch to controlled.");
-            }
-
             return;
         }
 
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
-        if (State is IceAgentState.New or IceAgentState.Checking)
+        if (State is not (IceAgentState.New or IceAgentState.Checking))
         {
-            request.TryGetPriority(out uint priority);
-            if (_checkList.Find(from) is { } known)
+            return;
+        }
+
+        request.TryGetPriority(out uint priority);
+        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        if (pair is null)
+        {
+            return; // The list is full.
+        }
+
+        if (Role == IceRole.Controlled && request.HasUseCandidate)
+        {
+            pair.Nominated = true;
+            if (pair.State == IcePairState.Succeeded && State == IceAgentState.Checking)
             {
-                _checkList.Trigger(known);
-            }
-            else if (_checkList.Add(from, priority, peerReflexive: true) is { } learned)
-            {
-                _checkList.Trigger(learned);
+                Select(nowNs, pair);
+                return;
             }
         }
+
+        _checkList.Trigger(pair);
+    }
+
+    /// <summary>
+    /// RFC 8445 §7.3.1.1: both sides claim the same role. False when the request was answered with 487 or the agent
+    /// failed; true when it is to be answered normally.
+    /// </summary>
+    private bool ResolveRoleConflict(StunMessage request, IPEndPoint from)
+    {
+        bool conflict = Role == IceRole.Controlling
+            ? request.TryGetIceControlling(out ulong theirs)
+            : request.TryGetIceControlled(out theirs);
+        if (!conflict)
+        {
+            return true;
+        }
+
+        // Controlling: the larger tie-breaker keeps the role. Controlled: the larger one takes control.
+        bool weKeepOurRole = Role == IceRole.Controlling ? TieBreaker >= theirs : TieBreaker < theirs;
+        if (weKeepOurRole)
+        {
+            RoleConflicts++;
+            Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
+        }
+        else
+        {
+            Fail("ICE role conflict: the tie-breakers say this agent must switch roles, which it cannot yet.");
+        }
+
+        return false;
     }
 
     private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from)
@@ -334,7 +397,7 @@ public sealed class IceAgent
         {
             if (response.TryGetErrorCode(out var error) && error.Code == StunErrorCode.RoleConflict)
             {
-                Fail("ICE role conflict: the peer answered 487; this agent cannot switch to controlled.");
+                Fail("ICE role conflict: the peer answered 487; this agent cannot switch roles yet.");
             }
             else if (!transaction.Consent)
             {
@@ -349,7 +412,8 @@ public sealed class IceAgent
         {
             _lastConsentNs = nowNs;
         }
-        else if (State == IceAgentState.Checking && transaction.UseCandidate)
+        else if (State == IceAgentState.Checking
+                 && (Role == IceRole.Controlling ? transaction.UseCandidate : pair.Nominated))
         {
             Select(nowNs, pair);
         }
@@ -376,7 +440,15 @@ public sealed class IceAgent
         var id = StunTransactionId.New();
         var writer = new StunMessageWriter(_scratch, StunMessageType.BindingRequest, id);
         writer.AddUsername(_outgoingUsername);
-        writer.AddIceControlling(TieBreaker);
+        if (Role == IceRole.Controlling)
+        {
+            writer.AddIceControlling(TieBreaker);
+        }
+        else
+        {
+            writer.AddIceControlled(TieBreaker);
+        }
+
         if (useCandidate)
         {
             writer.AddUseCandidate();
@@ -385,7 +457,7 @@ public sealed class IceAgent
         writer.AddPriority(_options.PeerReflexivePriority);
         writer.AddMessageIntegrity(_remoteKey);
         writer.AddFingerprint();
-        var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent);
+        var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent, Role);
         transaction.Sent(nowNs, _options.InitialRtoNs, _options.MaxTransmissions, _options.LastWaitMultiplier);
         _transactions.Add(transaction);
         if (!consent)
@@ -400,7 +472,7 @@ public sealed class IceAgent
     private void PairFailed(IceCandidatePair pair)
     {
         pair.State = IcePairState.Failed;
-        if (State == IceAgentState.Checking && _checkList.AllFailed())
+        if (State == IceAgentState.Checking && RemoteCandidatesComplete && _checkList.AllFailed())
         {
             Fail("ICE failed: every candidate pair failed.");
         }

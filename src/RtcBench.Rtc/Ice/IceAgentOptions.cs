@@ -25,7 +25,13 @@ public sealed class IceAgentOptions
     /// <summary>Consent expires this long after the last authenticated response (RFC 7675 §5.1: 30 s).</summary>
     public long ConsentTimeoutNs { get; init; } = 30 * RtcTime.NsPerSecond;
 
-    /// <summary>ICE-CONTROLLING tie-breaker (RFC 8445 §7.1.3); random when null.</summary>
+    /// <summary>The role to start in (RFC 8445 §6.1.1): the offerer and any full agent facing a lite one control.</summary>
+    public IceRole Role { get; init; } = IceRole.Controlling;
+
+    /// <summary>The peer is ICE-lite (<c>a=ice-lite</c>): it sends no checks, so we must control and stay controlling.</summary>
+    public bool RemoteIsLite { get; init; }
+
+    /// <summary>ICE-CONTROLLING / ICE-CONTROLLED tie-breaker (RFC 8445 §7.1.3); random when null.</summary>
     public ulong? TieBreaker { get; init; }
 
     /// <summary>Seed for the consent-interval jitter; random when null. Tests pass one for determinism.</summary>
@@ -53,6 +59,7 @@ public sealed class IceAgentOptions
         if (ConsentIntervalNs <= 0) errors.Add("ConsentIntervalNs must be positive.");
         if (ConsentTimeoutNs <= ConsentIntervalNs) errors.Add("ConsentTimeoutNs must exceed ConsentIntervalNs.");
         if (MaxPairs < 1) errors.Add("MaxPairs must be at least 1.");
+        if (RemoteIsLite && Role != IceRole.Controlling) errors.Add("Facing a lite peer the agent must be controlling (RFC 8445 §6.1.1).");
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid IceAgentOptions: " + string.Join(" ", errors));

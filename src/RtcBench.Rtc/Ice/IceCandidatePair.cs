@@ -9,13 +9,17 @@ internal sealed class IceCandidatePair(IPEndPoint remote, uint remotePriority, u
 
     public uint RemotePriority { get; } = remotePriority;
 
-    /// <summary>RFC 8445 §6.1.2.3, with us as the controlling agent.</summary>
-    public ulong Priority { get; } = priority;
+    /// <summary>RFC 8445 §6.1.2.3 for our current role; recomputed when the role changes.</summary>
+    public ulong Priority { get; set; } = priority;
 
     /// <summary>Learned from an incoming check's source (RFC 8445 §7.3.1.3), not from signalling.</summary>
     public bool PeerReflexive { get; } = peerReflexive;
 
     public IcePairState State { get; set; } = IcePairState.Waiting;
+
+    /// <summary>Controlled role: the peer sent USE-CANDIDATE on this pair (RFC 8445 §7.3.1.5); it is selected once our
+    /// own check on it has succeeded.</summary>
+    public bool Nominated { get; set; }
 
     /// <summary>Whether it sits in the triggered-check queue (RFC 8445 §7.3.1.4).</summary>
     public bool Triggered { get; set; }

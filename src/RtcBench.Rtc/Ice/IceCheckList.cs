@@ -3,10 +3,10 @@ using System.Net;
 namespace RtcBench.Rtc.Ice;
 
 /// <summary>
-/// The check list of a controlling agent with one local candidate (RFC 8445 §6.1.2): one pair per remote candidate,
-/// ordered by pair priority, plus the triggered-check queue (§7.3.1.4), which is served first.
+/// The check list of an agent with one local candidate (RFC 8445 §6.1.2): one pair per remote candidate, ordered by
+/// pair priority (which depends on who controls), plus the triggered-check queue (§7.3.1.4), which is served first.
 /// </summary>
-internal sealed class IceCheckList(uint localPriority, int maxPairs)
+internal sealed class IceCheckList(uint localPriority, int maxPairs, bool controlling)
 {
     private readonly List<IceCandidatePair> _pairs = [];
     private readonly Queue<IceCandidatePair> _triggered = new();
@@ -42,7 +42,7 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs)
         var pair = new IceCandidatePair(
             new IPEndPoint(remote.Address, remote.Port),
             remotePriority,
-            IcePriority.ComputePair(localPriority, remotePriority),
+            PairPriority(remotePriority),
             peerReflexive);
         int index = 0;
         while (index < _pairs.Count && _pairs[index].Priority >= pair.Priority)
@@ -52,6 +52,30 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs)
 
         _pairs.Insert(index, pair);
         return pair;
+    }
+
+    /// <summary>After a role switch (RFC 8445 §7.3.1.1): pair priorities are recomputed and the list re-sorted.</summary>
+    public void SetControlling(bool value)
+    {
+        controlling = value;
+        foreach (var pair in _pairs)
+        {
+            pair.Priority = PairPriority(pair.RemotePriority);
+        }
+
+        _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
+    }
+
+    /// <summary>Every pair that has not failed goes back to Waiting, to be checked again in the new role.</summary>
+    public void ResetForRecheck()
+    {
+        foreach (var pair in _pairs)
+        {
+            if (pair.State != IcePairState.Failed)
+            {
+                pair.State = IcePairState.Waiting;
+            }
+        }
     }
 
     /// <summary>Queues a triggered check unless one is queued or the pair is in progress or succeeded.</summary>
@@ -102,6 +126,10 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs)
 
         return null;
     }
+
+    private ulong PairPriority(uint remotePriority) => controlling
+        ? IcePriority.ComputePair(localPriority, remotePriority)
+        : IcePriority.ComputePair(remotePriority, localPriority);
 
     /// <summary>True when there is at least one pair and every pair failed.</summary>
     public bool AllFailed()

@@ -7,8 +7,11 @@ namespace RtcBench.Rtc.Ice;
 /// (the interval doubling) up to Rc transmissions, then a final wait of Rm·RTO before it times out.
 /// </summary>
 internal sealed class IceCheckTransaction(StunTransactionId id, IceCandidatePair pair, byte[] payload,
-    bool useCandidate, bool consent)
+    bool useCandidate, bool consent, IceRole role)
 {
+    /// <summary>The role the request claimed (ICE-CONTROLLING or ICE-CONTROLLED): a 487 switches away from it.</summary>
+    public IceRole Role { get; } = role;
+
     public StunTransactionId Id { get; } = id;
 
     public IceCandidatePair Pair { get; } = pair;

@@ -24,6 +24,15 @@ public sealed partial class PeerConnection
     private long _dropped;
     private long _callbackErrors;
 
+    /// <summary>
+    /// DTLS that arrived before ICE selected a pair. A full controlled agent selects only when its own check on the
+    /// nominated pair succeeds, which can be just after the controlling peer, already selected, sent its ClientHello;
+    /// dropping that would cost a DTLS retransmission (1 s). Bounded; replayed or dropped on selection.
+    /// </summary>
+    private const int MaxEarlyDtls = 4;
+
+    private readonly Queue<PeerInput> _earlyDtls = new();
+
     /// <summary>Receive thread: STUN goes to the loop (with its receive time).</summary>
     void IRtcDatagramHandler.OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) =>
         PostDatagram(PeerInputKind.Stun, datagram, from, receivedNs);
@@ -124,6 +133,11 @@ public sealed partial class PeerConnection
                 if (_dtls is { } dtls && input.From!.Equals(_selected))
                 {
                     dtls.HandleDatagram(input.Buffer.AsSpan(0, input.Length), input.Ns);
+                }
+                else if (_selected is null && _earlyDtls.Count < MaxEarlyDtls)
+                {
+                    _earlyDtls.Enqueue(input); // Kept (with its buffer) until ICE selects: see ReplayEarlyDtls.
+                    break;
                 }
                 else
                 {
@@ -264,7 +278,7 @@ public sealed partial class PeerConnection
         {
             case IceEventKind.Selected:
                 _selected = e.Endpoint;
-                SelectedPair = new CandidatePairInfo(_socket.LocalEndPoint, e.Endpoint!, RemoteCandidateType(e.Endpoint!), e.Nominated || IsOfferer);
+                SelectedPair = new CandidatePairInfo(_socket.LocalEndPoint, e.Endpoint!, RemoteCandidateType(e.Endpoint!), e.Nominated || _iceAgent is not null);
                 if (_iceConnectedNs == 0)
                 {
                     _iceConnectedNs = _clock();
@@ -275,6 +289,7 @@ public sealed partial class PeerConnection
                     }
                 }
 
+                ReplayEarlyDtls();
                 break;
             case IceEventKind.ConsentExpired:
                 Fail(PeerPhase.Consent, $"consent expired: no answer from {e.Endpoint} for {_options.ConsentTimeout.TotalSeconds:0.###} s");
@@ -285,13 +300,34 @@ public sealed partial class PeerConnection
         }
     }
 
+    /// <summary>Loop, on selection: early DTLS from the selected endpoint goes to the session, with its receive time.</summary>
+    private void ReplayEarlyDtls()
+    {
+        while (_earlyDtls.TryDequeue(out var early))
+        {
+            if (_dtls is { } dtls && early.From!.Equals(_selected))
+            {
+                dtls.HandleDatagram(early.Buffer.AsSpan(0, early.Length), early.Ns);
+            }
+            else
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+
+            ArrayPool<byte>.Shared.Return(early.Buffer!);
+        }
+    }
+
     private string RemoteCandidateType(IPEndPoint endpoint)
     {
-        foreach (var c in _remote!.Candidates)
+        foreach (var candidates in new[] { _remote!.Candidates.AsEnumerable(), _trickled })
         {
-            if (c.Port == endpoint.Port && c.TryGetIPAddress(out var a) && a!.Equals(endpoint.Address))
+            foreach (var c in candidates)
             {
-                return Sdp.IceCandidateLine.FormatType(c.Type);
+                if (c.Port == endpoint.Port && c.TryGetIPAddress(out var a) && a!.Equals(endpoint.Address))
+                {
+                    return Sdp.IceCandidateLine.FormatType(c.Type);
+                }
             }
         }
 
@@ -410,6 +446,11 @@ public sealed partial class PeerConnection
         _timer.Dispose();
         _dtls?.Dispose();
         _socket.Dispose();
+        while (_earlyDtls.TryDequeue(out var early))
+        {
+            ArrayPool<byte>.Shared.Return(early.Buffer!);
+        }
+
         while (_inputs.Reader.TryRead(out var left))
         {
             if (left.Buffer is { } buffer)

@@ -12,7 +12,9 @@ namespace RtcBench.Rtc.Peer;
 /// <list type="bullet">
 /// <item>Offerer (<see cref="CreateOfferer"/>, the runner): a full, controlling ICE agent with aggressive
 /// nomination; <see cref="CreateOffer"/>, then <see cref="SetRemoteAnswer"/>.</item>
-/// <item>Answerer (<see cref="AcceptOffer"/>, the echo agent): ICE-lite; the answer is <see cref="LocalDescription"/>.</item>
+/// <item>Answerer (<see cref="AcceptOffer"/>, the echo agent): ICE-lite by default, or a full agent with
+/// <see cref="PeerConnectionOptions.AnswererIceMode"/> (controlled, or controlling when the offer is ICE-lite); the
+/// answer is <see cref="LocalDescription"/>.</item>
 /// </list>
 /// Threading (see Peer/README.md): one event loop per connection, a task reading a bounded channel of inputs
 /// (STUN datagrams, decrypted SCTP packets, timer wake-ups, user sends, control actions) and driving the sans-IO ICE
@@ -56,10 +58,17 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         });
         _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _socket = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
+        _localCandidateStrings = [LocalHostCandidate().ToTrickleString()];
     }
 
-    /// <summary>Whether this side made the offer (full controlling ICE) rather than answered it (ICE-lite).</summary>
+    /// <summary>Whether this side made the offer rather than answered it.</summary>
     public bool IsOfferer { get; }
+
+    /// <summary>Whether our ICE is lite (an answerer with <see cref="AnswererIceMode.Lite"/>).</summary>
+    public bool IsIceLite => !IsOfferer && _options.AnswererIceMode == AnswererIceMode.Lite;
+
+    /// <summary>Our current ICE role (a lite agent is always controlled; a full one may switch on a role conflict).</summary>
+    public IceRole IceRole => _iceAgent?.Role ?? (IsOfferer ? IceRole.Controlling : IceRole.Controlled);
 
     public PeerConnectionState State => _state;
 
@@ -107,7 +116,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     public static PeerConnection CreateOfferer(PeerConnectionOptions options) => new(options, offerer: true);
 
     /// <summary>
-    /// Creates the answering side (ICE-lite) for <paramref name="offerSdp"/>, binds its socket and starts it; the
+    /// Creates the answering side (ICE-lite, or full per <see cref="PeerConnectionOptions.AnswererIceMode"/>) for <paramref name="offerSdp"/>, binds its socket and starts it; the
     /// answer is <see cref="LocalDescription"/>. Throws <see cref="FormatException"/> when the offer is not a usable
     /// data-channel offer (the message says why).
     /// </summary>
@@ -128,7 +137,10 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         }
     }
 
-    /// <summary>Our offer: one data section, actpass, our host candidate, end-of-candidates. Call once.</summary>
+    /// <summary>
+    /// Our offer: one data section, actpass, <c>a=ice-options:trickle</c> (we accept trickled candidates), our host
+    /// candidate and end-of-candidates (it is our only one). Call once.
+    /// </summary>
     public string CreateOffer()
     {
         if (!IsOfferer || LocalDescription is not null)
@@ -136,7 +148,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             throw new InvalidOperationException("CreateOffer is for a new offerer, once.");
         }
 
-        LocalDescription = SdpWriter.Write(DataChannelSdp.CreateOffer(SdpOptions(iceLite: false, SdpSetup.ActPass)));
+        LocalDescription = SdpWriter.Write(DataChannelSdp.CreateOffer(SdpOptions(iceLite: false, SdpSetup.ActPass) with { IceTrickle = true }));
         return LocalDescription;
     }
 
@@ -161,21 +173,10 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         _remote = description;
         _remoteFingerprint = fingerprint;
         DtlsRole = description.Setup == SdpSetup.Active ? Dtls.DtlsRole.Server : Dtls.DtlsRole.Client;
-        var ice = new IceAgent(_localIce, new IceCredentials(description.IceUfrag, description.IcePwd), new IceAgentOptions
-        {
-            ConnectTimeoutNs = RtcTime.FromTimeSpan(_options.IceTimeout),
-            ConsentIntervalNs = RtcTime.FromTimeSpan(_options.ConsentInterval),
-            ConsentTimeoutNs = RtcTime.FromTimeSpan(_options.ConsentTimeout),
-        });
-        foreach (var candidate in description.Candidates)
-        {
-            if (candidate.IsUdp && candidate.Component == 1 && candidate.TryGetIPAddress(out var address)
-                && address!.AddressFamily == _options.LocalAddress.AddressFamily)
-            {
-                ice.AddRemoteCandidate(new IPEndPoint(address, candidate.Port), candidate.Priority);
-            }
-        }
-
+        // RFC 8445 §6.1.1: the offerer controls, and must when the answerer is lite.
+        var ice = new IceAgent(_localIce, new IceCredentials(description.IceUfrag, description.IcePwd),
+            IceOptions(IceRole.Controlling, remoteIsLite: description.IceLite));
+        AddSdpCandidates(ice, description);
         _iceAgent = ice;
         StartLoop();
         Post(() =>
@@ -254,18 +255,42 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             setup = setup == SdpSetup.Passive ? SdpSetup.Active : SdpSetup.Passive;
         }
 
-        var answer = DataChannelSdp.TryCreateAnswer(offer, SdpOptions(iceLite: true, setup) with { Mid = description.Mid ?? "0" }, out var sdp, out string error)
+        bool full = _options.AnswererIceMode == AnswererIceMode.Full;
+        var sdpOptions = SdpOptions(iceLite: !full, setup) with { Mid = description.Mid ?? "0", IceTrickle = full };
+        var answer = DataChannelSdp.TryCreateAnswer(offer, sdpOptions, out var sdp, out string error)
             ? sdp! : throw new FormatException("Cannot answer the offer: " + error);
         _remoteSdp = offer;
         _remote = description;
         _remoteFingerprint = fingerprint;
         DtlsRole = setup == SdpSetup.Passive ? Dtls.DtlsRole.Server : Dtls.DtlsRole.Client;
-        _iceLite = new IceLiteResponder(_localIce, new IceCredentials(description.IceUfrag, description.IcePwd), RtcTime.FromTimeSpan(_options.ConsentTimeout));
+        var remoteIce = new IceCredentials(description.IceUfrag, description.IcePwd);
+        IceAgent? agent = null;
+        if (full)
+        {
+            // RFC 8445 §6.1.1: a full answerer is controlled, unless the offerer is lite: then it must control.
+            agent = new IceAgent(_localIce, remoteIce,
+                IceOptions(description.IceLite ? IceRole.Controlling : IceRole.Controlled, remoteIsLite: description.IceLite));
+            AddSdpCandidates(agent, description);
+            _iceAgent = agent;
+        }
+        else
+        {
+            _iceLite = new IceLiteResponder(_localIce, remoteIce, RtcTime.FromTimeSpan(_options.ConsentTimeout));
+        }
+
         LocalDescription = SdpWriter.Write(answer);
         StartLoop();
         Post(() =>
         {
-            _iceDeadlineNs = _startedNs + RtcTime.FromTimeSpan(_options.IceTimeout);
+            if (agent is not null)
+            {
+                agent.Start(_clock()); // The agent's own connect timeout applies.
+            }
+            else
+            {
+                _iceDeadlineNs = _startedNs + RtcTime.FromTimeSpan(_options.IceTimeout);
+            }
+
             if (DtlsRole == Dtls.DtlsRole.Server)
             {
                 StartDtls(); // The server waits for the ClientHello, which may follow the first check closely.
@@ -273,11 +298,18 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         });
     }
 
+    private IceAgentOptions IceOptions(IceRole role, bool remoteIsLite) => new()
+    {
+        Role = role,
+        RemoteIsLite = remoteIsLite,
+        ConnectTimeoutNs = RtcTime.FromTimeSpan(_options.IceTimeout),
+        ConsentIntervalNs = RtcTime.FromTimeSpan(_options.ConsentInterval),
+        ConsentTimeoutNs = RtcTime.FromTimeSpan(_options.ConsentTimeout),
+    };
+
     private DataChannelSdpOptions SdpOptions(bool iceLite, SdpSetup setup)
     {
-        var local = _socket.LocalEndPoint;
-        var candidate = new IceCandidateLine("1", 1, "udp", IcePriority.Compute(IcePriority.HostTypePreference, IcePriority.DefaultLocalPreference, 1),
-            local.Address.ToString(), local.Port, IceCandidateType.Host);
+        var candidate = LocalHostCandidate();
         return new DataChannelSdpOptions(_localIce.Ufrag, _localIce.Password, new SdpFingerprint(SdpFingerprint.Sha256, _certificate.Fingerprint.ToString().Split(' ')[1]))
         {
             Candidates = new EquatableArray<IceCandidateLine>([candidate]),

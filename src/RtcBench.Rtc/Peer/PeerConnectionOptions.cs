@@ -26,6 +26,10 @@ public sealed record PeerConnectionOptions
     /// <summary>The answerer's <c>a=setup</c>: passive (we are the DTLS server, the default) or active.</summary>
     public SdpSetup AnswerSetup { get; init; } = SdpSetup.Passive;
 
+    /// <summary>The answerer's ICE: <see cref="AnswererIceMode.Lite"/> (the default) or a full agent. Ignored by offerers
+    /// (always full; controlling, and staying so when the answer is ICE-lite).</summary>
+    public AnswererIceMode AnswererIceMode { get; init; } = AnswererIceMode.Lite;
+
     /// <summary>ICE must select a pair within this time after the start.</summary>
     public TimeSpan IceTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -38,7 +42,7 @@ public sealed record PeerConnectionOptions
     /// <summary>A channel we open must be acknowledged (DCEP ACK) within this time after its OPEN.</summary>
     public TimeSpan ChannelOpenTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Consent checks (offerer) are sent every 0.8..1.2 times this (RFC 7675: 5 s).</summary>
+    /// <summary>Consent checks (by full agents) are sent every 0.8..1.2 times this (RFC 7675: 5 s).</summary>
     public TimeSpan ConsentInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>No consent for this long fails the connection (RFC 7675: 30 s).</summary>
@@ -75,6 +79,11 @@ public sealed record PeerConnectionOptions
         if (AnswerSetup is not (SdpSetup.Active or SdpSetup.Passive))
         {
             errors.Add("AnswerSetup must be Active or Passive.");
+        }
+
+        if (AnswererIceMode is not (AnswererIceMode.Lite or AnswererIceMode.Full))
+        {
+            errors.Add("AnswererIceMode must be Lite or Full.");
         }
 
         foreach (var (name, value) in new[]

@@ -165,6 +165,7 @@ public sealed class IceAgentTests
     {
         var agent = NewAgent(new IceAgentOptions { TieBreaker = 1, ConnectTimeoutNs = 60 * S });
         agent.AddRemoteCandidate(PeerAddress, 1);
+        agent.EndOfRemoteCandidates();
         agent.Start(0);
         var sentAt = new List<long>();
         long now = 0;
@@ -284,6 +285,7 @@ public sealed class IceAgentTests
         var agent = NewAgent();
         var peer = NewPeer();
         agent.AddRemoteCandidate(PeerAddress, 1);
+        agent.EndOfRemoteCandidates();
         agent.Start(0);
         agent.HandleTimeout(0);
         peer.HandleDatagram(0, Assert.Single(Drain(agent)).Payload, AgentAddress);
