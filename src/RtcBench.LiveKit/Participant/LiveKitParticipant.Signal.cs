@@ -29,7 +29,8 @@ public sealed partial class LiveKitParticipant : ISignalHandler
     /// <summary>Trickled candidates received from the server.</summary>
     public long TrickleReceived => Interlocked.Read(ref _trickleReceived);
 
-    /// <summary>Trickled candidates not given to ICE: malformed, unusable, or our stack lacks trickle ICE.</summary>
+    /// <summary>Trickled candidates not given to ICE: malformed JSON or candidate, or unusable by our stack (TCP, mDNS,
+    /// another address family: see PeerConnection.RemoteCandidatesIgnored).</summary>
     public long TrickleNotApplied => Interlocked.Read(ref _trickleNotApplied);
 
     /// <summary>RequestResponse messages with a reason other than OK, and the last one's text.</summary>
@@ -186,7 +187,7 @@ public sealed partial class LiveKitParticipant : ISignalHandler
         {
             Answer = new SessionDescription { Type = "answer", Sdp = subscriber.LocalDescription, Id = offer.Id },
         }).ConfigureAwait(false);
-        await AfterRemoteDescriptionAsync(subscriber, SignalTarget.Subscriber).ConfigureAwait(false);
+        await TrickleAsync(subscriber, SignalTarget.Subscriber).ConfigureAwait(false);
     }
 
     private void OnSubscriberChannel(DataChannel channel)
@@ -220,9 +221,10 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             return;
         }
 
+        // The stack takes candidates before the remote description, so only a connection that does not exist yet
+        // (the subscriber's, should a candidate overtake the offer) needs them kept.
         var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
-        bool described = peer is not null && (trickle.Target == SignalTarget.Subscriber || _publisherAnswer.Task.IsCompleted);
-        if (!described)
+        if (peer is null)
         {
             lock (_pendingCandidates)
             {
@@ -245,8 +247,8 @@ public sealed partial class LiveKitParticipant : ISignalHandler
         Apply(peer!, candidate, trickle.Final);
     }
 
-    /// <summary>The remote description is in: apply candidates that came early, then trickle ours.</summary>
-    private async Task AfterRemoteDescriptionAsync(PeerConnection peer, SignalTarget target)
+    /// <summary>Our description is sent: apply remote candidates that came before the connection existed, trickle ours.</summary>
+    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
     {
         List<(SignalTarget Target, string Candidate)> early;
         lock (_pendingCandidates)

@@ -231,6 +231,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         }
 
         await signal.SendAsync(new SignalRequest { Offer = new SessionDescription { Type = "offer", Sdp = offer, Id = 1 } }, ct).ConfigureAwait(false);
+        await TrickleAsync(publisher, SignalTarget.Publisher).ConfigureAwait(false);
         var answer = await WhenOrEnded(_publisherAnswer.Task, ct).ConfigureAwait(false);
         _publisherAnswerNs = _clock.NowNs();
         try
@@ -241,8 +242,6 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         {
             throw new LiveKitException(new LiveKitOutcome(LiveKitEndKind.ProtocolError, "the publisher answer is unusable: " + ex.Message), ex);
         }
-
-        await AfterRemoteDescriptionAsync(publisher, SignalTarget.Publisher).ConfigureAwait(false);
 
         _step = "connecting the publisher connection (ICE, DTLS, SCTP)";
         var connected = await WhenOrEnded(publisher.WhenConnected, ct).ConfigureAwait(false);
@@ -276,6 +275,10 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             LocalAddress = local,
             Clock = _clock.NowNs,
             TimeProvider = _clock.Provider,
+
+            // The subscriber connection is offered by the SFU, which may be ICE-lite (LiveKit Cloud): two lite agents
+            // never connect, so we answer as a full agent (controlled facing a full offerer, controlling facing lite).
+            AnswererIceMode = AnswererIceMode.Full,
         };
         if (options.PeerPhaseTimeout is { } phase)
         {

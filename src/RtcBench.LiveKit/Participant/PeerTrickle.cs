@@ -2,30 +2,19 @@ using RtcBench.Rtc.Peer;
 
 namespace RtcBench.LiveKit.Participant;
 
-/// <summary>
-/// The one seam to our stack's trickle ICE. Until PeerConnection gains AddRemoteCandidate / LocalCandidates, our
-/// candidates travel in the SDP (they already do) and trickled remote candidates are counted but cannot be applied.
-/// </summary>
+/// <summary>The one seam between LiveKit's TrickleRequest and our stack's trickle ICE (PeerConnection.Trickle).</summary>
 internal static class PeerTrickle
 {
-    /// <summary>Whether the stack accepts trickled candidates.</summary>
-    public const bool Supported = false;
+    /// <summary>
+    /// Hands a remote candidate attribute (<c>candidate:…</c>) to <paramref name="peer"/>; false when it was not used
+    /// (unsupported transport/family, mDNS, stale generation, connection ended). Throws <see cref="FormatException"/>
+    /// for text that is not a candidate at all. Works before the remote description too (the stack keeps it).
+    /// </summary>
+    public static bool AddRemote(PeerConnection peer, string candidate) => peer.AddRemoteCandidate(candidate);
 
-    /// <summary>Hands a remote candidate to <paramref name="peer"/>; false when it was not applied.</summary>
-    public static bool AddRemote(PeerConnection peer, string candidate)
-    {
-        _ = peer;
-        _ = candidate;
-        return false;
-    }
+    /// <summary>The remote side is done trickling (TrickleRequest.final).</summary>
+    public static void EndOfRemote(PeerConnection peer) => peer.AddRemoteEndOfCandidates();
 
-    /// <summary>The remote side is done trickling.</summary>
-    public static void EndOfRemote(PeerConnection peer) => _ = peer;
-
-    /// <summary>Our candidates to trickle (none while they only travel in the SDP).</summary>
-    public static IReadOnlyList<string> Local(PeerConnection peer)
-    {
-        _ = peer;
-        return [];
-    }
+    /// <summary>Our candidates to trickle (complete from creation: one host candidate).</summary>
+    public static IReadOnlyList<string> Local(PeerConnection peer) => peer.LocalCandidates;
 }

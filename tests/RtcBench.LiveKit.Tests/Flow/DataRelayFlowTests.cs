@@ -57,6 +57,12 @@ public sealed class DataRelayFlowTests
         Assert.Equal("runner", runner.Identity);
         Assert.Equal(0, runner.MalformedData + runner.MalformedSignalMessages);
         Assert.NotNull(runner.JoinTimings.ReadyMs);
+
+        // The stand-in sends its candidates only by trickle and ignores those in our SDPs: both directions were used.
+        Assert.Equal(2, runner.TrickleReceived);
+        Assert.Equal(0, runner.TrickleNotApplied);
+        Assert.Equal(2, runnerSession.TrickleReceived);
+        Assert.Equal(0, runnerSession.MalformedSignal);
     }
 
     [Fact]

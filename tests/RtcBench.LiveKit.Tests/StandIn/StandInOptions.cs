@@ -21,6 +21,18 @@ internal sealed record StandInOptions
     /// <summary>JoinResponse.client_configuration.force_relay.</summary>
     public ClientConfigSetting ForceRelay { get; init; } = ClientConfigSetting.Unset;
 
+    /// <summary>
+    /// Candidates travel only by trickle: the server's SDPs go out without them and the client's SDP candidates are
+    /// ignored (LiveKit takes both; this makes the flow tests prove the client's trickle in and out).
+    /// </summary>
+    public bool CandidatesByTrickleOnly { get; init; } = true;
+
+    /// <summary>
+    /// After the signal connection breaks (no leave), the participant and its peer connections are kept this long for
+    /// a reconnect, as LiveKit does, so the client sees the signalling loss first, not its peer connections closing.
+    /// </summary>
+    public TimeSpan ResumeWindow { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>JoinResponse.ice_servers.</summary>
     public IReadOnlyList<ICEServer> IceServers { get; init; } = [];
 }

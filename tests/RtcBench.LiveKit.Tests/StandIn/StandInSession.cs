@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using RtcBench.LiveKit.Protocol;
+using RtcBench.LiveKit.Signalling;
 using RtcBench.Rtc.Peer;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
@@ -131,6 +132,11 @@ internal sealed partial class StandInSession
         }
         finally
         {
+            if (ClientLeave is null && ClientCloseStatus is null)
+            {
+                await KeepForResumeAsync(ct);
+            }
+
             _room.Remove(this);
             BroadcastUpdate(ParticipantInfo.Types.State.Disconnected);
             if (_publisher is { } publisher)
@@ -144,6 +150,19 @@ internal sealed partial class StandInSession
             }
 
             _ended.TrySetResult(why);
+        }
+    }
+
+    private async Task KeepForResumeAsync(CancellationToken ct)
+    {
+        var peersEnded = Task.WhenAll(_publisher?.WhenEnded ?? Task.CompletedTask, _subscriber?.WhenEnded ?? Task.CompletedTask);
+        try
+        {
+            await peersEnded.WaitAsync(_server.Options.ResumeWindow, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // No reconnect in the window (the stand-in does not imitate resuming): the participant goes.
         }
     }
 
@@ -246,7 +265,7 @@ internal sealed partial class StandInSession
                 ApplySubscriberAnswer(request.Answer);
                 break;
             case SignalRequest.MessageOneofCase.Trickle:
-                Interlocked.Increment(ref _trickleReceived);
+                ApplyClientCandidate(request.Trickle);
                 break;
             case SignalRequest.MessageOneofCase.Leave:
                 ClientLeave = request.Leave;
@@ -275,14 +294,49 @@ internal sealed partial class StandInSession
         var lossy = subscriber.CreateDataChannel("_lossy", ordered: false, maxRetransmits: 0);
         AdoptSubscriberChannels(reliable, lossy);
         WhenPrimaryConnected(subscriber);
-        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = subscriber.CreateOffer(), Id = 1 } });
+        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = OwnSdp(subscriber.CreateOffer()), Id = 1 } });
+        await TrickleOwnAsync(subscriber, SignalTarget.Subscriber);
+    }
+
+    private string OwnSdp(string sdp) => _server.Options.CandidatesByTrickleOnly ? StandInTrickle.StripCandidates(sdp) : sdp;
+
+    private async Task TrickleOwnAsync(PeerConnection peer, SignalTarget target)
+    {
+        foreach (var trickle in StandInTrickle.Candidates(peer, target))
+        {
+            await SendAsync(trickle);
+        }
+    }
+
+    private void ApplyClientCandidate(TrickleRequest trickle)
+    {
+        Interlocked.Increment(ref _trickleReceived);
+        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
+        if (peer is null || !TrickleCandidate.TryParse(trickle.CandidateInit, out string candidate))
+        {
+            Interlocked.Increment(ref _malformedSignal);
+            return;
+        }
+
+        try
+        {
+            peer.AddRemoteCandidate(candidate);
+            if (trickle.Final)
+            {
+                peer.AddRemoteEndOfCandidates();
+            }
+        }
+        catch (FormatException)
+        {
+            Interlocked.Increment(ref _malformedSignal);
+        }
     }
 
     private void ApplySubscriberAnswer(SessionDescription answer)
     {
         try
         {
-            _subscriber?.SetRemoteAnswer(answer.Sdp);
+            _subscriber?.SetRemoteAnswer(OwnSdp(answer.Sdp));
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
@@ -301,7 +355,7 @@ internal sealed partial class StandInSession
         PeerConnection publisher;
         try
         {
-            publisher = PeerConnection.AcceptOffer(offer.Sdp, _peerOptions);
+            publisher = PeerConnection.AcceptOffer(OwnSdp(offer.Sdp), _peerOptions);
         }
         catch (FormatException)
         {
@@ -316,7 +370,8 @@ internal sealed partial class StandInSession
             WhenPrimaryConnected(publisher);
         }
 
-        await SendAsync(new SignalResponse { Answer = new SessionDescription { Type = "answer", Sdp = publisher.LocalDescription, Id = offer.Id } });
+        await SendAsync(new SignalResponse { Answer = new SessionDescription { Type = "answer", Sdp = OwnSdp(publisher.LocalDescription!), Id = offer.Id } });
+        await TrickleOwnAsync(publisher, SignalTarget.Publisher);
     }
 
     private void WhenPrimaryConnected(PeerConnection primary) =>
