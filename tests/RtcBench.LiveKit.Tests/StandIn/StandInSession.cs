@@ -191,6 +191,20 @@ internal sealed partial class StandInSession
     /// <summary>Fault: the TCP connection is dropped under the WebSocket (no close frame).</summary>
     public void Drop() => _context.Abort();
 
+    /// <summary>Fault: the server closes both peer connections (SCTP ABORT, DTLS close_notify) but keeps signalling.</summary>
+    public async Task ClosePeerConnectionsAsync()
+    {
+        if (_publisher is { } publisher)
+        {
+            await publisher.DisposeAsync();
+        }
+
+        if (_subscriber is { } subscriber)
+        {
+            await subscriber.DisposeAsync();
+        }
+    }
+
     public ParticipantInfo Info(ParticipantInfo.Types.State state) => new()
     {
         Sid = Sid,
@@ -258,7 +272,7 @@ internal sealed partial class StandInSession
     {
         switch (request.MessageCase)
         {
-            case SignalRequest.MessageOneofCase.Offer:
+            case SignalRequest.MessageOneofCase.Offer when !_server.Faults.IgnorePublisherOffers:
                 await AnswerPublisherAsync(request.Offer);
                 break;
             case SignalRequest.MessageOneofCase.Answer:
@@ -397,20 +411,20 @@ internal sealed partial class StandInSession
         }
     }
 
-    internal async Task SendAsync(SignalResponse response)
-    {
-        if (_server.Faults.StopAnsweringPings)
-        {
-            return; // The silent-server fault: nothing at all reaches the client.
-        }
+    internal Task SendAsync(SignalResponse response) =>
+        _server.Faults.StopAnsweringPings
+            ? Task.CompletedTask // The silent-server fault: nothing at all reaches the client.
+            : SendRawAsync(response.ToByteArray(), WebSocketMessageType.Binary);
 
-        byte[] bytes = response.ToByteArray();
+    /// <summary>Sends any bytes as one frame (faults: garbage, text frames).</summary>
+    internal async Task SendRawAsync(byte[] bytes, WebSocketMessageType type)
+    {
         await _sendGate.WaitAsync();
         try
         {
             if (_socket.State == WebSocketState.Open)
             {
-                await _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
