@@ -105,7 +105,7 @@ public sealed class StandInRooms
     }
 
     /// <summary>
-    /// Adds a participant (a copy; a sid and joined_at are filled in when empty). The room must exist: the signalling
+    /// Adds a participant (a copy; the sid is filled in when empty, joined_at/joined_at_ms from each other or from now). The room must exist: the signalling
     /// stand-in calls <see cref="GetOrCreate"/> first when it auto-creates rooms on join, as LiveKit does.
     /// </summary>
     public JoinResult AddParticipant(string room, ParticipantInfo participant)
@@ -128,11 +128,17 @@ public sealed class StandInRooms
             {
                 copy.Sid = NewSid("PA_");
             }
+            if (copy.JoinedAt == 0 && copy.JoinedAtMs == 0)
+            {
+                copy.JoinedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            }
+            if (copy.JoinedAtMs == 0)
+            {
+                copy.JoinedAtMs = copy.JoinedAt * 1000;
+            }
             if (copy.JoinedAt == 0)
             {
-                var now = _time.GetUtcNow();
-                copy.JoinedAt = now.ToUnixTimeSeconds();
-                copy.JoinedAtMs = now.ToUnixTimeMilliseconds();
+                copy.JoinedAt = copy.JoinedAtMs / 1000;
             }
             entry.Participants[copy.Identity] = copy;
             return replacing ? JoinResult.Replaced : JoinResult.Joined;
