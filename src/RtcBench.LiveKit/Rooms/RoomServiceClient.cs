@@ -232,7 +232,7 @@ public sealed class RoomServiceClient
         }
     }
 
-    private static List<T> ParseList<T>(string method, string json, string field)
+    internal static List<T> ParseList<T>(string method, string json, string field)
         where T : IMessage, new()
     {
         using var doc = JsonDocument.Parse(json);

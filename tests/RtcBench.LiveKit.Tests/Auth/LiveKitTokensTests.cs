@@ -267,4 +267,42 @@ public sealed class LiveKitTokensTests
 
         Assert.Contains("video", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_MutatedTokens_OnlyEverThrowLiveKitTokenException()
+    {
+        string jwt = LiveKitTokens.Create(Credentials, "bench-a", DataOnlyJoin, TimeSpan.FromHours(1), name: "n", metadata: "m");
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+        var random = new Random(5);
+        int accepted = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var chars = jwt.ToCharArray().ToList();
+            for (int e = random.Next(1, 4); e > 0 && chars.Count > 0; e--)
+            {
+                int at = random.Next(chars.Count);
+                switch (random.Next(3))
+                {
+                    case 0: chars.RemoveAt(at); break;
+                    case 1: chars.Insert(at, Alphabet[random.Next(Alphabet.Length)]); break;
+                    default: chars[at] = Alphabet[random.Next(Alphabet.Length)]; break;
+                }
+            }
+            string mutated = new(chars.ToArray());
+            try
+            {
+                var claims = LiveKitTokens.Validate(mutated, Credentials);
+                Assert.Equal(DataOnlyJoin, claims.Grant); // only harmless mutations may pass (e.g. base64url padding bits)
+                accepted++;
+            }
+            catch (LiveKitTokenException)
+            {
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"{e.GetType().Name} on case {i} (seed 5): {e.Message}");
+            }
+        }
+        Assert.True(accepted < 300, $"{accepted} of 3000 mutated tokens were accepted");
+    }
 }
