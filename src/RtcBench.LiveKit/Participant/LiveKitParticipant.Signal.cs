@@ -1,0 +1,303 @@
+using RtcBench.LiveKit.Protocol;
+using RtcBench.LiveKit.Signalling;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.LiveKit.Participant;
+
+/// <summary>The server's signalling messages, handled in order on the signal read loop.</summary>
+public sealed partial class LiveKitParticipant : ISignalHandler
+{
+    private const int MaxPendingCandidates = 64;
+
+    private readonly List<(SignalTarget Target, string Candidate)> _pendingCandidates = [];
+    private string? _refreshToken;
+    private long _ignoredSignal;
+    private long _trickleReceived;
+    private long _trickleNotApplied;
+    private long _requestErrors;
+    private string? _lastRequestError;
+
+    /// <summary>Signalling messages we do not act on (media, speakers, quality…, a second subscriber offer).</summary>
+    public long IgnoredSignalMessages => Interlocked.Read(ref _ignoredSignal);
+
+    /// <summary>Signalling messages dropped as unparsable (text frames, not protobuf, oversized).</summary>
+    public long MalformedSignalMessages => _signal?.Malformed ?? 0;
+
+    /// <summary>The last signalling round trip (ping_req → pong_resp) in ms; 0 before the first.</summary>
+    public long SignalRttMs => _signal?.RttMs ?? 0;
+
+    /// <summary>Trickled candidates received from the server.</summary>
+    public long TrickleReceived => Interlocked.Read(ref _trickleReceived);
+
+    /// <summary>Trickled candidates not given to ICE: malformed JSON or candidate, or unusable by our stack (TCP, mDNS,
+    /// another address family: see PeerConnection.RemoteCandidatesIgnored).</summary>
+    public long TrickleNotApplied => Interlocked.Read(ref _trickleNotApplied);
+
+    /// <summary>RequestResponse messages with a reason other than OK, and the last one's text.</summary>
+    public long RequestErrors => Interlocked.Read(ref _requestErrors);
+
+    public string? LastRequestError => Volatile.Read(ref _lastRequestError);
+
+    /// <summary>Whether the server sent a refresh token (kept for a future reconnect; never exposed).</summary>
+    internal bool HasRefreshToken => _refreshToken is not null;
+
+    async ValueTask ISignalHandler.OnResponseAsync(SignalResponse response)
+    {
+        switch (response.MessageCase)
+        {
+            case SignalResponse.MessageOneofCase.Join:
+                OnJoin(response.Join);
+                break;
+            case SignalResponse.MessageOneofCase.Leave:
+                OnServerLeave(response.Leave);
+                break;
+            case SignalResponse.MessageOneofCase.Answer:
+                if (!_publisherAnswer.TrySetResult(response.Answer))
+                {
+                    Interlocked.Increment(ref _ignoredSignal); // Renegotiation answers: we never re-offer.
+                }
+
+                break;
+            case SignalResponse.MessageOneofCase.Offer:
+                await OnSubscriberOfferAsync(response.Offer).ConfigureAwait(false);
+                break;
+            case SignalResponse.MessageOneofCase.Trickle:
+                OnTrickle(response.Trickle);
+                break;
+            case SignalResponse.MessageOneofCase.Update:
+                foreach (var participant in response.Update.Participants)
+                {
+                    _identities.Add(participant.Identity);
+                    _directory.Apply(participant, Identity);
+                }
+
+                break;
+            case SignalResponse.MessageOneofCase.RoomUpdate when response.RoomUpdate.Room is { } room:
+                if (!string.IsNullOrEmpty(room.Sid))
+                {
+                    RoomSid = room.Sid;
+                }
+
+                break;
+            case SignalResponse.MessageOneofCase.RefreshToken:
+                _refreshToken = response.RefreshToken;
+                break;
+            case SignalResponse.MessageOneofCase.RequestResponse:
+                if (response.RequestResponse.Reason != RequestResponse.Types.Reason.Ok)
+                {
+                    Interlocked.Increment(ref _requestErrors);
+                    Volatile.Write(ref _lastRequestError, $"{response.RequestResponse.Reason}: {response.RequestResponse.Message}");
+                }
+
+                break;
+            case SignalResponse.MessageOneofCase.Pong:
+            case SignalResponse.MessageOneofCase.PongResp:
+                break; // Any message keeps the connection alive; the RTT is taken in SignalConnection.
+            default:
+                Interlocked.Increment(ref _ignoredSignal);
+                break;
+        }
+    }
+
+    void ISignalHandler.OnSignalLost(LiveKitOutcome outcome) => End(outcome);
+
+    private void OnJoin(JoinResponse join)
+    {
+        if (_joinResponse.Task.IsCompleted)
+        {
+            Interlocked.Increment(ref _ignoredSignal);
+            return;
+        }
+
+        _joinResponseNs = _clock.NowNs();
+        Identity = join.Participant?.Identity ?? string.Empty;
+        Sid = join.Participant?.Sid ?? string.Empty;
+        RoomName = join.Room?.Name ?? string.Empty;
+        RoomSid = join.Room?.Sid ?? string.Empty;
+        SubscriberPrimary = join.SubscriberPrimary;
+        PingInterval = TimeSpan.FromSeconds(join.PingInterval > 0 ? join.PingInterval : 5);
+        PingTimeout = TimeSpan.FromSeconds(join.PingTimeout > 0 ? join.PingTimeout : 15);
+        var info = join.ServerInfo;
+#pragma warning disable CS0612 // The deprecated fields are the fallback for servers that predate server_info.
+        ServerInfo = new LiveKitServerInfo(
+            info?.Edition.ToString() ?? "Standard",
+            string.IsNullOrEmpty(info?.Version) ? join.ServerVersion : info.Version,
+            info?.Protocol ?? 0,
+            string.IsNullOrEmpty(info?.Region) ? join.ServerRegion : info.Region,
+            info?.NodeId ?? string.Empty);
+#pragma warning restore CS0612
+        IceServers = [.. join.IceServers.Select(s => new LiveKitIceServer([.. s.Urls], s.Username, !string.IsNullOrEmpty(s.Credential)))];
+        if (IceServers.Any(s => s.IsTurn))
+        {
+            RelayNote = "the server offered TURN relay servers; this client gathers host candidates only, so relay is not used yet";
+        }
+
+        _identities.Add(Identity);
+        foreach (var other in join.OtherParticipants)
+        {
+            _identities.Add(other.Identity);
+            _directory.Apply(other, Identity);
+        }
+
+        _joinResponse.TrySetResult(join);
+    }
+
+    private void OnServerLeave(LeaveRequest leave)
+    {
+        bool joining = !_joinResponse.Task.IsCompleted;
+        string reason = joining ? "the server refused the join with a LeaveRequest" : "the server asked us to leave";
+        End(new LiveKitOutcome(joining ? LiveKitEndKind.JoinRefused : LiveKitEndKind.ServerLeave, $"{reason} ({leave.Reason})")
+        {
+            ServerReason = leave.Reason,
+            ServerAction = leave.Action,
+        });
+    }
+
+    private async ValueTask OnSubscriberOfferAsync(SessionDescription offer)
+    {
+        if (_subscriber is not null || _peerOptions is null || _signal is not { } signal)
+        {
+            Interlocked.Increment(ref _ignoredSignal); // Renegotiation of the subscriber PC: not needed for data only.
+            return;
+        }
+
+        _subscriberOfferNs = _clock.NowNs();
+        PeerConnection subscriber;
+        try
+        {
+            subscriber = PeerConnection.AcceptOffer(offer.Sdp, _peerOptions);
+        }
+        catch (FormatException ex)
+        {
+            End(new LiveKitOutcome(LiveKitEndKind.ProtocolError, "the subscriber offer is unusable: " + ex.Message));
+            return;
+        }
+
+        // Channels open only after ICE, DTLS and SCTP, which cannot start before the server has our answer.
+        subscriber.DataChannelOpened += OnSubscriberChannel;
+        _subscriber = subscriber;
+        Watch(subscriber, "subscriber");
+        if (_ended.Task.IsCompleted)
+        {
+            await subscriber.DisposeAsync().ConfigureAwait(false); // Cleanup may have run before we stored it.
+            return;
+        }
+
+        await signal.SendAsync(new SignalRequest
+        {
+            Answer = new SessionDescription { Type = "answer", Sdp = subscriber.LocalDescription, Id = offer.Id },
+        }).ConfigureAwait(false);
+        await TrickleAsync(subscriber, SignalTarget.Subscriber).ConfigureAwait(false);
+    }
+
+    private void OnSubscriberChannel(DataChannel channel)
+    {
+        switch (channel.Label)
+        {
+            case ReliableLabel:
+                channel.OnMessage = _onReliable;
+                _subReliable = channel;
+                break;
+            case LossyLabel:
+                channel.OnMessage = _onLossy;
+                _subLossy = channel;
+                break;
+            default:
+                return; // _data_track and anything newer: not ours.
+        }
+
+        if (_subReliable is not null && _subLossy is not null)
+        {
+            _subscriberChannels.TrySetResult(true);
+        }
+    }
+
+    private void OnTrickle(TrickleRequest trickle)
+    {
+        Interlocked.Increment(ref _trickleReceived);
+        if (!TrickleCandidate.TryParse(trickle.CandidateInit, out string candidate))
+        {
+            Interlocked.Increment(ref _trickleNotApplied);
+            return;
+        }
+
+        // The stack takes candidates before the remote description, so only a connection that does not exist yet
+        // (the subscriber's, should a candidate overtake the offer) needs them kept.
+        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
+        if (peer is null)
+        {
+            lock (_pendingCandidates)
+            {
+                if (_pendingCandidates.Count < MaxPendingCandidates)
+                {
+                    _pendingCandidates.Add((trickle.Target, candidate));
+                    if (trickle.Final)
+                    {
+                        _pendingCandidates.Add((trickle.Target, string.Empty));
+                    }
+
+                    return;
+                }
+            }
+
+            Interlocked.Increment(ref _trickleNotApplied);
+            return;
+        }
+
+        Apply(peer!, candidate, trickle.Final);
+    }
+
+    /// <summary>Our description is sent: apply remote candidates that came before the connection existed, trickle ours.</summary>
+    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
+    {
+        List<(SignalTarget Target, string Candidate)> early;
+        lock (_pendingCandidates)
+        {
+            early = _pendingCandidates.FindAll(c => c.Target == target);
+            _pendingCandidates.RemoveAll(c => c.Target == target);
+        }
+
+        foreach (var (_, candidate) in early)
+        {
+            Apply(peer, candidate, isFinal: candidate.Length == 0);
+        }
+
+        if (_signal is not { } signal)
+        {
+            return;
+        }
+
+        string mid = TrickleCandidate.MidOf(peer.LocalDescription);
+        string? ufrag = TrickleCandidate.UfragOf(peer.LocalDescription);
+        foreach (string local in PeerTrickle.Local(peer))
+        {
+            await signal.SendAsync(new SignalRequest
+            {
+                Trickle = new TrickleRequest { CandidateInit = TrickleCandidate.ToJson(local, mid, 0, ufrag), Target = target },
+            }).ConfigureAwait(false);
+        }
+    }
+
+    private void Apply(PeerConnection peer, string candidate, bool isFinal)
+    {
+        if (candidate.Length > 0)
+        {
+            try
+            {
+                if (!PeerTrickle.AddRemote(peer, candidate))
+                {
+                    Interlocked.Increment(ref _trickleNotApplied);
+                }
+            }
+            catch (FormatException)
+            {
+                Interlocked.Increment(ref _trickleNotApplied);
+            }
+        }
+
+        if (isFinal)
+        {
+            PeerTrickle.EndOfRemote(peer);
+        }
+    }
+}

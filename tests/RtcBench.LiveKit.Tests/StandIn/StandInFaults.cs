@@ -1,0 +1,22 @@
+namespace RtcBench.LiveKit.Tests.StandIn;
+
+/// <summary>Switches that make the stand-in misbehave the way a real server or network can. Thread-safe.</summary>
+internal sealed class StandInFaults
+{
+    private volatile bool _refuseJoins;
+    private volatile bool _stopAnsweringPings;
+
+    /// <summary>Every join (and /rtc/validate) is refused with 401, as for a bad token.</summary>
+    public bool RefuseJoins
+    {
+        get => _refuseJoins;
+        set => _refuseJoins = value;
+    }
+
+    /// <summary>ping / ping_req get no answer, and nothing else is sent either: the client sees silence.</summary>
+    public bool StopAnsweringPings
+    {
+        get => _stopAnsweringPings;
+        set => _stopAnsweringPings = value;
+    }
+}

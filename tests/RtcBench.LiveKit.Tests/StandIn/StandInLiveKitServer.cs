@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using RtcBench.LiveKit.Protocol;
+
+namespace RtcBench.LiveKit.Tests.StandIn;
+
+/// <summary>
+/// A stand-in for LiveKit's SFU, which cannot run on this machine (PROTOCOLS.md §2 A7: no package, no binary). It is
+/// written from PROTOCOLS.md §2 Part A and speaks the v0 signalling protocol the way the real server is documented to:
+/// Kestrel on 127.0.0.1 port 0; <c>/rtc</c> upgrades to a WebSocket of binary protobuf frames after checking the
+/// access token (refusal = HTTP 401 and no upgrade); <c>GET /rtc/validate</c> answers "success" or the refusal text;
+/// JoinResponse first; a subscriber peer connection the server offers with <c>_reliable</c>/<c>_lossy</c>; the
+/// client's publisher offer answered; keepalive pongs; DataPacket relay between participants with the sender's
+/// identity and sid stamped, destination_identities honoured, never echoed to the sender, forwarded on the
+/// receiver's primary connection's channel of the same kind, reliable packets with a non-increasing sequence dropped.
+/// WebRTC is real: our own stack (RtcBench.Rtc) on both ends, over loopback. It is not LiveKit: behaviour the
+/// documentation does not pin down (timings, media, reconnects, room limits) is not imitated.
+/// </summary>
+internal sealed class StandInLiveKitServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, StandInSfuRoom> _rooms = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    private StandInLiveKitServer(WebApplication app, StandInOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public StandInOptions Options { get; }
+
+    public StandInFaults Faults { get; } = new();
+
+    /// <summary>http://127.0.0.1:port</summary>
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Join attempts refused (bad token, fault switch).</summary>
+    public int Refused => _refused;
+
+    private int _refused;
+
+    public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new StandInLiveKitServer(app, options ?? new StandInOptions());
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
+        app.MapGet("/rtc/validate", server.ValidateAsync);
+        app.Map("/rtc", server.RtcAsync);
+        await app.StartAsync();
+        server.Url = new Uri(app.Urls.First());
+        return server;
+    }
+
+    /// <summary>A token for <paramref name="identity"/> in <paramref name="room"/>, signed with this server's secret.</summary>
+    public string Token(string identity, string room, bool canSubscribe = true) =>
+        StandInToken.Mint(Options.ApiKey, Options.ApiSecret, identity, room, canSubscribe: canSubscribe);
+
+    public StandInSession? FindSession(string room, string identity) => _rooms.GetValueOrDefault(room)?.Find(identity);
+
+    /// <summary>Waits (guarded by <paramref name="ct"/>) until <paramref name="identity"/> has a session in <paramref name="room"/>.</summary>
+    public async Task<StandInSession> WaitForSessionAsync(string room, string identity, CancellationToken ct)
+    {
+        while (true)
+        {
+            var waiter = _sessionAdded.Task;
+            if (FindSession(room, identity) is { } session)
+            {
+                return session;
+            }
+
+            await waiter.WaitAsync(ct);
+        }
+    }
+
+    private volatile TaskCompletionSource _sessionAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Fault: the server sends LeaveRequest{reason, action} to <paramref name="identity"/> and closes its WebSocket.</summary>
+    public Task SendLeaveAsync(string room, string identity, DisconnectReason reason, LeaveRequest.Types.Action action = LeaveRequest.Types.Action.Disconnect) =>
+        FindSession(room, identity)?.ServerLeaveAsync(reason, action) ?? throw new InvalidOperationException($"no session '{identity}' in '{room}'");
+
+    /// <summary>Fault: the TCP connection under <paramref name="identity"/>'s WebSocket is dropped (no close frame).</summary>
+    public void DropWebSocket(string room, string identity) =>
+        (FindSession(room, identity) ?? throw new InvalidOperationException($"no session '{identity}' in '{room}'")).Drop();
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        foreach (var room in _rooms.Values)
+        {
+            foreach (var session in room.Sessions)
+            {
+                session.Drop();
+            }
+        }
+
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(stop.Token);
+        }
+
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    internal StandInSfuRoom Room(string name) => _rooms.GetOrAdd(name, n => new StandInSfuRoom(n));
+
+    internal void OnSessionAdded()
+    {
+        var previous = _sessionAdded;
+        _sessionAdded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.TrySetResult();
+    }
+
+    private StandInGrant? Check(HttpContext context, out string error)
+    {
+        if (Faults.RefuseJoins)
+        {
+            error = "stand-in: joins are refused (fault switch)";
+            return null;
+        }
+
+        string? token = context.Request.Query["access_token"];
+        if (token is null && context.Request.Headers.Authorization.ToString() is { Length: > 7 } header
+            && header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            token = header[7..];
+        }
+
+        return StandInToken.Validate(token, Options.ApiKey, Options.ApiSecret, out error);
+    }
+
+    private async Task ValidateAsync(HttpContext context)
+    {
+        if (Check(context, out string error) is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsync(error);
+            return;
+        }
+
+        await context.Response.WriteAsync("success");
+    }
+
+    private async Task RtcAsync(HttpContext context)
+    {
+        var grant = Check(context, out string error);
+        if (grant is null)
+        {
+            Interlocked.Increment(ref _refused);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsync(error);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        int protocol = int.TryParse(context.Request.Query["protocol"], out int p) ? p : 0;
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var room = Room(grant.Room);
+        var session = new StandInSession(this, room, grant, socket, context, subscriberPrimary: Options.SubscriberPrimary && protocol > 2 && grant.CanSubscribe);
+        await session.RunAsync(_stopping.Token);
+    }
+}

@@ -1,0 +1,137 @@
+using Google.Protobuf;
+using RtcBench.LiveKit.Protocol;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.LiveKit.Tests.StandIn;
+
+/// <summary>
+/// The stand-in's data relay, after LiveKit's rules (PROTOCOLS.md §2 A2 "Server rules for incoming data"): the kind
+/// comes from the channel label; a reliable packet whose sequence (&gt; 0) is not above the sender's last is dropped;
+/// the sender's identity and sid are stamped; the packet goes to every other participant, or only to the
+/// destination identities/sids, never back to the sender, on the receiver's primary connection's channel of the same
+/// kind (subscriber connection when subscriber-primary, else the channels the client opened on its publisher).
+/// </summary>
+internal sealed partial class StandInSession
+{
+    private DataChannel? _subReliable;
+    private DataChannel? _subLossy;
+    private DataChannel? _pubReliable;
+    private DataChannel? _pubLossy;
+    private uint _lastSequence;
+    private long _relayed;
+    private long _droppedOutOfOrder;
+    private long _undeliverable;
+    private long _malformedData;
+
+    /// <summary>Packets from this participant forwarded to at least one receiver.</summary>
+    public long Relayed => Interlocked.Read(ref _relayed);
+
+    /// <summary>Reliable packets from this participant dropped for a sequence that did not increase.</summary>
+    public long DroppedOutOfOrder => Interlocked.Read(ref _droppedOutOfOrder);
+
+    /// <summary>Packets for this participant that had no open channel to go on.</summary>
+    public long Undeliverable => Interlocked.Read(ref _undeliverable);
+
+    public long MalformedData => Interlocked.Read(ref _malformedData);
+
+    private void AdoptSubscriberChannels(DataChannel reliable, DataChannel lossy)
+    {
+        _subReliable = reliable;
+        _subLossy = lossy;
+    }
+
+    private void AdoptPublisherChannel(DataChannel channel)
+    {
+        switch (channel.Label)
+        {
+            case "_reliable":
+                _pubReliable = channel;
+                channel.OnMessage = (_, message, _, _) => Relay(DataPacket.Types.Kind.Reliable, message);
+                break;
+            case "_lossy":
+                _pubLossy = channel;
+                channel.OnMessage = (_, message, _, _) => Relay(DataPacket.Types.Kind.Lossy, message);
+                break;
+            default:
+                break;
+        }
+    }
+
+#pragma warning disable CS0612 // LiveKit still fills and honours the deprecated copies of these fields.
+    private void Relay(DataPacket.Types.Kind kind, ReadOnlySpan<byte> message)
+    {
+        DataPacket packet;
+        try
+        {
+            packet = DataPacket.Parser.ParseFrom(message);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            Interlocked.Increment(ref _malformedData);
+            return;
+        }
+
+        if (kind == DataPacket.Types.Kind.Reliable && packet.Sequence > 0)
+        {
+            if (packet.Sequence <= _lastSequence)
+            {
+                Interlocked.Increment(ref _droppedOutOfOrder);
+                return;
+            }
+
+            _lastSequence = packet.Sequence;
+        }
+
+        packet.Kind = kind;
+        packet.ParticipantIdentity = Identity;
+        packet.ParticipantSid = Sid;
+        var identities = new HashSet<string>(packet.DestinationIdentities, StringComparer.Ordinal);
+        var sids = new HashSet<string>(StringComparer.Ordinal);
+        if (packet.User is { } user)
+        {
+            user.ParticipantIdentity = Identity;
+            user.ParticipantSid = Sid;
+            identities.UnionWith(user.DestinationIdentities);
+            sids.UnionWith(user.DestinationSids);
+        }
+
+        byte[] bytes = packet.ToByteArray();
+        bool any = false;
+        foreach (var receiver in _room.Sessions)
+        {
+            if (receiver == this || (identities.Count + sids.Count > 0 && !identities.Contains(receiver.Identity) && !sids.Contains(receiver.Sid)))
+            {
+                continue;
+            }
+
+            any |= receiver.Deliver(kind, bytes);
+        }
+
+        if (any)
+        {
+            Interlocked.Increment(ref _relayed);
+        }
+    }
+#pragma warning restore CS0612
+
+    private bool Deliver(DataPacket.Types.Kind kind, byte[] bytes)
+    {
+        var channel = SubscriberPrimary
+            ? (kind == DataPacket.Types.Kind.Reliable ? _subReliable : _subLossy)
+            : (kind == DataPacket.Types.Kind.Reliable ? _pubReliable : _pubLossy);
+        try
+        {
+            if (channel is { State: DataChannelState.Open } && channel.Send(bytes))
+            {
+                return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Closed between the check and the send.
+        }
+
+        Interlocked.Increment(ref _undeliverable);
+        return false;
+    }
+}

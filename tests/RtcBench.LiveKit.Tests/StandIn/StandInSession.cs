@@ -1,0 +1,425 @@
+using System.Net;
+using System.Net.WebSockets;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using RtcBench.LiveKit.Protocol;
+using RtcBench.LiveKit.Signalling;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.LiveKit.Tests.StandIn;
+
+/// <summary>
+/// One participant's signal connection in the stand-in server (see <see cref="StandInLiveKitServer"/>), with the
+/// server's two peer connections for it: the subscriber connection the server offers (with <c>_reliable</c> and
+/// <c>_lossy</c>, when subscriber-primary) and the publisher connection the client offers and the server answers.
+/// </summary>
+#pragma warning disable CA1001 // _sendGate is never waited on by handle: nothing unmanaged to release, and late senders must not hit a disposed gate.
+internal sealed partial class StandInSession
+#pragma warning restore CA1001
+{
+    private readonly StandInLiveKitServer _server;
+    private readonly StandInSfuRoom _room;
+    private readonly WebSocket _socket;
+    private readonly HttpContext _context;
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PeerConnectionOptions _peerOptions = new() { LocalAddress = IPAddress.Loopback };
+    private volatile PeerConnection? _publisher;
+    private volatile PeerConnection? _subscriber;
+    private int _malformedSignal;
+    private int _trickleReceived;
+    private int _pingsAnswered;
+    private TaskCompletionSource _pinged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public StandInSession(StandInLiveKitServer server, StandInSfuRoom room, StandInGrant grant, WebSocket socket, HttpContext context, bool subscriberPrimary)
+    {
+        _server = server;
+        _room = room;
+        _socket = socket;
+        _context = context;
+        Identity = grant.Identity;
+        Grant = grant;
+        SubscriberPrimary = subscriberPrimary;
+    }
+
+    public string Identity { get; }
+
+    public string Sid { get; } = "PA_" + Guid.NewGuid().ToString("N")[..12];
+
+    public StandInGrant Grant { get; }
+
+    public bool SubscriberPrimary { get; }
+
+    /// <summary>The client's LeaveRequest, if it sent one.</summary>
+    public LeaveRequest? ClientLeave { get; private set; }
+
+    /// <summary>The close status the client sent, if it closed the WebSocket.</summary>
+    public WebSocketCloseStatus? ClientCloseStatus { get; private set; }
+
+    /// <summary>Completes when the session is over, with why ("client left", "socket broke"…).</summary>
+    public Task<string> Ended => _ended.Task;
+
+    public int MalformedSignal => _malformedSignal;
+
+    /// <summary>ping_req messages answered with pong_resp.</summary>
+    public int PingsAnswered => Volatile.Read(ref _pingsAnswered);
+
+    /// <summary>Completes once <paramref name="count"/> pings have been answered (guarded by <paramref name="ct"/>).</summary>
+    public async Task WaitForPingsAsync(int count, CancellationToken ct)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref _pinged).Task;
+            if (PingsAnswered >= count)
+            {
+                return;
+            }
+
+            await next.WaitAsync(ct);
+        }
+    }
+
+    public int TrickleReceived => _trickleReceived;
+
+    public PeerConnection? Publisher => _publisher;
+
+    public PeerConnection? Subscriber => _subscriber;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var others = _room.Sessions;
+        if (_room.Add(this) is { } evicted)
+        {
+            await evicted.ServerLeaveAsync(DisconnectReason.DuplicateIdentity, LeaveRequest.Types.Action.Disconnect);
+        }
+
+        string why = "socket closed";
+        try
+        {
+            var join = new JoinResponse
+            {
+                Room = _room.ToRoom(),
+                Participant = Info(ParticipantInfo.Types.State.Joined),
+                SubscriberPrimary = SubscriberPrimary,
+                PingInterval = _server.Options.PingIntervalSeconds,
+                PingTimeout = _server.Options.PingTimeoutSeconds,
+                ServerInfo = new ServerInfo
+                {
+                    Edition = ServerInfo.Types.Edition.Standard,
+                    Version = "1.9.1-standin",
+                    Protocol = 17,
+                    Region = "standin-local",
+                    NodeId = "ND_standin1",
+                },
+                ClientConfiguration = new ClientConfiguration { ForceRelay = _server.Options.ForceRelay },
+                IceServers = { _server.Options.IceServers },
+            };
+            join.OtherParticipants.Add(others.Where(o => o != this).Select(o => o.Info(ParticipantInfo.Types.State.Joined)));
+            await SendAsync(new SignalResponse { Join = join });
+            _server.OnSessionAdded();
+            BroadcastUpdate(ParticipantInfo.Types.State.Joined);
+            if (SubscriberPrimary)
+            {
+                await OfferSubscriberAsync();
+            }
+
+            why = await ReadLoopAsync(ct);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            why = "socket broke: " + ex.GetType().Name;
+        }
+        finally
+        {
+            if (ClientLeave is null && ClientCloseStatus is null)
+            {
+                await KeepForResumeAsync(ct);
+            }
+
+            _room.Remove(this);
+            BroadcastUpdate(ParticipantInfo.Types.State.Disconnected);
+            if (_publisher is { } publisher)
+            {
+                await publisher.DisposeAsync();
+            }
+
+            if (_subscriber is { } subscriber)
+            {
+                await subscriber.DisposeAsync();
+            }
+
+            _ended.TrySetResult(why);
+        }
+    }
+
+    private async Task KeepForResumeAsync(CancellationToken ct)
+    {
+        var peersEnded = Task.WhenAll(_publisher?.WhenEnded ?? Task.CompletedTask, _subscriber?.WhenEnded ?? Task.CompletedTask);
+        try
+        {
+            await peersEnded.WaitAsync(_server.Options.ResumeWindow, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // No reconnect in the window (the stand-in does not imitate resuming): the participant goes.
+        }
+    }
+
+    /// <summary>Fault / eviction: LeaveRequest{reason, action}, then the server closes the WebSocket.</summary>
+    public async Task ServerLeaveAsync(DisconnectReason reason, LeaveRequest.Types.Action action)
+    {
+        await SendAsync(new SignalResponse { Leave = new LeaveRequest { Reason = reason, Action = action } });
+        await _sendGate.WaitAsync();
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "server leave", CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    /// <summary>Fault: the TCP connection is dropped under the WebSocket (no close frame).</summary>
+    public void Drop() => _context.Abort();
+
+    public ParticipantInfo Info(ParticipantInfo.Types.State state) => new()
+    {
+        Sid = Sid,
+        Identity = Identity,
+        Name = Identity,
+        State = state,
+        Permission = new ParticipantPermission { CanSubscribe = Grant.CanSubscribe, CanPublish = true, CanPublishData = true },
+        JoinedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+    };
+
+    private async Task<string> ReadLoopAsync(CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            int length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                ClientCloseStatus = _socket.CloseStatus;
+                if (_socket.State == WebSocketState.CloseReceived)
+                {
+                    await _sendGate.WaitAsync(ct);
+                    try
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    }
+                    finally
+                    {
+                        _sendGate.Release();
+                    }
+                }
+
+                return ClientLeave is null ? "client closed the WebSocket" : "client left";
+            }
+
+            SignalRequest request;
+            try
+            {
+                request = SignalRequest.Parser.ParseFrom(buffer, 0, length);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                Interlocked.Increment(ref _malformedSignal);
+                continue;
+            }
+
+            await HandleAsync(request);
+        }
+    }
+
+    private async Task HandleAsync(SignalRequest request)
+    {
+        switch (request.MessageCase)
+        {
+            case SignalRequest.MessageOneofCase.Offer:
+                await AnswerPublisherAsync(request.Offer);
+                break;
+            case SignalRequest.MessageOneofCase.Answer:
+                ApplySubscriberAnswer(request.Answer);
+                break;
+            case SignalRequest.MessageOneofCase.Trickle:
+                ApplyClientCandidate(request.Trickle);
+                break;
+            case SignalRequest.MessageOneofCase.Leave:
+                ClientLeave = request.Leave;
+                break;
+            case SignalRequest.MessageOneofCase.PingReq when !_server.Faults.StopAnsweringPings:
+                await SendAsync(new SignalResponse
+                {
+                    PongResp = new Pong { LastPingTimestamp = request.PingReq.Timestamp, Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                });
+                Interlocked.Increment(ref _pingsAnswered);
+                Interlocked.Exchange(ref _pinged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                break;
+            case SignalRequest.MessageOneofCase.Ping when !_server.Faults.StopAnsweringPings:
+                await SendAsync(new SignalResponse { Pong = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task OfferSubscriberAsync()
+    {
+        var subscriber = PeerConnection.CreateOfferer(_peerOptions);
+        _subscriber = subscriber;
+        var reliable = subscriber.CreateDataChannel("_reliable");
+        var lossy = subscriber.CreateDataChannel("_lossy", ordered: false, maxRetransmits: 0);
+        AdoptSubscriberChannels(reliable, lossy);
+        WhenPrimaryConnected(subscriber);
+        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = OwnSdp(subscriber.CreateOffer()), Id = 1 } });
+        await TrickleOwnAsync(subscriber, SignalTarget.Subscriber);
+    }
+
+    private string OwnSdp(string sdp) => _server.Options.CandidatesByTrickleOnly ? StandInTrickle.StripCandidates(sdp) : sdp;
+
+    private async Task TrickleOwnAsync(PeerConnection peer, SignalTarget target)
+    {
+        foreach (var trickle in StandInTrickle.Candidates(peer, target))
+        {
+            await SendAsync(trickle);
+        }
+    }
+
+    private void ApplyClientCandidate(TrickleRequest trickle)
+    {
+        Interlocked.Increment(ref _trickleReceived);
+        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
+        if (peer is null || !TrickleCandidate.TryParse(trickle.CandidateInit, out string candidate))
+        {
+            Interlocked.Increment(ref _malformedSignal);
+            return;
+        }
+
+        try
+        {
+            peer.AddRemoteCandidate(candidate);
+            if (trickle.Final)
+            {
+                peer.AddRemoteEndOfCandidates();
+            }
+        }
+        catch (FormatException)
+        {
+            Interlocked.Increment(ref _malformedSignal);
+        }
+    }
+
+    private void ApplySubscriberAnswer(SessionDescription answer)
+    {
+        try
+        {
+            _subscriber?.SetRemoteAnswer(OwnSdp(answer.Sdp));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            Interlocked.Increment(ref _malformedSignal);
+        }
+    }
+
+    private async Task AnswerPublisherAsync(SessionDescription offer)
+    {
+        if (_publisher is not null)
+        {
+            Interlocked.Increment(ref _malformedSignal); // Renegotiation is not imitated.
+            return;
+        }
+
+        PeerConnection publisher;
+        try
+        {
+            publisher = PeerConnection.AcceptOffer(OwnSdp(offer.Sdp), _peerOptions);
+        }
+        catch (FormatException)
+        {
+            Interlocked.Increment(ref _malformedSignal);
+            return;
+        }
+
+        publisher.DataChannelOpened += AdoptPublisherChannel;
+        _publisher = publisher;
+        if (!SubscriberPrimary)
+        {
+            WhenPrimaryConnected(publisher);
+        }
+
+        await SendAsync(new SignalResponse { Answer = new SessionDescription { Type = "answer", Sdp = OwnSdp(publisher.LocalDescription!), Id = offer.Id } });
+        await TrickleOwnAsync(publisher, SignalTarget.Publisher);
+    }
+
+    private void WhenPrimaryConnected(PeerConnection primary) =>
+        _ = primary.WhenConnected.ContinueWith(
+            t =>
+            {
+                if (t.Result.Connected)
+                {
+                    BroadcastUpdate(ParticipantInfo.Types.State.Active);
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void BroadcastUpdate(ParticipantInfo.Types.State state)
+    {
+        var update = new SignalResponse { Update = new ParticipantUpdate { Participants = { Info(state) } } };
+        foreach (var other in _room.Sessions)
+        {
+            if (other != this)
+            {
+                _ = other.SendAsync(update);
+            }
+        }
+    }
+
+    internal async Task SendAsync(SignalResponse response)
+    {
+        if (_server.Faults.StopAnsweringPings)
+        {
+            return; // The silent-server fault: nothing at all reaches the client.
+        }
+
+        byte[] bytes = response.ToByteArray();
+        await _sendGate.WaitAsync();
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The read loop sees the broken socket and ends the session.
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using RtcBench.LiveKit.Protocol;
+
+namespace RtcBench.LiveKit.Tests.StandIn;
+
+/// <summary>One room of the stand-in: its participants' sessions by identity. Thread-safe.</summary>
+internal sealed class StandInSfuRoom(string name)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, StandInSession> _sessions = new(StringComparer.Ordinal);
+
+    public string Name { get; } = name;
+
+    public string Sid { get; } = "RM_" + Guid.NewGuid().ToString("N")[..12];
+
+    public StandInSession[] Sessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sessions.Values];
+            }
+        }
+    }
+
+    /// <summary>Adds a session; a previous one with the same identity is returned (LiveKit evicts it: DUPLICATE_IDENTITY).</summary>
+    public StandInSession? Add(StandInSession session)
+    {
+        lock (_gate)
+        {
+            _sessions.TryGetValue(session.Identity, out var previous);
+            _sessions[session.Identity] = session;
+            return previous;
+        }
+    }
+
+    public void Remove(StandInSession session)
+    {
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(session.Identity, out var current) && current == session)
+            {
+                _sessions.Remove(session.Identity);
+            }
+        }
+    }
+
+    public StandInSession? Find(string identity)
+    {
+        lock (_gate)
+        {
+            return _sessions.GetValueOrDefault(identity);
+        }
+    }
+
+    public Room ToRoom() => new() { Sid = Sid, Name = Name, NumParticipants = (uint)Sessions.Length, EmptyTimeout = 300, DepartureTimeout = 20 };
+}
