@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RtcBench.Core.Results;
 using RtcBench.Server.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -209,6 +210,54 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#run-chart canvas")).ToHaveCountAsync(1);
         await page.Locator("#pings summary").ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "run");
+    }
+
+    [Fact]
+    public async Task RunExplorer_OutcomeAndStartRange_FilteredByTheServiceAndKeptInTheUrl()
+    {
+        await using var harness = await SeededAsync();
+        var t = RunFactory.BaseTime;
+        var partial = RunFactory.Create([25, 26], startedAt: t.AddHours(1).AddMinutes(30)) with { Outcome = RunOutcome.Partial("interrupted") };
+        await harness.PostAllAsync(partial, RunFactory.Create([], startedAt: t.AddHours(2).AddMinutes(30), platform: "janus") with
+        {
+            Outcome = RunOutcome.Failed("agent went away"),
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(harness.Server.BaseUrl, "/runs").ToString());
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(9);
+
+        await page.SelectOptionAsync("#filter-outcome", "partial");
+
+        await Expect(page).ToHaveURLAsync(new Regex(@"/runs\?outcome=partial$"));
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#runs tbody tr")).ToHaveAttributeAsync("data-run", partial.RunId);
+        await Expect(page.Locator("#runs tbody tr td.outcome")).ToHaveTextAsync("partial");
+
+        // [11:00, 12:00): udp 11:00, janus 11:05, the partial run at 11:30; the filter goes to the service.
+        await page.SelectOptionAsync("#filter-outcome", "");
+        await page.Locator("#filter-since").FillAsync("2026-11-21T11:00");
+        await page.Locator("#filter-until").FillAsync("2026-11-21T12:00");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/runs\?since=2026-11-21T11:00:00Z&until=2026-11-21T12:00:00Z$"));
+        await Expect(page.Locator("#page-info")).ToHaveTextAsync("1–3 of 3 · page 1 of 1");
+        var request = await page.RunAndWaitForRequestAsync(
+            () => page.SelectOptionAsync("#filter-outcome", "ok"),
+            r => r.Url.Contains("/api/runs?", StringComparison.Ordinal));
+        Assert.Contains("outcome=ok", request.Url, StringComparison.Ordinal);
+        Assert.Contains("since=2026-11-21T11%3A00%3A00Z", request.Url, StringComparison.Ordinal);
+        Assert.Contains("until=2026-11-21T12%3A00%3A00Z", request.Url, StringComparison.Ordinal);
+        await Expect(page.Locator("#page-info")).ToHaveTextAsync("1–2 of 2 · page 1 of 1");
+        await Expect(page.Locator("#runs td.outcome.ok")).ToHaveCountAsync(2);
+        await BrowserFixture.ScreenshotAsync(page, "runs-filtered");
+
+        await page.ReloadAsync();
+        await Expect(page.Locator("#filter-outcome")).ToHaveValueAsync("ok");
+        await Expect(page.Locator("#filter-since")).ToHaveValueAsync("2026-11-21T11:00");
+        await Expect(page.Locator("#filter-until")).ToHaveValueAsync("2026-11-21T12:00");
+        await Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
+
+        // A range that ends before it starts: the service's 400 says why.
+        await page.Locator("#filter-until").FillAsync("2026-11-21T10:00");
+        await Expect(page.Locator("main[data-state='error'] #error")).ToContainTextAsync("HTTP 400: until: 2026-11-21T10:00:00.0000000+00:00 is not after since");
     }
 
     [Fact]

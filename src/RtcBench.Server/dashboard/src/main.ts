@@ -1,7 +1,8 @@
 // The dashboard shell: header, filters kept in the URL, a status line, live refresh, and the current view.
 import { ApiError, getJson } from "./api.js";
 import { h, navLink } from "./dom.js";
-import { channelChoices, type Filters, hourChoices, bucketChoices, metricChoices, readFilters, writeFilters } from "./filters.js";
+import { renderFilters } from "./filterbar.js";
+import { type Filters, readFilters, writeFilters } from "./filters.js";
 import { clock } from "./format.js";
 import type { LocationSummary } from "./types.js";
 import type { View, ViewContext } from "./view.js";
@@ -20,7 +21,7 @@ const views: { name: string; path: string; title: string; view: View; filters: (
   { name: "timeseries", path: "/timeseries", title: "time series", view: timeseries, filters: ["platform", "location", "channel", "hours", "metric", "bucket"] },
   { name: "distribution", path: "/distribution", title: "distribution", view: distribution, filters: ["platform", "location", "channel", "hours"] },
   { name: "map", path: "/map", title: "map", view: worldMap, filters: ["platform", "channel", "hours"] },
-  { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel"] },
+  { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel", "outcome", "since", "until"] },
 ];
 
 const main = document.getElementById("view")!;
@@ -59,7 +60,7 @@ export async function render(): Promise<void> {
     const viewCall = current.view(context);
     viewCall.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
     const locations = (await locationsCall).locations;
-    renderFilters(current.filterKeys, filters, locations);
+    renderFilters(filterBar, current.filterKeys, filters, locations, setFilter);
     if (locations.length === 0 && current.name !== "run") {
       if (mine !== generation) return;
       main.replaceChildren(noRunsYet());
@@ -99,27 +100,6 @@ function renderNav(active: string, filters: Filters): void {
   nav.replaceChildren(
     ...views.map((v) => navLink(v.path + keep, v.title, { class: v.name === active || (active === "run" && v.name === "runs") ? "active" : undefined })),
   );
-}
-
-function renderFilters(keys: (keyof Filters)[], filters: Filters, locations: LocationSummary[]): void {
-  const platforms = [...new Set(locations.map((l) => l.platform))].sort();
-  const places = [...new Set(locations.map((l) => l.location).filter((l): l is string => !!l))].sort();
-  const controls: Partial<Record<keyof Filters, HTMLElement>> = {
-    platform: select("platform", "platform", filters.platform, [["", "all platforms"], ...platforms.map((p): [string, string] => [p, p])]),
-    location: select("location", "location", filters.location, [["", "all locations"], ...places.map((p): [string, string] => [p, p])]),
-    channel: select("channel", "channel", filters.channel, [["", "both channels"], ...channelChoices.map((c): [string, string] => [c, c])]),
-    hours: select("hours", "last", String(filters.hours), hourChoices.map(([n, label]): [string, string] => [String(n), label])),
-    metric: select("metric", "metric", filters.metric, metricChoices.map((m): [string, string] => [m, m])),
-    bucket: select("bucket", "bucket", filters.bucket, bucketChoices.map((b): [string, string] => [b, b])),
-  };
-  filterBar.replaceChildren(...keys.map((k) => controls[k]).filter((c): c is HTMLElement => !!c));
-}
-
-function select(name: keyof Filters, label: string, value: string, options: [string, string][]): HTMLElement {
-  if (value && !options.some(([v]) => v === value)) options.push([value, value]);
-  const control = h("select", { name, id: `filter-${name}`, onchange: (e: Event) => setFilter(name, (e.target as HTMLSelectElement).value) },
-    ...options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
-  return h("label", { class: "filter" }, h("span", {}, label), control);
 }
 
 function setFilter(name: keyof Filters, value: string): void {
