@@ -162,6 +162,6 @@ public sealed class ReadEndpointTests
             .ToArray();
         var served = harness.Server.Routes.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(served, documented);
-        Assert.Equal(11, served.Length);
+        Assert.Equal(12, served.Length);
     }
 }
