@@ -47,7 +47,7 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
         await Expect(janus.Locator("[data-field=faster]")).ToHaveCountAsync(0);
         await Expect(daily.Locator("[data-field=faster]")).ToHaveCountAsync(0);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · refreshes every 30 s$"));
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · live$"));   // the event stream is open
         await BrowserFixture.ScreenshotAsync(page, "overview");
 
         var phone = await browser.NewPageAsync(390, 844);
@@ -57,19 +57,82 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     }
 
     [Fact]
-    public async Task Overview_NewRunStored_AppearsAtTheNextRefreshWithoutReload()
+    public async Task Overview_RunStoredWhileOpen_AppearsLiveWithoutReload()
     {
         await using var harness = await SeededAsync();
         var page = await browser.NewPageAsync();
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("body[data-live='live']")).ToHaveCountAsync(1);
+
+        await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5), platform: "livekit"));
+
+        // No fake clock here: the 30 s poll cannot come within the 15 s wait, so only the event can bring the row.
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(4);
+        await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · live$"));
+        await BrowserFixture.ScreenshotAsync(page, "overview-live");
+    }
+
+    [Fact]
+    public async Task Overview_BurstOfRuns_OneRefreshAfterTheDebounce()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.Clock.InstallAsync();   // the page's timers on a fake clock: the debounce fires only when told
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("body[data-live='live']")).ToHaveCountAsync(1);
+        int reads = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/results/aggregated", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref reads);
+            }
+        };
+
+        for (int i = 0; i < 3; i++)
+        {
+            await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5).AddMinutes(i), platform: "livekit"));
+        }
+        await Expect(page.Locator("body[data-live-events='3']")).ToHaveCountAsync(1);
+        Assert.Equal(0, Volatile.Read(ref reads));   // received, not yet refreshed: the debounce waits
+        await page.Clock.RunForAsync(1_100);
+
+        await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("3");
+        Assert.Equal(2, Volatile.Read(ref reads));   // one refresh: the window and its sparkline buckets
+    }
+
+    [Fact]
+    public async Task Overview_EventStreamRefused_FallsBackToPollingEvery30s()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/events", async route =>
+        {
+            await route.FulfillAsync(new()
+            {
+                Status = 503,
+                ContentType = "application/problem+json",
+                Body = """{"title":"Service Unavailable","status":503,"detail":"a proxy said no"}""",
+            });
+            refused.TrySetResult();
+        });
         await page.Clock.InstallAsync();   // the page's timers on a fake clock: the 30 s refresh without waiting 30 s
         await page.GotoAsync(harness.Server.BaseUrl.ToString());
         await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+        await refused.Task.WaitAsync(harness.Ct);
+        await Expect(page.Locator("body[data-live='polling']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · refreshes every 30 s$"));
 
         await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5), platform: "livekit"));
         await page.Clock.RunForAsync(31_000);
 
         await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(4);
         await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-live-events", new Regex("."));   // no event got through
     }
 
     [Fact]

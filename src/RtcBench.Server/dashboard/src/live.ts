@@ -1,0 +1,88 @@
+// Live refresh: the service's server-sent events (GET /api/events) say when a run was stored; the shell re-reads
+// the view then, a burst of runs costing one refresh. When the stream is not open (no EventSource, a proxy that
+// refuses it, the service restarting) the shell polls every 30 s as before, and retries the stream at each poll.
+
+/** The data of an `event: run` (a run was stored for the first time). */
+export interface RunEvent {
+  run_id: string;
+  platform: string;
+  location?: string;
+  channel: string;
+  started_at: string;
+  url: string;
+}
+
+/** "live": the stream is open; "polling": it is not (yet, or any more). */
+export type LiveState = "live" | "polling";
+
+export interface LiveFeed {
+  state(): LiveState;
+  /** Opens the stream again if it was closed for good (e.g. the service answered 503); called at each poll. */
+  retry(): void;
+}
+
+/** Wait this long after the last event of a burst before refreshing… */
+export const debounceMs = 1000;
+/** …but never longer than this after its first event, so a steady stream of runs still shows. */
+export const maxWaitMs = 5000;
+
+export interface LiveHandlers {
+  /** A burst of runs was stored (debounced: one call per burst). */
+  onRuns: (events: RunEvent[]) => void;
+  onState: (state: LiveState) => void;
+  /** Each event as it arrives, before the debounce, with the count so far. */
+  onReceived?: (count: number) => void;
+}
+
+export function connectLive({ onRuns, onState, onReceived }: LiveHandlers): LiveFeed {
+  let received = 0;
+  let source: EventSource | null = null;
+  let current: LiveState = "polling";
+  let pending: RunEvent[] = [];
+  let firstAt = 0;
+  let timer: number | undefined;
+
+  const set = (state: LiveState) => {
+    if (state === current) return;
+    current = state;
+    onState(state);
+  };
+  const flush = () => {
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    firstAt = 0;
+    if (batch.length > 0) onRuns(batch);
+  };
+  const receive = (event: RunEvent) => {
+    onReceived?.(++received);
+    const now = performance.now();
+    pending.push(event);
+    if (firstAt === 0) firstAt = now;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(flush, Math.max(0, Math.min(debounceMs, firstAt + maxWaitMs - now)));
+  };
+  const open = () => {
+    if (typeof EventSource === "undefined") return;
+    source = new EventSource("/api/events");
+    source.addEventListener("open", () => set("live"));
+    source.addEventListener("error", () => set("polling"));   // reconnecting (by itself) or closed for good
+    source.addEventListener("run", (e) => {
+      try {
+        receive(JSON.parse((e as MessageEvent<string>).data) as RunEvent);
+      } catch {
+        // not our JSON: ignore the event, keep the stream
+      }
+    });
+  };
+  open();
+  return {
+    state: () => current,
+    retry: () => {
+      if (source?.readyState === EventSource.CLOSED) {
+        source.close();
+        open();
+      }
+    },
+  };
+}
