@@ -181,6 +181,19 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#band-note")).ToContainTextAsync("Shaded: each line's p50–p95 band.");
         await BrowserFixture.ScreenshotAsync(page, "timeseries");
 
+        // Hovering the last bucket (12:00, the right edge) shows its exact figures beside the cursor.
+        var tip = await HoverChartAsync(page, "#timeseries-chart", 1.0, 0.5);
+        await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync("2026-11-21 12:00 · p95 per 1h");
+        var udpTip = tip.Locator("[data-series='udp · eu-west-1 · lossy']");
+        await Expect(udpTip).ToContainTextAsync(" ms");
+        AssertNear(21, await NumberAsync(udpTip, "value"), 0.01);
+        AssertNear(20, await NumberAsync(udpTip, "p50"), 0.01);   // the p50–p95 band at that bucket
+        AssertNear(21, await NumberAsync(udpTip, "p95"), 0.01);
+        AssertNear(31, await NumberAsync(tip.Locator("[data-series='janus · eu-west-1 · lossy']"), "value"), 0.01);
+        await BrowserFixture.ScreenshotAsync(page, "timeseries-tooltip");
+        await page.Mouse.MoveAsync(0, 0);
+        await Expect(tip).ToBeHiddenAsync();
+
         await page.SelectOptionAsync("#filter-metric", "loss");
 
         await Expect(page).ToHaveURLAsync(new Regex(@"metric=loss"));
@@ -207,6 +220,13 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#distribution table.grid tbody tr[data-platform='daily'] [data-field=count]")).ToHaveTextAsync("10");
         await Expect(page.Locator("#distribution-chart canvas")).ToHaveCountAsync(1);
         await BrowserFixture.ScreenshotAsync(page, "distribution");
+
+        // At the right edge (the largest RTT) every group's CDF is at 100%.
+        var tip = await HoverChartAsync(page, "#distribution-chart", 1.0, 0.5);
+        await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync(new Regex(@"^share of ok pings with RTT ≤ \d+\.\d\d ms$"));
+        await Expect(tip.Locator("[data-series='udp · eu-west-1 · lossy'] [data-field=value]")).ToHaveTextAsync("100.0");
+        await Expect(tip.Locator("[data-series='daily · us-east-1 · reliable']")).ToContainTextAsync("100.0 %");
+        await BrowserFixture.ScreenshotAsync(page, "distribution-tooltip");
 
         await page.SelectOptionAsync("#filter-location", "us-east-1");
 
@@ -271,6 +291,19 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#config")).ToContainTextAsync("payload bytes");
         await Expect(page.Locator("#path")).ToContainTextAsync("udp");
         await Expect(page.Locator("#run-chart canvas")).ToHaveCountAsync(1);
+
+        // The scatter's tooltip: the first ping (19 ms: the seeded RTTs cycle 19, 20, 21) and the lost last one.
+        var tip = await HoverChartAsync(page, "#run-chart", 0.0, 0.5);
+        await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync("udp · seq 0 · ok");
+        await Expect(tip.Locator("[data-series='RTT'] [data-field=value]")).ToHaveTextAsync("19.000");
+        await Expect(tip.Locator("[data-series='RTT'] [data-field='net RTT']")).ToHaveTextAsync("18.990");   // the factory's net RTT: 10 µs less
+        await Expect(tip.Locator("[data-series='scheduled']")).ToContainTextAsync("+0.000 s · ");
+        await BrowserFixture.ScreenshotAsync(page, "run-tooltip");
+        tip = await HoverChartAsync(page, "#run-chart", 1.0, 0.5);
+        await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync("udp · seq 30 · lost");
+        await Expect(tip.Locator("[data-series='RTT']")).ToContainTextAsync("— no answer");
+
+        await page.Mouse.MoveAsync(0, 0);
         await page.Locator("#pings summary").ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "run");
     }
@@ -376,6 +409,21 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         var harness = await ServerHarness.StartAsync();
         await Seed.PostAsync(harness);
         return harness;
+    }
+
+    /// <summary>Moves the mouse to a point of a chart's plot area (fractions of its size) and returns its tooltip, once shown.</summary>
+    private static async Task<ILocator> HoverChartAsync(IPage page, string chart, double x, double y)
+    {
+        var over = page.Locator($"{chart} .u-over");
+        var box = await over.BoundingBoxAsync();
+        Assert.NotNull(box);
+        await over.HoverAsync(new()
+        {
+            Position = new() { X = (float)Math.Clamp(box.Width * x, 1, box.Width - 1), Y = (float)Math.Clamp(box.Height * y, 1, box.Height - 1) },
+        });
+        var tip = page.Locator($"{chart} .tooltip");
+        await Expect(tip).ToBeVisibleAsync();
+        return tip;
     }
 
     private static ILocator Row(IPage page, string platform, string location, string channel) =>
