@@ -75,6 +75,28 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     }
 
     [Fact]
+    public async Task Overview_TabHidden_ClosesItsStreamAndOnShowReopensAndReReads()
+    {
+        await using var harness = await SeededAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(harness.Server.BaseUrl.ToString());
+        await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("body[data-live='live']")).ToHaveCountAsync(1);
+        await SubscribersAsync(harness, 1);
+
+        await SetVisibilityAsync(page, "hidden");
+        await SubscribersAsync(harness, 0);   // the service sees the stream go
+        await Expect(page.Locator("body[data-live='polling']")).ToHaveCountAsync(1);
+        await harness.PostAllAsync(RunFactory.Create([8, 9], startedAt: RunFactory.BaseTime.AddHours(5), platform: "livekit"));
+        await SetVisibilityAsync(page, "visible");
+
+        await SubscribersAsync(harness, 1);
+        await Expect(page.Locator("body[data-live='live']")).ToHaveCountAsync(1);
+        await Expect(Row(page, "livekit", "eu-west-1", "lossy").Locator("[data-field=runs]")).ToHaveTextAsync("1");   // re-read on reopening
+        await Expect(page.Locator("body")).Not.ToHaveAttributeAsync("data-live-events", new Regex("."));            // not from an event
+    }
+
+    [Fact]
     public async Task Overview_BurstOfRuns_OneRefreshAfterTheDebounce()
     {
         await using var harness = await SeededAsync();
@@ -409,6 +431,31 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         var harness = await ServerHarness.StartAsync();
         await Seed.PostAsync(harness);
         return harness;
+    }
+
+    /// <summary>Makes the page believe it was hidden or shown (headless pages are always visible) and tells it so.</summary>
+    private static Task SetVisibilityAsync(IPage page, string state) => page.EvaluateAsync(
+        """
+        s => {
+          Object.defineProperty(document, "visibilityState", { value: s, configurable: true });
+          Object.defineProperty(document, "hidden", { value: s === "hidden", configurable: true });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }
+        """, state);
+
+    /// <summary>Waits (on the hub's change signal, no polling) until the service has this many event stream listeners.</summary>
+    private static async Task SubscribersAsync(ServerHarness harness, int count)
+    {
+        var hub = harness.Server.Events;
+        while (true)
+        {
+            var changed = hub.Changed;
+            if (hub.SubscriberCount == count)
+            {
+                return;
+            }
+            await changed.WaitAsync(harness.Ct);
+        }
     }
 
     /// <summary>Moves the mouse to a point of a chart's plot area (fractions of its size) and returns its tooltip, once shown.</summary>

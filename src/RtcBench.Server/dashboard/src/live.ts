@@ -76,10 +76,21 @@ export function connectLive({ onRuns, onState, onReceived }: LiveHandlers): Live
     });
   };
   open();
+  // A browser keeps ~6 HTTP/1.1 connections per host and each open stream holds one: a hidden tab lets its stream go
+  // (so a few background tabs cannot starve the visible one's API reads) and opens it again when shown, which
+  // re-reads the view (the shell refreshes on a reconnect).
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && source && source.readyState !== EventSource.CLOSED) {
+      source.close();
+      set("polling");
+    } else if (document.visibilityState === "visible" && source?.readyState === EventSource.CLOSED) {
+      open();
+    }
+  });
   return {
     state: () => current,
     retry: () => {
-      if (source?.readyState === EventSource.CLOSED) {
+      if (document.visibilityState === "visible" && source?.readyState === EventSource.CLOSED) {
         source.close();
         open();
       }
