@@ -23,8 +23,10 @@ export interface LiveFeed {
 
 /** Wait this long after the last event of a burst before refreshing… */
 export const debounceMs = 1000;
-/** …but never longer than this after its first event, so a steady stream of runs still shows. */
+/** …but never longer than this after its first event, so a steady stream of runs still shows… */
 export const maxWaitMs = 5000;
+/** …and never sooner than this after the previous refresh (each one re-runs the overview's comparisons). */
+export const minGapMs = 5000;
 
 export interface LiveHandlers {
   /** A burst of runs was stored (debounced: one call per burst). */
@@ -39,8 +41,9 @@ export function connectLive({ onRuns, onState, onReceived }: LiveHandlers): Live
   let source: EventSource | null = null;
   let current: LiveState = "polling";
   let pending: RunEvent[] = [];
-  let firstAt = 0;
+  let firstAt: number | null = null;
   let timer: number | undefined;
+  let lastFlushAt = -Infinity;
 
   const set = (state: LiveState) => {
     if (state === current) return;
@@ -49,18 +52,20 @@ export function connectLive({ onRuns, onState, onReceived }: LiveHandlers): Live
   };
   const flush = () => {
     timer = undefined;
+    lastFlushAt = performance.now();
     const batch = pending;
     pending = [];
-    firstAt = 0;
+    firstAt = null;
     if (batch.length > 0) onRuns(batch);
   };
   const receive = (event: RunEvent) => {
     onReceived?.(++received);
     const now = performance.now();
     pending.push(event);
-    if (firstAt === 0) firstAt = now;
+    firstAt ??= now;
     window.clearTimeout(timer);
-    timer = window.setTimeout(flush, Math.max(0, Math.min(debounceMs, firstAt + maxWaitMs - now)));
+    const settle = Math.min(debounceMs, firstAt + maxWaitMs - now);
+    timer = window.setTimeout(flush, Math.max(0, settle, lastFlushAt + minGapMs - now));
   };
   const open = () => {
     if (typeof EventSource === "undefined") return;
