@@ -101,10 +101,13 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
     {
         await using var harness = await SeededAsync();
         var page = await browser.NewPageAsync();
-        await page.Clock.InstallAsync();   // the page's timers on a fake clock: the debounce fires only when told
+        await page.Clock.InstallAsync();   // the page's timers on a fake clock (flowing until paused below)
         await page.GotoAsync(harness.Server.BaseUrl.ToString());
         await Expect(page.Locator("#overview tbody tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("body[data-live='live']")).ToHaveCountAsync(1);
+        // Stop the page's time: from here the debounce fires only when the test runs the clock.
+        double pageNow = await page.EvaluateAsync<double>("Date.now()");
+        await page.Clock.PauseAtAsync(DateTimeOffset.FromUnixTimeMilliseconds((long)pageNow + 1_000).UtcDateTime);
         int reads = 0;
         page.Request += (_, request) =>
         {
