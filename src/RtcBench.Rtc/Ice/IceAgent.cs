@@ -308,12 +308,18 @@ public sealed class IceAgent
 
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
+        request.TryGetPriority(out uint priority);
+        if (State == IceAgentState.Connected && Role == IceRole.Controlled && request.HasUseCandidate)
+        {
+            Renominated(nowNs, from, priority);
+            return;
+        }
+
         if (State is not (IceAgentState.New or IceAgentState.Checking))
         {
             return;
         }
 
-        request.TryGetPriority(out uint priority);
         var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
         if (pair is null)
         {
@@ -447,6 +453,33 @@ public sealed class IceAgent
                  && (Role == IceRole.Controlling ? transaction.UseCandidate : pair.Nominated))
         {
             Select(nowNs, pair);
+        }
+        else if (State == IceAgentState.Connected && Role == IceRole.Controlled && pair.Nominated && !transaction.Consent)
+        {
+            Select(nowNs, pair); // Renomination confirmed by our own check.
+        }
+    }
+
+    /// <summary>
+    /// Controlled and connected: the controlling peer nominates another pair (renomination, as Chromium does when a
+    /// better path appears). It is selected once our own check on it succeeds, or at once when it already has.
+    /// </summary>
+    private void Renominated(long nowNs, IPEndPoint from, uint priority)
+    {
+        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        if (pair is null || ReferenceEquals(pair, _selected))
+        {
+            return;
+        }
+
+        pair.Nominated = true;
+        if (pair.State == IcePairState.Succeeded)
+        {
+            Select(nowNs, pair);
+        }
+        else if (_transactions.FindCheck(pair) is null)
+        {
+            SendCheck(nowNs, pair, useCandidate: false, consent: false);
         }
     }
 
