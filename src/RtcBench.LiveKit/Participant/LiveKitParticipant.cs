@@ -157,6 +157,12 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             var outcome = await FailAsync(ex.Outcome).ConfigureAwait(false);
             throw outcome == ex.Outcome ? ex : new LiveKitException(outcome, ex);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var outcome = await FailAsync(new LiveKitOutcome(LiveKitEndKind.Internal,
+                $"joining failed while {_step}: {ex.GetType().Name}: {ex.Message}")).ConfigureAwait(false);
+            throw new LiveKitException(outcome, ex);
+        }
     }
 
     /// <summary>

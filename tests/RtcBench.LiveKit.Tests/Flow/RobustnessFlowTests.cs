@@ -141,6 +141,34 @@ public sealed class RobustnessFlowTests
     }
 
     [Fact]
+    public async Task Join_SubscriberOfferIsNotAnSdp_ProtocolErrorOutcome()
+    {
+        using var guard = new CancellationTokenSource(FlowHelpers.Guard);
+        await using var server = await StandInLiveKitServer.StartAsync();
+        server.Faults.CorruptSubscriberOffer = true;
+        await using var participant = new LiveKitParticipant();
+
+        var ex = await Assert.ThrowsAsync<LiveKitException>(() => participant.JoinAsync(FlowHelpers.Options(server, "runner", "bench-1"), guard.Token));
+
+        Assert.Equal(LiveKitEndKind.ProtocolError, ex.Outcome.Kind);
+        Assert.Contains("subscriber offer", ex.Outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_LocalAddressNotOnThisHost_InternalOutcomeNotAHang()
+    {
+        using var guard = new CancellationTokenSource(FlowHelpers.Guard);
+        await using var server = await StandInLiveKitServer.StartAsync();
+        await using var participant = new LiveKitParticipant();
+
+        var ex = await Assert.ThrowsAsync<LiveKitException>(() => participant.JoinAsync(
+            FlowHelpers.Options(server, "runner", "bench-1") with { LocalAddress = System.Net.IPAddress.Parse("192.0.2.1") }, guard.Token));
+
+        Assert.Equal(LiveKitEndKind.Internal, ex.Outcome.Kind);
+        Assert.Contains("SocketException", ex.Outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WritePacket_Warmed_NumbersReliableFromOneAndDoesNotAllocate()
     {
         var participant = new LiveKitParticipant();
