@@ -309,7 +309,7 @@ internal sealed class SignalConnection : IAsyncDisposable
         _handler.OnSignalLost(outcome);
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> bytes, out SignalResponse? response)
+    internal static bool TryParse(ReadOnlySpan<byte> bytes, out SignalResponse? response)
     {
         try
         {
