@@ -175,6 +175,17 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         return _directory.WaitAsync(identity, cancellationToken);
     }
 
+    /// <summary>
+    /// Completes when <paramref name="identity"/> is not in the room: at once when absent, else when the server reports
+    /// it DISCONNECTED (an echo participant uses it to leave with its runner). Throws <see cref="LiveKitException"/>
+    /// if our session ends first; <paramref name="cancellationToken"/> is the caller's timeout.
+    /// </summary>
+    public Task WaitForParticipantGoneAsync(string identity, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identity);
+        return _directory.WaitGoneAsync(identity, cancellationToken);
+    }
+
     /// <summary>Leaves the room (LeaveRequest CLIENT_INITIATED, then WebSocket close 1000) and releases everything.</summary>
     public async Task LeaveAsync()
     {
