@@ -352,7 +352,10 @@ public sealed partial class SctpAssociation
                 _control.Dequeue(); // a chunk too big for an empty packet is dropped rather than wedging the queue
             }
 
-            if (_sackNow && State != SctpState.CookieEchoed && _writer.Remaining >= 16)
+            // A delayed SACK rides along with outgoing DATA (RFC 9260 §6.2: bundle SACKs with DATA when sending
+            // anyway): in request/response traffic no standalone SACK packet is then needed.
+            bool sackDue = _sackNow || (_sackDeadlineNs != RtcTime.Never && IsDataState(State) && _tx.HasQueuedData);
+            if (sackDue && State != SctpState.CookieEchoed && _writer.Remaining >= 16)
             {
                 var sack = _rx.BuildSack(AdvertisedWindow, _writer.Remaining);
                 _writer.TryAdd(sack);

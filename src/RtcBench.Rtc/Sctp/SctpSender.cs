@@ -60,6 +60,9 @@ internal sealed partial class SctpSender
 
     public bool IsDrained => _queue.Count == 0 && _inflight.Count == 0;
 
+    /// <summary>New user data is waiting to be cut into DATA chunks.</summary>
+    public bool HasQueuedData => _queue.Count > 0;
+
     public uint NextTsn => (uint)_nextTsn;
 
     public void Initialize(uint localInitialTsn, uint peerReceiverWindow)
