@@ -133,16 +133,16 @@ public sealed partial class DtlsSession : IDtlsTransport
             throw new InvalidOperationException($"The DTLS session is not connected (state {State}).");
         }
 
+        if (_records is not null)
+        {
+            SendManaged(data); // Checks the limit itself; BouncyCastle is not involved any more.
+            return;
+        }
+
         int limit = transport.GetSendLimit();
         if (data.Length > limit)
         {
             throw new ArgumentException($"{data.Length} bytes exceed the DTLS send limit of {limit}.", nameof(data));
-        }
-
-        if (_records is not null)
-        {
-            SendManaged(data);
-            return;
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, data.Length));
