@@ -302,6 +302,7 @@ public sealed partial class DtlsSession : IDtlsTransport
             return;
         }
 
+        _adapter.TakeEarlyData(); // BouncyCastle keeps the record layer: nothing to hand over.
         _handshake.TrySetResult();
         ReceiveLoop(transport);
     }
