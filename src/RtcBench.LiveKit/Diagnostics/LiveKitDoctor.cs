@@ -300,7 +300,8 @@ public sealed class LiveKitDoctor
 
         if (lost > 0 && kind == LiveKitDataKind.Reliable)
         {
-            throw new DoctorStepException($"{summary}; {lost} reliable ping(s) got no answer within {_options.PingTimeout.TotalSeconds:0.###} s");
+            throw new DoctorStepException(string.Create(CultureInfo.InvariantCulture,
+                $"{summary}; {lost} reliable ping(s) got no answer within {_options.PingTimeout.TotalSeconds:0.###} s"));
         }
 
         return lost > 0 ? $"{summary}; {lost} lost (lossy packets are sent once)" : summary;
