@@ -82,7 +82,10 @@ public sealed class LiveKitDoctor
         var a = new LiveKitParticipant(pongs);
         var b = new LiveKitParticipant(echo);
         echo.Participant = b;
-        try
+
+        // Steps stop at the first failure (both ping kinds are always tried); the room is deleted whatever happened, and
+        // that step counts too: the result is read after it.
+        async Task StepsAsync()
         {
             if (!await StepAsync("signal endpoint takes our join token (GET /rtc/validate)", () => ValidateAsync(tokenA, ct)).ConfigureAwait(false)
                 || !await StepAsync("Twirp ListRooms", async () =>
@@ -98,14 +101,14 @@ public sealed class LiveKitDoctor
                 }).ConfigureAwait(false)
                 || !await StepAsync($"join as {IdentityA}", () => JoinAsync(a, tokenA, ct)).ConfigureAwait(false))
             {
-                return false;
+                return;
             }
 
             ReportServer(a);
             ReportPeer(a);
             if (!await StepAsync($"join as {IdentityB} (the echo)", () => JoinAsync(b, tokenB, ct)).ConfigureAwait(false))
             {
-                return false;
+                return;
             }
 
             ReportPeer(b);
@@ -125,7 +128,7 @@ public sealed class LiveKitDoctor
                     }
                 }).ConfigureAwait(false))
             {
-                return false;
+                return;
             }
 
             await StepAsync($"{_options.PingCount} pings A→B→A on _reliable", () => PingAsync(a, pongs, LiveKitDataKind.Reliable, ct)).ConfigureAwait(false);
@@ -144,7 +147,11 @@ public sealed class LiveKitDoctor
 
                 return string.Empty;
             }).ConfigureAwait(false);
-            return _allOk;
+        }
+
+        try
+        {
+            await StepsAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -168,6 +175,8 @@ public sealed class LiveKitDoctor
                 }).ConfigureAwait(false);
             }
         }
+
+        return _allOk;
     }
 
     private string JoinToken(string identity) => LiveKitTokens.Create(

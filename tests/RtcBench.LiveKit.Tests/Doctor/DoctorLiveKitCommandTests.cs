@@ -85,6 +85,22 @@ public sealed partial class DoctorLiveKitCommandTests(ITestOutputHelper output)
         AssertNoSecrets(standIn, result);
     }
 
+    [Fact]
+    public async Task DoctorLiveKit_DeleteRoomFailsAfterEverythingElsePassed_ReportsItAndExits6()
+    {
+        await using var standIn = await DoctorStandIn.StartAsync();
+        standIn.FailDeleteRoom = true;
+
+        var result = await DoctorCli.RunAsync(Environment(standIn), "doctor", "livekit");
+        output.WriteLine(result.Stdout);
+
+        Assert.Equal(ExitCodes.RunFailed, result.ExitCode);
+        string[] steps = [.. result.Lines.Where(l => !l.StartsWith(' '))];
+        Assert.All(steps[..^1], l => Assert.StartsWith("ok      ", l, StringComparison.Ordinal));
+        Assert.Matches(@"^FAILED  Twirp DeleteRoom \(\d+ ms\): LiveKit DeleteRoom at http://127\.0\.0\.1:\d+/: unavailable: stand-in: DeleteRoom fails \(fault switch\) \(HTTP 503\)\.$", steps[^1]);
+        AssertNoSecrets(standIn, result);
+    }
+
     private static Dictionary<string, string> Environment(DoctorStandIn standIn) => new(StringComparer.Ordinal)
     {
         ["LIVEKIT_URL"] = standIn.Url.AbsoluteUri,

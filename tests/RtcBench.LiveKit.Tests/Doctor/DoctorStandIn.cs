@@ -38,6 +38,9 @@ internal sealed class DoctorStandIn : IAsyncDisposable
     /// <summary>Fault: from the CreateRoom call on, every join is refused (the stand-in's RefuseJoins switch).</summary>
     public bool RefuseJoinsOnceARoomIsCreated { get; set; }
 
+    /// <summary>Fault: DeleteRoom answers Twirp <c>unavailable</c> (HTTP 503) and deletes nothing.</summary>
+    public bool FailDeleteRoom { get; set; }
+
     public static async Task<DoctorStandIn> StartAsync()
     {
         var standIn = new DoctorStandIn(await StandInLiveKitServer.StartAsync());
@@ -49,6 +52,14 @@ internal sealed class DoctorStandIn : IAsyncDisposable
                 if (standIn.RefuseJoinsOnceARoomIsCreated && context.Request.Path == StandInRoomService.PathPrefix + "CreateRoom")
                 {
                     standIn.Signal.Faults.RefuseJoins = true;
+                }
+
+                if (standIn.FailDeleteRoom && context.Request.Path == StandInRoomService.PathPrefix + "DeleteRoom")
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"code":"unavailable","msg":"stand-in: DeleteRoom fails (fault switch)"}""");
+                    return;
                 }
 
                 await next(context);
