@@ -12,9 +12,15 @@ internal static class DoctorCli
 
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using var interrupts = new Interrupts();
+        return await RunAsync(environment, interrupts, args);
+    }
+
+    /// <summary>Runs with <paramref name="interrupts"/>, which the test may fire (what Ctrl-C does).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, Interrupts interrupts, params string[] args)
+    {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        using var interrupts = new Interrupts();
         var ctx = new CliContext
         {
             Out = TextWriter.Synchronized(stdout),

@@ -46,7 +46,7 @@ public sealed partial class DoctorLiveKitCommandTests(ITestOutputHelper output)
     public async Task DoctorLiveKit_StandInRefusesJoinsOnceTheRoomExists_NamesTheJoinStepWithLiveKitsReasonAndDeletesTheRoom()
     {
         await using var standIn = await DoctorStandIn.StartAsync();
-        standIn.RefuseJoinsOnceARoomIsCreated = true;
+        standIn.OnCreateRoom = () => standIn.Signal.Faults.RefuseJoins = true;
 
         var result = await DoctorCli.RunAsync(Environment(standIn), "doctor", "livekit");
         output.WriteLine(result.Stdout);
@@ -99,6 +99,25 @@ public sealed partial class DoctorLiveKitCommandTests(ITestOutputHelper output)
         Assert.All(steps[..^1], l => Assert.StartsWith("ok      ", l, StringComparison.Ordinal));
         Assert.Matches(@"^FAILED  Twirp DeleteRoom \(\d+ ms\): LiveKit DeleteRoom at http://127\.0\.0\.1:\d+/: unavailable: stand-in: DeleteRoom fails \(fault switch\) \(HTTP 503\)\.$", steps[^1]);
         AssertNoSecrets(standIn, result);
+    }
+
+    [Fact]
+    public async Task DoctorLiveKit_CtrlCWhileCreatingTheRoom_StopsStillDeletesTheRoomAndExits130()
+    {
+        await using var standIn = await DoctorStandIn.StartAsync();
+        using var interrupts = new Interrupts();
+        standIn.OnCreateRoom = interrupts.Interrupt;
+
+        var result = await DoctorCli.RunAsync(Environment(standIn), interrupts, "doctor", "livekit");
+        output.WriteLine(result.Stdout);
+
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
+        string[] steps = [.. result.Lines.Where(l => !l.StartsWith(' '))];
+        // The CreateRoom answer may or may not beat the cancellation: either that step or the first join is cancelled.
+        Assert.Matches(@"^FAILED  (Twirp CreateRoom|join as rtcbench-doctor-[0-9a-f]{12}-a) \(\d+ ms\): cancelled", Assert.Single(steps, l => l.StartsWith("FAILED", StringComparison.Ordinal)));
+        Assert.Matches(@"^ok      Twirp DeleteRoom \(\d+ ms\): rtcbench-doctor-[0-9a-f]{12}( was already gone)?$", steps[^1]);
+        Assert.Empty(standIn.Rooms.List());
+        Assert.DoesNotContain(steps, l => l.Contains("pings", StringComparison.Ordinal));
     }
 
     private static Dictionary<string, string> Environment(DoctorStandIn standIn) => new(StringComparer.Ordinal)

@@ -35,8 +35,8 @@ internal sealed class DoctorStandIn : IAsyncDisposable
     /// <summary>The LIVEKIT_URL to give the doctor: http://127.0.0.1:port/.</summary>
     public Uri Url => _front.Url;
 
-    /// <summary>Fault: from the CreateRoom call on, every join is refused (the stand-in's RefuseJoins switch).</summary>
-    public bool RefuseJoinsOnceARoomIsCreated { get; set; }
+    /// <summary>Runs when a CreateRoom call arrives, before it is handled (e.g. to flip a fault switch at that point).</summary>
+    public Action? OnCreateRoom { get; set; }
 
     /// <summary>Fault: DeleteRoom answers Twirp <c>unavailable</c> (HTTP 503) and deletes nothing.</summary>
     public bool FailDeleteRoom { get; set; }
@@ -49,9 +49,9 @@ internal sealed class DoctorStandIn : IAsyncDisposable
             app.UseWebSockets();
             app.Use(async (context, next) =>
             {
-                if (standIn.RefuseJoinsOnceARoomIsCreated && context.Request.Path == StandInRoomService.PathPrefix + "CreateRoom")
+                if (context.Request.Path == StandInRoomService.PathPrefix + "CreateRoom")
                 {
-                    standIn.Signal.Faults.RefuseJoins = true;
+                    standIn.OnCreateRoom?.Invoke();
                 }
 
                 if (standIn.FailDeleteRoom && context.Request.Path == StandInRoomService.PathPrefix + "DeleteRoom")
