@@ -7,10 +7,12 @@ using RtcBench.LiveKit.Tests.StandIn;
 namespace RtcBench.LiveKit.Tests.Doctor;
 
 /// <summary>
-/// One URL serving what a LiveKit server serves on one URL, for <c>rtcbench doctor livekit</c>: the stand-in RoomService
-/// (Twirp) mapped here, and <c>/rtc</c> (WebSocket) and <c>/rtc/validate</c> passed through to the stand-in LiveKit
-/// server (signalling + SFU), which runs on its own port. Only signalling is relayed: WebRTC goes straight to the
-/// stand-in. A refused upgrade is answered with the stand-in's status, as LiveKit answers it.
+/// The stand-in LiveKit server behind a front that can misbehave at exact points of a doctor run. The stand-in serves
+/// /rtc, /rtc/validate and the Twirp RoomService on one URL, as LiveKit does, but has no hook at "CreateRoom arrived"
+/// or "DeleteRoom fails"; so the front maps its own stand-in RoomService over the stand-in's room store (the rooms the
+/// participants join), with those hooks, and passes <c>/rtc</c> (WebSocket frames relayed) and <c>/rtc/validate</c>
+/// through. Only signalling is relayed: WebRTC goes straight to the stand-in. A refused upgrade is answered with the
+/// stand-in's status, as LiveKit answers it.
 /// </summary>
 internal sealed class DoctorStandIn : IAsyncDisposable
 {
@@ -20,14 +22,16 @@ internal sealed class DoctorStandIn : IAsyncDisposable
     private DoctorStandIn(StandInLiveKitServer signal)
     {
         Signal = signal;
-        Credentials = new LiveKitCredentials(signal.Options.ApiKey, signal.Options.ApiSecret);
-        Service = new StandInRoomService(Rooms, Credentials);
+        Credentials = signal.Options.Credentials;
+        Service = new StandInRoomService(signal.Rooms, Credentials);
     }
 
     public StandInLiveKitServer Signal { get; }
 
-    public StandInRooms Rooms { get; } = new();
+    /// <summary>The stand-in's rooms: those created over the front's Twirp are the ones joined.</summary>
+    public StandInRooms Rooms => Signal.Rooms;
 
+    /// <summary>The front's RoomService (the Twirp calls the doctor made, in order).</summary>
     public StandInRoomService Service { get; }
 
     public LiveKitCredentials Credentials { get; }
