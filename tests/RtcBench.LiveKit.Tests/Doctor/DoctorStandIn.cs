@@ -39,7 +39,10 @@ internal sealed class DoctorStandIn : IAsyncDisposable
     /// <summary>The LIVEKIT_URL to give the doctor: http://127.0.0.1:port/.</summary>
     public Uri Url => _front.Url;
 
-    /// <summary>Runs when a CreateRoom call arrives, before it is handled (e.g. to flip a fault switch at that point).</summary>
+    /// <summary>
+    /// Runs once CreateRoom has been handled (the room exists), just before its answer goes out: the doctor cannot have
+    /// moved on yet, so a fault switch flipped here is in place for everything after CreateRoom.
+    /// </summary>
     public Action? OnCreateRoom { get; set; }
 
     /// <summary>Fault: DeleteRoom answers Twirp <c>unavailable</c> (HTTP 503) and deletes nothing.</summary>
@@ -53,9 +56,13 @@ internal sealed class DoctorStandIn : IAsyncDisposable
             app.UseWebSockets();
             app.Use(async (context, next) =>
             {
-                if (context.Request.Path == StandInRoomService.PathPrefix + "CreateRoom")
+                if (context.Request.Path == StandInRoomService.PathPrefix + "CreateRoom" && standIn.OnCreateRoom is { } onCreateRoom)
                 {
-                    standIn.OnCreateRoom?.Invoke();
+                    context.Response.OnStarting(() =>
+                    {
+                        onCreateRoom();
+                        return Task.CompletedTask;
+                    });
                 }
 
                 if (standIn.FailDeleteRoom && context.Request.Path == StandInRoomService.PathPrefix + "DeleteRoom")
