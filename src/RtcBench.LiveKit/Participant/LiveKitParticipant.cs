@@ -94,6 +94,16 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     /// <summary>The other participants present now.</summary>
     public IReadOnlyList<LiveKitRemoteParticipant> Participants => _directory.Snapshot();
 
+    /// <summary>
+    /// Raised when another participant that was present is reported DISCONNECTED (ParticipantUpdate), on the signal
+    /// read loop: handlers must not block.
+    /// </summary>
+    public event Action<LiveKitRemoteParticipant>? ParticipantLeft
+    {
+        add => _directory.Left += value;
+        remove => _directory.Left -= value;
+    }
+
     /// <summary>True once <see cref="JoinAsync"/> has succeeded, until the session ends.</summary>
     public bool IsJoined => Volatile.Read(ref _state) == StateJoined && !_ended.Task.IsCompleted;
 

@@ -13,6 +13,9 @@ internal sealed class ParticipantDirectory
     private readonly List<(string Identity, TaskCompletionSource<LiveKitRemoteParticipant> Waiter)> _waiters = [];
     private LiveKitOutcome? _ended;
 
+    /// <summary>Raised (outside the lock) when a present participant is reported DISCONNECTED.</summary>
+    public event Action<LiveKitRemoteParticipant>? Left;
+
     public IReadOnlyList<LiveKitRemoteParticipant> Snapshot()
     {
         lock (_gate)
@@ -30,30 +33,41 @@ internal sealed class ParticipantDirectory
         }
 
         List<TaskCompletionSource<LiveKitRemoteParticipant>>? ready = null;
-        LiveKitRemoteParticipant participant;
+        LiveKitRemoteParticipant? participant = null;
+        LiveKitRemoteParticipant? left = null;
         lock (_gate)
         {
             if (info.State == ParticipantInfo.Types.State.Disconnected)
             {
-                _present.Remove(info.Identity);
-                return;
-            }
-
-            participant = new LiveKitRemoteParticipant(info.Identity, info.Sid, info.State.ToString(), info.Kind.ToString());
-            _present[info.Identity] = participant;
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Identity == info.Identity)
+                if (_present.Remove(info.Identity, out var gone))
                 {
-                    (ready ??= []).Add(_waiters[i].Waiter);
-                    _waiters.RemoveAt(i);
+                    left = gone;
+                }
+            }
+            else
+            {
+                participant = new LiveKitRemoteParticipant(info.Identity, info.Sid, info.State.ToString(), info.Kind.ToString());
+                _present[info.Identity] = participant;
+                for (int i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    if (_waiters[i].Identity == info.Identity)
+                    {
+                        (ready ??= []).Add(_waiters[i].Waiter);
+                        _waiters.RemoveAt(i);
+                    }
                 }
             }
         }
 
+        if (left is not null)
+        {
+            Left?.Invoke(left);
+            return;
+        }
+
         foreach (var waiter in ready ?? [])
         {
-            waiter.TrySetResult(participant);
+            waiter.TrySetResult(participant!);
         }
     }
 
