@@ -21,6 +21,12 @@ internal static class AgentCommand
         Geo = NullIfBlank(ctx.GetEnvironment("RTCBENCH_DAILY_GEO")),
     };
 
+    /// <summary>
+    /// The livekit platform is on when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; a partial set
+    /// throws <see cref="AgentConfigurationException"/> naming the missing variables (never a value of the secret).
+    /// </summary>
+    internal static LiveKitAgentOptions LiveKitFromEnvironment(CliContext ctx) => LiveKitAgentOptions.FromEnvironment(ctx.GetEnvironment);
+
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public static Command Create(CliContext ctx)
@@ -33,7 +39,10 @@ internal static class AgentCommand
         var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms open at once before /connect answers 503.", DefaultValueFactory = _ => 1000 };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var keys = new ApiKeyOptions();
-        var command = new Command("agent", "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back.");
+        var command = new Command("agent",
+            "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
+            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set. "
+            + "GET /health lists the platforms this agent offers.");
         foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, verbose })
         {
             command.Options.Add(o);
@@ -53,6 +62,15 @@ internal static class AgentCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
+            LiveKitAgentOptions livekit;
+            try
+            {
+                livekit = LiveKitFromEnvironment(ctx);
+            }
+            catch (AgentConfigurationException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, string.Join("; ", ex.Problems));
+            }
             var options = new AgentOptions
             {
                 Listen = endpoint,
@@ -63,6 +81,7 @@ internal static class AgentCommand
                 DefaultRoomTtl = ttl,
                 MaxRooms = parse.GetValue(maxRooms),
                 Daily = DailyFromEnvironment(ctx),
+                LiveKit = livekit,
             };
             using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             RunningAgent agent;
@@ -80,7 +99,7 @@ internal static class AgentCommand
             }
             await using (agent)
             {
-                ctx.Error.WriteLine($"rtcbench: agent {Core.ToolInfo.Version} listening on {agent.BaseUrl} (udp {agent.UdpEndpoint}){(key is null ? "" : ", API key required")}; Ctrl-C to stop");
+                ctx.Error.WriteLine($"rtcbench: agent {Core.ToolInfo.Version} listening on {agent.BaseUrl} (udp {agent.UdpEndpoint}){(key is null ? "" : ", API key required")}; platforms: {string.Join(", ", agent.EnabledPlatforms)}; Ctrl-C to stop");
                 try
                 {
                     await agent.WaitForShutdownAsync(ctx.Interrupts.StopRequested);
