@@ -44,7 +44,9 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     private int _refused;
 
-    public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null)
+    /// <param name="map">Maps more endpoints on the same server (e.g. the stand-in RoomService, as LiveKit serves
+    /// Twirp and signalling on one URL).</param>
+    public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -54,6 +56,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
         app.MapGet("/rtc/validate", server.ValidateAsync);
         app.Map("/rtc", server.RtcAsync);
+        map?.Invoke(app);
         await app.StartAsync();
         server.Url = new Uri(app.Urls.First());
         return server;
