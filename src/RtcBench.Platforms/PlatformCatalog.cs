@@ -1,5 +1,6 @@
 using RtcBench.Platforms.Daily;
 using RtcBench.Platforms.Direct;
+using RtcBench.Platforms.LiveKit;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Platforms;
@@ -10,7 +11,7 @@ public static class PlatformCatalog
     /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
     public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp", "direct"];
 
-    public static IReadOnlyList<string> Names { get; } = ["udp", "direct", "daily"];
+    public static IReadOnlyList<string> Names { get; } = ["udp", "direct", "daily", "livekit"];
 
     public static bool TryCreate(string name, out IPlatformClient? client)
     {
@@ -19,6 +20,7 @@ public static class PlatformCatalog
             "udp" => new UdpPlatformClient(),
             "direct" => new DirectPlatformClient(),
             "daily" => new DailyPlatformClient(),
+            "livekit" => new LiveKitPlatformClient(),
             _ => null,
         };
         return client is not null;

@@ -66,13 +66,7 @@ public sealed partial class LiveKitParticipant
         bool sent;
         lock (_sendGate)
         {
-            uint sequence = 0;
-            if (kind == LiveKitDataKind.Reliable)
-            {
-                sequence = ++_reliableSequence;
-            }
-
-            int length = DataPacketWriter.Write(_sendBuffer, kind, payload, destinationIdentity, sequence);
+            int length = WritePacket(kind, payload, destinationIdentity);
             try
             {
                 sent = channel.Send(_sendBuffer.AsSpan(0, length));
@@ -90,6 +84,19 @@ public sealed partial class LiveKitParticipant
 
         return sent;
     }
+
+    /// <summary>
+    /// Numbers and writes the packet into the reused send buffer (caller holds <see cref="_sendGate"/>): everything
+    /// <see cref="Send"/> does besides the stack's <see cref="DataChannel.Send"/>, which copies it on.
+    /// </summary>
+    internal int WritePacket(LiveKitDataKind kind, ReadOnlySpan<byte> payload, string destinationIdentity)
+    {
+        uint sequence = kind == LiveKitDataKind.Reliable ? ++_reliableSequence : 0;
+        return DataPacketWriter.Write(_sendBuffer, kind, payload, destinationIdentity, sequence);
+    }
+
+    /// <summary>The bytes <see cref="WritePacket"/> wrote (tests).</summary>
+    internal ReadOnlySpan<byte> LastPacket(int length) => _sendBuffer.AsSpan(0, length);
 
     private InvalidOperationException NotSending(LiveKitDataKind kind) => new(Outcome is { } outcome
         ? $"The LiveKit session has ended ({outcome})."

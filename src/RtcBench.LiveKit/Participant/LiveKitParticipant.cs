@@ -83,6 +83,11 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
 
     public CandidatePairInfo? SubscriberPair => _subscriber?.SelectedPair;
 
+    /// <summary>Our ICE on each connection, e.g. "full-controlling" (publisher, we offer) or "full-controlled".</summary>
+    public string? PublisherIceRole => DescribeIce(_publisher);
+
+    public string? SubscriberIceRole => DescribeIce(_subscriber);
+
     public PeerTimings? PublisherTimings => _publisher?.Timings;
 
     public PeerTimings? SubscriberTimings => _subscriber?.Timings;
@@ -389,6 +394,9 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             await s.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static string? DescribeIce(PeerConnection? peer) =>
+        peer is null ? null : (peer.IsIceLite ? "lite-" : "full-") + peer.IceRole.ToString().ToLowerInvariant();
 
     private double? Ms(long ns) => ns == 0 || _startNs == 0 ? null : Math.Round((ns - _startNs) / 1e6, 3);
 }

@@ -32,8 +32,8 @@ public sealed class AgentEchoEndToEndTests
         Assert.StartsWith("ws://127.0.0.1:", creds.GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.Equal("rtcbench-echo-" + roomId, creds.GetProperty("echo_identity").GetString());
 
-        var options = deployment.Server.Options;
-        var claims = LiveKitTokens.Validate(creds.GetProperty("token").GetString()!, new LiveKitCredentials(options.ApiKey, options.ApiSecret));
+        var credentials = deployment.Server.Options.Credentials;
+        var claims = LiveKitTokens.Validate(creds.GetProperty("token").GetString()!, credentials);
         Assert.Equal("rtcbench-runner-" + roomId, claims.Identity);
         Assert.True(claims.Grant.RoomJoin);
         Assert.Equal(room, claims.Grant.Room);
@@ -60,7 +60,7 @@ public sealed class AgentEchoEndToEndTests
         Assert.Equal("standin-local", details.GetProperty("server_region").GetString());
 
         string raw = JsonSerializer.Serialize(agentRoom) + creds.GetRawText();
-        Assert.DoesNotContain(options.ApiSecret, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(credentials.ApiSecret, raw, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class AgentEchoEndToEndTests
         string detail = JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()!;
         Assert.StartsWith("a platform could not set the room up: LiveKit refused to create the room (unauthenticated)", detail, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongSecret, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(deployment.Server.Options.ApiSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(deployment.Server.Options.Credentials.ApiSecret, text, StringComparison.Ordinal);
         Assert.Empty(deployment.Rooms.List());
         Assert.Null(await FirstRoomAsync(deployment, guard.Token));
     }

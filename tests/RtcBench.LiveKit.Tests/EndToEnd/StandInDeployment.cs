@@ -3,28 +3,24 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RtcBench.Agent;
-using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Protocol;
 using RtcBench.LiveKit.Tests.StandIn;
 
 namespace RtcBench.LiveKit.Tests.EndToEnd;
 
 /// <summary>
-/// The stand-in LiveKit server as one URL, the way LiveKit serves it: signalling (<c>/rtc</c>) and the Twirp
-/// RoomService on the same Kestrel. Deleting a room over Twirp removes its participants with a LeaveRequest
-/// ROOM_DELETED, as LiveKit does. Plus the real echo agent (in-process, loopback) configured with the stand-in's URL
-/// and credentials exactly as <c>LIVEKIT_URL</c>/<c>LIVEKIT_API_KEY</c>/<c>LIVEKIT_API_SECRET</c> would.
+/// The stand-in LiveKit server (signalling and the Twirp RoomService on one URL, sharing its rooms; DeleteRoom sends
+/// every participant ROOM_DELETED, as LiveKit does) and the real echo agent (in-process, loopback) configured with the
+/// stand-in's URL and credentials exactly as <c>LIVEKIT_URL</c>/<c>LIVEKIT_API_KEY</c>/<c>LIVEKIT_API_SECRET</c> would.
 /// </summary>
 internal sealed class StandInDeployment : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _deleted = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<string> _firstDeletion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private StandInDeployment(StandInLiveKitServer server, StandInRooms rooms, StandInRoomService roomService, RunningAgent agent)
+    private StandInDeployment(StandInLiveKitServer server, RunningAgent agent)
     {
         Server = server;
-        Rooms = rooms;
-        RoomService = roomService;
         Agent = agent;
         Http = new HttpClient { BaseAddress = agent.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -34,9 +30,9 @@ internal sealed class StandInDeployment : IAsyncDisposable
 
     public StandInLiveKitServer Server { get; }
 
-    public StandInRooms Rooms { get; }
+    public StandInRooms Rooms => Server.Rooms;
 
-    public StandInRoomService RoomService { get; }
+    public StandInRoomService RoomService => Server.RoomService;
 
     public RunningAgent Agent { get; }
 
@@ -46,14 +42,11 @@ internal sealed class StandInDeployment : IAsyncDisposable
     public static async Task<StandInDeployment> StartAsync(
         StandInOptions? standIn = null, Func<LiveKitAgentOptions, LiveKitAgentOptions>? configure = null)
     {
-        standIn ??= new StandInOptions();
-        var rooms = new StandInRooms();
-        var roomService = new StandInRoomService(rooms, new LiveKitCredentials(standIn.ApiKey, standIn.ApiSecret));
-        var server = await StandInLiveKitServer.StartAsync(standIn, roomService.Map);
+        var server = await StandInLiveKitServer.StartAsync(standIn);
         var livekit = new LiveKitAgentOptions
         {
             Url = new Uri(server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal)),
-            Credentials = new LiveKitCredentials(standIn.ApiKey, standIn.ApiSecret),
+            Credentials = server.Options.Credentials,
         };
         RunningAgent agent;
         try
@@ -70,8 +63,8 @@ internal sealed class StandInDeployment : IAsyncDisposable
             throw;
         }
 
-        var deployment = new StandInDeployment(server, rooms, roomService, agent);
-        rooms.RoomDeleted += deployment.OnRoomDeleted;
+        var deployment = new StandInDeployment(server, agent);
+        server.Rooms.RoomDeleted += deployment.OnRoomDeleted;
         return deployment;
     }
 
@@ -115,11 +108,6 @@ internal sealed class StandInDeployment : IAsyncDisposable
 
     private void OnRoomDeleted(string name, IReadOnlyList<ParticipantInfo> participants)
     {
-        foreach (var session in Server.Room(name).Sessions)
-        {
-            _ = session.ServerLeaveAsync(DisconnectReason.RoomDeleted, LeaveRequest.Types.Action.Disconnect);
-        }
-
         _deleted.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         _firstDeletion.TrySetResult(name);
     }

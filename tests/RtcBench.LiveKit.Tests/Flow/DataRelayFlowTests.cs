@@ -24,6 +24,7 @@ public sealed class DataRelayFlowTests
         await echo.JoinAsync(FlowHelpers.Options(server, "echo", "bench-1"), guard.Token);
         await runner.JoinAsync(FlowHelpers.Options(server, "runner", "bench-1"), guard.Token);
         var present = await runner.WaitForParticipantAsync("echo", guard.Token);
+        await FlowHelpers.ServerChannelsOpen(server, "bench-1", "runner").WaitAsync(guard.Token);
 
         foreach (var kind in new[] { LiveKitDataKind.Reliable, LiveKitDataKind.Lossy })
         {

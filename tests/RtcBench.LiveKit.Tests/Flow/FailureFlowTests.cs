@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Data;
 using RtcBench.LiveKit.Participant;
 using RtcBench.LiveKit.Protocol;
@@ -18,7 +19,9 @@ public sealed class FailureFlowTests
     {
         using var guard = new CancellationTokenSource(FlowHelpers.Guard);
         await using var server = await StandInLiveKitServer.StartAsync();
-        string badToken = StandInToken.Mint(server.Options.ApiKey, "not-the-secret-not-the-secret-not-the", "runner", "bench-1");
+        string badToken = LiveKitTokens.Create(
+            new LiveKitCredentials(server.Options.Credentials.ApiKey, "not-the-secret-not-the-secret-not-the"),
+            "runner", new VideoGrant { RoomJoin = true, Room = "bench-1" }, TimeSpan.FromMinutes(5));
         await using var participant = new LiveKitParticipant();
 
         var ex = await Assert.ThrowsAsync<LiveKitException>(() =>
@@ -26,7 +29,7 @@ public sealed class FailureFlowTests
 
         Assert.Equal(LiveKitEndKind.JoinRefused, ex.Outcome.Kind);
         Assert.Equal(401, ex.Outcome.HttpStatus);
-        Assert.Contains("signature is invalid", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("signature does not match", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(badToken, ex.ToString(), StringComparison.Ordinal);
         Assert.Equal(ex.Outcome, await participant.WhenEnded.WaitAsync(guard.Token));
         Assert.Equal(1, server.Refused);

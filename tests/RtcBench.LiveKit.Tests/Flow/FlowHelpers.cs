@@ -19,6 +19,14 @@ internal static class FlowHelpers
         JoinTimeout = TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>
+    /// Our stack lets the side that created a channel send only once the DCEP ACK is in (pion, LiveKit's stack, sends at
+    /// once), so a test waits until the stand-in's subscriber channels to a participant are open before data may flow
+    /// to it; otherwise the first relayed packets could find them still opening.
+    /// </summary>
+    public static Task ServerChannelsOpen(StandInLiveKitServer server, string room, string identity) =>
+        server.FindSession(room, identity)!.SubscriberChannelsOpen;
+
     public static byte[] Ping(int sequence)
     {
         var payload = new byte[32];

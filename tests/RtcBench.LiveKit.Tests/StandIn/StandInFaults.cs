@@ -5,12 +5,20 @@ internal sealed class StandInFaults
 {
     private volatile bool _refuseJoins;
     private volatile bool _stopAnsweringPings;
+    private volatile bool _ignorePublisherOffers;
 
     /// <summary>Every join (and /rtc/validate) is refused with 401, as for a bad token.</summary>
     public bool RefuseJoins
     {
         get => _refuseJoins;
         set => _refuseJoins = value;
+    }
+
+    /// <summary>The client's publisher offer is never answered: its join cannot finish.</summary>
+    public bool IgnorePublisherOffers
+    {
+        get => _ignorePublisherOffers;
+        set => _ignorePublisherOffers = value;
     }
 
     /// <summary>ping / ping_req get no answer, and nothing else is sent either: the client sees silence.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Protocol;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
@@ -17,6 +18,10 @@ namespace RtcBench.LiveKit.Tests.StandIn;
 /// client's publisher offer answered; keepalive pongs; DataPacket relay between participants with the sender's
 /// identity and sid stamped, destination_identities honoured, never echoed to the sender, forwarded on the
 /// receiver's primary connection's channel of the same kind, reliable packets with a non-increasing sequence dropped.
+/// Rooms and participants are kept in a <see cref="StandInRooms"/> shared with the stand-in Twirp RoomService, mapped on
+/// the same server as LiveKit does: a room created over Twirp is the one joined (auto-created on join otherwise), a
+/// full room refuses the join with a LeaveRequest (JOIN_FAILURE) as the first message, ListParticipants shows who is
+/// in, and DeleteRoom sends every participant a LeaveRequest (ROOM_DELETED).
 /// WebRTC is real: our own stack (RtcBench.Rtc) on both ends, over loopback. It is not LiveKit: behaviour the
 /// documentation does not pin down (timings, media, reconnects, room limits) is not imitated.
 /// </summary>
@@ -30,9 +35,18 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
     {
         _app = app;
         Options = options;
+        Rooms = options.Rooms ?? new StandInRooms();
+        RoomService = new StandInRoomService(Rooms, options.Credentials);
+        Rooms.RoomDeleted += OnRoomDeleted;
     }
 
     public StandInOptions Options { get; }
+
+    /// <summary>Rooms and their participants, shared with <see cref="RoomService"/>.</summary>
+    public StandInRooms Rooms { get; }
+
+    /// <summary>The Twirp RoomService stand-in, on this server's URL.</summary>
+    public StandInRoomService RoomService { get; }
 
     public StandInFaults Faults { get; } = new();
 
@@ -44,9 +58,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     private int _refused;
 
-    /// <param name="map">Maps more endpoints on the same server (e.g. the stand-in RoomService, as LiveKit serves
-    /// Twirp and signalling on one URL).</param>
-    public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null, Action<WebApplication>? map = null)
+    public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -56,7 +68,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
         app.MapGet("/rtc/validate", server.ValidateAsync);
         app.Map("/rtc", server.RtcAsync);
-        map?.Invoke(app);
+        server.RoomService.Map(app);
         await app.StartAsync();
         server.Url = new Uri(app.Urls.First());
         return server;
@@ -64,7 +76,13 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     /// <summary>A token for <paramref name="identity"/> in <paramref name="room"/>, signed with this server's secret.</summary>
     public string Token(string identity, string room, bool canSubscribe = true) =>
-        StandInToken.Mint(Options.ApiKey, Options.ApiSecret, identity, room, canSubscribe: canSubscribe);
+        LiveKitTokens.Create(Options.Credentials, identity, new VideoGrant
+        {
+            RoomJoin = true,
+            Room = room,
+            CanSubscribe = canSubscribe,
+            CanPublishData = true,
+        }, TimeSpan.FromHours(1));
 
     public StandInSession? FindSession(string room, string identity) => _rooms.GetValueOrDefault(room)?.Find(identity);
 
@@ -95,6 +113,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Rooms.RoomDeleted -= OnRoomDeleted;
         _stopping.Cancel();
         foreach (var room in _rooms.Values)
         {
@@ -122,6 +141,17 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         previous.TrySetResult();
     }
 
+    private void OnRoomDeleted(string name, IReadOnlyList<ParticipantInfo> participants)
+    {
+        if (_rooms.TryRemove(name, out var room))
+        {
+            foreach (var session in room.Sessions)
+            {
+                _ = session.ServerLeaveAsync(DisconnectReason.RoomDeleted, LeaveRequest.Types.Action.Disconnect);
+            }
+        }
+    }
+
     private StandInGrant? Check(HttpContext context, out string error)
     {
         if (Faults.RefuseJoins)
@@ -137,7 +167,29 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
             token = header[7..];
         }
 
-        return StandInToken.Validate(token, Options.ApiKey, Options.ApiSecret, out error);
+        if (string.IsNullOrEmpty(token))
+        {
+            error = "no permissions to access the room (no access token)";
+            return null;
+        }
+
+        try
+        {
+            var claims = LiveKitTokens.Validate(token, Options.Credentials);
+            if (!claims.Grant.RoomJoin || string.IsNullOrEmpty(claims.Grant.Room) || string.IsNullOrEmpty(claims.Identity))
+            {
+                error = "permissions denied: the token has no roomJoin grant for a room, or no identity";
+                return null;
+            }
+
+            error = string.Empty;
+            return new StandInGrant(claims.Identity, claims.Grant.Room, claims.Grant.CanSubscribe ?? true);
+        }
+        catch (LiveKitTokenException ex)
+        {
+            error = "invalid token: " + ex.Message;
+            return null;
+        }
     }
 
     private async Task ValidateAsync(HttpContext context)

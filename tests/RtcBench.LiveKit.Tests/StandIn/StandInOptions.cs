@@ -1,3 +1,4 @@
+using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Protocol;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
@@ -5,9 +6,11 @@ namespace RtcBench.LiveKit.Tests.StandIn;
 /// <summary>How the stand-in LiveKit server behaves; the defaults mirror LiveKit's (except the keepalive, shorter for tests).</summary>
 internal sealed record StandInOptions
 {
-    public string ApiKey { get; init; } = "APIstandin";
+    /// <summary>The API key and secret tokens are checked against (LiveKitTokens.Validate).</summary>
+    public LiveKitCredentials Credentials { get; init; } = new("APIstandin", "stand-in-secret-0123456789abcdef0123456789");
 
-    public string ApiSecret { get; init; } = "stand-in-secret-0123456789abcdef0123456789";
+    /// <summary>The room store shared with the stand-in RoomService; a fresh one when null.</summary>
+    public StandInRooms? Rooms { get; init; }
 
     /// <summary>JoinResponse.ping_interval (s); LiveKit sends 5.</summary>
     public int PingIntervalSeconds { get; init; } = 5;

@@ -34,8 +34,22 @@ internal sealed partial class StandInSession
 
     public long MalformedData => Interlocked.Read(ref _malformedData);
 
+    /// <summary>Completes when the server's _reliable and _lossy on the subscriber connection are open (DCEP ACKed).</summary>
+    public Task SubscriberChannelsOpen => _subscriberChannelsOpen.Task;
+
+    private readonly TaskCompletionSource _subscriberChannelsOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void AdoptSubscriberChannels(DataChannel reliable, DataChannel lossy)
     {
+        _ = Task.WhenAll(reliable.WhenOpen, lossy.WhenOpen).ContinueWith(
+            t =>
+            {
+                if (t.Result[0] && t.Result[1])
+                {
+                    _subscriberChannelsOpen.TrySetResult();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _subReliable = reliable;
         _subLossy = lossy;
     }
@@ -113,6 +127,9 @@ internal sealed partial class StandInSession
         }
     }
 #pragma warning restore CS0612
+
+    /// <summary>Fault: any bytes to this participant on its data channel of <paramref name="kind"/>.</summary>
+    public bool SendRawData(DataPacket.Types.Kind kind, byte[] bytes) => Deliver(kind, bytes);
 
     private bool Deliver(DataPacket.Types.Kind kind, byte[] bytes)
     {

@@ -88,6 +88,17 @@ internal sealed partial class StandInSession
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // The shared store first (LiveKit auto-creates the room on join); a full room refuses with a leave.
+        var rooms = _server.Rooms;
+        rooms.GetOrCreate(_room.Name);
+        if (rooms.AddParticipant(_room.Name, Info(ParticipantInfo.Types.State.Joined)) == StandInRooms.JoinResult.RoomFull)
+        {
+            await ServerLeaveAsync(DisconnectReason.JoinFailure, LeaveRequest.Types.Action.Disconnect);
+            await DrainUntilClosedAsync(ct);
+            _ended.TrySetResult("room full");
+            return;
+        }
+
         var others = _room.Sessions;
         if (_room.Add(this) is { } evicted)
         {
@@ -99,7 +110,7 @@ internal sealed partial class StandInSession
         {
             var join = new JoinResponse
             {
-                Room = _room.ToRoom(),
+                Room = rooms.Find(_room.Name) ?? new Room { Name = _room.Name },
                 Participant = Info(ParticipantInfo.Types.State.Joined),
                 SubscriberPrimary = SubscriberPrimary,
                 PingInterval = _server.Options.PingIntervalSeconds,
@@ -138,6 +149,11 @@ internal sealed partial class StandInSession
             }
 
             _room.Remove(this);
+            if (rooms.Participants(_room.Name)?.Any(p => p.Identity == Identity && p.Sid == Sid) == true)
+            {
+                rooms.RemoveParticipant(_room.Name, Identity);
+            }
+
             BroadcastUpdate(ParticipantInfo.Types.State.Disconnected);
             if (_publisher is { } publisher)
             {
@@ -191,6 +207,20 @@ internal sealed partial class StandInSession
     /// <summary>Fault: the TCP connection is dropped under the WebSocket (no close frame).</summary>
     public void Drop() => _context.Abort();
 
+    /// <summary>Fault: the server closes both peer connections (SCTP ABORT, DTLS close_notify) but keeps signalling.</summary>
+    public async Task ClosePeerConnectionsAsync()
+    {
+        if (_publisher is { } publisher)
+        {
+            await publisher.DisposeAsync();
+        }
+
+        if (_subscriber is { } subscriber)
+        {
+            await subscriber.DisposeAsync();
+        }
+    }
+
     public ParticipantInfo Info(ParticipantInfo.Types.State state) => new()
     {
         Sid = Sid,
@@ -200,6 +230,24 @@ internal sealed partial class StandInSession
         Permission = new ParticipantPermission { CanSubscribe = Grant.CanSubscribe, CanPublish = true, CanPublishData = true },
         JoinedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
     };
+
+    /// <summary>After a refusal: reads until the client's close frame (bounded), so the leave is not lost to a reset.</summary>
+    private async Task DrainUntilClosedAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        var buffer = new byte[4096];
+        try
+        {
+            while ((await _socket.ReceiveAsync(buffer.AsMemory(), timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Gone either way.
+        }
+    }
 
     private async Task<string> ReadLoopAsync(CancellationToken ct)
     {
@@ -258,7 +306,7 @@ internal sealed partial class StandInSession
     {
         switch (request.MessageCase)
         {
-            case SignalRequest.MessageOneofCase.Offer:
+            case SignalRequest.MessageOneofCase.Offer when !_server.Faults.IgnorePublisherOffers:
                 await AnswerPublisherAsync(request.Offer);
                 break;
             case SignalRequest.MessageOneofCase.Answer:
@@ -378,8 +426,9 @@ internal sealed partial class StandInSession
         _ = primary.WhenConnected.ContinueWith(
             t =>
             {
-                if (t.Result.Connected)
+                if (t.Result.Connected && _server.Rooms.Participants(_room.Name)?.Any(p => p.Sid == Sid) == true)
                 {
+                    _server.Rooms.AddParticipant(_room.Name, Info(ParticipantInfo.Types.State.Active));
                     BroadcastUpdate(ParticipantInfo.Types.State.Active);
                 }
             },
@@ -397,20 +446,20 @@ internal sealed partial class StandInSession
         }
     }
 
-    internal async Task SendAsync(SignalResponse response)
-    {
-        if (_server.Faults.StopAnsweringPings)
-        {
-            return; // The silent-server fault: nothing at all reaches the client.
-        }
+    internal Task SendAsync(SignalResponse response) =>
+        _server.Faults.StopAnsweringPings
+            ? Task.CompletedTask // The silent-server fault: nothing at all reaches the client.
+            : SendRawAsync(response.ToByteArray(), WebSocketMessageType.Binary);
 
-        byte[] bytes = response.ToByteArray();
+    /// <summary>Sends any bytes as one frame (faults: garbage, text frames).</summary>
+    internal async Task SendRawAsync(byte[] bytes, WebSocketMessageType type)
+    {
         await _sendGate.WaitAsync();
         try
         {
             if (_socket.State == WebSocketState.Open)
             {
-                await _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                await _socket.SendAsync(bytes, type, endOfMessage: true, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)

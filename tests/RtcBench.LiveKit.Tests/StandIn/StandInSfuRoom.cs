@@ -2,15 +2,16 @@ using RtcBench.LiveKit.Protocol;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
 
-/// <summary>One room of the stand-in: its participants' sessions by identity. Thread-safe.</summary>
+/// <summary>
+/// The live side of one room of the stand-in: its participants' signal sessions by identity (the room itself, with its
+/// sid and settings, is in <see cref="StandInRooms"/>). Thread-safe.
+/// </summary>
 internal sealed class StandInSfuRoom(string name)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StandInSession> _sessions = new(StringComparer.Ordinal);
 
     public string Name { get; } = name;
-
-    public string Sid { get; } = "RM_" + Guid.NewGuid().ToString("N")[..12];
 
     public StandInSession[] Sessions
     {
@@ -53,5 +54,4 @@ internal sealed class StandInSfuRoom(string name)
         }
     }
 
-    public Room ToRoom() => new() { Sid = Sid, Name = Name, NumParticipants = (uint)Sessions.Length, EmptyTimeout = 300, DepartureTimeout = 20 };
 }
