@@ -19,6 +19,7 @@ namespace RtcBench.Agent.Platforms;
 /// </remarks>
 internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
 {
+    private readonly PongSender _send;
     private readonly MonoTime _clock;
     private readonly double _wallAnchorUs;
     private readonly byte[] _reliablePong = new byte[PingCodec.MaxMessageBytes];
@@ -32,7 +33,9 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
     private volatile bool _runnerLeft;
     private volatile string _roomState = "open";
 
-    public LiveKitEchoRoom(string roomName, string runnerIdentity, string echoIdentity, MonoTime clock)
+    /// <param name="send">Where pongs go; default <see cref="LiveKitParticipant.Send"/> of <see cref="Participant"/>
+    /// (tests substitute a recorder to prove the echo's own path allocation-free, independent of the stack).</param>
+    public LiveKitEchoRoom(string roomName, string runnerIdentity, string echoIdentity, MonoTime clock, PongSender? send = null)
     {
         RoomName = roomName;
         RunnerIdentity = runnerIdentity;
@@ -41,7 +44,11 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
         _wallAnchorUs = clock.WallAnchorUs();
         Participant = new LiveKitParticipant(this);
         Participant.ParticipantLeft += OnParticipantLeft;
+        _send = send ?? Participant.Send;
     }
+
+    /// <summary>Sends one pong to <paramref name="destinationIdentity"/> on <paramref name="kind"/>; false when it was dropped.</summary>
+    public delegate bool PongSender(LiveKitDataKind kind, ReadOnlySpan<byte> pong, string destinationIdentity);
 
     /// <summary>The LiveKit room's name.</summary>
     public string RoomName { get; }
@@ -124,7 +131,7 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
         bool sent;
         try
         {
-            sent = Participant.Send(kind, pong.AsSpan(0, length), senderIdentity);
+            sent = _send(kind, pong.AsSpan(0, length), senderIdentity);
         }
         catch (InvalidOperationException)
         {
