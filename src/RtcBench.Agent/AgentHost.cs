@@ -52,7 +52,7 @@ public static class AgentHost
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
-            var direct = new DirectEchoPlatform(options.Listen.Address, clock, logger);
+            var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, clock, logger);
             var livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
             var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit], clock, options.MaxRooms, logger);
             app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);

@@ -1,5 +1,6 @@
 using System.Net;
 using RtcBench.Platforms.Udp;
+using RtcBench.Rtc.Dtls;
 
 namespace RtcBench.Agent;
 
@@ -38,6 +39,12 @@ public sealed class AgentOptions
 
     /// <summary>Free-text location of this agent (e.g. "fra1"), reported to runners.</summary>
     public string? Location { get; set; }
+
+    /// <summary>
+    /// The agent's DTLS role on the <c>direct</c> platform: <see cref="DtlsRole.Server"/> (default) answers
+    /// <c>a=setup:passive</c>, <see cref="DtlsRole.Client"/> answers <c>a=setup:active</c> and starts the handshake.
+    /// </summary>
+    public DtlsRole DirectDtlsRole { get; set; } = DtlsRole.Server;
 
     /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
     public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;
@@ -94,6 +101,10 @@ public sealed class AgentOptions
         if (Location is { Length: > 128 })
         {
             problems.Add("Location: at most 128 characters");
+        }
+        if (DirectDtlsRole is not (DtlsRole.Client or DtlsRole.Server))
+        {
+            problems.Add($"DirectDtlsRole: must be Client or Server, got {DirectDtlsRole}");
         }
         if (LiveKit is null)
         {

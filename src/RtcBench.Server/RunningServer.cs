@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RtcBench.Server.Events;
 
 namespace RtcBench.Server;
 
@@ -14,15 +15,19 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopping;
 
-    internal RunningServer(WebApplication app, Uri baseUrl, ILogger logger)
+    internal RunningServer(WebApplication app, Uri baseUrl, RunEventHub events, ILogger logger)
     {
         _app = app;
+        Events = events;
         _logger = logger;
         BaseUrl = baseUrl;
     }
 
     /// <summary>The actual URL (the bound port when asked for port 0).</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>The live subscribers of <c>GET /api/events</c> (tests await a disconnect through it).</summary>
+    internal RunEventHub Events { get; }
 
     /// <summary>
     /// Every API route served, as "METHOD /pattern" (for the test that checks the OpenAPI document covers them);

@@ -10,13 +10,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RtcBench.Server.Contracts;
 using RtcBench.Server.Dashboard;
+using RtcBench.Server.Events;
 using RtcBench.Server.Http;
 using RtcBench.Server.Ingest;
 using RtcBench.Storage;
 
 namespace RtcBench.Server;
 
-/// <summary>Starts the results service (ingest + query API) on Kestrel over a result store.</summary>
+/// <summary>Starts the results service (ingest + query API + live events + dashboard) on Kestrel over a result store.</summary>
 public static class ServerHost
 {
     /// <summary>How long /health waits for the store.</summary>
@@ -41,7 +42,8 @@ public static class ServerHost
         }
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("RtcBench.Server");
-        var app = BuildApp(options, store, loggerFactory, logger, time ?? TimeProvider.System);
+        var events = new RunEventHub(options.MaxEventClients);
+        var app = BuildApp(options, store, events, loggerFactory, logger, time ?? TimeProvider.System);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -54,11 +56,11 @@ public static class ServerHost
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First());
         ServerLog.Started(logger, baseUrl, store.ToString() ?? store.GetType().Name, options.IngestToken is null ? "off" : "required");
-        return new RunningServer(app, baseUrl, logger);
+        return new RunningServer(app, baseUrl, events, logger);
     }
 
     private static WebApplication BuildApp(
-        ServerOptions options, IResultStore store, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
+        ServerOptions options, IResultStore store, RunEventHub events, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
     {
         // The empty builder reads no appsettings.json from the working directory and no environment variables.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Server" });
@@ -85,13 +87,15 @@ public static class ServerHost
             app.Use(new IngestTokenCheck(options.IngestToken, logger).InvokeAsync);
         }
         app.UseRouting();
-        Map(app, options, store, logger, time);
+        Map(app, options, store, events, logger, time);
         return app;
     }
 
-    private static void Map(WebApplication app, ServerOptions options, IResultStore store, ILogger logger, TimeProvider time)
+    private static void Map(
+        WebApplication app, ServerOptions options, IResultStore store, RunEventHub events, ILogger logger, TimeProvider time)
     {
-        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, logger);
+        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, logger);
+        var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
         var results = new ResultEndpoints(store, time);
         var runs = new RunEndpoints(store);
         app.MapPost("/api/runs", Handler(ingest.HandleAsync));
@@ -103,6 +107,7 @@ public static class ServerHost
         app.MapGet("/api/results/locations", Handler(results.LocationsAsync));
         app.MapGet("/api/results/latest", Handler(results.LatestAsync));
         app.MapGet("/api/results/compare", Handler(results.CompareAsync));
+        app.MapGet("/api/events", stream.HandleAsync);
         app.MapGet("/health", Handler(context => HealthAsync(context, store)));
         app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         DashboardEndpoints.Map(app, Assets.Value);

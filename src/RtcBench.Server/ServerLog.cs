@@ -25,4 +25,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(7, LogLevel.Information, "Results service stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Debug, "Event stream client connected ({Clients} listening)")]
+    public static partial void EventClientConnected(ILogger logger, int clients);
+
+    [LoggerMessage(9, LogLevel.Debug, "Event stream client gone ({Clients} listening)")]
+    public static partial void EventClientDisconnected(ILogger logger, int clients);
+
+    [LoggerMessage(10, LogLevel.Warning, "Refused an event stream client: {Clients} already listening (the limit)")]
+    public static partial void EventClientRefused(ILogger logger, int clients);
 }

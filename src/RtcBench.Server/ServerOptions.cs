@@ -8,6 +8,12 @@ public sealed class ServerOptions
     /// <summary>The default body limit of POST /api/runs: 8 MiB (a 200-ping run is about 40 KiB; 100,000 pings fit).</summary>
     public const int DefaultMaxBodyBytes = 8 * 1024 * 1024;
 
+    /// <summary>The default interval of the comment lines that keep <c>GET /api/events</c> open through proxies.</summary>
+    public static readonly TimeSpan DefaultEventHeartbeat = TimeSpan.FromSeconds(15);
+
+    /// <summary>The default limit of clients listening to <c>GET /api/events</c> at once.</summary>
+    public const int DefaultMaxEventClients = 1000;
+
     public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 8090);
 
     /// <summary>
@@ -18,6 +24,15 @@ public sealed class ServerOptions
 
     /// <summary>Largest accepted ingest body; larger answers 413.</summary>
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>
+    /// How often <c>GET /api/events</c> sends a comment line when nothing else happens, so proxies (which often close
+    /// a connection idle for 30–60 s) and browsers keep the stream open.
+    /// </summary>
+    public TimeSpan EventHeartbeat { get; set; } = DefaultEventHeartbeat;
+
+    /// <summary>At most this many <c>GET /api/events</c> streams at once; more answer 503 (the dashboard then polls).</summary>
+    public int MaxEventClients { get; set; } = DefaultMaxEventClients;
 
     /// <summary>
     /// Kestrel's limit: 4 × <see cref="MaxBodyBytes"/>. Bodies between the two are read and discarded so the client
@@ -45,6 +60,14 @@ public sealed class ServerOptions
         if (MaxBodyBytes < 1024)
         {
             problems.Add($"MaxBodyBytes must be at least 1024 (got {MaxBodyBytes})");
+        }
+        if (EventHeartbeat < TimeSpan.FromMilliseconds(10) || EventHeartbeat > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"EventHeartbeat must be between 10 ms and 5 minutes (got {EventHeartbeat})");
+        }
+        if (MaxEventClients < 1)
+        {
+            problems.Add($"MaxEventClients must be at least 1 (got {MaxEventClients})");
         }
         return problems;
     }

@@ -35,6 +35,13 @@ public sealed class AgentOptionsTests
     }
 
     [Fact]
+    public void Validate_UndefinedDirectDtlsRole_Listed()
+    {
+        var problems = new AgentOptions { DirectDtlsRole = (RtcBench.Rtc.Dtls.DtlsRole)7 }.Validate();
+        Assert.StartsWith("DirectDtlsRole", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_NonLoopbackWithKey_NoProblems()
     {
         var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Any, 8080), ApiKey = "secret-key" };

@@ -26,6 +26,14 @@ public sealed class CliErrorTests : IDisposable
         Assert.Contains("rtcbench quickstart", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Agent_UnknownDirectDtlsRole_UsageError()
+    {
+        var result = await _cli.RunAsync("agent", "--direct-dtls-role", "sideways");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("sideways", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--interval", "100", "has no unit")]
     [InlineData("--interval", "fast", "not a duration")]

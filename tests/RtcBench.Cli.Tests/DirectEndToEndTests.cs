@@ -85,6 +85,26 @@ public sealed class DirectEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_DirectWithTheAgentAsDtlsClient_BothChannelsMeasuredRunnerIsDtlsServer()
+    {
+        await using var agent = await CliHarness.StartAgentAsync(o => o.DirectDtlsRole = RtcBench.Rtc.Dtls.DtlsRole.Client);
+
+        var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct",
+            "--count", "100", "--interval", "5ms", "--warmup", "5", "--no-store", "--json", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var runs = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
+        Assert.Equal(["reliable", "lossy"], runs.Select(r => r.Channel));
+        foreach (var run in runs)
+        {
+            Assert.True(run.Outcome.Status == "ok", $"{run.Channel}: {run.Outcome.Status} {run.Outcome.Reason}");
+            Assert.Equal(100, run.Stats.Ok);
+            Assert.Equal(0, run.Stats.Lost);
+            Assert.Equal("server", run.Path!.Details!["dtls_role"]); // The agent answered a=setup:active.
+        }
+    }
+
+    [Fact]
     public async Task Run_DirectLossyOnly_MeasuresOneChannel()
     {
         await using var agent = await CliHarness.StartAgentAsync();

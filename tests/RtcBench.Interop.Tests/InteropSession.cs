@@ -50,13 +50,14 @@ internal sealed class InteropSession : IAsyncDisposable
     /// Connects with our DTLS role given by <paramref name="ourSetup"/>: passive = we are the DTLS server. When we
     /// offer and want to be the client, Chromium's answer is munged to <c>a=setup:passive</c> before it applies it.
     /// </summary>
-    public static async Task<InteropSession> ConnectAsync(ChromiumNetns chromium, Offerer offerer, SdpSetup ourSetup)
+    public static async Task<InteropSession> ConnectAsync(
+        ChromiumNetns chromium, Offerer offerer, SdpSetup ourSetup, AnswererIceMode answererIce = AnswererIceMode.Lite)
     {
         var page = await chromium.NewPageAsync();
         PeerConnection? peer = null;
         try
         {
-            var options = new PeerConnectionOptions { LocalAddress = chromium.RootAddress, AnswerSetup = ourSetup };
+            var options = new PeerConnectionOptions { LocalAddress = chromium.RootAddress, AnswerSetup = ourSetup, AnswererIceMode = answererIce };
             InteropSession session;
             if (offerer == Offerer.Chromium)
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using RtcBench.Core.Results;
 using RtcBench.Server.Tests.Support;
 
 namespace RtcBench.Server.Tests;
@@ -43,6 +44,47 @@ public sealed class ReadEndpointTests
 
         Assert.Equal(2, udpEu.GetProperty("total").GetInt64());
         Assert.Equal(2, since.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task ListRuns_OutcomeAndRange_MatchTogetherWithTheOtherFilters()
+    {
+        await using var harness = await SeededAsync();
+        var t = RunFactory.BaseTime;
+        await harness.PostAllAsync(
+            RunFactory.Create([7], startedAt: t.AddHours(1).AddMinutes(30)) with { Outcome = RunOutcome.Partial("interrupted") },
+            RunFactory.Create([], startedAt: t.AddHours(2).AddMinutes(30)) with { Outcome = RunOutcome.Failed("agent went away") });
+
+        var partial = await harness.GetJsonAsync("/api/runs?outcome=partial");
+        var okInRange = await harness.GetJsonAsync("/api/runs?outcome=ok&platform=udp&since=2026-11-21T11:00:00Z&until=2026-11-21T12:00:00Z");
+        var failedBeforeIt = await harness.GetJsonAsync("/api/runs?outcome=failed&until=2026-11-21T12:30:00Z");
+        var inTokyo = await harness.GetJsonAsync("/api/runs?outcome=failed&since=2026-11-21T21:30:00%2B09:00");
+
+        Assert.Equal(1, partial.GetProperty("total").GetInt64());
+        Assert.Equal("partial", partial.GetProperty("items")[0].GetProperty("outcome_status").GetString());
+        Assert.Equal(1, okInRange.GetProperty("total").GetInt64());   // 11:00 is in [11:00, 12:00); 11:30 is partial
+        Assert.Equal(t.AddHours(1), okInRange.GetProperty("items")[0].GetProperty("started_at").GetDateTimeOffset());
+        Assert.Equal(0, failedBeforeIt.GetProperty("total").GetInt64());   // until is exclusive: 12:30 is not before 12:30
+        Assert.Equal(1, inTokyo.GetProperty("total").GetInt64());          // 21:30+09:00 is 12:30Z, inclusive
+    }
+
+    [Theory]
+    [InlineData("outcome=aborted", "outcome: unknown outcome 'aborted'; valid: ok, partial, failed")]
+    [InlineData("outcome=OK", "outcome: unknown outcome 'OK'; valid: ok, partial, failed")]
+    [InlineData("until=tomorrow", "until: 'tomorrow' is not an ISO 8601 time")]
+    [InlineData("since=2026-11-21T12:00:00Z&until=2026-11-21T12:00:00Z", "until: 2026-11-21T12:00:00.0000000+00:00 is not after since")]
+    [InlineData("since=2026-11-21T13:00:00Z&until=2026-11-21T12:00:00Z", "until: 2026-11-21T12:00:00.0000000+00:00 is not after since")]
+    public async Task ListRuns_BadOutcomeOrRange_400ProblemDetailsSayingWhy(string query, string detail)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.GetAsync("/api/runs?" + query, harness.Ct);
+        var problem = await ServerHarness.ReadJsonAsync(response, harness.Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -120,6 +162,6 @@ public sealed class ReadEndpointTests
             .ToArray();
         var served = harness.Server.Routes.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(served, documented);
-        Assert.Equal(11, served.Length);
+        Assert.Equal(12, served.Length);
     }
 }

@@ -142,6 +142,38 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task ListRuns_OutcomeWithRangeAndPlatform_MatchesAllWithTheirTotalAcrossPages()
+    {
+        var (store, runs) = await SeedAsync();
+        var t = TestRuns.BaseTime;
+        var query = new RunQuery { Outcome = RunOutcome.OkStatus, Platform = "udp", Since = t, Until = t.AddHours(5), Limit = 1 };
+
+        var first = await store.ListRunsAsync(query, Ct);
+        var second = await store.ListRunsAsync(query with { Offset = 1 }, Ct);
+        var partialInRange = await store.ListRunsAsync(new RunQuery { Outcome = RunOutcome.PartialStatus, Since = t.AddHours(2), Until = t.AddHours(3) }, Ct);
+        var partialAfter = await store.ListRunsAsync(new RunQuery { Outcome = RunOutcome.PartialStatus, Since = t.AddHours(2).AddTicks(10) }, Ct);
+
+        // udp runs 0, 2 and 4 start in [t, t + 5 h); run 2 is partial.
+        Assert.Equal(Ids([runs[4], runs[0]]), Ids(first).Concat(Ids(second)).ToArray());
+        Assert.Equal(2, first.Total);
+        Assert.Equal(2, second.Total);
+        Assert.Equal(Ids([runs[2]]), Ids(partialInRange));
+        Assert.Empty(partialAfter.Items);   // since is inclusive, compared at microsecond resolution
+    }
+
+    [Fact]
+    public async Task ListRuns_EmptyRange_ReturnsNothing()
+    {
+        var (store, _) = await SeedAsync();
+        var at = TestRuns.BaseTime.AddHours(2);
+
+        var page = await store.ListRunsAsync(new RunQuery { Since = at, Until = at }, Ct);
+
+        Assert.Empty(page.Items);
+        Assert.Equal(0, page.Total);
+    }
+
+    [Fact]
     public async Task ListRuns_SinceWithNonUtcOffset_ComparesInstants()
     {
         var (store, runs) = await SeedAsync();

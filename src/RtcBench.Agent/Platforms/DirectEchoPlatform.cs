@@ -5,18 +5,21 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
+using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Peer;
+using RtcBench.Rtc.Sdp;
 
 namespace RtcBench.Agent.Platforms;
 
 /// <summary>
 /// The <c>direct</c> platform: a WebRTC data-channel echo. A room gets a token; the runner POSTs its SDP offer to
 /// <c>/direct/{room_id}/offer</c> (see Http/DirectSignalEndpoints) and we answer as ICE-lite from a UDP socket of our
-/// own on the agent's address. Every ping that arrives on a channel is answered on that same channel with a pong
+/// own on the agent's address, as DTLS server (<c>a=setup:passive</c>) or, with <c>dtlsRole</c> Client, as DTLS client
+/// (<c>a=setup:active</c>). Every ping that arrives on a channel is answered on that same channel with a pong
 /// (PingCodec: rx = the socket receive time of the datagram that completed the ping, tx = just before sending).
 /// The peer is closed when the room ends.
 /// </summary>
-internal sealed class DirectEchoPlatform(IPAddress listenAddress, MonoTime clock, ILogger logger) : IEchoPlatform
+internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsRole, MonoTime clock, ILogger logger) : IEchoPlatform
 {
     public const string PlatformName = "direct";
 
@@ -72,6 +75,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, MonoTime clock
             peer = PeerConnection.AcceptOffer(offerSdp, new PeerConnectionOptions
             {
                 LocalAddress = local,
+                AnswerSetup = dtlsRole == DtlsRole.Client ? SdpSetup.Active : SdpSetup.Passive,
                 Clock = clock.NowNs,
                 TimeProvider = clock.Provider,
             });

@@ -43,7 +43,6 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
         _clock = clock;
         _wallAnchorUs = clock.WallAnchorUs();
         Participant = new LiveKitParticipant(this);
-        Participant.ParticipantLeft += OnParticipantLeft;
         _send = send ?? Participant.Send;
     }
 
@@ -89,8 +88,8 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
     }
 
     /// <summary>
-    /// Starts watching for the runner: if it has not joined within <paramref name="idleTimeout"/>, the echo leaves.
-    /// Call once, after the join.
+    /// Starts watching for the runner: if it has not joined within <paramref name="idleTimeout"/>, the echo leaves; once
+    /// it has, the echo leaves when LiveKit reports it DISCONNECTED. Call once, after the join.
     /// </summary>
     public void WatchForRunner(TimeSpan idleTimeout, TimeProvider time) => _ = WatchForRunnerAsync(idleTimeout, time);
 
@@ -150,11 +149,19 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
 
     private async Task WatchForRunnerAsync(TimeSpan idleTimeout, TimeProvider time)
     {
-        using var timeout = new CancellationTokenSource(idleTimeout, time);
         try
         {
-            await Participant.WaitForParticipantAsync(RunnerIdentity, timeout.Token).ConfigureAwait(false);
+            using (var timeout = new CancellationTokenSource(idleTimeout, time))
+            {
+                await Participant.WaitForParticipantAsync(RunnerIdentity, timeout.Token).ConfigureAwait(false);
+            }
+
             _runnerJoined = true;
+
+            // No timeout: this completes when LiveKit reports the runner DISCONNECTED, or throws when our session ends.
+            await Participant.WaitForParticipantGoneAsync(RunnerIdentity, CancellationToken.None).ConfigureAwait(false);
+            _runnerLeft = true;
+            await LeaveAsync("the runner left").ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -163,15 +170,6 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
         catch (LiveKitException)
         {
             // The session ended first (closed, deleted, signalling lost): nothing to wait for.
-        }
-    }
-
-    private void OnParticipantLeft(LiveKitRemoteParticipant participant)
-    {
-        if (string.Equals(participant.Identity, RunnerIdentity, StringComparison.Ordinal))
-        {
-            _runnerLeft = true;
-            _ = LeaveAsync("the runner left");
         }
     }
 }

@@ -37,13 +37,15 @@ internal static class AgentCommand
         var location = new Option<string?>("--location") { Description = "Where this agent runs (e.g. a cloud region id); reported to runners. Default $RTCBENCH_AGENT_LOCATION." };
         var roomTtl = MeasurementOptions.Duration("--room-ttl", "Default room lifetime when a runner asks for none.", "10m");
         var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms open at once before /connect answers 503.", DefaultValueFactory = _ => 1000 };
+        var directDtlsRole = new Option<string>("--direct-dtls-role") { Description = "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", DefaultValueFactory = _ => "server" }
+            .AcceptOnlyFromAmong("server", "client");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var keys = new ApiKeyOptions();
         var command = new Command("agent",
             "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
             + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set. "
             + "GET /health lists the platforms this agent offers.");
-        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, verbose })
+        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, verbose })
         {
             command.Options.Add(o);
         }
@@ -80,6 +82,7 @@ internal static class AgentCommand
                 Location = parse.GetValue(location) ?? ctx.GetEnvironment("RTCBENCH_AGENT_LOCATION"),
                 DefaultRoomTtl = ttl,
                 MaxRooms = parse.GetValue(maxRooms),
+                DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
             };

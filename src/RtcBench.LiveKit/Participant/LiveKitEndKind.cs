@@ -35,4 +35,7 @@ public enum LiveKitEndKind
 
     /// <summary>The caller cancelled the join.</summary>
     Cancelled,
+
+    /// <summary>A local failure or defect (e.g. no UDP socket could be bound); the reason has the exception message.</summary>
+    Internal,
 }

@@ -99,16 +99,6 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     /// <summary>The other participants present now.</summary>
     public IReadOnlyList<LiveKitRemoteParticipant> Participants => _directory.Snapshot();
 
-    /// <summary>
-    /// Raised when another participant that was present is reported DISCONNECTED (ParticipantUpdate), on the signal
-    /// read loop: handlers must not block.
-    /// </summary>
-    public event Action<LiveKitRemoteParticipant>? ParticipantLeft
-    {
-        add => _directory.Left += value;
-        remove => _directory.Left -= value;
-    }
-
     /// <summary>True once <see cref="JoinAsync"/> has succeeded, until the session ends.</summary>
     public bool IsJoined => Volatile.Read(ref _state) == StateJoined && !_ended.Task.IsCompleted;
 
@@ -167,6 +157,12 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             var outcome = await FailAsync(ex.Outcome).ConfigureAwait(false);
             throw outcome == ex.Outcome ? ex : new LiveKitException(outcome, ex);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var outcome = await FailAsync(new LiveKitOutcome(LiveKitEndKind.Internal,
+                $"joining failed while {_step}: {ex.GetType().Name}: {ex.Message}")).ConfigureAwait(false);
+            throw new LiveKitException(outcome, ex);
+        }
     }
 
     /// <summary>
@@ -177,6 +173,17 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(identity);
         return _directory.WaitAsync(identity, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes when <paramref name="identity"/> is not in the room: at once when absent, else when the server reports
+    /// it DISCONNECTED (an echo participant uses it to leave with its runner). Throws <see cref="LiveKitException"/>
+    /// if our session ends first; <paramref name="cancellationToken"/> is the caller's timeout.
+    /// </summary>
+    public Task WaitForParticipantGoneAsync(string identity, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identity);
+        return _directory.WaitGoneAsync(identity, cancellationToken);
     }
 
     /// <summary>Leaves the room (LeaveRequest CLIENT_INITIATED, then WebSocket close 1000) and releases everything.</summary>

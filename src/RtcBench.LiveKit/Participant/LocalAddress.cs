@@ -27,8 +27,15 @@ internal static class LocalAddress
             return remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
         }
 
-        using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        probe.Connect(new IPEndPoint(remote, 9)); // No packet is sent: connect only picks the route and source address.
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        try
+        {
+            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(new IPEndPoint(remote, 9)); // No packet is sent: connect only picks the route and source address.
+            return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        }
+        catch (SocketException ex)
+        {
+            throw new LiveKitException(new LiveKitOutcome(LiveKitEndKind.Unreachable, $"no route to the LiveKit host '{host}': {ex.Message}"), ex);
+        }
     }
 }

@@ -11,10 +11,8 @@ internal sealed class ParticipantDirectory
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LiveKitRemoteParticipant> _present = new(StringComparer.Ordinal);
     private readonly List<(string Identity, TaskCompletionSource<LiveKitRemoteParticipant> Waiter)> _waiters = [];
+    private readonly List<(string Identity, TaskCompletionSource Waiter)> _goneWaiters = [];
     private LiveKitOutcome? _ended;
-
-    /// <summary>Raised (outside the lock) when a present participant is reported DISCONNECTED.</summary>
-    public event Action<LiveKitRemoteParticipant>? Left;
 
     public IReadOnlyList<LiveKitRemoteParticipant> Snapshot()
     {
@@ -33,42 +31,47 @@ internal sealed class ParticipantDirectory
         }
 
         List<TaskCompletionSource<LiveKitRemoteParticipant>>? ready = null;
+        List<TaskCompletionSource>? gone = null;
         LiveKitRemoteParticipant? participant = null;
-        LiveKitRemoteParticipant? left = null;
         lock (_gate)
         {
             if (info.State == ParticipantInfo.Types.State.Disconnected)
             {
-                if (_present.Remove(info.Identity, out var gone))
-                {
-                    left = gone;
-                }
+                _present.Remove(info.Identity);
+                gone = Take(_goneWaiters, info.Identity);
             }
             else
             {
                 participant = new LiveKitRemoteParticipant(info.Identity, info.Sid, info.State.ToString(), info.Kind.ToString());
                 _present[info.Identity] = participant;
-                for (int i = _waiters.Count - 1; i >= 0; i--)
-                {
-                    if (_waiters[i].Identity == info.Identity)
-                    {
-                        (ready ??= []).Add(_waiters[i].Waiter);
-                        _waiters.RemoveAt(i);
-                    }
-                }
+                ready = Take(_waiters, info.Identity);
             }
         }
 
-        if (left is not null)
+        foreach (var waiter in gone ?? [])
         {
-            Left?.Invoke(left);
-            return;
+            waiter.TrySetResult();
         }
 
         foreach (var waiter in ready ?? [])
         {
             waiter.TrySetResult(participant!);
         }
+    }
+
+    private static List<T>? Take<T>(List<(string Identity, T Waiter)> waiters, string identity)
+    {
+        List<T>? taken = null;
+        for (int i = waiters.Count - 1; i >= 0; i--)
+        {
+            if (waiters[i].Identity == identity)
+            {
+                (taken ??= []).Add(waiters[i].Waiter);
+                waiters.RemoveAt(i);
+            }
+        }
+
+        return taken;
     }
 
     public async Task<LiveKitRemoteParticipant> WaitAsync(string identity, CancellationToken ct)
@@ -102,18 +105,58 @@ internal sealed class ParticipantDirectory
         }
     }
 
+    /// <summary>Completes when <paramref name="identity"/> is not in the room: at once if absent, else when it leaves.</summary>
+    public async Task WaitGoneAsync(string identity, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (!_present.ContainsKey(identity))
+            {
+                return;
+            }
+
+            if (_ended is not null)
+            {
+                throw new LiveKitException(_ended);
+            }
+
+            _goneWaiters.Add((identity, waiter));
+        }
+
+        try
+        {
+            await waiter.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _goneWaiters.RemoveAll(w => w.Waiter == waiter);
+            }
+        }
+    }
+
     /// <summary>The session ended: every waiter fails with <paramref name="outcome"/>, and later waits at once.</summary>
     public void End(LiveKitOutcome outcome)
     {
         List<TaskCompletionSource<LiveKitRemoteParticipant>> waiters;
+        List<TaskCompletionSource> goneWaiters;
         lock (_gate)
         {
             _ended ??= outcome;
             waiters = [.. _waiters.Select(w => w.Waiter)];
             _waiters.Clear();
+            goneWaiters = [.. _goneWaiters.Select(w => w.Waiter)];
+            _goneWaiters.Clear();
         }
 
         foreach (var waiter in waiters)
+        {
+            waiter.TrySetException(new LiveKitException(outcome));
+        }
+
+        foreach (var waiter in goneWaiters)
         {
             waiter.TrySetException(new LiveKitException(outcome));
         }

@@ -222,7 +222,18 @@ internal sealed class SignalConnection : IAsyncDisposable
                     OnPong(response.PongResp);
                 }
 
-                await _handler.OnResponseAsync(response).ConfigureAwait(false);
+                try
+                {
+                    await _handler.OnResponseAsync(response).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // A defect or a local failure (e.g. binding a socket for the subscriber connection) while handling
+                    // one message: the session cannot be trusted any more, so it ends with why.
+                    lost = new LiveKitOutcome(LiveKitEndKind.Internal,
+                        $"handling the server's {response.MessageCase} message failed: {ex.GetType().Name}: {ex.Message}");
+                    return;
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -298,7 +309,7 @@ internal sealed class SignalConnection : IAsyncDisposable
         _handler.OnSignalLost(outcome);
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> bytes, out SignalResponse? response)
+    internal static bool TryParse(ReadOnlySpan<byte> bytes, out SignalResponse? response)
     {
         try
         {

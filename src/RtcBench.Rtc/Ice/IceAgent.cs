@@ -27,9 +27,11 @@ namespace RtcBench.Rtc.Ice;
 /// response for 30 s raises <see cref="IceEventKind.ConsentExpired"/>.</para>
 /// <para>Trickle (RFC 8838): remote candidates may be added at any time while checking; "every pair failed" ends
 /// checking only after <see cref="EndOfRemoteCandidates"/>.</para>
+/// <para>Role conflicts (RFC 8445 §7.3.1.1, §7.2.5.1): a check claiming our role is resolved by tie-breaker, answered
+/// with 487 Role Conflict when we keep our role, or processed after we switch; a 487 to our check switches our role
+/// and retries the check. Facing a lite peer (<see cref="IceAgentOptions.RemoteIsLite"/>) we never give up control.</para>
 /// <para>Failure is an event, never a hang: <see cref="IceEventKind.Failed"/> when nothing is nominated within the
-/// connect timeout, when every pair failed after end-of-candidates, or on a role conflict this agent would have to
-/// resolve by switching roles (not yet supported).</para>
+/// connect timeout, or when every pair failed after end-of-candidates.</para>
 /// </remarks>
 public sealed class IceAgent
 {
@@ -107,6 +109,9 @@ public sealed class IceAgent
 
     /// <summary>487 Role Conflict responses sent (RFC 8445 §7.3.1.1).</summary>
     public long RoleConflicts { get; private set; }
+
+    /// <summary>How often the role changed to resolve a conflict (an incoming check or a 487 response).</summary>
+    public long RoleSwitches { get; private set; }
 
     /// <summary>Whether the peer said it has no more candidates (<c>a=end-of-candidates</c> or trickled).</summary>
     public bool RemoteCandidatesComplete { get; private set; }
@@ -303,12 +308,18 @@ public sealed class IceAgent
 
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
+        request.TryGetPriority(out uint priority);
+        if (State == IceAgentState.Connected && Role == IceRole.Controlled && request.HasUseCandidate)
+        {
+            Renominated(nowNs, from, priority);
+            return;
+        }
+
         if (State is not (IceAgentState.New or IceAgentState.Checking))
         {
             return;
         }
 
-        request.TryGetPriority(out uint priority);
         var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
         if (pair is null)
         {
@@ -325,12 +336,22 @@ public sealed class IceAgent
             }
         }
 
+        if (pair.State == IcePairState.InProgress && _transactions.FindCheck(pair) is { } pending)
+        {
+            // The peer reaches us but our check (or its answer) may have been lost: send it again now rather than
+            // waiting for its retransmission timer (RFC 8445 §7.3.1.4 would start a new transaction; the same one
+            // keeps its schedule and still ends the pair if nothing ever answers).
+            Retransmissions++;
+            Enqueue(_transmits, new Transmit(pair.Remote, pending.Payload));
+            return;
+        }
+
         _checkList.Trigger(pair);
     }
 
     /// <summary>
-    /// RFC 8445 §7.3.1.1: both sides claim the same role. False when the request was answered with 487 or the agent
-    /// failed; true when it is to be answered normally.
+    /// RFC 8445 §7.3.1.1: both sides claim the same role. False when the request was answered with 487; true when it
+    /// is to be answered normally (no conflict, or we switched role).
     /// </summary>
     private bool ResolveRoleConflict(StunMessage request, IPEndPoint from)
     {
@@ -342,19 +363,35 @@ public sealed class IceAgent
             return true;
         }
 
-        // Controlling: the larger tie-breaker keeps the role. Controlled: the larger one takes control.
-        bool weKeepOurRole = Role == IceRole.Controlling ? TieBreaker >= theirs : TieBreaker < theirs;
+        // Controlling: the larger (or equal) tie-breaker keeps the role. Controlled: the larger (or equal) one takes
+        // control. Facing a lite peer we must control whatever it claims (RFC 8445 §6.1.1).
+        bool weKeepOurRole = Role == IceRole.Controlling ? TieBreaker >= theirs || _options.RemoteIsLite : TieBreaker < theirs;
         if (weKeepOurRole)
         {
             RoleConflicts++;
             Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
-        }
-        else
-        {
-            Fail("ICE role conflict: the tie-breakers say this agent must switch roles, which it cannot yet.");
+            return false;
         }
 
-        return false;
+        SwitchRole();
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the other role (RFC 8445 §7.3.1.1, §7.2.5.1): pair priorities are recomputed and, while checking,
+    /// outstanding checks are cancelled (they claimed the old role) and every pair that has not failed is checked
+    /// again in the new one. Once connected only later checks (consent) change.
+    /// </summary>
+    private void SwitchRole()
+    {
+        Role = Role == IceRole.Controlling ? IceRole.Controlled : IceRole.Controlling;
+        RoleSwitches++;
+        _checkList.SetControlling(Role == IceRole.Controlling);
+        if (State is IceAgentState.New or IceAgentState.Checking)
+        {
+            _transactions.Clear();
+            _checkList.ResetForRecheck();
+        }
     }
 
     private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from)
@@ -397,7 +434,7 @@ public sealed class IceAgent
         {
             if (response.TryGetErrorCode(out var error) && error.Code == StunErrorCode.RoleConflict)
             {
-                Fail("ICE role conflict: the peer answered 487; this agent cannot switch roles yet.");
+                HandleRoleConflictResponse(transaction);
             }
             else if (!transaction.Consent)
             {
@@ -416,6 +453,63 @@ public sealed class IceAgent
                  && (Role == IceRole.Controlling ? transaction.UseCandidate : pair.Nominated))
         {
             Select(nowNs, pair);
+        }
+        else if (State == IceAgentState.Connected && Role == IceRole.Controlled && pair.Nominated && !transaction.Consent)
+        {
+            Select(nowNs, pair); // Renomination confirmed by our own check.
+        }
+    }
+
+    /// <summary>
+    /// Controlled and connected: the controlling peer nominates another pair (renomination, as Chromium does when a
+    /// better path appears). It is selected once our own check on it succeeds, or at once when it already has.
+    /// </summary>
+    private void Renominated(long nowNs, IPEndPoint from, uint priority)
+    {
+        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        if (pair is null || ReferenceEquals(pair, _selected))
+        {
+            return;
+        }
+
+        pair.Nominated = true;
+        if (pair.State == IcePairState.Succeeded)
+        {
+            Select(nowNs, pair);
+        }
+        else if (_transactions.FindCheck(pair) is null)
+        {
+            SendCheck(nowNs, pair, useCandidate: false, consent: false);
+        }
+    }
+
+    /// <summary>
+    /// RFC 8445 §7.2.5.1: a 487 to a check switches us to the role opposite the one that check claimed (unless we
+    /// switched since), and the pair is checked again at once in the new role. A lite peer cannot be controlling: a
+    /// 487 from it to our ICE-CONTROLLING fails the pair instead.
+    /// </summary>
+    private void HandleRoleConflictResponse(IceCheckTransaction transaction)
+    {
+        var pair = transaction.Pair;
+        if (transaction.Role == IceRole.Controlling && _options.RemoteIsLite)
+        {
+            if (!transaction.Consent)
+            {
+                PairFailed(pair);
+            }
+
+            return;
+        }
+
+        if (transaction.Role == Role)
+        {
+            SwitchRole();
+        }
+
+        if (!transaction.Consent && State is IceAgentState.New or IceAgentState.Checking && pair.State != IcePairState.Failed)
+        {
+            pair.State = IcePairState.Waiting;
+            _checkList.Trigger(pair);
         }
     }
 

@@ -11,7 +11,7 @@ public enum IceAgentState
     /// <summary>A nominated pair succeeded; consent checks keep it alive.</summary>
     Connected,
 
-    /// <summary>Terminal: no pair succeeded in time, or an unresolvable role conflict.</summary>
+    /// <summary>Terminal: no pair succeeded in time, or every pair failed after end-of-candidates.</summary>
     Failed,
 
     /// <summary>Terminal: consent expired on the selected pair.</summary>

@@ -8,6 +8,6 @@ public enum IceEventKind
     /// <summary>No proof of consent for the consent timeout (RFC 7675 §5.1): stop sending to that endpoint.</summary>
     ConsentExpired = 2,
 
-    /// <summary>The full agent gave up: no pair succeeded, or a role conflict it cannot resolve. Terminal.</summary>
+    /// <summary>The full agent gave up: no pair was nominated in time, or every pair failed. Terminal.</summary>
     Failed = 3,
 }

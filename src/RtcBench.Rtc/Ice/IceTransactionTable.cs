@@ -46,6 +46,20 @@ internal sealed class IceTransactionTable(int capacity)
         return null;
     }
 
+    /// <summary>The outstanding connectivity check (not consent) on <paramref name="pair"/>, or null.</summary>
+    public IceCheckTransaction? FindCheck(IceCandidatePair pair)
+    {
+        foreach (var item in _items)
+        {
+            if (ReferenceEquals(item.Pair, pair) && !item.Consent)
+            {
+                return item;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A transaction whose deadline has passed, or null.</summary>
     public IceCheckTransaction? NextDue(long nowNs)
     {

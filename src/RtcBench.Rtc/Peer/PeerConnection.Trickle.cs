@@ -17,7 +17,7 @@ public sealed partial class PeerConnection
     private readonly List<IceCandidateLine> _trickled = [];
     private long _remoteCandidatesAdded;
     private long _remoteCandidatesIgnored;
-    private string[] _localCandidateStrings = [];
+    private IReadOnlyList<string> _localCandidateStrings = [];
 
     /// <summary>
     /// Our candidates as RFC 8839 attribute values without <c>a=</c> (<c>candidate:1 1 udp 2130706431 127.0.0.1 5000
@@ -45,7 +45,8 @@ public sealed partial class PeerConnection
     /// <c>end-of-candidates</c> means <see cref="AddRemoteEndOfCandidates"/>.
     /// </summary>
     /// <returns>True when the candidate was handed to ICE; false when it was ignored as unsupported (see
-    /// <see cref="RemoteCandidatesIgnored"/>), was end-of-candidates, or the connection has ended.</returns>
+    /// <see cref="RemoteCandidatesIgnored"/>), was end-of-candidates, or the connection has ended (or its input queue is
+    /// full).</returns>
     /// <exception cref="FormatException">Not a candidate attribute: a signalling bug worth seeing, so it is not dropped
     /// quietly. The loop never sees it.</exception>
     public bool AddRemoteCandidate(string candidate)

@@ -58,7 +58,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         });
         _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _socket = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
-        _localCandidateStrings = [LocalHostCandidate().ToTrickleString()];
+        _localCandidateStrings = Array.AsReadOnly([LocalHostCandidate().ToTrickleString()]);
     }
 
     /// <summary>Whether this side made the offer rather than answered it.</summary>
@@ -116,9 +116,9 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     public static PeerConnection CreateOfferer(PeerConnectionOptions options) => new(options, offerer: true);
 
     /// <summary>
-    /// Creates the answering side (ICE-lite, or full per <see cref="PeerConnectionOptions.AnswererIceMode"/>) for <paramref name="offerSdp"/>, binds its socket and starts it; the
-    /// answer is <see cref="LocalDescription"/>. Throws <see cref="FormatException"/> when the offer is not a usable
-    /// data-channel offer (the message says why).
+    /// Creates the answering side (ICE-lite, or full per <see cref="PeerConnectionOptions.AnswererIceMode"/>) for
+    /// <paramref name="offerSdp"/>, binds its socket and starts it; the answer is <see cref="LocalDescription"/>.
+    /// Throws <see cref="FormatException"/> when the offer is not a usable data-channel offer (the message says why).
     /// </summary>
     public static PeerConnection AcceptOffer(string offerSdp, PeerConnectionOptions options)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using RtcBench.Core.Results;
 using RtcBench.Server.Aggregation;
 
 namespace RtcBench.Server.Http;
@@ -112,6 +113,23 @@ internal static class QueryParameters
         }
         value = time;
         return true;
+    }
+
+    /// <summary>The outcome statuses a run can have (docs/result-schema.md).</summary>
+    public static readonly string[] Outcomes = [RunOutcome.OkStatus, RunOutcome.PartialStatus, RunOutcome.FailedStatus];
+
+    /// <summary><c>outcome</c>: ok, partial or failed (exact, lower case); null when absent.</summary>
+    public static bool TryOutcome(HttpRequest request, out string? outcome, out string error)
+    {
+        error = "";
+        outcome = Text(request, "outcome");
+        if (outcome is null || Array.IndexOf(Outcomes, outcome) >= 0)
+        {
+            return true;
+        }
+        error = $"outcome: unknown outcome '{Short(outcome)}'; valid: {string.Join(", ", Outcomes)}";
+        outcome = null;
+        return false;
     }
 
     internal static bool TryDuration(string text, out TimeSpan duration)

@@ -5,7 +5,10 @@ using RtcBench.Storage;
 
 namespace RtcBench.Server.Http;
 
-/// <summary>GET /api/runs (paged, filtered) and GET /api/runs/{id} (the stored result document, with pings).</summary>
+/// <summary>
+/// GET /api/runs (paged; filtered by platform, location, channel, outcome and a [since, until) range on the start
+/// time) and GET /api/runs/{id} (the stored result document, with pings).
+/// </summary>
 internal sealed class RunEndpoints(IResultStore store)
 {
     public async Task<IResult> ListAsync(HttpContext context)
@@ -14,16 +17,22 @@ internal sealed class RunEndpoints(IResultStore store)
         if (!QueryParameters.TryInt(request, "limit", RunQuery.DefaultLimit, 1, RunQuery.MaxLimit, out int limit, out string error)
             || !QueryParameters.TryInt(request, "offset", 0, 0, int.MaxValue, out int offset, out error)
             || !QueryParameters.TryTime(request, "since", out var since, out error)
-            || !QueryParameters.TryTime(request, "until", out var until, out error))
+            || !QueryParameters.TryTime(request, "until", out var until, out error)
+            || !QueryParameters.TryOutcome(request, out string? outcome, out error))
         {
             return ProblemResults.BadRequest(error);
+        }
+        if (since is { } from && until is { } to && from >= to)
+        {
+            return ProblemResults.BadRequest(
+                $"until: {to:O} is not after since ({from:O}); the range is [since, until) on the run's start time");
         }
         var query = new RunQuery
         {
             Platform = QueryParameters.Text(request, "platform"),
             Location = QueryParameters.Text(request, "location"),
             Channel = QueryParameters.Text(request, "channel"),
-            Outcome = QueryParameters.Text(request, "outcome"),
+            Outcome = outcome,
             Since = since,
             Until = until,
             Limit = limit,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RtcBench.Core.Results;
 using RtcBench.Server.Contracts;
+using RtcBench.Server.Events;
 using RtcBench.Server.Http;
 using RtcBench.Storage;
 
@@ -12,9 +13,10 @@ namespace RtcBench.Server.Ingest;
 /// <summary>
 /// <c>POST /api/runs</c>: reads one result document (at most the body limit), validates it, stores it. Idempotent by
 /// run id: the first post answers 201 Created with a Location, every repeat 200 with the same body and nothing
-/// changed. A store that cannot be reached answers 503 with Retry-After (nothing stored; the runner spools and retries).
+/// changed; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503
+/// with Retry-After (nothing stored; the runner spools and retries).
 /// </summary>
-internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, ILogger logger)
+internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, ILogger logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -78,6 +80,7 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, ILogg
         if (outcome == SaveOutcome.Inserted)
         {
             ServerLog.RunStored(logger, run.RunId, run.Platform, run.Location ?? "-", run.Pings.Count);
+            events.PublishRunStored(run);   // after the commit: a listener that reads the API at once sees the run
             return TypedResults.Created(location, answer);
         }
         ServerLog.RunAlreadyStored(logger, run.RunId);

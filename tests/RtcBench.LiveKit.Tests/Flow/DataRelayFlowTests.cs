@@ -109,14 +109,20 @@ public sealed class DataRelayFlowTests
         await stays.WaitForParticipantAsync("leaves", guard.Token);
         var session = server.FindSession("bench-3", "leaves")!;
 
+        var gone = stays.WaitForParticipantGoneAsync("leaves", guard.Token);
+        Assert.False(gone.IsCompleted);
+
         await leaves.LeaveAsync();
         string why = await session.Ended.WaitAsync(guard.Token);
+        await gone;
 
         Assert.Equal(LiveKitEndKind.Left, (await leaves.WhenEnded).Kind);
         Assert.Equal("client left", why);
         Assert.Equal(RtcBench.LiveKit.Protocol.DisconnectReason.ClientInitiated, session.ClientLeave!.Reason);
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, session.ClientCloseStatus);
         Assert.Throws<InvalidOperationException>(() => leaves.Send(LiveKitDataKind.Reliable, [1], "stays"));
+        Assert.DoesNotContain(stays.Participants, p => p.Identity == "leaves");
+        await stays.WaitForParticipantGoneAsync("never-here", guard.Token);
         await leaves.DisposeAsync();
     }
 }

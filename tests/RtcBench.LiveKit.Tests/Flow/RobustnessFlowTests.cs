@@ -120,6 +120,55 @@ public sealed class RobustnessFlowTests
     }
 
     [Fact]
+    public async Task Join_TurnServersOffered_RecordedWithoutCredentialAndRelayNoted()
+    {
+        using var guard = new CancellationTokenSource(FlowHelpers.Guard);
+        var turn = new ICEServer { Urls = { "turn:203.0.113.5:3478?transport=udp", "turns:turn.example:443?transport=tcp" }, Username = "u1", Credential = "secret-cred" };
+        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { IceServers = [turn] });
+        await using var participant = new LiveKitParticipant();
+
+        await participant.JoinAsync(FlowHelpers.Options(server, "runner", "bench-1"), guard.Token);
+
+        var recorded = Assert.Single(participant.IceServers);
+        Assert.Equal(turn.Urls, recorded.Urls);
+        Assert.Equal("u1", recorded.Username);
+        Assert.True(recorded.HasCredential);
+        Assert.True(recorded.IsTurn);
+        Assert.DoesNotContain("secret-cred", recorded.ToString(), StringComparison.Ordinal);
+        Assert.Contains("relay is not used", participant.RelayNote, StringComparison.Ordinal);
+        Assert.Equal("full-controlling", participant.PublisherIceRole);
+        Assert.Equal("full-controlled", participant.SubscriberIceRole);
+    }
+
+    [Fact]
+    public async Task Join_SubscriberOfferIsNotAnSdp_ProtocolErrorOutcome()
+    {
+        using var guard = new CancellationTokenSource(FlowHelpers.Guard);
+        await using var server = await StandInLiveKitServer.StartAsync();
+        server.Faults.CorruptSubscriberOffer = true;
+        await using var participant = new LiveKitParticipant();
+
+        var ex = await Assert.ThrowsAsync<LiveKitException>(() => participant.JoinAsync(FlowHelpers.Options(server, "runner", "bench-1"), guard.Token));
+
+        Assert.Equal(LiveKitEndKind.ProtocolError, ex.Outcome.Kind);
+        Assert.Contains("subscriber offer", ex.Outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_LocalAddressNotOnThisHost_InternalOutcomeNotAHang()
+    {
+        using var guard = new CancellationTokenSource(FlowHelpers.Guard);
+        await using var server = await StandInLiveKitServer.StartAsync();
+        await using var participant = new LiveKitParticipant();
+
+        var ex = await Assert.ThrowsAsync<LiveKitException>(() => participant.JoinAsync(
+            FlowHelpers.Options(server, "runner", "bench-1") with { LocalAddress = System.Net.IPAddress.Parse("192.0.2.1") }, guard.Token));
+
+        Assert.Equal(LiveKitEndKind.Internal, ex.Outcome.Kind);
+        Assert.Contains("SocketException", ex.Outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WritePacket_Warmed_NumbersReliableFromOneAndDoesNotAllocate()
     {
         var participant = new LiveKitParticipant();

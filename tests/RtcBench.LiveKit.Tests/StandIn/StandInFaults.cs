@@ -6,6 +6,7 @@ internal sealed class StandInFaults
     private volatile bool _refuseJoins;
     private volatile bool _stopAnsweringPings;
     private volatile bool _ignorePublisherOffers;
+    private volatile bool _corruptSubscriberOffer;
 
     /// <summary>Every join (and /rtc/validate) is refused with 401, as for a bad token.</summary>
     public bool RefuseJoins
@@ -19,6 +20,13 @@ internal sealed class StandInFaults
     {
         get => _ignorePublisherOffers;
         set => _ignorePublisherOffers = value;
+    }
+
+    /// <summary>The subscriber offer's SDP is not an SDP (a server bug the client must survive with an outcome).</summary>
+    public bool CorruptSubscriberOffer
+    {
+        get => _corruptSubscriberOffer;
+        set => _corruptSubscriberOffer = value;
     }
 
     /// <summary>ping / ping_req get no answer, and nothing else is sent either: the client sees silence.</summary>

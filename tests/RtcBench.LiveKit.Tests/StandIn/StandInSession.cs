@@ -342,7 +342,8 @@ internal sealed partial class StandInSession
         var lossy = subscriber.CreateDataChannel("_lossy", ordered: false, maxRetransmits: 0);
         AdoptSubscriberChannels(reliable, lossy);
         WhenPrimaryConnected(subscriber);
-        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = OwnSdp(subscriber.CreateOffer()), Id = 1 } });
+        string sdp = _server.Faults.CorruptSubscriberOffer ? "v=0\r\nthis is not an offer\r\n" : OwnSdp(subscriber.CreateOffer());
+        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = sdp, Id = 1 } });
         await TrickleOwnAsync(subscriber, SignalTarget.Subscriber);
     }
 

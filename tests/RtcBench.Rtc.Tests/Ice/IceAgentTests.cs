@@ -296,7 +296,7 @@ public sealed class IceAgentTests
     }
 
     [Fact]
-    public void Response_487_FailsWithRoleConflict()
+    public void Response_487_SwitchesToControlled_AndRetriesTheCheckAtOnce()
     {
         var agent = NewAgent();
         agent.AddRemoteCandidate(PeerAddress, 1);
@@ -309,39 +309,139 @@ public sealed class IceAgentTests
         w.AddMessageIntegrity(PeerKey);
         w.AddFingerprint();
         agent.HandleDatagram(1 * Ms, w.Written, PeerAddress);
-        var failed = Assert.Single(Events(agent));
-        Assert.Equal(IceEventKind.Failed, failed.Kind);
-        Assert.Contains("487", failed.Reason, StringComparison.Ordinal);
+
+        Assert.Empty(Events(agent));
+        Assert.Equal(IceRole.Controlled, agent.Role);
+        Assert.Equal(IceAgentState.Checking, agent.State);
+        Assert.Equal(1, agent.RoleSwitches);
+        agent.HandleTimeout(50 * Ms); // Ta after the first check: the triggered retry goes out.
+        var retry = Assert.Single(Drain(agent));
+        Assert.Equal(PeerAddress, retry.Destination);
+        Assert.True(StunMessageReader.TryRead(retry.Payload, out var again));
+        Assert.True(again.TryGetIceControlled(out ulong tieBreaker));
+        Assert.Equal(1000ul, tieBreaker);
+        Assert.False(again.HasUseCandidate);
+        Assert.NotEqual(request.TransactionId, again.TransactionId);
+    }
+
+    [Fact]
+    public void Response_487_FromALitePeer_FailsThePairAndKeepsControl()
+    {
+        var agent = NewAgent(new IceAgentOptions { TieBreaker = 1000, RandomSeed = 1, RemoteIsLite = true });
+        agent.AddRemoteCandidate(PeerAddress, 1);
+        agent.EndOfRemoteCandidates();
+        agent.Start(0);
+        agent.HandleTimeout(0);
+        Assert.True(StunMessageReader.TryRead(Assert.Single(Drain(agent)).Payload, out var request));
+        var buffer = new byte[128];
+        var w = new StunMessageWriter(buffer, StunMessageType.BindingError, request.TransactionId);
+        w.AddErrorCode(487, "Role Conflict");
+        w.AddMessageIntegrity(PeerKey);
+        w.AddFingerprint();
+        agent.HandleDatagram(1 * Ms, w.Written, PeerAddress);
+        Assert.Equal(IceRole.Controlling, agent.Role);
+        Assert.Equal(IceEventKind.Failed, Assert.Single(Events(agent)).Kind);
     }
 
     [Theory]
     [InlineData(999ul, true)]
     [InlineData(1000ul, true)]
     [InlineData(1001ul, false)]
-    public void IncomingControllingCheck_TieBreak_487OrFail(ulong theirs, bool weWin)
+    public void IncomingControllingCheck_TieBreak_487OrSwitchToControlled(ulong theirs, bool weWin)
     {
-        var agent = NewAgent(); // tie-breaker 1000
-        var buffer = new byte[256];
-        var w = new StunMessageWriter(buffer, StunMessageType.BindingRequest, StunTransactionId.New());
-        w.AddUsername("aGnT:pEeR");
-        w.AddIceControlling(theirs);
-        w.AddPriority(1);
-        w.AddMessageIntegrity(Encoding.UTF8.GetBytes(AgentCredentials.Password));
-        w.AddFingerprint();
-        agent.HandleDatagram(0, w.Written, PeerAddress);
+        var agent = NewAgent(); // Controlling, tie-breaker 1000.
+        agent.HandleDatagram(0, RoleCheck(controlling: true, theirs), PeerAddress);
+        Assert.True(StunMessageReader.TryRead(Assert.Single(Drain(agent)).Payload, out var response));
         if (weWin)
         {
-            Assert.True(StunMessageReader.TryRead(Assert.Single(Drain(agent)).Payload, out var response));
             Assert.True(response.TryGetErrorCode(out var error));
             Assert.Equal(StunErrorCode.RoleConflict, error.Code);
-            Assert.Equal(IceAgentState.New, agent.State);
+            Assert.True(response.VerifyIntegrity(Encoding.UTF8.GetBytes(AgentCredentials.Password)));
+            Assert.Equal(IceRole.Controlling, agent.Role);
+            Assert.Equal(1, agent.RoleConflicts);
         }
         else
         {
-            Assert.Empty(Drain(agent));
-            Assert.Equal(IceAgentState.Failed, agent.State);
-            Assert.Equal(IceEventKind.Failed, Assert.Single(Events(agent)).Kind);
+            Assert.Equal(StunMessageType.BindingSuccess, response.Type);
+            Assert.Equal(IceRole.Controlled, agent.Role);
+            Assert.Equal(0, agent.RoleConflicts);
         }
+
+        Assert.Equal(IceAgentState.New, agent.State);
+        Assert.Empty(Events(agent));
+    }
+
+    [Theory]
+    [InlineData(999ul, true)]
+    [InlineData(1000ul, true)]
+    [InlineData(1001ul, false)]
+    public void IncomingControlledCheck_WhileControlled_TieBreak_SwitchToControllingOr487(ulong theirs, bool weTakeControl)
+    {
+        var agent = NewAgent(new IceAgentOptions { TieBreaker = 1000, RandomSeed = 1, Role = IceRole.Controlled });
+        agent.HandleDatagram(0, RoleCheck(controlling: false, theirs), PeerAddress);
+        Assert.True(StunMessageReader.TryRead(Assert.Single(Drain(agent)).Payload, out var response));
+        if (weTakeControl)
+        {
+            Assert.Equal(StunMessageType.BindingSuccess, response.Type);
+            Assert.Equal(IceRole.Controlling, agent.Role);
+        }
+        else
+        {
+            Assert.True(response.TryGetErrorCode(out var error));
+            Assert.Equal(StunErrorCode.RoleConflict, error.Code);
+            Assert.Equal(IceRole.Controlled, agent.Role);
+        }
+    }
+
+    [Fact]
+    public void IncomingControllingCheck_FacingALitePeer_NeverGivesUpControl()
+    {
+        var agent = NewAgent(new IceAgentOptions { TieBreaker = 1, RandomSeed = 1, RemoteIsLite = true });
+        agent.HandleDatagram(0, RoleCheck(controlling: true, ulong.MaxValue), PeerAddress);
+        Assert.True(StunMessageReader.TryRead(Assert.Single(Drain(agent)).Payload, out var response));
+        Assert.True(response.TryGetErrorCode(out var error));
+        Assert.Equal(StunErrorCode.RoleConflict, error.Code);
+        Assert.Equal(IceRole.Controlling, agent.Role);
+    }
+
+    private static byte[] RoleCheck(bool controlling, ulong tieBreaker)
+    {
+        var buffer = new byte[256];
+        var w = new StunMessageWriter(buffer, StunMessageType.BindingRequest, StunTransactionId.New());
+        w.AddUsername("aGnT:pEeR");
+        if (controlling)
+        {
+            w.AddIceControlling(tieBreaker);
+        }
+        else
+        {
+            w.AddIceControlled(tieBreaker);
+        }
+
+        w.AddPriority(1);
+        w.AddMessageIntegrity(Encoding.UTF8.GetBytes(AgentCredentials.Password));
+        w.AddFingerprint();
+        return w.ToArray();
+    }
+
+    [Fact]
+    public void PeerCheck_WhileOurCheckIsInProgress_RetransmitsItAtOnce()
+    {
+        var agent = NewAgent();
+        agent.AddRemoteCandidate(PeerAddress, 1);
+        agent.Start(0);
+        agent.HandleTimeout(0);
+        var check = Assert.Single(Drain(agent));
+
+        var peerCheck = new ChromiumCheck("aGnT:pEeR", AgentCredentials.Password) { Controlled = true }.ToBytes();
+        agent.HandleDatagram(10 * Ms, peerCheck, PeerAddress);
+        var sent = Drain(agent);
+        Assert.Equal(2, sent.Count); // Our success response, then our own check again (the peer is reachable).
+        Assert.True(StunMessageReader.TryRead(sent[0].Payload, out var response));
+        Assert.Equal(StunMessageType.BindingSuccess, response.Type);
+        Assert.Equal(check.Payload, sent[1].Payload);
+        Assert.Equal(1, agent.Retransmissions);
+        Assert.Equal(500 * Ms, agent.NextTimeoutNs); // The transaction keeps its own schedule.
     }
 
     [Fact]

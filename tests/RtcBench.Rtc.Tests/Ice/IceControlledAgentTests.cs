@@ -114,6 +114,39 @@ public sealed class IceControlledAgentTests
     }
 
     [Fact]
+    public void Controlled_Connected_PeerNominatesAnotherPath_SelectedOnceOurCheckOnItSucceeds()
+    {
+        var agent = Controlled(1);
+        agent.AddRemoteCandidate(OffererAddress, HostPriority);
+        agent.Start(0);
+        agent.HandleTimeout(0);
+        Assert.True(agent.TryPollTransmit(out var check));
+        agent.HandleDatagram(10 * Ms, Check(useCandidate: true), OffererAddress);
+        agent.HandleDatagram(10 * Ms, SuccessFor(check.Payload, AnswererAddress), OffererAddress);
+        Assert.True(agent.TryPollEvent(out var first));
+        Assert.Equal(IceEvent.Selected(OffererAddress, nominated: true), first);
+        while (agent.TryPollTransmit(out _))
+        {
+        }
+
+        // The peer moved (say, Wi-Fi to cable) and nominates its new address.
+        var moved = new IPEndPoint(IPAddress.Parse("10.0.0.3"), 40001);
+        agent.HandleDatagram(2 * S, Check(useCandidate: true), moved);
+        Assert.False(agent.TryPollEvent(out _)); // Not before our own check proves the new path.
+        Assert.True(agent.TryPollTransmit(out var response));
+        Assert.Equal(moved, response.Destination);
+        Assert.True(agent.TryPollTransmit(out var probe));
+        Assert.Equal(moved, probe.Destination);
+        Assert.Equal(OffererAddress, agent.SelectedEndpoint);
+
+        agent.HandleDatagram((2 * S) + (5 * Ms), SuccessFor(probe.Payload, AnswererAddress), moved);
+        Assert.True(agent.TryPollEvent(out var second));
+        Assert.Equal(IceEvent.Selected(moved, nominated: true), second);
+        Assert.Equal(moved, agent.SelectedEndpoint);
+        Assert.Equal(IceAgentState.Connected, agent.State);
+    }
+
+    [Fact]
     public void Controlled_PeerNeverNominates_FailsAtTheConnectTimeout()
     {
         var agent = new IceAgent(AnswererCredentials, OffererCredentials,

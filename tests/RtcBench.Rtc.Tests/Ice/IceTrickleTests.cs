@@ -45,6 +45,53 @@ public sealed class IceTrickleTests
         Assert.Equal(AgentAddress, peer.Selected);
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public void FullAgents_CandidatesTrickledLateInBothDirections_WithDeadOnes_ConnectOnTheLivePair(int seed)
+    {
+        var random = new Random(seed);
+        var offerer = new IceSimPeer(AgentAddress, PeerAddress,
+            new IceAgent(AgentCredentials, PeerCredentials, new IceAgentOptions { RandomSeed = seed, TieBreaker = 9 }));
+        var answerer = new IceSimPeer(PeerAddress, AgentAddress,
+            new IceAgent(PeerCredentials, AgentCredentials, new IceAgentOptions { RandomSeed = seed, TieBreaker = 8, Role = IceRole.Controlled }));
+        var link = new SimulatedLinkOptions { DelayNs = 30 * Ms, JitterNs = 10 * Ms, LossRate = 0.1 };
+        var net = new SimulatedNetwork(seed, offerer, answerer, link);
+        // Each side learns late a dead high-priority candidate, then the live one, at random times.
+        var due = new List<(long AtNs, IceSimPeer To, IPEndPoint Candidate, uint Priority)>
+        {
+            (random.Next(100, 600) * Ms, offerer, new IPEndPoint(IPAddress.Parse("192.0.2.1"), 1), HostPriority + 10),
+            (random.Next(700, 1500) * Ms, offerer, PeerAddress, HostPriority),
+            (random.Next(100, 600) * Ms, answerer, new IPEndPoint(IPAddress.Parse("192.0.2.2"), 2), HostPriority + 10),
+            (random.Next(700, 1500) * Ms, answerer, AgentAddress, HostPriority),
+        };
+        net.AfterStep = n =>
+        {
+            foreach (var d in due.Where(d => d.AtNs <= n.NowNs).ToList())
+            {
+                d.To.Agent.AddRemoteCandidate(d.Candidate, d.Priority);
+                due.Remove(d);
+            }
+        };
+        offerer.Agent.Start(0);
+        answerer.Agent.Start(0);
+        // Nothing else wakes the simulation at the trickle times while both lists are empty: step through them.
+        foreach (var at in due.Select(d => d.AtNs).Order().ToList())
+        {
+            net.RunFor(at - net.NowNs);
+            net.AfterStep(net);
+        }
+
+        Assert.True(net.RunUntil(() => offerer.Agent.State == IceAgentState.Connected && answerer.Agent.State == IceAgentState.Connected, 10 * S),
+            $"{net.Describe()} offerer {offerer.Agent.State} answerer {answerer.Agent.State}");
+        Assert.Equal(PeerAddress, offerer.Selected);
+        Assert.Equal(AgentAddress, answerer.Selected);
+        Assert.Equal(2, offerer.Agent.PairCount);
+        Assert.True(offerer.Unreachable > 0 && answerer.Unreachable > 0, "the dead candidates were checked too");
+    }
+
     [Fact]
     public void EveryPairFailed_BeforeEndOfCandidates_KeepsChecking_AndALaterCandidateConnects()
     {

@@ -93,6 +93,24 @@ public sealed class PeerConnectionFullIceTests
     }
 
     [Fact]
+    public async Task Offerer_AnswerWithOnlyAnMdnsCandidate_LearnsTheFullAnswererAsPeerReflexive()
+    {
+        await using var offerer = PeerConnection.CreateOfferer(Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await using var answerer = PeerConnection.AcceptOffer(offerer.CreateOffer(), FullAnswerer());
+        // As Chromium hides its address: the answer's only candidate is an mDNS name we do not resolve.
+        string answer = PeerConnectionTrickleTests.WithoutCandidates(answerer.LocalDescription!).Replace(
+            "a=setup:", $"a=candidate:1 1 udp 2122260223 {Guid.NewGuid()}.local {answerer.LocalEndPoint.Port} typ host\r\na=setup:", StringComparison.Ordinal);
+        offerer.SetRemoteAnswer(answer);
+
+        Assert.Equal(PeerOutcome.Success, await WithTimeout(offerer.WhenConnected));
+        Assert.True(await WithTimeout(channel.WhenOpen));
+        Assert.Equal(1, offerer.RemoteCandidatesIgnored);
+        Assert.Equal(answerer.LocalEndPoint, offerer.SelectedPair!.Remote);
+        Assert.Equal("prflx", offerer.SelectedPair.RemoteType);
+    }
+
+    [Fact]
     public async Task Offerer_LiteAnswer_StaysControlling()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options());

@@ -101,6 +101,52 @@ public sealed class PeerConnectionTrickleTests
     }
 
     [Fact]
+    public async Task AddRemoteCandidate_MutatedStrings_OnlyFormatExceptions_TheLoopKeepsRunning()
+    {
+        const int seed = 8839;
+        var random = new Random(seed);
+        await using var offerer = PeerConnection.CreateOfferer(Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await using var answerer = PeerConnection.AcceptOffer(offerer.CreateOffer(), Options(o => o with { AnswererIceMode = AnswererIceMode.Full }));
+        EchoEverything(answerer);
+        offerer.SetRemoteAnswer(answerer.LocalDescription!);
+        Assert.True(await WithTimeout(channel.WhenOpen));
+
+        const string valid = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.2 rport 46154 generation 0 ufrag x network-cost 999";
+        const string alphabet = " :.-/+0123456789abcdefghijklmnopqrstuvwxyz\t\u00e9";
+        int rejected = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var chars = valid.ToCharArray();
+            for (int m = random.Next(1, 4); m > 0; m--)
+            {
+                chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            string text = new string(chars)[..random.Next(chars.Length + 1)];
+            foreach (var pc in new[] { offerer, answerer })
+            {
+                try
+                {
+                    pc.AddRemoteCandidate(text);
+                }
+                catch (FormatException)
+                {
+                    rejected++;
+                }
+            }
+        }
+
+        Assert.True(rejected > 0, $"seed {seed}");
+        var echoed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.OnMessage = (_, _, _, _) => echoed.TrySetResult(true);
+        Assert.True(channel.SendText("still alive"u8));
+        Assert.True(await WithTimeout(echoed.Task));
+        Assert.Equal(PeerConnectionState.Connected, offerer.State);
+        Assert.Equal(PeerConnectionState.Connected, answerer.State);
+    }
+
+    [Fact]
     public async Task AddRemoteCandidate_EmptyOrEndOfCandidates_IsEndOfCandidates()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options());

@@ -42,7 +42,8 @@ public sealed class ServerHarness : IAsyncDisposable
     public CancellationToken Ct => _timeout.Token;
 
     public static async Task<ServerHarness> StartAsync(
-        IResultStore? store = null, string? token = null, int maxBodyBytes = ServerOptions.DefaultMaxBodyBytes)
+        IResultStore? store = null, string? token = null, int maxBodyBytes = ServerOptions.DefaultMaxBodyBytes,
+        Action<ServerOptions>? configure = null)
     {
         TempDirectory? directory = null;
         if (store is null)
@@ -56,8 +57,19 @@ public sealed class ServerHarness : IAsyncDisposable
             IngestToken = token,
             MaxBodyBytes = maxBodyBytes,
         };
+        configure?.Invoke(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var server = await ServerHost.StartAsync(options, store, time: new FixedTimeProvider(Now), ct: timeout.Token);
+        RunningServer server;
+        try
+        {
+            server = await ServerHost.StartAsync(options, store, time: new FixedTimeProvider(Now), ct: timeout.Token);
+        }
+        catch when (directory is not null)
+        {
+            await store.DisposeAsync();
+            directory.Dispose();
+            throw;
+        }
         return new ServerHarness(server, store, directory, token);
     }
 

@@ -13,6 +13,12 @@ export function time(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** HH:MM:SS.mmm in local time, for one ping. */
+export function wallClock(iso: string): string {
+  const d = new Date(iso);
+  return `${clock(d)}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+}
+
 export function clock(d: Date): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }

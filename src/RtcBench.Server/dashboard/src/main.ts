@@ -1,8 +1,11 @@
-// The dashboard shell: header, filters kept in the URL, a status line, live refresh, and the current view.
+// The dashboard shell: header, filters kept in the URL, a status line, live refresh (server-sent events, else
+// polling every 30 s), and the current view.
 import { ApiError, getJson } from "./api.js";
 import { h, navLink } from "./dom.js";
-import { channelChoices, type Filters, hourChoices, bucketChoices, metricChoices, readFilters, writeFilters } from "./filters.js";
+import { renderFilters } from "./filterbar.js";
+import { type Filters, readFilters, writeFilters } from "./filters.js";
 import { clock } from "./format.js";
+import { connectLive, type LiveState } from "./live.js";
 import type { LocationSummary } from "./types.js";
 import type { View, ViewContext } from "./view.js";
 import { distribution } from "./views/distribution.js";
@@ -12,7 +15,7 @@ import { runList } from "./views/runs.js";
 import { runPage } from "./views/run.js";
 import { timeseries } from "./views/timeseries.js";
 
-/** How often the view re-reads the API while the tab is visible. */
+/** How often the view re-reads the API while the tab is visible and the event stream is not open. */
 const refreshMs = 30_000;
 
 const views: { name: string; path: string; title: string; view: View; filters: (keyof Filters)[] }[] = [
@@ -20,7 +23,7 @@ const views: { name: string; path: string; title: string; view: View; filters: (
   { name: "timeseries", path: "/timeseries", title: "time series", view: timeseries, filters: ["platform", "location", "channel", "hours", "metric", "bucket"] },
   { name: "distribution", path: "/distribution", title: "distribution", view: distribution, filters: ["platform", "location", "channel", "hours"] },
   { name: "map", path: "/map", title: "map", view: worldMap, filters: ["platform", "channel", "hours"] },
-  { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel"] },
+  { name: "runs", path: "/runs", title: "runs", view: runList, filters: ["platform", "location", "channel", "outcome", "since", "until"] },
 ];
 
 const main = document.getElementById("view")!;
@@ -30,6 +33,16 @@ const filterBar = document.getElementById("filters")!;
 let generation = 0;
 let inFlight: AbortController | null = null;
 let timer: number | undefined;
+/** "updated 12:34:56" of the last good render, kept while the live/polling suffix changes. */
+let updated = "";
+/** Whether the event stream has been open before: a reopening means events may have been missed. */
+let wasLive = false;
+const live = connectLive({
+  onRuns,
+  onState: onLiveState,
+  onReceived: (count) => { document.body.dataset["liveEvents"] = String(count); },   // for tests and the curious
+});
+document.body.dataset["live"] = live.state();
 
 function route(): { view: View; name: string; rest: string[]; filterKeys: (keyof Filters)[] } {
   const segments = location.pathname.split("/").filter(Boolean).map(decodeURIComponent);
@@ -59,17 +72,19 @@ export async function render(): Promise<void> {
     const viewCall = current.view(context);
     viewCall.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
     const locations = (await locationsCall).locations;
-    renderFilters(current.filterKeys, filters, locations);
+    renderFilters(filterBar, current.filterKeys, filters, locations, setFilter);
     if (locations.length === 0 && current.name !== "run") {
       if (mine !== generation) return;
       main.replaceChildren(noRunsYet());
-      setState("empty", `no runs yet · updated ${clock(new Date())}`);
+      updated = `no runs yet · updated ${clock(new Date())}`;
+      setState("empty", `${updated} · ${refreshWords()}`);
     } else {
       const result = await viewCall;
       if (mine !== generation) return;
       main.replaceChildren(result.node);
       result.mounted?.();
-      setState(result.state, `updated ${clock(new Date())} · refreshes every ${refreshMs / 1000} s`);
+      updated = `updated ${clock(new Date())}`;
+      setState(result.state, `${updated} · ${refreshWords()}`);
       // For bench/ (dashboard first render): when the first view with data was in the DOM, from navigation start.
       if (performance.getEntriesByName("rtcbench:first-render").length === 0) performance.mark("rtcbench:first-render");
     }
@@ -80,12 +95,42 @@ export async function render(): Promise<void> {
   } finally {
     delete status.dataset["busy"];
   }
-  if (mine === generation && current.name !== "run") {
-    timer = window.setTimeout(() => {
-      if (document.visibilityState === "visible") void render();
-      else document.addEventListener("visibilitychange", () => void render(), { once: true });
-    }, refreshMs);
+  if (mine === generation) schedulePoll();
+}
+
+/** Polls in 30 s unless the event stream is open and the view is fine (a failed view is retried either way). */
+function schedulePoll(): void {
+  window.clearTimeout(timer);
+  if (route().name === "run" || (live.state() === "live" && main.dataset["state"] !== "error")) return;
+  timer = window.setTimeout(() => {
+    live.retry();
+    whenVisible();
+  }, refreshMs);
+}
+
+function whenVisible(): void {
+  if (document.visibilityState === "visible") void render();
+  else document.addEventListener("visibilitychange", () => void render(), { once: true });
+}
+
+/** Runs were stored (a burst arrives as one call): re-read the view; a run's own page never changes. */
+function onRuns(): void {
+  if (route().name !== "run") whenVisible();
+}
+
+function onLiveState(state: LiveState): void {
+  document.body.dataset["live"] = state;
+  if (main.dataset["state"] === "ready" || main.dataset["state"] === "empty") status.textContent = `${updated} · ${refreshWords()}`;
+  if (state === "live" && wasLive && route().name !== "run") {
+    whenVisible();   // reconnected: runs stored while the stream was down sent no event, so read once now
+  } else {
+    schedulePoll();  // polling starts, or stops now that the stream is open
   }
+  if (state === "live") wasLive = true;
+}
+
+function refreshWords(): string {
+  return live.state() === "live" ? "live" : `refreshes every ${refreshMs / 1000} s`;
 }
 
 function setState(state: string, text: string): void {
@@ -99,27 +144,6 @@ function renderNav(active: string, filters: Filters): void {
   nav.replaceChildren(
     ...views.map((v) => navLink(v.path + keep, v.title, { class: v.name === active || (active === "run" && v.name === "runs") ? "active" : undefined })),
   );
-}
-
-function renderFilters(keys: (keyof Filters)[], filters: Filters, locations: LocationSummary[]): void {
-  const platforms = [...new Set(locations.map((l) => l.platform))].sort();
-  const places = [...new Set(locations.map((l) => l.location).filter((l): l is string => !!l))].sort();
-  const controls: Partial<Record<keyof Filters, HTMLElement>> = {
-    platform: select("platform", "platform", filters.platform, [["", "all platforms"], ...platforms.map((p): [string, string] => [p, p])]),
-    location: select("location", "location", filters.location, [["", "all locations"], ...places.map((p): [string, string] => [p, p])]),
-    channel: select("channel", "channel", filters.channel, [["", "both channels"], ...channelChoices.map((c): [string, string] => [c, c])]),
-    hours: select("hours", "last", String(filters.hours), hourChoices.map(([n, label]): [string, string] => [String(n), label])),
-    metric: select("metric", "metric", filters.metric, metricChoices.map((m): [string, string] => [m, m])),
-    bucket: select("bucket", "bucket", filters.bucket, bucketChoices.map((b): [string, string] => [b, b])),
-  };
-  filterBar.replaceChildren(...keys.map((k) => controls[k]).filter((c): c is HTMLElement => !!c));
-}
-
-function select(name: keyof Filters, label: string, value: string, options: [string, string][]): HTMLElement {
-  if (value && !options.some(([v]) => v === value)) options.push([value, value]);
-  const control = h("select", { name, id: `filter-${name}`, onchange: (e: Event) => setFilter(name, (e.target as HTMLSelectElement).value) },
-    ...options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)));
-  return h("label", { class: "filter" }, h("span", {}, label), control);
 }
 
 function setFilter(name: keyof Filters, value: string): void {

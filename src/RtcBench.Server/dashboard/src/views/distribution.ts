@@ -1,11 +1,13 @@
 // Distributions: the RTT CDF per platform × location × channel over the window, from the merged histograms of
-// /api/results/distribution (log buckets within 1%, so every group shares the same bucket grid).
+// /api/results/distribution (log buckets within 1%, so every group shares the same bucket grid); a tooltip at the
+// cursor gives each group's share at that RTT.
 import { getJson } from "../api.js";
 import { axisStyle, plot, type PlotData, type PlotOptions } from "../chart.js";
 import { platformColor } from "../colors.js";
 import { h } from "../dom.js";
 import { apiFilter } from "../filters.js";
 import { ms } from "../format.js";
+import { tooltipPlugin } from "../tooltip.js";
 import type { DistributionGroup, DistributionResponse } from "../types.js";
 import type { ViewContext, ViewResult } from "../view.js";
 
@@ -44,6 +46,17 @@ export async function distribution({ filters, signal }: ViewContext): Promise<Vi
         value: (_u: unknown, v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`),
       })),
     ],
+    plugins: [tooltipPlugin((_u, idx) => {
+      const x = data[0][idx];
+      if (x === undefined) return null;
+      return {
+        title: `share of ok pings with RTT ≤ ${x.toFixed(2)} ms`,
+        rows: groups.map((g, i) => ({
+          color: platformColor(g.platform), label: `${g.platform} · ${g.location ?? "—"} · ${g.channel}`,
+          value: (columns[i]![idx] ?? 0).toFixed(1), unit: "%",
+        })),
+      };
+    })],
   };
   const chartBox = h("div", { class: "chart", id: "distribution-chart" });
   const rows = groups.map((g) => h("tr", { "data-platform": g.platform, "data-location": g.location ?? "", "data-channel": g.channel },

@@ -1,10 +1,11 @@
 // One run (/api/runs/{id}): headline figures, every ping as an RTT-over-time scatter (lost and late marked),
-// configuration and path details, and the pings as a table.
+// configuration and path details, and the pings as a table. Hovering the scatter shows the ping under the cursor.
 import { getJson } from "../api.js";
 import { axisStyle, plot, type PlotData, type PlotOptions } from "../chart.js";
 import { platformColor } from "../colors.js";
 import { h, navLink } from "../dom.js";
-import { ms, percent, time } from "../format.js";
+import { ms, percent, time, wallClock } from "../format.js";
+import { tooltipPlugin } from "../tooltip.js";
 import type { RunDocument } from "../types.js";
 import type { ViewContext, ViewResult } from "../view.js";
 
@@ -38,6 +39,20 @@ export async function runPage({ rest, signal }: ViewContext): Promise<ViewResult
       { label: "late", stroke: lateColor, paths: () => null, points: { show: true, size: 7, fill: lateColor, stroke: lateColor } },
       { label: "lost (at top)", stroke: lostColor, paths: () => null, points: { show: true, size: 7, fill: "#0b0f14", stroke: lostColor, width: 2 } },
     ],
+    plugins: [tooltipPlugin((_u, idx) => {
+      const p = pings[idx];
+      if (!p) return null;
+      const answered = p.rtt_us !== undefined && p.rtt_us !== null;
+      const tone = p.status === "lost" ? lostColor : p.status === "late" ? lateColor : color;
+      return {
+        title: `${run.platform} · seq ${p.seq} · ${p.status}`,
+        rows: [
+          { color: tone, label: "RTT", value: answered ? ms(p.rtt_us, 3) : "—", unit: answered ? "ms" : "no answer",
+            extra: answered && p.net_rtt_us != null ? [["net RTT", ms(p.net_rtt_us, 3)]] : undefined },
+          { label: "scheduled", value: `+${at(p.scheduled_at).toFixed(3)}`, unit: `s · ${wallClock(p.scheduled_at)}` },
+        ],
+      };
+    })],
   };
   const chartBox = h("div", { class: "chart", id: "run-chart" });
   const stats = run.stats.rtt ?? {};

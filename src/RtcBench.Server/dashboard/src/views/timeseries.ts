@@ -1,11 +1,13 @@
 // Time series: one metric per bucket per platform × location × channel (/api/results/timeseries), a chart with
-// zoom (drag) and a hover legend, and the same numbers as a table.
+// zoom (drag), a tooltip at the cursor (value and p50–p95 band per line) and a hover legend, and the same numbers
+// as a table.
 import { getJson } from "../api.js";
 import { axisStyle, plot, type PlotData, type PlotOptions } from "../chart.js";
 import { platformColor } from "../colors.js";
 import { h } from "../dom.js";
 import { apiFilter } from "../filters.js";
 import { ms, percent, time } from "../format.js";
+import { tooltipPlugin, type TooltipRow } from "../tooltip.js";
 import type { Series, TimeseriesResponse } from "../types.js";
 import type { ViewContext, ViewResult } from "../view.js";
 
@@ -73,6 +75,21 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
       fill: platformColor(s.platform) + "22",
     })),
     legend: { show: true },
+    plugins: [tooltipPlugin((_u, idx) => {
+      const at = times[idx];
+      if (at === undefined) return null;
+      const rows = series.flatMap((s, i): TooltipRow[] => {
+        const value = data[i + 1]![idx];
+        if (value === null || value === undefined) return [];
+        const p95y = banded ? data[series.length + 1 + (2 * i)]![idx] : null;
+        const p50y = banded ? data[series.length + 2 + (2 * i)]![idx] : null;
+        return [{
+          color: platformColor(s.platform), label: label(s), value: value.toFixed(2), unit,
+          extra: p50y != null && p95y != null ? [["p50", p50y.toFixed(2)], ["p95", p95y.toFixed(2)]] : undefined,
+        }];
+      });
+      return { title: `${time(new Date(at * 1000).toISOString())} · ${response.metric} per ${filters.bucket}`, rows };
+    })],
   };
   const chartBox = h("div", { class: "chart", id: "timeseries-chart" });
   const rows = series.map((s) => {
