@@ -109,6 +109,9 @@ public sealed class LiveKitAgentOptionsTests
 
         Assert.Contains("livekit", health.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains("livekit", harness.Agent.EnabledPlatforms);
+        var livekit = health.GetProperty("livekit");
+        Assert.Equal(0, livekit.GetProperty("rooms_open").GetInt32());
+        Assert.Equal(0, livekit.GetProperty("setup_failures").GetInt64());
     }
 
     [Fact]
@@ -120,6 +123,7 @@ public sealed class LiveKitAgentOptionsTests
         using var response = await harness.PostAsync("/connect", """{"platforms":["livekit"]}""");
 
         Assert.DoesNotContain("livekit", health.GetProperty("platforms").EnumerateArray().Select(p => p.GetString()));
+        Assert.False(health.TryGetProperty("livekit", out _));
         string detail = await AgentHarness.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("platform 'livekit' is not enabled on this agent", detail, StringComparison.Ordinal);
     }
@@ -137,6 +141,9 @@ public sealed class LiveKitAgentOptionsTests
         Assert.DoesNotContain(Secret, detail, StringComparison.Ordinal);
         var rooms = await harness.GetJsonAsync("/rooms");
         Assert.Equal(0, rooms.GetProperty("rooms").GetArrayLength());
+        var health = await harness.GetJsonAsync("/health");
+        Assert.Equal(1, health.GetProperty("livekit").GetProperty("setup_failures").GetInt64());
+        Assert.Equal(0, health.GetProperty("livekit").GetProperty("rooms_created").GetInt64());
     }
 
     private static LiveKitAgentOptions Enabled(Uri url) => new()

@@ -98,7 +98,8 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
                 names.Add(p.Name);
             }
         }
-        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters()));
+        var livekit = (registry.FindPlatform(LiveKitEchoPlatform.PlatformName) as LiveKitEchoPlatform)?.Health();
+        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters(), livekit));
     }
 
     private IResult ListRooms()

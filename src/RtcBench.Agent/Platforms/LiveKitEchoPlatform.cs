@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using RtcBench.Agent.Contracts;
 using RtcBench.Core.Timing;
 using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Participant;
@@ -30,6 +31,12 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
     private readonly RoomServiceClient? _api;
     private readonly ConcurrentDictionary<Guid, LiveKitEchoRoom> _rooms = new();
     private readonly ConcurrentDictionary<Task, byte> _closing = new();
+    private long _roomsCreated;
+    private long _setupFailures;
+    private long _roomsDeleted;
+    private long _deleteFailures;
+    private long _closedEchoed;
+    private long _closedMalformed;
 
     public LiveKitEchoPlatform(LiveKitAgentOptions options, MonoTime clock, ILogger logger)
     {
@@ -59,6 +66,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
         catch (TwirpException ex)
         {
+            Interlocked.Increment(ref _setupFailures);
             AgentLog.LiveKitRoomFailed(_logger, name, ex.Message);
             throw new PlatformException($"LiveKit refused to create the room ({ex.Code}): {ex.Message}", ex);
         }
@@ -87,6 +95,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
             Track(DeleteAsync(room));
             if (ex is LiveKitException joinFailed)
             {
+                Interlocked.Increment(ref _setupFailures);
                 AgentLog.LiveKitRoomFailed(_logger, name, joinFailed.Outcome.ToString());
                 throw new PlatformException("the echo participant could not join the LiveKit room: " + joinFailed.Outcome, joinFailed);
             }
@@ -94,6 +103,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         _rooms[context.RoomId] = room;
+        Interlocked.Increment(ref _roomsCreated);
         room.WatchForRunner(context.IdleTimeout, _clock.Provider);
         Track(FinishAsync(room));
         var server = room.Participant.ServerInfo;
@@ -105,6 +115,9 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
     {
         if (_rooms.TryRemove(roomId, out var room))
         {
+            // Counted as closed now; pongs still in flight until the echo has left are not added (a few at most).
+            Interlocked.Add(ref _closedEchoed, room.Echoed);
+            Interlocked.Add(ref _closedMalformed, room.Malformed);
             _ = room.LeaveAsync("the room was closed on the agent");
         }
     }
@@ -113,6 +126,24 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         _rooms.TryGetValue(roomId, out var room) ? room.Activity : default;
 
     public object? Describe(Guid roomId) => _rooms.TryGetValue(roomId, out var room) ? room.Describe() : null;
+
+    /// <summary>The /health block; null when the platform is off.</summary>
+    public LiveKitHealth? Health()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+        long echoed = Interlocked.Read(ref _closedEchoed);
+        long malformed = Interlocked.Read(ref _closedMalformed);
+        foreach (var room in _rooms.Values)
+        {
+            echoed += room.Echoed;
+            malformed += room.Malformed;
+        }
+        return new LiveKitHealth(_rooms.Count, Interlocked.Read(ref _roomsCreated), Interlocked.Read(ref _setupFailures),
+            Interlocked.Read(ref _roomsDeleted), Interlocked.Read(ref _deleteFailures), echoed, malformed);
+    }
 
     /// <summary>Makes every echo leave and waits (bounded) for the LiveKit rooms to be deleted.</summary>
     public async ValueTask DisposeAsync()
@@ -165,16 +196,19 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
             using var timeout = new CancellationTokenSource(_options.ApiTimeout + TimeSpan.FromSeconds(5));
             await _api!.DeleteRoomAsync(room.RoomName, timeout.Token).ConfigureAwait(false);
             room.RoomState = "deleted";
+            Interlocked.Increment(ref _roomsDeleted);
             AgentLog.LiveKitRoomDeleted(_logger, room.RoomName, "deleted");
         }
         catch (TwirpException ex) when (ex.Code == TwirpErrorCodes.NotFound)
         {
             room.RoomState = "already gone";
+            Interlocked.Increment(ref _roomsDeleted);
             AgentLog.LiveKitRoomDeleted(_logger, room.RoomName, "already gone");
         }
         catch (Exception ex) when (ex is TwirpException or OperationCanceledException)
         {
             room.RoomState = "delete failed";
+            Interlocked.Increment(ref _deleteFailures);
             AgentLog.LiveKitCleanupFailed(_logger, room.RoomName, ex.Message);
         }
     }

@@ -127,6 +127,10 @@ public sealed class AgentEchoEndToEndTests
         details = (await deployment.AgentRoomAsync(roomId, guard.Token))!.Value.GetProperty("details").GetProperty("livekit");
         Assert.Equal("left: the runner left", details.GetProperty("echo").GetString());
         Assert.Equal("left", details.GetProperty("runner").GetString());
+        var health = (await deployment.Http.GetFromJsonAsync<JsonElement>("health", guard.Token)).GetProperty("livekit");
+        Assert.Equal(1, health.GetProperty("rooms_created").GetInt64());
+        Assert.Equal(2 * Pings, health.GetProperty("pings_echoed").GetInt64());
+        Assert.Equal(0, health.GetProperty("setup_failures").GetInt64());
     }
 
     [Fact]
@@ -176,6 +180,8 @@ public sealed class AgentEchoEndToEndTests
         Assert.DoesNotContain(deployment.Server.Options.Credentials.ApiSecret, text, StringComparison.Ordinal);
         Assert.Empty(deployment.Rooms.List());
         Assert.Null(await FirstRoomAsync(deployment, guard.Token));
+        var health = (await deployment.Http.GetFromJsonAsync<JsonElement>("health", guard.Token)).GetProperty("livekit");
+        Assert.Equal(1, health.GetProperty("setup_failures").GetInt64());
     }
 
     [Fact]
