@@ -22,11 +22,15 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 {
     internal const int ReceiveLimit = 1500;
     internal const int SendLimit = 1200;
+    private const int MaxFlightDatagrams = 16;
+    private const int MaxEarlyData = 16;
 
     private readonly BlockingCollection<(byte[] Buffer, int Length, long ReceivedNs)> _queue;
     private readonly CancellationTokenSource _closed = new();
     private readonly DtlsBytesHandler _output;
     private readonly Func<VerifyingCipher?> _cipher;
+    private readonly List<byte[]> _lastFlight = [];
+    private readonly List<(byte[] Datagram, long ReceivedNs)> _earlyData = [];
     private long _dropped;
 
     internal BcDatagramAdapter(int capacity, DtlsBytesHandler output, Func<VerifyingCipher?> cipher)
@@ -115,6 +119,10 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
             try
             {
                 n = DtlsRecordFilter.Filter(item.Buffer.AsSpan(0, item.Length), buf.AsSpan(off, len), _cipher());
+                if (n > 0 && KeepEarlyData && _earlyData.Count < MaxEarlyData && DtlsRecordFilter.HasApplicationData(buf.AsSpan(off, n)))
+                {
+                    _earlyData.Add((buf.AsSpan(off, n).ToArray(), item.ReceivedNs));
+                }
             }
             finally
             {
@@ -129,6 +137,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 
             LastReceivedNs = item.ReceivedNs;
             SendLock.Enter();
+            _lastFlight.Clear(); // What BouncyCastle sends from here on answers this datagram.
             if (IsClosed)
             {
                 SendLock.Exit();
@@ -148,8 +157,65 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 
         lock (SendLock)
         {
+            if (_lastFlight.Count < MaxFlightDatagrams)
+            {
+                _lastFlight.Add(buf.AsSpan(off, len).ToArray());
+            }
+
             _output(buf.AsSpan(off, len));
         }
+    }
+
+    /// <summary>
+    /// Keep copies of datagrams carrying application data that BouncyCastle is handed during the handshake (it
+    /// discards application data until the handshake completes); <see cref="TakeEarlyData"/> returns them.
+    /// </summary>
+    internal bool KeepEarlyData { get; set; }
+
+    /// <summary>
+    /// The datagrams BouncyCastle sent in answer to the last datagram it was handed: once the handshake has
+    /// completed, its final flight (the server's ChangeCipherSpec + Finished in a full handshake). Call on the DTLS
+    /// thread after Connect/Accept returned.
+    /// </summary>
+    internal byte[][] TakeLastFlight()
+    {
+        lock (SendLock)
+        {
+            var flight = _lastFlight.ToArray();
+            _lastFlight.Clear();
+            return flight;
+        }
+    }
+
+    /// <summary>The datagrams kept by <see cref="KeepEarlyData"/>, in arrival order; clears the list.</summary>
+    internal (byte[] Datagram, long ReceivedNs)[] TakeEarlyData()
+    {
+        var early = _earlyData.ToArray();
+        _earlyData.Clear();
+        KeepEarlyData = false;
+        return early;
+    }
+
+    /// <summary>Takes the next datagram still queued (never blocks); the caller returns the buffer to the pool.</summary>
+    internal bool TryTakeQueued(out byte[] buffer, out int length, out long receivedNs)
+    {
+        try
+        {
+            if (_queue.TryTake(out var item))
+            {
+                (buffer, length, receivedNs) = item;
+                return true;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: nothing left.
+        }
+
+        buffer = [];
+        length = 0;
+        receivedNs = 0;
+        return false;
     }
 
     /// <summary>Stops the adapter: wakes a blocked <see cref="Receive"/>, drops what is queued. Idempotent.</summary>

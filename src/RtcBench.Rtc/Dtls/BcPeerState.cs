@@ -21,6 +21,7 @@ internal sealed class BcPeerState
 
     private volatile VerifyingCipher? _cipher;
     private volatile DtlsNegotiatedParameters? _negotiated;
+    private volatile DtlsRecordKeys? _recordKeys;
     private volatile bool _peerVerified;
     private volatile bool _fingerprintMismatch;
     private volatile bool _closeNotifyReceived;
@@ -43,6 +44,12 @@ internal sealed class BcPeerState
     internal VerifyingCipher? Cipher => _cipher;
 
     internal DtlsNegotiatedParameters? Negotiated => _negotiated;
+
+    /// <summary>
+    /// Set when the handshake negotiated 0xC02B: the record keys, captured inside the handshake (BouncyCastle zeroes
+    /// the master secret when Connect/Accept returns).
+    /// </summary>
+    internal DtlsRecordKeys? RecordKeys => _recordKeys;
 
     internal bool PeerVerified => _peerVerified;
 
@@ -124,5 +131,10 @@ internal sealed class BcPeerState
             parameters.CipherSuite,
             parameters.IsExtendedMasterSecret,
             parameters.PrfAlgorithm);
+        if (parameters.CipherSuite == DtlsRecordKeys.CipherSuiteAes128GcmSha256 && parameters.MasterSecret is { Length: 48 } master
+            && parameters.ClientRandom is { Length: 32 } clientRandom && parameters.ServerRandom is { Length: 32 } serverRandom)
+        {
+            _recordKeys = DtlsRecordKeys.Derive(context.IsServer ? DtlsRole.Server : DtlsRole.Client, master, clientRandom, serverRandom);
+        }
     }
 }

@@ -48,4 +48,21 @@ internal static class DtlsRecordFilter
 
         return written;
     }
+
+    /// <summary>True when <paramref name="records"/> (well-framed, as <see cref="Filter"/> produces) hold an application_data record.</summary>
+    internal static bool HasApplicationData(ReadOnlySpan<byte> records)
+    {
+        while (records.Length >= HeaderLength)
+        {
+            int length = HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(records.Slice(11, 2));
+            if (records[0] == 23)
+            {
+                return true;
+            }
+
+            records = records[Math.Min(length, records.Length)..];
+        }
+
+        return false;
+    }
 }

@@ -7,20 +7,23 @@ namespace RtcBench.Rtc.Dtls;
 /// <summary>
 /// One DTLS 1.2 session over BouncyCastle 1.8.10's blocking engine, behind <see cref="IDtlsTransport"/>.
 /// <para>Threading: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
-/// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c> and then, once connected, the receive loop
-/// (<c>DtlsTransport.Receive</c>) that raises <see cref="DataReceived"/> and <see cref="Closed"/>. The socket side
+/// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c>. When 0xC02B was negotiated (and
+/// <see cref="DtlsSessionOptions.ManagedRecordLayer"/> is on) that task then ends: our AES-GCM record layer
+/// (DtlsSession.Managed.cs) decrypts on the thread that calls HandleDatagram. Otherwise the task goes on to run
+/// BouncyCastle's receive loop (<c>DtlsTransport.Receive</c>) that raises <see cref="DataReceived"/> and <see cref="Closed"/>. The socket side
 /// calls <see cref="HandleDatagram"/> from any thread (it only enqueues). Outgoing datagrams reach the callback
 /// given to the constructor one at a time (under the send lock), from the DTLS thread or a <see cref="Send"/> caller.
 /// Timeout, cancellation, <see cref="Close"/> and Dispose close the datagram adapter, which unblocks the DTLS
 /// thread at once.</para>
 /// </summary>
-public sealed class DtlsSession : IDtlsTransport
+public sealed partial class DtlsSession : IDtlsTransport
 {
     private const int BackstopMillis = 1000;
 
     private readonly DtlsSessionOptions _options;
     private readonly BcPeerState _peer;
     private readonly BcDatagramAdapter _adapter;
+    private readonly DtlsBytesHandler _sendDatagram;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stateLock = new();
     private DtlsSessionState _state = DtlsSessionState.New;
@@ -36,9 +39,13 @@ public sealed class DtlsSession : IDtlsTransport
         ArgumentNullException.ThrowIfNull(sendDatagram);
         options.Validate();
         _options = options;
+        _sendDatagram = sendDatagram;
         int bcTimeout = (int)Math.Min(int.MaxValue - BackstopMillis, options.HandshakeTimeout.TotalMilliseconds) + BackstopMillis;
         _peer = new BcPeerState(options.Certificate, options.RemoteFingerprint, bcTimeout);
-        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram, () => _peer.Cipher);
+        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram, () => _peer.Cipher)
+        {
+            KeepEarlyData = options.ManagedRecordLayer,
+        };
     }
 
     public event DtlsBytesHandler? DataReceived;
@@ -66,18 +73,41 @@ public sealed class DtlsSession : IDtlsTransport
 
     public DtlsNegotiatedParameters? Negotiated => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.Negotiated : null;
 
-    public int SendLimit => Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
+    public int SendLimit => _records is not null ? ManagedSendLimit : Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
 
-    public long DroppedDatagrams => _adapter.Dropped;
+    public long DroppedDatagrams => _adapter.Dropped + Interlocked.Read(ref _managedDropped);
 
     /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
     public Exception? Fault { get; private set; }
 
-    public void HandleDatagram(ReadOnlySpan<byte> datagram) => _adapter.Enqueue(datagram);
+    public void HandleDatagram(ReadOnlySpan<byte> datagram) => HandleDatagram(datagram, 0);
 
-    /// <summary>Queues one incoming datagram with its receive time (monotonic ns, taken at the socket), which
-    /// <see cref="DataReceivedAt"/> reports with the application data it carried. Thread-safe, never blocks.</summary>
-    public void HandleDatagram(ReadOnlySpan<byte> datagram, long receivedNs) => _adapter.Enqueue(datagram, receivedNs);
+    /// <summary>
+    /// Handles one incoming datagram with its receive time (monotonic ns, taken at the socket), which
+    /// <see cref="DataReceivedAt"/> reports with the application data it carried. Thread-safe, never blocks on the
+    /// network. During the handshake it only enqueues for the DTLS thread; once the managed record layer is on, it
+    /// decrypts on the calling thread and raises <see cref="DataReceivedAt"/>/<see cref="DataReceived"/> there.
+    /// </summary>
+    public void HandleDatagram(ReadOnlySpan<byte> datagram, long receivedNs)
+    {
+        if (_options.ManagedRecordLayer)
+        {
+            lock (_receiveLock)
+            {
+                if (_direct)
+                {
+                    ReceiveManaged(datagram, receivedNs);
+                    return;
+                }
+
+                _adapter.Enqueue(datagram, receivedNs);
+            }
+
+            return;
+        }
+
+        _adapter.Enqueue(datagram, receivedNs);
+    }
 
     public Task HandshakeAsync(CancellationToken cancellationToken)
     {
@@ -101,6 +131,12 @@ public sealed class DtlsSession : IDtlsTransport
         if (transport is null || State != DtlsSessionState.Connected)
         {
             throw new InvalidOperationException($"The DTLS session is not connected (state {State}).");
+        }
+
+        if (_records is not null)
+        {
+            SendManaged(data); // Checks the limit itself; BouncyCastle is not involved any more.
+            return;
         }
 
         int limit = transport.GetSendLimit();
@@ -154,6 +190,10 @@ public sealed class DtlsSession : IDtlsTransport
         {
             Abort(DtlsFailureReason.Cancelled);
         }
+        else if (transport is not null && _records is not null)
+        {
+            CloseManaged(DtlsCloseReason.Local, sendCloseNotify: true);
+        }
         else if (transport is not null)
         {
             lock (_adapter.SendLock)
@@ -175,6 +215,7 @@ public sealed class DtlsSession : IDtlsTransport
     public void Dispose()
     {
         Close();
+        DisposeManaged();
         if (_worker is null)
         {
             _adapter.Dispose();
@@ -225,6 +266,7 @@ public sealed class DtlsSession : IDtlsTransport
             return;
         }
 
+        var records = _options.ManagedRecordLayer ? CreateManagedRecordLayer() : null;
         _adapter.ReleaseProcessingLock();
         DtlsHandshakeException? failure = null;
         lock (_stateLock)
@@ -239,6 +281,7 @@ public sealed class DtlsSession : IDtlsTransport
             }
             else
             {
+                _records = records;
                 Volatile.Write(ref _transport, transport);
                 _state = DtlsSessionState.Connected;
             }
@@ -246,10 +289,20 @@ public sealed class DtlsSession : IDtlsTransport
 
         if (failure is not null)
         {
+            records?.Dispose();
             Fail(failure);
             return;
         }
 
+        if (records is not null)
+        {
+            // From here on the socket's thread decrypts: no DTLS thread per session once connected.
+            SwitchToManagedReceive();
+            _handshake.TrySetResult();
+            return;
+        }
+
+        _adapter.TakeEarlyData(); // BouncyCastle keeps the record layer: nothing to hand over.
         _handshake.TrySetResult();
         ReceiveLoop(transport);
     }

@@ -15,6 +15,13 @@ public sealed record DtlsSessionOptions
     /// <summary>Incoming datagrams waiting for the DTLS thread; beyond this they are dropped and counted.</summary>
     public int ReceiveQueueCapacity { get; init; } = 512;
 
+    /// <summary>
+    /// After a handshake that negotiated 0xC02B, protect records with our own AES-GCM record layer and end the DTLS
+    /// thread (receiving then runs on the thread that calls HandleDatagram). Off, or another suite: BouncyCastle keeps
+    /// the record layer and its thread for the whole session.
+    /// </summary>
+    public bool ManagedRecordLayer { get; init; } = true;
+
     /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

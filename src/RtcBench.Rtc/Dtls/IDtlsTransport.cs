@@ -19,10 +19,13 @@ public interface IDtlsTransport : IDisposable
     /// <summary>Datagrams dropped on arrival: queue full, oversize, malformed record, or failed authentication.</summary>
     long DroppedDatagrams { get; }
 
-    /// <summary>Application data, on the session's DTLS thread, in arrival order. Keep handlers short.</summary>
+    /// <summary>
+    /// Application data, in arrival order: on the thread that calls <see cref="HandleDatagram"/> once the managed record
+    /// layer runs (0xC02B), otherwise on the session's DTLS thread. Keep handlers short; never block in them.
+    /// </summary>
     event DtlsBytesHandler? DataReceived;
 
-    /// <summary>Raised once when a connected session ends, on the DTLS thread (or the caller of Close).</summary>
+    /// <summary>Raised once when a connected session ends, on the receiving thread (or the caller of Close).</summary>
     event EventHandler<DtlsCloseReason>? Closed;
 
     /// <summary>Queues one incoming datagram. Thread-safe, never blocks, never throws on bad bytes.</summary>

@@ -14,6 +14,8 @@ internal sealed class VerifyingCipher : TlsCipher
 {
     private readonly TlsCipher _inner;
     private readonly Lock _encodeLock = new();
+    private long _highestWritten = -1;
+    private bool _sealed;
 
     internal VerifyingCipher(TlsCipher inner) => _inner = inner;
 
@@ -23,7 +25,27 @@ internal sealed class VerifyingCipher : TlsCipher
     {
         lock (_encodeLock)
         {
+            if (_sealed)
+            {
+                // Our own record layer owns the write sequence now: an encoding here could reuse a GCM nonce.
+                throw new TlsFatalAlert(AlertDescription.internal_error);
+            }
+
+            _highestWritten = Math.Max(_highestWritten, seqNo & 0xFFFF_FFFF_FFFFL);
             return _inner.EncodePlaintext(seqNo, type, plaintext, offset, len);
+        }
+    }
+
+    /// <summary>
+    /// Stops BouncyCastle from encrypting anything more and returns the first sequence number our own record layer
+    /// may use in this epoch (one above the highest BouncyCastle wrote), so no (epoch, sequence) nonce repeats.
+    /// </summary>
+    internal long SealAndGetNextWriteSequence()
+    {
+        lock (_encodeLock)
+        {
+            _sealed = true;
+            return _highestWritten + 1;
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class RtcUdpSocket : IDisposable
     private readonly IRtcDatagramHandler _handler;
     private readonly Thread _thread;
     private volatile bool _disposed;
+    private SendTarget? _lastTarget;
     private long _received;
     private long _droppedOther;
     private long _receiveErrors;
@@ -79,9 +80,18 @@ public sealed class RtcUdpSocket : IDisposable
             return;
         }
 
+        // SendTo(EndPoint) serialises the endpoint into a new SocketAddress on every call: keep the last one (a
+        // session sends to one remote) and use the SocketAddress overload, which allocates nothing.
+        var target = Volatile.Read(ref _lastTarget);
+        if (target is null || !target.EndPoint.Equals(destination))
+        {
+            target = new SendTarget(new IPEndPoint(destination.Address, destination.Port), destination.Serialize());
+            Volatile.Write(ref _lastTarget, target);
+        }
+
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, destination);
+            _socket.SendTo(datagram, SocketFlags.None, target.Address);
             Interlocked.Increment(ref _sent);
         }
         catch (SocketException)
@@ -171,4 +181,7 @@ public sealed class RtcUdpSocket : IDisposable
             Interlocked.Increment(ref _receiveErrors);
         }
     }
+
+    /// <summary>An endpoint and its serialised form, published together (immutable once shared).</summary>
+    private sealed record SendTarget(IPEndPoint EndPoint, SocketAddress Address);
 }

@@ -12,6 +12,7 @@ public sealed partial class PeerConnection
     private readonly List<DataChannel> _awaitingAssociation = [];
     private readonly Dictionary<ushort, DataChannel> _byStream = [];
     private SctpAssociation? _sctp;
+    private byte[] _sctpPacket = [];
     private long _sctpDeadlineNs = RtcTime.Never;
     private int _awaitingAck;
     private string? _abortDetail;
@@ -71,6 +72,7 @@ public sealed partial class PeerConnection
             MaxMessageSize = remoteMax is 0 or > 256 * 1024 ? 256 * 1024 : (int)remoteMax,
         });
         sctp.HandleTimeout(now); // Gives the core its notion of now before it arms T1.
+        _sctpPacket = new byte[Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit)];
         _sctp = sctp;
         _sctpDeadlineNs = now + RtcTime.FromTimeSpan(_options.SctpTimeout);
         if (IsDtlsClient)
@@ -195,11 +197,11 @@ public sealed partial class PeerConnection
             return;
         }
 
-        while (sctp.TryPollTransmit(out var packet))
+        while (sctp.TryPollTransmit(_sctpPacket, out int length))
         {
             try
             {
-                dtls.Send(packet);
+                dtls.Send(_sctpPacket.AsSpan(0, length));
             }
             catch (InvalidOperationException)
             {
@@ -210,18 +212,18 @@ public sealed partial class PeerConnection
 
     private void DrainSctpEvents(long now, long receivedNs)
     {
-        while (_sctp is { } sctp && sctp.TryPollEvent(out var ev))
+        while (_sctp is { } sctp && sctp.TryPollEvent(out SctpEvent? ev, out var m))
         {
             switch (ev)
             {
-                case SctpConnected:
-                    OnSctpConnected(now);
-                    break;
-                case SctpMessageReceived m when m.Ppid == Ppid.Dcep:
+                case null when m.Ppid == Ppid.Dcep:
                     HandleDcep(now, m.StreamId, m.Data);
                     break;
-                case SctpMessageReceived m:
+                case null:
                     DeliverUserMessage(now, m, receivedNs);
+                    break;
+                case SctpConnected:
+                    OnSctpConnected(now);
                     break;
                 case SctpStreamReset r:
                     OnStreamReset(r);
@@ -274,7 +276,7 @@ public sealed partial class PeerConnection
         _sctp!.Send(id, Ppid.Dcep, DcepCodec.Encode(open), SendOptions.Reliable);
     }
 
-    private void HandleDcep(long now, ushort streamId, byte[] data)
+    private void HandleDcep(long now, ushort streamId, ReadOnlySpan<byte> data)
     {
         if (!DcepCodec.TryRead(data, out var message))
         {
@@ -319,7 +321,7 @@ public sealed partial class PeerConnection
         }
     }
 
-    private void DeliverUserMessage(long now, SctpMessageReceived m, long receivedNs)
+    private void DeliverUserMessage(long now, in SctpReceivedMessage m, long receivedNs)
     {
         if (!_byStream.TryGetValue(m.StreamId, out var channel) || channel.State == DataChannelState.Closed
             || !DataChannelPayload.TryDecode(m.Ppid, m.Data, out bool isText, out var message))

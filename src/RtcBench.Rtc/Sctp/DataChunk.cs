@@ -16,17 +16,17 @@ internal sealed class DataChunk : SctpChunk
 
     public override byte Type => SctpChunkType.Data;
 
-    public byte Flags { get; init; }
+    public byte Flags { get; set; }
 
-    public uint Tsn { get; init; }
+    public uint Tsn { get; set; }
 
-    public ushort StreamId { get; init; }
+    public ushort StreamId { get; set; }
 
-    public ushort Ssn { get; init; }
+    public ushort Ssn { get; set; }
 
-    public uint Ppid { get; init; }
+    public uint Ppid { get; set; }
 
-    public ReadOnlyMemory<byte> UserData { get; init; }
+    public ReadOnlyMemory<byte> UserData { get; set; }
 
     public bool Unordered => (Flags & FlagUnordered) != 0;
 

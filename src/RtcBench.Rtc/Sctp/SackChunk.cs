@@ -10,13 +10,16 @@ internal sealed class SackChunk : SctpChunk
 {
     public override byte Type => SctpChunkType.Sack;
 
-    public uint CumulativeTsnAck { get; init; }
+    private List<(ushort Start, ushort End)>? _gapStore;
+    private List<uint>? _duplicateStore;
 
-    public uint AdvertisedReceiverWindow { get; init; }
+    public uint CumulativeTsnAck { get; set; }
 
-    public IReadOnlyList<(ushort Start, ushort End)> GapBlocks { get; init; } = [];
+    public uint AdvertisedReceiverWindow { get; set; }
 
-    public IReadOnlyList<uint> DuplicateTsns { get; init; } = [];
+    public IReadOnlyList<(ushort Start, ushort End)> GapBlocks { get; set; } = [];
+
+    public IReadOnlyList<uint> DuplicateTsns { get; set; } = [];
 
     public override int Length => 16 + (4 * GapBlocks.Count) + (4 * DuplicateTsns.Count);
 
@@ -28,16 +31,17 @@ internal sealed class SackChunk : SctpChunk
         BinaryPrimitives.WriteUInt16BigEndian(dest[12..], (ushort)GapBlocks.Count);
         BinaryPrimitives.WriteUInt16BigEndian(dest[14..], (ushort)DuplicateTsns.Count);
         var off = 16;
-        foreach (var (s, e) in GapBlocks)
+        for (var i = 0; i < GapBlocks.Count; i++)
         {
+            var (s, e) = GapBlocks[i];
             BinaryPrimitives.WriteUInt16BigEndian(dest[off..], s);
             BinaryPrimitives.WriteUInt16BigEndian(dest[(off + 2)..], e);
             off += 4;
         }
 
-        foreach (var d in DuplicateTsns)
+        for (var i = 0; i < DuplicateTsns.Count; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(dest[off..], d);
+            BinaryPrimitives.WriteUInt32BigEndian(dest[off..], DuplicateTsns[i]);
             off += 4;
         }
     }
@@ -77,6 +81,53 @@ internal sealed class SackChunk : SctpChunk
             GapBlocks = blocks,
             DuplicateTsns = dupTsns,
         };
+        return true;
+    }
+
+    /// <summary>
+    /// Empties this instance and returns its own reusable lists for gap blocks and duplicates (set as
+    /// <see cref="GapBlocks"/>/<see cref="DuplicateTsns"/>): one SackChunk can then be refilled for every SACK.
+    /// </summary>
+    internal (List<(ushort Start, ushort End)> Gaps, List<uint> Duplicates) Reuse(uint cumulativeTsnAck, uint advertisedWindow)
+    {
+        _gapStore ??= [];
+        _duplicateStore ??= [];
+        _gapStore.Clear();
+        _duplicateStore.Clear();
+        CumulativeTsnAck = cumulativeTsnAck;
+        AdvertisedReceiverWindow = advertisedWindow;
+        GapBlocks = _gapStore;
+        DuplicateTsns = _duplicateStore;
+        return (_gapStore, _duplicateStore);
+    }
+
+    /// <summary>Like <see cref="TryRead"/>, into this (reused) instance; allocation-free once its lists have grown.</summary>
+    internal bool TryReadInto(ReadOnlySpan<byte> chunk)
+    {
+        if (!TryHeader(chunk, SctpChunkType.Sack, 16, out _, out var v))
+        {
+            return false;
+        }
+
+        int gaps = BinaryPrimitives.ReadUInt16BigEndian(v[8..]);
+        int dups = BinaryPrimitives.ReadUInt16BigEndian(v[10..]);
+        if (v.Length != 12 + (4 * gaps) + (4 * dups))
+        {
+            return false;
+        }
+
+        var (gapList, dupList) = Reuse(BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(v[4..]));
+        var off = 12;
+        for (var i = 0; i < gaps; i++, off += 4)
+        {
+            gapList.Add((BinaryPrimitives.ReadUInt16BigEndian(v[off..]), BinaryPrimitives.ReadUInt16BigEndian(v[(off + 2)..])));
+        }
+
+        for (var i = 0; i < dups; i++, off += 4)
+        {
+            dupList.Add(BinaryPrimitives.ReadUInt32BigEndian(v[off..]));
+        }
+
         return true;
     }
 }

@@ -194,6 +194,6 @@ public sealed partial class SctpAssociation
         _t1DeadlineNs = RtcTime.Never;
         _t1Chunk = null;
         _heartbeatDeadlineNs = _now + _rto.RtoNs + _options.HeartbeatIntervalNs;
-        _events.Enqueue(new SctpConnected());
+        Emit(new SctpConnected());
     }
 }

@@ -100,10 +100,10 @@ public sealed partial class SctpAssociation
         var type = chunk[0];
         var ok = type switch
         {
-            SctpChunkType.Data => DataChunk.TryRead(chunk, out var d) && OnData(d, ref dataSeen, ref ackNow),
+            SctpChunkType.Data => DataChunkView.TryRead(chunk, out var d) && OnData(d, ref dataSeen, ref ackNow),
             SctpChunkType.Init => InitChunk.TryRead(chunk, out var i) && OnInit(i),
             SctpChunkType.InitAck => InitAckChunk.TryRead(chunk, out var ia) && OnInitAck(ia),
-            SctpChunkType.Sack => SackChunk.TryRead(chunk, out var s) && OnSack(s),
+            SctpChunkType.Sack => _sackIn.TryReadInto(chunk) && OnSack(_sackIn),
             SctpChunkType.Heartbeat => HeartbeatChunk.TryRead(chunk, out var hb) && Queue(HeartbeatAckChunk.WithInfo(hb.Info!)),
             SctpChunkType.HeartbeatAck => HeartbeatAckChunk.TryRead(chunk, out var hba) && OnHeartbeatAck(hba),
             SctpChunkType.Abort => AbortChunk.TryRead(chunk, out var a) && OnAbort(a),
@@ -156,7 +156,7 @@ public sealed partial class SctpAssociation
         return SctpChunkType.SkipUnknown(type);
     }
 
-    private bool OnData(DataChunk d, ref bool dataSeen, ref bool ackNow)
+    private bool OnData(in DataChunkView d, ref bool dataSeen, ref bool ackNow)
     {
         if (!IsDataState(State) && State != SctpState.ShutdownSent)
         {
@@ -258,7 +258,7 @@ public sealed partial class SctpAssociation
                 : "";
         }
 
-        _events.Enqueue(new SctpAborted(code, detail));
+        Emit(new SctpAborted(code, detail));
         Terminate(new SctpClosed(SctpCloseReason.PeerAbort, detail));
         return false;
     }

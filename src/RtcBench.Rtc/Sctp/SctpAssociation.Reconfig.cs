@@ -137,7 +137,7 @@ public sealed partial class SctpAssociation
 
         _peerNextRequestSeq++;
         _reassembler.ResetStreams(req.Streams);
-        _events.Enqueue(new SctpStreamReset(req.Streams, Incoming: true));
+        Emit(new SctpStreamReset(req.Streams, Incoming: true));
         _lastPeerResult = ReconfigResponse.SuccessPerformed;
         return _lastPeerResult;
     }
@@ -161,7 +161,7 @@ public sealed partial class SctpAssociation
         if (resp.Result is ReconfigResponse.SuccessPerformed or ReconfigResponse.SuccessNothingToDo)
         {
             _tx.ResetOutgoingSsn(req.Streams);
-            _events.Enqueue(new SctpStreamReset(req.Streams, Incoming: false));
+            Emit(new SctpStreamReset(req.Streams, Incoming: false));
         }
 
         TryStartReconfig();

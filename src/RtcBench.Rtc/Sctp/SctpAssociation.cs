@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace RtcBench.Rtc.Sctp;
@@ -16,9 +17,11 @@ public sealed partial class SctpAssociation
     private readonly SctpOptions _options;
     private readonly Random _random;
     private readonly byte[] _secret;
-    private readonly Queue<byte[]> _transmit = new();
-    private readonly Queue<SctpEvent> _events = new();
+    private readonly Queue<(byte[] Buffer, int Length, bool Pooled)> _transmit = new();
+    private readonly Queue<SctpQueuedEvent> _events = new();
+    private byte[]? _polledMessage;
     private readonly Queue<SctpChunk> _control = new();
+    private readonly SackChunk _sackIn = new(); // Reused for every received SACK (read, processed, forgotten).
     private readonly SctpReceiveTracker _rx = new();
     private readonly SctpReassembler _reassembler;
     private readonly SctpSender _tx;
@@ -126,7 +129,7 @@ public sealed partial class SctpAssociation
 
         var o = options ?? SendOptions.Reliable;
         var expires = o.LifetimeNs is { } life ? _now + Math.Max(0, life) : RtcTime.Never;
-        _tx.Enqueue(new SctpOutboundMessage(streamId, ppid, message.ToArray(), o, expires));
+        _tx.Enqueue(streamId, ppid, message, o, expires);
         return true;
     }
 
@@ -206,24 +209,109 @@ public sealed partial class SctpAssociation
         }
     }
 
+    /// <summary>Takes the next packet to send as a new array (allocates; <see cref="TryPollTransmit(Span{byte}, out int)"/> does not).</summary>
     public bool TryPollTransmit(out byte[] packet)
+    {
+        if (!TryDequeueTransmit(out var next))
+        {
+            packet = [];
+            return false;
+        }
+
+        if (next.Pooled)
+        {
+            packet = next.Buffer.AsSpan(0, next.Length).ToArray();
+            ArrayPool<byte>.Shared.Return(next.Buffer);
+        }
+        else
+        {
+            packet = next.Buffer;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the next packet to send into <paramref name="destination"/> (at least <see cref="SctpOptions.MaxPacketSize"/>
+    /// bytes) and gives its length. Allocation-free.
+    /// </summary>
+    public bool TryPollTransmit(Span<byte> destination, out int length)
+    {
+        if (destination.Length < _options.MaxPacketSize)
+        {
+            throw new ArgumentException($"The destination must hold {_options.MaxPacketSize} bytes.", nameof(destination));
+        }
+
+        if (!TryDequeueTransmit(out var next))
+        {
+            length = 0;
+            return false;
+        }
+
+        next.Buffer.AsSpan(0, next.Length).CopyTo(destination);
+        length = next.Length;
+        if (next.Pooled)
+        {
+            ArrayPool<byte>.Shared.Return(next.Buffer);
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes the next event; a received message comes as a new <see cref="SctpMessageReceived"/> (allocates).</summary>
+    public bool TryPollEvent(out SctpEvent ev)
+    {
+        if (!TryPollEvent(out SctpEvent? other, out var message))
+        {
+            ev = null!;
+            return false;
+        }
+
+        ev = other ?? new SctpMessageReceived(message.StreamId, message.Ppid, message.Data.ToArray(), message.Ordered);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the next event without allocating: either <paramref name="ev"/> is set, or it is null and
+    /// <paramref name="message"/> is a received message whose bytes stay valid until the next call of either
+    /// TryPollEvent overload.
+    /// </summary>
+    public bool TryPollEvent(out SctpEvent? ev, out SctpReceivedMessage message)
+    {
+        if (_polledMessage is { } previous)
+        {
+            _polledMessage = null;
+            ArrayPool<byte>.Shared.Return(previous);
+        }
+
+        if (!_events.TryDequeue(out var next))
+        {
+            ev = null;
+            message = default;
+            return false;
+        }
+
+        ev = next.Event;
+        message = next.Message;
+        _polledMessage = next.Message.Buffer;
+        return true;
+    }
+
+    private bool TryDequeueTransmit(out (byte[] Buffer, int Length, bool Pooled) packet)
     {
         if (_transmit.Count == 0)
         {
             Produce();
         }
 
-        if (_transmit.TryDequeue(out packet!))
+        if (_transmit.TryDequeue(out packet))
         {
             Stats.PacketsSent++;
             return true;
         }
 
-        packet = [];
         return false;
     }
-
-    public bool TryPollEvent(out SctpEvent ev) => _events.TryDequeue(out ev!);
 
     private static bool IsDataState(SctpState s) =>
         s is SctpState.Established or SctpState.ShutdownPending or SctpState.ShutdownReceived;
@@ -241,7 +329,13 @@ public sealed partial class SctpAssociation
 
     private SctpCommonHeader Header(uint tag) => new(_options.LocalPort, _options.RemotePort, tag);
 
-    private void EmitSingle(SctpChunk chunk, uint tag) => _transmit.Enqueue(SctpPacketWriter.Build(Header(tag), chunk));
+    private void EmitSingle(SctpChunk chunk, uint tag)
+    {
+        var packet = SctpPacketWriter.Build(Header(tag), chunk);
+        _transmit.Enqueue((packet, packet.Length, false));
+    }
+
+    private void Emit(SctpEvent ev) => _events.Enqueue(new SctpQueuedEvent(ev, default));
 
     /// <summary>Bundles control chunks, a SACK, FORWARD-TSN and DATA into as many packets as allowed now.</summary>
     private void Produce()
@@ -258,7 +352,10 @@ public sealed partial class SctpAssociation
                 _control.Dequeue(); // a chunk too big for an empty packet is dropped rather than wedging the queue
             }
 
-            if (_sackNow && State != SctpState.CookieEchoed && _writer.Remaining >= 16)
+            // A delayed SACK rides along with outgoing DATA (RFC 9260 §6.2: bundle SACKs with DATA when sending
+            // anyway): in request/response traffic no standalone SACK packet is then needed.
+            bool sackDue = _sackNow || (_sackDeadlineNs != RtcTime.Never && IsDataState(State) && _tx.HasQueuedData);
+            if (sackDue && State != SctpState.CookieEchoed && _writer.Remaining >= 16)
             {
                 var sack = _rx.BuildSack(AdvertisedWindow, _writer.Remaining);
                 _writer.TryAdd(sack);
@@ -287,7 +384,8 @@ public sealed partial class SctpAssociation
                 break;
             }
 
-            _transmit.Enqueue(_writer.Finish(Header(_peerTag)));
+            var packet = _writer.FinishPooled(Header(_peerTag), out int length);
+            _transmit.Enqueue((packet, length, true));
         }
 
         TryStartReconfig();
@@ -385,6 +483,6 @@ public sealed partial class SctpAssociation
         State = SctpState.Closed;
         _t1DeadlineNs = _t2DeadlineNs = _sackDeadlineNs = _heartbeatDeadlineNs = _reconfigDeadlineNs = RtcTime.Never;
         _control.Clear();
-        _events.Enqueue(ev);
+        Emit(ev);
     }
 }

@@ -1,13 +1,16 @@
 namespace RtcBench.Rtc.Sctp;
 
-/// <summary>A DATA chunk that has a TSN and is not yet covered by the peer's cumulative TSN ack.</summary>
-internal sealed class SctpInflightChunk(long tsn, DataChunk chunk, SctpOutboundMessage message)
+/// <summary>
+/// A DATA chunk that has a TSN and is not yet covered by the peer's cumulative TSN ack. Pooled by
+/// <see cref="SctpSender"/> together with its <see cref="DataChunk"/>.
+/// </summary>
+internal sealed class SctpInflightChunk
 {
-    public long Tsn { get; } = tsn;
+    public long Tsn { get; private set; }
 
-    public DataChunk Chunk { get; } = chunk;
+    public DataChunk Chunk { get; } = new();
 
-    public SctpOutboundMessage Message { get; } = message;
+    public SctpOutboundMessage Message { get; private set; } = null!;
 
     public int Bytes => Chunk.UserData.Length;
 
@@ -28,4 +31,24 @@ internal sealed class SctpInflightChunk(long tsn, DataChunk chunk, SctpOutboundM
 
     /// <summary>Whether <see cref="Bytes"/> are currently counted in the flight size.</summary>
     public bool InFlight { get; set; }
+
+    public void Init(long tsn, SctpOutboundMessage message, long sentAtNs)
+    {
+        Tsn = tsn;
+        Message = message;
+        SentAtNs = sentAtNs;
+        Transmissions = 1;
+        Acked = false;
+        MarkedForRetransmit = false;
+        FastRetransmitted = false;
+        MissReports = 0;
+        Abandoned = false;
+        InFlight = false;
+    }
+
+    public void Clear()
+    {
+        Message = null!;
+        Chunk.UserData = default;
+    }
 }

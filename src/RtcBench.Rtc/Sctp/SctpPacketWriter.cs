@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace RtcBench.Rtc.Sctp;
 
 /// <summary>
@@ -50,6 +52,19 @@ internal sealed class SctpPacketWriter
         var packet = _buffer.AsSpan(0, _length).ToArray();
         header.Write(packet);
         SctpCommonHeader.Seal(packet);
+        _length = SctpCommonHeader.Length;
+        ChunkCount = 0;
+        return packet;
+    }
+
+    /// <summary>Like <see cref="Finish"/>, into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it).</summary>
+    public byte[] FinishPooled(SctpCommonHeader header, out int length)
+    {
+        length = _length;
+        var packet = ArrayPool<byte>.Shared.Rent(_length);
+        _buffer.AsSpan(0, _length).CopyTo(packet);
+        header.Write(packet);
+        SctpCommonHeader.Seal(packet.AsSpan(0, _length));
         _length = SctpCommonHeader.Length;
         ChunkCount = 0;
         return packet;

@@ -1,11 +1,15 @@
+using System.Buffers;
+
 namespace RtcBench.Rtc.Sctp;
 
 /// <summary>
 /// Turns DATA chunks back into messages (RFC 9260 §6.9: fragments of one message carry consecutive TSNs from the
 /// B to the E fragment) and delivers them: unordered at once, ordered per stream in SSN order (§6.5–6.6).
 /// FORWARD-TSN (RFC 3758 §3.6) and stream resets (RFC 6525 §5.2.2) adjust the per-stream expectations.
+/// Messages are assembled into buffers rented from <see cref="ArrayPool{T}.Shared"/>; the association returns them
+/// once the message has been polled. A single-chunk message (the common case) is copied once and allocates nothing.
 /// </summary>
-internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
+internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats stats)
 {
     private readonly SortedDictionary<long, DataChunk> _fragments = [];
     private readonly Dictionary<ushort, InboundStream> _streams = [];
@@ -13,14 +17,17 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
     /// <summary>Bytes held in fragments and in messages waiting for an earlier SSN.</summary>
     public int BufferedBytes { get; private set; }
 
-    public void Insert(long tsn, DataChunk chunk)
+    public void Insert(long tsn, in DataChunkView view)
     {
-        if (chunk.Beginning && chunk.Ending)
+        if (view.Beginning && view.Ending)
         {
-            Complete(chunk, chunk.UserData.ToArray());
+            var buffer = ArrayPool<byte>.Shared.Rent(view.UserData.Length);
+            view.UserData.CopyTo(buffer);
+            Complete(view.StreamId, view.Ppid, view.Unordered, view.Ssn, buffer, view.UserData.Length);
             return;
         }
 
+        var chunk = view.ToDataChunk(); // A fragment is kept as a copy until its message is complete.
         _fragments[tsn] = chunk;
         BufferedBytes += chunk.UserData.Length;
         TryAssemble(tsn);
@@ -58,7 +65,7 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
             {
                 if (s.Ready.Remove(s.NextSsn, out var m))
                 {
-                    BufferedBytes -= m.Data.Length;
+                    BufferedBytes -= m.Length;
                     Deliver(m);
                 }
 
@@ -84,7 +91,8 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
             {
                 foreach (var m in s.Ready.Values)
                 {
-                    BufferedBytes -= m.Data.Length;
+                    BufferedBytes -= m.Length;
+                    ArrayPool<byte>.Shared.Return(m.Buffer!);
                 }
             }
         }
@@ -121,7 +129,7 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
             size += _fragments[t].UserData.Length;
         }
 
-        var data = new byte[size];
+        var data = ArrayPool<byte>.Shared.Rent(size);
         var off = 0;
         var first = _fragments[start];
         for (var t = start; t <= end; t++)
@@ -132,7 +140,7 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
             RemoveFragment(t);
         }
 
-        Complete(first, data);
+        Complete(first.StreamId, first.Ppid, first.Unordered, first.Ssn, data, size);
     }
 
     private static bool SameMessage(DataChunk a, DataChunk b) =>
@@ -146,22 +154,23 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
         }
     }
 
-    private void Complete(DataChunk first, byte[] data)
+    private void Complete(ushort streamId, uint ppid, bool unordered, ushort ssn, byte[] buffer, int length)
     {
-        var msg = new SctpMessageReceived(first.StreamId, first.Ppid, data, !first.Unordered);
-        if (first.Unordered)
+        var msg = new SctpReceivedMessage(streamId, ppid, !unordered, buffer, length);
+        if (unordered)
         {
             Deliver(msg);
             return;
         }
 
-        var s = Stream(first.StreamId);
-        if (SctpSerial.SsnLess(first.Ssn, s.NextSsn) || !s.Ready.TryAdd(first.Ssn, msg))
+        var s = Stream(streamId);
+        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.Ready.TryAdd(ssn, msg))
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             return; // stale (already skipped or delivered): drop
         }
 
-        BufferedBytes += data.Length;
+        BufferedBytes += length;
         Drain(s);
     }
 
@@ -169,16 +178,16 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
     {
         while (s.Ready.Remove(s.NextSsn, out var m))
         {
-            BufferedBytes -= m.Data.Length;
+            BufferedBytes -= m.Length;
             Deliver(m);
             s.NextSsn++;
         }
     }
 
-    private void Deliver(SctpMessageReceived m)
+    private void Deliver(SctpReceivedMessage m)
     {
         stats.MessagesDelivered++;
-        events.Enqueue(m);
+        events.Enqueue(new SctpQueuedEvent(null, m));
     }
 
     private InboundStream Stream(ushort sid)
@@ -196,6 +205,6 @@ internal sealed class SctpReassembler(Queue<SctpEvent> events, SctpStats stats)
     {
         public ushort NextSsn { get; set; }
 
-        public Dictionary<ushort, SctpMessageReceived> Ready { get; } = [];
+        public Dictionary<ushort, SctpReceivedMessage> Ready { get; } = [];
     }
 }

@@ -13,6 +13,7 @@ internal sealed class SctpReceiveTracker
 
     private readonly SortedSet<long> _above = [];
     private readonly List<uint> _duplicates = [];
+    private readonly SackChunk _sack = new(); // Reused: the association writes each SACK into a packet at once.
     private long _cum;
 
     public void Initialize(uint peerInitialTsn) => _cum = (1L << 32) + peerInitialTsn - 1;
@@ -76,29 +77,41 @@ internal sealed class SctpReceiveTracker
     }
 
     /// <summary>Builds a SACK that fits in <paramref name="maxLength"/> bytes and forgets the reported duplicates.</summary>
+    /// <summary>
+    /// Builds a SACK that fits in <paramref name="maxLength"/> bytes and forgets the reported duplicates. The returned
+    /// chunk is reused by the next call: write it out before building another.
+    /// </summary>
     public SackChunk BuildSack(uint advertisedWindow, int maxLength)
     {
         var room = (maxLength - 16) / 4;
-        var dups = _duplicates.Count > room / 2 ? _duplicates.GetRange(0, room / 2) : [.. _duplicates];
+        var (gaps, dups) = _sack.Reuse((uint)_cum, advertisedWindow);
+        var dupCount = _duplicates.Count > room / 2 ? room / 2 : _duplicates.Count;
+        for (var i = 0; i < dupCount; i++)
+        {
+            dups.Add(_duplicates[i]);
+        }
+
         _duplicates.Clear();
         room -= dups.Count;
-        var gaps = new List<(ushort, ushort)>();
         long start = -1, end = -1;
-        foreach (var t in _above)
+        if (_above.Count > 0)
         {
-            if (start >= 0 && t == end + 1)
+            foreach (var t in _above)
             {
-                end = t;
-                continue;
-            }
+                if (start >= 0 && t == end + 1)
+                {
+                    end = t;
+                    continue;
+                }
 
-            if (start >= 0 && !TryAddGap(gaps, start, end, room))
-            {
-                start = -1;
-                break;
-            }
+                if (start >= 0 && !TryAddGap(gaps, start, end, room))
+                {
+                    start = -1;
+                    break;
+                }
 
-            start = end = t;
+                start = end = t;
+            }
         }
 
         if (start >= 0)
@@ -106,10 +119,7 @@ internal sealed class SctpReceiveTracker
             TryAddGap(gaps, start, end, room);
         }
 
-        return new SackChunk
-        {
-            CumulativeTsnAck = (uint)_cum, AdvertisedReceiverWindow = advertisedWindow, GapBlocks = gaps, DuplicateTsns = dups,
-        };
+        return _sack;
     }
 
     private bool TryAddGap(List<(ushort, ushort)> gaps, long start, long end, int room)

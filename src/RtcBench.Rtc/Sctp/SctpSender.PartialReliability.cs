@@ -49,10 +49,10 @@ internal sealed partial class SctpSender
             }
         }
 
-        if (m.Offset < m.Data.Length)
+        if (m.Offset < m.Length)
         {
-            BufferedBytes -= m.Data.Length - m.Offset;
-            m.Offset = m.Data.Length;
+            BufferedBytes -= m.Length - m.Offset;
+            m.Offset = m.Length;
         }
 
         UpdateAdvancedPeerAck();

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace RtcBench.Rtc.Sctp;
 
 /// <summary>
@@ -8,12 +10,15 @@ namespace RtcBench.Rtc.Sctp;
 /// </summary>
 internal sealed partial class SctpSender
 {
+    private const int MaxPooled = 1024;
     private readonly SctpOptions _options;
     private readonly SctpRtoEstimator _rto;
     private readonly SctpStats _stats;
     private readonly Queue<SctpOutboundMessage> _queue = new();
     private readonly List<SctpInflightChunk> _inflight = [];
     private readonly Dictionary<ushort, ushort> _nextSsn = [];
+    private readonly Stack<SctpOutboundMessage> _freeMessages = new();
+    private readonly Stack<SctpInflightChunk> _freeChunks = new();
     private readonly int _mtu;
     private readonly int _maxFragment;
     private long _nextTsn;
@@ -55,6 +60,9 @@ internal sealed partial class SctpSender
 
     public bool IsDrained => _queue.Count == 0 && _inflight.Count == 0;
 
+    /// <summary>New user data is waiting to be cut into DATA chunks.</summary>
+    public bool HasQueuedData => _queue.Count > 0;
+
     public uint NextTsn => (uint)_nextTsn;
 
     public void Initialize(uint localInitialTsn, uint peerReceiverWindow)
@@ -66,10 +74,16 @@ internal sealed partial class SctpSender
         PeerReceiverWindow = peerReceiverWindow;
     }
 
-    public void Enqueue(SctpOutboundMessage message)
+    /// <summary>Queues a copy of <paramref name="data"/> (pooled message, rented buffer: allocation-free once warm).</summary>
+    public void Enqueue(ushort streamId, uint ppid, ReadOnlySpan<byte> data, SendOptions options, long expiresAtNs)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(buffer);
+        var message = _freeMessages.TryPop(out var free) ? free : new SctpOutboundMessage();
+        message.Init(streamId, ppid, buffer, data.Length, options, expiresAtNs);
+        message.Queued = true;
         _queue.Enqueue(message);
-        BufferedBytes += message.Data.Length;
+        BufferedBytes += data.Length;
     }
 
     public bool HasQueuedFor(IReadOnlyCollection<ushort> streams)
@@ -118,13 +132,19 @@ internal sealed partial class SctpSender
             BufferedBytes -= c.Bytes;
         }
 
+        for (var i = 0; i < removed; i++)
+        {
+            Release(_inflight[i]);
+        }
+
         _inflight.RemoveRange(0, removed);
         _cumAck = cum;
         _advancedPeerAck = Math.Max(_advancedPeerAck, _cumAck);
 
         _stats.GapBlocksReceived += sack.GapBlocks.Count;
-        foreach (var (start, end) in sack.GapBlocks)
+        for (var g = 0; g < sack.GapBlocks.Count; g++)
         {
+            var (start, end) = sack.GapBlocks[g];
             var last = Math.Min(cum + end, cum + _inflight.Count);
             for (var t = cum + start; t <= last; t++)
             {
@@ -256,16 +276,19 @@ internal sealed partial class SctpSender
             if (msg.Abandoned || (!msg.Started && nowNs >= msg.ExpiresAtNs))
             {
                 _queue.Dequeue();
+                msg.Queued = false;
                 if (!msg.Abandoned)
                 {
                     _stats.MessagesAbandoned++;
-                    BufferedBytes -= msg.Data.Length;
+                    BufferedBytes -= msg.Length;
+                    msg.Offset = msg.Length;
                 }
 
+                ReleaseIfDone(msg);
                 continue;
             }
 
-            var len = Math.Min(_maxFragment, msg.Data.Length - msg.Offset);
+            var len = Math.Min(_maxFragment, msg.Length - msg.Offset);
             if ((PeerReceiverWindow < len && _flight > 0) || writer.Remaining < SctpPacketWriter.Padded(DataChunk.DataHeaderLength + len))
             {
                 break;
@@ -283,22 +306,27 @@ internal sealed partial class SctpSender
             }
 
             var flags = (byte)((msg.Offset == 0 ? DataChunk.FlagBeginning : 0)
-                | (msg.Offset + len == msg.Data.Length ? DataChunk.FlagEnding : 0)
+                | (msg.Offset + len == msg.Length ? DataChunk.FlagEnding : 0)
                 | (msg.Ordered ? 0 : DataChunk.FlagUnordered));
-            var chunk = new DataChunk
-            {
-                Flags = flags, Tsn = (uint)_nextTsn, StreamId = msg.StreamId, Ssn = msg.Ordered ? msg.Ssn : (ushort)0,
-                Ppid = msg.Ppid, UserData = msg.Data.AsMemory(msg.Offset, len),
-            };
+            var c = _freeChunks.TryPop(out var free) ? free : new SctpInflightChunk();
+            c.Init(_nextTsn, msg, nowNs);
+            var chunk = c.Chunk;
+            chunk.Flags = flags;
+            chunk.Tsn = (uint)_nextTsn++;
+            chunk.StreamId = msg.StreamId;
+            chunk.Ssn = msg.Ordered ? msg.Ssn : (ushort)0;
+            chunk.Ppid = msg.Ppid;
+            chunk.UserData = msg.Buffer.AsMemory(msg.Offset, len);
             writer.TryAdd(chunk);
-            var c = new SctpInflightChunk(_nextTsn++, chunk, msg) { SentAtNs = nowNs, Transmissions = 1 };
+            msg.ChunksOutstanding++;
             _inflight.Add(c);
             SetInFlight(c, true);
             PeerReceiverWindow = Math.Max(0, PeerReceiverWindow - len);
             msg.Offset += len;
-            if (msg.Offset == msg.Data.Length)
+            if (msg.Offset == msg.Length)
             {
                 _queue.Dequeue();
+                msg.Queued = false;
             }
 
             _stats.DataChunksSent++;
@@ -383,6 +411,34 @@ internal sealed partial class SctpSender
         {
             c.InFlight = inFlight;
             _flight += inFlight ? c.Bytes : -c.Bytes;
+        }
+    }
+
+    /// <summary>A chunk left the retransmission queue: back to the pool, and its message too once nothing refers to it.</summary>
+    private void Release(SctpInflightChunk c)
+    {
+        var m = c.Message;
+        m.ChunksOutstanding--;
+        c.Clear();
+        if (_freeChunks.Count < MaxPooled)
+        {
+            _freeChunks.Push(c);
+        }
+
+        ReleaseIfDone(m);
+    }
+
+    private void ReleaseIfDone(SctpOutboundMessage m)
+    {
+        if (!m.IsReleasable)
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(m.Clear());
+        if (_freeMessages.Count < MaxPooled)
+        {
+            _freeMessages.Push(m);
         }
     }
 

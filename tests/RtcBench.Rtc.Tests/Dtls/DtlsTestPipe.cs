@@ -25,7 +25,9 @@ internal sealed class DtlsTestPipe : IDisposable
         IEnumerable<int>? dropClientToServer = null,
         IEnumerable<int>? dropServerToClient = null,
         int swapServerToClientBelow = 0,
-        int queueCapacity = 512)
+        int queueCapacity = 512,
+        bool clientManaged = true,
+        bool serverManaged = true)
     {
         _dropClientToServer = [.. dropClientToServer ?? []];
         _dropServerToClient = [.. dropServerToClient ?? []];
@@ -41,6 +43,7 @@ internal sealed class DtlsTestPipe : IDisposable
                 RemoteFingerprint = clientExpects ?? ServerCertificate.Fingerprint,
                 HandshakeTimeout = timeout,
                 ReceiveQueueCapacity = queueCapacity,
+                ManagedRecordLayer = clientManaged,
             },
             ToServer);
         Server = new DtlsSession(
@@ -51,6 +54,7 @@ internal sealed class DtlsTestPipe : IDisposable
                 RemoteFingerprint = serverExpects ?? ClientCertificate.Fingerprint,
                 HandshakeTimeout = timeout,
                 ReceiveQueueCapacity = queueCapacity,
+                ManagedRecordLayer = serverManaged,
             },
             ToClient);
     }
@@ -65,6 +69,9 @@ internal sealed class DtlsTestPipe : IDisposable
 
     /// <summary>Sees every datagram the client emits (before impairment), on the sending thread.</summary>
     internal DtlsBytesHandler? ClientTap { get; set; }
+
+    /// <summary>Server-to-client datagrams for which this returns true are dropped (called under the pipe's lock).</summary>
+    internal Func<byte[], bool>? DropServerToClient { get; set; }
 
     internal Task HandshakeAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(Client.HandshakeAsync(cancellationToken), Server.HandshakeAsync(cancellationToken));
@@ -91,6 +98,11 @@ internal sealed class DtlsTestPipe : IDisposable
         {
             int index = counter++;
             if (drops.Contains(index))
+            {
+                return;
+            }
+
+            if (to == Client && DropServerToClient is { } drop && drop(datagram.ToArray()))
             {
                 return;
             }

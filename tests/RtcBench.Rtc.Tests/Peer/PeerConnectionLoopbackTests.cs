@@ -33,6 +33,8 @@ public sealed class PeerConnectionLoopbackTests
 
         Assert.Equal(DtlsRole.Client, offerer.DtlsRole);
         Assert.Equal(DtlsRole.Server, answerer.DtlsRole);
+        Assert.True(offerer.DtlsSessionForTests!.UsesManagedRecordLayer); // 0xC02B: AesGcm records, no DTLS thread.
+        Assert.True(answerer.DtlsSessionForTests!.UsesManagedRecordLayer);
         Assert.Equal(0, reliable.StreamId);
         Assert.Equal(2, lossy.StreamId);
         var remote = opened.ToDictionary(c => c.Label);
