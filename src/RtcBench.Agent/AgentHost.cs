@@ -49,11 +49,12 @@ public static class AgentHost
 
         var udp = new UdpEchoServer(new IPEndPoint(options.Listen.Address, options.UdpPort), options.Faults, time);
         WebApplication? app = null;
+        LiveKitEchoPlatform? livekit = null;
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
             var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, clock, logger);
-            var livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
+            livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
             var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit], clock, options.MaxRooms, logger);
             app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -69,6 +70,10 @@ public static class AgentHost
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
+            }
+            if (livekit is not null)
+            {
+                await livekit.DisposeAsync().ConfigureAwait(false); // No rooms yet: releases its HTTP client.
             }
             udp.Dispose();
             throw;
