@@ -49,24 +49,31 @@ public static class AgentHost
 
         var udp = new UdpEchoServer(new IPEndPoint(options.Listen.Address, options.UdpPort), options.Faults, time);
         WebApplication? app = null;
+        LiveKitEchoPlatform? livekit = null;
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
             var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, clock, logger);
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily], clock, options.MaxRooms, logger);
+            livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit], clock, options.MaxRooms, logger);
             app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var loop = new RoomLifetimeLoop(registry, time, logger);
-            AgentLog.Started(logger, baseUrl, udp.LocalEndpoint, options.ApiKey is null ? "off" : "required");
-            return new RunningAgent(app, udp, registry, loop, baseUrl, logger);
+            var running = new RunningAgent(app, udp, registry, loop, baseUrl, logger);
+            AgentLog.Started(logger, baseUrl, udp.LocalEndpoint, options.ApiKey is null ? "off" : "required", string.Join(", ", running.EnabledPlatforms));
+            return running;
         }
         catch
         {
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
+            }
+            if (livekit is not null)
+            {
+                await livekit.DisposeAsync().ConfigureAwait(false); // No rooms yet: releases its HTTP client.
             }
             udp.Dispose();
             throw;

@@ -6,8 +6,8 @@ namespace RtcBench.Agent;
 /// <summary>Every log message of the agent (source-generated). Never pass tokens or API keys.</summary>
 internal static partial class AgentLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Echo agent listening on {BaseUrl} (UDP echo on {UdpEndpoint}, API key {AuthState})")]
-    public static partial void Started(ILogger logger, Uri baseUrl, IPEndPoint udpEndpoint, string authState);
+    [LoggerMessage(1, LogLevel.Information, "Echo agent listening on {BaseUrl} (UDP echo on {UdpEndpoint}, API key {AuthState}); platforms: {Platforms}")]
+    public static partial void Started(ILogger logger, Uri baseUrl, IPEndPoint udpEndpoint, string authState, string platforms);
 
     [LoggerMessage(2, LogLevel.Information, "Room {RoomId} created for {Platforms}, expires {ExpiresAt:o}")]
     public static partial void RoomCreated(ILogger logger, string roomId, string platforms, DateTimeOffset expiresAt);
@@ -35,6 +35,21 @@ internal static partial class AgentLog
 
     [LoggerMessage(10, LogLevel.Information, "Daily room {RoomName} closed: echo page closed, room deleted={Deleted}")]
     public static partial void DailyRoomClosed(ILogger logger, string roomName, bool deleted);
+
+    [LoggerMessage(11, LogLevel.Information, "LiveKit room {RoomName} created; echo {EchoIdentity} joined (server region {Region}, node {Node})")]
+    public static partial void LiveKitRoomReady(ILogger logger, string roomName, string echoIdentity, string? region, string? node);
+
+    [LoggerMessage(12, LogLevel.Warning, "LiveKit room {RoomName} could not be set up: {Reason}")]
+    public static partial void LiveKitRoomFailed(ILogger logger, string roomName, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "LiveKit room {RoomName}: echo left ({Reason}) after {Echoed} pongs, {Malformed} malformed")]
+    public static partial void LiveKitEchoLeft(ILogger logger, string roomName, string reason, long echoed, long malformed);
+
+    [LoggerMessage(14, LogLevel.Information, "LiveKit room {RoomName}: {State}")]
+    public static partial void LiveKitRoomDeleted(ILogger logger, string roomName, string state);
+
+    [LoggerMessage(15, LogLevel.Warning, "LiveKit room {RoomName}: deleting it failed ({Reason}); LiveKit closes it after its departure timeout")]
+    public static partial void LiveKitCleanupFailed(ILogger logger, string roomName, string reason);
 
     [LoggerMessage(8, LogLevel.Warning, "Rejected {Method} {Path}: missing or wrong API key")]
     public static partial void Unauthorized(ILogger logger, string method, string path);

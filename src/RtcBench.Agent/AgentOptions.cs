@@ -49,6 +49,9 @@ public sealed class AgentOptions
     /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
     public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;
 
+    /// <summary>The <c>livekit</c> platform (off unless a URL and credentials are given).</summary>
+    public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
+
     /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
     public EchoFaults Faults { get; set; } = EchoFaults.None;
 
@@ -102,6 +105,14 @@ public sealed class AgentOptions
         if (DirectDtlsRole is not (DtlsRole.Client or DtlsRole.Server))
         {
             problems.Add($"DirectDtlsRole: must be Client or Server, got {DirectDtlsRole}");
+        }
+        if (LiveKit is null)
+        {
+            problems.Add("LiveKit: must not be null (use LiveKitAgentOptions.Off)");
+        }
+        else
+        {
+            problems.AddRange(LiveKit.Validate());
         }
         if (Faults is null)
         {

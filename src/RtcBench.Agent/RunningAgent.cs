@@ -36,6 +36,9 @@ public sealed class RunningAgent : IAsyncDisposable
     /// <summary>The UDP echo socket's bound endpoint.</summary>
     public IPEndPoint UdpEndpoint { get; }
 
+    /// <summary>The platforms this agent offers (as listed by GET /health), e.g. ["udp", "direct", "livekit"].</summary>
+    public IReadOnlyList<string> EnabledPlatforms => [.. Rooms.Platforms.Where(p => p.Enabled).Select(p => p.Name)];
+
     internal RoomRegistry Rooms { get; }
 
     internal UdpEchoServer UdpServer { get; }

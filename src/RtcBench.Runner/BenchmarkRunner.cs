@@ -162,7 +162,16 @@ public sealed class BenchmarkRunner
         TimeSpan ready;
         using (var readyCancel = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort))
         {
-            ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token).ConfigureAwait(false);
+            try
+            {
+                ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                // The channel died before timing started (e.g. a session that ended during the previous channel's run):
+                // a recorded failure of this channel, not a crash of the whole benchmark.
+                throw new RunnerException(RunnerFailure.NotReady, $"the {platform} {channel.Channel} channel failed before the run: {ex.Message}", ex);
+            }
         }
 
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);

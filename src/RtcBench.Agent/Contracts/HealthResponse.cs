@@ -9,4 +9,5 @@ internal sealed record HealthResponse(
     double UptimeSeconds,
     IReadOnlyList<string> Platforms,
     int Rooms,
-    UdpEchoCounters? Udp);
+    UdpEchoCounters? Udp,
+    LiveKitHealth? Livekit = null);

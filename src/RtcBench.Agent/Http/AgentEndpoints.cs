@@ -98,7 +98,8 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
                 names.Add(p.Name);
             }
         }
-        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters()));
+        var livekit = (registry.FindPlatform(LiveKitEchoPlatform.PlatformName) as LiveKitEchoPlatform)?.Health();
+        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters(), livekit));
     }
 
     private IResult ListRooms()
@@ -120,10 +121,24 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
                 activity.PingsEchoed,
                 lastActivity.UtcDateTime,
                 room.IdleTimeout.TotalSeconds,
-                room.Client));
+                room.Client,
+                Details(room)));
         }
         rooms.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
         return Results.Ok(new RoomsResponse(rooms));
+    }
+
+    private Dictionary<string, object>? Details(Room room)
+    {
+        Dictionary<string, object>? details = null;
+        foreach (var name in room.Platforms)
+        {
+            if (registry.FindPlatform(name)?.Describe(room.Id) is { } described)
+            {
+                (details ??= new Dictionary<string, object>(StringComparer.Ordinal))[name] = described;
+            }
+        }
+        return details;
     }
 
     private List<IEchoPlatform>? ResolvePlatforms(IReadOnlyList<string>? names, out RequestError? error)

@@ -1,7 +1,7 @@
 namespace RtcBench.Agent.Platforms;
 
 /// <summary>
-/// One platform the agent can echo on (today <c>udp</c>; <c>direct</c>, <c>livekit</c>, <c>daily</c> plug in here).
+/// One platform the agent can echo on (<c>udp</c>, <c>direct</c>, <c>daily</c>, <c>livekit</c>).
 /// A room on a platform is created when a runner connects and closed when the room ends.
 /// </summary>
 internal interface IEchoPlatform
@@ -20,4 +20,7 @@ internal interface IEchoPlatform
 
     /// <summary>What the platform saw of the room.</summary>
     PlatformRoomActivity GetActivity(Guid roomId);
+
+    /// <summary>Platform-specific state of the room for GET /rooms (serialised as JSON), or null.</summary>
+    object? Describe(Guid roomId) => null;
 }

@@ -65,7 +65,7 @@ internal sealed class RoomRegistry(
         {
             long nowNs = clock.NowNs();
             room = new Room(Guid.NewGuid(), clock.UtcNow(), nowNs, ttl, idleTimeout, on.Select(p => p.Name).ToArray(), client);
-            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology);
+            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology) { IdleTimeout = idleTimeout };
             try
             {
                 // Platforms may call remote services (Daily's REST API, a browser): outside the lock.

@@ -21,6 +21,12 @@ internal static class AgentCommand
         Geo = NullIfBlank(ctx.GetEnvironment("RTCBENCH_DAILY_GEO")),
     };
 
+    /// <summary>
+    /// The livekit platform is on when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; a partial set
+    /// throws <see cref="AgentConfigurationException"/> naming the missing variables (never a value of the secret).
+    /// </summary>
+    internal static LiveKitAgentOptions LiveKitFromEnvironment(CliContext ctx) => LiveKitAgentOptions.FromEnvironment(ctx.GetEnvironment);
+
     private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     public static Command Create(CliContext ctx)
@@ -35,7 +41,10 @@ internal static class AgentCommand
             .AcceptOnlyFromAmong("server", "client");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var keys = new ApiKeyOptions();
-        var command = new Command("agent", "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back.");
+        var command = new Command("agent",
+            "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
+            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set. "
+            + "GET /health lists the platforms this agent offers.");
         foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, verbose })
         {
             command.Options.Add(o);
@@ -55,6 +64,15 @@ internal static class AgentCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
+            LiveKitAgentOptions livekit;
+            try
+            {
+                livekit = LiveKitFromEnvironment(ctx);
+            }
+            catch (AgentConfigurationException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, string.Join("; ", ex.Problems));
+            }
             var options = new AgentOptions
             {
                 Listen = endpoint,
@@ -66,6 +84,7 @@ internal static class AgentCommand
                 MaxRooms = parse.GetValue(maxRooms),
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 Daily = DailyFromEnvironment(ctx),
+                LiveKit = livekit,
             };
             using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             RunningAgent agent;
@@ -83,7 +102,7 @@ internal static class AgentCommand
             }
             await using (agent)
             {
-                ctx.Error.WriteLine($"rtcbench: agent {Core.ToolInfo.Version} listening on {agent.BaseUrl} (udp {agent.UdpEndpoint}){(key is null ? "" : ", API key required")}; Ctrl-C to stop");
+                ctx.Error.WriteLine($"rtcbench: agent {Core.ToolInfo.Version} listening on {agent.BaseUrl} (udp {agent.UdpEndpoint}){(key is null ? "" : ", API key required")}; platforms: {string.Join(", ", agent.EnabledPlatforms)}; Ctrl-C to stop");
                 try
                 {
                     await agent.WaitForShutdownAsync(ctx.Interrupts.StopRequested);
