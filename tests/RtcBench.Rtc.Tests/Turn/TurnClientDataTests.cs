@@ -37,6 +37,38 @@ public sealed class TurnClientDataTests
     }
 
     [Fact]
+    public void ChannelBind_Rejected_SendsFallBackToIndications()
+    {
+        var client = Allocated();
+        ushort number = client.BindChannel(0, PeerEndpoint);
+        client.HandleDatagram(0, Error(NextRequest(client), 508, key: Key()));
+        var failed = Assert.Single(Events(client));
+        Assert.Equal(TurnEventKind.ChannelBindFailed, failed.Kind);
+        Assert.Equal(TurnError.InsufficientCapacity, failed.Error);
+        Assert.Equal(number, failed.Channel);
+        Assert.Equal(0, client.GetBoundChannel(PeerEndpoint));
+
+        Assert.True(client.Send(PeerEndpoint, Payload));
+        Assert.Equal(StunMethod.Send, NextRequest(client).Method);
+        Assert.Equal(TurnClientState.Allocated, client.State);
+    }
+
+    [Fact]
+    public void CreatePermission_StaleNonce_RetriedThenInstalled()
+    {
+        var client = Allocated();
+        client.CreatePermission(0, PeerEndpoint.Address);
+        client.HandleDatagram(0, StaleNonce(NextRequest(client), "nonce-9"));
+        var retry = NextRequest(client);
+        Assert.Equal(StunMethod.CreatePermission, retry.Method);
+        Assert.True(retry.TryGetNonce(out string nonce));
+        Assert.Equal("nonce-9", nonce);
+        Assert.True(IntegrityMatches(retry.Raw.Span, Key()));
+        client.HandleDatagram(0, Success(retry));
+        Assert.True(client.HasPermission(PeerEndpoint.Address));
+    }
+
+    [Fact]
     public void Send_BeforeAllocation_ReturnsFalse() => Assert.False(NewClient().Send(PeerEndpoint, Payload));
 
     [Fact]
