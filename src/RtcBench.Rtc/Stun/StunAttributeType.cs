@@ -11,8 +11,29 @@ public static class StunAttributeType
     public const ushort MessageIntegrity = 0x0008;
     public const ushort ErrorCode = 0x0009;
     public const ushort UnknownAttributes = 0x000A;
+
+    /// <summary>TURN CHANNEL-NUMBER (RFC 8656 §18.1).</summary>
+    public const ushort ChannelNumber = 0x000C;
+
+    /// <summary>TURN LIFETIME (RFC 8656 §18.2).</summary>
+    public const ushort Lifetime = 0x000D;
+
+    /// <summary>TURN XOR-PEER-ADDRESS (RFC 8656 §18.3).</summary>
+    public const ushort XorPeerAddress = 0x0012;
+
+    /// <summary>TURN DATA (RFC 8656 §18.4).</summary>
+    public const ushort Data = 0x0013;
     public const ushort Realm = 0x0014;
     public const ushort Nonce = 0x0015;
+
+    /// <summary>TURN XOR-RELAYED-ADDRESS (RFC 8656 §18.5).</summary>
+    public const ushort XorRelayedAddress = 0x0016;
+
+    /// <summary>TURN REQUESTED-TRANSPORT (RFC 8656 §18.7).</summary>
+    public const ushort RequestedTransport = 0x0019;
+
+    /// <summary>TURN DONT-FRAGMENT (RFC 8656 §18.8).</summary>
+    public const ushort DontFragment = 0x001A;
     public const ushort MessageIntegritySha256 = 0x001C;
     public const ushort PasswordAlgorithm = 0x001D;
     public const ushort UserHash = 0x001E;
@@ -34,7 +55,8 @@ public static class StunAttributeType
 
     /// <summary>
     /// Whether this library understands the attribute. Long-term-credential attributes (REALM, NONCE, USERHASH,
-    /// PASSWORD-ALGORITHM) are not: ICE uses short-term credentials only.
+    /// PASSWORD-ALGORITHM) and TURN attributes are not: ICE uses short-term credentials only. (The TURN client reads
+    /// them itself; it never answers requests, so this list only decides what ICE answers 420 to.)
     /// </summary>
     public static bool IsUnderstood(ushort type) => type switch
     {

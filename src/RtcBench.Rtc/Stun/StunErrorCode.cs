@@ -11,10 +11,28 @@ public readonly record struct StunErrorCode(int Code, string Reason)
     public const int TryAlternate = 300;
     public const int BadRequest = 400;
     public const int Unauthenticated = 401;
+
+    /// <summary>TURN (RFC 8656 §19): the request is not allowed.</summary>
+    public const int Forbidden = 403;
     public const int UnknownAttribute = 420;
+    /// <summary>TURN: the request does not match the 5-tuple's allocation (none, or one already there).</summary>
+    public const int AllocationMismatch = 437;
+
     public const int StaleNonce = 438;
+
+    /// <summary>TURN: the credentials differ from those the allocation was made with.</summary>
+    public const int WrongCredentials = 441;
+
+    /// <summary>TURN: REQUESTED-TRANSPORT names a protocol the server does not relay.</summary>
+    public const int UnsupportedTransportProtocol = 442;
+
+    /// <summary>TURN: the user's allocation quota is used up.</summary>
+    public const int AllocationQuotaReached = 486;
     public const int RoleConflict = 487;
     public const int ServerError = 500;
+
+    /// <summary>TURN: the server cannot make the allocation (or permission, or channel) now.</summary>
+    public const int InsufficientCapacity = 508;
 
     public const int MaxReasonBytes = 763;
 

@@ -141,6 +141,67 @@ public sealed class StunMessage
     /// <summary>ICE-CONTROLLED (RFC 8445 §7.1.3): the sender's 64-bit tie-breaker.</summary>
     public bool TryGetIceControlled(out ulong tieBreaker) => TryGetUInt64(StunAttributeType.IceControlled, out tieBreaker);
 
+    /// <summary>REALM (RFC 8489 §14.9).</summary>
+    public bool TryGetRealm(out string realm) => TryGetText(StunAttributeType.Realm, 763, out realm);
+
+    /// <summary>NONCE (RFC 8489 §14.10).</summary>
+    public bool TryGetNonce(out string nonce) => TryGetText(StunAttributeType.Nonce, 763, out nonce);
+
+    /// <summary>TURN LIFETIME (RFC 8656 §18.2): seconds.</summary>
+    public bool TryGetLifetime(out uint seconds)
+    {
+        seconds = 0;
+        if (!TryGetAttribute(StunAttributeType.Lifetime, out var a) || a.Value.Length != 4)
+        {
+            return false;
+        }
+
+        seconds = BinaryPrimitives.ReadUInt32BigEndian(a.Value.Span);
+        return true;
+    }
+
+    /// <summary>TURN CHANNEL-NUMBER (RFC 8656 §18.1): the first 16 of its 32 bits.</summary>
+    public bool TryGetChannelNumber(out ushort channel)
+    {
+        channel = 0;
+        if (!TryGetAttribute(StunAttributeType.ChannelNumber, out var a) || a.Value.Length != 4)
+        {
+            return false;
+        }
+
+        channel = BinaryPrimitives.ReadUInt16BigEndian(a.Value.Span);
+        return true;
+    }
+
+    /// <summary>TURN XOR-PEER-ADDRESS (RFC 8656 §18.3).</summary>
+    public bool TryGetXorPeerAddress(out IPEndPoint? endpoint)
+    {
+        endpoint = null;
+        return TryGetAttribute(StunAttributeType.XorPeerAddress, out var a)
+            && StunAddress.TryReadXorMapped(a.Value.Span, TransactionId, out endpoint);
+    }
+
+    /// <summary>TURN XOR-RELAYED-ADDRESS (RFC 8656 §18.5).</summary>
+    public bool TryGetXorRelayedAddress(out IPEndPoint? endpoint)
+    {
+        endpoint = null;
+        return TryGetAttribute(StunAttributeType.XorRelayedAddress, out var a)
+            && StunAddress.TryReadXorMapped(a.Value.Span, TransactionId, out endpoint);
+    }
+
+    /// <summary>TURN DATA (RFC 8656 §18.4): a view into <see cref="Raw"/>.</summary>
+    public bool TryGetData(out ReadOnlyMemory<byte> data)
+    {
+        data = default;
+        if (!TryGetAttribute(StunAttributeType.Data, out var a))
+        {
+            return false;
+        }
+
+        data = a.Value;
+        return true;
+    }
+
     /// <summary>FINGERPRINT's value, as carried.</summary>
     public bool TryGetFingerprint(out uint fingerprint)
     {

@@ -95,6 +95,47 @@ public ref struct StunMessageWriter
 
     public void AddIceControlling(ulong tieBreaker) => AddUInt64(StunAttributeType.IceControlling, tieBreaker);
 
+    /// <summary>REALM (RFC 8489 §14.9): at most 763 UTF-8 bytes.</summary>
+    public void AddRealm(ReadOnlySpan<char> realm) => AddText(StunAttributeType.Realm, realm);
+
+    /// <summary>NONCE (RFC 8489 §14.10): at most 763 UTF-8 bytes.</summary>
+    public void AddNonce(ReadOnlySpan<char> nonce) => AddText(StunAttributeType.Nonce, nonce);
+
+    /// <summary>TURN LIFETIME (RFC 8656 §18.2): seconds.</summary>
+    public void AddLifetime(uint seconds)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(Begin(StunAttributeType.Lifetime, 4), seconds);
+        End(4);
+    }
+
+    /// <summary>TURN REQUESTED-TRANSPORT (RFC 8656 §18.7): the IP protocol number (17 = UDP) and 3 reserved bytes.</summary>
+    public void AddRequestedTransport(byte protocol)
+    {
+        var value = Begin(StunAttributeType.RequestedTransport, 4);
+        value[0] = protocol;
+        value[1..4].Clear();
+        End(4);
+    }
+
+    /// <summary>TURN CHANNEL-NUMBER (RFC 8656 §18.1): the number and 2 reserved bytes.</summary>
+    public void AddChannelNumber(ushort channel)
+    {
+        var value = Begin(StunAttributeType.ChannelNumber, 4);
+        BinaryPrimitives.WriteUInt16BigEndian(value, channel);
+        value[2..4].Clear();
+        End(4);
+    }
+
+    /// <summary>TURN XOR-PEER-ADDRESS (RFC 8656 §18.3), encoded like XOR-MAPPED-ADDRESS.</summary>
+    public void AddXorPeerAddress(IPEndPoint endpoint) => AddAddress(StunAttributeType.XorPeerAddress, endpoint, xor: true);
+
+    /// <summary>TURN XOR-RELAYED-ADDRESS (RFC 8656 §18.5), encoded like XOR-MAPPED-ADDRESS.</summary>
+    public void AddXorRelayedAddress(IPEndPoint endpoint) =>
+        AddAddress(StunAttributeType.XorRelayedAddress, endpoint, xor: true);
+
+    /// <summary>TURN DATA (RFC 8656 §18.4): the application bytes.</summary>
+    public void AddData(ReadOnlySpan<byte> data) => AddRaw(StunAttributeType.Data, data);
+
     /// <summary>MESSAGE-INTEGRITY: HMAC-SHA1 keyed with <paramref name="key"/> (short-term: the password's UTF-8).</summary>
     public void AddMessageIntegrity(ReadOnlySpan<byte> key) =>
         AddIntegrity(StunAttributeType.MessageIntegrity, key, StunIntegrity.Sha1Size);

@@ -1,0 +1,9 @@
+namespace RtcBench.Rtc.Turn;
+
+internal enum TurnRequestKind
+{
+    Allocate,
+    Refresh,
+    CreatePermission,
+    ChannelBind,
+}
