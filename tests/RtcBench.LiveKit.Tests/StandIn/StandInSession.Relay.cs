@@ -39,8 +39,16 @@ internal sealed partial class StandInSession
 
     private readonly TaskCompletionSource _subscriberChannelsOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Reliable packets for this participant that arrived before its subscriber _reliable was acknowledged: LiveKit
+    // buffers reliable data for a joining participant and replays it (PROTOCOLS.md §2 A2), so the stand-in does too.
+    private readonly Lock _pendingLock = new();
+    private List<byte[]>? _pendingReliable = [];
+
     private void AdoptSubscriberChannels(DataChannel reliable, DataChannel lossy)
     {
+        _subReliable = reliable;
+        _subLossy = lossy;
+        _ = reliable.WhenOpen.ContinueWith(t => FlushPendingReliable(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = Task.WhenAll(reliable.WhenOpen, lossy.WhenOpen).ContinueWith(
             t =>
             {
@@ -50,8 +58,41 @@ internal sealed partial class StandInSession
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _subReliable = reliable;
-        _subLossy = lossy;
+    }
+
+    private bool TryHoldReliable(byte[] bytes)
+    {
+        lock (_pendingLock)
+        {
+            if (_pendingReliable is null || _pendingReliable.Count >= 1024)
+            {
+                return false;
+            }
+
+            _pendingReliable.Add(bytes);
+            return true;
+        }
+    }
+
+    private void FlushPendingReliable(bool opened)
+    {
+        // Under the lock, so a packet relayed meanwhile waits and cannot overtake the held ones.
+        lock (_pendingLock)
+        {
+            var pending = _pendingReliable ?? [];
+            _pendingReliable = null; // From now on reliable packets go straight to the channel (or are undeliverable).
+            foreach (var bytes in pending)
+            {
+                if (!opened)
+                {
+                    Interlocked.Increment(ref _undeliverable);
+                }
+                else
+                {
+                    Deliver(DataPacket.Types.Kind.Reliable, bytes); // counts itself when the channel is gone
+                }
+            }
+        }
     }
 
     private void AdoptPublisherChannel(DataChannel channel)
@@ -136,6 +177,11 @@ internal sealed partial class StandInSession
         var channel = SubscriberPrimary
             ? (kind == DataPacket.Types.Kind.Reliable ? _subReliable : _subLossy)
             : (kind == DataPacket.Types.Kind.Reliable ? _pubReliable : _pubLossy);
+        if (SubscriberPrimary && kind == DataPacket.Types.Kind.Reliable && channel is not { State: DataChannelState.Open } && TryHoldReliable(bytes))
+        {
+            return true;
+        }
+
         try
         {
             if (channel is { State: DataChannelState.Open } && channel.Send(bytes))
