@@ -22,7 +22,7 @@ internal sealed class DailyEchoPlatform : IEchoPlatform, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DailyRestClient? _rest;
     private readonly ConcurrentDictionary<Guid, (string Name, DailyEchoCall Echo)> _rooms = new();
-    private readonly ConcurrentDictionary<Task, byte> _closing = new();
+    private readonly BackgroundWork _closing = new();
 
     public DailyEchoPlatform(DailyAgentOptions options, MonoTime clock, ILogger logger)
     {
@@ -69,7 +69,7 @@ internal sealed class DailyEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Track(DeleteAsync(room.Name, null));
+            _closing.Track(DeleteAsync(room.Name, null));
             throw ex switch
             {
                 DailyApiException api => new PlatformException("Daily refused a meeting token: " + api.Message, api),
@@ -82,7 +82,7 @@ internal sealed class DailyEchoPlatform : IEchoPlatform, IAsyncDisposable
     {
         if (_rooms.TryRemove(roomId, out var room))
         {
-            Track(DeleteAsync(room.Name, room.Echo));
+            _closing.Track(DeleteAsync(room.Name, room.Echo));
         }
     }
 
@@ -98,22 +98,11 @@ internal sealed class DailyEchoPlatform : IEchoPlatform, IAsyncDisposable
         {
             CloseRoom(id);
         }
-        try
-        {
-            await Task.WhenAll(_closing.Keys).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // rooms expire at Daily anyway
-        }
+        // Bounded: rooms expire at Daily anyway
+        await _closing.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _rest?.Dispose();
     }
 
-    private void Track(Task task)
-    {
-        _closing[task] = 0;
-        _ = task.ContinueWith(t => _closing.TryRemove(t, out _), TaskScheduler.Default);
-    }
 
     private async Task DeleteAsync(string roomName, DailyEchoCall? echo)
     {

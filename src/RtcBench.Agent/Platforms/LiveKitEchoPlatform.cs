@@ -30,7 +30,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
     private readonly HttpClient? _http;
     private readonly RoomServiceClient? _api;
     private readonly ConcurrentDictionary<Guid, LiveKitEchoRoom> _rooms = new();
-    private readonly ConcurrentDictionary<Task, byte> _closing = new();
+    private readonly BackgroundWork _closing = new();
     private long _roomsCreated;
     private long _setupFailures;
     private long _roomsDeleted;
@@ -92,7 +92,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         catch (Exception ex) when (ex is LiveKitException or OperationCanceledException)
         {
             await room.Participant.DisposeAsync().ConfigureAwait(false);
-            Track(DeleteAsync(room));
+            _closing.Track(DeleteAsync(room));
             if (ex is LiveKitException joinFailed)
             {
                 Interlocked.Increment(ref _setupFailures);
@@ -105,7 +105,7 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         _rooms[context.RoomId] = room;
         Interlocked.Increment(ref _roomsCreated);
         room.WatchForRunner(context.IdleTimeout, _clock.Provider);
-        Track(FinishAsync(room));
+        _closing.Track(FinishAsync(room));
         var server = room.Participant.ServerInfo;
         AgentLog.LiveKitRoomReady(_logger, name, room.EchoIdentity, server?.Region, server?.NodeId);
         return new LiveKitRoomCredentials(_options.Url!.AbsoluteUri, runnerToken, name, room.EchoIdentity);
@@ -152,14 +152,8 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         {
             CloseRoom(id);
         }
-        try
-        {
-            await Task.WhenAll(_closing.Keys).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // LiveKit closes the rooms itself after their departure timeout.
-        }
+        // Bounded: liveKit closes the rooms itself after their departure timeout.
+        await _closing.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _http?.Dispose();
     }
 
@@ -213,9 +207,4 @@ internal sealed class LiveKitEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
     }
 
-    private void Track(Task task)
-    {
-        _closing[task] = 0;
-        _ = task.ContinueWith(t => _closing.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
 }
