@@ -156,81 +156,9 @@ internal static class ResultsServiceBenchmark
         await response.Content.ReadAsByteArrayAsync();
     }
 
-    /// <summary>A run of 200 pings: log-normal RTTs around 20–60 ms, about 1% lost, statistics as the runner computes them.</summary>
-    private static RunResult MakeRun(Random random, DateTimeOffset started, string platform, string location)
-    {
-        started = DateTimeOffset.UnixEpoch.AddTicks((started - DateTimeOffset.UnixEpoch).Ticks / 10 * 10);
-        double median = 20_000 + (random.NextDouble() * 40_000);
-        var pings = new PingResult[PingsPerRun];
-        var rtts = new List<double>(PingsPerRun);
-        var histogram = new LogHistogram();
-        int lost = 0;
-        for (int i = 0; i < PingsPerRun; i++)
-        {
-            var scheduled = started.AddMilliseconds(100 * i);
-            bool isLost = random.NextDouble() < 0.01;
-            double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            double rtt = Math.Round(median * Math.Exp(0.25 * normal), 3);
-            if (isLost)
-            {
-                lost++;
-            }
-            else
-            {
-                rtts.Add(rtt);
-                histogram.Record(rtt);
-            }
-            pings[i] = new PingResult
-            {
-                Seq = i,
-                Status = isLost ? "lost" : "ok",
-                ScheduledAt = scheduled,
-                SentAt = scheduled.AddTicks(120),
-                SendDelayUs = 12,
-                RttUs = isLost ? null : rtt,
-                NetRttUs = isLost ? null : rtt - 30,
-            };
-        }
-        var sorted = rtts.Order().ToArray();
-        double mean = sorted.Average();
-        return new RunResult
-        {
-            RunId = RunId.New().ToString(),
-            ToolVersion = RtcBench.Core.ToolInfo.Version,
-            Platform = platform,
-            Channel = "lossy",
-            TransportMode = "udp",
-            Location = location,
-            RunnerHost = "bench",
-            StartedAt = started,
-            EndedAt = started.AddSeconds(21),
-            Config = new RunConfigRecord { Count = PingsPerRun, IntervalMs = 100, DeadlineMs = 5000, PayloadBytes = 128 },
-            Outcome = RunOutcome.Ok(),
-            Stats = new RunStatistics
-            {
-                Sent = PingsPerRun,
-                Ok = sorted.Length,
-                Lost = lost,
-                LossRate = (double)lost / PingsPerRun,
-                Rtt = new LatencySummary
-                {
-                    Count = sorted.Length, MinUs = sorted[0], MaxUs = sorted[^1], MeanUs = mean,
-                    P50Us = Percentile.Linear(sorted, 0.5), P90Us = Percentile.Linear(sorted, 0.9),
-                    P95Us = Percentile.Linear(sorted, 0.95), P99Us = Percentile.Linear(sorted, 0.99),
-                    P999Us = Percentile.Linear(sorted, 0.999),
-                },
-                MeanAbsDeltaRttUs = Enumerable.Range(1, rtts.Count - 1).Average(i => Math.Abs(rtts[i] - rtts[i - 1])),
-            },
-            Histogram = new HistogramRecord
-            {
-                Encoding = LogHistogram.EncodingName,
-                RelativeAccuracy = LogHistogram.RelativeAccuracy,
-                Count = histogram.Count,
-                Data = Convert.ToBase64String(histogram.Serialize()),
-            },
-            Pings = pings,
-        };
-    }
+    /// <summary>A run of 200 pings around 20–60 ms on the lossy channel.</summary>
+    private static RunResult MakeRun(Random random, DateTimeOffset started, string platform, string location) =>
+        SyntheticRun.Make(random, started, platform, location, "lossy", PingsPerRun, 20_000 + (random.NextDouble() * 40_000), sigma: 0.25);
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
