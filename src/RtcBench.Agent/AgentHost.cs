@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RtcBench.Hosting;
 using RtcBench.Agent.Http;
 using RtcBench.Agent.Platforms;
 using RtcBench.Agent.Rooms;
@@ -84,22 +83,7 @@ public static class AgentHost
         AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
         DirectEchoPlatform direct, long startedNs)
     {
-        // The empty builder reads no appsettings.json from the working directory and no environment variables.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Agent" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
-            kestrel.Listen(options.Listen);
-        });
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddRouting();
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        });
+        var builder = MinimalApiHost.CreateBuilder("RtcBench.Agent", options.Listen, RequestBody.MaxBytes, loggerFactory);
 
         var app = builder.Build();
         var errors = new ErrorHandling(logger);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RtcBench.Hosting;
 using RtcBench.Server.Contracts;
 using RtcBench.Server.Dashboard;
 using RtcBench.Server.Events;
@@ -62,22 +61,7 @@ public static class ServerHost
     private static WebApplication BuildApp(
         ServerOptions options, IResultStore store, RunEventHub events, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
     {
-        // The empty builder reads no appsettings.json from the working directory and no environment variables.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "RtcBench.Server" });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.HardBodyLimit;
-            kestrel.Listen(options.Listen);
-        });
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddRouting();
-        builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        });
+        var builder = MinimalApiHost.CreateBuilder("RtcBench.Server", options.Listen, options.HardBodyLimit, loggerFactory);
         var app = builder.Build();
         var errors = new ErrorHandling(logger, options.MaxBodyBytes);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
