@@ -6,7 +6,8 @@ using RtcBench.Rtc.Stun;
 namespace RtcBench.Rtc.Ice;
 
 /// <summary>
-/// A full ICE agent (RFC 8445), controlling or controlled, with one local candidate; sans-IO like
+/// A full ICE agent (RFC 8445), controlling or controlled, with the host candidate and any further local candidates
+/// (<see cref="AddLocalCandidate"/>: a TURN relay); sans-IO like
 /// <see cref="IceLiteResponder"/>: datagrams and time in; transmits, events and <see cref="NextTimeoutNs"/> out.
 /// </summary>
 /// <remarks>
@@ -37,6 +38,12 @@ public sealed class IceAgent
 {
     public const int QueueLimit = 64;
 
+    /// <summary>The id of the host candidate: the socket itself. Further local candidates get 1, 2, …</summary>
+    public const int HostCandidate = 0;
+
+    /// <summary>Upper bound on local candidates (host included).</summary>
+    public const int MaxLocalCandidates = 4;
+
     private const int MaxTransactions = 32;
     private const int RequestBufferSize = 512;
 
@@ -50,6 +57,8 @@ public sealed class IceAgent
     private readonly IceTransactionTable _transactions = new(MaxTransactions);
     private readonly Queue<Transmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
+    private readonly List<uint> _localPriorities = [];
+    private readonly List<(IPEndPoint Endpoint, uint Priority)> _remotes = [];
     private readonly byte[] _scratch = new byte[RequestBufferSize];
     private IceCandidatePair? _selected;
     private long _startNs;
@@ -72,7 +81,8 @@ public sealed class IceAgent
         _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
         _outgoingUsername = remote.Ufrag + ":" + local.Ufrag;
         Role = _options.Role;
-        _checkList = new IceCheckList(_options.LocalCandidatePriority, _options.MaxPairs, Role == IceRole.Controlling);
+        _checkList = new IceCheckList(_options.MaxPairs, Role == IceRole.Controlling);
+        _localPriorities.Add(_options.LocalCandidatePriority);
     }
 
     /// <summary>Our current role.</summary>
@@ -88,6 +98,35 @@ public sealed class IceAgent
 
     /// <summary>The nominated remote endpoint while <see cref="IceAgentState.Connected"/>.</summary>
     public IPEndPoint? SelectedEndpoint => State == IceAgentState.Connected ? _selected?.Remote : null;
+
+    /// <summary>The nominated pair's local candidate id while <see cref="IceAgentState.Connected"/>, else -1.</summary>
+    public int SelectedLocal => State == IceAgentState.Connected && _selected is { } s ? s.Local : -1;
+
+    /// <summary>
+    /// Adds a local candidate other than the host (RFC 8445 §5.1.1.2: a TURN relayed address) with its priority
+    /// (RFC 8445 §5.1.2), before or after <see cref="Start"/>: it is paired with every remote candidate known and later
+    /// ones. Its datagrams come in through <see cref="HandleDatagram"/> with the returned id, and transmits for it carry
+    /// the id in <see cref="Transmit.Local"/>: the caller sends them through the relay.
+    /// </summary>
+    public int AddLocalCandidate(uint priority)
+    {
+        if (_localPriorities.Count >= MaxLocalCandidates)
+        {
+            throw new InvalidOperationException($"At most {MaxLocalCandidates} local candidates.");
+        }
+
+        int id = _localPriorities.Count;
+        _localPriorities.Add(priority);
+        if (State is IceAgentState.New or IceAgentState.Checking)
+        {
+            foreach (var (endpoint, remotePriority) in _remotes)
+            {
+                _checkList.Add(id, priority, endpoint, remotePriority, peerReflexive: false);
+            }
+        }
+
+        return id;
+    }
 
     public int PairCount => _checkList.Count;
 
@@ -123,9 +162,18 @@ public sealed class IceAgent
     public void AddRemoteCandidate(IPEndPoint endpoint, uint priority)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (State is IceAgentState.New or IceAgentState.Checking)
+        if (State is not (IceAgentState.New or IceAgentState.Checking) || _remotes.Count >= _options.MaxPairs)
         {
-            _checkList.Add(endpoint, priority, peerReflexive: false);
+            return;
+        }
+
+        _remotes.Add((new IPEndPoint(endpoint.Address, endpoint.Port), priority));
+        for (int local = 0; local < _localPriorities.Count; local++)
+        {
+            if (IsActiveLocal(local))
+            {
+                _checkList.Add(local, _localPriorities[local], endpoint, priority, peerReflexive: false);
+            }
         }
     }
 
@@ -186,8 +234,11 @@ public sealed class IceAgent
 
     public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
 
-    /// <summary>Handles one datagram; <c>false</c> when it is not STUN. Never throws on bad bytes.</summary>
-    public bool HandleDatagram(long nowNs, ReadOnlySpan<byte> datagram, IPEndPoint from)
+    /// <summary>
+    /// Handles one datagram that reached local candidate <paramref name="local"/> (the host socket, or unwrapped from a
+    /// relay) from <paramref name="from"/>; <c>false</c> when it is not STUN. Never throws on bad bytes.
+    /// </summary>
+    public bool HandleDatagram(long nowNs, ReadOnlySpan<byte> datagram, IPEndPoint from, int local = HostCandidate)
     {
         ArgumentNullException.ThrowIfNull(from);
         if (!StunMessageReader.IsStun(datagram))
@@ -195,7 +246,7 @@ public sealed class IceAgent
             return false;
         }
 
-        if (State is IceAgentState.Failed or IceAgentState.Expired)
+        if (State is IceAgentState.Failed or IceAgentState.Expired || !IsActiveLocal(local))
         {
             Ignored++;
             return true;
@@ -210,10 +261,10 @@ public sealed class IceAgent
         switch (message.Class)
         {
             case StunClass.Request:
-                HandleRequest(nowNs, message, from);
+                HandleRequest(nowNs, message, from, local);
                 break;
             case StunClass.SuccessResponse or StunClass.ErrorResponse:
-                HandleResponse(nowNs, message, from);
+                HandleResponse(nowNs, message, from, local);
                 break;
             default:
                 Ignored++;
@@ -237,7 +288,7 @@ public sealed class IceAgent
             {
                 Retransmissions++;
                 due.Sent(nowNs, _options.InitialRtoNs, _options.MaxTransmissions, _options.LastWaitMultiplier);
-                Enqueue(_transmits, new Transmit(due.Pair.Remote, due.Payload));
+                Enqueue(_transmits, new Transmit(due.Pair.Remote, due.Payload, due.Pair.Local));
                 continue;
             }
 
@@ -286,7 +337,7 @@ public sealed class IceAgent
         }
     }
 
-    private void HandleRequest(long nowNs, StunMessage request, IPEndPoint from)
+    private void HandleRequest(long nowNs, StunMessage request, IPEndPoint from, int local)
     {
         var verdict = IceCheckInspector.Examine(request, _expectedUsername, _localKey, _scratch, out var reply);
         if (verdict != IceCheckVerdict.Valid)
@@ -295,23 +346,23 @@ public sealed class IceAgent
             IntegrityFailures += verdict == IceCheckVerdict.IntegrityFailure ? 1 : 0;
             if (reply is not null)
             {
-                Reply(from, reply);
+                Reply(from, reply, local);
             }
 
             return;
         }
 
-        if (!ResolveRoleConflict(request, from))
+        if (!ResolveRoleConflict(request, from, local))
         {
             return;
         }
 
         ChecksAnswered++;
-        Reply(from, IceResponses.Success(_scratch, request, from, _localKey));
+        Reply(from, IceResponses.Success(_scratch, request, from, _localKey), local);
         request.TryGetPriority(out uint priority);
         if (State == IceAgentState.Connected && Role == IceRole.Controlled && request.HasUseCandidate)
         {
-            Renominated(nowNs, from, priority);
+            Renominated(nowNs, from, priority, local);
             return;
         }
 
@@ -320,7 +371,7 @@ public sealed class IceAgent
             return;
         }
 
-        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        var pair = _checkList.Find(local, from) ?? _checkList.Add(local, _localPriorities[local], from, priority, peerReflexive: true);
         if (pair is null)
         {
             return; // The list is full.
@@ -342,7 +393,7 @@ public sealed class IceAgent
             // waiting for its retransmission timer (RFC 8445 §7.3.1.4 would start a new transaction; the same one
             // keeps its schedule and still ends the pair if nothing ever answers).
             Retransmissions++;
-            Enqueue(_transmits, new Transmit(pair.Remote, pending.Payload));
+            Enqueue(_transmits, new Transmit(pair.Remote, pending.Payload, pair.Local));
             return;
         }
 
@@ -353,7 +404,7 @@ public sealed class IceAgent
     /// RFC 8445 §7.3.1.1: both sides claim the same role. False when the request was answered with 487; true when it
     /// is to be answered normally (no conflict, or we switched role).
     /// </summary>
-    private bool ResolveRoleConflict(StunMessage request, IPEndPoint from)
+    private bool ResolveRoleConflict(StunMessage request, IPEndPoint from, int local)
     {
         bool conflict = Role == IceRole.Controlling
             ? request.TryGetIceControlling(out ulong theirs)
@@ -369,7 +420,7 @@ public sealed class IceAgent
         if (weKeepOurRole)
         {
             RoleConflicts++;
-            Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey));
+            Reply(from, IceResponses.Error(_scratch, request, StunErrorCode.RoleConflict, true, _localKey), local);
             return false;
         }
 
@@ -394,7 +445,7 @@ public sealed class IceAgent
         }
     }
 
-    private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from)
+    private void HandleResponse(long nowNs, StunMessage response, IPEndPoint from, int local)
     {
         var transaction = _transactions.Find(response.TransactionId);
         if (transaction is null)
@@ -419,8 +470,9 @@ public sealed class IceAgent
         _transactions.Remove(transaction);
         var pair = transaction.Pair;
 
-        // RFC 8445 §7.2.5.2.1: a response from elsewhere than the request went to fails the check.
-        if (!from.Equals(pair.Remote))
+        // RFC 8445 §7.2.5.2.1: a response from elsewhere than the request went to (or to another local candidate)
+        // fails the check.
+        if (!from.Equals(pair.Remote) || local != pair.Local)
         {
             if (!transaction.Consent)
             {
@@ -464,9 +516,9 @@ public sealed class IceAgent
     /// Controlled and connected: the controlling peer nominates another pair (renomination, as Chromium does when a
     /// better path appears). It is selected once our own check on it succeeds, or at once when it already has.
     /// </summary>
-    private void Renominated(long nowNs, IPEndPoint from, uint priority)
+    private void Renominated(long nowNs, IPEndPoint from, uint priority, int local)
     {
-        var pair = _checkList.Find(from) ?? _checkList.Add(from, priority, peerReflexive: true);
+        var pair = _checkList.Find(local, from) ?? _checkList.Add(local, _localPriorities[local], from, priority, peerReflexive: true);
         if (pair is null || ReferenceEquals(pair, _selected))
         {
             return;
@@ -520,7 +572,7 @@ public sealed class IceAgent
         _lastConsentNs = nowNs;
         _nextConsentNs = nowNs + JitteredConsentInterval();
         _transactions.KeepOnly(pair);
-        Enqueue(_events, IceEvent.Selected(pair.Remote, nominated: true));
+        Enqueue(_events, IceEvent.Selected(pair.Remote, nominated: true, pair.Local));
     }
 
     private void SendCheck(long nowNs, IceCandidatePair pair, bool useCandidate, bool consent)
@@ -548,7 +600,11 @@ public sealed class IceAgent
             writer.AddUseCandidate();
         }
 
-        writer.AddPriority(_options.PeerReflexivePriority);
+        // RFC 8445 §7.1.1: the priority a peer-reflexive candidate learned from this check would get: prflx type
+        // preference, the local preference and component of the candidate the check is sent from.
+        writer.AddPriority(pair.Local == HostCandidate
+            ? _options.PeerReflexivePriority
+            : ((uint)IcePriority.PeerReflexiveTypePreference << 24) | (pair.LocalPriority & 0x00FF_FFFF));
         writer.AddMessageIntegrity(_remoteKey);
         writer.AddFingerprint();
         var transaction = new IceCheckTransaction(id, pair, writer.ToArray(), useCandidate, consent, Role);
@@ -560,7 +616,7 @@ public sealed class IceAgent
         }
 
         ChecksSent++;
-        Enqueue(_transmits, new Transmit(pair.Remote, transaction.Payload));
+        Enqueue(_transmits, new Transmit(pair.Remote, transaction.Payload, pair.Local));
     }
 
     private void PairFailed(IceCandidatePair pair)
@@ -582,7 +638,10 @@ public sealed class IceAgent
     private long JitteredConsentInterval() =>
         (long)(_options.ConsentIntervalNs * (0.8 + (0.4 * _random.NextDouble())));
 
-    private void Reply(IPEndPoint to, byte[] payload) => Enqueue(_transmits, new Transmit(to, payload));
+    private void Reply(IPEndPoint to, byte[] payload, int local) => Enqueue(_transmits, new Transmit(to, payload, local));
+
+    private bool IsActiveLocal(int local) =>
+        local >= 0 && local < _localPriorities.Count && (local != HostCandidate || _options.UseHostCandidate);
 
     private void Enqueue<T>(Queue<T> queue, T item)
     {

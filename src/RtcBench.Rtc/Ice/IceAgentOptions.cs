@@ -41,12 +41,19 @@ public sealed class IceAgentOptions
     public uint LocalCandidatePriority { get; init; } =
         IcePriority.Compute(IcePriority.HostTypePreference, IcePriority.DefaultLocalPreference, 1);
 
+    /// <summary>
+    /// Whether the host candidate (<see cref="IceAgent.HostCandidate"/>) takes part. False for relay-only ICE
+    /// (RTCIceTransportPolicy "relay"): then only candidates from <see cref="IceAgent.AddLocalCandidate"/> are paired,
+    /// and datagrams given for the host candidate are ignored.
+    /// </summary>
+    public bool UseHostCandidate { get; init; } = true;
+
     /// <summary>Sent in PRIORITY: what we would give a peer-reflexive candidate (RFC 8445 §7.1.1).</summary>
     public uint PeerReflexivePriority { get; init; } =
         IcePriority.Compute(IcePriority.PeerReflexiveTypePreference, IcePriority.DefaultLocalPreference, 1);
 
     /// <summary>Upper bound on candidate pairs; further remote candidates are ignored.</summary>
-    public int MaxPairs { get; init; } = 16;
+    public int MaxPairs { get; init; } = 32;
 
     internal void Validate()
     {

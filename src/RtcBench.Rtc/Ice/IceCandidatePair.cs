@@ -2,9 +2,14 @@ using System.Net;
 
 namespace RtcBench.Rtc.Ice;
 
-/// <summary>Our single local candidate paired with one remote candidate (signalled or peer-reflexive).</summary>
-internal sealed class IceCandidatePair(IPEndPoint remote, uint remotePriority, ulong priority, bool peerReflexive)
+/// <summary>One of our local candidates (<see cref="Local"/>: an <see cref="IceAgent"/> id) paired with one remote
+/// candidate (signalled or peer-reflexive).</summary>
+internal sealed class IceCandidatePair(int local, uint localPriority, IPEndPoint remote, uint remotePriority, ulong priority, bool peerReflexive)
 {
+    public int Local { get; } = local;
+
+    public uint LocalPriority { get; } = localPriority;
+
     public IPEndPoint Remote { get; } = remote;
 
     public uint RemotePriority { get; } = remotePriority;

@@ -3,21 +3,21 @@ using System.Net;
 namespace RtcBench.Rtc.Ice;
 
 /// <summary>
-/// The check list of an agent with one local candidate (RFC 8445 §6.1.2): one pair per remote candidate, ordered by
-/// pair priority (which depends on who controls), plus the triggered-check queue (§7.3.1.4), which is served first.
+/// The check list (RFC 8445 §6.1.2): one pair per local and remote candidate, ordered by pair priority (which depends
+/// on who controls), plus the triggered-check queue (§7.3.1.4), which is served first.
 /// </summary>
-internal sealed class IceCheckList(uint localPriority, int maxPairs, bool controlling)
+internal sealed class IceCheckList(int maxPairs, bool controlling)
 {
     private readonly List<IceCandidatePair> _pairs = [];
     private readonly Queue<IceCandidatePair> _triggered = new();
 
     public int Count => _pairs.Count;
 
-    public IceCandidatePair? Find(IPEndPoint remote)
+    public IceCandidatePair? Find(int local, IPEndPoint remote)
     {
         foreach (var pair in _pairs)
         {
-            if (pair.Remote.Equals(remote))
+            if (pair.Local == local && pair.Remote.Equals(remote))
             {
                 return pair;
             }
@@ -27,9 +27,9 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs, bool contro
     }
 
     /// <summary>Adds a pair, or returns the existing one; null when the list is full.</summary>
-    public IceCandidatePair? Add(IPEndPoint remote, uint remotePriority, bool peerReflexive)
+    public IceCandidatePair? Add(int local, uint localPriority, IPEndPoint remote, uint remotePriority, bool peerReflexive)
     {
-        if (Find(remote) is { } existing)
+        if (Find(local, remote) is { } existing)
         {
             return existing;
         }
@@ -40,9 +40,11 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs, bool contro
         }
 
         var pair = new IceCandidatePair(
+            local,
+            localPriority,
             new IPEndPoint(remote.Address, remote.Port),
             remotePriority,
-            PairPriority(remotePriority),
+            PairPriority(localPriority, remotePriority),
             peerReflexive);
         int index = 0;
         while (index < _pairs.Count && _pairs[index].Priority >= pair.Priority)
@@ -60,7 +62,7 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs, bool contro
         controlling = value;
         foreach (var pair in _pairs)
         {
-            pair.Priority = PairPriority(pair.RemotePriority);
+            pair.Priority = PairPriority(pair.LocalPriority, pair.RemotePriority);
         }
 
         _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
@@ -127,7 +129,7 @@ internal sealed class IceCheckList(uint localPriority, int maxPairs, bool contro
         return null;
     }
 
-    private ulong PairPriority(uint remotePriority) => controlling
+    private ulong PairPriority(uint localPriority, uint remotePriority) => controlling
         ? IcePriority.ComputePair(localPriority, remotePriority)
         : IcePriority.ComputePair(remotePriority, localPriority);
 

@@ -12,4 +12,8 @@ public interface IRtcDatagramHandler
     void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs);
 
     void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs);
+
+    /// <summary>TURN ChannelData (first byte 64..79). False when not expected (no allocation on that server): the
+    /// socket drops and counts it like other unknown datagrams.</summary>
+    bool OnChannelData(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => false;
 }

@@ -14,6 +14,7 @@ public static class RtcDemux
         {
             <= 3 => RtcPacketKind.Stun,
             >= 20 and <= 63 => RtcPacketKind.Dtls,
+            >= 64 and <= 79 => RtcPacketKind.TurnChannel,
             _ => RtcPacketKind.Other,
         };
     }

@@ -61,7 +61,7 @@ public sealed class RtcUdpSocket : IDisposable
 
     public long Sent => Interlocked.Read(ref _sent);
 
-    /// <summary>Datagrams whose first byte is neither STUN nor DTLS (or that were too long).</summary>
+    /// <summary>Datagrams whose first byte is neither STUN nor DTLS nor expected ChannelData (or that were too long).</summary>
     public long DroppedOther => Interlocked.Read(ref _droppedOther);
 
     public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
@@ -169,6 +169,8 @@ public sealed class RtcUdpSocket : IDisposable
                     break;
                 case RtcPacketKind.Dtls:
                     _handler.OnDtls(datagram, from, receivedNs);
+                    break;
+                case RtcPacketKind.TurnChannel when _handler.OnChannelData(datagram, from, receivedNs):
                     break;
                 default:
                     Interlocked.Increment(ref _droppedOther);

@@ -33,9 +33,9 @@ public sealed partial class PeerConnection
 
     private readonly Queue<PeerInput> _earlyDtls = new();
 
-    /// <summary>Receive thread: STUN goes to the loop (with its receive time).</summary>
+    /// <summary>Receive thread: STUN goes to the loop (with its receive time); from our TURN server, to its client.</summary>
     void IRtcDatagramHandler.OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) =>
-        PostDatagram(PeerInputKind.Stun, datagram, from, receivedNs);
+        PostDatagram(from.Equals(_turnServer) ? PeerInputKind.Turn : PeerInputKind.Stun, datagram, from, receivedNs);
 
     /// <summary>
     /// Receive thread: DTLS from the selected remote goes straight to the DTLS session (it only enqueues), keeping the
@@ -44,7 +44,7 @@ public sealed partial class PeerConnection
     void IRtcDatagramHandler.OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
     {
         var dtls = Volatile.Read(ref _dtls);
-        if (dtls is not null && from.Equals(_selected))
+        if (dtls is not null && IsSelectedPath(from, relayed: false))
         {
             dtls.HandleDatagram(datagram, receivedNs);
             return;
@@ -86,9 +86,15 @@ public sealed partial class PeerConnection
     {
         _startedNs = _clock();
         SetState(PeerConnectionState.Connecting);
+        EnsureLoop();
+    }
+
+    /// <summary>Starts the loop if it is not running: when connecting starts, or earlier to gather a relay candidate.</summary>
+    private void EnsureLoop()
+    {
         lock (_pendingLocal)
         {
-            _loop = Task.Run(RunLoopAsync);
+            _loop ??= Task.Run(RunLoopAsync);
         }
     }
 
@@ -129,8 +135,12 @@ public sealed partial class PeerConnection
             case PeerInputKind.Stun:
                 HandleStun(now, input);
                 break;
+            case PeerInputKind.Turn:
+                HandleTurnDatagram(input);
+                ArrayPool<byte>.Shared.Return(input.Buffer!);
+                break;
             case PeerInputKind.Dtls:
-                if (_dtls is { } dtls && input.From!.Equals(_selected))
+                if (_dtls is { } dtls && IsSelectedPath(input.From!, input.Relayed))
                 {
                     dtls.HandleDatagram(input.Buffer.AsSpan(0, input.Length), input.Ns);
                 }
@@ -184,6 +194,7 @@ public sealed partial class PeerConnection
             DrainIce(lite);
         }
 
+        ServiceTurn(now);
         ServiceSctp(now);
         if (_stopped)
         {
@@ -198,6 +209,7 @@ public sealed partial class PeerConnection
 
         long next = Math.Min(_iceDeadlineNs, Math.Min(_iceAgent?.NextTimeoutNs ?? RtcTime.Never, _iceLite?.NextTimeoutNs ?? RtcTime.Never));
         next = Math.Min(next, NextSctpDeadline());
+        next = Math.Min(next, NextTurnDeadline());
         Arm(now, next);
     }
 
@@ -249,7 +261,14 @@ public sealed partial class PeerConnection
 
         while (agent.TryPollTransmit(out var t))
         {
-            _socket.SendTo(t.Payload, t.Destination);
+            if (t.Local == IceAgent.HostCandidate)
+            {
+                _socket.SendTo(t.Payload, t.Destination);
+            }
+            else if (_turn is { } turn && turn.Send(t.Destination, t.Payload))
+            {
+                DrainTurn();
+            }
         }
     }
 
@@ -277,8 +296,11 @@ public sealed partial class PeerConnection
         switch (e.Kind)
         {
             case IceEventKind.Selected:
+                RouteSelected(e.Endpoint!, e.Local);
                 _selected = e.Endpoint;
-                SelectedPair = new CandidatePairInfo(_socket.LocalEndPoint, e.Endpoint!, RemoteCandidateType(e.Endpoint!), e.Nominated || _iceAgent is not null);
+                bool relayed = _relayRoute is not null;
+                SelectedPair = new CandidatePairInfo(relayed ? _turn!.RelayedAddress! : _socket.LocalEndPoint, e.Endpoint!,
+                    RemoteCandidateType(e.Endpoint!), e.Nominated || _iceAgent is not null, relayed ? "relay" : "host");
                 if (_iceConnectedNs == 0)
                 {
                     _iceConnectedNs = _clock();
@@ -305,7 +327,7 @@ public sealed partial class PeerConnection
     {
         while (_earlyDtls.TryDequeue(out var early))
         {
-            if (_dtls is { } dtls && early.From!.Equals(_selected))
+            if (_dtls is { } dtls && IsSelectedPath(early.From!, early.Relayed))
             {
                 dtls.HandleDatagram(early.Buffer.AsSpan(0, early.Length), early.Ns);
             }
@@ -356,7 +378,11 @@ public sealed partial class PeerConnection
     /// <summary>DTLS thread (or a sender under the DTLS send lock): one datagram to the selected remote.</summary>
     private void SendDtlsDatagram(ReadOnlySpan<byte> datagram)
     {
-        if (_selected is { } to)
+        if (_relayRoute is { } route)
+        {
+            SendThroughRelay(route, datagram);
+        }
+        else if (_selected is { } to)
         {
             _socket.SendTo(datagram, to);
         }
@@ -415,6 +441,7 @@ public sealed partial class PeerConnection
         }
 
         _dtls?.Close();
+        ReleaseRelay();
         CloseAllChannels();
         _connected.TrySetResult(outcome);
         _ended.TrySetResult(outcome);

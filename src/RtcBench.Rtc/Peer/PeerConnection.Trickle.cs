@@ -22,8 +22,11 @@ public sealed partial class PeerConnection
     /// <summary>
     /// Our candidates as RFC 8839 attribute values without <c>a=</c> (<c>candidate:1 1 udp 2130706431 127.0.0.1 5000
     /// typ host</c>), what an RTCIceCandidateInit's <c>candidate</c> carries; sdpMid is the data section's mid (see
-    /// <see cref="LocalDescription"/>) and sdpMLineIndex 0. Complete from creation: one host candidate, gathered
-    /// when the socket is bound, so end-of-candidates may be signalled right after them.
+    /// <see cref="LocalDescription"/>) and sdpMLineIndex 0. Without ICE servers it is complete from creation: one host
+    /// candidate, gathered when the socket is bound, so end-of-candidates may be signalled right after it. With a TURN
+    /// server the relay candidate (and a server-reflexive one behind a NAT) is added once allocated: trickle those from
+    /// <see cref="LocalCandidateGathered"/>, and end-of-candidates after <see cref="WhenGatheringComplete"/>. Under
+    /// <see cref="IceTransportPolicy.Relay"/> there is no host candidate.
     /// </summary>
     public IReadOnlyList<string> LocalCandidates => _localCandidateStrings;
 
@@ -139,6 +142,7 @@ public sealed partial class PeerConnection
 
         // An ICE-lite answerer needs no remote candidates: it answers the checks that arrive.
         _iceAgent?.AddRemoteCandidate(endpoint, candidate.Priority);
+        PermitThroughRelay(endpoint);
     }
 
     private void OnRemoteEndOfCandidates() => _iceAgent?.EndOfRemoteCandidates();

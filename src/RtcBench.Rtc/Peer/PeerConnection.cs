@@ -45,6 +45,11 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (!offerer && options.AnswererIceMode == AnswererIceMode.Lite && options.IceServers.Count > 0)
+        {
+            throw new ArgumentException("Invalid PeerConnectionOptions: IceServers (a TURN relay) need a full ICE agent; an ICE-lite answerer has host candidates only.");
+        }
+
         _options = options;
         _clock = options.Clock;
         IsOfferer = offerer;
@@ -58,7 +63,8 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         });
         _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _socket = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
-        _localCandidateStrings = Array.AsReadOnly([LocalHostCandidate().ToTrickleString()]);
+        _localCandidateStrings = UseHostCandidate ? Array.AsReadOnly([LocalHostCandidate().ToTrickleString()]) : Array.AsReadOnly(Array.Empty<string>());
+        StartGathering();
     }
 
     /// <summary>Whether this side made the offer rather than answered it.</summary>
@@ -131,8 +137,16 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         }
         catch
         {
-            pc._timer.Dispose();
-            pc._socket.Dispose();
+            if (pc._loop is not null)
+            {
+                _ = pc.DisposeAsync().AsTask(); // Gathering started the loop: it ends and releases everything.
+            }
+            else
+            {
+                pc._timer.Dispose();
+                pc._socket.Dispose();
+            }
+
             throw;
         }
     }
@@ -183,6 +197,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         {
             ice.Start(_clock());
             _iceDeadlineNs = RtcTime.Never; // The agent's own connect timeout applies.
+            OnIceStarted();
         });
     }
 
@@ -285,6 +300,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             if (agent is not null)
             {
                 agent.Start(_clock()); // The agent's own connect timeout applies.
+                OnIceStarted();
             }
             else
             {
@@ -305,14 +321,17 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         ConnectTimeoutNs = RtcTime.FromTimeSpan(_options.IceTimeout),
         ConsentIntervalNs = RtcTime.FromTimeSpan(_options.ConsentInterval),
         ConsentTimeoutNs = RtcTime.FromTimeSpan(_options.ConsentTimeout),
+        UseHostCandidate = UseHostCandidate,
     };
 
     private DataChannelSdpOptions SdpOptions(bool iceLite, SdpSetup setup)
     {
-        var candidate = LocalHostCandidate();
+        // Relay-only: no host candidate. Still gathering (TURN): no end-of-candidates; the relay is trickled.
+        IceCandidateLine[] candidates = UseHostCandidate ? [LocalHostCandidate()] : [];
         return new DataChannelSdpOptions(_localIce.Ufrag, _localIce.Password, new SdpFingerprint(SdpFingerprint.Sha256, _certificate.Fingerprint.ToString().Split(' ')[1]))
         {
-            Candidates = new EquatableArray<IceCandidateLine>([candidate]),
+            Candidates = new EquatableArray<IceCandidateLine>(candidates),
+            EndOfCandidates = _turnUrl is null,
             IceLite = iceLite,
             IceTrickle = false,
             Setup = setup,

@@ -30,6 +30,22 @@ public sealed record PeerConnectionOptions
     /// (always full; controlling, and staying so when the answer is ICE-lite).</summary>
     public AnswererIceMode AnswererIceMode { get; init; } = AnswererIceMode.Lite;
 
+    /// <summary>
+    /// ICE servers, as from LiveKit's JoinResponse.ice_servers. The first <c>turn:</c> URL over UDP gives a relay
+    /// candidate (RFC 8656 allocation on our one socket, trickled once allocated; see <see cref="PeerConnection.RelayStatus"/>).
+    /// Needs a full ICE agent: not with an ICE-lite answerer.
+    /// </summary>
+    public IReadOnlyList<RtcIceServer> IceServers { get; init; } = [];
+
+    /// <summary>All candidates (the default), or relay only (LiveKit's <c>force_relay</c>).</summary>
+    public IceTransportPolicy IceTransportPolicy { get; init; } = IceTransportPolicy.All;
+
+    /// <summary>
+    /// Gathering (the TURN allocation) is complete by then at the latest (<see cref="PeerConnection.WhenGatheringComplete"/>);
+    /// an allocation that answers later still adds its candidate.
+    /// </summary>
+    public TimeSpan GatheringTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>ICE must select a pair within this time after the start.</summary>
     public TimeSpan IceTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -58,6 +74,48 @@ public sealed record PeerConnectionOptions
     public static long DefaultClock() => (long)(Stopwatch.GetTimestamp() * NsPerTick);
 
     private static readonly double NsPerTick = 1e9 / Stopwatch.Frequency;
+
+    /// <summary>The TURN server a connection allocates on: the first <c>turn:</c> URL over UDP, with its credential.</summary>
+    internal (IceServerUrl Url, RtcIceServer Server)? FindUdpTurnServer()
+    {
+        foreach (var server in IceServers)
+        {
+            foreach (string url in server.Urls)
+            {
+                if (IceServerUrl.TryParse(url, out var parsed) && parsed!.IsUdpTurn)
+                {
+                    return (parsed, server);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void ValidateIceServers(List<string> errors)
+    {
+        if (IceServers is null)
+        {
+            errors.Add("IceServers must not be null.");
+            return;
+        }
+
+        if (IceTransportPolicy is not (IceTransportPolicy.All or IceTransportPolicy.Relay))
+        {
+            errors.Add("IceTransportPolicy must be All or Relay.");
+        }
+
+        var turn = FindUdpTurnServer();
+        if (turn is { Server: var server } && (string.IsNullOrEmpty(server.Username) || server.Credential is null))
+        {
+            errors.Add($"The TURN server {turn.Value.Url} needs a username and a credential.");
+        }
+
+        if (IceTransportPolicy == IceTransportPolicy.Relay && turn is null)
+        {
+            errors.Add("IceTransportPolicy Relay needs a turn: ICE server over UDP (turns: and TCP are not supported).");
+        }
+    }
 
     internal void Validate()
     {
@@ -90,7 +148,7 @@ public sealed record PeerConnectionOptions
                  {
                      (nameof(IceTimeout), IceTimeout), (nameof(DtlsTimeout), DtlsTimeout), (nameof(SctpTimeout), SctpTimeout),
                      (nameof(ChannelOpenTimeout), ChannelOpenTimeout), (nameof(ConsentInterval), ConsentInterval),
-                     (nameof(ConsentTimeout), ConsentTimeout),
+                     (nameof(ConsentTimeout), ConsentTimeout), (nameof(GatheringTimeout), GatheringTimeout),
                  })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(10))
@@ -99,6 +157,7 @@ public sealed record PeerConnectionOptions
             }
         }
 
+        ValidateIceServers(errors);
         if (ConsentTimeout <= ConsentInterval)
         {
             errors.Add("ConsentTimeout must exceed ConsentInterval.");

@@ -7,8 +7,12 @@ internal enum PeerInputKind
     /// <summary>A STUN datagram (pooled buffer) from <see cref="PeerInput.From"/>, received at <see cref="PeerInput.Ns"/>.</summary>
     Stun,
 
-    /// <summary>A DTLS datagram that could not go straight to the DTLS session (no selected pair yet).</summary>
+    /// <summary>A DTLS datagram that could not go straight to the DTLS session (no selected pair yet); through the
+    /// relay when <see cref="PeerInput.Relayed"/>.</summary>
     Dtls,
+
+    /// <summary>A datagram from our TURN server (pooled buffer): STUN or ChannelData for the TURN client.</summary>
+    Turn,
 
     /// <summary>Decrypted application data (an SCTP packet) and the receive time of the datagram that carried it.</summary>
     SctpPacket,
@@ -31,7 +35,8 @@ internal readonly record struct PeerInput(
     IPEndPoint? From = null,
     long Ns = 0,
     uint Ppid = 0,
-    object? Ref = null)
+    object? Ref = null,
+    bool Relayed = false)
 {
     public static PeerInput Wake => new(PeerInputKind.Wake);
 }

@@ -16,7 +16,9 @@ public sealed class RtcUdpSocketTests
     [InlineData(20, RtcPacketKind.Dtls)]
     [InlineData(22, RtcPacketKind.Dtls)]
     [InlineData(63, RtcPacketKind.Dtls)]
-    [InlineData(64, RtcPacketKind.Other)]
+    [InlineData(64, RtcPacketKind.TurnChannel)]
+    [InlineData(79, RtcPacketKind.TurnChannel)]
+    [InlineData(80, RtcPacketKind.Other)]
     [InlineData(128, RtcPacketKind.Other)]
     [InlineData(255, RtcPacketKind.Other)]
     public void Classify_FirstByte_FollowsRfc7983(int first, RtcPacketKind expected) =>
