@@ -39,9 +39,6 @@ internal sealed class CoturnProcess : IDisposable
 
     public int MaxRelayPort => MinRelayPort + RelayPorts - 1;
 
-    /// <summary>The process id (for the report, and to tell its CPU from ours).</summary>
-    public int ProcessId => _process.Id;
-
     /// <summary>The ICE server a peer connection is given to use this coturn.</summary>
     public string TurnUrl => $"turn:{Endpoint.Address}:{Endpoint.Port}?transport=udp";
 
@@ -113,6 +110,20 @@ internal sealed class CoturnProcess : IDisposable
             throw;
         }
         return coturn;
+    }
+
+    /// <summary>CPU time coturn has used so far (user + system), in seconds; NaN once it is gone.</summary>
+    public double TotalProcessorSeconds()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? double.NaN : _process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return double.NaN;
+        }
     }
 
     public void Dispose()

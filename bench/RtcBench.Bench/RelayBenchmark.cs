@@ -28,7 +28,8 @@ internal static class RelayBenchmark
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         string loadStart = DirectBenchmark.LoadAverage();
-        string othersStart = OtherDotnetProcesses();
+        var machineStart = MachineCpu.Read();
+        var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
         using var coturn = CoturnProcess.Start();
         sb.AppendLine("# relay benchmarks: host vs TURN relay (coturn), loopback");
         sb.AppendLine();
@@ -36,7 +37,7 @@ internal static class RelayBenchmark
         sb.AppendLine(inv, $"- command: `{commandLine}`");
         sb.AppendLine(inv, $"- coturn: {coturn.Version} (`/usr/bin/turnserver`, child process), UDP on {coturn.Endpoint}, relay ports {coturn.MinRelayPort}–{coturn.MaxRelayPort} on 127.0.0.1, long-term credentials");
         sb.AppendLine("- both peer connections run in the benchmark process; coturn shares the same cores");
-        sb.AppendLine(inv, $"- load average at start: {loadStart}; other `dotnet` processes running at start: {othersStart} (other work on the machine shows here; figures under load are noisier)");
+        sb.AppendLine(inv, $"- load average at start: {loadStart} (other work on the machine shows here and in the CPU line at the end; figures under load are noisier)");
         sb.AppendLine();
         if (o.Parts.Contains("rtt"))
         {
@@ -46,7 +47,11 @@ internal static class RelayBenchmark
         {
             await AllocationsAsync(o, coturn, sb).ConfigureAwait(false);
         }
-        sb.AppendLine(inv, $"Load average at the end: {DirectBenchmark.LoadAverage()}; other `dotnet` processes running at the end: {OtherDotnetProcesses()}.");
+        var machine = MachineCpu.Read() - machineStart;
+        double own = (Process.GetCurrentProcess().TotalProcessorTime - ownStart).TotalSeconds;
+        double turn = coturn.TotalProcessorSeconds();
+        double others = Math.Max(0, machine.BusySeconds - own - turn);
+        sb.AppendLine(inv, $"Load average at the end: {DirectBenchmark.LoadAverage()}. CPU over the {machine.WallSeconds:0} s run (from /proc/stat): machine busy {machine.BusySeconds:0.0} core-s of {machine.WallSeconds * Environment.ProcessorCount:0} available; this process {own:0.0} core-s, coturn {turn:0.0} core-s, **everything else {others:0.0} core-s (≈ {others / machine.WallSeconds:0.00} cores on average)**: that is the other work sharing the machine with the benchmark.");
         return sb.ToString();
     }
 
@@ -217,7 +222,18 @@ internal static class RelayBenchmark
             TypeRows(sb, r.Name, r.Types);
         }
         sb.AppendLine();
-        sb.AppendLine(inv, $"Probe: one read of the relay offerer's `TurnClient.NextTimeoutNs` (the loop reads it through `NextTurnDeadline()` each time it re-arms its timer, i.e. after every input it handles) allocates **{nextTimeoutBytesPerRead:0.0} B** (`GC.GetAllocatedBytesForCurrentThread` around 1000 reads on the bench thread, pair idle).");
+        sb.AppendLine(inv, $"Probe: one read of the relay offerer's `TurnClient.NextTimeoutNs` allocates **{nextTimeoutBytesPerRead:0.0} B** (`GC.GetAllocatedBytesForCurrentThread` around 1000 reads on the bench thread, pair idle). The offerer's loop reads it twice per batch of inputs (`Service()` → `ServiceTurn`'s `now >= turn.NextTimeoutNs`, then `NextTurnDeadline()` when it re-arms its timer); the host pair has no TURN client and never reads it.");
+        sb.AppendLine();
+        foreach (var r in rows)
+        {
+            bool zero = r.PerPing < 16; // one object per ping would be >= 24 B/ping
+            sb.Append(inv, $"- {r.Name}: {r.PerPing:0.0} B/ping, target ~0 {(zero ? "**met within noise**" : "**not met**")}");
+            if (!zero && nextTimeoutBytesPerRead > 0)
+            {
+                sb.Append(inv, $"; that is {r.PerPing / nextTimeoutBytesPerRead:0.0} reads' worth of `NextTimeoutNs` per ping ({r.PerPing / nextTimeoutBytesPerRead / 2:0.0} loop batches per ping at 2 reads each)");
+            }
+            sb.AppendLine(".");
+        }
         sb.AppendLine();
     }
 
@@ -236,22 +252,27 @@ internal static class RelayBenchmark
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {side} | `{type}` | {bytes / 1024.0:0} | {bytes / sum:P0} |");
         }
     }
+}
 
-    /// <summary>How many other <c>dotnet</c> processes (builds, test hosts) are running: a hint of load from other work.</summary>
-    private static string OtherDotnetProcesses()
+/// <summary>Whole-machine CPU time from the first line of /proc/stat (USER_HZ ticks, 100 per second on Linux).</summary>
+internal readonly record struct MachineCpu(double BusySeconds, double WallSeconds)
+{
+    private const double TicksPerSecond = 100;
+
+    public static MachineCpu Read()
     {
-        int self = Environment.ProcessId;
-        int count = 0;
-        foreach (var p in Process.GetProcesses())
+        double wall = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        if (!File.Exists("/proc/stat"))
         {
-            using (p)
-            {
-                if (p.Id != self && p.ProcessName.Equals("dotnet", StringComparison.Ordinal))
-                {
-                    count++;
-                }
-            }
+            return new MachineCpu(double.NaN, wall);
         }
-        return count.ToString(CultureInfo.InvariantCulture);
+        // cpu  user nice system idle iowait irq softirq steal ...
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        long busy = fields.Take(8).Sum() - fields[3] - fields[4];
+        return new MachineCpu(busy / TicksPerSecond, wall);
     }
+
+    public static MachineCpu operator -(MachineCpu end, MachineCpu start) =>
+        new(end.BusySeconds - start.BusySeconds, end.WallSeconds - start.WallSeconds);
 }
