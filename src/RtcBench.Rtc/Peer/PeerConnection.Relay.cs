@@ -131,10 +131,15 @@ public sealed partial class PeerConnection
         DrainTurn();
     }
 
-    /// <summary>Loop: the ICE agent is started; a relay allocated before it joins now.</summary>
+    /// <summary>Loop: the ICE agent is started; candidates trickled and a relay allocated before it join now.</summary>
     private void OnIceStarted()
     {
         _iceStarted = true;
+        if (_iceAgent is { } agent)
+        {
+            ReplayEarlyRemoteCandidates(agent);
+        }
+
         AttachRelay();
     }
 

@@ -15,6 +15,10 @@ public sealed partial class PeerConnection
     private const int MaxRememberedCandidates = 32;
 
     private readonly List<IceCandidateLine> _trickled = [];
+
+    /// <summary>Trickled before the ICE agent exists (the loop runs early to gather a relay): given to it once it starts.</summary>
+    private readonly List<(IPEndPoint Endpoint, uint Priority)> _beforeAgent = [];
+    private bool _remoteEndBeforeAgent;
     private long _remoteCandidatesAdded;
     private long _remoteCandidatesIgnored;
     private IReadOnlyList<string> _localCandidateStrings = [];
@@ -141,9 +145,42 @@ public sealed partial class PeerConnection
         }
 
         // An ICE-lite answerer needs no remote candidates: it answers the checks that arrive.
-        _iceAgent?.AddRemoteCandidate(endpoint, candidate.Priority);
+        if (_iceStarted)
+        {
+            _iceAgent?.AddRemoteCandidate(endpoint, candidate.Priority);
+        }
+        else if (_beforeAgent.Count < MaxRememberedCandidates)
+        {
+            _beforeAgent.Add((endpoint, candidate.Priority));
+        }
+
         PermitThroughRelay(endpoint);
     }
 
-    private void OnRemoteEndOfCandidates() => _iceAgent?.EndOfRemoteCandidates();
+    private void OnRemoteEndOfCandidates()
+    {
+        if (_iceStarted)
+        {
+            _iceAgent?.EndOfRemoteCandidates();
+        }
+        else
+        {
+            _remoteEndBeforeAgent = true;
+        }
+    }
+
+    /// <summary>Loop, when the agent starts: what was trickled before it existed.</summary>
+    private void ReplayEarlyRemoteCandidates(IceAgent agent)
+    {
+        foreach (var (endpoint, priority) in _beforeAgent)
+        {
+            agent.AddRemoteCandidate(endpoint, priority);
+        }
+
+        _beforeAgent.Clear();
+        if (_remoteEndBeforeAgent)
+        {
+            agent.EndOfRemoteCandidates();
+        }
+    }
 }

@@ -103,6 +103,33 @@ public sealed class PeerConnectionRelayTests(CoturnServer coturn) : IClassFixtur
         Assert.StartsWith("relay 127.0.0.1:", offerer.RelayStatus, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CandidatesTrickledBeforeTheAnswer_WhileTheLoopAlreadyRunsForGathering_ReachIce(bool withTurn)
+    {
+        // With a TURN server the loop starts at creation (to allocate), before the ICE agent exists: a candidate and
+        // end-of-candidates trickled then must still reach the agent once the answer creates it (found by the LiveKit
+        // client: the SFU's first trickle can overtake its answer).
+        await using var offerer = PeerConnection.CreateOfferer(withTurn ? Options(o => o with { IceServers = [Turn()] }) : Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await WithTimeout(offerer.WhenGatheringComplete.ContinueWith(_ => true));
+        await using var answerer = PeerConnection.AcceptOffer(PeerConnectionTrickleTests.WithoutCandidates(offerer.CreateOffer()), Options());
+        EchoEverything(answerer);
+
+        Assert.True(offerer.AddRemoteCandidate(Assert.Single(answerer.LocalCandidates)));
+        offerer.AddRemoteEndOfCandidates();
+        if (withTurn)
+        {
+            await WaitUntilAsync(() => offerer.RemoteCandidatesAdded == 1); // Processed by the running loop.
+        }
+
+        offerer.SetRemoteAnswer(PeerConnectionTrickleTests.WithoutCandidates(answerer.LocalDescription!));
+        Assert.Equal(PeerOutcome.Success, await WithTimeout(offerer.WhenConnected));
+        Assert.True(await WithTimeout(channel.WhenOpen));
+        Assert.Equal(answerer.LocalEndPoint, offerer.SelectedPair!.Remote);
+    }
+
     [Fact]
     public async Task RelayOnly_WrongCredential_FailsQuicklyWithTheTurnError_AndNeverShowsThePassword()
     {
