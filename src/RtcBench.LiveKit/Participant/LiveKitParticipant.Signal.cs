@@ -10,6 +10,7 @@ public sealed partial class LiveKitParticipant : ISignalHandler
     private const int MaxPendingCandidates = 64;
 
     private readonly List<(SignalTarget Target, string Candidate)> _pendingCandidates = [];
+    private readonly List<LocalTrickle> _localTrickles = [];
     private string? _refreshToken;
     private long _ignoredSignal;
     private long _trickleReceived;
@@ -127,9 +128,17 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             info?.NodeId ?? string.Empty);
 #pragma warning restore CS0612
         IceServers = [.. join.IceServers.Select(s => new LiveKitIceServer([.. s.Urls], s.Username, !string.IsNullOrEmpty(s.Credential)))];
-        if (IceServers.Any(s => s.IsTurn))
+
+        // Before the subscriber offer (the next message) is handled: both connections get the TURN servers, with
+        // their credentials (here only, in memory), and relay-only ICE when the server forces relay.
+        if (_peerOptions is { } peerOptions)
         {
-            RelayNote = "the server offered TURN relay servers; this client gathers host candidates only, so relay is not used yet";
+            _peerOptions = LiveKitRelay.Apply(peerOptions, join, out string? unsupported, out _relayPlanNote);
+            RelayOnly = _peerOptions.IceTransportPolicy == IceTransportPolicy.Relay;
+            if (unsupported is not null)
+            {
+                End(new LiveKitOutcome(LiveKitEndKind.Unsupported, unsupported));
+            }
         }
 
         _identities.Add(Identity);
@@ -155,7 +164,7 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
     private async ValueTask OnSubscriberOfferAsync(SessionDescription offer)
     {
-        if (_subscriber is not null || _peerOptions is null || _signal is not { } signal)
+        if (_subscriber is not null || _peerOptions is null || _signal is not { } signal || _ended.Task.IsCompleted)
         {
             Interlocked.Increment(ref _ignoredSignal); // Renegotiation of the subscriber PC: not needed for data only.
             return;
@@ -267,15 +276,30 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             return;
         }
 
-        string mid = TrickleCandidate.MidOf(peer.LocalDescription);
-        string? ufrag = TrickleCandidate.UfragOf(peer.LocalDescription);
-        foreach (string local in PeerTrickle.Local(peer))
+        var trickle = new LocalTrickle(peer, target, request => signal.SendAsync(request));
+        lock (_localTrickles)
         {
-            await signal.SendAsync(new SignalRequest
-            {
-                Trickle = new TrickleRequest { CandidateInit = TrickleCandidate.ToJson(local, mid, 0, ufrag), Target = target },
-            }).ConfigureAwait(false);
+            _localTrickles.Add(trickle);
         }
+
+        await trickle.StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops trickling our candidates (the session is over) and waits for the senders to finish.</summary>
+    private async Task StopTricklesAsync()
+    {
+        LocalTrickle[] trickles;
+        lock (_localTrickles)
+        {
+            trickles = [.. _localTrickles];
+        }
+
+        foreach (var trickle in trickles)
+        {
+            trickle.Stop();
+        }
+
+        await Task.WhenAll(trickles.Select(t => t.Completion)).ConfigureAwait(false);
     }
 
     private void Apply(PeerConnection peer, string candidate, bool isFinal)
