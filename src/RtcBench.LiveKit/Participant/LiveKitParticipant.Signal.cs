@@ -11,6 +11,7 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
     private readonly List<(SignalTarget Target, string Candidate)> _pendingCandidates = [];
     private readonly List<LocalTrickle> _localTrickles = [];
+    private bool _publisherAnswered; // under the _pendingCandidates lock
     private string? _refreshToken;
     private long _ignoredSignal;
     private long _trickleReceived;
@@ -230,12 +231,14 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             return;
         }
 
-        // The stack takes candidates before the remote description, so only a connection that does not exist yet
-        // (the subscriber's, should a candidate overtake the offer) needs them kept.
-        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
-        if (peer is null)
+        // Kept until the connection can take them: the subscriber's until it exists (should a candidate overtake the
+        // offer), the publisher's until the server's answer is applied. A connection with a TURN server runs its loop
+        // from creation, and a candidate it is given before its remote description would not reach ICE (RtcBench.Rtc).
+        PeerConnection? peer;
+        lock (_pendingCandidates)
         {
-            lock (_pendingCandidates)
+            peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : (_publisherAnswered ? _publisher : null);
+            if (peer is null)
             {
                 if (_pendingCandidates.Count < MaxPendingCandidates)
                 {
@@ -247,28 +250,42 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
                     return;
                 }
-            }
 
-            Interlocked.Increment(ref _trickleNotApplied);
-            return;
+                Interlocked.Increment(ref _trickleNotApplied);
+                return;
+            }
         }
 
-        Apply(peer!, candidate, trickle.Final);
+        Apply(peer, candidate, trickle.Final);
     }
 
-    /// <summary>Our description is sent: apply remote candidates that came before the connection existed, trickle ours.</summary>
-    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
+    /// <summary>
+    /// <paramref name="peer"/> can take remote candidates now: applies those kept for <paramref name="target"/> (in
+    /// order, under the lock, so a later trickle cannot overtake them) and lets later ones through.
+    /// </summary>
+    private void ApplyEarlyCandidates(PeerConnection peer, SignalTarget target)
     {
-        List<(SignalTarget Target, string Candidate)> early;
         lock (_pendingCandidates)
         {
-            early = _pendingCandidates.FindAll(c => c.Target == target);
-            _pendingCandidates.RemoveAll(c => c.Target == target);
-        }
+            foreach (var (_, candidate) in _pendingCandidates.Where(c => c.Target == target))
+            {
+                Apply(peer, candidate, isFinal: candidate.Length == 0);
+            }
 
-        foreach (var (_, candidate) in early)
+            _pendingCandidates.RemoveAll(c => c.Target == target);
+            if (target == SignalTarget.Publisher)
+            {
+                _publisherAnswered = true;
+            }
+        }
+    }
+
+    /// <summary>Our description is sent: trickle our candidates (the subscriber's early remote ones are applied first).</summary>
+    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
+    {
+        if (target == SignalTarget.Subscriber)
         {
-            Apply(peer, candidate, isFinal: candidate.Length == 0);
+            ApplyEarlyCandidates(peer, target);
         }
 
         if (_signal is not { } signal)

@@ -281,6 +281,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         try
         {
             publisher.SetRemoteAnswer(answer.Sdp);
+            ApplyEarlyCandidates(publisher, SignalTarget.Publisher);
         }
         catch (FormatException ex)
         {
