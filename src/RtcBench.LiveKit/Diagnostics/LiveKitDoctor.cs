@@ -260,10 +260,10 @@ public sealed class LiveKitDoctor
         // Whether the TURN relay was allocated (never the credential: RelayStatus names the server URL only).
         if (participant.IceServers.Count > 0 || participant.RelayOnly)
         {
-            _report.Info("publisher TURN", participant.PublisherRelayStatus ?? "no connection");
+            _report.Info("TURN", "publisher: " + (participant.PublisherRelayStatus ?? "no connection"));
             if (participant.SubscriberPrimary)
             {
-                _report.Info("subscriber TURN", participant.SubscriberRelayStatus ?? "no connection");
+                _report.Info("TURN", "subscriber: " + (participant.SubscriberRelayStatus ?? "no connection"));
             }
         }
     }
