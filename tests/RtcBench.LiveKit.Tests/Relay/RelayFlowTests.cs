@@ -70,6 +70,11 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
         Assert.Equal(runner.SubscriberPair!.Local, session.Subscriber!.SelectedPair!.Remote);
         Assert.Equal(0, runner.TrickleNotApplied);
         Assert.Equal(0, session.MalformedSignal);
+
+        // Relay-only: each connection trickled exactly its relay candidate (no host candidate, no duplicate), which
+        // arrived after its description (by LocalCandidateGathered, or already in LocalCandidates when sent).
+        Assert.Equal(2, session.TrickleReceived);
+        Assert.Equal(2, server.FindSession("bench-r1", "echo")!.TrickleReceived);
     }
 
     [Fact]
