@@ -4,6 +4,7 @@ using RtcBench.Bench;
 // Usage: dotnet run -c Release --project bench/RtcBench.Bench -- udp-floor [--rounds 10] [--pings 200] [--interval 10ms] [--out FILE]
 //        dotnet run -c Release --project bench/RtcBench.Bench -- results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out FILE]
 //        dotnet run -c Release --project bench/RtcBench.Bench -- direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--out FILE]
+//        dotnet run -c Release --project bench/RtcBench.Bench -- relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out FILE]
 //        dotnet run -c Release --project bench/RtcBench.Bench -- dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out FILE] [--screenshot PNG]
 if (args.Length > 0 && args[0] == "dashboard")
 {
@@ -21,10 +22,15 @@ if (args.Length > 0 && args[0] == "direct")
 {
     return await DirectCommand.RunAsync(args);
 }
+if (args.Length > 0 && args[0] == "relay")
+{
+    return await RelayCommand.RunAsync(args);
+}
 if (args.Length == 0 || args[0] != "udp-floor")
 {
     Console.Error.WriteLine("usage: RtcBench.Bench udp-floor [--rounds 10] [--pings 200] [--interval-ms 10] [--out bench/results/udp-floor.md]");
     Console.Error.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--out bench/results/direct.md]");
+    Console.Error.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     Console.Error.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
     Console.Error.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
     return 2;

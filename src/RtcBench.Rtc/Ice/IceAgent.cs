@@ -167,6 +167,14 @@ public sealed class IceAgent
             return;
         }
 
+        foreach (var (known, _) in _remotes)
+        {
+            if (known.Equals(endpoint))
+            {
+                return; // Signalled again (a renegotiated offer repeats its candidates).
+            }
+        }
+
         _remotes.Add((new IPEndPoint(endpoint.Address, endpoint.Port), priority));
         for (int local = 0; local < _localPriorities.Count; local++)
         {

@@ -182,13 +182,9 @@ public sealed partial class PeerConnection
 
     private void ServiceTurn(long now)
     {
-        if (_turn is { } turn)
+        if (_turn is { } turn && now >= turn.NextTimeoutNs)
         {
-            if (now >= turn.NextTimeoutNs)
-            {
-                turn.HandleTimeout(now);
-            }
-
+            turn.HandleTimeout(now);
             DrainTurn();
         }
 

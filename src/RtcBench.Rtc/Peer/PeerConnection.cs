@@ -332,6 +332,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         {
             Candidates = new EquatableArray<IceCandidateLine>(candidates),
             EndOfCandidates = _turnUrl is null,
+            SessionId = _sessionId,
             IceLite = iceLite,
             IceTrickle = false,
             Setup = setup,

@@ -8,8 +8,9 @@ namespace RtcBench.Rtc.Tests.Turn;
 
 /// <summary>
 /// A real coturn (Debian <c>coturn</c>, <c>turnserver</c> 4.6) started by the tests as a child process on a free
-/// loopback port, long-term credentials <see cref="Username"/>:<see cref="Password"/> in realm <see cref="Realm"/>,
-/// relaying on 127.0.0.1 with loopback peers allowed. Ready once it answers a STUN Binding request; killed at the end.
+/// loopback port (or on <see cref="ListenAddress"/>, e.g. the root side of a test network namespace), long-term
+/// credentials <see cref="Username"/>:<see cref="Password"/> in realm <see cref="Realm"/>, relaying on the same address
+/// with loopback peers allowed. Ready once it answers a STUN Binding request; killed at the end.
 /// </summary>
 public sealed class CoturnServer : IAsyncLifetime
 {
@@ -22,6 +23,9 @@ public sealed class CoturnServer : IAsyncLifetime
     private readonly StringBuilder _output = new();
     private Process? _process;
     private string? _directory;
+
+    /// <summary>Where coturn listens and relays (set before <see cref="InitializeAsync"/>); loopback by default.</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
 
     public IPEndPoint Endpoint { get; private set; } = new(IPAddress.Loopback, 0);
 
@@ -44,7 +48,7 @@ public sealed class CoturnServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string binary = File.Exists("/usr/bin/turnserver") ? "/usr/bin/turnserver" : "turnserver";
-        Endpoint = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
+        Endpoint = new IPEndPoint(ListenAddress, FreeUdpPort());
         MinRelayPort = FreeUdpRange(RelayPorts);
         _directory = Directory.CreateTempSubdirectory("rtcbench-coturn-").FullName;
         var start = new ProcessStartInfo(binary)
@@ -55,7 +59,7 @@ public sealed class CoturnServer : IAsyncLifetime
         };
         foreach (string argument in new[]
                  {
-                     "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+                     "-n", $"--listening-ip={ListenAddress}", $"--relay-ip={ListenAddress}",
                      $"--listening-port={Endpoint.Port}", $"--min-port={MinRelayPort}", $"--max-port={MaxRelayPort}",
                      "--lt-cred-mech", $"--user={Username}:{Password}", $"--realm={Realm}",
                      "--allow-loopback-peers", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay",
@@ -99,7 +103,7 @@ public sealed class CoturnServer : IAsyncLifetime
     private async Task WaitUntilAnsweringAsync()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Bind(new IPEndPoint(ListenAddress, 0));
         var buffer = new byte[1500];
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)

@@ -37,6 +37,25 @@ public sealed class TurnClientDataTests
     }
 
     [Fact]
+    public void NextTimeoutNs_WithPermissionAndChannel_AllocatesNothing()
+    {
+        // Read on every turn of a peer connection's loop: bench/results/relay.md found 80 B per read (boxed enumerators).
+        var client = BoundClient(out _);
+        long expected = client.NextTimeoutNs;
+        Assert.NotEqual(RtcTime.Never, expected);
+        int differing = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            differing += client.NextTimeoutNs == expected ? 0 : 1;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, differing);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void ChannelBind_Rejected_SendsFallBackToIndications()
     {
         var client = Allocated();

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace RtcBench.Bench;
+
+/// <summary>Parses <c>relay</c>'s options, runs <see cref="RelayBenchmark"/>, prints and optionally writes the report.</summary>
+internal static class RelayCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = new RelayBenchOptions();
+        string? output = null;
+        var inv = CultureInfo.InvariantCulture;
+        for (int i = 1; i + 1 < args.Length; i += 2)
+        {
+            string v = args[i + 1];
+            switch (args[i])
+            {
+                case "--parts": o = o with { Parts = new HashSet<string>(v.Split(','), StringComparer.Ordinal) }; break;
+                case "--rounds": o = o with { Rounds = int.Parse(v, inv) }; break;
+                case "--pings": o = o with { Pings = int.Parse(v, inv) }; break;
+                case "--interval-ms": o = o with { IntervalMs = double.Parse(v, inv) }; break;
+                case "--alloc-pings": o = o with { AllocPings = int.Parse(v, inv) }; break;
+                case "--out": output = v; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        var shown = args.TakeWhile(a => a != "--out").ToArray();
+        string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', shown);
+        string report = await RelayBenchmark.RunAsync(o, command);
+        Console.WriteLine(report);
+        if (output is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, report);
+            Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
+        }
+        return 0;
+    }
+}
