@@ -243,9 +243,9 @@ public sealed class LiveKitDoctor
             _report.Info("ICE server", string.Join(", ", ice.Urls)); // URLs only: the username and credential are short-lived secrets
         }
 
-        if (participant.RelayNote is { } note)
+        if (participant.RelayOnly)
         {
-            _report.Info("note", note);
+            _report.Info("ICE policy", "relay only (the server forces relay: force_relay)");
         }
     }
 
@@ -255,6 +255,16 @@ public sealed class LiveKitDoctor
         if (participant.SubscriberPrimary)
         {
             _report.Info("subscriber", participant.SubscriberPair?.ToString() ?? "no candidate pair selected");
+        }
+
+        // Whether the TURN relay was allocated (never the credential: RelayStatus names the server URL only).
+        if (participant.IceServers.Count > 0 || participant.RelayOnly)
+        {
+            _report.Info("TURN", "publisher: " + (participant.PublisherRelayStatus ?? "no connection"));
+            if (participant.SubscriberPrimary)
+            {
+                _report.Info("TURN", "subscriber: " + (participant.SubscriberRelayStatus ?? "no connection"));
+            }
         }
     }
 

@@ -10,6 +10,8 @@ public sealed partial class LiveKitParticipant : ISignalHandler
     private const int MaxPendingCandidates = 64;
 
     private readonly List<(SignalTarget Target, string Candidate)> _pendingCandidates = [];
+    private readonly List<LocalTrickle> _localTrickles = [];
+    private bool _publisherAnswered; // under the _pendingCandidates lock
     private string? _refreshToken;
     private long _ignoredSignal;
     private long _trickleReceived;
@@ -127,9 +129,17 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             info?.NodeId ?? string.Empty);
 #pragma warning restore CS0612
         IceServers = [.. join.IceServers.Select(s => new LiveKitIceServer([.. s.Urls], s.Username, !string.IsNullOrEmpty(s.Credential)))];
-        if (IceServers.Any(s => s.IsTurn))
+
+        // Before the subscriber offer (the next message) is handled: both connections get the TURN servers, with
+        // their credentials (here only, in memory), and relay-only ICE when the server forces relay.
+        if (_peerOptions is { } peerOptions)
         {
-            RelayNote = "the server offered TURN relay servers; this client gathers host candidates only, so relay is not used yet";
+            _peerOptions = LiveKitRelay.Apply(peerOptions, join, out string? unsupported, out _relayPlanNote);
+            RelayOnly = _peerOptions.IceTransportPolicy == IceTransportPolicy.Relay;
+            if (unsupported is not null)
+            {
+                End(new LiveKitOutcome(LiveKitEndKind.Unsupported, unsupported));
+            }
         }
 
         _identities.Add(Identity);
@@ -155,7 +165,7 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
     private async ValueTask OnSubscriberOfferAsync(SessionDescription offer)
     {
-        if (_subscriber is not null || _peerOptions is null || _signal is not { } signal)
+        if (_subscriber is not null || _peerOptions is null || _signal is not { } signal || _ended.Task.IsCompleted)
         {
             Interlocked.Increment(ref _ignoredSignal); // Renegotiation of the subscriber PC: not needed for data only.
             return;
@@ -221,12 +231,14 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             return;
         }
 
-        // The stack takes candidates before the remote description, so only a connection that does not exist yet
-        // (the subscriber's, should a candidate overtake the offer) needs them kept.
-        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
-        if (peer is null)
+        // Kept until the connection can take them: the subscriber's until it exists (should a candidate overtake the
+        // offer), the publisher's until the server's answer is applied. A connection with a TURN server runs its loop
+        // from creation, and a candidate it is given before its remote description would not reach ICE (RtcBench.Rtc).
+        PeerConnection? peer;
+        lock (_pendingCandidates)
         {
-            lock (_pendingCandidates)
+            peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : (_publisherAnswered ? _publisher : null);
+            if (peer is null)
             {
                 if (_pendingCandidates.Count < MaxPendingCandidates)
                 {
@@ -238,28 +250,42 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
                     return;
                 }
-            }
 
-            Interlocked.Increment(ref _trickleNotApplied);
-            return;
+                Interlocked.Increment(ref _trickleNotApplied);
+                return;
+            }
         }
 
-        Apply(peer!, candidate, trickle.Final);
+        Apply(peer, candidate, trickle.Final);
     }
 
-    /// <summary>Our description is sent: apply remote candidates that came before the connection existed, trickle ours.</summary>
-    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
+    /// <summary>
+    /// <paramref name="peer"/> can take remote candidates now: applies those kept for <paramref name="target"/> (in
+    /// order, under the lock, so a later trickle cannot overtake them) and lets later ones through.
+    /// </summary>
+    private void ApplyEarlyCandidates(PeerConnection peer, SignalTarget target)
     {
-        List<(SignalTarget Target, string Candidate)> early;
         lock (_pendingCandidates)
         {
-            early = _pendingCandidates.FindAll(c => c.Target == target);
-            _pendingCandidates.RemoveAll(c => c.Target == target);
-        }
+            foreach (var (_, candidate) in _pendingCandidates.Where(c => c.Target == target))
+            {
+                Apply(peer, candidate, isFinal: candidate.Length == 0);
+            }
 
-        foreach (var (_, candidate) in early)
+            _pendingCandidates.RemoveAll(c => c.Target == target);
+            if (target == SignalTarget.Publisher)
+            {
+                _publisherAnswered = true;
+            }
+        }
+    }
+
+    /// <summary>Our description is sent: trickle our candidates (the subscriber's early remote ones are applied first).</summary>
+    private async Task TrickleAsync(PeerConnection peer, SignalTarget target)
+    {
+        if (target == SignalTarget.Subscriber)
         {
-            Apply(peer, candidate, isFinal: candidate.Length == 0);
+            ApplyEarlyCandidates(peer, target);
         }
 
         if (_signal is not { } signal)
@@ -267,15 +293,30 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             return;
         }
 
-        string mid = TrickleCandidate.MidOf(peer.LocalDescription);
-        string? ufrag = TrickleCandidate.UfragOf(peer.LocalDescription);
-        foreach (string local in PeerTrickle.Local(peer))
+        var trickle = new LocalTrickle(peer, target, request => signal.SendAsync(request));
+        lock (_localTrickles)
         {
-            await signal.SendAsync(new SignalRequest
-            {
-                Trickle = new TrickleRequest { CandidateInit = TrickleCandidate.ToJson(local, mid, 0, ufrag), Target = target },
-            }).ConfigureAwait(false);
+            _localTrickles.Add(trickle);
         }
+
+        await trickle.StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops trickling our candidates (the session is over) and waits for the senders to finish.</summary>
+    private async Task StopTricklesAsync()
+    {
+        LocalTrickle[] trickles;
+        lock (_localTrickles)
+        {
+            trickles = [.. _localTrickles];
+        }
+
+        foreach (var trickle in trickles)
+        {
+            trickle.Stop();
+        }
+
+        await Task.WhenAll(trickles.Select(t => t.Completion)).ConfigureAwait(false);
     }
 
     private void Apply(PeerConnection peer, string candidate, bool isFinal)

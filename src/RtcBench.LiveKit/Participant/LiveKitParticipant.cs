@@ -31,6 +31,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     private LiveKitJoinOptions? _options;
     private MonoTime _clock = MonoTime.System;
     private PeerConnectionOptions? _peerOptions;
+    private string? _relayPlanNote;
     private SignalConnection? _signal;
     private volatile PeerConnection? _publisher;
     private volatile PeerConnection? _subscriber;
@@ -68,11 +69,33 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     /// <summary>Whether the server made the subscriber connection primary (server→client data flows on it).</summary>
     public bool SubscriberPrimary { get; private set; }
 
-    /// <summary>JoinResponse.ice_servers, without credentials.</summary>
+    /// <summary>JoinResponse.ice_servers as recorded for the run, without credentials (the connections get those).</summary>
     public IReadOnlyList<LiveKitIceServer> IceServers { get; private set; } = [];
 
-    /// <summary>Set when the server offered TURN servers we cannot use yet (our stack gathers host candidates only).</summary>
-    public string? RelayNote { get; private set; }
+    /// <summary>The server forces relay-only ICE (client_configuration.force_relay ENABLED): only the TURN relay candidate is used.</summary>
+    public bool RelayOnly { get; private set; }
+
+    /// <summary>What became of the TURN relay on the publisher connection (PeerConnection.RelayStatus); null before it exists.</summary>
+    public string? PublisherRelayStatus => _publisher?.RelayStatus;
+
+    /// <summary>What became of the TURN relay on the subscriber connection; null before it exists.</summary>
+    public string? SubscriberRelayStatus => _subscriber?.RelayStatus;
+
+    /// <summary>Both connections (those that exist) are done gathering: the TURN allocation answered, failed or timed out.</summary>
+    internal Task WhenGatheringComplete => Task.WhenAll(
+        _publisher?.WhenGatheringComplete ?? Task.CompletedTask, _subscriber?.WhenGatheringComplete ?? Task.CompletedTask);
+
+    /// <summary>
+    /// When the server gave ICE servers: relay-only or not, servers left out, and each connection's relay status
+    /// ("relay 1.2.3.4:50000 via turn:…", or why there is none), for the run record. Never holds a credential.
+    /// </summary>
+    public string? RelayNote => IceServers.Count == 0 && !RelayOnly ? null : string.Join("; ", new[]
+    {
+        RelayOnly ? "relay-only ICE (force_relay)" : null,
+        _relayPlanNote,
+        PublisherRelayStatus is { } publisher ? "publisher: " + publisher : null,
+        SubscriberRelayStatus is { } subscriber ? "subscriber: " + subscriber : null,
+    }.Where(part => part is not null));
 
     /// <summary>The server's keepalive settings from the join response.</summary>
     public TimeSpan PingInterval { get; private set; }
@@ -149,7 +172,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {
             var outcome = await FailAsync(new LiveKitOutcome(LiveKitEndKind.JoinTimeout,
-                $"not joined within {options.JoinTimeout.TotalSeconds:0.#} s, stuck {_step}")).ConfigureAwait(false);
+                $"not joined within {options.JoinTimeout.TotalSeconds:0.#} s, stuck {_step}{RelayContext()}")).ConfigureAwait(false);
             throw new LiveKitException(outcome, ex);
         }
         catch (LiveKitException ex)
@@ -221,10 +244,9 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
 
         _step = "waiting for the join response";
         var join = await WhenOrEnded(_joinResponse.Task, ct).ConfigureAwait(false);
-        if (join.ClientConfiguration?.ForceRelay == ClientConfigSetting.Enabled)
+        if (_ended.Task.IsCompleted)
         {
-            throw new LiveKitException(new LiveKitOutcome(LiveKitEndKind.Unsupported,
-                "the server requires relay-only ICE (force_relay); TURN relay is not supported by this client yet"));
+            throw new LiveKitException(_ended.Task.Result); // e.g. force_relay without a TURN server we can use (OnJoin)
         }
 
         if (join.Participant is null)
@@ -259,6 +281,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         try
         {
             publisher.SetRemoteAnswer(answer.Sdp);
+            ApplyEarlyCandidates(publisher, SignalTarget.Publisher);
         }
         catch (FormatException ex)
         {
@@ -269,7 +292,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         var connected = await WhenOrEnded(publisher.WhenConnected, ct).ConfigureAwait(false);
         if (!connected.Connected)
         {
-            throw new LiveKitException(PeerFailure("publisher", connected));
+            throw new LiveKitException(PeerFailure("publisher", connected, publisher));
         }
 
         _step = "opening the publisher's _reliable and _lossy channels";
@@ -337,11 +360,21 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
 
     private void Watch(PeerConnection peer, string which) =>
         _ = peer.WhenEnded.ContinueWith(
-            t => End(PeerFailure(which, t.Result)),
+            t => End(PeerFailure(which, t.Result, peer)),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    private static LiveKitOutcome PeerFailure(string which, PeerOutcome outcome) =>
-        new(LiveKitEndKind.PeerFailed, $"the {which} connection failed: {outcome}") { PeerConnection = which, PeerPhase = outcome.Phase };
+    private LiveKitOutcome PeerFailure(string which, PeerOutcome outcome, PeerConnection peer)
+    {
+        // With TURN servers given, an ICE failure is often the relay's: say what became of it unless the outcome does.
+        string text = outcome.ToString();
+        string relay = _peerOptions is { IceServers.Count: > 0 } && !text.Contains(peer.RelayStatus, StringComparison.Ordinal)
+            ? $" (TURN: {peer.RelayStatus})"
+            : string.Empty;
+        return new(LiveKitEndKind.PeerFailed, $"the {which} connection failed: {text}{relay}") { PeerConnection = which, PeerPhase = outcome.Phase };
+    }
+
+    /// <summary>When the connections were given TURN servers: what became of the relay (an ICE failure is often that).</summary>
+    private string RelayContext() => _peerOptions is { IceServers.Count: > 0 } && RelayNote is { Length: > 0 } note ? $" (TURN: {note})" : string.Empty;
 
     private async Task<LiveKitOutcome> FailAsync(LiveKitOutcome outcome)
     {
@@ -366,6 +399,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
     {
         await Task.Yield();
         var leaveTimeout = _options?.LeaveTimeout ?? TimeSpan.FromSeconds(3);
+        var trickles = StopTricklesAsync(); // No new candidates; what is queued goes out (or fails fast once the socket is gone).
         if (_signal is { } signal)
         {
             if (sendLeave)
@@ -386,6 +420,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             }
         }
 
+        await trickles.ConfigureAwait(false);
         if (_publisher is { } publisher)
         {
             await publisher.DisposeAsync().ConfigureAwait(false);

@@ -15,6 +15,7 @@ internal static class PeerTrickle
     /// <summary>The remote side is done trickling (TrickleRequest.final).</summary>
     public static void EndOfRemote(PeerConnection peer) => peer.AddRemoteEndOfCandidates();
 
-    /// <summary>Our candidates to trickle (complete from creation: one host candidate).</summary>
+    /// <summary>Our candidates to trickle now: the host candidate (unless relay-only) and the relay once allocated;
+    /// later ones come by PeerConnection.LocalCandidateGathered (see <see cref="LocalTrickle"/>).</summary>
     public static IReadOnlyList<string> Local(PeerConnection peer) => peer.LocalCandidates;
 }

@@ -48,10 +48,15 @@ internal sealed class LiveKitPingChannel(LiveKitSession session, LiveKitDataKind
         Add(details, "subscriber_ice", participant.SubscriberIceRole);
         AddTimings(details, "publisher", participant.PublisherTimings);
         AddTimings(details, "subscriber", participant.SubscriberTimings);
-        Add(details, "relay_note", participant.RelayNote);
-        if (participant.IceServers.Count > 0)
+        Add(details, "publisher_local_type", participant.PublisherPair?.LocalType);
+        Add(details, "subscriber_local_type", participant.SubscriberPair?.LocalType);
+        if (participant.IceServers.Count > 0 || participant.RelayOnly)
         {
+            // URLs and relay outcomes only: the TURN username and credential are short-lived secrets.
             details["ice_servers"] = string.Join(' ', participant.IceServers.SelectMany(s => s.Urls));
+            details["ice_transport_policy"] = participant.RelayOnly ? "relay" : "all";
+            Add(details, "publisher_relay", participant.PublisherRelayStatus);
+            Add(details, "subscriber_relay", participant.SubscriberRelayStatus);
         }
 
         // The pong comes back on the subscriber connection when it is primary: that pair is the path we time.

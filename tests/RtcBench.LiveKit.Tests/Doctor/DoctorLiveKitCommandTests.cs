@@ -120,7 +120,7 @@ public sealed partial class DoctorLiveKitCommandTests(ITestOutputHelper output)
         Assert.DoesNotContain(steps, l => l.Contains("pings", StringComparison.Ordinal));
     }
 
-    private static Dictionary<string, string> Environment(DoctorStandIn standIn) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, string> Environment(DoctorStandIn standIn) => new(StringComparer.Ordinal)
     {
         ["LIVEKIT_URL"] = standIn.Url.AbsoluteUri,
         ["LIVEKIT_API_KEY"] = standIn.Credentials.ApiKey,
@@ -131,7 +131,7 @@ public sealed partial class DoctorLiveKitCommandTests(ITestOutputHelper output)
         ? m.Value
         : throw new Xunit.Sdk.XunitException("no rtcbench-doctor-… room in:\n" + stdout);
 
-    private static void AssertNoSecrets(DoctorStandIn standIn, DoctorCli.Result result)
+    internal static void AssertNoSecrets(DoctorStandIn standIn, DoctorCli.Result result)
     {
         string all = result.Stdout + result.Stderr;
         Assert.DoesNotContain(standIn.Credentials.ApiSecret, all, StringComparison.Ordinal);

@@ -48,9 +48,9 @@ internal sealed class DoctorStandIn : IAsyncDisposable
     /// <summary>Fault: DeleteRoom answers Twirp <c>unavailable</c> (HTTP 503) and deletes nothing.</summary>
     public bool FailDeleteRoom { get; set; }
 
-    public static async Task<DoctorStandIn> StartAsync()
+    public static async Task<DoctorStandIn> StartAsync(StandInOptions? options = null)
     {
-        var standIn = new DoctorStandIn(await StandInLiveKitServer.StartAsync());
+        var standIn = new DoctorStandIn(await StandInLiveKitServer.StartAsync(options));
         standIn._front = await StandInRoomServiceHost.StartAsync(app =>
         {
             app.UseWebSockets();

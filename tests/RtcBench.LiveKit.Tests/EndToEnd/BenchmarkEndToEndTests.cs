@@ -88,7 +88,7 @@ public sealed class BenchmarkEndToEndTests
         Assert.Empty(deployment.Rooms.List());
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

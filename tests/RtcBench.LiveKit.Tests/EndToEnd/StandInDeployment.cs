@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using RtcBench.Agent;
 using RtcBench.LiveKit.Protocol;
 using RtcBench.LiveKit.Tests.StandIn;
@@ -39,8 +40,9 @@ internal sealed class StandInDeployment : IAsyncDisposable
     /// <summary>Points at the agent.</summary>
     public HttpClient Http { get; }
 
+    /// <param name="logs">The agent's logs go here (null: discarded).</param>
     public static async Task<StandInDeployment> StartAsync(
-        StandInOptions? standIn = null, Func<LiveKitAgentOptions, LiveKitAgentOptions>? configure = null)
+        StandInOptions? standIn = null, Func<LiveKitAgentOptions, LiveKitAgentOptions>? configure = null, ILoggerFactory? logs = null)
     {
         var server = await StandInLiveKitServer.StartAsync(standIn);
         var livekit = new LiveKitAgentOptions
@@ -55,7 +57,7 @@ internal sealed class StandInDeployment : IAsyncDisposable
             {
                 Listen = new IPEndPoint(IPAddress.Loopback, 0),
                 LiveKit = configure?.Invoke(livekit) ?? livekit,
-            });
+            }, logs);
         }
         catch
         {

@@ -74,7 +74,7 @@ public sealed class FailureFlowTests
     }
 
     [Fact]
-    public async Task Join_ServerForcesRelay_UnsupportedOutcome()
+    public async Task Join_ServerForcesRelayWithoutTurnServers_UnsupportedOutcome()
     {
         using var guard = new CancellationTokenSource(FlowHelpers.Guard);
         await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { ForceRelay = ClientConfigSetting.Enabled });
@@ -85,6 +85,8 @@ public sealed class FailureFlowTests
 
         Assert.Equal(LiveKitEndKind.Unsupported, ex.Outcome.Kind);
         Assert.Contains("force_relay", ex.Outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("no TURN server", ex.Outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("ICE servers given: none", ex.Outcome.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

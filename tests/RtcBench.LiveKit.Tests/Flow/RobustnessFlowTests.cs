@@ -120,7 +120,7 @@ public sealed class RobustnessFlowTests
     }
 
     [Fact]
-    public async Task Join_TurnServersOffered_RecordedWithoutCredentialAndRelayNoted()
+    public async Task Join_UnreachableTurnServerOffered_ConnectsOnHostRecordedWithoutCredential()
     {
         using var guard = new CancellationTokenSource(FlowHelpers.Guard);
         var turn = new ICEServer { Urls = { "turn:203.0.113.5:3478?transport=udp", "turns:turn.example:443?transport=tcp" }, Username = "u1", Credential = "secret-cred" };
@@ -135,7 +135,13 @@ public sealed class RobustnessFlowTests
         Assert.True(recorded.HasCredential);
         Assert.True(recorded.IsTurn);
         Assert.DoesNotContain("secret-cred", recorded.ToString(), StringComparison.Ordinal);
-        Assert.Contains("relay is not used", participant.RelayNote, StringComparison.Ordinal);
+
+        // The TURN server (TEST-NET, nobody answers) is tried beside the host candidate, which connects.
+        Assert.Equal("host", participant.PublisherPair!.LocalType);
+        Assert.Equal("host", participant.SubscriberPair!.LocalType);
+        Assert.False(participant.RelayOnly);
+        Assert.Contains("publisher: ", participant.RelayNote, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-cred", participant.RelayNote, StringComparison.Ordinal);
         Assert.Equal("full-controlling", participant.PublisherIceRole);
         Assert.Equal("full-controlled", participant.SubscriberIceRole);
     }

@@ -7,6 +7,7 @@ internal sealed class StandInFaults
     private volatile bool _stopAnsweringPings;
     private volatile bool _ignorePublisherOffers;
     private volatile bool _corruptSubscriberOffer;
+    private volatile bool _trickleBeforeAnswer;
 
     /// <summary>Every join (and /rtc/validate) is refused with 401, as for a bad token.</summary>
     public bool RefuseJoins
@@ -27,6 +28,16 @@ internal sealed class StandInFaults
     {
         get => _corruptSubscriberOffer;
         set => _corruptSubscriberOffer = value;
+    }
+
+    /// <summary>
+    /// The server's publisher candidates go out before its answer (the WebSocket keeps their order), so the client
+    /// holds candidates for a connection that has no remote description yet.
+    /// </summary>
+    public bool TrickleBeforeAnswer
+    {
+        get => _trickleBeforeAnswer;
+        set => _trickleBeforeAnswer = value;
     }
 
     /// <summary>ping / ping_req get no answer, and nothing else is sent either: the client sees silence.</summary>

@@ -419,8 +419,16 @@ internal sealed partial class StandInSession
             WhenPrimaryConnected(publisher);
         }
 
+        if (_server.Faults.TrickleBeforeAnswer)
+        {
+            await TrickleOwnAsync(publisher, SignalTarget.Publisher);
+        }
+
         await SendAsync(new SignalResponse { Answer = new SessionDescription { Type = "answer", Sdp = OwnSdp(publisher.LocalDescription!), Id = offer.Id } });
-        await TrickleOwnAsync(publisher, SignalTarget.Publisher);
+        if (!_server.Faults.TrickleBeforeAnswer)
+        {
+            await TrickleOwnAsync(publisher, SignalTarget.Publisher);
+        }
     }
 
     private void WhenPrimaryConnected(PeerConnection primary) =>
