@@ -19,8 +19,11 @@ public sealed partial class LiveKitParticipant : ISignalHandler
     private long _requestErrors;
     private string? _lastRequestError;
 
-    /// <summary>Signalling messages we do not act on (media, speakers, quality…, a second subscriber offer).</summary>
+    /// <summary>Signalling messages we do not act on (media, speakers, quality…).</summary>
     public long IgnoredSignalMessages => Interlocked.Read(ref _ignoredSignal);
+
+    /// <summary>Later subscriber offers answered with the same transport (see <see cref="PeerConnection.AcceptRenegotiation"/>).</summary>
+    public long SubscriberRenegotiations => _subscriber?.Renegotiations ?? 0;
 
     /// <summary>Signalling messages dropped as unparsable (text frames, not protobuf, oversized).</summary>
     public long MalformedSignalMessages => _signal?.Malformed ?? 0;
@@ -165,9 +168,15 @@ public sealed partial class LiveKitParticipant : ISignalHandler
 
     private async ValueTask OnSubscriberOfferAsync(SessionDescription offer)
     {
+        if (_subscriber is { } existing && _signal is { } current && !_ended.Task.IsCompleted)
+        {
+            await OnSubscriberReofferAsync(existing, current, offer).ConfigureAwait(false);
+            return;
+        }
+
         if (_subscriber is not null || _peerOptions is null || _signal is not { } signal || _ended.Task.IsCompleted)
         {
-            Interlocked.Increment(ref _ignoredSignal); // Renegotiation of the subscriber PC: not needed for data only.
+            Interlocked.Increment(ref _ignoredSignal);
             return;
         }
 
@@ -198,6 +207,30 @@ public sealed partial class LiveKitParticipant : ISignalHandler
             Answer = new SessionDescription { Type = "answer", Sdp = subscriber.LocalDescription, Id = offer.Id },
         }).ConfigureAwait(false);
         await TrickleAsync(subscriber, SignalTarget.Subscriber).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A later subscriber offer (the SFU's session changed: tracks, or its data section re-announced). It is answered
+    /// with the same transport, or, when it restarts ICE or changes the certificate, which we cannot follow, the session
+    /// ends with a protocol-error outcome that says so rather than leaving the server waiting for an answer.
+    /// </summary>
+    private async ValueTask OnSubscriberReofferAsync(PeerConnection subscriber, SignalConnection signal, SessionDescription offer)
+    {
+        string answer;
+        try
+        {
+            answer = subscriber.AcceptRenegotiation(offer.Sdp);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            End(new LiveKitOutcome(LiveKitEndKind.ProtocolError, "a later subscriber offer cannot be followed: " + ex.Message));
+            return;
+        }
+
+        await signal.SendAsync(new SignalRequest
+        {
+            Answer = new SessionDescription { Type = "answer", Sdp = answer, Id = offer.Id },
+        }).ConfigureAwait(false);
     }
 
     private void OnSubscriberChannel(DataChannel channel)

@@ -30,6 +30,10 @@ internal sealed partial class StandInSession
     private int _malformedSignal;
     private int _trickleReceived;
     private int _pingsAnswered;
+    private int _subscriberReanswers;
+    private readonly TaskCompletionSource<bool> _subscriberReanswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _subscriberOffer;
+    private string? _subscriberAnswerUfrag;
     private TaskCompletionSource _pinged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public StandInSession(StandInLiveKitServer server, StandInSfuRoom room, StandInGrant grant, WebSocket socket, HttpContext context, bool subscriberPrimary)
@@ -343,6 +347,7 @@ internal sealed partial class StandInSession
         AdoptSubscriberChannels(reliable, lossy);
         WhenPrimaryConnected(subscriber);
         string sdp = _server.Faults.CorruptSubscriberOffer ? "v=0\r\nthis is not an offer\r\n" : OwnSdp(subscriber.CreateOffer());
+        _subscriberOffer = sdp;
         await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = sdp, Id = 1 } });
         await TrickleOwnAsync(subscriber, SignalTarget.Subscriber);
     }
@@ -381,8 +386,52 @@ internal sealed partial class StandInSession
         }
     }
 
+    /// <summary>
+    /// Sends the subscriber offer again with an audio section added, as LiveKit does when the subscriber session changes
+    /// (a track to subscribe); <paramref name="restartIce"/> also changes the ICE credentials, which the client cannot
+    /// follow. The answer is checked in <see cref="ApplySubscriberAnswer"/> and counted in <see cref="SubscriberReanswers"/>.
+    /// </summary>
+    public Task ReofferSubscriberAsync(bool restartIce = false)
+    {
+        string offer = _subscriberOffer ?? throw new InvalidOperationException("No subscriber offer was sent yet.");
+        offer = offer.Replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1", StringComparison.Ordinal)
+            + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\n";
+        if (restartIce)
+        {
+            string ufrag = offer.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:", StringComparison.Ordinal));
+            offer = offer.Replace(ufrag, "a=ice-ufrag:rEsT", StringComparison.Ordinal);
+        }
+
+        return SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = offer, Id = 2 } });
+    }
+
+    /// <summary>Answers to <see cref="ReofferSubscriberAsync"/> that kept the transport and rejected the added audio.</summary>
+    public int SubscriberReanswers => Volatile.Read(ref _subscriberReanswers);
+
+    /// <summary>Completes with whether the first renegotiation answer was acceptable (see <see cref="SubscriberReanswers"/>).</summary>
+    public Task<bool> SubscriberReanswered => _subscriberReanswered.Task;
+
     private void ApplySubscriberAnswer(SessionDescription answer)
     {
+        if (answer.Id >= 2)
+        {
+            // A renegotiation answer: same ICE credentials as the first, the audio section rejected (port 0).
+            bool sameIce = _subscriberAnswerUfrag is { } first && answer.Sdp.Contains(first, StringComparison.Ordinal);
+            bool audioRejected = answer.Sdp.Contains("m=audio 0 ", StringComparison.Ordinal);
+            if (sameIce && audioRejected)
+            {
+                Interlocked.Increment(ref _subscriberReanswers);
+            }
+            else
+            {
+                Interlocked.Increment(ref _malformedSignal);
+            }
+
+            _subscriberReanswered.TrySetResult(sameIce && audioRejected);
+            return;
+        }
+
+        _subscriberAnswerUfrag = answer.Sdp.Split("\r\n").FirstOrDefault(l => l.StartsWith("a=ice-ufrag:", StringComparison.Ordinal));
         try
         {
             _subscriber?.SetRemoteAnswer(OwnSdp(answer.Sdp));
