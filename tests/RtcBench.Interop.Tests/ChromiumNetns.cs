@@ -8,7 +8,8 @@ namespace RtcBench.Interop.Tests;
 /// over its pipes: the executable Playwright starts is a generated wrapper, <c>exec ip netns exec NS
 /// /usr/bin/chromium "$@"</c>. Chromium's WebRTC sees only lo and the veth (10.99.N.1, default route), so with mDNS
 /// hiding off it gathers the raw host candidate 10.99.N.1 (PROTOCOLS.md §1); the C# side binds
-/// <see cref="RootAddress"/>. Pages are served at http://localhost/ by route fulfilment (a secure context, no server).
+/// <see cref="RootAddress"/>. Local Network Access checks are off, so a page may open WebSockets and fetches to the
+/// C# side at <see cref="RootAddress"/> (a private address) as LiveKit's SDK does. Pages are served at http://localhost/ by route fulfilment (a secure context, no server).
 /// One browser per test collection; each test takes a fresh page. Everything is removed in
 /// <see cref="DisposeAsync"/>.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class ChromiumNetns : IAsyncLifetime
     private static readonly string[] Flags =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-features=WebRtcHideLocalIpsWithMdns",
+        "--disable-component-update", "--disable-sync", "--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks",
     ];
 
     private Netns? _netns;

@@ -60,11 +60,12 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null)
     {
+        options ??= new StandInOptions();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAddress, 0));
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new StandInLiveKitServer(app, options ?? new StandInOptions());
+        var server = new StandInLiveKitServer(app, options);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
         app.MapGet("/rtc/validate", server.ValidateAsync);
         app.Map("/rtc", server.RtcAsync);
@@ -194,6 +195,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     private async Task ValidateAsync(HttpContext context)
     {
+        context.Response.Headers.AccessControlAllowOrigin = "*"; // As LiveKit answers: browsers' SDKs read the reason.
         if (Check(context, out string error) is null)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -1,3 +1,4 @@
+using System.Net;
 using RtcBench.LiveKit.Auth;
 using RtcBench.LiveKit.Protocol;
 
@@ -35,6 +36,12 @@ internal sealed record StandInOptions
     /// a reconnect, as LiveKit does, so the client sees the signalling loss first, not its peer connections closing.
     /// </summary>
     public TimeSpan ResumeWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where the signalling/Twirp listener and the server's peer connections bind: loopback by default; the root side
+    /// of a test network namespace's veth when a client runs inside it (Chromium, which gathers no loopback candidates).
+    /// </summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>JoinResponse.ice_servers.</summary>
     public IReadOnlyList<ICEServer> IceServers { get; init; } = [];

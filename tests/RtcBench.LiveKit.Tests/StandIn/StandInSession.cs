@@ -24,7 +24,7 @@ internal sealed partial class StandInSession
     private readonly HttpContext _context;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly PeerConnectionOptions _peerOptions = new() { LocalAddress = IPAddress.Loopback };
+    private readonly PeerConnectionOptions _peerOptions;
     private volatile PeerConnection? _publisher;
     private volatile PeerConnection? _subscriber;
     private int _malformedSignal;
@@ -42,6 +42,7 @@ internal sealed partial class StandInSession
         _room = room;
         _socket = socket;
         _context = context;
+        _peerOptions = new() { LocalAddress = server.Options.ListenAddress };
         Identity = grant.Identity;
         Grant = grant;
         SubscriberPrimary = subscriberPrimary;
