@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
+using RtcBench.Testing;
 
 namespace RtcBench.Bench;
 
@@ -30,7 +32,7 @@ internal static class RelayBenchmark
         string loadStart = DirectBenchmark.LoadAverage();
         var machineStart = MachineCpu.Read();
         var ownStart = Process.GetCurrentProcess().TotalProcessorTime;
-        using var coturn = CoturnProcess.Start();
+        using var coturn = await CoturnProcess.StartAsync(IPAddress.Loopback);
         sb.AppendLine("# relay benchmarks: host vs TURN relay (coturn), loopback");
         sb.AppendLine();
         sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using RtcBench.Rtc.Peer;
+using RtcBench.Testing;
 
 namespace RtcBench.Bench;
 

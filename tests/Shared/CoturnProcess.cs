@@ -4,19 +4,20 @@ using System.Net.Sockets;
 using System.Text;
 using RtcBench.Rtc.Stun;
 
-namespace RtcBench.Bench;
+namespace RtcBench.Testing;
 
 /// <summary>
-/// A real coturn (<c>/usr/bin/turnserver</c>) for the <c>relay</c> benchmark, started as a child process on free
-/// loopback ports with the same flags as the tests' <c>CoturnServer</c> (long-term credentials
-/// <see cref="Username"/>:<see cref="Password"/> in realm <see cref="Realm"/>, relaying on 127.0.0.1, loopback peers
-/// allowed, UDP only). Ready once it answers a STUN Binding request; <see cref="Dispose"/> kills it and removes its
-/// temporary directory (call it in a <c>finally</c>/<c>using</c> so a failed run does not leave it behind).
+/// A real coturn (Debian <c>coturn</c>, <c>turnserver</c> 4.6) as a child process on free UDP ports of one local
+/// address (loopback, or e.g. the root side of a test network namespace): long-term credentials
+/// <see cref="Username"/>:<see cref="Password"/> in realm <see cref="Realm"/>, relaying on the same address with
+/// loopback peers allowed, UDP only. Ready once it answers a STUN Binding request; <see cref="Dispose"/> kills it and
+/// removes its temporary directory. Shared (as a linked file) by the tests' <c>CoturnServer</c> fixture and the
+/// <c>relay</c> benchmark, so both run coturn exactly alike.
 /// </summary>
 internal sealed class CoturnProcess : IDisposable
 {
-    public const string Username = "bench";
-    public const string Password = "bench-pass";
+    public const string Username = "u";
+    public const string Password = "p";
     public const string Realm = "rtcbench";
     public const int RelayPorts = 32;
 
@@ -39,10 +40,10 @@ internal sealed class CoturnProcess : IDisposable
 
     public int MaxRelayPort => MinRelayPort + RelayPorts - 1;
 
-    /// <summary>The ICE server a peer connection is given to use this coturn.</summary>
+    /// <summary>The ICE server URL a peer connection is given to use this coturn.</summary>
     public string TurnUrl => $"turn:{Endpoint.Address}:{Endpoint.Port}?transport=udp";
 
-    /// <summary>The version line coturn printed at start (for the report), or "unknown".</summary>
+    /// <summary>The version coturn printed at start (e.g. "Coturn-4.6.1 'Gorst'"), or "unknown".</summary>
     public string Version
     {
         get
@@ -65,15 +66,13 @@ internal sealed class CoturnProcess : IDisposable
         }
     }
 
-    public static CoturnProcess Start(string binary = "/usr/bin/turnserver")
+    /// <summary>Starts coturn listening and relaying on <paramref name="address"/> and waits until it answers.</summary>
+    public static async Task<CoturnProcess> StartAsync(IPAddress address)
     {
-        if (!File.Exists(binary))
-        {
-            throw new InvalidOperationException($"{binary} not found: the relay benchmark needs coturn (Debian package coturn).");
-        }
-        var endpoint = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
-        int minRelayPort = FreeUdpRange(RelayPorts);
-        string directory = Directory.CreateTempSubdirectory("rtcbench-bench-coturn-").FullName;
+        string binary = File.Exists("/usr/bin/turnserver") ? "/usr/bin/turnserver" : "turnserver";
+        var endpoint = new IPEndPoint(address, FreeUdpPort(address));
+        int minRelayPort = FreeUdpRange(address, RelayPorts);
+        string directory = Directory.CreateTempSubdirectory("rtcbench-coturn-").FullName;
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
@@ -82,7 +81,7 @@ internal sealed class CoturnProcess : IDisposable
         };
         foreach (string argument in new[]
                  {
-                     "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1",
+                     "-n", $"--listening-ip={address}", $"--relay-ip={address}",
                      $"--listening-port={endpoint.Port}", $"--min-port={minRelayPort}", $"--max-port={minRelayPort + RelayPorts - 1}",
                      "--lt-cred-mech", $"--user={Username}:{Password}", $"--realm={Realm}",
                      "--allow-loopback-peers", "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay",
@@ -94,7 +93,17 @@ internal sealed class CoturnProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("turnserver did not start.");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("turnserver did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Directory.Delete(directory, recursive: true);
+            throw new InvalidOperationException($"{binary} cannot be started ({ex.Message}): install coturn (apt-get install -y coturn).", ex);
+        }
+
         var coturn = new CoturnProcess(process, directory, endpoint, minRelayPort);
         process.OutputDataReceived += (_, e) => coturn.Append(e.Data);
         process.ErrorDataReceived += (_, e) => coturn.Append(e.Data);
@@ -102,13 +111,14 @@ internal sealed class CoturnProcess : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            coturn.WaitUntilAnswering();
+            await coturn.WaitUntilAnsweringAsync();
         }
         catch
         {
             coturn.Dispose();
             throw;
         }
+
         return coturn;
     }
 
@@ -134,12 +144,14 @@ internal sealed class CoturnProcess : IDisposable
             {
                 _process.Kill(entireProcessTree: true);
             }
+
             _process.WaitForExit(10_000);
         }
         catch (InvalidOperationException)
         {
             // Already gone.
         }
+
         _process.Dispose();
         try
         {
@@ -147,16 +159,15 @@ internal sealed class CoturnProcess : IDisposable
         }
         catch (IOException)
         {
-            // A leftover temp directory is harmless.
+            // A leftover directory in /tmp is harmless.
         }
     }
 
     /// <summary>Sends Binding requests until one is answered (each attempt waits 250 ms for its answer).</summary>
-    private void WaitUntilAnswering()
+    private async Task WaitUntilAnsweringAsync()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        socket.ReceiveTimeout = 250;
+        socket.Bind(new IPEndPoint(Endpoint.Address, 0));
         var buffer = new byte[1500];
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
@@ -165,25 +176,33 @@ internal sealed class CoturnProcess : IDisposable
             {
                 throw new InvalidOperationException($"turnserver exited with {_process.ExitCode}:\n{Output}");
             }
+
             var writer = new StunMessageWriter(buffer, StunMessageType.BindingRequest, StunTransactionId.New());
             var id = writer.TransactionId;
-            socket.SendTo(writer.ToArray(), Endpoint);
+            await socket.SendToAsync(writer.ToArray(), Endpoint);
+            using var attempt = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
             try
             {
                 while (true)
                 {
-                    int n = socket.Receive(buffer);
-                    if (StunMessageReader.TryRead(buffer.AsSpan(0, n), out var answer) && answer.TransactionId == id && answer.Class == StunClass.SuccessResponse)
+                    var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), attempt.Token);
+                    if (StunMessageReader.TryRead(buffer.AsSpan(0, received.ReceivedBytes), out var answer)
+                        && answer.TransactionId == id && answer.Class == StunClass.SuccessResponse)
                     {
                         return;
                     }
                 }
             }
+            catch (OperationCanceledException)
+            {
+                // Not listening yet (or the datagram was lost): ask again.
+            }
             catch (SocketException)
             {
-                // Timed out (not listening yet, or the datagram was lost), or ICMP port unreachable: ask again.
+                // ICMP port unreachable surfaces as a reset on Linux: not listening yet.
             }
         }
+
         throw new TimeoutException($"turnserver did not answer a Binding request within {StartTimeout}:\n{Output}");
     }
 
@@ -193,6 +212,7 @@ internal sealed class CoturnProcess : IDisposable
         {
             return;
         }
+
         lock (_output)
         {
             if (_output.Length < 200_000)
@@ -202,15 +222,15 @@ internal sealed class CoturnProcess : IDisposable
         }
     }
 
-    private static int FreeUdpPort()
+    private static int FreeUdpPort(IPAddress address)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Bind(new IPEndPoint(address, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>A run of <paramref name="count"/> UDP ports that are free on 127.0.0.1 right now.</summary>
-    private static int FreeUdpRange(int count)
+    /// <summary>A run of <paramref name="count"/> UDP ports that are free on <paramref name="address"/> right now.</summary>
+    private static int FreeUdpRange(IPAddress address, int count)
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
@@ -225,13 +245,14 @@ internal sealed class CoturnProcess : IDisposable
                     sockets.Add(socket);
                     try
                     {
-                        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                        socket.Bind(new IPEndPoint(address, port));
                     }
                     catch (SocketException)
                     {
                         free = false;
                     }
                 }
+
                 if (free)
                 {
                     return first;
@@ -245,6 +266,7 @@ internal sealed class CoturnProcess : IDisposable
                 }
             }
         }
+
         throw new InvalidOperationException("No free UDP port range for the TURN relay.");
     }
 }
