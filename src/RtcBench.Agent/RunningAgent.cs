@@ -4,18 +4,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RtcBench.Agent.Rooms;
+using RtcBench.Hosting;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent;
 
-/// <summary>A started echo agent. Stop it (or dispose it) to close every room and release both sockets.</summary>
-public sealed class RunningAgent : IAsyncDisposable
+/// <summary>
+/// A started echo agent. Stop it (or dispose it) to close every room, stop the HTTP server and release both sockets
+/// (<see cref="RunningHost.StopAsync"/>).
+/// </summary>
+public sealed class RunningAgent : RunningHost
 {
     private readonly WebApplication _app;
     private readonly RoomLifetimeLoop _loop;
     private readonly ILogger _logger;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _stopping;
 
     internal RunningAgent(WebApplication app, UdpEchoServer udp, RoomRegistry rooms, RoomLifetimeLoop loop, Uri baseUrl, ILogger logger)
     {
@@ -43,32 +45,8 @@ public sealed class RunningAgent : IAsyncDisposable
 
     internal UdpEchoServer UdpServer { get; }
 
-    /// <summary>Closes every room, stops the HTTP server and the UDP echo. Idempotent; every call awaits the same stop.</summary>
-    public Task StopAsync()
-    {
-        if (Interlocked.Exchange(ref _stopping, 1) == 0)
-        {
-            _ = StopCoreAsync();
-        }
-        return _stopped.Task;
-    }
-
-    /// <summary>
-    /// Completes when the agent has stopped. Cancelling <paramref name="ct"/> is a request to stop: the agent stops
-    /// and the task completes normally.
-    /// </summary>
-    public async Task WaitForShutdownAsync(CancellationToken ct)
-    {
-        using (ct.Register(() => _ = StopAsync()))
-        {
-            await _stopped.Task.ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc cref="StopAsync"/>
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private async Task StopCoreAsync()
+    /// <inheritdoc/>
+    protected override async Task StopCoreAsync()
     {
         try
         {
@@ -81,16 +59,15 @@ public sealed class RunningAgent : IAsyncDisposable
                     await disposable.DisposeAsync().ConfigureAwait(false);
                 }
             }
+
             await _app.StopAsync().ConfigureAwait(false);
             await _app.DisposeAsync().ConfigureAwait(false);
-            UdpServer.Dispose();
-            AgentLog.Stopped(_logger);
-            _stopped.TrySetResult();
         }
-        catch (Exception ex)
+        finally
         {
             UdpServer.Dispose();
-            _stopped.TrySetException(ex);
         }
+
+        AgentLog.Stopped(_logger);
     }
 }

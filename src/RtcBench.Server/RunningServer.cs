@@ -3,17 +3,16 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RtcBench.Hosting;
 using RtcBench.Server.Events;
 
 namespace RtcBench.Server;
 
 /// <summary>A started results service. Stop (or dispose) it to close the listener; the store stays the caller's.</summary>
-public sealed class RunningServer : IAsyncDisposable
+public sealed class RunningServer : RunningHost
 {
     private readonly WebApplication _app;
     private readonly ILogger _logger;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _stopping;
 
     internal RunningServer(WebApplication app, Uri baseUrl, RunEventHub events, ILogger logger)
     {
@@ -41,39 +40,11 @@ public sealed class RunningServer : IAsyncDisposable
                 .Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToList();
 
-    /// <summary>Stops serving. Idempotent; every call awaits the same stop.</summary>
-    public Task StopAsync()
+    /// <inheritdoc/>
+    protected override async Task StopCoreAsync()
     {
-        if (Interlocked.Exchange(ref _stopping, 1) == 0)
-        {
-            _ = StopCoreAsync();
-        }
-        return _stopped.Task;
-    }
-
-    /// <summary>Completes when the service has stopped; cancelling <paramref name="ct"/> asks it to stop.</summary>
-    public async Task WaitForShutdownAsync(CancellationToken ct)
-    {
-        using (ct.Register(() => _ = StopAsync()))
-        {
-            await _stopped.Task.ConfigureAwait(false);
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private async Task StopCoreAsync()
-    {
-        try
-        {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            ServerLog.Stopped(_logger);
-            _stopped.TrySetResult();
-        }
-        catch (Exception ex)
-        {
-            _stopped.TrySetException(ex);
-        }
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        ServerLog.Stopped(_logger);
     }
 }
