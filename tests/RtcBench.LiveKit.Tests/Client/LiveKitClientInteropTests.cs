@@ -167,6 +167,26 @@ public sealed class LiveKitClientInteropTests(ChromiumNetns chromium)
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task LiveKitClientWithABadToken_IsRefused_AndShowsTheReasonTheStandInGaveOnValidate()
+    {
+        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { ListenAddress = chromium.RootAddress });
+        string token = server.Token("browser", "interop");
+        string tampered = token[..^4] + (token[^4] == 'A' ? "Bxyz" : "Axyz"); // The signature no longer matches.
+        var page = await chromium.NewPageAsync();
+        await LiveKitClientPage.LoadAsync(page);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Playwright.PlaywrightException>(() => page.EvaluateAsync(
+            "([url, token]) => lk.join(url, token, 'nobody')",
+            new[] { server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal), tampered }));
+
+        // The SDK asks /rtc/validate why the upgrade failed and reports LiveKit's reason as "not allowed".
+        Assert.Contains("invalid token", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.Refused);
+        Assert.DoesNotContain(tampered, refused.Message, StringComparison.Ordinal);
+        await page.CloseAsync();
+    }
+
     private static byte[] Message(LiveKitDataKind kind, int i) => System.Text.Encoding.ASCII.GetBytes($"{kind}-{i:D4}-from-our-stack");
 
     /// <summary>What our participant receives: each expected message completes once, with its kind and sender.</summary>
