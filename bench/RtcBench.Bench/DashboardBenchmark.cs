@@ -48,14 +48,7 @@ internal static class DashboardBenchmark
         try
         {
             string report = await MeasureAsync(Path.Combine(directory, "results.db"), runs, loads, chromium, screenshot);
-            Console.WriteLine(report);
-            if (output is not null)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-                await File.WriteAllTextAsync(output, report);
-                Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
-            }
-            return 0;
+            return await BenchReport.EmitAsync(report, output);
         }
         finally
         {

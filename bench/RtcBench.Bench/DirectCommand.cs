@@ -30,13 +30,6 @@ internal static class DirectCommand
         var shown = args.TakeWhile(a => a != "--out").ToArray();
         string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', shown);
         string report = await DirectBenchmark.RunAsync(o, command);
-        Console.WriteLine(report);
-        if (output is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.WriteAllTextAsync(output, report);
-            Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
-        }
-        return 0;
+        return await BenchReport.EmitAsync(report, output);
     }
 }

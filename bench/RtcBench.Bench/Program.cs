@@ -67,12 +67,5 @@ static async Task<int> UdpFloorAsync(string[] args)
         }
     }
     string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMilliseconds(intervalMs));
-    Console.WriteLine(report);
-    if (output is not null)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, report);
-        Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
-    }
-    return 0;
+    return await BenchReport.EmitAsync(report, output);
 }

@@ -44,13 +44,6 @@ internal static class ResultsServiceCommand
             report.AppendLine();
         }
         string text = report.ToString();
-        Console.WriteLine(text);
-        if (output is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.WriteAllTextAsync(output, text);
-            Console.Error.WriteLine($"wrote {Path.GetFullPath(output)}");
-        }
-        return 0;
+        return await BenchReport.EmitAsync(text, output);
     }
 }

@@ -116,12 +116,12 @@ public sealed class LiveKitClientInteropTests(ChromiumNetns chromium)
         await using var ours = new LiveKitParticipant(received);
         await ours.JoinAsync(new LiveKitJoinOptions
         {
-            Url = new Uri(server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal)),
+            Url = server.SignalUrl,
             Token = server.Token("ours", Room),
         }, guard.Token);
 
         await page.EvaluateAsync<JsonElement>("([url, token, other]) => lk.join(url, token, other)",
-            new[] { server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal), server.Token("browser", Room), "ours" });
+            new[] { server.SignalUrl.AbsoluteUri, server.Token("browser", Room), "ours" });
         await page.EvaluateAsync("() => lk.echoBack()");
         await ours.WaitForParticipantAsync("browser", guard.Token);
 
@@ -178,7 +178,7 @@ public sealed class LiveKitClientInteropTests(ChromiumNetns chromium)
 
         var refused = await Assert.ThrowsAsync<Microsoft.Playwright.PlaywrightException>(() => page.EvaluateAsync(
             "([url, token]) => lk.join(url, token, 'nobody')",
-            new[] { server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal), tampered }));
+            new[] { server.SignalUrl.AbsoluteUri, tampered }));
 
         // The SDK asks /rtc/validate why the upgrade failed and reports LiveKit's reason as "not allowed".
         Assert.Contains("invalid token", refused.Message, StringComparison.Ordinal);

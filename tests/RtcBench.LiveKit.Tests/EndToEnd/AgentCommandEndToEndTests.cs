@@ -21,7 +21,7 @@ public sealed partial class AgentCommandEndToEndTests
         await using var server = await StandInLiveKitServer.StartAsync();
         var env = new Dictionary<string, string>
         {
-            ["LIVEKIT_URL"] = server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal),
+            ["LIVEKIT_URL"] = server.SignalUrl.AbsoluteUri,
             ["LIVEKIT_API_KEY"] = server.Options.Credentials.ApiKey,
             ["LIVEKIT_API_SECRET"] = server.Options.Credentials.ApiSecret,
         };

@@ -47,7 +47,7 @@ internal sealed class StandInDeployment : IAsyncDisposable
         var server = await StandInLiveKitServer.StartAsync(standIn);
         var livekit = new LiveKitAgentOptions
         {
-            Url = new Uri(server.Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal)),
+            Url = server.SignalUrl,
             Credentials = server.Options.Credentials,
         };
         RunningAgent agent;

@@ -106,7 +106,7 @@ public sealed class LiveKitPlatformClientTests
     private static JsonElement Credentials(StandInLiveKitServer server, string identity, string echo) =>
         JsonSerializer.SerializeToElement(new Dictionary<string, string>
         {
-            ["url"] = server.Url.ToString().Replace("http://", "ws://", StringComparison.Ordinal),
+            ["url"] = server.SignalUrl.AbsoluteUri,
             ["token"] = server.Token(identity, "bench-1"),
             ["echo_identity"] = echo,
             ["room"] = "bench-1",

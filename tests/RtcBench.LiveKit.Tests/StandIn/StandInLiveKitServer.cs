@@ -53,6 +53,9 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
     /// <summary>http://127.0.0.1:port</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>ws://127.0.0.1:port: <see cref="Url"/> as LIVEKIT_URL and the SDKs take it.</summary>
+    public Uri SignalUrl => new(Url.AbsoluteUri.Replace("http://", "ws://", StringComparison.Ordinal));
+
     /// <summary>Join attempts refused (bad token, fault switch).</summary>
     public int Refused => _refused;
 
