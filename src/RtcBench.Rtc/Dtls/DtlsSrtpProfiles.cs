@@ -9,12 +9,19 @@ internal static class DtlsSrtpProfiles
     internal static bool IsSupported(DtlsSrtpProfile profile) =>
         profile is DtlsSrtpProfile.AeadAes128Gcm or DtlsSrtpProfile.Aes128CmHmacSha1_80;
 
-    /// <summary>The IANA name (RFC 5764 §4.1.2, RFC 7714 §14.2), or "none".</summary>
-    internal static string Name(DtlsSrtpProfile profile) => profile switch
+    /// <summary>
+    /// The IANA name (RFC 5764 §4.1.2, RFC 7714 §14.2), or "none"; also for the profiles we do not support but peers
+    /// may offer or (wrongly) select, so that failure messages name them.
+    /// </summary>
+    internal static string Name(DtlsSrtpProfile profile) => (int)profile switch
     {
-        DtlsSrtpProfile.None => "none",
-        DtlsSrtpProfile.AeadAes128Gcm => "SRTP_AEAD_AES_128_GCM",
-        DtlsSrtpProfile.Aes128CmHmacSha1_80 => "SRTP_AES128_CM_HMAC_SHA1_80",
+        0 => "none",
+        0x0001 => "SRTP_AES128_CM_HMAC_SHA1_80",
+        0x0002 => "SRTP_AES128_CM_HMAC_SHA1_32",
+        0x0005 => "SRTP_NULL_HMAC_SHA1_80",
+        0x0006 => "SRTP_NULL_HMAC_SHA1_32",
+        0x0007 => "SRTP_AEAD_AES_128_GCM",
+        0x0008 => "SRTP_AEAD_AES_256_GCM",
         _ => "0x" + ((int)profile).ToString("X4", System.Globalization.CultureInfo.InvariantCulture),
     };
 
