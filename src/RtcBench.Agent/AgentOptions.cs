@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Core.Security;
 using RtcBench.Platforms.Udp;
 using RtcBench.Rtc.Dtls;
 
@@ -12,7 +13,8 @@ public sealed class AgentOptions
 
     /// <summary>
     /// The API key runners must present (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>); required unless the
-    /// agent listens on a loopback address. Never logged.
+    /// agent listens on a loopback address. At least 16 characters without whitespace (the rule the results service's
+    /// ingest token follows: <see cref="SharedSecret.Problem"/>). Never logged.
     /// </summary>
     public string? ApiKey { get; set; }
 
@@ -66,9 +68,9 @@ public sealed class AgentOptions
         {
             problems.Add("Listen: an address and port are required");
         }
-        if (ApiKey is not null && (ApiKey.Length == 0 || ApiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (ApiKey is not null && SharedSecret.Problem(ApiKey, "the API key") is { } keyProblem)
         {
-            problems.Add("ApiKey: must be non-empty and contain no whitespace or control characters");
+            problems.Add(keyProblem);
         }
         if (Listen is not null && !IPAddress.IsLoopback(Listen.Address) && string.IsNullOrEmpty(ApiKey))
         {
