@@ -54,6 +54,12 @@ public sealed class AgentOptions
     /// <summary>The <c>livekit</c> platform (off unless a URL and credentials are given).</summary>
     public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
 
+    /// <summary>
+    /// How long a client may take to send a request's headers, and then its whole body (a JSON body or an SDP offer,
+    /// at most 64 KiB); a slower one is answered 408. Default 10 s.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
     public EchoFaults Faults { get; set; } = EchoFaults.None;
 
@@ -95,6 +101,10 @@ public sealed class AgentOptions
         if (DefaultIdleTimeout < MinIdleTimeout || DefaultIdleTimeout > MaxTtlLimit)
         {
             problems.Add($"DefaultIdleTimeout: must be between {MinIdleTimeout} and {MaxTtlLimit}, got {DefaultIdleTimeout}");
+        }
+        if (RequestBodyTimeout < TimeSpan.FromMilliseconds(100) || RequestBodyTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"RequestBodyTimeout: must be between 100 ms and 5 minutes, got {RequestBodyTimeout}");
         }
         if (MaxRooms < 1)
         {
