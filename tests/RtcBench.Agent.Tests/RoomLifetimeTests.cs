@@ -140,6 +140,40 @@ public sealed class RoomLifetimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_AtMaxRooms_RetryAfterIsWhenTheFirstRoomCanFree()
+    {
+        var a = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":30}");
+        await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":60}");
+        await _h.ConnectAsync("{\"ttl_seconds\":45,\"idle_timeout_seconds\":3600}");
+        using var client = new UdpTestClient(a.Udp);
+        var run = RunId.New();
+
+        // t=0: a idles out first (30 s), long before any room expires (45 s, 600 s).
+        Assert.Equal(TimeSpan.FromSeconds(30), await RetryAfterAsync());
+
+        // t=10: a valid ping moves a's idle end to 40; the 45 s room now frees at 45 (35 s away).
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(10));
+        await client.PingAsync(a.Id, a.Token, run, 0);
+        Assert.Equal(TimeSpan.FromSeconds(30), await RetryAfterAsync());
+
+        // t=20: a ping again (idle end 50): the 45 s room's expiry is now the soonest, 25 s away.
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(10));
+        await client.PingAsync(a.Id, a.Token, run, 1);
+        Assert.Equal(TimeSpan.FromSeconds(25), await RetryAfterAsync());
+
+        // A fraction of a second still answers whole seconds, at least 1.
+        await AdvanceAndSweepAsync(TimeSpan.FromMilliseconds(24_500));
+        Assert.Equal(TimeSpan.FromSeconds(1), await RetryAfterAsync());
+    }
+
+    private async Task<TimeSpan?> RetryAfterAsync()
+    {
+        using var full = await _h.PostAsync("/connect", "{}");
+        await AgentHarness.AssertProblemAsync(full, HttpStatusCode.ServiceUnavailable);
+        return full.Headers.RetryAfter?.Delta;
+    }
+
+    [Fact]
     public async Task Connect_TtlAboveMax_CappedToMaxRoomTtl()
     {
         await using var h = await AgentHarness.StartAsync(o => o.MaxRoomTtl = TimeSpan.FromHours(1), _time);
