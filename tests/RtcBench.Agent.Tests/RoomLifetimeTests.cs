@@ -92,6 +92,36 @@ public sealed class RoomLifetimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Room_Idle_ReplayedProbesAndPingsDoNotKeepItOpen()
+    {
+        var room = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":10}");
+        var other = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":3600}");
+        var closed = ClosedAsync(room.Id);
+        using var client = new UdpTestClient(room.Udp);
+        var run = RunId.New();
+        var probe = UdpTestClient.Ping(room.Id, room.Token, run, -1);
+        var ping = UdpTestClient.Ping(room.Id, room.Token, run, 0);
+        client.Send(probe);
+        await client.ReceivePongAsync();
+        client.Send(ping);
+        await client.ReceivePongAsync(); // activity at t=0
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(6));
+        long replayed = _h.Agent.UdpServer.GetCounters().DroppedReplayed;
+        for (int i = 0; i < 20; i++)
+        {
+            client.Send(probe);
+            client.Send(ping);
+        }
+        // The fence is another room's ping: datagrams are judged in order, and it is no activity of this room.
+        await client.PingAsync(other.Id, other.Token, RunId.New(), 0);
+        Assert.Equal(replayed + 40, _h.Agent.UdpServer.GetCounters().DroppedReplayed);
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(3)); // t=9: idle 9 s
+        Assert.False(closed.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(2)); // t=11: idle 11 s, although replays came at t=6
+        Assert.Equal("idle", await closed);
+    }
+
+    [Fact]
     public async Task Rooms_Listing_ShowsAgeCountsAndActivity()
     {
         var a = await _h.ConnectAsync("{\"client\":\"runner-a\",\"idle_timeout_seconds\":3600}");
