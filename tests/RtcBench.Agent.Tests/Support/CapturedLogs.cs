@@ -47,6 +47,25 @@ internal sealed class CapturedLogs : ILoggerFactory
         }
     }
 
+    /// <summary>How many request bodies Kestrel has begun reading so far (its Debug event 25).</summary>
+    public int BodyReads => _entries.Count(IsBodyRead);
+
+    /// <summary>
+    /// Completes once Kestrel has begun reading its <paramref name="count"/>-th request body, so a test can break a
+    /// body off at a known point rather than racing the server. Take <see cref="BodyReads"/> before sending.
+    /// </summary>
+    public Task<Entry> BodyReadStartedAsync(int count)
+    {
+        int seen = 0;
+        return WaitForAsync(e => IsBodyRead(e) && ++seen >= count);
+    }
+
+    /// <summary>The agent's one line for a client fault (AgentLog.ClientFault), or a failure of any kind.</summary>
+    public Task<Entry> ClientFaultOrFailureAsync() =>
+        WaitForAsync(e => (e.Category == "RtcBench.Agent" && e.EventId == 17) || e.Exception is not null || e.Level >= LogLevel.Error);
+
+    private static bool IsBodyRead(Entry e) => e.Category == "Microsoft.AspNetCore.Server.Kestrel" && e.EventId == 25;
+
     /// <summary>Asserts that nothing was logged with an exception (a stack trace) or at Error and above.</summary>
     public void AssertNoStackTraceOrError()
     {
