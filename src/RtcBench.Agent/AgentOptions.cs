@@ -55,8 +55,9 @@ public sealed class AgentOptions
     public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
 
     /// <summary>
-    /// How long a client may take to send a request's headers, and then its whole body (a JSON body or an SDP offer,
-    /// at most 64 KiB); a slower one is answered 408. Default 10 s.
+    /// How long a client may take to send a request's whole body (a JSON body or an SDP offer, at most 64 KiB; a slower
+    /// one is answered 408), and its headers (Kestrel's header timeout: a slower client loses its connection).
+    /// Default 10 s.
     /// </summary>
     public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
