@@ -75,9 +75,12 @@ public sealed partial class PeerConnection
         _sctpPacket = new byte[Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit)];
         _sctp = sctp;
         _sctpDeadlineNs = now + RtcTime.FromTimeSpan(_options.SctpTimeout);
-        if (IsDtlsClient)
+        if (_options.SendSctpInit)
         {
-            sctp.Connect(); // The DTLS client sends INIT; Chromium sends INIT in either role (collisions are handled).
+            // INIT in either DTLS role, as usrsctp, dcSCTP, Pion and libdatachannel do: werift, as an ICE-controlled
+            // DTLS client, never sends one. Both INITs crossing is SCTP's simultaneous open (RFC 9260 §5.2.1, §5.2.4):
+            // the core ends up with one association either way.
+            sctp.Connect();
         }
     }
 

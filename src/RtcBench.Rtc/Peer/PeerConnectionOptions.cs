@@ -67,6 +67,12 @@ public sealed record PeerConnectionOptions
     /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
     public int SctpMaxPacketSize { get; init; } = 1163;
 
+    /// <summary>
+    /// Tests only: false waits for the peer's SCTP INIT instead of sending ours, as werift does when it is the
+    /// ICE-controlled DTLS client. Every real connection sends INIT, whatever its DTLS role.
+    /// </summary>
+    internal bool SendSctpInit { get; init; } = true;
+
     /// <summary>Bound of the event loop's input queue; datagrams beyond it are dropped and counted, sends refused.</summary>
     public int InputQueueCapacity { get; init; } = 4096;
 
