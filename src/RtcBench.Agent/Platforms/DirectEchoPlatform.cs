@@ -78,6 +78,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
                 AnswerSetup = dtlsRole == DtlsRole.Client ? SdpSetup.Active : SdpSetup.Passive,
                 Clock = clock.NowNs,
                 TimeProvider = clock.Provider,
+                Logger = logger,
             });
         }
         catch (FormatException ex)

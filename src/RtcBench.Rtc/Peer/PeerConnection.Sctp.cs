@@ -15,7 +15,14 @@ public sealed partial class PeerConnection
     private byte[] _sctpPacket = [];
     private long _sctpDeadlineNs = RtcTime.Never;
     private int _awaitingAck;
+    private long _channelsRefused;
     private string? _abortDetail;
+
+    /// <summary>
+    /// DCEP OPENs refused: a stream id already in use (a duplicate OPEN, or both ends opening the same id at once)
+    /// or the reserved 65535. Each refusal is also logged once, at Information.
+    /// </summary>
+    public long DataChannelsRefused => Interlocked.Read(ref _channelsRefused);
 
     /// <summary>The association (diagnostics; touch it only from the loop).</summary>
     internal SctpAssociation? Sctp => _sctp;
@@ -265,7 +272,8 @@ public sealed partial class PeerConnection
 
     private void OpenLocalChannel(DataChannel channel, long now)
     {
-        if (!DataChannelStreamIds.TryAllocate(IsDtlsClient, DataChannelStreamIds.Reserved, id => _byStream.ContainsKey(id), out ushort id))
+        var (first, step) = _options.StreamIdRule ?? (DataChannelStreamIds.First(IsDtlsClient), 2);
+        if (!DataChannelStreamIds.TryAllocate(first, step, DataChannelStreamIds.Reserved, _byStream.ContainsKey, out ushort id))
         {
             channel.MarkClosed();
             return;
@@ -299,10 +307,24 @@ public sealed partial class PeerConnection
         }
 
         var open = (DcepOpen)message!;
-        if (_byStream.ContainsKey(streamId) || DataChannelStreamIds.BelongsTo(streamId, IsDtlsClient))
+        // RFC 8832 §6 gives the DTLS client even ids and the server odd ones, but werift takes its parity from its ICE
+        // role and Janus the lowest free id from 1: like usrsctp, accept any free id and refuse only one in use.
+        if (_byStream.TryGetValue(streamId, out var existing) || streamId == DataChannelStreamIds.Reserved)
         {
-            Interlocked.Increment(ref _dropped); // A duplicate OPEN, or one on a stream of our parity (RFC 8832 §6).
+            Interlocked.Increment(ref _channelsRefused);
+            PeerLog.DataChannelRefused(_options.Logger, open.Label, streamId, existing switch
+            {
+                null => "reserved (65535)",
+                { IsLocal: true, State: DataChannelState.Connecting } => $"the one our channel '{existing.Label}' is opening at the same time (no ACK either way)",
+                { IsLocal: true } => $"in use by our channel '{existing.Label}'",
+                _ => $"in use by the peer's channel '{existing.Label}' (a duplicate OPEN)",
+            });
             return;
+        }
+
+        if (DataChannelStreamIds.BelongsTo(streamId, IsDtlsClient))
+        {
+            PeerLog.DataChannelOnOurParity(_options.Logger, open.Label, streamId, IsDtlsClient ? "server" : "client");
         }
 
         var channel = new DataChannel(this, open.Label, open.Protocol, open.IsOrdered,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Sdp;
 
@@ -66,6 +68,15 @@ public sealed record PeerConnectionOptions
 
     /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
     public int SctpMaxPacketSize { get; init; } = 1163;
+
+    /// <summary>Where the connection logs its few control-plane events (refused data channels); nothing per message.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Tests only: the ids our own channels take, as (first, step), instead of RFC 8832's parity by DTLS role. Emulates
+    /// werift (parity from its ICE role) and Janus (lowest free id from 1: (1, 1)). Ids in use are skipped either way.
+    /// </summary>
+    internal (int First, int Step)? StreamIdRule { get; init; }
 
     /// <summary>
     /// Tests only: false waits for the peer's SCTP INIT instead of sending ours, as werift does when it is the
@@ -179,9 +190,9 @@ public sealed record PeerConnectionOptions
             errors.Add("InputQueueCapacity must be 16..1048576.");
         }
 
-        if (Clock is null || TimeProvider is null)
+        if (Clock is null || TimeProvider is null || Logger is null)
         {
-            errors.Add("Clock and TimeProvider are required.");
+            errors.Add("Clock, TimeProvider and Logger are required.");
         }
 
         if (errors.Count > 0)
