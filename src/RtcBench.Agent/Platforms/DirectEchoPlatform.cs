@@ -79,6 +79,9 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
                 Clock = clock.NowNs,
                 TimeProvider = clock.Provider,
                 Logger = logger,
+                // The echo answers pings only, and no ping is longer than this: advertise it (a=max-message-size), so a
+                // peer learns the limit before it sends, instead of 256 KiB of which all above 16,640 B went unanswered.
+                MaxMessageSize = PingCodec.MaxMessageBytes,
             });
         }
         catch (FormatException ex)

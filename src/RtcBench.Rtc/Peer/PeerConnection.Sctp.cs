@@ -18,6 +18,21 @@ public sealed partial class PeerConnection
     private long _channelsRefused;
     private string? _abortDetail;
 
+    /// <summary>Bytes of user data queued or in flight before sends are refused; also our cap on any one message.</summary>
+    private const int SendBufferBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest message we may send: the peer's <c>a=max-message-size</c>, 65536 when its description has none
+    /// (RFC 8841 §6.1); its 0 ("any size") is capped at our 16 MiB send buffer. 0 before the remote description.
+    /// <see cref="DataChannel.Send"/> refuses a larger message with an <see cref="ArgumentException"/>.
+    /// </summary>
+    public int RemoteMaxMessageSize => _remote?.MaxMessageSize switch
+    {
+        null => 0,
+        0 or > SendBufferBytes => SendBufferBytes,
+        { } max => (int)max,
+    };
+
     /// <summary>
     /// DCEP OPENs refused: a stream id already in use (a duplicate OPEN, or both ends opening the same id at once)
     /// or the reserved 65535. Each refusal is also logged once, at Information.
@@ -70,13 +85,14 @@ public sealed partial class PeerConnection
             _dtlsConnectedNs = now;
         }
 
-        ulong remoteMax = _remote!.MaxMessageSize;
         var sctp = new SctpAssociation(new SctpOptions
         {
             MaxPacketSize = Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit),
             LocalPort = (ushort)SdpNames.DefaultSctpPort,
-            RemotePort = (ushort)_remote.SctpPort,
-            MaxMessageSize = remoteMax is 0 or > 256 * 1024 ? 256 * 1024 : (int)remoteMax,
+            RemotePort = (ushort)_remote!.SctpPort,
+            MaxMessageSize = RemoteMaxMessageSize,
+            MaxSendBufferBytes = SendBufferBytes,
+            ReceiveWindow = Math.Max(1 << 20, 2 * _options.MaxMessageSize), // Room to reassemble the largest message we advertise.
         });
         sctp.HandleTimeout(now); // Gives the core its notion of now before it arms T1.
         _sctpPacket = new byte[Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit)];
@@ -124,6 +140,10 @@ public sealed partial class PeerConnection
             catch (InvalidOperationException)
             {
                 // Shutting down: refused like a full buffer.
+            }
+            catch (ArgumentException)
+            {
+                // Over the peer's max-message-size: DataChannel.Send refuses it first; never end the loop for it.
             }
         }
 

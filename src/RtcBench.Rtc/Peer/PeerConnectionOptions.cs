@@ -69,6 +69,16 @@ public sealed record PeerConnectionOptions
     /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
     public int SctpMaxPacketSize { get; init; } = 1163;
 
+    /// <summary>The default of <see cref="MaxMessageSize"/>: what Chromium and libdatachannel advertise.</summary>
+    public const int DefaultMaxMessageSize = 256 * 1024;
+
+    /// <summary>
+    /// The largest message we take in one piece, advertised as <c>a=max-message-size</c> (RFC 8841). Say only what is
+    /// true: an application that handles smaller messages (the echo agent answers pings) should advertise its own
+    /// limit, so that a peer learns it before it sends. 1 B to 1 MiB; the SCTP receive window is sized to hold it.
+    /// </summary>
+    public int MaxMessageSize { get; init; } = DefaultMaxMessageSize;
+
     /// <summary>Where the connection logs its few control-plane events (refused data channels); nothing per message.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
@@ -183,6 +193,11 @@ public sealed record PeerConnectionOptions
         if (SctpMaxPacketSize is < 256 or > 1163)
         {
             errors.Add("SctpMaxPacketSize must be 256..1163 (the BouncyCastle DTLS send limit).");
+        }
+
+        if (MaxMessageSize is < 1 or > 1 << 20)
+        {
+            errors.Add("MaxMessageSize must be 1..1048576 bytes.");
         }
 
         if (InputQueueCapacity is < 16 or > 1 << 20)
