@@ -11,7 +11,8 @@ namespace RtcBench.Runner;
 /// <item>the channel's own signal (<see cref="IEchoLossSignal"/>: the peer closed, the echo participant left, our
 /// session ended). When it says only that the path failed (e.g. ICE consent expired), the agent is asked too and
 /// its answer is added to the evidence;</item>
-/// <item>silence: no pong for <see cref="SilenceFor"/> while pings are out. Then the agent is asked
+/// <item>silence: no pong for <see cref="SilenceFor"/> (max(1 s, 3 × interval, 2 × the longest RTT seen)) while
+/// pings are out. Then the agent is asked
 /// (<see cref="AgentClient.CheckEchoHostAsync"/>, at most once per silence period): refused, failing or without our
 /// room means the echo is gone; an agent that answers and still has the room means the path is silent, and the
 /// silence stays loss; an agent that does not answer in time proves nothing either way (a dead host and a network
@@ -31,7 +32,6 @@ internal sealed class EchoWatch
     private readonly Func<CancellationToken, Task<EchoHostCheck>> _checkAgent;
     private readonly MonoTime _clock;
     private readonly Action<string>? _note;
-    private readonly long _silenceNs;
     private readonly TimeSpan _tick;
 
     /// <param name="session">The run's session (read for <see cref="PingSession.SilentSinceNs"/>).</param>
@@ -47,17 +47,21 @@ internal sealed class EchoWatch
         _checkAgent = checkAgent;
         _clock = clock;
         _note = note;
-        TimeSpan silence = SilenceFor(session.Config);
-        _silenceNs = silence.Ticks * 100;
-        _tick = TimeSpan.FromTicks(Math.Min(silence.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks));
+        _tick = TimeSpan.FromTicks(Math.Min(SilenceFor(session.Config).Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks));
     }
 
-    /// <summary>No pong for this long while pings are out makes the runner ask the agent: max(1 s, 3 × interval).</summary>
-    public static TimeSpan SilenceFor(RunConfig config)
+    /// <summary>
+    /// No pong for this long while pings are out makes the runner ask the agent: max(1 s, 3 × interval, and — so a
+    /// slow path is not taken for a silent one — twice the longest RTT seen so far, counted up to one deadline).
+    /// </summary>
+    /// <param name="config">The run's settings.</param>
+    /// <param name="maxRttNs">The longest RTT seen so far (<see cref="PingSession.MaxRttNs"/>), 0 before the first.</param>
+    public static TimeSpan SilenceFor(RunConfig config, long maxRttNs = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var threeIntervals = config.Interval * 3;
-        return threeIntervals > MinimumSilence ? threeIntervals : MinimumSilence;
+        var silence = config.Interval * 3 > MinimumSilence ? config.Interval * 3 : MinimumSilence;
+        var slowPath = TimeSpan.FromTicks(Math.Min(2 * maxRttNs / 100, config.Deadline.Ticks));
+        return slowPath > silence ? slowPath : silence;
     }
 
     /// <summary>Returns the evidence once the echo is found gone, or null when <paramref name="stop"/> ends the watch first.</summary>
@@ -82,12 +86,13 @@ internal sealed class EchoWatch
 
                 long silentSince = _session.SilentSinceNs;
                 long now = _clock.NowNs();
-                if (silentSince == long.MaxValue || now - silentSince < _silenceNs)
+                long silenceNs = SilenceFor(_session.Config, _session.MaxRttNs).Ticks * 100;
+                if (silentSince == long.MaxValue || now - silentSince < silenceNs)
                 {
                     noted = false;
                     continue;
                 }
-                if (lastCheckNs != long.MinValue && now - lastCheckNs < _silenceNs)
+                if (lastCheckNs != long.MinValue && now - lastCheckNs < silenceNs)
                 {
                     continue;
                 }

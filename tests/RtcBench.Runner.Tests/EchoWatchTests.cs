@@ -27,10 +27,15 @@ public sealed class EchoWatchTests
     };
 
     [Fact]
-    public void SilenceFor_IsThreeIntervalsButAtLeastOneSecond()
+    public void SilenceFor_ThreeIntervalsAtLeastOneSecondAndTwiceTheLongestRttUpToTheDeadline()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), EchoWatch.SilenceFor(new RunConfig { Interval = TimeSpan.FromMilliseconds(100) }));
-        Assert.Equal(TimeSpan.FromSeconds(3), EchoWatch.SilenceFor(new RunConfig { Interval = TimeSpan.FromSeconds(1) }));
+        const long Ms = 1_000_000;
+        var config = new RunConfig { Interval = TimeSpan.FromMilliseconds(100), Deadline = TimeSpan.FromSeconds(5) };
+        Assert.Equal(TimeSpan.FromSeconds(1), EchoWatch.SilenceFor(config));
+        Assert.Equal(TimeSpan.FromSeconds(1), EchoWatch.SilenceFor(config, maxRttNs: 400 * Ms));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), EchoWatch.SilenceFor(config, maxRttNs: 750 * Ms));
+        Assert.Equal(TimeSpan.FromSeconds(5), EchoWatch.SilenceFor(config, maxRttNs: 4000 * Ms));
+        Assert.Equal(TimeSpan.FromSeconds(3), EchoWatch.SilenceFor(config with { Interval = TimeSpan.FromSeconds(1) }));
     }
 
     [Fact]

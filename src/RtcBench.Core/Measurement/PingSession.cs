@@ -20,6 +20,7 @@ public sealed class PingSession
     private int _nextSeq;
     private int _answered;
     private int _lastAnsweredSeq = -1;
+    private long _maxRttNs;
     private long _lastSentNs;
     private bool _finished;
     private bool _stopped;
@@ -149,6 +150,10 @@ public sealed class PingSession
                 : receivedNs - r.SentNs > _deadlineNs ? PingStatus.Late
                 : PingStatus.Ok;
             _answered++;
+            if (receivedNs - r.SentNs > _maxRttNs)
+            {
+                _maxRttNs = receivedNs - r.SentNs;
+            }
             if (pong.Seq > _lastAnsweredSeq)
             {
                 _lastAnsweredSeq = (int)pong.Seq;
@@ -222,6 +227,18 @@ public sealed class PingSession
             {
                 int first = _lastAnsweredSeq + 1;
                 return first < _nextSeq ? _records[first].SentNs : long.MaxValue;
+            }
+        }
+    }
+
+    /// <summary>The longest RTT (ns) of any answered ping so far, warm-ups and late ones included; 0 before the first.</summary>
+    public long MaxRttNs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _maxRttNs;
             }
         }
     }

@@ -98,6 +98,7 @@ public sealed class PingSessionEchoLostTests
         var pings = SendUpTo(session, 9);
         Answer(session, pings[2]);
         Answer(session, pings[7], rttNs: 1500 * Ms); // past the 1 s deadline: late, but the echo was there
+        Assert.Equal(1500 * Ms, session.MaxRttNs);
         session.FinishEchoLost(reliableChannel: false);
         Assert.Equal("warmup warmup ok lost lost lost lost late abandoned abandoned", Statuses(session));
     }
