@@ -1,3 +1,4 @@
+using System.Globalization;
 using RtcBench.Core.Results;
 using RtcBench.Storage;
 
@@ -27,6 +28,13 @@ public sealed class AgentKilledEndToEndTests : IDisposable
         var run = EchoLostAssert.EchoLost(result, killedAt, killedAt, reliable: false);
         Assert.Matches(@"^no pong for \d+\.\d s and GET /health failed: .*refused", run.Outcome.Detail);
         await AssertKeptAsync(run);
+
+        // Read back later, the table says what happened and the line under it gives the evidence.
+        var shown = await _cli.RunAsync("results", "show", run.RunId, "--store", _cli.StoreSpec);
+        Assert.True(shown.ExitCode == 0, shown.Stderr);
+        Assert.Contains("failed (echo-lost)", shown.Stdout, StringComparison.Ordinal);
+        string at = run.Outcome.NoticedAt!.Value.UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        Assert.Contains($"udp/lossy: echo lost at {at} UTC ({run.Outcome.Detail})", shown.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,5 +52,13 @@ internal static class SummaryView
         Row("send delay p99", r => Format.Ms(r.Stats.SendDelay?.P99Us));
         Row("run id", r => r.RunId);
         console.Write(table);
+        foreach (var run in runs)
+        {
+            // The evidence and time do not fit in a column; say them under the table.
+            if (EchoLostLine.For(run) is { } echoLost)
+            {
+                console.WriteLine(echoLost);
+            }
+        }
     }
 }
