@@ -115,9 +115,11 @@ public sealed class AgentClient : IDisposable
                 // An agent that lists no rooms to us (e.g. another key) still answered: it is alive, the room unknown.
                 return new EchoHostCheck(EchoHostState.Present, $"the agent answers /health ({step} answered {(int)rooms.StatusCode})");
             }
-            var body = JsonNode.Parse(await rooms.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false));
-            bool present = body?["rooms"] is JsonArray list
-                && list.Any(r => r?["room_id"] is JsonValue id && id.TryGetValue(out string? value) && value == roomId);
+            string text = await rooms.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            if (!TryFindRoom(text, roomId, out bool present))
+            {
+                return new EchoHostCheck(EchoHostState.Present, $"the agent answers /health ({step} unreadable)");
+            }
             return present
                 ? new EchoHostCheck(EchoHostState.Present, "the agent answers and still has the room")
                 : new EchoHostCheck(EchoHostState.Gone, $"the agent no longer has room {roomId} ({step})");
@@ -126,13 +128,34 @@ public sealed class AgentClient : IDisposable
         {
             return new EchoHostCheck(EchoHostState.Gone, $"{step} failed: {ex.Message}");
         }
-        catch (JsonException)
-        {
-            return new EchoHostCheck(EchoHostState.Gone, $"{step} answered something that is not an RtcBench agent's JSON");
-        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new EchoHostCheck(EchoHostState.Unknown, $"{step} did not answer within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>Whether a <c>GET /rooms</c> body lists <paramref name="roomId"/>; false when the body is not that shape.</summary>
+    private static bool TryFindRoom(string body, string roomId, out bool present)
+    {
+        present = false;
+        try
+        {
+            if (JsonNode.Parse(body) is not JsonObject root || root["rooms"] is not JsonArray list)
+            {
+                return false;
+            }
+            foreach (var room in list)
+            {
+                if (room is JsonObject entry && entry["room_id"] is JsonValue id && id.TryGetValue(out string? value) && value == roomId)
+                {
+                    present = true;
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -97,7 +97,7 @@ internal sealed class EchoWatch
                     continue;
                 }
                 lastCheckNs = now;
-                var check = _checkAgent(stop);
+                var check = CheckAgentAsync(stop);
                 if (await Task.WhenAny(signal, check).ConfigureAwait(false) == signal)
                 {
                     return await ConfirmAsync(signal.Result).ConfigureAwait(false);
@@ -134,9 +134,22 @@ internal sealed class EchoWatch
         {
             return loss;
         }
-        var answer = await _checkAgent(CancellationToken.None).ConfigureAwait(false);
+        var answer = await CheckAgentAsync(CancellationToken.None).ConfigureAwait(false);
         string why = answer.State == EchoHostState.Present ? $"{answer.Detail}, so the path to it failed" : answer.Detail;
         return loss with { Detail = $"{loss.Detail}; {why}" };
+    }
+
+    /// <summary>The agent check; a fault in it (a bug, never the agent's answer) proves nothing and never ends the watch.</summary>
+    private async Task<EchoHostCheck> CheckAgentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _checkAgent(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new EchoHostCheck(EchoHostState.Unknown, $"the agent check failed ({ex.GetType().Name}: {ex.Message})");
+        }
     }
 
     /// <summary>
