@@ -188,6 +188,7 @@ internal static class RunExecution
         RunnerFailure.AgentRejected => ExitCodes.AgentRejected,
         RunnerFailure.NotReady => ExitCodes.EchoNotReady,
         RunnerFailure.JoinFailed => ExitCodes.RunFailed,
+        RunnerFailure.EchoLost => ExitCodes.RunFailed,
         _ => ExitCodes.InternalError,
     };
 
