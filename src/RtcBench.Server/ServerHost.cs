@@ -78,7 +78,7 @@ public static class ServerHost
     private static void Map(
         WebApplication app, ServerOptions options, IResultStore store, RunEventHub events, ILogger logger, TimeProvider time)
     {
-        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, logger);
+        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, time, logger);
         var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
         var results = new ResultEndpoints(store, time);
         var runs = new RunEndpoints(store);

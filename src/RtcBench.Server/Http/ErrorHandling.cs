@@ -20,7 +20,7 @@ internal sealed class ErrorHandling(ILogger logger, int maxBodyBytes)
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemResults.TooLarge(maxBodyBytes),
             BadHttpRequestException bad => Results.Problem(detail: bad.Message, statusCode: bad.StatusCode),
-            JsonException json => ProblemResults.BadRequest($"malformed JSON: {json.Message}"),
+            JsonException => ProblemResults.BadRequest("malformed JSON in the request"),
             not null when StoreFailure.IsUnavailable(error) => Unavailable(context, error),
             _ => Unexpected(context, error),
         };

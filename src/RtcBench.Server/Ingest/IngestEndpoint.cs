@@ -7,6 +7,7 @@ using RtcBench.Server.Contracts;
 using RtcBench.Server.Events;
 using RtcBench.Server.Http;
 using RtcBench.Storage;
+using RtcBench.Storage.Validation;
 
 namespace RtcBench.Server.Ingest;
 
@@ -16,7 +17,7 @@ namespace RtcBench.Server.Ingest;
 /// changed; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503
 /// with Retry-After (nothing stored; the runner spools and retries).
 /// </summary>
-internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, ILogger logger)
+internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, TimeProvider time, ILogger logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -42,12 +43,15 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         RunResult? run;
         try
         {
+            if (JsonPrecheck.Check(body.AsSpan(0, length)) is { } malformed)
+            {
+                return ProblemResults.BadRequest(malformed);
+            }
             run = JsonSerializer.Deserialize<RunResult>(body.AsSpan(0, length), ResultJson.Options);
         }
         catch (JsonException e)
         {
-            string where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $"{e.Path.TrimStart('$', '.')}: ";
-            return ProblemResults.BadRequest($"{where}not a valid result document: {FirstSentence(e.Message)}");
+            return ProblemResults.BadRequest(JsonShapeProblem.Describe(e));
         }
         finally
         {
@@ -57,7 +61,7 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         {
             return ProblemResults.BadRequest("the body is JSON null, not a result document");
         }
-        if (RunDocumentValidator.Validate(run) is { } problem)
+        if (RunDocumentValidator.Validate(run, time.GetUtcNow()) is { } problem)
         {
             return ProblemResults.BadRequest(problem);
         }
@@ -153,11 +157,5 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
     }
 }
