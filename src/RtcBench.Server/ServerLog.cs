@@ -34,4 +34,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(10, LogLevel.Warning, "Refused an event stream client: {Clients} already listening (the limit)")]
     public static partial void EventClientRefused(ILogger logger, int clients);
+
+    [LoggerMessage(11, LogLevel.Warning, "Refused run {RunId}: a different run is stored under that id (first difference: {Field})")]
+    public static partial void RunConflict(ILogger logger, string runId, string field);
 }

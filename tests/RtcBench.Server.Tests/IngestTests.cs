@@ -44,6 +44,62 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task Post_SameIdDifferentContent_409NamingTheDifferenceAndStoredRunKept()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await AssertConflictAsync(harness, harness.Ct);
+    }
+
+    [Fact]
+    public async Task Post_SameRunWrittenDifferently_200AndNothingChanged()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await AssertSameRunWrittenDifferentlyAsync(harness, harness.Ct);
+    }
+
+    /// <summary>A stored run, then the same id with one ping's RTT and the statistics changed to match: 409, the first run kept.</summary>
+    internal static async Task AssertConflictAsync(ServerHarness harness, CancellationToken ct)
+    {
+        var run = RunFactory.Create([10, 11, 12, 13]);
+        var other = RunFactory.Create([10, 11, 12.5, 13]) with { RunId = run.RunId, StartedAt = run.StartedAt, EndedAt = run.EndedAt };
+        other = other with { Pings = other.Pings.Select((p, i) => p with { ScheduledAt = run.Pings[i].ScheduledAt, SentAt = run.Pings[i].SentAt }).ToArray() };
+        await harness.PostAllAsync(run);
+
+        using var response = await harness.PostRunAsync(other);
+
+        string detail = await AssertProblemAsync(response, HttpStatusCode.Conflict, $"run_id: run {run.RunId} is already stored with different content (first difference: ", ct);
+        Assert.Contains("first difference: stats.", detail, StringComparison.Ordinal);
+        var stored = await harness.Store.GetRunAsync(run.RunId, includePings: true, ct);
+        Assert.Null(RunIdentity.FirstDifference(stored!, run));
+        using var again = await harness.PostRunAsync(run);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    /// <summary>The stored run re-posted with other time offsets and another key order: the same run, 200.</summary>
+    internal static async Task AssertSameRunWrittenDifferentlyAsync(ServerHarness harness, CancellationToken ct)
+    {
+        var run = RunFactory.Create([10, 11, 12, 13], lost: 1);
+        await harness.PostAllAsync(run);
+        var node = JsonNode.Parse(ResultJson.Serialize(run with
+        {
+            StartedAt = run.StartedAt.ToOffset(TimeSpan.FromHours(9)),
+            Pings = run.Pings.Select(p => p with { ScheduledAt = p.ScheduledAt.ToOffset(TimeSpan.FromHours(-3)) }).ToArray(),
+        }))!.AsObject();
+        var reordered = new JsonObject();
+        foreach (var (key, value) in node.Reverse().ToList())
+        {
+            node.Remove(key);
+            reordered[key] = value;
+        }
+
+        using var response = await harness.PostJsonAsync(reordered.ToJsonString());
+
+        string body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal(1, (await harness.Store.ListRunsAsync(new RunQuery(), ct)).Total);
+    }
+
+    [Fact]
     public async Task Get_StoredRun_ReturnsTheDocumentWithPings()
     {
         await using var harness = await ServerHarness.StartAsync();

@@ -55,6 +55,20 @@ public sealed class PostgresServiceTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_SameIdDifferentContentOnPostgres_409()
+    {
+        await using var harness = await ServerHarness.StartAsync(_store);
+        await IngestTests.AssertConflictAsync(harness, Ct);
+    }
+
+    [Fact]
+    public async Task Ingest_SameRunWrittenDifferentlyOnPostgres_200()
+    {
+        await using var harness = await ServerHarness.StartAsync(_store);
+        await IngestTests.AssertSameRunWrittenDifferentlyAsync(harness, Ct);
+    }
+
+    [Fact]
     public async Task Ingest_PostgresStoppedAndRestarted_503MeanwhileThenRecoversWithoutRestart()
     {
         await using var harness = await ServerHarness.StartAsync(_store);

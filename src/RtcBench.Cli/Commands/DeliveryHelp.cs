@@ -29,9 +29,9 @@ internal static class DeliveryHelp
         {
             ctx.Error.WriteLine($"rtcbench: delivered {report.Delivered} spooled run(s) to {url}");
         }
-        if (report.Rejected > 0)
+        foreach (var (file, detail) in report.Rejections)
         {
-            ctx.Error.WriteLine($"rtcbench: warning: {url} refused {report.Rejected} spooled run(s) as invalid; kept in {Path.Combine(delivery.Spool.Directory, ResultSpool.RejectedDirectoryName)}");
+            ctx.Error.WriteLine($"rtcbench: warning: {url} refused the spooled run {Path.GetFileName(file)}: {detail}; moved to {Path.GetDirectoryName(file)} (it is not re-sent)");
         }
         if (report.StoppedBy is { } stop)
         {
@@ -50,7 +50,7 @@ internal static class DeliveryHelp
         using var client = new ResultServiceClient(url, token);
         var delivery = new ResultDelivery(client, Spool(ctx));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        int delivered = 0, spooled = 0, exit = ExitCodes.Ok;
+        int delivered = 0, spooled = 0, rejected = 0, exit = ExitCodes.Ok;
         foreach (var result in results)
         {
             var outcome = await delivery.DeliverAsync(result, timeout.Token);
@@ -59,7 +59,14 @@ internal static class DeliveryHelp
                 delivered++;
                 continue;
             }
-            spooled++;
+            if (outcome.Status == DeliveryStatus.Rejected)
+            {
+                rejected++;
+            }
+            else
+            {
+                spooled++;
+            }
             if (outcome.Status is DeliveryStatus.Unauthorized or DeliveryStatus.Rejected)
             {
                 ctx.Fail(ExitCodes.StoreFailed, $"{url} refused run {result.RunId}: {outcome.Detail}");
@@ -77,6 +84,10 @@ internal static class DeliveryHelp
         if (spooled > 0)
         {
             message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `rtcbench push`");
+        }
+        if (rejected > 0)
+        {
+            message($"kept {rejected} refused run(s) in {Path.Combine(delivery.Spool.Directory, ResultSpool.RejectedDirectoryName)} for inspection (not re-sent)");
         }
         return exit;
     }

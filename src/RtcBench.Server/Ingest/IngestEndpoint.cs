@@ -13,9 +13,10 @@ namespace RtcBench.Server.Ingest;
 
 /// <summary>
 /// <c>POST /api/runs</c>: reads one result document (at most the body limit), validates it, stores it. Idempotent by
-/// run id: the first post answers 201 Created with a Location, every repeat 200 with the same body and nothing
-/// changed; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503
-/// with Retry-After (nothing stored; the runner spools and retries).
+/// run id: the first post answers 201 Created with a Location, every repeat of the same run (the same canonical
+/// document, <see cref="RunIdentity"/>) 200 with the same body and nothing changed, a different run under a stored id
+/// 409; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503 with
+/// Retry-After (nothing stored; the runner spools and retries).
 /// </summary>
 internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, TimeProvider time, ILogger logger)
 {
@@ -86,6 +87,16 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
             ServerLog.RunStored(logger, run.RunId, run.Platform, run.Location ?? "-", run.Pings.Count);
             events.PublishRunStored(run);   // after the commit: a listener that reads the API at once sees the run
             return TypedResults.Created(location, answer);
+        }
+        // The id is taken: the same run posted again (a retry) is 200, a different run under that id is 409.
+        var stored = await store.GetRunAsync(run.RunId, includePings: true, ct).ConfigureAwait(false);
+        string? difference = stored is null ? "the document" : RunIdentity.FirstDifference(stored, run);
+        if (difference is not null)
+        {
+            ServerLog.RunConflict(logger, run.RunId, difference);
+            return ProblemResults.Conflict(
+                $"run_id: run {run.RunId} is already stored with different content (first difference: {difference}); "
+                + "a run id names one run: post the stored document again, or give a new run a new id");
         }
         ServerLog.RunAlreadyStored(logger, run.RunId);
         return TypedResults.Ok(answer);
