@@ -71,6 +71,7 @@ public static class ServerHost
             app.Use(new IngestTokenCheck(options.IngestToken, logger).InvokeAsync);
         }
         app.UseRouting();
+        app.Use(new QueryAudit().InvokeAsync);
         Map(app, options, store, events, logger, time);
         return app;
     }
