@@ -21,7 +21,7 @@ internal sealed class ErrorHandling(ILogger logger, int maxBodyBytes)
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemResults.TooLarge(maxBodyBytes),
             BadHttpRequestException bad => Results.Problem(detail: bad.Message, statusCode: bad.StatusCode),
             JsonException => ProblemResults.BadRequest("malformed JSON in the request"),
-            not null when StoreFailure.IsUnavailable(error) => Unavailable(context, error),
+            not null when StoreFailure.IsUnavailable(error) => Unavailable(context),
             _ => Unexpected(context, error),
         };
         return result.ExecuteAsync(context);
@@ -46,9 +46,9 @@ internal sealed class ErrorHandling(ILogger logger, int maxBodyBytes)
         return Results.Problem(detail: detail, statusCode: status).ExecuteAsync(http);
     }
 
-    private IResult Unavailable(HttpContext context, Exception error)
+    private IResult Unavailable(HttpContext context)
     {
-        ServerLog.StoreUnavailable(logger, context.Request.Method, context.Request.Path.Value ?? "/", error.GetType().Name);
+        ServerLog.StoreUnavailable(logger, context.Request.Method, context.Request.Path.Value ?? "/");
         return ProblemResults.StoreUnavailable(context);
     }
 

@@ -16,7 +16,7 @@ namespace RtcBench.Server.Ingest;
 /// run id: the first post answers 201 Created with a Location, every repeat of the same run (the same canonical
 /// document, <see cref="RunIdentity"/>) 200 with the same body and nothing changed, a different run under a stored id
 /// 409; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503 with
-/// Retry-After (nothing stored; the runner spools and retries).
+/// Retry-After (<see cref="StoreUnavailableAnswer"/>: nothing stored; the runner spools and retries).
 /// </summary>
 internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, TimeProvider time, ILogger logger)
 {
@@ -73,12 +73,9 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         }
         catch (ArgumentException e)
         {
+            // A store's own refusal (it cannot keep the run faithfully); a store that cannot be reached throws
+            // further, to StoreUnavailableAnswer (503).
             return ProblemResults.BadRequest(e.Message);
-        }
-        catch (Exception e) when (StoreFailure.IsUnavailable(e))
-        {
-            ServerLog.StoreUnavailable(logger, request.Method, request.Path.Value ?? "/", e.GetType().Name);
-            return ProblemResults.StoreUnavailable(context);
         }
         string location = "/api/runs/" + run.RunId;
         var answer = new IngestResponse { RunId = run.RunId, Url = location };
