@@ -30,6 +30,7 @@ public static class RunIdentity
     {
         StartedAt = run.StartedAt.ToUniversalTime(),
         EndedAt = run.EndedAt.ToUniversalTime(),
+        Outcome = run.Outcome is null ? null! : run.Outcome with { NoticedAt = run.Outcome.NoticedAt?.ToUniversalTime() },
         Pings = run.Pings?.Select(p => p with
         {
             ScheduledAt = p.ScheduledAt.ToUniversalTime(),

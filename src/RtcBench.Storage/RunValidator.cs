@@ -24,7 +24,8 @@ internal static class RunValidator
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> unless the run has a proper id, its pings are in strictly increasing
-    /// seq order with whole-microsecond times, and its histogram data is canonical base64. Returns the histogram bytes.
+    /// seq order with whole-microsecond times (as is the outcome's noticed_at), and its histogram data is canonical
+    /// base64. Returns the histogram bytes.
     /// </summary>
     public static byte[] Validate(RunResult run)
     {
@@ -39,6 +40,11 @@ internal static class RunValidator
         ArgumentNullException.ThrowIfNull(run.Stats);
         ArgumentNullException.ThrowIfNull(run.Histogram);
         ArgumentNullException.ThrowIfNull(run.Pings);
+        if (run.Outcome.NoticedAt is { } noticed && !UnixMicros.TryExact(noticed, out _))
+        {
+            throw new ArgumentException(
+                "The outcome's noticed_at is finer than a microsecond; stores keep whole microseconds.", nameof(run));
+        }
         IReadOnlyList<PingResult> pings = run.Pings;
         for (int i = 0; i < pings.Count; i++)
         {

@@ -100,6 +100,22 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task Post_EchoLostRunWithAbandonedPings_201ThenTheSameRun200()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var run = Storage.Tests.RunnerDocuments.EchoLost();
+
+        using var first = await harness.PostRunAsync(run);
+        using var second = await harness.PostRunAsync(run);
+
+        Assert.True(first.StatusCode == HttpStatusCode.Created, await first.Content.ReadAsStringAsync(harness.Ct));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var stored = ResultJson.Deserialize(await harness.Client.GetStringAsync("/api/runs/" + run.RunId, harness.Ct));
+        Assert.Equal(RunOutcome.EchoLostReason, stored.Outcome.Reason);
+        Assert.Equal(4, stored.Stats.Abandoned);
+    }
+
+    [Fact]
     public async Task Get_StoredRun_ReturnsTheDocumentWithPings()
     {
         await using var harness = await ServerHarness.StartAsync();

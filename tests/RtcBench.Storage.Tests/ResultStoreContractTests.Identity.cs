@@ -45,6 +45,21 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task SaveRun_EchoLostRun_OutcomeEvidenceAndAbandonedPingsReadBack()
+    {
+        var store = await OpenAsync();
+        var run = Validation.EchoLostTests.Lossy();
+
+        await store.SaveRunAsync(run, Ct);
+        var back = await store.GetRunAsync(run.RunId, includePings: true, Ct);
+
+        Assert.Null(RunIdentity.FirstDifference(back!, run));
+        Assert.Equal(run.Outcome, back!.Outcome);
+        Assert.Equal(4, back.Stats.Abandoned);
+        Assert.Equal(4, back.Pings.Count(p => p.Status == "abandoned"));
+    }
+
+    [Fact]
     public async Task SaveRun_RealisticRun_ReadsBackAsTheSameRun()
     {
         var store = await OpenAsync();

@@ -1,6 +1,7 @@
 using RtcBench.Core.Measurement;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Results;
+using RtcBench.Core.Statistics;
 
 namespace RtcBench.Storage.Tests;
 
@@ -107,5 +108,30 @@ public static class RunnerDocuments
             rtts[i] = random.NextDouble() < 0.02 ? null : medianMs * Math.Exp(0.3 * normal);
         }
         return Create(rtts, warmup: warmup, sendDelayUs: i => random.NextDouble() < 0.05 ? 1500 + (i % 13) : (i % 9) + 0.25);
+    }
+
+    /// <summary>
+    /// 2 warm-ups (seq 0, 1), then 10, 11, 12 ms, seq 5 lost while the echo was alive, 13, 14 ms (seq 7, the last
+    /// answer), seq 8..11 unanswered when the echo was found gone (abandoned), seq 12..14 never sent.
+    /// </summary>
+    public static RunResult EchoLost(string channel = "lossy")
+    {
+        var run = RunnerDocuments.Create([10, 11, 12, null, 13, 14, null, null, null, null], warmup: 2, notSent: 3, channel: channel);
+        var pings = run.Pings.Select(p => p.Seq is >= 8 and <= 11 ? p with { Status = "abandoned" } : p).ToArray();
+        return run with
+        {
+            Outcome = RunOutcome.EchoLost("no pong for 1.0 s and GET /health failed: Connection refused", run.Pings[11].SentAt!.Value.AddMilliseconds(1000)),
+            Pings = pings,
+            // Hand-computed: sent = ok + lost + late = 5 + 1 + 0; send delays 5 + seq % 7 µs of seq 0..7 (abandoned
+            // pings excluded): 5 6 7 8 9 10 11 5, mean 61 / 8, p99 (linear) 10.93, max 11.
+            Stats = run.Stats with
+            {
+                Sent = 6,
+                Lost = 1,
+                Abandoned = 4,
+                LossRate = 1.0 / 6,
+                SendDelay = new SendDelaySummary { MeanUs = 7.625, P99Us = 10.93, MaxUs = 11, LateSends = 0 },
+            },
+        };
     }
 }

@@ -24,6 +24,7 @@ internal static class SqliteRunWriter
         "sent", "ok", "lost", "late", "loss_rate", "rtt_p50_us", "rtt_p95_us", "rtt_p99_us", "rtt_mean_us",
         "jitter_rfc3550_us", "stats_json", "path_json",
         "histogram_encoding", "histogram_unit", "histogram_relative_accuracy", "histogram_count", "histogram",
+        "outcome_detail", "outcome_noticed_at",
     ];
 
     private static readonly string InsertRunSql =
@@ -79,6 +80,8 @@ internal static class SqliteRunWriter
         p.AddWithValue("@histogram_relative_accuracy", run.Histogram.RelativeAccuracy);
         p.AddWithValue("@histogram_count", run.Histogram.Count);
         p.Add("@histogram", SqliteType.Blob).Value = histogram;
+        p.AddWithValue("@outcome_detail", Db(run.Outcome.Detail));
+        p.AddWithValue("@outcome_noticed_at", run.Outcome.NoticedAt is { } noticed ? UnixMicros.Floor(noticed) : DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -8,7 +8,7 @@ namespace RtcBench.Storage.Validation;
 internal static class DocumentRules
 {
     public static string? Check(RunResult run, DateTimeOffset now) =>
-        Identity(run) ?? Place(run) ?? Times(run, now) ?? Outcome(run.Outcome) ?? Config(run.Config) ?? Path(run.Path);
+        Identity(run) ?? Place(run) ?? Times(run, now) ?? Outcome(run) ?? Config(run.Config) ?? Path(run.Path);
 
     private static string? Identity(RunResult run)
     {
@@ -85,8 +85,9 @@ internal static class DocumentRules
         return null;
     }
 
-    private static string? Outcome(RunOutcome? outcome)
+    private static string? Outcome(RunResult run)
     {
+        var outcome = run.Outcome;
         if (outcome is null)
         {
             return "outcome: missing";
@@ -95,7 +96,28 @@ internal static class DocumentRules
         {
             return $"outcome.status: unknown status {TextRules.Quote(outcome.Status)}; expected {KnownValues.List(KnownValues.Outcomes)}";
         }
-        return TextRules.FreeText("outcome.reason", outcome.Reason);
+        if ((TextRules.FreeText("outcome.reason", outcome.Reason) ?? TextRules.FreeText("outcome.detail", outcome.Detail)) is { } text)
+        {
+            return text;
+        }
+        bool echoLost = outcome.Reason == RunOutcome.EchoLostReason;
+        if (echoLost && outcome.Status != RunOutcome.FailedStatus)
+        {
+            return $"outcome.status: '{outcome.Status}', but a run whose echo was lost (reason echo-lost) has failed";
+        }
+        if (outcome.NoticedAt is not { } noticed)
+        {
+            return echoLost ? "outcome.noticed_at: missing; an echo-lost outcome says when it was noticed" : null;
+        }
+        if (!UnixMicros.TryExact(noticed, out _))
+        {
+            return "outcome.noticed_at: times must be whole microseconds";
+        }
+        if (noticed < run.StartedAt || noticed > run.EndedAt + DocumentLimits.PingTimeSlack)
+        {
+            return $"outcome.noticed_at: {Show(noticed)} is outside the run ({Show(run.StartedAt)} .. {Show(run.EndedAt)})";
+        }
+        return null;
     }
 
     private static string? Config(RunConfigRecord? config)

@@ -59,6 +59,44 @@ internal static class PingRules
                 return durations;
             }
         }
+        return EchoLost(run);
+    }
+
+    /// <summary>
+    /// The echo-lost rule (DESIGN §4b, docs/result-schema.md): when the echo was found gone, the unanswered pings sent
+    /// after the last answered one are abandoned, those before it lost; on a reliable channel, which cannot lose,
+    /// every unanswered ping is abandoned. Without echo-lost no ping is abandoned (the statistics check says so).
+    /// </summary>
+    private static string? EchoLost(RunResult run)
+    {
+        if (run.Outcome.Reason != RunOutcome.EchoLostReason)
+        {
+            return null;
+        }
+        var pings = run.Pings;
+        long lastAnswered = -1;
+        foreach (var p in pings)
+        {
+            if (p.RttUs is not null)
+            {
+                lastAnswered = p.Seq;
+            }
+        }
+        bool reliable = run.Channel == "reliable";
+        for (int i = 0; i < pings.Count; i++)
+        {
+            string status = pings[i].Status;
+            if (status == "abandoned" && !reliable && i < lastAnswered)
+            {
+                return $"pings[{i}].status: 'abandoned', but seq {lastAnswered} was answered after it (the echo was alive): it is lost";
+            }
+            if (status == "lost" && (reliable || i > lastAnswered))
+            {
+                return reliable
+                    ? $"pings[{i}].status: 'lost' on a reliable channel whose echo was lost: every unanswered ping is abandoned"
+                    : $"pings[{i}].status: 'lost', but it was sent after the last answered ping (seq {lastAnswered}) of a run whose echo was lost: it is abandoned";
+            }
+        }
         return null;
     }
 

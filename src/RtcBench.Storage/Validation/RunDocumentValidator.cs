@@ -26,7 +26,7 @@ public static class RunDocumentValidator
             return "pings: missing (an empty list when the pings are left out)";
         }
         bool withPings = run.Pings.Count > 0;
-        if (StatisticsRules.Check(run.Stats, run.Config, withPings) is { } stats)
+        if (StatisticsRules.Check(run.Stats, run.Config, run.Outcome, withPings) is { } stats)
         {
             return stats;
         }

@@ -28,6 +28,7 @@ internal static class StatisticsAgreement
         [
             ("sent", posted.Sent, mine.Sent), ("ok", posted.Ok, mine.Ok), ("lost", posted.Lost, mine.Lost),
             ("late", posted.Late, mine.Late), ("warmup", posted.Warmup, mine.Warmup), ("not_sent", posted.NotSent, mine.NotSent),
+            ("abandoned", posted.Abandoned, mine.Abandoned),
         ];
         foreach (var (field, p, m) in counts)
         {

@@ -17,13 +17,14 @@ internal static class StatisticsRules
     /// The document has pings: relations that the recomputation checks more precisely (the clock's error bound is
     /// stats.rtt.min_us / 2) are left to it, so the message names the figure that is wrong rather than its neighbour.
     /// </param>
-    public static string? Check(RunStatistics? stats, RunConfigRecord config, bool withPings)
+    public static string? Check(RunStatistics? stats, RunConfigRecord config, RunOutcome outcome, bool withPings)
     {
         if (stats is null)
         {
             return "stats: missing";
         }
         return Counts(stats, config)
+            ?? Abandoned(stats, outcome)
             ?? Rates(stats)
             ?? Latency("stats.rtt", stats.Rtt, stats.Ok, nonNegative: true)
             ?? Latency("stats.net_rtt", stats.NetRtt, stats.Ok, nonNegative: false)
@@ -40,6 +41,7 @@ internal static class StatisticsRules
         (string Field, int Value)[] counts =
         [
             ("sent", s.Sent), ("ok", s.Ok), ("lost", s.Lost), ("late", s.Late), ("warmup", s.Warmup), ("not_sent", s.NotSent),
+            ("abandoned", s.Abandoned),
         ];
         foreach (var (field, value) in counts)
         {
@@ -56,12 +58,22 @@ internal static class StatisticsRules
         {
             return $"stats.warmup: {s.Warmup} is more than config.warmup ({config.Warmup})";
         }
-        long statuses = (long)s.Sent + s.Warmup + s.NotSent;
+        long statuses = (long)s.Sent + s.Warmup + s.NotSent + s.Abandoned;
         long scheduled = (long)config.Count + config.Warmup;
         if (statuses != scheduled)
         {
-            return $"stats.not_sent: sent + warmup + not_sent = {statuses}, but config.count + config.warmup = {scheduled} "
+            return $"stats.not_sent: sent + warmup + not_sent + abandoned = {statuses}, but config.count + config.warmup = {scheduled} "
                 + "(every scheduled ping has exactly one status)";
+        }
+        return null;
+    }
+
+    /// <summary>Abandoned pings exist only when the echo was found gone (DESIGN §4b); on a reliable channel nothing is lost then.</summary>
+    private static string? Abandoned(RunStatistics s, RunOutcome outcome)
+    {
+        if (s.Abandoned > 0 && outcome.Reason != RunOutcome.EchoLostReason)
+        {
+            return $"stats.abandoned: {s.Abandoned}, but the outcome is not echo-lost (only a lost echo abandons pings)";
         }
         return null;
     }
@@ -273,7 +285,7 @@ internal static class StatisticsRules
         {
             return $"stats.send_delay.max_us: {Tolerance.Show(delay.MaxUs)} is below its mean_us or p99_us";
         }
-        int sentPings = s.Sent + s.Warmup;
+        int sentPings = s.Sent + s.Warmup; // abandoned pings are outside the send delay figures
         if (delay.LateSends < 0 || delay.LateSends > sentPings)
         {
             return $"stats.send_delay.late_sends: {delay.LateSends} is outside 0..{sentPings} (the pings sent)";

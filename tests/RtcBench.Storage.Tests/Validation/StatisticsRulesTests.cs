@@ -30,7 +30,7 @@ public sealed class StatisticsRulesTests
     [InlineData("stats.net_rtt.max_us", "15500", "stats.net_rtt.max_us: 15500 is above stats.rtt.max_us (15000)")]
     [InlineData("stats.sent", "12", "stats.sent: 12 is not ok + lost + late (7 + 2 + 2)")]
     [InlineData("stats.lost", "-1", "stats.lost: -1 is negative")]
-    [InlineData("stats.not_sent", "3", "stats.not_sent: sent + warmup + not_sent = 17, but config.count + config.warmup = 18")]
+    [InlineData("stats.not_sent", "3", "stats.not_sent: sent + warmup + not_sent + abandoned = 17, but config.count + config.warmup = 18")]
     [InlineData("stats.loss_rate", "1.5", "stats.loss_rate: 1.5 is not lost / sent (2 / 11 = ")]
     [InlineData("stats.loss_rate", "0.2", "stats.loss_rate: 0.2 is not lost / sent")]
     [InlineData("stats.late_rate", "0", "stats.late_rate: 0 is not late / sent (2 / 11 = ")]
