@@ -10,18 +10,17 @@ namespace RtcBench.Server.Http;
 /// </summary>
 internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outage) : IResultStore
 {
-    public Task InitializeAsync(CancellationToken cancellationToken) =>
-        WatchAsync(async () =>
-        {
-            await inner.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        });
+    public Task<SchemaReport> InitializeAsync(CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.InitializeAsync(cancellationToken));
 
     public Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.SaveRunAsync(run, cancellationToken));
 
     public Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.GetRunAsync(runId, includePings, cancellationToken));
+
+    public Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.FindRunIdsAsync(prefix, limit, cancellationToken));
 
     public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.ListRunsAsync(query, cancellationToken));
