@@ -45,7 +45,8 @@ internal static class DeliveryHelp
     /// Exit code: Ok when every run is delivered or safely spooled for a service that is down; StoreFailed when
     /// the service refused the token or a document (the run is still spooled, or set aside as rejected).
     /// </summary>
-    public static async Task<int> DeliverAsync(CliContext ctx, Uri url, string? token, IReadOnlyList<RunResult> results, Action<string> message)
+    public static async Task<int> DeliverAsync(
+        CliContext ctx, Uri url, string? token, IReadOnlyList<RunResult> results, Action<string> message, DeliveryTally? tally = null)
     {
         using var client = new ResultServiceClient(url, token);
         var delivery = new ResultDelivery(client, Spool(ctx));
@@ -76,6 +77,13 @@ internal static class DeliveryHelp
             {
                 message($"{url} unavailable ({outcome.Detail})");
             }
+        }
+        if (tally is not null)
+        {
+            tally.Delivered += delivered;
+            tally.Spooled += spooled;
+            tally.Refused += rejected;
+            tally.SpoolDirectory = delivery.Spool.Directory;
         }
         if (delivered > 0)
         {

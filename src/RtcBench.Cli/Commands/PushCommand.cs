@@ -13,7 +13,9 @@ internal static class PushCommand
         var command = new Command("push",
             "Re-send the runs spooled (in $RTCBENCH_HOME/spool, default ~/.rtcbench/spool) while the results service was " +
             "unreachable, oldest first. Each file is deleted only after the service acknowledged it; ingest is idempotent, " +
-            "so nothing is lost or stored twice. Exit 0 when the spool is empty afterwards, 7 otherwise.");
+            "so nothing is lost or stored twice. A document the service refuses (invalid, or a different run under the same " +
+            "id: 409) moves to spool/rejected with the reason printed and is never re-sent. Exit 0 when the spool is empty " +
+            "afterwards, 7 otherwise.");
         command.Options.Add(store);
         command.Options.Add(token);
         command.SetAction(async (parse, _) =>
