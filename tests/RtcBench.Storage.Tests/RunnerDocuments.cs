@@ -48,8 +48,8 @@ public static class RunnerDocuments
             Schedule = poisson ? ScheduleKind.Poisson : ScheduleKind.Fixed,
             Seed = poisson ? 1234 : 0,
         };
-        // Ping 0 is scheduled 1 ms after the start, as the runner does.
-        double anchorUs = ((start - DateTimeOffset.UnixEpoch).Ticks / 10.0) - (StartNs / 1000.0) + 1000;
+        // Ping 0 is scheduled at the start (the runner starts 1 ms later; the start is rounder for tests to read).
+        double anchorUs = ((start - DateTimeOffset.UnixEpoch).Ticks / 10.0) - (StartNs / 1000.0);
         var session = new PingSession(RunId.New(), config, StartNs);
         var ping = new byte[PingCodec.MaxMessageBytes];
         var pong = new byte[PingCodec.MaxMessageBytes];
@@ -118,9 +118,12 @@ public static class RunnerDocuments
     {
         var run = RunnerDocuments.Create([10, 11, 12, null, 13, 14, null, null, null, null], warmup: 2, notSent: 3, channel: channel);
         var pings = run.Pings.Select(p => p.Seq is >= 8 and <= 11 ? p with { Status = "abandoned" } : p).ToArray();
+        // The echo was noticed gone a second after the last send; the run ended right then.
+        var noticed = run.Pings[11].SentAt!.Value.AddMilliseconds(1000);
         return run with
         {
-            Outcome = RunOutcome.EchoLost("no pong for 1.0 s and GET /health failed: Connection refused", run.Pings[11].SentAt!.Value.AddMilliseconds(1000)),
+            Outcome = RunOutcome.EchoLost("no pong for 1.0 s and GET /health failed: Connection refused", noticed),
+            EndedAt = noticed.AddMilliseconds(1),
             Pings = pings,
             // Hand-computed: sent = ok + lost + late = 5 + 1 + 0; send delays 5 + seq % 7 µs of seq 0..7 (abandoned
             // pings excluded): 5 6 7 8 9 10 11 5, mean 61 / 8, p99 (linear) 10.93, max 11.

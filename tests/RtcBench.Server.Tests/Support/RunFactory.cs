@@ -12,7 +12,7 @@ public static class RunFactory
 {
     public static readonly DateTimeOffset BaseTime = RunnerDocuments.BaseTime;
 
-    /// <param name="rttsMs">The ok pings' RTTs in ms, in seq order (one ping every 100 ms from 1 ms after the start).</param>
+    /// <param name="rttsMs">The ok pings' RTTs in ms, in seq order (one ping every 100 ms from the start).</param>
     /// <param name="lost">Lost pings, placed after the ok ones.</param>
     public static RunResult Create(
         double[] rttsMs, int lost = 0, DateTimeOffset? startedAt = null, string platform = "udp",
