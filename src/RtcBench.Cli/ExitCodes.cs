@@ -15,6 +15,7 @@ public static class ExitCodes
     public const int EchoNotReady = 5;
     public const int RunFailed = 6;
     public const int StoreFailed = 7;
+    public const int NotFound = 8;
     public const int Interrupted = 130;
 
     public const string Table = """
@@ -28,6 +29,7 @@ public static class ExitCodes
           6    a platform could not be joined or its run failed, e.g. the echo went away mid-run
                (outcome failed, reason echo-lost; the pings before it are kept, printed and stored)
           7    the result could not be stored (it was still printed and written to --output)
+          8    not found: no such stored run, or no result store at --store (reads never create one)
           130  interrupted (Ctrl-C); what was measured is kept, marked partial
         """;
 }

@@ -89,9 +89,9 @@ internal static class PostgresRunWriter
         p.Add(new NpgsqlParameter<long> { TypedValue = run.Histogram.Count, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter<byte[]> { TypedValue = histogram, NpgsqlDbType = NpgsqlDbType.Bytea });
         Text(p, run.Outcome.Detail);
-        p.Add(new NpgsqlParameter
+        p.Add(new NpgsqlParameter<DateTimeOffset?>
         {
-            Value = run.Outcome.NoticedAt is { } noticed ? noticed.ToUniversalTime() : DBNull.Value,
+            TypedValue = run.Outcome.NoticedAt is { } noticed ? PostgresTime.Floor(noticed) : null,
             NpgsqlDbType = NpgsqlDbType.TimestampTz,
         });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
