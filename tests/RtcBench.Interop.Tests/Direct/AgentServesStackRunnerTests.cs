@@ -43,13 +43,15 @@ public sealed class AgentServesStackRunnerTests(NodePeers peers, ITestOutputHelp
         foreach (string label in new[] { "reliable", "lossy" })
         {
             var channel = report?["channels"]!.AsArray().FirstOrDefault(c => c!["label"]!.GetValue<string>() == label);
-            bool passed = channel is not null && Int(channel, "received") == Pings && Int(channel, "missing") == 0
+            string connection = report?["connection"]?.GetValue<string>() ?? "?";
+            bool passed = channel is not null && connection == "connected" && Int(channel, "received") == Pings && Int(channel, "missing") == 0
                 && Int(channel, "duplicates") == 0 && Int(channel, "malformed") == 0;
             string detail = channel is null
                 ? $"fail: {stack} runner → our agent: {error}"
                 : $"{(passed ? "pass" : "fail")}: {stack} runner → our agent, {label}: sent {Int(channel, "sent")}, pongs {Int(channel, "received")}, " +
                   $"missing {Int(channel, "missing")}, duplicates {Int(channel, "duplicates")}, malformed {Int(channel, "malformed")} " +
-                  $"{channel["examples"]?.ToJsonString()}, p50 {channel["p50"]!.GetValue<double>().ToString("0.000", CultureInfo.InvariantCulture)} ms";
+                  $"{channel["examples"]?.ToJsonString()}, p50 {channel["p50"]!.GetValue<double>().ToString("0.000", CultureInfo.InvariantCulture)} ms; " +
+                  $"the runner reported its connection {connection}";
             DirectProof.Record(stack, runner.Version, "them", "server", "lite", DirectProof.ChannelName(label), passed, detail);
             output.WriteLine(detail);
             if (!passed)

@@ -39,6 +39,9 @@ internal sealed class FakeDirectAgent : IAsyncDisposable
     /// <summary>The answers the echo gave, in order (for the test's own checks of roles and ICE).</summary>
     public ConcurrentQueue<string> Answers { get; } = new();
 
+    /// <summary>Per room, in order: every connection state (RTCPeerConnectionState) the echo went through, as "new → … → closed".</summary>
+    public ConcurrentQueue<string> ConnectionStates { get; } = new();
+
     public static async Task<FakeDirectAgent> StartAsync(IInteropPeer echo)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -126,6 +129,16 @@ internal sealed class FakeDirectAgent : IAsyncDisposable
         if (!_tokens.TryRemove(room, out _))
         {
             return false;
+        }
+
+        try
+        {
+            var state = await _echo.CallAsync(new JsonObject { ["cmd"] = "describe", ["pc"] = room }, TimeSpan.FromSeconds(15));
+            ConnectionStates.Enqueue(string.Join(" → ", state["states"]!.AsArray().Select(x => x!.GetValue<string>())));
+        }
+        catch (PeerCommandException ex)
+        {
+            ConnectionStates.Enqueue("unknown: " + ex.Message);
         }
 
         try

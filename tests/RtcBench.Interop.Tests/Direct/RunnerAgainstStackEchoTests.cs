@@ -36,6 +36,8 @@ public sealed class RunnerAgainstStackEchoTests(NodePeers peers, ITestOutputHelp
         string answer = agent.Answers.TryPeek(out var a) ? a : "";
         string theirSetup = System.Text.RegularExpressions.Regex.Match(answer, "a=setup:([a-z]+)").Groups[1].Value;
         string ourDtls = theirSetup == "passive" ? "client" : "server";
+        string echoStates = agent.ConnectionStates.TryPeek(out var st) ? st : "never answered";
+        bool echoHealthy = echoStates.Contains("connected", StringComparison.Ordinal) && !echoStates.Contains("failed", StringComparison.Ordinal);
         var runs = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
         var failures = new List<string>();
         foreach (string label in new[] { "reliable", "lossy" })
@@ -46,16 +48,16 @@ public sealed class RunnerAgainstStackEchoTests(NodePeers peers, ITestOutputHelp
             if (run is null)
             {
                 passed = false;
-                detail = $"rtcbench run exited {exit} with no {label} result: {stderr.ToString().Trim()}\n  {stack}: {echo.Tail()}";
+                detail = $"fail: rtcbench run exited {exit} with no {label} result: {stderr.ToString().Trim()}\n  {stack}: {echo.Tail()}";
             }
             else
             {
                 var measured = run.Pings.Where(p => p.Status != "warmup").ToList();
-                passed = run.Outcome.Status == "ok" && run.Stats.Ok == Pings && run.Stats.Lost == 0
+                passed = run.Outcome.Status == "ok" && echoHealthy && run.Stats.Ok == Pings && run.Stats.Lost == 0
                     && measured.Select(p => p.Seq).Distinct().Count() == Pings && measured.All(p => p.RttUs > 0 && p.NetRttUs <= p.RttUs);
-                detail = $"{(passed ? "pass" : "fail")}: rtcbench run → {stack} echo, {label}: outcome {run.Outcome.Status} {run.Outcome.Reason}, " +
+                detail = $"{(passed ? "pass" : "fail")}: rtcbench run → {stack} echo, {label}: outcome {run.Outcome.Status}{(run.Outcome.Reason is { } why ? $" ({why})" : "")}, " +
                     $"sent {run.Stats.Sent}, ok {run.Stats.Ok}, lost {run.Stats.Lost}, late {run.Stats.Late}, rtt p50 {run.Stats.Rtt?.P50Us:0} µs, net p50 {run.Stats.NetRtt?.P50Us:0} µs; " +
-                    $"{stack} answered a=setup:{theirSetup}";
+                    $"{stack} answered a=setup:{theirSetup} and went {echoStates}";
             }
 
             DirectProof.Record(stack, echo.Version, "us", ourDtls, "full", DirectProof.ChannelName(label), passed, detail);

@@ -108,6 +108,7 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
         }
 
         long connectedMs = _clock.ElapsedMilliseconds;
+        Check(open["connection"]?.GetValue<string>() == "connected", $"{_peer.Stack} has its channels open but reports its connection {open["connection"]}");
         _step = "roles";
         var expectedRole = _dtls == CellDtls.Client ? DtlsRole.Client : DtlsRole.Server;
         Check(_us!.DtlsRole == expectedRole, $"we are DTLS {_us.DtlsRole}, the cell wants {expectedRole}");
@@ -135,11 +136,12 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
         await _ours["spare"].WhenClosed.WaitAsync(StepTimeout);
         await Call(new JsonObject { ["cmd"] = "waitClosed", ["pc"] = _pc, ["label"] = "spare", ["ms"] = 15000 });
         Check(_us.State == PeerConnectionState.Connected, $"our connection is {_us.State} after the channels closed ({_us.Outcome})");
+        var after = await Call(new JsonObject { ["cmd"] = "describe", ["pc"] = _pc });
+        Check(after["connection"]?.GetValue<string>() == "connected", $"{_peer.Stack} reports its connection {after["connection"]} after the channels closed");
 
         string streams = string.Join(", ", open["channels"]!.AsArray().Select(c => $"{c!["label"]} {c["id"]}"));
-        return $"pass: each way {CellBatches.Texts}, {CellBatches.Binaries}, {CellBatches.Empty}, {CellBatches.Large(largest)} " +
-            $"({LargestReason(theirSdp, largest)}), {CellBatches.Burst}: {(Lossy ? "all intact, none lost" : "in order, intact")}; " +
-            $"closed from each side; streams {streams}; connected and open in {connectedMs} ms" + string.Concat(_notes.Select(n => "; " + n));
+        return $"pass: every batch {(Lossy ? "intact, none lost" : "in order and intact")} both ways; large message {largest} B " +
+            $"({LargestReason(theirSdp, largest)}); closed from each side; streams {streams}; up in {connectedMs} ms" + string.Concat(_notes.Select(n => "; " + n));
     }
 
     /// <summary>Offer and answer; returns the other stack's SDP once our connection is up.</summary>
@@ -300,7 +302,7 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
     private static int LargestMessage(string theirSdp) => MaxMessageSize(theirSdp) is > 0 and < 65536 and var theirs ? (int)theirs : 65536;
 
     private static string LargestReason(string theirSdp, int largest) =>
-        $"they advertise {(MaxMessageSizeLine().IsMatch(theirSdp) ? MaxMessageSize(theirSdp).ToString(CultureInfo.InvariantCulture) : "nothing: 65536 by RFC 8841")}, we 262144";
+        $"they advertise {(MaxMessageSizeLine().IsMatch(theirSdp) ? MaxMessageSize(theirSdp).ToString(CultureInfo.InvariantCulture) : "none, so 65536")}, we 262144";
 
     private static long MaxMessageSize(string sdp) =>
         MaxMessageSizeLine().Match(sdp) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 65536;

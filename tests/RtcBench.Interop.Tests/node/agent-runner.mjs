@@ -4,7 +4,8 @@
 // POST /connect {"platforms":["direct"]} → offer with two channels, `reliable` (ordered) and `lossy` (unordered,
 // maxRetransmits 0) → POST the offer to signal_url with the room token → apply the answer → every intervalMs (catching
 // up when timers are late) one ping on each channel → wait for the pongs → POST /disconnect. The reply says, per
-// channel: sent, pongs matched, missing, duplicates, malformed (with the first few), RTT percentiles in ms.
+// channel: sent, pongs matched, missing, duplicates, malformed (with the first few), RTT percentiles in ms; and the
+// runner's own connection state after the pings.
 
 const hex = bytes => [...bytes].map(b => b.toString(16).padStart(2, '0')).join('');
 
@@ -36,7 +37,7 @@ export function addAgentRunner(core, stack, platform) {
       await core.handle({ cmd: 'setAnswer', pc, sdp: answerSdp });
       await core.handle({ cmd: 'waitOpen', pc, labels: ['reliable', 'lossy'], ms: 20000 });
       const channels = await ping(core.session(pc), count, intervalMs, platform);
-      return { room: room.room_id, answer: answerSdp, channels };
+      return { room: room.room_id, answer: answerSdp, connection: core.session(pc).peer.connectionState(), channels };
     } finally {
       await core.handle({ cmd: 'closePeer', pc });
       await fetch(new URL('disconnect', agent), {

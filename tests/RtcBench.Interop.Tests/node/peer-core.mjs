@@ -6,7 +6,8 @@
 //   { name, version, createPeer(options) → peer }
 //   peer: createChannel(label, { ordered, maxRetransmits }) → chan; createOffer() → sdp (gathering complete);
 //         acceptOffer(sdp, setup) → answer sdp (setup 'active' | 'passive' | null: the DTLS role the peer must take);
-//         setAnswer(sdp); onChannel = chan => {}; onState = text => {}; state() → text; close()
+//         setAnswer(sdp); onChannel = chan => {}; onState = text => {}; connectionState() → RTCPeerConnectionState
+//         ('new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed'); state() → text; close()
 //   chan: label, id, readyState ('connecting' | 'open' | 'closing' | 'closed'), send(string | Uint8Array), close(),
 //         onopen, onclose, onmessage = data => {} (string for text, Uint8Array for binary)
 // A platform gives: sha256hex(Uint8Array) → Promise<string>, fromBase64(text) → Uint8Array, nowUs() (monotonic µs),
@@ -136,14 +137,15 @@ export function createCore(stack, platform) {
     create: async cmd => {
       if (sessions.has(cmd.pc)) throw new Error(`peer connection '${cmd.pc}' exists`);
       const peer = await stack.createPeer({ iceLite: !!cmd.iceLite });
-      const s = { id: cmd.pc, peer, chans: new Map(), log: [], state: 'new', remoteMode: cmd.remoteMode || null };
+      const s = { id: cmd.pc, peer, chans: new Map(), log: [], states: ['new'], remoteMode: cmd.remoteMode || null };
       sessions.set(cmd.pc, s);
       peer.onChannel = chan => {
         attach(s, chan, false);
         notify();
       };
       peer.onState = state => {
-        s.state = state;
+        const connection = peer.connectionState();
+        if (s.states[s.states.length - 1] !== connection) s.states.push(connection);
         record(s, `state ${state}`);
         notify();
       };
@@ -167,7 +169,7 @@ export function createCore(stack, platform) {
       const s = session(cmd.pc);
       await until(() => cmd.labels.every(l => s.chans.get(l)?.opened), cmd.ms || 15000,
         () => `channels ${cmd.labels.join(', ')} open (${s.peer.state()}; ${describeChannels(s)})`);
-      return { channels: cmd.labels.map(l => ({ label: l, id: s.chans.get(l).chan.id })) };
+      return { connection: s.peer.connectionState(), channels: cmd.labels.map(l => ({ label: l, id: s.chans.get(l).chan.id })) };
     },
 
     // Sends every message back to back, in one synchronous loop: {t:'text', d} or {t:'bin', b64}.
@@ -218,9 +220,10 @@ export function createCore(stack, platform) {
       return { readyState: c.chan.readyState };
     },
 
+    // The connection state now, every state it went through, the channels, and the recent log.
     describe: async cmd => {
       const s = session(cmd.pc);
-      return { state: s.peer.state(), channels: describeChannels(s), log: s.log.slice(-40), pongErrors: [...s.chans.values()].reduce((n, c) => n + c.errors, 0) };
+      return { connection: s.peer.connectionState(), states: s.states, state: s.peer.state(), channels: describeChannels(s), log: s.log.slice(-40), pongErrors: [...s.chans.values()].reduce((n, c) => n + c.errors, 0) };
     },
 
     closePeer: async cmd => {

@@ -51,6 +51,9 @@ export const stack = {
       async setAnswer(sdp) {
         pc.setRemoteDescription(sdp, 'answer');
       },
+      connectionState() {
+        return pc.state();
+      },
       state() {
         return `connection ${pc.state()}, ice ${pc.iceState()}, signaling ${pc.signalingState()}`;
       },

@@ -33,6 +33,9 @@ export function w3cStack({ name, version, RTCPeerConnection, config, toWire = u8
         async setAnswer(sdp) {
           await pc.setRemoteDescription({ type: 'answer', sdp });
         },
+        connectionState() {
+          return pc.connectionState;
+        },
         state() {
           return `connection ${pc.connectionState}, ice ${pc.iceConnectionState}, signaling ${pc.signalingState}`;
         },
