@@ -16,9 +16,10 @@ export const lessons = {
   ],
   werift: [
     'Requires an SRTP protection profile from the DTLS handshake even for a data-only session (RFC 5764 `use_srtp`): without one, `dtlsTransport.start failed Error: need srtpProfile` (logged only under `DEBUG=werift:…`; the tests turn it on) and the RTCPeerConnection goes `failed`. As DTLS server it still answers an SCTP INIT, but its data-channel layer is not set up (`TypeError … dataChannelFlush`).',
-    'Sends SCTP INIT only when it is the ICE-controlling agent, and picks DCEP stream-id parity from its ICE role rather than its DTLS role (PROTOCOLS.md §5); so a controlled werift that is the DTLS client waits for the other side\'s INIT.',
+    'Sends SCTP INIT only when it is the ICE-controlling agent, and picks DCEP stream-id parity from its ICE role rather than its DTLS role (werift `RTCSctpTransport.isServer` is "not ICE-controlling": even ids when controlled, odd when controlling): a controlled werift that is the DTLS client waits for the other side\'s INIT, and a controlling werift that is the DTLS client opens channels on ids 1, 3, … where RFC 8832 expects even ones.',
     'Gathers host candidates on every interface except loopback unless told otherwise; the tests give it exactly 127.0.0.1 and 127.0.0.2 (`iceUseIpv4: false`, `iceAdditionalHostAddresses`), so the other side sees two candidates as on a real machine.',
     'Nominates towards an ICE-lite peer only with its consent checks (about 5 s in): an ICE-lite answerer must answer DTLS from any endpoint whose check succeeded.',
+    'With two host candidates of equal priority it may send DTLS on another valid pair than the one a full controlled peer selected (RFC 8445 §12: be ready to receive on any valid pair); with one candidate the same cells get through DTLS.',
     'Advertises `a=max-message-size:65536` and refuses to send more (`max-message-size exceeded`).',
     'Cannot send an empty message: its SCTP cuts the payload into zero fragments, sends no DATA chunk and still takes a stream sequence number on an ordered channel, which stalls that channel at any conforming receiver. The matrix sends no empty message from werift and says so in the cell.',
     'Answers `a=setup:active`, and honours a local answer changed to `passive`.',
