@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Tls;
 
 namespace RtcBench.Rtc.Dtls;
 
@@ -28,16 +28,14 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
     private readonly BlockingCollection<(byte[] Buffer, int Length, long ReceivedNs)> _queue;
     private readonly CancellationTokenSource _closed = new();
     private readonly DtlsBytesHandler _output;
-    private readonly Func<VerifyingCipher?> _cipher;
     private readonly List<byte[]> _lastFlight = [];
     private readonly List<(byte[] Datagram, long ReceivedNs)> _earlyData = [];
     private long _dropped;
 
-    internal BcDatagramAdapter(int capacity, DtlsBytesHandler output, Func<VerifyingCipher?> cipher)
+    internal BcDatagramAdapter(int capacity, DtlsBytesHandler output)
     {
         _queue = new BlockingCollection<(byte[], int, long)>(new ConcurrentQueue<(byte[], int, long)>(), capacity);
         _output = output;
-        _cipher = cipher;
     }
 
     internal Lock SendLock { get; } = new();
@@ -85,7 +83,9 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
 
     public int GetSendLimit() => SendLimit;
 
-    public int Receive(byte[] buf, int off, int len, int waitMillis)
+    public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+    public int Receive(Span<byte> buffer, int waitMillis)
     {
         ReleaseProcessingLock();
         long deadline = waitMillis > 0 ? Stopwatch.GetTimestamp() + (waitMillis * Stopwatch.Frequency / 1000) : long.MaxValue;
@@ -118,10 +118,10 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
             int n;
             try
             {
-                n = DtlsRecordFilter.Filter(item.Buffer.AsSpan(0, item.Length), buf.AsSpan(off, len), _cipher());
-                if (n > 0 && KeepEarlyData && _earlyData.Count < MaxEarlyData && DtlsRecordFilter.HasApplicationData(buf.AsSpan(off, n)))
+                n = DtlsRecordFilter.Filter(item.Buffer.AsSpan(0, item.Length), buffer);
+                if (n > 0 && KeepEarlyData && _earlyData.Count < MaxEarlyData && DtlsRecordFilter.HasApplicationData(buffer[..n]))
                 {
-                    _earlyData.Add((buf.AsSpan(off, n).ToArray(), item.ReceivedNs));
+                    _earlyData.Add((buffer[..n].ToArray(), item.ReceivedNs));
                 }
             }
             finally
@@ -148,7 +148,9 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
         }
     }
 
-    public void Send(byte[] buf, int off, int len)
+    public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
+
+    public void Send(ReadOnlySpan<byte> buffer)
     {
         if (IsClosed)
         {
@@ -159,10 +161,10 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
         {
             if (_lastFlight.Count < MaxFlightDatagrams)
             {
-                _lastFlight.Add(buf.AsSpan(off, len).ToArray());
+                _lastFlight.Add(buffer.ToArray());
             }
 
-            _output(buf.AsSpan(off, len));
+            _output(buffer);
         }
     }
 

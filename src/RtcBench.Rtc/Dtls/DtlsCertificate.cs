@@ -6,8 +6,9 @@ using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.X509;
-using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+using TlsCertificateChain = Org.BouncyCastle.Tls.Certificate;
 
 namespace RtcBench.Rtc.Dtls;
 
@@ -24,7 +25,6 @@ public sealed class DtlsCertificate
         _der = der;
         PrivateKey = privateKey;
         Fingerprint = DtlsFingerprint.FromCertificateDer(der);
-        BcCertificate = new BcCertificate(new[] { X509CertificateStructure.GetInstance(der) });
     }
 
     /// <summary>The certificate's DER encoding.</summary>
@@ -35,7 +35,8 @@ public sealed class DtlsCertificate
 
     internal AsymmetricKeyParameter PrivateKey { get; }
 
-    internal BcCertificate BcCertificate { get; }
+    /// <summary>The one-certificate chain BouncyCastle sends, bound to a session's <paramref name="crypto"/>.</summary>
+    internal TlsCertificateChain ToChain(TlsCrypto crypto) => new([crypto.CreateCertificate(_der)]);
 
     /// <summary>
     /// Generates a fresh key and certificate valid from one day before now to <paramref name="lifetime"/> after

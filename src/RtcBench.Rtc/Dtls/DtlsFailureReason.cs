@@ -18,6 +18,12 @@ public enum DtlsFailureReason
     /// <summary>The peer sent close_notify before the handshake finished.</summary>
     PeerClosed,
 
+    /// <summary>
+    /// use_srtp (RFC 5764) could not be agreed: the server selected a profile (or an MKI) we did not offer, or
+    /// <see cref="DtlsSessionOptions.RequireSrtp"/> is set and the two sides share no profile.
+    /// </summary>
+    SrtpProfileMismatch,
+
     /// <summary>Anything else: a malformed or unexpected message, an unsupported parameter, an internal error.</summary>
     ProtocolError,
 }

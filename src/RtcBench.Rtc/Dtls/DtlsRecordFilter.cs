@@ -3,20 +3,20 @@ using System.Buffers.Binary;
 namespace RtcBench.Rtc.Dtls;
 
 /// <summary>
-/// Screens a datagram before BouncyCastle sees it (RFC 6347 §4.1.2.7: invalid records are silently discarded).
-/// BouncyCastle 1.8.10 turns a record that fails authentication into a fatal bad_record_mac alert, so one forged
-/// packet would tear the session down; here malformed records are dropped and encrypted ones are authenticated
-/// first. Never throws on hostile input.
+/// Screens a datagram before BouncyCastle sees it (RFC 6347 §4.1.2.7: invalid records are silently discarded): only
+/// well-framed records with a DTLS content type and version pass, so a malformed datagram is dropped and counted
+/// here. Authentication is BouncyCastle's (2.x drops records that fail it; <see cref="BcGuardedCipher"/> makes every
+/// other decoding failure a drop too). Never throws on hostile input.
 /// </summary>
 internal static class DtlsRecordFilter
 {
     internal const int HeaderLength = 13;
 
     /// <summary>
-    /// Copies the acceptable records of <paramref name="datagram"/> into <paramref name="output"/> and returns their
-    /// total length (0 when none is acceptable). <paramref name="cipher"/> authenticates non-zero epochs once known.
+    /// Copies the well-framed records of <paramref name="datagram"/> into <paramref name="output"/> and returns their
+    /// total length (0 when none is acceptable).
     /// </summary>
-    internal static int Filter(ReadOnlySpan<byte> datagram, Span<byte> output, VerifyingCipher? cipher)
+    internal static int Filter(ReadOnlySpan<byte> datagram, Span<byte> output)
     {
         int written = 0;
         while (datagram.Length >= HeaderLength)
@@ -30,13 +30,6 @@ internal static class DtlsRecordFilter
 
             var record = datagram[..(HeaderLength + length)];
             datagram = datagram[record.Length..];
-
-            int epoch = BinaryPrimitives.ReadUInt16BigEndian(record.Slice(3, 2));
-            if (epoch != 0 && cipher is not null && !cipher.Authenticates(record))
-            {
-                continue;
-            }
-
             if (written + record.Length > output.Length)
             {
                 break;

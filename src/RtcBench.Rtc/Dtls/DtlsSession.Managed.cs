@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Org.BouncyCastle.Crypto.Tls;
 
 namespace RtcBench.Rtc.Dtls;
 
@@ -122,7 +121,7 @@ public sealed partial class DtlsSession
                 int epoch = BinaryPrimitives.ReadUInt16BigEndian(record[3..]);
                 if (epoch != DtlsAeadRecordLayer.Epoch)
                 {
-                    if (epoch == 0 && type is ContentType.handshake or ContentType.change_cipher_spec)
+                    if (epoch == 0 && type is DtlsWire.Handshake or DtlsWire.ChangeCipherSpec)
                     {
                         Interlocked.Increment(ref _ignoredHandshakeRecords); // A retransmitted flight; its Finished (epoch 1) decides.
                     }
@@ -138,21 +137,21 @@ public sealed partial class DtlsSession
                 authentic = true;
                 switch (type)
                 {
-                    case ContentType.application_data:
+                    case DtlsWire.ApplicationData:
                         if (!Deliver(plaintext.AsSpan(0, n), receivedNs))
                         {
                             return;
                         }
 
                         break;
-                    case ContentType.alert:
+                    case DtlsWire.Alert:
                         if (n == 2 && OnAlert(plaintext[0], plaintext[1]))
                         {
                             return;
                         }
 
                         break;
-                    case ContentType.handshake:
+                    case DtlsWire.Handshake:
                         // The peer retransmitted its Finished: it lost our final flight (RFC 6347 §4.2.4).
                         replayFlight = !_suppressReplay;
                         Interlocked.Increment(ref _ignoredHandshakeRecords);
@@ -209,13 +208,13 @@ public sealed partial class DtlsSession
     private bool OnAlert(byte level, byte description)
     {
         _peer.AlertReceived(level, description);
-        if (level == AlertLevel.fatal)
+        if (level == DtlsWire.AlertFatal)
         {
             CloseManaged(DtlsCloseReason.PeerAlert, sendCloseNotify: false);
             return true;
         }
 
-        if (description == AlertDescription.close_notify)
+        if (description == DtlsWire.CloseNotify)
         {
             CloseManaged(DtlsCloseReason.PeerCloseNotify, sendCloseNotify: true);
             return true;
@@ -261,7 +260,7 @@ public sealed partial class DtlsSession
                 throw new InvalidOperationException("The DTLS session is closed.");
             }
 
-            int length = _records!.Encrypt(ContentType.application_data, data, _record);
+            int length = _records!.Encrypt(DtlsWire.ApplicationData, data, _record);
             _sendDatagram(_record.AsSpan(0, length));
         }
     }
@@ -288,8 +287,8 @@ public sealed partial class DtlsSession
                 {
                     try
                     {
-                        Span<byte> alert = [AlertLevel.warning, AlertDescription.close_notify];
-                        int length = _records!.Encrypt(ContentType.alert, alert, _record);
+                        Span<byte> alert = [DtlsWire.AlertWarning, DtlsWire.CloseNotify];
+                        int length = _records!.Encrypt(DtlsWire.Alert, alert, _record);
                         _sendDatagram(_record.AsSpan(0, length));
                     }
                     catch (Exception)

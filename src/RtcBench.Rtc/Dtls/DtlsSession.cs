@@ -1,11 +1,10 @@
 using System.Buffers;
-using Org.BouncyCastle.Crypto.Tls;
-using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
 
 namespace RtcBench.Rtc.Dtls;
 
 /// <summary>
-/// One DTLS 1.2 session over BouncyCastle 1.8.10's blocking engine, behind <see cref="IDtlsTransport"/>.
+/// One DTLS 1.2 session over BouncyCastle 2.x's blocking engine, behind <see cref="IDtlsTransport"/>.
 /// <para>Threading: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
 /// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c>. When 0xC02B was negotiated (and
 /// <see cref="DtlsSessionOptions.ManagedRecordLayer"/> is on) that task then ends: our AES-GCM record layer
@@ -41,8 +40,8 @@ public sealed partial class DtlsSession : IDtlsTransport
         _options = options;
         _sendDatagram = sendDatagram;
         int bcTimeout = (int)Math.Min(int.MaxValue - BackstopMillis, options.HandshakeTimeout.TotalMilliseconds) + BackstopMillis;
-        _peer = new BcPeerState(options.Certificate, options.RemoteFingerprint, bcTimeout);
-        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram, () => _peer.Cipher)
+        _peer = new BcPeerState(options, bcTimeout);
+        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram)
         {
             KeepEarlyData = options.ManagedRecordLayer,
         };
@@ -73,9 +72,19 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     public DtlsNegotiatedParameters? Negotiated => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.Negotiated : null;
 
+    /// <summary>
+    /// The SRTP master keys and salts exported for the profile use_srtp selected (RFC 5764 §4.2), local and remote by
+    /// our role; null until connected, or when no profile was agreed. Captured during the handshake.
+    /// </summary>
+    public DtlsSrtpKeyingMaterial? SrtpKeyingMaterial => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.SrtpKeys : null;
+
     public int SendLimit => _records is not null ? ManagedSendLimit : Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
 
-    public long DroppedDatagrams => _adapter.Dropped + Interlocked.Read(ref _managedDropped);
+    /// <summary>
+    /// Datagrams dropped on arrival (queue full, oversize, malformed, or no authentic record once the managed record
+    /// layer runs), plus records BouncyCastle's record layer rejected (forged or undecodable; one count each).
+    /// </summary>
+    public long DroppedDatagrams => _adapter.Dropped + Interlocked.Read(ref _managedDropped) + (_peer.Cipher?.Rejected ?? 0);
 
     /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
     public Exception? Fault { get; private set; }
@@ -256,8 +265,8 @@ public sealed partial class DtlsSession : IDtlsTransport
         try
         {
             transport = _options.Role == DtlsRole.Client
-                ? new DtlsClientProtocol(new SecureRandom()).Connect(new BcDtlsClient(_peer), _adapter)
-                : new DtlsServerProtocol(new SecureRandom()).Accept(new BcDtlsServer(_peer), _adapter);
+                ? new DtlsClientProtocol().Connect(new BcDtlsClient(_peer), _adapter)
+                : new DtlsServerProtocol().Accept(new BcDtlsServer(_peer), _adapter);
         }
         catch (Exception e)
         {
@@ -380,6 +389,12 @@ public sealed partial class DtlsSession : IDtlsTransport
                 AlertDescription.bad_certificate, e);
         }
 
+        if (_peer.SrtpFailure is { } srtp)
+        {
+            return new DtlsHandshakeException(DtlsFailureReason.SrtpProfileMismatch, srtp,
+                _peer.FatalAlertRaised is >= 0 and var sent ? sent : null, e);
+        }
+
         DtlsFailureReason? aborted;
         lock (_stateLock)
         {
@@ -394,7 +409,7 @@ public sealed partial class DtlsSession : IDtlsTransport
         if (_peer.FatalAlertReceived is >= 0 and var received)
         {
             return new DtlsHandshakeException(DtlsFailureReason.Alert,
-                $"The peer sent fatal alert {AlertDescription.GetText((byte)received)}.", received, e);
+                $"The peer sent fatal alert {AlertDescription.GetText((short)received)}.", received, e);
         }
 
         if (_peer.CloseNotifyReceived)
@@ -404,7 +419,7 @@ public sealed partial class DtlsSession : IDtlsTransport
 
         int raised = _peer.FatalAlertRaised;
         return new DtlsHandshakeException(DtlsFailureReason.ProtocolError,
-            raised >= 0 ? $"The handshake failed; we raised {AlertDescription.GetText((byte)raised)}." : "The handshake failed: " + e.Message,
+            raised >= 0 ? $"The handshake failed; we raised {AlertDescription.GetText((short)raised)}." : "The handshake failed: " + e.Message,
             raised >= 0 ? raised : null, e);
     }
 

@@ -22,6 +22,19 @@ public sealed record DtlsSessionOptions
     /// </summary>
     public bool ManagedRecordLayer { get; init; } = true;
 
+    /// <summary>
+    /// The SRTP protection profiles of use_srtp (RFC 5764), best first: as client we offer them, as server we select
+    /// the first of them the client offered. Default SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80 (what
+    /// Chromium, Pion and werift offer). Empty: use_srtp is neither offered nor answered.
+    /// </summary>
+    public IReadOnlyList<DtlsSrtpProfile> SrtpProfiles { get; init; } = DtlsSrtpProfiles.Default;
+
+    /// <summary>
+    /// Fail the handshake (<see cref="DtlsFailureReason.SrtpProfileMismatch"/>) unless a profile is agreed. Off by
+    /// default: a data-only session works without SRTP, and a peer that offers no use_srtp is still accepted.
+    /// </summary>
+    public bool RequireSrtp { get; init; }
+
     /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -51,6 +64,31 @@ public sealed record DtlsSessionOptions
         if (ReceiveQueueCapacity is < 1 or > 65536)
         {
             errors.Add($"ReceiveQueueCapacity {ReceiveQueueCapacity} must be in [1, 65536].");
+        }
+
+        if (SrtpProfiles is null)
+        {
+            errors.Add("SrtpProfiles is required (empty to offer none).");
+        }
+        else
+        {
+            foreach (var profile in SrtpProfiles)
+            {
+                if (!DtlsSrtpProfiles.IsSupported(profile))
+                {
+                    errors.Add($"SrtpProfile {profile} is not supported (AeadAes128Gcm, Aes128CmHmacSha1_80).");
+                }
+            }
+
+            if (SrtpProfiles.Distinct().Count() != SrtpProfiles.Count)
+            {
+                errors.Add("SrtpProfiles lists a profile twice.");
+            }
+
+            if (RequireSrtp && SrtpProfiles.Count == 0)
+            {
+                errors.Add("RequireSrtp needs at least one SrtpProfile.");
+            }
         }
 
         if (TimeProvider is null)

@@ -197,10 +197,13 @@ public sealed class DtlsSessionTests
         Assert.Equal(DtlsCloseReason.PeerCloseNotify, await clientClosed.Task.WaitAsync(Patience));
     }
 
-    [Fact]
-    public async Task HandleDatagram_GarbageAndForgedRecords_SessionSurvivesAndStillCarriesData()
+    [Theory]
+    [InlineData(true)] // Our managed record layer authenticates.
+    [InlineData(false)] // BouncyCastle's record layer authenticates (BcGuardedCipher turns undecodable records into drops).
+    public async Task HandleDatagram_GarbageAndForgedRecords_SessionSurvivesAndStillCarriesData(bool managed)
     {
-        using var pipe = new DtlsTestPipe(queueCapacity: 4096); // Room for the whole burst: this is about content, not load.
+        // Room for the whole burst: this is about content, not load.
+        using var pipe = new DtlsTestPipe(queueCapacity: 4096, clientManaged: managed, serverManaged: managed);
         await pipe.HandshakeAsync().WaitAsync(Patience);
         var atServer = Collect(pipe.Server);
         byte[]? captured = null;

@@ -27,7 +27,11 @@ internal sealed class DtlsTestPipe : IDisposable
         int swapServerToClientBelow = 0,
         int queueCapacity = 512,
         bool clientManaged = true,
-        bool serverManaged = true)
+        bool serverManaged = true,
+        IReadOnlyList<DtlsSrtpProfile>? clientSrtp = null,
+        IReadOnlyList<DtlsSrtpProfile>? serverSrtp = null,
+        bool clientRequiresSrtp = false,
+        bool serverRequiresSrtp = false)
     {
         _dropClientToServer = [.. dropClientToServer ?? []];
         _dropServerToClient = [.. dropServerToClient ?? []];
@@ -44,6 +48,8 @@ internal sealed class DtlsTestPipe : IDisposable
                 HandshakeTimeout = timeout,
                 ReceiveQueueCapacity = queueCapacity,
                 ManagedRecordLayer = clientManaged,
+                SrtpProfiles = clientSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
+                RequireSrtp = clientRequiresSrtp,
             },
             ToServer);
         Server = new DtlsSession(
@@ -55,6 +61,8 @@ internal sealed class DtlsTestPipe : IDisposable
                 HandshakeTimeout = timeout,
                 ReceiveQueueCapacity = queueCapacity,
                 ManagedRecordLayer = serverManaged,
+                SrtpProfiles = serverSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
+                RequireSrtp = serverRequiresSrtp,
             },
             ToClient);
     }
@@ -72,6 +80,9 @@ internal sealed class DtlsTestPipe : IDisposable
 
     /// <summary>Server-to-client datagrams for which this returns true are dropped (called under the pipe's lock).</summary>
     internal Func<byte[], bool>? DropServerToClient { get; set; }
+
+    /// <summary>Replaces each server-to-client datagram before delivery (called under the pipe's lock).</summary>
+    internal Func<byte[], byte[]>? RewriteServerToClient { get; set; }
 
     internal Task HandshakeAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(Client.HandshakeAsync(cancellationToken), Server.HandshakeAsync(cancellationToken));
@@ -105,6 +116,11 @@ internal sealed class DtlsTestPipe : IDisposable
             if (to == Client && DropServerToClient is { } drop && drop(datagram.ToArray()))
             {
                 return;
+            }
+
+            if (to == Client && RewriteServerToClient is { } rewrite)
+            {
+                datagram = rewrite(datagram.ToArray());
             }
 
             if (index < swapBelow)
