@@ -52,6 +52,9 @@ public sealed class AgentOptions
     /// <summary>The <c>livekit</c> platform (off unless a URL and credentials are given).</summary>
     public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
 
+    /// <summary>The <c>janus</c> platform (off unless a Janus API URL is given).</summary>
+    public JanusAgentOptions Janus { get; set; } = JanusAgentOptions.Off;
+
     /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
     public EchoFaults Faults { get; set; } = EchoFaults.None;
 
@@ -113,6 +116,14 @@ public sealed class AgentOptions
         else
         {
             problems.AddRange(LiveKit.Validate());
+        }
+        if (Janus is null)
+        {
+            problems.Add("Janus: must not be null (use JanusAgentOptions.Off)");
+        }
+        else
+        {
+            problems.AddRange(Janus.Validate());
         }
         if (Faults is null)
         {

@@ -36,12 +36,20 @@ internal static class RunCommand
             HelpName = "sfu|p2p",
         };
         dailyTopology.AcceptOnlyFromAmong("sfu", "p2p");
+        var janusPath = new Option<string>("--janus-path")
+        {
+            Description = "Janus only: sfu (runner -> Janus VideoRoom -> echo -> Janus -> runner, the SFU crossed twice) or textroom (the same through the TextRoom plugin's JSON messages); both relay on reliable channels only. echo (Janus's EchoTest) is not available yet.",
+            DefaultValueFactory = _ => "sfu",
+            HelpName = "sfu|textroom|echo",
+        };
+        janusPath.AcceptOnlyFromAmong("sfu", "textroom", "echo");
         var measurement = new MeasurementOptions();
         var keys = new ApiKeyOptions();
         var command = new Command("run", "Measure round trips to an echo agent over one or more platforms, print and store the result.");
         command.Options.Add(agent);
         command.Options.Add(platform);
         command.Options.Add(dailyTopology);
+        command.Options.Add(janusPath);
         measurement.AddTo(command);
         keys.AddTo(command);
         command.SetAction(async (parse, _) =>
@@ -73,7 +81,12 @@ internal static class RunCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
-            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology));
+            if (platforms.Contains("janus") && parse.GetValue(janusPath) == "echo")
+            {
+                return ctx.Fail(ExitCodes.Usage, "--janus-path echo is not available yet: Janus's EchoTest sends the ping itself back, without the "
+                    + "echo timestamps every run result is built on (net RTT, clock offset); measure sfu or textroom");
+            }
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), parse.GetValue(janusPath));
         });
         return command;
     }

@@ -16,7 +16,8 @@ namespace RtcBench.Cli.Commands;
 internal static class RunExecution
 {
     public static async Task<int> ExecuteAsync(
-        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null)
+        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null,
+        string? janusPath = null)
     {
         var config = m.ToConfig(parse, out var errors);
         if (errors.Count > 0)
@@ -58,6 +59,7 @@ internal static class RunExecution
             Longitude = parse.GetValue(m.Longitude),
             RunnerHost = Environment.MachineName,
             DailyTopology = dailyTopology,
+            JanusPath = janusPath,
         };
 
         if (serviceUrl is not null)

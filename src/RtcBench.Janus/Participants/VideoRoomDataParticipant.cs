@@ -28,13 +28,15 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
     private readonly JanusParticipantOptions _options;
     private readonly Dictionary<long, string?> _publishers = [];
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string? _pin;
     private JanusHandle? _subscriber;
     private PeerConnection? _subscriberPeer;
     private int _disposed;
 
     private VideoRoomDataParticipant(JanusClient client, JanusSession session, JanusHandle publisher, PeerConnection pc, DataChannel send,
-        VideoRoomJoined joined, IJanusDataReceiver receiver, JanusParticipantOptions options)
+        VideoRoomJoined joined, string? pin, IJanusDataReceiver receiver, JanusParticipantOptions options)
     {
+        _pin = pin;
         _client = client;
         _session = session;
         _publisher = publisher;
@@ -107,7 +109,7 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
             pc.SetRemoteAnswer(answer.Sdp);
             await PeerSetup.ConnectedAsync(pc, publisher, "publisher", timeout.Token).ConfigureAwait(false);
             await PeerSetup.OpenAsync(send, "publisher", timeout.Token).ConfigureAwait(false);
-            return new VideoRoomDataParticipant(client, session, publisher, pc, send, joined!, receiver, options);
+            return new VideoRoomDataParticipant(client, session, publisher, pc, send, joined!, pin, receiver, options);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -145,7 +147,7 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
         }
     }
 
-    /// <summary>Subscribes to feed <paramref name="feed"/>: Janus offers, we answer, and open our own channel so that Janus starts relaying.</summary>
+    /// <summary>Subscribes to feed <paramref name="feed"/> (with the room PIN we joined with): Janus offers, we answer, and open our own channel so that Janus starts relaying.</summary>
     public async Task SubscribeAsync(long feed, CancellationToken ct)
     {
         if (_subscriber is not null)
@@ -158,7 +160,7 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
         try
         {
             _subscriber = await _session.AttachAsync(JanusPlugins.VideoRoom, ct: timeout.Token).ConfigureAwait(false);
-            var attached = await _subscriber.SendAsync(new VideoRoomJoinSubscriber { Room = Room, Streams = [(feed, null)], PrivateId = PrivateId }, ct: timeout.Token).ConfigureAwait(false);
+            var attached = await _subscriber.SendAsync(new VideoRoomJoinSubscriber { Room = Room, Streams = [(feed, null)], PrivateId = PrivateId, Pin = _pin }, ct: timeout.Token).ConfigureAwait(false);
             if (attached.Jsep is not { IsOffer: true } offer)
             {
                 throw new JanusProtocolException("the VideoRoom answered the subscription without an offer.");
