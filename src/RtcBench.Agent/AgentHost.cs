@@ -57,7 +57,7 @@ public static class AgentHost
             livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
             janus = new JanusEchoPlatform(options.Janus ?? JanusAgentOptions.Off, clock, logger);
             var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit, janus], clock, options.MaxRooms, logger);
-            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, time, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -87,13 +87,15 @@ public static class AgentHost
 
     private static WebApplication BuildApp(
         AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
-        DirectEchoPlatform direct, long startedNs)
+        DirectEchoPlatform direct, TimeProvider time, long startedNs)
     {
-        var builder = MinimalApiHost.CreateBuilder("RtcBench.Agent", options.Listen, RequestBody.MaxBytes, loggerFactory);
+        var builder = MinimalApiHost.CreateBuilder(
+            "RtcBench.Agent", options.Listen, RequestBody.MaxBytes, new ClientFaultLogFilter(loggerFactory));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = options.RequestBodyTimeout);
 
         var app = builder.Build();
         var errors = new ErrorHandling(logger);
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
+        app.UseExceptionHandler(errors.Options);
         app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
         if (options.ApiKey is not null)
         {
@@ -101,8 +103,9 @@ public static class AgentHost
             app.Use(check.InvokeAsync);
         }
         app.UseRouting();
-        new AgentEndpoints(options, registry, udp, startedNs).Map(app);
-        new DirectSignalEndpoints(direct).Map(app);
+        var bodies = new RequestBody(options.RequestBodyTimeout, time, logger);
+        new AgentEndpoints(options, registry, udp, bodies, startedNs).Map(app);
+        new DirectSignalEndpoints(direct, bodies).Map(app);
         return app;
     }
 }

@@ -182,7 +182,7 @@ public sealed class BenchmarkRunner
         string? failure = null;
         try
         {
-            await driver.RunAsync((sent, answered) => _observer?.OnProgress(sent, answered, config.TotalPings), stopSending, abort).ConfigureAwait(false);
+            await driver.RunAsync((_, _) => _observer?.OnProgress(session.Progress(_clock.NowNs())), stopSending, abort).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {

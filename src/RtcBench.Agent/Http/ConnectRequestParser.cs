@@ -36,7 +36,7 @@ internal static class ConnectRequestParser
         {
             if (!seen.Add(property.Name))
             {
-                error = RequestError.BadRequest($"field '{property.Name}' appears more than once");
+                error = RequestError.BadRequest($"field '{JsonBody.Quote(property.Name)}' appears more than once");
                 return null;
             }
             var value = property.Value;
@@ -98,7 +98,7 @@ internal static class ConnectRequestParser
                     break;
                 default:
                     error = RequestError.BadRequest(
-                        $"unknown field '{property.Name}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client, daily_topology, janus_path");
+                        $"unknown field '{JsonBody.Quote(property.Name)}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client, daily_topology, janus_path");
                     return null;
             }
         }

@@ -156,13 +156,19 @@ internal sealed class RoomRegistry(
         }
     }
 
+    /// <summary>
+    /// When to try again at the room limit: the seconds until the first room can free, each room freeing at its
+    /// expiry or at its last valid message plus its idle timeout, whichever is sooner (rounded up; 1 to 3600 s).
+    /// A runner that keeps its room busy pushes that room's idle end on, so this is the earliest, not a promise.
+    /// </summary>
     private TimeSpan RetryAfter()
     {
         long nowNs = clock.NowNs();
         long soonest = long.MaxValue;
         foreach (var room in _rooms.Values)
         {
-            soonest = Math.Min(soonest, room.ExpiresAtNs - nowNs);
+            long idleEndNs = GetActivity(room).LastActivityNs + (long)room.IdleTimeout.TotalNanoseconds;
+            soonest = Math.Min(soonest, Math.Min(room.ExpiresAtNs, idleEndNs) - nowNs);
         }
         double seconds = soonest == long.MaxValue ? 1 : Math.Ceiling(soonest / 1e9);
         return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600));

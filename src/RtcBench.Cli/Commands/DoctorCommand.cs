@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using RtcBench.Cli.Parsing;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
@@ -18,10 +19,9 @@ internal static class DoctorCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var platform = new Argument<string>("platform") { Description = "The platform to check (daily, livekit, janus)." };
-        platform.AcceptOnlyFromAmong("daily", "livekit", "janus");
-        var topology = new Option<string>("--daily-topology") { Description = "Topology of the Daily test room.", DefaultValueFactory = _ => "sfu", HelpName = "sfu|p2p" };
-        topology.AcceptOnlyFromAmong("sfu", "p2p");
+        var platform = CliOption.ChoiceArgument("doctor", "platform", "The platform to check (daily, livekit, janus).", "daily", "livekit", "janus");
+        var topology = CliOption.Choice("--daily-topology", "Topology of the Daily test room.", "sfu", "sfu", "p2p");
+        topology.HelpName = "sfu|p2p";
         var command = new Command("doctor", "Check a platform live, step by step, with this machine's credentials (DAILY_API_KEY for daily; " +
             "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET for livekit; JANUS_URL, and JANUS_ADMIN_KEY / JANUS_API_SECRET / JANUS_TOKEN when Janus wants them, for janus). " +
             "Exit 0: every step passed, 2: credentials missing, 6: a step failed.");

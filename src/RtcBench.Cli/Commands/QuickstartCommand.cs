@@ -21,6 +21,14 @@ internal static class QuickstartCommand
         command.SetAction(async (parse, _) =>
         {
             bool quiet = parse.GetValue(measurement.Quiet);
+            if (RunExecution.Validate(ctx, measurement, parse) is { } usage)
+            {
+                return usage; // before starting anything
+            }
+            if (!quiet)
+            {
+                ctx.Error.WriteLine("rtcbench: starting a local echo agent");
+            }
             var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local" };
             using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning);
             RunningAgent agent;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using RtcBench.Cli.Output;
+using RtcBench.Cli.Parsing;
 using RtcBench.Core.Results;
 using RtcBench.Storage;
 using Spectre.Console;
@@ -17,9 +18,9 @@ internal static class ResultsCommand
 
         var platform = new Option<string?>("--platform") { Description = "Only runs of this platform." };
         var location = new Option<string?>("--location") { Description = "Only runs from this location." };
-        var channel = new Option<string?>("--channel") { Description = "Only runs on this channel (reliable or lossy)." };
-        var limit = new Option<int>("--limit") { Description = "How many runs to show (1-1000), newest first.", DefaultValueFactory = _ => 20 };
-        var offset = new Option<int>("--offset") { Description = "Skip this many runs (paging).", DefaultValueFactory = _ => 0 };
+        var channel = CliOption.OptionalChoice("--channel", "Only runs on this channel (reliable or lossy).", "reliable", "lossy");
+        var limit = CliOption.Int("--limit", "How many runs to show (1-1000), newest first.", 20, 1, 1000);
+        var offset = CliOption.Int("--offset", "Skip this many runs (paging).", 0, 0, int.MaxValue);
         var list = new Command("list", "List stored runs, newest first.");
         foreach (var o in new Option[] { store, platform, location, channel, limit, offset, json })
         {
@@ -28,14 +29,6 @@ internal static class ResultsCommand
         list.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(limit);
-            if (n is < 1 or > 1000)
-            {
-                return ctx.Fail(ExitCodes.Usage, $"--limit must be between 1 and 1000 (got {n})");
-            }
-            if (parse.GetValue(offset) < 0)
-            {
-                return ctx.Fail(ExitCodes.Usage, "--offset must not be negative");
-            }
             return await WithStoreAsync(ctx, parse.GetValue(store), async s =>
             {
                 var page = await s.ListRunsAsync(new RunQuery

@@ -19,15 +19,11 @@ internal static class RunExecution
         CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null,
         string? janusPath = null)
     {
-        var config = m.ToConfig(parse, out var errors);
-        if (errors.Count > 0)
+        if (Validate(ctx, m, parse) is { } usage)
         {
-            foreach (string e in errors.Skip(1))
-            {
-                ctx.Error.WriteLine($"rtcbench: error: {e}");
-            }
-            return ctx.Fail(ExitCodes.Usage, errors[0]);
+            return usage;
         }
+        var config = m.ToConfig(parse, out _);
         bool json = parse.GetValue(m.Json);
         bool quiet = parse.GetValue(m.Quiet);
         string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
@@ -39,7 +35,7 @@ internal static class RunExecution
         }
         else if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out parsedStore, out string storeError))
         {
-            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError} Or http(s)://SERVICE for a results service.");
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}"); // unreachable: Validate checked it
         }
         string? storeToken = DeliveryHelp.Token(parse.GetValue(m.StoreToken), ctx);
 
@@ -158,6 +154,25 @@ internal static class RunExecution
             exit = ExitCodes.Interrupted;
         }
         return exit;
+    }
+
+    /// <summary>
+    /// Checks what the option parsers cannot (settings that depend on each other, the store spec), so a command can
+    /// refuse a bad line before it starts anything (quickstart's agent). Prints one line per problem; null when valid.
+    /// </summary>
+    public static int? Validate(CliContext ctx, MeasurementOptions m, ParseResult parse)
+    {
+        m.ToConfig(parse, out var errors);
+        foreach (string e in errors)
+        {
+            ctx.Fail(ExitCodes.Usage, e);
+        }
+        string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
+        if (storeSpec is not null && !ResultServiceClient.TryParseUrl(storeSpec, out _) && !ResultStoreFactory.TryParse(storeSpec, out _, out string storeError))
+        {
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError} Or http(s)://SERVICE for a results service.");
+        }
+        return errors.Count > 0 ? ExitCodes.Usage : null;
     }
 
     private static void WriteOutput(FileInfo output, IReadOnlyList<RunResult> results)

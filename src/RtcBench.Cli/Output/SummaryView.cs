@@ -25,6 +25,8 @@ internal static class SummaryView
             table.AddRow([new Markup(name), .. runs.Select(r => new Markup(Markup.Escape(cell(r))))]);
 
         Row("outcome", r => r.Outcome.Reason is null ? r.Outcome.Status : $"{r.Outcome.Status} ({r.Outcome.Reason})");
+        Row("location", Location);
+        Row("agent location", r => r.AgentLocation ?? "-");
         Row("sent / ok", r => $"{r.Stats.Sent} / {r.Stats.Ok}");
         Row("lost", r => $"{r.Stats.Lost} ({Format.Percent(r.Stats.LossRate)})");
         Row("late", r => $"{r.Stats.Late} ({Format.Percent(r.Stats.LateRate)})");
@@ -47,5 +49,14 @@ internal static class SummaryView
         Row("send delay p99", r => Format.Ms(r.Stats.SendDelay?.P99Us));
         Row("run id", r => r.RunId);
         console.Write(table);
+    }
+
+    /// <summary>The runner's location id (--location / $RTCBENCH_LOCATION) with its coordinates when given.</summary>
+    internal static string Location(RunResult run)
+    {
+        string id = run.Location ?? "-";
+        return run.Latitude is { } lat && run.Longitude is { } lon
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id} ({lat:0.####}, {lon:0.####})")
+            : id;
     }
 }

@@ -27,6 +27,14 @@ public sealed class PingSession
     private long _duplicates;
     private long _probeAnswers;
 
+    // Live progress (Progress): measured pings answered in time / late, and those past their deadline unanswered,
+    // found by a cursor that moves once over the records (amortised O(1) per ping, nothing allocated).
+    private readonly LiveMedian _liveRtt = new();
+    private int _liveOk;
+    private int _liveLate;
+    private int _overdue;
+    private int _overdueCursor;
+
     /// <param name="runId">The run the pings belong to.</param>
     /// <param name="config">Validated settings.</param>
     /// <param name="startNs">Monotonic time (ns) at which ping 0 is scheduled.</param>
@@ -147,6 +155,56 @@ public sealed class PingSession
                 : receivedNs - r.SentNs > _deadlineNs ? PingStatus.Late
                 : PingStatus.Ok;
             _answered++;
+            CountLive(ref r, (int)pong.Seq);
+        }
+    }
+
+    private void CountLive(ref PingRecord r, int seq)
+    {
+        if (r.Status == PingStatus.Ok)
+        {
+            _liveOk++;
+            _liveRtt.Record(r.ReceivedNs - r.SentNs);
+        }
+        else if (r.Status == PingStatus.Late)
+        {
+            _liveLate++;
+            if (seq < _overdueCursor)
+            {
+                _overdue--; // counted as overdue when its deadline passed; it is late, not lost
+            }
+        }
+    }
+
+    /// <summary>
+    /// What has been measured so far at <paramref name="nowNs"/>, for progress displays: cheap (no allocation, work
+    /// proportional to the pings whose deadline passed since the last call) and safe while pings are in flight.
+    /// </summary>
+    public PingProgress Progress(long nowNs)
+    {
+        lock (_gate)
+        {
+            int warmup = Config.Warmup;
+            _overdueCursor = Math.Max(_overdueCursor, Math.Min(warmup, _nextSeq));
+            while (_overdueCursor < _nextSeq && nowNs - _records[_overdueCursor].SentNs > _deadlineNs)
+            {
+                if (!_records[_overdueCursor].Answered)
+                {
+                    _overdue++;
+                }
+                _overdueCursor++;
+            }
+            long lastDue = _records.Length == 0 ? _startNs : _records[^1].ScheduledNs;
+            long sendingLeft = _nextSeq < _records.Length && !_stopped ? Math.Max(0, lastDue - nowNs) : 0;
+            return new PingProgress(
+                Sent: _nextSeq,
+                Total: _records.Length,
+                Answered: _answered,
+                Decided: _liveOk + _liveLate + _overdue,
+                Lost: _overdue,
+                P50Us: _liveRtt.MedianUs(),
+                ElapsedNs: Math.Max(0, nowNs - _startNs),
+                SendingLeftNs: sendingLeft);
         }
     }
 

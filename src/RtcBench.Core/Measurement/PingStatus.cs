@@ -20,6 +20,13 @@ public enum PingStatus : byte
 
     /// <summary>Never sent because the run stopped first (interrupted or failed); excluded from statistics.</summary>
     NotSent = 5,
+
+    /// <summary>
+    /// Sent, but unanswered when the run ended because the echo was found gone (DESIGN §4b): neither lost nor in
+    /// any statistic. Every unanswered ping sent after the last answered one is abandoned (the echo's liveness after
+    /// that moment is unknown); on a reliable channel, which cannot lose, every unanswered ping is.
+    /// </summary>
+    Abandoned = 6,
 }
 
 public static class PingStatusNames
@@ -32,6 +39,7 @@ public static class PingStatusNames
         PingStatus.Late => "late",
         PingStatus.Warmup => "warmup",
         PingStatus.NotSent => "not_sent",
+        PingStatus.Abandoned => "abandoned",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -45,6 +53,7 @@ public static class PingStatusNames
             "late" => PingStatus.Late,
             "warmup" => PingStatus.Warmup,
             "not_sent" => PingStatus.NotSent,
+            "abandoned" => PingStatus.Abandoned,
             _ => (PingStatus)255,
         };
         return status != (PingStatus)255;

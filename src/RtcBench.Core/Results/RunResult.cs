@@ -73,22 +73,39 @@ public sealed record RunConfigRecord
     public int? Seed { get; init; }
 }
 
-/// <summary>How a run ended: ok (every ping sent and decided), partial (stopped early, some data), failed.</summary>
+/// <summary>
+/// How a run ended: ok (every ping sent and decided), partial (stopped early, some data), failed. A failed run whose
+/// echo was found gone has <see cref="Reason"/> <c>echo-lost</c>, the evidence in <see cref="Detail"/> and the time it
+/// was noticed in <see cref="NoticedAt"/> (DESIGN §4b).
+/// </summary>
 public sealed record RunOutcome
 {
     public const string OkStatus = "ok";
     public const string PartialStatus = "partial";
     public const string FailedStatus = "failed";
 
+    /// <summary>The reason of a run that ended because the echo was found gone.</summary>
+    public const string EchoLostReason = "echo-lost";
+
     public required string Status { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>The evidence behind <see cref="Reason"/> in one line, e.g. "SCTP ABORT from the agent".</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>When the runner noticed what <see cref="Reason"/> says (UTC, microsecond resolution).</summary>
+    public DateTimeOffset? NoticedAt { get; init; }
 
     public static RunOutcome Ok() => new() { Status = OkStatus };
 
     public static RunOutcome Partial(string reason) => new() { Status = PartialStatus, Reason = reason };
 
     public static RunOutcome Failed(string reason) => new() { Status = FailedStatus, Reason = reason };
+
+    /// <summary>The echo was found gone at <paramref name="noticedAt"/>; <paramref name="detail"/> is the evidence.</summary>
+    public static RunOutcome EchoLost(string detail, DateTimeOffset noticedAt) =>
+        new() { Status = FailedStatus, Reason = EchoLostReason, Detail = detail, NoticedAt = noticedAt };
 }
 
 /// <summary>What the path looked like: transport, reliability, endpoints, candidate pair, server region.</summary>
@@ -133,7 +150,7 @@ public sealed record PingResult
 {
     public long Seq { get; init; }
 
-    /// <summary>ok, lost, late, warmup or not_sent.</summary>
+    /// <summary>ok, lost, late, warmup, not_sent or abandoned.</summary>
     public required string Status { get; init; }
 
     public DateTimeOffset ScheduledAt { get; init; }

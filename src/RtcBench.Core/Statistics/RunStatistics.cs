@@ -2,11 +2,11 @@ namespace RtcBench.Core.Statistics;
 
 /// <summary>
 /// The statistics of one run (DESIGN §4). Latency figures are microseconds and cover only <c>ok</c> pings;
-/// warm-up, late, lost and not-sent pings are counted but never enter a latency figure.
+/// warm-up, late, lost, not-sent and abandoned pings are counted but never enter a latency figure.
 /// </summary>
 public sealed record RunStatistics
 {
-    /// <summary>Measured pings sent (warm-ups and not-sent excluded).</summary>
+    /// <summary>Measured pings sent and decided: ok + lost + late (warm-up, not-sent and abandoned excluded).</summary>
     public int Sent { get; init; }
 
     public int Ok { get; init; }
@@ -18,6 +18,12 @@ public sealed record RunStatistics
     public int Warmup { get; init; }
 
     public int NotSent { get; init; }
+
+    /// <summary>
+    /// Measured pings sent but unanswered when the run ended because the echo was found gone (DESIGN §4b): not in
+    /// <see cref="Sent"/>, the loss rate or any other figure.
+    /// </summary>
+    public int Abandoned { get; init; }
 
     /// <summary>Lost / Sent (0 when nothing was sent).</summary>
     public double LossRate { get; init; }

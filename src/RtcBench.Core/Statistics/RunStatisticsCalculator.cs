@@ -5,15 +5,15 @@ namespace RtcBench.Core.Statistics;
 /// <summary>
 /// Computes a run's <see cref="RunStatistics"/> from its ping records (DESIGN §4). Definitions:
 /// <list type="bullet">
-/// <item>Sent = ok + lost + late; warm-up and not-sent pings are counted apart and enter no other figure.</item>
+/// <item>Sent = ok + lost + late; warm-up, not-sent and abandoned pings are counted apart and enter no other figure.</item>
 /// <item>RTT = t4 − t1 and net RTT = (t4 − t1) − (t3 − t2) of ok pings, in µs (ns / 1000): min, max, mean,
 /// sample standard deviation (n − 1; 0 for n = 1), and p50/p90/p95/p99/p99.9 by <see cref="Percentile.Linear"/>.</item>
 /// <item>Jitter over consecutive ok pings in seq order (non-ok pings skipped), D = RTT_j − RTT_i:
 /// RFC 3550 J += (|D| − J) / 16 from J = 0, and the mean of |D|; null with fewer than two ok pings.</item>
 /// <item>95% CIs of the RTT p50 and p95: <see cref="OrderStatisticInterval"/> (null below n = 6 and n = 59).</item>
 /// <item>Clock: <see cref="ClockEstimator"/>.</item>
-/// <item>Send delay (actual − scheduled) over every ping that was sent, warm-ups, late and lost included:
-/// mean, p99 (linear), max, and the number later than 1 ms.</item>
+/// <item>Send delay (actual − scheduled) over every ping that was sent, warm-ups, late and lost included, abandoned
+/// excluded: mean, p99 (linear), max, and the number later than 1 ms.</item>
 /// </list>
 /// </summary>
 public static class RunStatisticsCalculator
@@ -25,7 +25,7 @@ public static class RunStatisticsCalculator
     /// <param name="runnerWallAnchorUs">The runner clock's wall anchor (unix µs − monotonic µs).</param>
     public static RunStatistics Compute(ReadOnlySpan<PingRecord> records, double runnerWallAnchorUs)
     {
-        int ok = 0, lost = 0, late = 0, warmup = 0, notSent = 0, sentAny = 0;
+        int ok = 0, lost = 0, late = 0, warmup = 0, notSent = 0, abandoned = 0, sentAny = 0;
         foreach (ref readonly var r in records)
         {
             switch (r.Status)
@@ -35,9 +35,10 @@ public static class RunStatisticsCalculator
                 case PingStatus.Late: late++; break;
                 case PingStatus.Warmup: warmup++; break;
                 case PingStatus.NotSent: notSent++; break;
+                case PingStatus.Abandoned: abandoned++; break;
                 default: break;
             }
-            if (r.SentNs != 0)
+            if (r.SentNs != 0 && r.Status != PingStatus.Abandoned)
             {
                 sentAny++;
             }
@@ -74,6 +75,7 @@ public static class RunStatisticsCalculator
             Late = late,
             Warmup = warmup,
             NotSent = notSent,
+            Abandoned = abandoned,
             LossRate = sent == 0 ? 0 : (double)lost / sent,
             LateRate = sent == 0 ? 0 : (double)late / sent,
             Rtt = ok == 0 ? null : LatencySummaries.FromSorted(rtt),
@@ -133,7 +135,7 @@ public static class RunStatisticsCalculator
         double sum = 0;
         foreach (ref readonly var r in records)
         {
-            if (r.SentNs == 0)
+            if (r.SentNs == 0 || r.Status == PingStatus.Abandoned)
             {
                 continue;
             }

@@ -4,7 +4,8 @@ namespace RtcBench.Rtc.Dtls;
 internal static class DtlsSrtpProfiles
 {
     /// <summary>What we offer (as client) and select from (as server) by default, best first.</summary>
-    internal static readonly DtlsSrtpProfile[] Default = [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80];
+    internal static readonly IReadOnlyList<DtlsSrtpProfile> Default =
+        Array.AsReadOnly(new[] { DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80 });
 
     internal static bool IsSupported(DtlsSrtpProfile profile) =>
         profile is DtlsSrtpProfile.AeadAes128Gcm or DtlsSrtpProfile.Aes128CmHmacSha1_80;

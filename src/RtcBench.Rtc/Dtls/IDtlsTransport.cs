@@ -13,6 +13,12 @@ public interface IDtlsTransport : IDisposable
     /// <summary>Set once the handshake has completed and the peer's fingerprint has been verified.</summary>
     DtlsNegotiatedParameters? Negotiated { get; }
 
+    /// <summary>
+    /// The SRTP keys exported for the profile use_srtp agreed (RFC 5764 §4.2), local and remote by role; null until
+    /// connected, or when no profile was agreed.
+    /// </summary>
+    DtlsSrtpKeyingMaterial? SrtpKeyingMaterial { get; }
+
     /// <summary>The largest application payload <see cref="Send"/> accepts (1163 with AES-GCM and a 1200-byte datagram limit).</summary>
     int SendLimit { get; }
 

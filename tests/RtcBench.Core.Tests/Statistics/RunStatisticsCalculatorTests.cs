@@ -171,6 +171,35 @@ public sealed class RunStatisticsCalculatorTests
         Assert.Equal(1, d.LateSends);
     }
 
+    [Fact]
+    public void Compute_AbandonedPings_CountedApartAndInNoOtherFigure()
+    {
+        // The mixed run, then the echo went: seq 8 and 9 sent but abandoned (seq 9 left 5 ms late), 10 not sent.
+        PingRecord[] records =
+        [
+            .. MixedRun().AsSpan(0, 8),
+            TestRecords.Abandoned(8),
+            WithDelay(TestRecords.Abandoned(9), 5_000_000),
+            TestRecords.NotSent(10),
+        ];
+        var s = RunStatisticsCalculator.Compute(records, RunnerAnchorUs);
+        var without = RunStatisticsCalculator.Compute(MixedRun().AsSpan(0, 8), RunnerAnchorUs);
+
+        Assert.Equal(2, s.Abandoned);
+        Assert.Equal(1, s.NotSent);
+        // sent = ok + lost + late stays true: 4 + 1 + 1; abandoned pings are not lost.
+        Assert.Equal(6, s.Sent);
+        Assert.Equal(1, s.Lost);
+        Assert.Equal(1.0 / 6, s.LossRate, Tolerance);
+        // Every other figure is exactly what the pings before the echo went give, send delay included.
+        Assert.Equal(without.Rtt, s.Rtt);
+        Assert.Equal(without.NetRtt, s.NetRtt);
+        Assert.Equal(without.JitterRfc3550Us, s.JitterRfc3550Us);
+        Assert.Equal(without.Clock, s.Clock);
+        Assert.Equal(without.SendDelay, s.SendDelay);
+        Assert.Equal(0, without.Abandoned);
+    }
+
     private static PingRecord WithDelay(PingRecord r, long delayNs)
     {
         r.SentNs = r.ScheduledNs + delayNs;

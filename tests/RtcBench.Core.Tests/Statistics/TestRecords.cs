@@ -31,6 +31,14 @@ internal static class TestRecords
         return r;
     }
 
+    public static PingRecord Abandoned(long seq) => new()
+    {
+        Seq = seq,
+        Status = PingStatus.Abandoned,
+        ScheduledNs = BaseNs + (seq * IntervalNs),
+        SentNs = BaseNs + (seq * IntervalNs),
+    };
+
     public static PingRecord NotSent(long seq) => new()
     {
         Seq = seq,
