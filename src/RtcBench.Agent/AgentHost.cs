@@ -49,12 +49,14 @@ public static class AgentHost
         var udp = new UdpEchoServer(new IPEndPoint(options.Listen.Address, options.UdpPort), options.Faults, time);
         WebApplication? app = null;
         LiveKitEchoPlatform? livekit = null;
+        JanusEchoPlatform? janus = null;
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
             var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, clock, logger);
             livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit], clock, options.MaxRooms, logger);
+            janus = new JanusEchoPlatform(options.Janus ?? JanusAgentOptions.Off, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit, janus], clock, options.MaxRooms, logger);
             app = BuildApp(options, loggerFactory, logger, registry, udp, direct, time, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
@@ -73,6 +75,10 @@ public static class AgentHost
             if (livekit is not null)
             {
                 await livekit.DisposeAsync().ConfigureAwait(false); // No rooms yet: releases its HTTP client.
+            }
+            if (janus is not null)
+            {
+                await janus.DisposeAsync().ConfigureAwait(false);
             }
             udp.Dispose();
             throw;

@@ -54,6 +54,9 @@ public sealed class AgentOptions
     /// <summary>The <c>livekit</c> platform (off unless a URL and credentials are given).</summary>
     public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
 
+    /// <summary>The <c>janus</c> platform (off unless a Janus API URL is given).</summary>
+    public JanusAgentOptions Janus { get; set; } = JanusAgentOptions.Off;
+
     /// <summary>
     /// How long a client may take to send a request's whole body (a JSON body or an SDP offer, at most 64 KiB; a slower
     /// one is answered 408), and its headers (Kestrel's header timeout: a slower client loses its connection).
@@ -126,6 +129,14 @@ public sealed class AgentOptions
         else
         {
             problems.AddRange(LiveKit.Validate());
+        }
+        if (Janus is null)
+        {
+            problems.Add("Janus: must not be null (use JanusAgentOptions.Off)");
+        }
+        else
+        {
+            problems.AddRange(Janus.Validate());
         }
         if (Faults is null)
         {

@@ -48,7 +48,8 @@ public sealed class AgentClient : IDisposable
 
     /// <summary>Creates a room with the given platforms for at least <paramref name="ttl"/>.</summary>
     public async Task<AgentConnection> ConnectAsync(
-        IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken, string? dailyTopology = null)
+        IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken, string? dailyTopology = null,
+        string? janusPath = null)
     {
         var request = new JsonObject
         {
@@ -60,6 +61,10 @@ public sealed class AgentClient : IDisposable
         if (dailyTopology is not null && platforms.Contains("daily"))
         {
             request["daily_topology"] = dailyTopology;
+        }
+        if (janusPath is not null && platforms.Contains("janus"))
+        {
+            request["janus_path"] = janusPath;
         }
         using var response = await SendAsync(HttpMethod.Post, "connect", request, cancellationToken).ConfigureAwait(false);
         var body = await ReadJsonAsync(response, "connect", cancellationToken).ConfigureAwait(false);

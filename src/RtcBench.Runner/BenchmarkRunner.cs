@@ -56,7 +56,7 @@ public sealed class BenchmarkRunner
         TimeSpan ttl = config.ExpectedDuration * (2 * clients.Count) + TimeSpan.FromMinutes(2);
         TimeSpan idle = TimeSpan.FromSeconds(Math.Max(120, (config.Interval * 3 + config.Deadline).TotalSeconds));
         _observer?.OnStep("creating a room");
-        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort, options.DailyTopology).ConfigureAwait(false);
+        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort, options.DailyTopology, options.JanusPath).ConfigureAwait(false);
 
         var results = new List<RunResult>();
         var failures = new List<BenchmarkFailure>();

@@ -50,6 +50,7 @@ public sealed class CliErrorTests : IDisposable
         { ["run", "--agent", Agent, "-p", "udp,foo,bar"], "--platform: 'foo', 'bar' are not platforms; available: udp, direct, daily, livekit" },
         { ["run", "--agent", Agent, "-p"], "--platform: needs a value; give one or more of udp, direct, daily, livekit" },
         { ["run", "--agent", Agent, "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
+        { ["run", "--agent", Agent, "--janus-path", "mesh"], "--janus-path: 'mesh' is not a choice; use sfu, textroom or echo" },
         { ["run", "--agent", Agent, "--api-key-file", ""], "--api-key-file: '' is not a file path" },
         { ["run", "--agent", Agent, "--api-key-file", "/nonexistent/rtcbench-key"], "cannot read --api-key-file /nonexistent/rtcbench-key" },
 
@@ -138,8 +139,8 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show"], "`rtcbench results show` needs its RUN-ID argument; see `rtcbench results show --help`" },
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
-        { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily or livekit" },
-        { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily or livekit" },
+        { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
+        { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
 
         // commands

@@ -45,7 +45,7 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
         }
         var idle = request.IdleTimeoutSeconds is long i ? TimeSpan.FromSeconds(i) : options.DefaultIdleTimeout;
         var result = await registry.TryCreateAsync(
-            platforms, ttl, idle, AdvertisedHost(context), request.Client, request.DailyTopology ?? DailyTopology.Sfu, context.RequestAborted)
+            platforms, ttl, idle, AdvertisedHost(context), request.Client, request.DailyTopology ?? DailyTopology.Sfu, request.JanusPath, context.RequestAborted)
             .ConfigureAwait(false);
         if (!result.Created)
         {

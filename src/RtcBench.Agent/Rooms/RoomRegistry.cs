@@ -48,7 +48,7 @@ internal sealed class RoomRegistry(
 
     public async Task<CreateRoomResult> TryCreateAsync(
         IReadOnlyList<IEchoPlatform> on, TimeSpan ttl, TimeSpan idleTimeout, string advertisedHost, string? client,
-        DailyTopology dailyTopology, CancellationToken cancellationToken)
+        DailyTopology dailyTopology, string? janusPath, CancellationToken cancellationToken)
     {
         Room room;
         var credentials = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ internal sealed class RoomRegistry(
         {
             long nowNs = clock.NowNs();
             room = new Room(Guid.NewGuid(), clock.UtcNow(), nowNs, ttl, idleTimeout, on.Select(p => p.Name).ToArray(), client);
-            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology) { IdleTimeout = idleTimeout };
+            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology) { IdleTimeout = idleTimeout, JanusPath = janusPath };
             try
             {
                 // Platforms may call remote services (Daily's REST API, a browser): outside the lock.

@@ -51,7 +51,8 @@ internal static class AgentCommand
         var keys = new ApiKeyOptions();
         var command = new Command("agent",
             "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
-            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set. "
+            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; "
+            + "janus when JANUS_URL is set (with JANUS_ADMIN_KEY for the rooms, JANUS_API_SECRET or JANUS_TOKEN when Janus wants them). "
             + "GET /health lists the platforms this agent offers.");
         foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, verbose })
         {
@@ -73,9 +74,11 @@ internal static class AgentCommand
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
             LiveKitAgentOptions livekit;
+            JanusAgentOptions janus;
             try
             {
                 livekit = LiveKitFromEnvironment(ctx);
+                janus = JanusAgentOptions.FromEnvironment(ctx.GetEnvironment);
             }
             catch (AgentConfigurationException ex)
             {
@@ -93,6 +96,7 @@ internal static class AgentCommand
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
+                Janus = janus,
             };
             using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             RunningAgent agent;

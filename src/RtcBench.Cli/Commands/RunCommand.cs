@@ -44,6 +44,10 @@ internal static class RunCommand
             "Daily only: sfu (app messages over Daily's WebSocket via its servers) or p2p (over a data channel between the two browsers).",
             "sfu", "sfu", "p2p");
         dailyTopology.HelpName = "sfu|p2p";
+        var janusPath = CliOption.Choice("--janus-path",
+            "Janus only: sfu (runner -> Janus VideoRoom -> echo -> Janus -> runner, the SFU crossed twice) or textroom (the same through the TextRoom plugin's JSON messages); both relay on reliable channels only. echo (Janus's EchoTest) is not available yet.",
+            "sfu", "sfu", "textroom", "echo");
+        janusPath.HelpName = "sfu|textroom|echo";
         var measurement = new MeasurementOptions();
         var keys = new ApiKeyOptions();
         var command = new Command("run",
@@ -53,6 +57,7 @@ internal static class RunCommand
         command.Options.Add(agent);
         command.Options.Add(platform);
         command.Options.Add(dailyTopology);
+        command.Options.Add(janusPath);
         measurement.AddTo(command);
         keys.AddTo(command);
         command.SetAction(async (parse, _) =>
@@ -79,7 +84,12 @@ internal static class RunCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
-            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology));
+            if (platforms.Contains("janus") && parse.GetValue(janusPath) == "echo")
+            {
+                return ctx.Fail(ExitCodes.Usage, "--janus-path echo is not available yet: Janus's EchoTest sends the ping itself back, without the "
+                    + "echo timestamps every run result is built on (net RTT, clock offset); measure sfu or textroom");
+            }
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), parse.GetValue(janusPath));
         });
         return command;
     }

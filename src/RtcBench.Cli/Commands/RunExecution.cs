@@ -18,7 +18,7 @@ internal static class RunExecution
     /// <param name="delivery">Filled with what became of the runs sent to a results service (<c>--store http(s)://…</c>).</param>
     public static async Task<int> ExecuteAsync(
         CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms,
-        string? dailyTopology = null, DeliveryTally? delivery = null)
+        string? dailyTopology = null, DeliveryTally? delivery = null, string? janusPath = null)
     {
         if (Validate(ctx, m, parse) is { } usage)
         {
@@ -56,6 +56,7 @@ internal static class RunExecution
             Longitude = parse.GetValue(m.Longitude),
             RunnerHost = Environment.MachineName,
             DailyTopology = dailyTopology,
+            JanusPath = janusPath,
         };
 
         if (serviceUrl is not null)
