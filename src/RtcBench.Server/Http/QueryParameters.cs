@@ -132,6 +132,24 @@ internal static class QueryParameters
         return false;
     }
 
+    /// <summary>
+    /// <c>across_locations</c>: <c>true</c> pools the runs of every location (within the <c>location</c> filter, if
+    /// any) into one group per platform × channel, merging as any group merges; <c>false</c> or absent keeps one group
+    /// per location.
+    /// </summary>
+    public static bool TryAcrossLocations(HttpRequest request, out bool across, out string error)
+    {
+        error = "";
+        string? text = Text(request, "across_locations");
+        across = text == "true";
+        if (text is null or "true" or "false")
+        {
+            return true;
+        }
+        error = $"across_locations: '{Short(text)}' is not true or false";
+        return false;
+    }
+
     internal static bool TryDuration(string text, out TimeSpan duration)
     {
         duration = default;
