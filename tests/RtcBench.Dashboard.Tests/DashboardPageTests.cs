@@ -43,8 +43,8 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#overview[data-compared='true']")).ToHaveCountAsync(1);
         await Expect(page.Locator("#compare-status")).ToHaveTextAsync("1 comparison.");
         var badge = udp.Locator("[data-field=faster]");
-        await Expect(badge).ToHaveTextAsync("★ faster");
-        await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
+        await Expect(badge).ToHaveTextAsync("★ 33.3 % faster (95% CI 33.3–33.3 %)");   // medians 20 and 30 ms, every replicate alike
+        await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"^udp is 33\.3 % faster than janus .*median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
         await Expect(janus.Locator("[data-field=faster]")).ToHaveCountAsync(0);
         await Expect(daily.Locator("[data-field=faster]")).ToHaveCountAsync(0);
         await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · live$"));   // the event stream is open
