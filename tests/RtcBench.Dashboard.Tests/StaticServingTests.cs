@@ -45,6 +45,7 @@ public sealed class StaticServingTests
 
     [Theory]
     [InlineData("/")]
+    [InlineData("/pooled")]
     [InlineData("/runs/0123456789abcdef")]
     [InlineData("/timeseries")]
     [InlineData("/distribution")]
@@ -142,7 +143,7 @@ public sealed class StaticServingTests
     {
         var assets = Server.Dashboard.DashboardAssets.Load(typeof(Server.ServerHost).Assembly);
         string index = System.Text.Encoding.UTF8.GetString(assets.Index!.Bytes);
-        string[] modules = ["main.js", "views/overview.js", "views/timeseries.js", "views/distribution.js", "views/map.js", "views/runs.js", "views/run.js"];
+        string[] modules = ["main.js", "views/overview.js", "views/pooled.js", "views/timeseries.js", "views/distribution.js", "views/map.js", "views/runs.js", "views/run.js"];
 
         var imported = modules
             .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(

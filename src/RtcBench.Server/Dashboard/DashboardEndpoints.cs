@@ -20,7 +20,7 @@ internal static class DashboardEndpoints
     /// two equal). GET and HEAD only, so another method on them answers 405.
     /// </summary>
     public static readonly IReadOnlyList<string> ViewRoutes =
-        ["/", "/timeseries", "/distribution", "/map", "/runs", "/runs/{id}"];
+        ["/", "/pooled", "/timeseries", "/distribution", "/map", "/runs", "/runs/{id}"];
 
     private const string Security = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 

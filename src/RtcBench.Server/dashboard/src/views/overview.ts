@@ -1,7 +1,7 @@
 // Overview: per platform × location × channel, the window's p50/p95/p99, loss and jitter (merged histograms, never
 // averaged percentiles), a p50 trend, the last run, and the faster platform per location and channel with how much
 // faster (the median difference relative to the slower one, with its CI), marked only when /api/results/compare
-// finds the difference significant.
+// finds the difference significant. A link leads to the same figures pooled across locations (/pooled).
 import { getJson } from "../api.js";
 import { platformColor } from "../colors.js";
 import { h, navLink } from "../dom.js";
@@ -68,7 +68,10 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
 
   const compareStatus = h("span", { id: "compare-status" }, "comparing platforms…");
   const node = h("section", { id: "overview", "data-compared": "false" },
-    h("h2", {}, `last ${filters.hours} h · latency in ms`),
+    h("div", { class: "view-head" },
+      h("h2", {}, `last ${filters.hours} h · latency in ms`),
+      navLink("/pooled" + writeFilters({ ...defaults, platform: filters.platform, channel: filters.channel, hours: filters.hours }),
+        "pooled across locations →", { id: "to-pooled", class: "button" })),
     h("div", { class: "table-wrap" },
       h("table", { class: "grid" },
         h("thead", {}, h("tr", {},
