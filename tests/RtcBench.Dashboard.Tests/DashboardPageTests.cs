@@ -206,8 +206,8 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#band-note")).ToContainTextAsync("Shaded: each line's p50–p95 band.");
         await BrowserFixture.ScreenshotAsync(page, "timeseries");
 
-        // Hovering the last bucket (12:00, the right edge) shows its exact figures beside the cursor.
-        var tip = await HoverChartAsync(page, "#timeseries-chart", 1.0, 0.5);
+        // Hovering the last bucket with runs (12:00; the axis spans the 24 h window to 16:00) shows its exact figures.
+        var tip = await HoverChartAsync(page, "#timeseries-chart", 20.0 / 24, 0.5);
         await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync("2026-11-21 12:00 · p95 per 1h");
         var udpTip = tip.Locator("[data-series='udp · eu-west-1 · lossy']");
         await Expect(udpTip).ToContainTextAsync(" ms");

@@ -63,7 +63,7 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: true } },
     axes: [xAxis.axis, { ...axisStyle, label: `${response.metric} (${unit})`, labelSize: 18, size: 56 }],
-    series: [{ label: "time" }, ...series.map((s) => {
+    series: [{ label: "time", value: (_u: unknown, v: number | null) => (v === null ? "—" : time(new Date(v * 1000).toISOString())) }, ...series.map((s) => {
       const n = seen.get(s.platform) ?? 0;
       seen.set(s.platform, n + 1);
       return {
