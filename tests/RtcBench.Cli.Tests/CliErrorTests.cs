@@ -275,7 +275,7 @@ public sealed class CliErrorTests : IDisposable
         AssertOneErrorLine(malformed, ExitCodes.Usage, "is not a run id");
 
         var unknown = await _cli.RunAsync("results", "show", new string('a', 32), "--store", _cli.StoreSpec);
-        AssertOneErrorLine(unknown, ExitCodes.Usage, "no run aaaa");
+        AssertOneErrorLine(unknown, ExitCodes.NotFound, "no result store at");
     }
 
     [Fact]

@@ -46,7 +46,10 @@ internal static class RunCommand
         dailyTopology.HelpName = "sfu|p2p";
         var measurement = new MeasurementOptions();
         var keys = new ApiKeyOptions();
-        var command = new Command("run", "Measure round trips to an echo agent over one or more platforms, print and store the result.");
+        var command = new Command("run",
+            "Measure round trips to an echo agent over one or more platforms, print and store the result. "
+            + "If the echo goes away mid-run (agent killed, room closed, echo participant left), the run ends at once "
+            + "with outcome failed/echo-lost and exit 6: the pings measured before are kept, later ones are 'abandoned', never 'lost'.");
         command.Options.Add(agent);
         command.Options.Add(platform);
         command.Options.Add(dailyTopology);

@@ -15,8 +15,10 @@ namespace RtcBench.Cli.Commands;
 /// </summary>
 internal static class RunExecution
 {
+    /// <param name="delivery">Filled with what became of the runs sent to a results service (<c>--store http(s)://…</c>).</param>
     public static async Task<int> ExecuteAsync(
-        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null)
+        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms,
+        string? dailyTopology = null, DeliveryTally? delivery = null)
     {
         if (Validate(ctx, m, parse) is { } usage)
         {
@@ -128,10 +130,10 @@ internal static class RunExecution
 
         if (serviceUrl is not null && results.Count > 0)
         {
-            int delivery = await DeliveryHelp.DeliverAsync(ctx, serviceUrl, storeToken, results, observer.Message);
+            int delivered = await DeliveryHelp.DeliverAsync(ctx, serviceUrl, storeToken, results, observer.Message, delivery);
             if (exit == ExitCodes.Ok)
             {
-                exit = delivery;
+                exit = delivered;
             }
         }
 
@@ -188,6 +190,7 @@ internal static class RunExecution
         RunnerFailure.AgentRejected => ExitCodes.AgentRejected,
         RunnerFailure.NotReady => ExitCodes.EchoNotReady,
         RunnerFailure.JoinFailed => ExitCodes.RunFailed,
+        RunnerFailure.EchoLost => ExitCodes.RunFailed,
         _ => ExitCodes.InternalError,
     };
 

@@ -106,6 +106,11 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
 
     public void OnRunFinished(RunResult result)
     {
+        if (EchoLostLine.For(result) is { } echoLost)
+        {
+            Message(echoLost); // even with --quiet: the run failed
+            return;
+        }
         if (_quiet)
         {
             return;
