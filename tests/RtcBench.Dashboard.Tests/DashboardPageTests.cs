@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RtcBench.Core.Results;
 using RtcBench.Server.Tests.Support;
 using static Microsoft.Playwright.Assertions;
+using static RtcBench.Dashboard.Tests.PageHelpers;
 
 namespace RtcBench.Dashboard.Tests;
 
@@ -12,7 +12,7 @@ namespace RtcBench.Dashboard.Tests;
 /// the numbers are read back from the DOM. No sleeps: every wait is Playwright auto-waiting on a DOM condition,
 /// bounded by <see cref="BrowserFixture.TimeoutMs"/>.
 /// </summary>
-public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     static DashboardPageTests() => SetDefaultExpectTimeout(BrowserFixture.TimeoutMs);
 
@@ -429,13 +429,6 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await BrowserFixture.ScreenshotAsync(page, "empty");
     }
 
-    private static async Task<ServerHarness> SeededAsync()
-    {
-        var harness = await ServerHarness.StartAsync();
-        await Seed.PostAsync(harness);
-        return harness;
-    }
-
     /// <summary>Makes the page believe it was hidden or shown (headless pages are always visible) and tells it so.</summary>
     private static Task SetVisibilityAsync(IPage page, string state) => page.EvaluateAsync(
         """
@@ -478,18 +471,4 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
 
     private static ILocator Row(IPage page, string platform, string location, string channel) =>
         page.Locator($"#overview tbody tr[data-platform='{platform}'][data-location='{location}'][data-channel='{channel}']");
-
-    /// <summary>The number in a cell, once the cell shows one.</summary>
-    private static async Task<double> NumberAsync(ILocator row, string field)
-    {
-        var cell = row.Locator($"[data-field={field}]");
-        await Expect(cell).ToHaveTextAsync(Number());
-        return double.Parse(await cell.TextContentAsync() ?? "", CultureInfo.InvariantCulture);
-    }
-
-    private static void AssertNear(double expected, double actual, double relative) =>
-        Assert.True(Math.Abs(actual - expected) <= expected * relative, $"expected {expected} ± {relative:P0}, got {actual}");
-
-    [GeneratedRegex(@"^-?\d+(\.\d+)?$")]
-    private static partial Regex Number();
 }
