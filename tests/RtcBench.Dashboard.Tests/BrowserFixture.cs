@@ -34,9 +34,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = Flags });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    /// <param name="timeZone">The page's local time zone (IANA id); UTC unless a test is about local time.</param>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string timeZone = "UTC")
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = "UTC" });
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = timeZone });
         context.SetDefaultTimeout(TimeoutMs);
         return await context.NewPageAsync();
     }

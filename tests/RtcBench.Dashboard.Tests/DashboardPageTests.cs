@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RtcBench.Core.Results;
 using RtcBench.Server.Tests.Support;
 using static Microsoft.Playwright.Assertions;
+using static RtcBench.Dashboard.Tests.PageHelpers;
 
 namespace RtcBench.Dashboard.Tests;
 
@@ -12,7 +12,7 @@ namespace RtcBench.Dashboard.Tests;
 /// the numbers are read back from the DOM. No sleeps: every wait is Playwright auto-waiting on a DOM condition,
 /// bounded by <see cref="BrowserFixture.TimeoutMs"/>.
 /// </summary>
-public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     static DashboardPageTests() => SetDefaultExpectTimeout(BrowserFixture.TimeoutMs);
 
@@ -43,8 +43,8 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#overview[data-compared='true']")).ToHaveCountAsync(1);
         await Expect(page.Locator("#compare-status")).ToHaveTextAsync("1 comparison.");
         var badge = udp.Locator("[data-field=faster]");
-        await Expect(badge).ToHaveTextAsync("★ faster");
-        await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
+        await Expect(badge).ToHaveTextAsync("★ 33.3 % faster (95% CI 33.3–33.3 %)");   // medians 20 and 30 ms, every replicate alike
+        await Expect(badge).ToHaveAttributeAsync("title", new Regex(@"^udp is 33\.3 % faster than janus .*median udp − janus: -10\.\d\d ms \(95% CI .*p = "));
         await Expect(janus.Locator("[data-field=faster]")).ToHaveCountAsync(0);
         await Expect(daily.Locator("[data-field=faster]")).ToHaveCountAsync(0);
         await Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^updated \d\d:\d\d:\d\d · live$"));   // the event stream is open
@@ -206,8 +206,8 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await Expect(page.Locator("#band-note")).ToContainTextAsync("Shaded: each line's p50–p95 band.");
         await BrowserFixture.ScreenshotAsync(page, "timeseries");
 
-        // Hovering the last bucket (12:00, the right edge) shows its exact figures beside the cursor.
-        var tip = await HoverChartAsync(page, "#timeseries-chart", 1.0, 0.5);
+        // Hovering the last bucket with runs (12:00; the axis spans the 24 h window to 16:00) shows its exact figures.
+        var tip = await HoverChartAsync(page, "#timeseries-chart", 20.0 / 24, 0.5);
         await Expect(tip.Locator(".tooltip-title")).ToHaveTextAsync("2026-11-21 12:00 · p95 per 1h");
         var udpTip = tip.Locator("[data-series='udp · eu-west-1 · lossy']");
         await Expect(udpTip).ToContainTextAsync(" ms");
@@ -429,13 +429,6 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
         await BrowserFixture.ScreenshotAsync(page, "empty");
     }
 
-    private static async Task<ServerHarness> SeededAsync()
-    {
-        var harness = await ServerHarness.StartAsync();
-        await Seed.PostAsync(harness);
-        return harness;
-    }
-
     /// <summary>Makes the page believe it was hidden or shown (headless pages are always visible) and tells it so.</summary>
     private static Task SetVisibilityAsync(IPage page, string state) => page.EvaluateAsync(
         """
@@ -478,18 +471,4 @@ public sealed partial class DashboardPageTests(BrowserFixture browser) : IClassF
 
     private static ILocator Row(IPage page, string platform, string location, string channel) =>
         page.Locator($"#overview tbody tr[data-platform='{platform}'][data-location='{location}'][data-channel='{channel}']");
-
-    /// <summary>The number in a cell, once the cell shows one.</summary>
-    private static async Task<double> NumberAsync(ILocator row, string field)
-    {
-        var cell = row.Locator($"[data-field={field}]");
-        await Expect(cell).ToHaveTextAsync(Number());
-        return double.Parse(await cell.TextContentAsync() ?? "", CultureInfo.InvariantCulture);
-    }
-
-    private static void AssertNear(double expected, double actual, double relative) =>
-        Assert.True(Math.Abs(actual - expected) <= expected * relative, $"expected {expected} ± {relative:P0}, got {actual}");
-
-    [GeneratedRegex(@"^-?\d+(\.\d+)?$")]
-    private static partial Regex Number();
 }

@@ -3,7 +3,7 @@ using RtcBench.Server.Tests.Support;
 
 namespace RtcBench.Dashboard.Tests;
 
-/// <summary>How `rtcbench serve` serves the dashboard's files: types, caching, the SPA fallback, the API untouched.</summary>
+/// <summary>How `rtcbench serve` serves the dashboard's files: types, caching, its view routes and nothing else, the API untouched.</summary>
 public sealed class StaticServingTests
 {
     [Fact]
@@ -44,10 +44,15 @@ public sealed class StaticServingTests
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/pooled")]
     [InlineData("/runs/0123456789abcdef")]
     [InlineData("/timeseries")]
+    [InlineData("/distribution")]
+    [InlineData("/map")]
     [InlineData("/runs")]
-    public async Task ViewRoute_Get_FallsBackToIndex(string path)
+    [InlineData("/runs/")]
+    public async Task ViewRoute_Get_ServesTheIndexPage(string path)
     {
         await using var harness = await ServerHarness.StartAsync();
 
@@ -55,20 +60,72 @@ public sealed class StaticServingTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Contains("/assets/main.js", await response.Content.ReadAsStringAsync(harness.Ct), StringComparison.Ordinal);
     }
 
     [Theory]
+    [InlineData("/metrics")]            // issue 17 adds a real one: until then nothing answers there
+    [InlineData("/metrics/")]
+    [InlineData("/healthz")]
+    [InlineData("/timeseriesx")]
+    [InlineData("/runs/0123456789abcdef/pings")]
+    [InlineData("/index.html")]
+    [InlineData("/wp-login.php")]
     [InlineData("/api/nothing-here")]
+    [InlineData("/api/results")]
     [InlineData("/assets/missing.js")]
     [InlineData("/favicon.ico")]
-    public async Task UnknownApiOrFile_Get_404ProblemDetails(string path)
+    public async Task UnknownPath_Get_404ProblemDetailsNotThePage(string path)
     {
         await using var harness = await ServerHarness.StartAsync();
 
         using var response = await harness.Client.GetAsync(path, harness.Ct);
+        string body = await response.Content.ReadAsStringAsync(harness.Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.DoesNotContain("<html", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(404, System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/")]
+    public async Task Path_Head_AnswersAsGetWould(string path)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), harness.Ct);
+
+        Assert.Equal(path == "/" ? HttpStatusCode.OK : HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ViewRoute_Post_405()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.PostAsync("/timeseries", new StringContent(""), harness.Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public void ViewRoutes_EqualTheClientRoutersViews()
+    {
+        var assets = Server.Dashboard.DashboardAssets.Load(typeof(Server.ServerHost).Assembly);
+        string main = System.Text.Encoding.UTF8.GetString(assets.Find("assets/main.js")!.Bytes);
+
+        // main.ts: `{ name: "map", path: "/map", … }` per view, and /runs/ID for one run.
+        var client = System.Text.RegularExpressions.Regex.Matches(main, @"\bpath: ""(/[^""]*)""")
+            .Select(m => m.Groups[1].Value)
+            .Append("/runs/{id}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.True(client.Count() > 3, main[..Math.Min(200, main.Length)]);
+        Assert.Equal(client, Server.Dashboard.DashboardEndpoints.ViewRoutes.Order(StringComparer.Ordinal));
+        Assert.Contains("segments[0] === \"runs\" && segments.length > 1", main, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +143,7 @@ public sealed class StaticServingTests
     {
         var assets = Server.Dashboard.DashboardAssets.Load(typeof(Server.ServerHost).Assembly);
         string index = System.Text.Encoding.UTF8.GetString(assets.Index!.Bytes);
-        string[] modules = ["main.js", "views/overview.js", "views/timeseries.js", "views/distribution.js", "views/map.js", "views/runs.js", "views/run.js"];
+        string[] modules = ["main.js", "views/overview.js", "views/pooled.js", "views/timeseries.js", "views/distribution.js", "views/map.js", "views/runs.js", "views/run.js"];
 
         var imported = modules
             .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(

@@ -5,18 +5,19 @@ using RtcBench.Storage.Queries;
 namespace RtcBench.Server.Aggregation;
 
 /// <summary>
-/// Groups runs by platform × location × channel × bucket and combines them without ever averaging percentiles:
-/// by merging their histograms (<see cref="FromHistograms"/>) or by pooling their ok pings (<see cref="FromPings"/>).
-/// Groups come out ordered by platform, location (nulls last), channel, bucket.
+/// Groups runs by platform × location × channel × bucket — or, across locations, by platform × channel × bucket —
+/// and combines them without ever averaging percentiles: by merging their histograms (<see cref="FromHistograms"/>)
+/// or by pooling their ok pings (<see cref="FromPings"/>). Groups come out ordered by platform, location (nulls
+/// last), channel, bucket. Across locations a group's key has no location and its figures list the locations pooled.
 /// </summary>
 internal static class Aggregator
 {
-    public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets)
+    public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets, bool acrossLocations = false)
     {
         var groups = new Dictionary<GroupKey, HistogramGroup>();
         foreach (var run in runs)
         {
-            var key = new GroupKey(run.Platform, run.Location, run.Channel, buckets.StartOf(run.StartedAt));
+            var key = new GroupKey(run.Platform, acrossLocations ? null : run.Location, run.Channel, buckets.StartOf(run.StartedAt));
             if (!groups.TryGetValue(key, out var group))
             {
                 group = new HistogramGroup();
@@ -24,15 +25,15 @@ internal static class Aggregator
             }
             group.Add(run);
         }
-        return Order(groups.Select(g => g.Value.Figures(g.Key)));
+        return Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
 
-    public static IReadOnlyList<GroupFigures> FromPings(IReadOnlyList<RunPings> runs, Buckets buckets)
+    public static IReadOnlyList<GroupFigures> FromPings(IReadOnlyList<RunPings> runs, Buckets buckets, bool acrossLocations = false)
     {
         var groups = new Dictionary<GroupKey, List<RunPings>>();
         foreach (var run in runs)
         {
-            var key = new GroupKey(run.Platform, run.Location, run.Channel, buckets.StartOf(run.StartedAt));
+            var key = new GroupKey(run.Platform, acrossLocations ? null : run.Location, run.Channel, buckets.StartOf(run.StartedAt));
             if (!groups.TryGetValue(key, out var list))
             {
                 list = [];
@@ -40,11 +41,15 @@ internal static class Aggregator
             }
             list.Add(run);
         }
-        return Order(groups.Select(g => PooledFigures(g.Key, g.Value)));
+        return Order(groups.Select(g => PooledFigures(g.Key, g.Value, acrossLocations)));
     }
 
+    /// <summary>The distinct locations of a group's runs, ordered as groups are (null, "no location", last).</summary>
+    public static IReadOnlyList<string?> Locations(IEnumerable<string?> locations) =>
+        locations.Distinct().OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal).ToList();
+
     /// <summary>Exact linear percentiles of every ok RTT of the runs, pooled.</summary>
-    private static GroupFigures PooledFigures(GroupKey key, List<RunPings> runs)
+    private static GroupFigures PooledFigures(GroupKey key, List<RunPings> runs, bool acrossLocations)
     {
         long sent = 0, lost = 0, pairs = 0;
         double sumAbsDelta = 0, sum = 0;
@@ -87,6 +92,7 @@ internal static class Aggregator
             P95Us = any ? Percentile.Linear(pooled, 0.95) : null,
             P99Us = any ? Percentile.Linear(pooled, 0.99) : null,
             JitterUs = pairs > 0 ? sumAbsDelta / pairs : null,
+            Locations = acrossLocations ? Locations(runs.Select(r => r.Location)) : null,
         };
     }
 
@@ -103,6 +109,7 @@ internal static class Aggregator
     private sealed class HistogramGroup
     {
         private readonly LogHistogram _histogram = new();
+        private readonly HashSet<string?> _locations = [];
         private int _runs;
         private long _sent, _lost, _late, _meanCount, _pairs;
         private double _weightedMean, _weightedJitter;
@@ -110,6 +117,7 @@ internal static class Aggregator
         public void Add(RunAggregate run)
         {
             _runs++;
+            _locations.Add(run.Location);
             _sent += run.Sent;
             _lost += run.Lost;
             _late += run.Late;
@@ -133,7 +141,7 @@ internal static class Aggregator
             }
         }
 
-        public GroupFigures Figures(GroupKey key)
+        public GroupFigures Figures(GroupKey key, bool acrossLocations)
         {
             bool any = _histogram.Count > 0;
             return new GroupFigures
@@ -150,6 +158,7 @@ internal static class Aggregator
                 P95Us = any ? _histogram.Quantile(0.95) : null,
                 P99Us = any ? _histogram.Quantile(0.99) : null,
                 JitterUs = _pairs > 0 ? _weightedJitter / _pairs : null,
+                Locations = acrossLocations ? Locations(_locations) : null,
             };
         }
     }

@@ -30,4 +30,7 @@ internal sealed record GroupFigures
 
     /// <summary>Mean |ΔRTT| over consecutive ok pings within runs; null with no such pair.</summary>
     public double? JitterUs { get; init; }
+
+    /// <summary>Across locations: the locations whose runs the group pooled (null for runs without one); else null.</summary>
+    public IReadOnlyList<string?>? Locations { get; init; }
 }

@@ -3,8 +3,9 @@ using RtcBench.Core.Statistics;
 namespace RtcBench.Server.Comparison;
 
 /// <summary>
-/// Percentile-bootstrap 95% confidence intervals for the differences (a − b) of medians and of 95th percentiles.
-/// Each replicate resamples both samples with replacement (same sizes) and takes linear percentiles; the interval is
+/// Percentile-bootstrap 95% confidence intervals for the differences (a − b) of medians and of 95th percentiles,
+/// and for the relative difference of medians, (a − b) / max(a, b): the faster side's lead relative to the slower
+/// one (continuous where the two swap, so one formula serves either winner). Each replicate resamples both samples with replacement (same sizes) and takes linear percentiles; the interval is
 /// the 2.5th and 97.5th percentile of the replicates. Deterministic: a fixed seed, <see cref="Replicates"/>
 /// replicates. A sample larger than <see cref="MaxSample"/> is thinned for the bootstrap only by taking every k-th
 /// value of the sorted sample (which keeps its quantiles), so a query stays fast over millions of pings.
@@ -21,13 +22,14 @@ internal static class Bootstrap
 
     /// <param name="a">Sample a, sorted ascending.</param>
     /// <param name="b">Sample b, sorted ascending.</param>
-    public static (Interval Median, Interval P95) DifferenceIntervals(double[] a, double[] b)
+    public static (Interval Median, Interval P95, Interval RelativeMedian) DifferenceIntervals(double[] a, double[] b)
     {
         var sa = Thin(a);
         var sb = Thin(b);
         var random = new Random(Seed);
         var medians = new double[Replicates];
         var p95s = new double[Replicates];
+        var relatives = new double[Replicates];
         var countsA = new int[sa.Length];
         var countsB = new int[sb.Length];
         for (int r = 0; r < Replicates; r++)
@@ -36,12 +38,22 @@ internal static class Bootstrap
             var (mb, pb) = Resample(sb, countsB, random);
             medians[r] = ma - mb;
             p95s[r] = pa - pb;
+            relatives[r] = Relative(ma, mb);
         }
-        Array.Sort(medians);
-        Array.Sort(p95s);
-        return (
-            new Interval(Percentile.Linear(medians, 0.025), Percentile.Linear(medians, 0.975)),
-            new Interval(Percentile.Linear(p95s, 0.025), Percentile.Linear(p95s, 0.975)));
+        return (Interval95(medians), Interval95(p95s), Interval95(relatives));
+    }
+
+    /// <summary>(a − b) / max(a, b): −0.25 when a is 25 % below b; 0 when both are 0 (RTTs are never negative).</summary>
+    public static double Relative(double a, double b)
+    {
+        double slower = Math.Max(a, b);
+        return slower > 0 ? (a - b) / slower : 0;
+    }
+
+    private static Interval Interval95(double[] replicates)
+    {
+        Array.Sort(replicates);
+        return new Interval(Percentile.Linear(replicates, 0.025), Percentile.Linear(replicates, 0.975));
     }
 
     /// <summary>Every k-th value of a sorted sample, at most <see cref="MaxSample"/> of them.</summary>

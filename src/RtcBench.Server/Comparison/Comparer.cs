@@ -5,8 +5,8 @@ using RtcBench.Storage.Queries;
 namespace RtcBench.Server.Comparison;
 
 /// <summary>
-/// Compares two platforms' pooled ok-ping RTTs: differences (a − b) of medians and of p95 with bootstrap 95% CIs,
-/// and a two-sided Mann–Whitney U test. A winner (the lower median) is declared only when p &lt; 0.05 AND the CI
+/// Compares two platforms' pooled ok-ping RTTs: differences (a − b) of medians and of p95, and the median difference
+/// relative to the slower median ("x % faster"), with bootstrap 95% CIs, and a two-sided Mann–Whitney U test. A winner (the lower median) is declared only when p &lt; 0.05 AND the CI
 /// of the median difference excludes 0.
 /// </summary>
 internal static class Comparer
@@ -41,12 +41,19 @@ internal static class Comparer
                 Reason = $"too few ok pings to compare (a: {sa.Length}, b: {sb.Length}; need at least {MinPings} on each side)",
             };
         }
-        var (median, p95) = Bootstrap.DifferenceIntervals(sa, sb);
+        var (median, p95, relative) = Bootstrap.DifferenceIntervals(sa, sb);
         var (u, z, p) = MannWhitney.Test(sa, sb);
-        double medianDiff = Percentile.Linear(sa, 0.5) - Percentile.Linear(sb, 0.5);
+        double medianA = Percentile.Linear(sa, 0.5);
+        double medianB = Percentile.Linear(sb, 0.5);
         response = response with
         {
-            MedianDifferenceUs = new DifferenceEstimate { Estimate = medianDiff, Ci95Low = median.Low, Ci95High = median.High },
+            MedianDifferenceUs = new DifferenceEstimate { Estimate = medianA - medianB, Ci95Low = median.Low, Ci95High = median.High },
+            MedianRelativeDifference = new DifferenceEstimate
+            {
+                Estimate = Bootstrap.Relative(medianA, medianB),
+                Ci95Low = relative.Low,
+                Ci95High = relative.High,
+            },
             P95DifferenceUs = new DifferenceEstimate
             {
                 Estimate = Percentile.Linear(sa, 0.95) - Percentile.Linear(sb, 0.95),

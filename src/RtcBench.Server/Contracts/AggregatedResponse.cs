@@ -12,6 +12,9 @@ public sealed record AggregatedResponse
 
     public required DateTimeOffset Until { get; init; }
 
+    /// <summary>True when <c>across_locations=true</c> pooled every location's runs into one group per platform × channel.</summary>
+    public bool AcrossLocations { get; init; }
+
     /// <summary>Bucket size; absent when the whole window is one bucket.</summary>
     public long? BucketSeconds { get; init; }
 

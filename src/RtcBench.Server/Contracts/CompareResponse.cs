@@ -20,6 +20,13 @@ public sealed record CompareResponse
     /// <summary>a's median − b's median, with its 95% CI; null when either side has too few pings.</summary>
     public DifferenceEstimate? MedianDifferenceUs { get; init; }
 
+    /// <summary>
+    /// (a's median − b's median) / the slower (larger) of the two medians, with its 95% CI from the same bootstrap
+    /// replicates: −0.144 means a's median is 14.4 % below b's, "a is 14.4 % faster". Null when either side has too
+    /// few pings. A figure, not a verdict: only <see cref="Winner"/> says the difference is significant.
+    /// </summary>
+    public DifferenceEstimate? MedianRelativeDifference { get; init; }
+
     /// <summary>a's p95 − b's p95, with its 95% CI.</summary>
     public DifferenceEstimate? P95DifferenceUs { get; init; }
 

@@ -7,6 +7,12 @@ public sealed record DistributionGroup
 
     public string? Location { get; init; }
 
+    /// <summary>
+    /// Only with <c>across_locations=true</c>: the locations whose runs this group pools (null for runs stored without
+    /// one); <see cref="Location"/> is then absent.
+    /// </summary>
+    public IReadOnlyList<string?>? Locations { get; init; }
+
     public required string Channel { get; init; }
 
     public int Runs { get; init; }

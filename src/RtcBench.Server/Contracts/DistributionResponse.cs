@@ -10,6 +10,9 @@ public sealed record DistributionResponse
 
     public required DateTimeOffset Until { get; init; }
 
+    /// <summary>True when <c>across_locations=true</c> pooled every location's runs into one group per platform × channel.</summary>
+    public bool AcrossLocations { get; init; }
+
     /// <summary>Each bucket's upper bound is within this relative error of any value in it.</summary>
     public double RelativeAccuracy { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record TimeseriesResponse
 
     public required DateTimeOffset Until { get; init; }
 
+    /// <summary>True when <c>across_locations=true</c> pooled every location's runs into one group per platform × channel.</summary>
+    public bool AcrossLocations { get; init; }
+
     public long BucketSeconds { get; init; }
 
     public required IReadOnlyList<Series> Series { get; init; }

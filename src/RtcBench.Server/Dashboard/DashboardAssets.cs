@@ -19,7 +19,7 @@ internal sealed class DashboardAssets
     {
     }
 
-    /// <summary>The index page, served for every view route (the SPA fallback); null when the build embedded none.</summary>
+    /// <summary>The index page, served at each of the dashboard's view routes; null when the build embedded none.</summary>
     public DashboardAsset? Index => Find("index.html");
 
     public static DashboardAssets Load(Assembly assembly)

@@ -134,6 +134,24 @@ internal static class QueryParameters
     }
 
     /// <summary>
+    /// <c>across_locations</c>: <c>true</c> pools the runs of every location (within the <c>location</c> filter, if
+    /// any) into one group per platform × channel, merging as any group merges; <c>false</c> or absent keeps one group
+    /// per location.
+    /// </summary>
+    public static bool TryAcrossLocations(HttpRequest request, out bool across, out string error)
+    {
+        error = "";
+        string? text = Text(request, "across_locations");
+        across = text == "true";
+        if (text is null or "true" or "false")
+        {
+            return true;
+        }
+        error = $"across_locations: '{Short(text)}' is not true or false";
+        return false;
+    }
+
+    /// <summary>
     /// The filters most reads share, each checked as ingest checks the field: <c>platform</c> and <c>channel</c> from
     /// their closed lists (an unknown one can match no stored run), <c>location</c> a name of at most 128 characters.
     /// </summary>

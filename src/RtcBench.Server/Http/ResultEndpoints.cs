@@ -20,6 +20,10 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
     public async Task<IResult> AggregatedAsync(HttpContext context)
     {
         var request = context.Request;
+        if (!QueryParameters.TryAcrossLocations(request, out bool across, out string acrossError))
+        {
+            return ProblemResults.BadRequest(acrossError);
+        }
         var until = time.GetUtcNow();
         if (!QueryParameters.TryWindow(request, until, out var since, out string error)
             || !QueryParameters.TryBucket(request, since, until, null, out var bucket, out error)
@@ -29,18 +33,20 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(filter, buckets, method, context.RequestAborted);
+        var groups = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
         return TypedResults.Ok(new AggregatedResponse
         {
             Method = AggregationMethods.Name(method),
             MethodNote = AggregationMethods.Note(method),
             Since = since,
             Until = until,
+            AcrossLocations = across,
             BucketSeconds = bucket is { } b ? (long)b.TotalSeconds : null,
             Groups = groups.Select(g => new AggregateGroup
             {
                 Platform = g.Key.Platform,
                 Location = g.Key.Location,
+                Locations = g.Locations,
                 Channel = g.Key.Channel,
                 BucketStart = Buckets.FromUs(g.Key.BucketStartUs),
                 BucketEnd = buckets.EndOf(g.Key.BucketStartUs),
@@ -69,6 +75,10 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest(
                 $"metric: {(metric is null ? "missing" : $"unknown metric '{(metric.Length > 40 ? metric[..40] : metric)}'")}; valid metrics: {string.Join(", ", Metrics)}");
         }
+        if (!QueryParameters.TryAcrossLocations(request, out bool across, out string acrossError))
+        {
+            return ProblemResults.BadRequest(acrossError);
+        }
         var until = time.GetUtcNow();
         if (!QueryParameters.TryWindow(request, until, out var since, out string error)
             || !QueryParameters.TryBucket(request, since, until, DefaultSeriesBucket, out var bucket, out error)
@@ -78,13 +88,14 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(filter, buckets, method, context.RequestAborted);
+        var groups = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
         var series = groups
             .GroupBy(g => (g.Key.Platform, g.Key.Location, g.Key.Channel))
             .Select(s => new Series
             {
                 Platform = s.Key.Platform,
                 Location = s.Key.Location,
+                Locations = across ? Aggregator.Locations(s.SelectMany(g => g.Locations!)) : null,
                 Channel = s.Key.Channel,
                 Points = s.Select(g => new SeriesPoint
                 {
@@ -103,6 +114,7 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             MethodNote = AggregationMethods.Note(method),
             Since = since,
             Until = until,
+            AcrossLocations = across,
             BucketSeconds = (long)bucket!.Value.TotalSeconds,
             Series = series,
         });
@@ -111,6 +123,10 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
     /// <summary>The merged RTT histogram per platform × location × channel over the window (for CDFs).</summary>
     public async Task<IResult> DistributionAsync(HttpContext context)
     {
+        if (!QueryParameters.TryAcrossLocations(context.Request, out bool across, out string acrossError))
+        {
+            return ProblemResults.BadRequest(acrossError);
+        }
         var until = time.GetUtcNow();
         if (!QueryParameters.TryWindow(context.Request, until, out var since, out string error)
             || !TryFilter(context.Request, since, until, out var filter, out error))
@@ -122,8 +138,9 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
         {
             Since = since,
             Until = until,
+            AcrossLocations = across,
             RelativeAccuracy = Core.Histograms.LogHistogram.RelativeAccuracy,
-            Groups = Distributions.Merge(runs),
+            Groups = Distributions.Merge(runs, across),
         });
     }
 
@@ -168,10 +185,10 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
     }
 
     private async Task<IReadOnlyList<GroupFigures>> AggregateAsync(
-        AggregateFilter filter, Buckets buckets, AggregationMethod method, CancellationToken ct) =>
+        AggregateFilter filter, Buckets buckets, AggregationMethod method, bool acrossLocations, CancellationToken ct) =>
         method == AggregationMethod.PooledPings
-            ? Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets)
-            : Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, ct), buckets);
+            ? Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets, acrossLocations)
+            : Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, ct), buckets, acrossLocations);
 
     private static bool TryFilter(HttpRequest request, DateTimeOffset since, DateTimeOffset until, out AggregateFilter filter, out string error)
     {

@@ -7,6 +7,11 @@ export type PlotData = UPlot.AlignedData;
 
 const ctor = (globalThis as unknown as { uPlot: typeof UPlot }).uPlot;
 
+/** Device pixels per CSS pixel, as uPlot sizes its canvas (bbox figures are in device pixels). */
+export function pxRatio(): number {
+  return ctor.pxRatio || globalThis.devicePixelRatio || 1;
+}
+
 export const axisStyle = { stroke: "#8a94a6", grid: { stroke: "#1d2633", width: 1 }, ticks: { stroke: "#1d2633", width: 1 } };
 
 /** A chart that follows its container's width. */

@@ -11,6 +11,7 @@ import type { View, ViewContext } from "./view.js";
 import { distribution } from "./views/distribution.js";
 import { worldMap } from "./views/map.js";
 import { overview } from "./views/overview.js";
+import { pooled } from "./views/pooled.js";
 import { runList } from "./views/runs.js";
 import { runPage } from "./views/run.js";
 import { timeseries } from "./views/timeseries.js";
@@ -20,6 +21,7 @@ const refreshMs = 30_000;
 
 const views: { name: string; path: string; title: string; view: View; filters: (keyof Filters)[] }[] = [
   { name: "overview", path: "/", title: "overview", view: overview, filters: ["platform", "location", "channel", "hours"] },
+  { name: "pooled", path: "/pooled", title: "across locations", view: pooled, filters: ["platform", "channel", "hours"] },
   { name: "timeseries", path: "/timeseries", title: "time series", view: timeseries, filters: ["platform", "location", "channel", "hours", "metric", "bucket"] },
   { name: "distribution", path: "/distribution", title: "distribution", view: distribution, filters: ["platform", "location", "channel", "hours"] },
   { name: "map", path: "/map", title: "map", view: worldMap, filters: ["platform", "channel", "hours"] },

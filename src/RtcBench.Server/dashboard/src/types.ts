@@ -22,6 +22,8 @@ export interface RunSummary {
 export interface AggregateGroup {
   platform: string;
   location?: string;
+  /** Only across locations (across_locations=true): the locations pooled; null for runs without one. */
+  locations?: (string | null)[];
   channel: string;
   bucket_start: string;
   bucket_end: string;
@@ -45,6 +47,7 @@ export interface AggregatedResponse {
   since: string;
   until: string;
   bucket_seconds?: number;
+  across_locations: boolean;
   groups: AggregateGroup[];
 }
 
@@ -90,7 +93,11 @@ export interface DifferenceEstimate {
 export interface CompareResponse {
   a: { platform: string; runs: number; count: number; p50_us?: number };
   b: { platform: string; runs: number; count: number; p50_us?: number };
+  location?: string;
+  channel?: string;
   median_difference_us?: DifferenceEstimate;
+  /** (a − b) / the slower median, with its CI: −0.144 = a is 14.4 % faster. */
+  median_relative_difference?: DifferenceEstimate;
   p95_difference_us?: DifferenceEstimate;
   ci_method: string;
   test?: { name: string; p_value: number };

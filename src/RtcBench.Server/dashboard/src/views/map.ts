@@ -1,5 +1,6 @@
 // World map: each location placed by its runs' --lat/--lon or, failing that, the built-in region table; coloured by
-// the significantly faster platform there (per /api/results/compare, as on the overview); a panel on click.
+// the significantly faster platform there (per /api/results/compare, as on the overview), which says on hover by how
+// much ("udp is 14.4 % faster than janus", with its CI); a panel with the figures on click.
 import { getJson } from "../api.js";
 import { platformColor } from "../colors.js";
 import { h, navLink } from "../dom.js";
@@ -8,6 +9,7 @@ import { ms, percent } from "../format.js";
 import { regions } from "../regions.js";
 import { topologyPath } from "../topo.js";
 import type { AggregatedResponse, AggregateGroup, CompareResponse, RunDocument, RunSummary } from "../types.js";
+import { fasterBadge, fasterBy, fasterSentence } from "../verdict.js";
 import type { ViewContext, ViewResult } from "../view.js";
 import { compareLeaders } from "./overview.js";
 
@@ -67,7 +69,8 @@ export async function worldMap({ filters, signal }: ViewContext): Promise<ViewRe
     site.setAttribute("data-lat", String(at.lat));
     site.setAttribute("data-lon", String(at.lon));
     site.setAttribute("tabindex", "0");
-    site.innerHTML = `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="7"></circle><text x="${(x + 10).toFixed(1)}" y="${(y + 4).toFixed(1)}"></text>`;
+    site.innerHTML = `<title></title><circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="7"></circle><text x="${(x + 10).toFixed(1)}" y="${(y + 4).toFixed(1)}"></text>`;
+    site.querySelector("title")!.textContent = place;
     site.querySelector("text")!.textContent = place;
     site.querySelector("circle")!.setAttribute("fill", noWinner);
     const open = () => showPanel(panel, place, at.source, groups.filter((g) => g.location === place), verdicts.get(place) ?? [], filters);
@@ -90,6 +93,10 @@ export async function worldMap({ filters, signal }: ViewContext): Promise<ViewRe
       verdicts.set(location, [...(verdicts.get(location) ?? []), c]);
       const winners = new Set((verdicts.get(location) ?? []).map((v) => v.winner));
       const site = sites.get(location);
+      // The hover text: the place, then per channel compared, who is faster and by how much (or that no one is).
+      site?.querySelector("title")?.replaceChildren([location, ...(verdicts.get(location) ?? []).map(verdictLine)].join("\n"));
+      const leads = (verdicts.get(location) ?? []).map(fasterBy).filter((f) => f !== null);
+      if (leads.length > 0) site?.setAttribute("data-faster", leads.map(fasterSentence).join("; "));
       if (site && winners.size === 1 && !winners.has(null)) {
         site.setAttribute("data-winner", c.winner!);
         site.querySelector("circle")!.setAttribute("fill", platformColor(c.winner!));
@@ -99,8 +106,13 @@ export async function worldMap({ filters, signal }: ViewContext): Promise<ViewRe
   return { state: "ready", node, mounted };
 }
 
+/** "lossy: udp is 33.3 % faster than janus (95% CI …)", or why there is no winner. */
+function verdictLine(c: CompareResponse): string {
+  const f = fasterBy(c);
+  return `${c.channel ?? "both channels"}: ${f ? fasterSentence(f) : `${c.a.platform} vs ${c.b.platform}, no significant difference`}`;
+}
+
 function showPanel(panel: HTMLElement, place: string, source: string, rows: AggregateGroup[], verdicts: CompareResponse[], filters: ViewContext["filters"]): void {
-  const winners = new Set(verdicts.map((v) => v.winner).filter((w): w is string => !!w));
   panel.replaceChildren(
     h("h3", {}, place),
     h("p", { class: "dim" }, `placed by ${source}`),
@@ -108,12 +120,12 @@ function showPanel(panel: HTMLElement, place: string, source: string, rows: Aggr
       h("thead", {}, h("tr", {}, ...["platform", "channel", "runs", "p50 ms", "p95 ms", "loss"].map((c, i) => h("th", { class: i >= 2 ? "num" : undefined }, c)))),
       h("tbody", {}, ...rows.map((g) => h("tr", { "data-platform": g.platform, "data-channel": g.channel },
         h("td", { class: "platform", style: `--accent:${platformColor(g.platform)}` }, h("span", { class: "dot" }), g.platform,
-          winners.has(g.platform) && verdicts.some((v) => v.winner === g.platform && rows.some((r) => r.channel === g.channel))
-            ? h("span", { class: "badge" }, "★") : null),
+          ...verdicts.filter((v) => v.winner === g.platform && v.channel === g.channel).map(fasterBadge)),
         h("td", {}, g.channel),
         h("td", { class: "num" }, g.runs),
         h("td", { class: "num strong", "data-field": "p50" }, ms(g.p50_us)),
         h("td", { class: "num" }, ms(g.p95_us)),
         h("td", { class: "num" }, percent(g.loss)))))),
+    ...(verdicts.length ? [h("ul", { class: "verdicts" }, ...verdicts.map((v) => h("li", { "data-channel": v.channel ?? "", "data-field": "verdict" }, verdictLine(v))))] : []),
     h("p", {}, navLink("/" + writeFilters({ ...defaults, ...filters, location: place, page: 0 }), `overview for ${place} →`)));
 }

@@ -1,13 +1,15 @@
 // Overview: per platform × location × channel, the window's p50/p95/p99, loss and jitter (merged histograms, never
-// averaged percentiles), a p50 sparkline, the last run, and the faster platform per location and channel, marked
-// only when /api/results/compare finds the difference significant.
+// averaged percentiles), a p50 trend, the last run, and the faster platform per location and channel with how much
+// faster (the median difference relative to the slower one, with its CI), marked only when /api/results/compare
+// finds the difference significant. A link leads to the same figures pooled across locations (/pooled).
 import { getJson } from "../api.js";
 import { platformColor } from "../colors.js";
 import { h, navLink } from "../dom.js";
 import { apiFilter, writeFilters, defaults } from "../filters.js";
-import { ms, percent, pValue, time } from "../format.js";
-import { sparkline } from "../sparkline.js";
+import { ms, percent, time } from "../format.js";
+import { trend } from "../sparkline.js";
 import type { AggregatedResponse, AggregateGroup, CompareResponse, RunSummary } from "../types.js";
+import { fasterBadge } from "../verdict.js";
 import type { ViewContext, ViewResult } from "../view.js";
 
 /** Sparkline bucket for a window: about 12–30 points. */
@@ -16,6 +18,21 @@ export function sparkBucket(hours: number): string {
 }
 
 const key = (g: { platform: string; location?: string; channel: string }) => `${g.platform}|${g.location ?? ""}|${g.channel}`;
+
+/** The trend cell of a group from the bucketed answer: p50 per bucket, placed in the window. */
+export function trendCell(buckets: AggregatedResponse, groups: AggregateGroup[], color: string): HTMLElement {
+  const size = (buckets.bucket_seconds ?? 3600) * 1000;
+  const from = Math.floor(Date.parse(buckets.since) / size) * size;
+  const points = groups.map((b) => ({ t: Date.parse(b.bucket_start), value: b.p50_us, runs: b.runs }));
+  const runs = points.reduce((n, p) => n + p.runs, 0);
+  const label = `p50 per ${sparkBucketName(buckets.bucket_seconds)}: ${points.map((p) => ms(p.value)).join(", ")} ms (${runs} run${runs === 1 ? "" : "s"})`;
+  return trend(points, from, Date.parse(buckets.until), color, label);
+}
+
+function sparkBucketName(seconds: number | undefined): string {
+  const s = seconds ?? 3600;
+  return s % 86400 === 0 ? `${s / 86400}d` : s % 3600 === 0 ? `${s / 3600}h` : `${s / 60}m`;
+}
 
 export async function overview({ filters, signal }: ViewContext): Promise<ViewResult> {
   const query = apiFilter(filters);
@@ -29,13 +46,12 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
   }
   const groups = [...whole.groups].sort((a, b) =>
     (a.location ?? "").localeCompare(b.location ?? "") || a.channel.localeCompare(b.channel) || (a.p50_us ?? Infinity) - (b.p50_us ?? Infinity));
-  const trend = new Map<string, AggregateGroup[]>();
-  for (const g of buckets.groups) trend.set(key(g), [...(trend.get(key(g)) ?? []), g]);
+  const trends = new Map<string, AggregateGroup[]>();
+  for (const g of buckets.groups) trends.set(key(g), [...(trends.get(key(g)) ?? []), g]);
   const lastRun = new Map(latest.runs.map((r) => [`${r.platform}|${r.location ?? ""}`, r]));
 
   const rows = groups.map((g) => {
     const last = lastRun.get(`${g.platform}|${g.location ?? ""}`);
-    const points = (trend.get(key(g)) ?? []).map((b) => b.p50_us);
     return h("tr", { "data-platform": g.platform, "data-location": g.location ?? "", "data-channel": g.channel },
       h("td", { class: "platform", style: `--accent:${platformColor(g.platform)}` }, h("span", { class: "dot" }), g.platform),
       h("td", { "data-field": "location" }, g.location ?? "—"),
@@ -46,13 +62,16 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
       h("td", { class: "num", "data-field": "p99" }, ms(g.p99_us)),
       h("td", { class: "num", "data-field": "loss" }, percent(g.loss)),
       h("td", { class: "num", "data-field": "jitter" }, ms(g.jitter_us, 2)),
-      h("td", { class: "spark-cell" }, sparkline(points, platformColor(g.platform), `p50 per ${sparkBucket(filters.hours)}: ${points.map((p) => ms(p)).join(", ")} ms`)),
+      h("td", { class: "spark-cell", "data-field": "trend" }, trendCell(buckets, trends.get(key(g)) ?? [], platformColor(g.platform))),
       h("td", { class: "dim", "data-field": "last" }, last ? navLink(`/runs/${encodeURIComponent(last.run_id)}`, time(last.started_at)) : "—"));
   });
 
   const compareStatus = h("span", { id: "compare-status" }, "comparing platforms…");
   const node = h("section", { id: "overview", "data-compared": "false" },
-    h("h2", {}, `last ${filters.hours} h · latency in ms`),
+    h("div", { class: "view-head" },
+      h("h2", {}, `last ${filters.hours} h · latency in ms`),
+      navLink("/pooled" + writeFilters({ ...defaults, platform: filters.platform, channel: filters.channel, hours: filters.hours }),
+        "pooled across locations →", { id: "to-pooled", class: "button" })),
     h("div", { class: "table-wrap" },
       h("table", { class: "grid" },
         h("thead", {}, h("tr", {},
@@ -60,17 +79,20 @@ export async function overview({ filters, signal }: ViewContext): Promise<ViewRe
             h("th", { class: i >= 3 && i <= 8 ? "num" : undefined }, c)))),
         h("tbody", {}, ...rows))),
     h("p", { class: "note" }, compareStatus, " ",
-      `★ faster: the lower median of the two fastest platforms at that location and channel, shown only when `,
+      `★ x % faster: the lower median of the two fastest platforms at that location and channel, by how much it is `,
+      `lower relative to the slower one, with its 95% bootstrap CI; shown only when `,
       h("code", {}, "/api/results/compare"),
-      ` finds it significant (Mann–Whitney p < α and the 95% bootstrap CI of the median difference excludes 0); hover for the interval. `,
+      ` finds the difference significant (Mann–Whitney p < α and the CI of the median difference excludes 0). `,
+      `Hover for the medians' difference and the p-value. `,
       `Figures: ${whole.method} — ${whole.method_note}`));
   // The figures are shown at once; the significance marks follow as each comparison answers (they pool pings, so
   // they are the slowest calls). data-compared="true" once all have answered.
   const mark = (c: CompareResponse, location: string, channel: string) => {
-    if (!c.winner) return;
+    const badge = fasterBadge(c);
+    if (!c.winner || !badge) return;
     const row = node.querySelector<HTMLTableRowElement>(`tr[data-platform="${CSS.escape(c.winner)}"][data-location="${CSS.escape(location)}"][data-channel="${CSS.escape(channel)}"]`);
     row?.classList.add("winner");
-    row?.cells[0]?.append(h("span", { class: "badge", "data-field": "faster", title: explain(c) }, "★ faster"));
+    row?.cells[0]?.append(badge);
   };
   const mounted = () => {
     compareLeaders(groups, filters.hours, signal, mark).then(
@@ -98,13 +120,6 @@ export async function compareLeaders(groups: AggregateGroup[], hours: number, si
     mark(verdict, a!.location!, a!.channel);
   }));
   return pairs.length;
-}
-
-function explain(c: CompareResponse): string {
-  const d = c.median_difference_us;
-  const diff = d ? `median ${c.a.platform} − ${c.b.platform}: ${ms(d.estimate, 2)} ms (95% CI ${ms(d.ci95_low, 2)} … ${ms(d.ci95_high, 2)} ms)` : "";
-  const test = c.test ? `, ${c.test.name} p = ${pValue(c.test.p_value)}` : "";
-  return `${diff}${test}; ${c.ci_method}. ${c.reason}`;
 }
 
 function noMatch(hours: number): HTMLElement {

@@ -1,12 +1,13 @@
-// Time series: one metric per bucket per platform × location × channel (/api/results/timeseries), a chart with
-// zoom (drag), a tooltip at the cursor (value and p50–p95 band per line) and a hover legend, and the same numbers
-// as a table.
+// Time series: one metric per bucket per platform × location × channel (/api/results/timeseries), a chart of the
+// whole window with ticks that follow the bucket (src/timeaxis.ts), zoom (drag), a tooltip at the cursor (value and
+// p50–p95 band per line) and a hover legend, and the same numbers as a table.
 import { getJson } from "../api.js";
 import { axisStyle, plot, type PlotData, type PlotOptions } from "../chart.js";
 import { platformColor } from "../colors.js";
 import { h } from "../dom.js";
 import { apiFilter } from "../filters.js";
 import { ms, percent, time } from "../format.js";
+import { timeAxis } from "../timeaxis.js";
 import { tooltipPlugin, type TooltipRow } from "../tooltip.js";
 import type { Series, TimeseriesResponse } from "../types.js";
 import type { ViewContext, ViewResult } from "../view.js";
@@ -31,7 +32,15 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
       h("p", {}, `No stored run matches these filters in the last ${filters.hours} h; widen the time range or clear a filter.`)) };
   }
   const series = [...response.series].sort((a, b) => label(a).localeCompare(label(b)));
-  const times = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.t) / 1000)))].sort((a, b) => a - b);
+  // The x axis spans the whole window, from the start of its first bucket to its end, whatever the data covers:
+  // both ends are x values without data (gaps), so the first draw, a reset (double-click) and the ticks agree.
+  const bucketSec = response.bucket_seconds;
+  const since = Date.parse(response.since) / 1000;
+  const windowStart = Math.floor(since / bucketSec) * bucketSec;
+  const windowEnd = Date.parse(response.until) / 1000;
+  const times = [...new Set([windowStart, windowEnd, ...series.flatMap((s) => s.points.map((p) => Date.parse(p.t) / 1000))])]
+    .sort((a, b) => a - b);
+  const xAxis = timeAxis(bucketSec, axisStyle);
   const index = new Map(times.map((t, i) => [t, i]));
   const column = (points: { t: string; value?: number }[]) => {
     const ys: (number | null)[] = new Array(times.length).fill(null);
@@ -53,8 +62,8 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
     height: 320,
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: true } },
-    axes: [{ ...axisStyle }, { ...axisStyle, label: `${response.metric} (${unit})`, labelSize: 18, size: 56 }],
-    series: [{ label: "time" }, ...series.map((s) => {
+    axes: [xAxis.axis, { ...axisStyle, label: `${response.metric} (${unit})`, labelSize: 18, size: 56 }],
+    series: [{ label: "time", value: (_u: unknown, v: number | null) => (v === null ? "—" : time(new Date(v * 1000).toISOString())) }, ...series.map((s) => {
       const n = seen.get(s.platform) ?? 0;
       seen.set(s.platform, n + 1);
       return {
@@ -75,7 +84,7 @@ export async function timeseries({ filters, signal }: ViewContext): Promise<View
       fill: platformColor(s.platform) + "22",
     })),
     legend: { show: true },
-    plugins: [tooltipPlugin((_u, idx) => {
+    plugins: [xAxis.plugin, tooltipPlugin((_u, idx) => {
       const at = times[idx];
       if (at === undefined) return null;
       const rows = series.flatMap((s, i): TooltipRow[] => {
