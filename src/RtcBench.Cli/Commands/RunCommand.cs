@@ -89,7 +89,7 @@ internal static class RunCommand
                 return ctx.Fail(ExitCodes.Usage, "--janus-path echo is not available yet: Janus's EchoTest sends the ping itself back, without the "
                     + "echo timestamps every run result is built on (net RTT, clock offset); measure sfu or textroom");
             }
-            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), parse.GetValue(janusPath));
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), janusPath: parse.GetValue(janusPath));
         });
         return command;
     }
