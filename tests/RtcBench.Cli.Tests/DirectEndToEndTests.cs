@@ -132,6 +132,30 @@ public sealed class DirectEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Offer_AnswerAdvertisesTheLargestPingAsMaxMessageSize()
+    {
+        // The echo answers pings only: it says so (RFC 8841) instead of 256 KiB it would not answer.
+        await using var agent = await CliHarness.StartAgentAsync();
+        using var http = new HttpClient { BaseAddress = agent.BaseUrl };
+        var connect = await http.PostAsJsonAsync("connect", new { platforms = new[] { "direct" } });
+        var creds = (await connect.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("platforms").GetProperty("direct");
+        await using var offerer = RtcBench.Rtc.Peer.PeerConnection.CreateOfferer(new RtcBench.Rtc.Peer.PeerConnectionOptions { LocalAddress = IPAddress.Loopback });
+        using var request = new HttpRequestMessage(HttpMethod.Post, creds.GetProperty("signal_url").GetString())
+        {
+            Content = new StringContent(offerer.CreateOffer(), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", creds.GetProperty("token").GetString());
+
+        var answer = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        Assert.Contains($"a=max-message-size:{RtcBench.Core.Protocol.PingCodec.MaxMessageBytes}\r\n", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        offerer.SetRemoteAnswer(await answer.Content.ReadAsStringAsync());
+        Assert.Equal(16_640, offerer.RemoteMaxMessageSize);
+    }
+
+    [Fact]
     public async Task Offer_BadTokenBadSdpUnknownRoomWrongType_AnsweredWithProblemDetails()
     {
         await using var agent = await CliHarness.StartAgentAsync();

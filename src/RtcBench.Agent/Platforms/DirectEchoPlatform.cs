@@ -78,6 +78,10 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
                 AnswerSetup = dtlsRole == DtlsRole.Client ? SdpSetup.Active : SdpSetup.Passive,
                 Clock = clock.NowNs,
                 TimeProvider = clock.Provider,
+                Logger = logger,
+                // The echo answers pings only, and no ping is longer than this: advertise it (a=max-message-size), so a
+                // peer learns the limit before it sends, instead of 256 KiB of which all above 16,640 B went unanswered.
+                MaxMessageSize = PingCodec.MaxMessageBytes,
             });
         }
         catch (FormatException ex)

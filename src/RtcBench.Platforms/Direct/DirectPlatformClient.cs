@@ -34,12 +34,12 @@ public sealed class DirectPlatformClient : IPlatformClient
         string token = ReadString(credentials, "token");
         if (context.AgentUrl is null)
         {
-            throw new PlatformException("direct needs the agent's URL to reach its signal_url.");
+            throw new PlatformException("the agent's URL is needed to reach its signal_url.");
         }
 
         if (!Uri.TryCreate(context.AgentUrl, signalPath, out var signalUrl) || signalUrl.Scheme is not ("http" or "https"))
         {
-            throw new PlatformException($"The agent's direct signal_url '{signalPath}' is not a usable URL.");
+            throw new PlatformException($"The agent's signal_url '{signalPath}' is not a usable URL.");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,16 +65,22 @@ public sealed class DirectPlatformClient : IPlatformClient
                 throw new PlatformException("The agent's direct answer is unusable: " + ex.Message, ex);
             }
 
+            // RFC 8841: never send more than the agent takes in one message (our agent says 16,640 B, every ping fits).
+            if (context.PayloadBytes > peer.RemoteMaxMessageSize)
+            {
+                throw new PlatformException($"the agent accepts messages of at most {peer.RemoteMaxMessageSize} bytes (its a=max-message-size); --payload-bytes {context.PayloadBytes} is larger.");
+            }
+
             var outcome = await peer.WhenConnected.WaitAsync(timeout.Token).ConfigureAwait(false);
             if (!outcome.Connected)
             {
-                throw new PlatformException($"direct: the WebRTC connection failed ({outcome}).");
+                throw new PlatformException($"the WebRTC connection failed ({outcome}).");
             }
 
             bool[] open = await Task.WhenAll(reliable.WhenOpen, lossy.WhenOpen).WaitAsync(timeout.Token).ConfigureAwait(false);
             if (!open[0] || !open[1])
             {
-                throw new PlatformException($"direct: the data channels did not open ({peer.Outcome?.ToString() ?? "no DCEP ACK in time"}).");
+                throw new PlatformException($"the data channels did not open ({peer.Outcome?.ToString() ?? "no DCEP ACK in time"}).");
             }
 
             var owner = new DirectPeerOwner(peer, channels: 2);
@@ -83,7 +89,7 @@ public sealed class DirectPlatformClient : IPlatformClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await peer.DisposeAsync().ConfigureAwait(false);
-            throw new PlatformException($"direct: not connected within {JoinTimeout.TotalSeconds:0} s (state {peer.State}).");
+            throw new PlatformException($"not connected within {JoinTimeout.TotalSeconds:0} s (state {peer.State}).");
         }
         catch
         {
@@ -113,7 +119,7 @@ public sealed class DirectPlatformClient : IPlatformClient
         }
         catch (HttpRequestException ex)
         {
-            throw new PlatformException($"direct: cannot reach the agent's signalling endpoint {url}: {ex.Message}", ex);
+            throw new PlatformException($"cannot reach the agent's signalling endpoint {url}: {ex.Message}", ex);
         }
 
         using (response)
@@ -121,7 +127,7 @@ public sealed class DirectPlatformClient : IPlatformClient
             string body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Created)
             {
-                throw new PlatformException($"direct: the agent refused the offer ({(int)response.StatusCode}): {Truncate(body)}");
+                throw new PlatformException($"the agent refused the offer ({(int)response.StatusCode}): {Truncate(body)}");
             }
 
             return body;
@@ -140,7 +146,7 @@ public sealed class DirectPlatformClient : IPlatformClient
             }
             catch (Exception ex) when (ex is SocketException or InvalidOperationException)
             {
-                throw new PlatformException($"direct: cannot resolve the agent host '{host}': {ex.Message}", ex);
+                throw new PlatformException($"cannot resolve the agent host '{host}': {ex.Message}", ex);
             }
         }
 

@@ -20,11 +20,21 @@ public static class DataChannelStreamIds
     /// The lowest id of our parity below <paramref name="streamCount"/> (the negotiated number of SCTP streams)
     /// that <paramref name="isInUse"/> does not claim; false when all are taken.
     /// </summary>
-    public static bool TryAllocate(bool isDtlsClient, int streamCount, Func<ushort, bool> isInUse, out ushort streamId)
+    public static bool TryAllocate(bool isDtlsClient, int streamCount, Func<ushort, bool> isInUse, out ushort streamId) =>
+        TryAllocate(First(isDtlsClient), 2, streamCount, isInUse, out streamId);
+
+    /// <summary>
+    /// The lowest id <paramref name="first"/> + k × <paramref name="step"/> below <paramref name="streamCount"/> that
+    /// <paramref name="isInUse"/> does not claim. Not every stack follows the parity rule (werift takes its parity from
+    /// its ICE role, Janus the lowest free id from 1), so ids the peer already opened must be skipped.
+    /// </summary>
+    public static bool TryAllocate(int first, int step, int streamCount, Func<ushort, bool> isInUse, out ushort streamId)
     {
         ArgumentNullException.ThrowIfNull(isInUse);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step);
         var limit = Math.Min(streamCount, Reserved);
-        for (int id = First(isDtlsClient); id < limit; id += 2)
+        for (int id = first; id < limit; id += step)
         {
             if (!isInUse((ushort)id))
             {

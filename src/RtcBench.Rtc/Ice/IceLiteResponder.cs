@@ -28,11 +28,15 @@ namespace RtcBench.Rtc.Ice;
 /// <item>otherwise: Binding success with XOR-MAPPED-ADDRESS (the source), MESSAGE-INTEGRITY, FINGERPRINT.</item>
 /// </list>
 /// <para>Authenticated error responses carry MESSAGE-INTEGRITY; all responses carry FINGERPRINT.</para>
-/// <para>Selection: the endpoint of the latest valid check until one carries USE-CANDIDATE; after that the
-/// nominated endpoint, until another USE-CANDIDATE check (renomination). Each change raises
-/// <see cref="IceEventKind.Selected"/>. Consent (RFC 7675 as a lite agent sees it): every valid check from the
-/// selected endpoint refreshes it; none for <see cref="ConsentTimeoutNs"/> raises
-/// <see cref="IceEventKind.ConsentExpired"/> and clears the selection. A later valid check selects afresh.</para>
+/// <para>Selection, before any check carries USE-CANDIDATE: the endpoint of the latest valid check, until data (DTLS)
+/// arrives; from then on the endpoint the latest data came from (<see cref="AcceptData"/>: data is accepted from any
+/// endpoint whose check succeeded within the consent timeout, and answered there). A full peer with several candidates
+/// checks from all of them and may send its ClientHello on any succeeded pair long before it nominates one (werift
+/// nominates a lite peer only with its consent checks, ~5 s later). After USE-CANDIDATE: the nominated endpoint only,
+/// until another USE-CANDIDATE check (renomination). Each change raises <see cref="IceEventKind.Selected"/>.
+/// Consent (RFC 7675 as a lite agent sees it): every valid check from the selected endpoint refreshes it; none for
+/// <see cref="ConsentTimeoutNs"/> raises <see cref="IceEventKind.ConsentExpired"/> and clears the selection. A later
+/// valid check selects afresh.</para>
 /// </remarks>
 public sealed class IceLiteResponder
 {
@@ -42,13 +46,18 @@ public sealed class IceLiteResponder
     /// <summary>Bound of the transmit and event queues; output beyond it is dropped and counted.</summary>
     public const int QueueLimit = 64;
 
+    /// <summary>Endpoints with a succeeded check that we remember (the least recently checked is forgotten first).</summary>
+    public const int MaxValidEndpoints = 8;
+
     private readonly byte[] _key;
     private readonly byte[] _expectedUsername;
     private readonly long _consentTimeoutNs;
     private readonly Queue<Transmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
     private readonly byte[] _scratch = new byte[IceResponses.ScratchSize];
+    private readonly List<(IPEndPoint Endpoint, long LastCheckNs)> _valid = new(MaxValidEndpoints);
     private long _lastConsentNs;
+    private bool _followsData;
 
     public IceLiteResponder(IceCredentials local, IceCredentials remote, long consentTimeoutNs = DefaultConsentTimeoutNs)
     {
@@ -151,9 +160,43 @@ public sealed class IceLiteResponder
         {
             SelectedEndpoint = null;
             IsNominated = false;
+            _followsData = false;
             Enqueue(_events, IceEvent.ConsentExpired(selected));
         }
     }
+
+    /// <summary>
+    /// Whether data (DTLS) from <paramref name="from"/> belongs to this session. After nomination: only from the
+    /// nominated endpoint. Before: from any endpoint whose check succeeded within the consent timeout; such data moves
+    /// the selection there (a <see cref="IceEventKind.Selected"/> event, not nominated), so the answer goes back where
+    /// the data came from, and later checks no longer move it. Call it only for data from an unselected endpoint.
+    /// </summary>
+    public bool AcceptData(long nowNs, IPEndPoint from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        HandleTimeout(nowNs);
+        if (from.Equals(SelectedEndpoint))
+        {
+            _followsData = true;
+            return true;
+        }
+
+        int i = FindValid(from);
+        if (IsNominated || i < 0 || nowNs >= _valid[i].LastCheckNs + _consentTimeoutNs)
+        {
+            DataRefused++;
+            return false;
+        }
+
+        _followsData = true;
+        SelectedEndpoint = _valid[i].Endpoint;
+        _lastConsentNs = _valid[i].LastCheckNs;
+        Enqueue(_events, IceEvent.Selected(SelectedEndpoint, nominated: false));
+        return true;
+    }
+
+    /// <summary>Data refused by <see cref="AcceptData"/>: from an endpoint with no recent succeeded check, or not the nominated one.</summary>
+    public long DataRefused { get; private set; }
 
     public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
 
@@ -161,11 +204,14 @@ public sealed class IceLiteResponder
 
     private void UpdateSelection(long nowNs, IPEndPoint from, bool useCandidate)
     {
+        RememberValid(nowNs, from);
         bool isSelected = from.Equals(SelectedEndpoint);
-        bool change = useCandidate ? !isSelected || !IsNominated : !isSelected && !IsNominated;
+        bool change = useCandidate
+            ? !isSelected || !IsNominated
+            : !isSelected && !IsNominated && (SelectedEndpoint is null || !_followsData);
         if (change)
         {
-            SelectedEndpoint = new IPEndPoint(from.Address, from.Port);
+            SelectedEndpoint = _valid[FindValid(from)].Endpoint;
             IsNominated = useCandidate;
             isSelected = true;
             Enqueue(_events, IceEvent.Selected(SelectedEndpoint, useCandidate));
@@ -175,6 +221,42 @@ public sealed class IceLiteResponder
         {
             _lastConsentNs = nowNs;
         }
+    }
+
+    private void RememberValid(long nowNs, IPEndPoint from)
+    {
+        int i = FindValid(from);
+        if (i >= 0)
+        {
+            _valid[i] = (_valid[i].Endpoint, nowNs);
+            return;
+        }
+
+        if (_valid.Count == MaxValidEndpoints)
+        {
+            int oldest = 0;
+            for (int j = 1; j < _valid.Count; j++)
+            {
+                oldest = _valid[j].LastCheckNs < _valid[oldest].LastCheckNs ? j : oldest;
+            }
+
+            _valid.RemoveAt(oldest);
+        }
+
+        _valid.Add((new IPEndPoint(from.Address, from.Port), nowNs));
+    }
+
+    private int FindValid(IPEndPoint from)
+    {
+        for (int i = 0; i < _valid.Count; i++)
+        {
+            if (_valid[i].Endpoint.Equals(from))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void SendSuccess(StunMessage request, IPEndPoint from)

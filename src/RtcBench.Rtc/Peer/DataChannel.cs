@@ -84,10 +84,14 @@ public sealed class DataChannel
 
     internal uint ReliabilityParameter => (uint)(MaxRetransmits ?? MaxPacketLifeTimeMs ?? 0);
 
-    /// <summary>Sends a binary message (PPID 53; 57 when empty). False when the input queue is full. Throws unless open.</summary>
+    /// <summary>
+    /// Sends a binary message (PPID 53; 57 when empty). False when the input queue is full. Throws
+    /// <see cref="InvalidOperationException"/> unless open, <see cref="ArgumentException"/> when the message is larger
+    /// than the peer accepts (<see cref="PeerConnection.RemoteMaxMessageSize"/>).
+    /// </summary>
     public bool Send(ReadOnlySpan<byte> message) => SendCore(message, isText: false);
 
-    /// <summary>Sends a UTF-8 text message (PPID 51; 56 when empty). False when the input queue is full. Throws unless open.</summary>
+    /// <summary>Sends a UTF-8 text message (PPID 51; 56 when empty). Returns and throws as <see cref="Send"/>.</summary>
     public bool SendText(ReadOnlySpan<byte> utf8) => SendCore(utf8, isText: true);
 
     /// <summary>Closes the channel by resetting its outgoing stream (RFC 8831 §6.7). Idempotent.</summary>
@@ -142,6 +146,14 @@ public sealed class DataChannel
         if (_state != DataChannelState.Open)
         {
             throw new InvalidOperationException($"The data channel '{Label}' is not open (state {_state}).");
+        }
+
+        int limit = _owner.RemoteMaxMessageSize;
+        if (message.Length > limit)
+        {
+            throw new ArgumentException(
+                $"The message is {message.Length} bytes; the peer accepts at most {limit} in one message (its a=max-message-size; 65536 when its SDP has none, RFC 8841).",
+                nameof(message));
         }
 
         bool queued = _owner.PostSend(this, DataChannelPayload.SelectPpid(isText, message.Length), DataChannelPayload.SelectBody(message));

@@ -13,6 +13,7 @@ public sealed partial class PeerConnection
     private IceLiteResponder? _iceLite;
     private DtlsSession? _dtls;
     private volatile IPEndPoint? _selected;
+    private volatile bool _liteFollowsData;
     private long _startedNs;
     private long _iceConnectedNs;
     private long _dtlsConnectedNs;
@@ -44,7 +45,7 @@ public sealed partial class PeerConnection
     void IRtcDatagramHandler.OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
     {
         var dtls = Volatile.Read(ref _dtls);
-        if (dtls is not null && IsSelectedPath(from, relayed: false))
+        if (dtls is not null && IsSelectedPath(from, relayed: false) && (_iceLite is null || _liteFollowsData))
         {
             dtls.HandleDatagram(datagram, receivedNs);
             return;
@@ -140,7 +141,7 @@ public sealed partial class PeerConnection
                 ArrayPool<byte>.Shared.Return(input.Buffer!);
                 break;
             case PeerInputKind.Dtls:
-                if (_dtls is { } dtls && IsSelectedPath(input.From!, input.Relayed))
+                if (_dtls is { } dtls && (_iceLite is { } lite ? AcceptLiteDtls(now, lite, input.From!) : IsSelectedPath(input.From!, input.Relayed)))
                 {
                     dtls.HandleDatagram(input.Buffer.AsSpan(0, input.Length), input.Ns);
                 }
@@ -320,6 +321,25 @@ public sealed partial class PeerConnection
                 Fail(PeerPhase.Ice, e.Reason ?? "ICE failed");
                 break;
         }
+    }
+
+    /// <summary>
+    /// Loop: whether DTLS from <paramref name="from"/> is ours when we are ICE-lite. Before nomination a full peer
+    /// with several candidates checks from all of them and sends its ClientHello on whichever pair succeeded first
+    /// (werift nominates a lite peer only ~5 s later): DTLS from any endpoint with a succeeded check is accepted and
+    /// the selection (where our DTLS goes) follows it. Until the first is accepted, DTLS from the selected endpoint
+    /// also takes this path, so that later checks from other endpoints no longer move the selection.
+    /// </summary>
+    private bool AcceptLiteDtls(long now, IceLiteResponder lite, IPEndPoint from)
+    {
+        if (!lite.AcceptData(now, from))
+        {
+            return false;
+        }
+
+        DrainIce(lite);
+        _liteFollowsData = true;
+        return true;
     }
 
     /// <summary>Loop, on selection: early DTLS from the selected endpoint goes to the session, with its receive time.</summary>

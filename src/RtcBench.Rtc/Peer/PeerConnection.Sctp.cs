@@ -15,7 +15,29 @@ public sealed partial class PeerConnection
     private byte[] _sctpPacket = [];
     private long _sctpDeadlineNs = RtcTime.Never;
     private int _awaitingAck;
+    private long _channelsRefused;
     private string? _abortDetail;
+
+    /// <summary>Bytes of user data queued or in flight before sends are refused; also our cap on any one message.</summary>
+    private const int SendBufferBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest message we may send: the peer's <c>a=max-message-size</c>, 65536 when its description has none
+    /// (RFC 8841 §6.1); its 0 ("any size") is capped at our 16 MiB send buffer. 0 before the remote description.
+    /// <see cref="DataChannel.Send"/> refuses a larger message with an <see cref="ArgumentException"/>.
+    /// </summary>
+    public int RemoteMaxMessageSize => _remote?.MaxMessageSize switch
+    {
+        null => 0,
+        0 or > SendBufferBytes => SendBufferBytes,
+        { } max => (int)max,
+    };
+
+    /// <summary>
+    /// DCEP OPENs refused: a stream id already in use (a duplicate OPEN, or both ends opening the same id at once)
+    /// or the reserved 65535. Each refusal is also logged once, at Information.
+    /// </summary>
+    public long DataChannelsRefused => Interlocked.Read(ref _channelsRefused);
 
     /// <summary>The association (diagnostics; touch it only from the loop).</summary>
     internal SctpAssociation? Sctp => _sctp;
@@ -63,21 +85,25 @@ public sealed partial class PeerConnection
             _dtlsConnectedNs = now;
         }
 
-        ulong remoteMax = _remote!.MaxMessageSize;
         var sctp = new SctpAssociation(new SctpOptions
         {
             MaxPacketSize = Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit),
             LocalPort = (ushort)SdpNames.DefaultSctpPort,
-            RemotePort = (ushort)_remote.SctpPort,
-            MaxMessageSize = remoteMax is 0 or > 256 * 1024 ? 256 * 1024 : (int)remoteMax,
+            RemotePort = (ushort)_remote!.SctpPort,
+            MaxMessageSize = RemoteMaxMessageSize,
+            MaxSendBufferBytes = SendBufferBytes,
+            ReceiveWindow = Math.Max(1 << 20, 2 * _options.MaxMessageSize), // Room to reassemble the largest message we advertise.
         });
         sctp.HandleTimeout(now); // Gives the core its notion of now before it arms T1.
         _sctpPacket = new byte[Math.Min(_options.SctpMaxPacketSize, _dtls!.SendLimit)];
         _sctp = sctp;
         _sctpDeadlineNs = now + RtcTime.FromTimeSpan(_options.SctpTimeout);
-        if (IsDtlsClient)
+        if (_options.SendSctpInit)
         {
-            sctp.Connect(); // The DTLS client sends INIT; Chromium sends INIT in either role (collisions are handled).
+            // INIT in either DTLS role, as usrsctp, dcSCTP, Pion and libdatachannel do: werift, as an ICE-controlled
+            // DTLS client, never sends one. Both INITs crossing is SCTP's simultaneous open (RFC 9260 §5.2.1, §5.2.4):
+            // the core ends up with one association either way.
+            sctp.Connect();
         }
     }
 
@@ -114,6 +140,10 @@ public sealed partial class PeerConnection
             catch (InvalidOperationException)
             {
                 // Shutting down: refused like a full buffer.
+            }
+            catch (ArgumentException)
+            {
+                // Over the peer's max-message-size: DataChannel.Send refuses it first; never end the loop for it.
             }
         }
 
@@ -262,7 +292,8 @@ public sealed partial class PeerConnection
 
     private void OpenLocalChannel(DataChannel channel, long now)
     {
-        if (!DataChannelStreamIds.TryAllocate(IsDtlsClient, DataChannelStreamIds.Reserved, id => _byStream.ContainsKey(id), out ushort id))
+        var (first, step) = _options.StreamIdRule ?? (DataChannelStreamIds.First(IsDtlsClient), 2);
+        if (!DataChannelStreamIds.TryAllocate(first, step, DataChannelStreamIds.Reserved, _byStream.ContainsKey, out ushort id))
         {
             channel.MarkClosed();
             return;
@@ -296,10 +327,24 @@ public sealed partial class PeerConnection
         }
 
         var open = (DcepOpen)message!;
-        if (_byStream.ContainsKey(streamId) || DataChannelStreamIds.BelongsTo(streamId, IsDtlsClient))
+        // RFC 8832 §6 gives the DTLS client even ids and the server odd ones, but werift takes its parity from its ICE
+        // role and Janus the lowest free id from 1: like usrsctp, accept any free id and refuse only one in use.
+        if (_byStream.TryGetValue(streamId, out var existing) || streamId == DataChannelStreamIds.Reserved)
         {
-            Interlocked.Increment(ref _dropped); // A duplicate OPEN, or one on a stream of our parity (RFC 8832 §6).
+            Interlocked.Increment(ref _channelsRefused);
+            PeerLog.DataChannelRefused(_options.Logger, open.Label, streamId, existing switch
+            {
+                null => "reserved (65535)",
+                { IsLocal: true, State: DataChannelState.Connecting } => $"the one our channel '{existing.Label}' is opening at the same time (no ACK either way)",
+                { IsLocal: true } => $"in use by our channel '{existing.Label}'",
+                _ => $"in use by the peer's channel '{existing.Label}' (a duplicate OPEN)",
+            });
             return;
+        }
+
+        if (DataChannelStreamIds.BelongsTo(streamId, IsDtlsClient))
+        {
+            PeerLog.DataChannelOnOurParity(_options.Logger, open.Label, streamId, IsDtlsClient ? "server" : "client");
         }
 
         var channel = new DataChannel(this, open.Label, open.Protocol, open.IsOrdered,

@@ -336,6 +336,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             IceLite = iceLite,
             IceTrickle = false,
             Setup = setup,
+            MaxMessageSize = (ulong)_options.MaxMessageSize,
         };
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Sdp;
 
@@ -66,6 +68,31 @@ public sealed record PeerConnectionOptions
 
     /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
     public int SctpMaxPacketSize { get; init; } = 1163;
+
+    /// <summary>The default of <see cref="MaxMessageSize"/>: what Chromium and libdatachannel advertise.</summary>
+    public const int DefaultMaxMessageSize = 256 * 1024;
+
+    /// <summary>
+    /// The largest message we take in one piece, advertised as <c>a=max-message-size</c> (RFC 8841). Say only what is
+    /// true: an application that handles smaller messages (the echo agent answers pings) should advertise its own
+    /// limit, so that a peer learns it before it sends. 1 B to 1 MiB; the SCTP receive window is sized to hold it.
+    /// </summary>
+    public int MaxMessageSize { get; init; } = DefaultMaxMessageSize;
+
+    /// <summary>Where the connection logs its few control-plane events (refused data channels); nothing per message.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// Tests only: the ids our own channels take, as (first, step), instead of RFC 8832's parity by DTLS role. Emulates
+    /// werift (parity from its ICE role) and Janus (lowest free id from 1: (1, 1)). Ids in use are skipped either way.
+    /// </summary>
+    internal (int First, int Step)? StreamIdRule { get; init; }
+
+    /// <summary>
+    /// Tests only: false waits for the peer's SCTP INIT instead of sending ours, as werift does when it is the
+    /// ICE-controlled DTLS client. Every real connection sends INIT, whatever its DTLS role.
+    /// </summary>
+    internal bool SendSctpInit { get; init; } = true;
 
     /// <summary>Bound of the event loop's input queue; datagrams beyond it are dropped and counted, sends refused.</summary>
     public int InputQueueCapacity { get; init; } = 4096;
@@ -168,14 +195,19 @@ public sealed record PeerConnectionOptions
             errors.Add("SctpMaxPacketSize must be 256..1163 (the BouncyCastle DTLS send limit).");
         }
 
+        if (MaxMessageSize is < 1 or > 1 << 20)
+        {
+            errors.Add("MaxMessageSize must be 1..1048576 bytes.");
+        }
+
         if (InputQueueCapacity is < 16 or > 1 << 20)
         {
             errors.Add("InputQueueCapacity must be 16..1048576.");
         }
 
-        if (Clock is null || TimeProvider is null)
+        if (Clock is null || TimeProvider is null || Logger is null)
         {
-            errors.Add("Clock and TimeProvider are required.");
+            errors.Add("Clock, TimeProvider and Logger are required.");
         }
 
         if (errors.Count > 0)

@@ -133,7 +133,12 @@ public sealed partial class SctpAssociation
 
         if (State is SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed)
         {
-            if (State != SctpState.Closed && c.LocalTag != _localTag)
+            // In COOKIE-WAIT a cookie with another local tag can only be one we signed while still CLOSED (the peer's
+            // INIT reached us before we sent ours): the peer accepted that INIT-ACK, so we adopt its tags and TSNs and
+            // our own INIT is forgotten. RFC 9260 §5.2.4 would discard it and wait for our INIT to be answered, which
+            // also ends in one association, but only after another round trip, or many under loss. In COOKIE-ECHOED
+            // the peer already has our tag from its INIT-ACK, so a foreign cookie there is discarded (case C).
+            if (State == SctpState.CookieEchoed && c.LocalTag != _localTag)
             {
                 Stats.BadCookies++;
                 return false;
@@ -161,6 +166,7 @@ public sealed partial class SctpAssociation
             _peerTag = 0;
             _t1Chunk = BuildInit();
             EmitSingle(_t1Chunk, 0);
+            Stats.InitsSent++;
             _t1DeadlineNs = _now + _rto.RtoNs;
             return false;
         }

@@ -66,6 +66,12 @@ public sealed partial class SctpAssociation
 
     public long RtoNs => _rto.RtoNs;
 
+    /// <summary>Our verification tag (the peer's packets carry it), 0 before set-up. Diagnostics and tests.</summary>
+    internal uint LocalVerificationTag => _localTag;
+
+    /// <summary>The peer's verification tag (our packets carry it), 0 until its INIT or INIT-ACK. Diagnostics and tests.</summary>
+    internal uint PeerVerificationTag => _peerTag;
+
     public long SmoothedRttNs => _rto.SrttNs;
 
     public long CongestionWindow => _tx.CongestionWindow;
@@ -101,6 +107,7 @@ public sealed partial class SctpAssociation
         _t1Chunk = BuildInit();
         State = SctpState.CookieWait;
         EmitSingle(_t1Chunk, 0);
+        Stats.InitsSent++;
         _t1Count = 0;
         _t1DeadlineNs = _now + _rto.RtoNs;
     }
@@ -409,6 +416,7 @@ public sealed partial class SctpAssociation
         if (_t1Chunk is InitChunk)
         {
             EmitSingle(_t1Chunk, 0);
+            Stats.InitsSent++;
         }
         else
         {

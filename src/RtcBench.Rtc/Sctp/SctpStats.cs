@@ -7,6 +7,9 @@ public sealed class SctpStats
 
     public long PacketsSent { get; internal set; }
 
+    /// <summary>INIT chunks sent, retransmissions included (0 when the peer initiated and we only answered).</summary>
+    public long InitsSent { get; internal set; }
+
     public long ChecksumErrors { get; internal set; }
 
     public long MalformedPackets { get; internal set; }

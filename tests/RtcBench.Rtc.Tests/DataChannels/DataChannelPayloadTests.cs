@@ -97,4 +97,14 @@ public sealed class DataChannelPayloadTests
         Assert.True(DataChannelStreamIds.TryAllocate(isDtlsClient: false, 65535, id => id < 65533, out var last));
         Assert.Equal(65533, last);
     }
+
+    [Fact]
+    public void TryAllocate_FirstAndStep_LowestFreeFromFirstLikeJanus()
+    {
+        Assert.True(DataChannelStreamIds.TryAllocate(1, 1, 65535, id => id is 1 or 2 or 4, out var id));
+        Assert.Equal(3, id);
+        Assert.True(DataChannelStreamIds.TryAllocate(0, 2, 65535, id => id is 0 or 2, out var even));
+        Assert.Equal(4, even);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DataChannelStreamIds.TryAllocate(0, 0, 65535, _ => false, out _));
+    }
 }

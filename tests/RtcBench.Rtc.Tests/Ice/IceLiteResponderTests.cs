@@ -241,6 +241,83 @@ public sealed class IceLiteResponderTests
     }
 
     [Fact]
+    public void Data_FromEarlierCheckedEndpointBeforeNomination_AcceptedAndSelectionFollowsIt()
+    {
+        // werift with two candidates: checks from both, ClientHello on the first pair that succeeded, USE-CANDIDATE
+        // only with its consent checks ~5 s later.
+        var responder = NewResponder();
+        responder.HandleDatagram(0, Check().ToBytes(), Chromium);
+        responder.HandleDatagram(10 * Ms, Check().ToBytes(), Other);
+        Assert.Equal(Other, responder.SelectedEndpoint);
+        Events(responder);
+
+        Assert.True(responder.AcceptData(12 * Ms, Chromium));
+        Assert.Equal([IceEvent.Selected(Chromium, nominated: false)], Events(responder));
+        Assert.Equal(Chromium, responder.SelectedEndpoint);
+
+        // Checks from the other candidate go on; they no longer move the selection away from the data.
+        responder.HandleDatagram(60 * Ms, Check().ToBytes(), Other);
+        Assert.Empty(Events(responder));
+        Assert.Equal(Chromium, responder.SelectedEndpoint);
+        Assert.True(responder.AcceptData(61 * Ms, Chromium));
+        Assert.Empty(Events(responder));
+
+        // Data moving to the other succeeded pair is followed too, until nomination.
+        Assert.True(responder.AcceptData(70 * Ms, Other));
+        Assert.Equal([IceEvent.Selected(Other, nominated: false)], Events(responder));
+
+        responder.HandleDatagram(5 * S, (Check() with { UseCandidate = true }).ToBytes(), Chromium);
+        Assert.Equal([IceEvent.Selected(Chromium, nominated: true)], Events(responder));
+        Assert.False(responder.AcceptData(5 * S + Ms, Other));
+        Assert.True(responder.AcceptData(5 * S + Ms, Chromium));
+        Assert.Equal(1, responder.DataRefused);
+    }
+
+    [Fact]
+    public void Data_FromEndpointWithoutSucceededCheck_Refused()
+    {
+        var responder = NewResponder();
+        Assert.False(responder.AcceptData(0, Chromium)); // Nothing checked yet.
+        responder.HandleDatagram(Ms, (Check() with { WithIntegrity = false }).ToBytes(), Other); // A failed check (400).
+        responder.HandleDatagram(2 * Ms, Check().ToBytes(), Chromium);
+        Events(responder);
+        Assert.False(responder.AcceptData(3 * Ms, Other));
+        Assert.False(responder.AcceptData(3 * Ms, new IPEndPoint(IPAddress.Loopback, 9)));
+        Assert.Empty(Events(responder));
+        Assert.Equal(Chromium, responder.SelectedEndpoint);
+        Assert.Equal(3, responder.DataRefused);
+    }
+
+    [Fact]
+    public void Data_FromEndpointWhoseLastCheckIsOlderThanConsent_Refused()
+    {
+        var responder = NewResponder();
+        responder.HandleDatagram(0, Check().ToBytes(), Other);
+        for (long t = 0; t <= 40 * S; t += 5 * S)
+        {
+            responder.HandleDatagram(t + Ms, Check().ToBytes(), Chromium);
+            Assert.True(responder.AcceptData(t + 2 * Ms, Chromium));
+        }
+
+        Assert.False(responder.AcceptData(40 * S + 3 * Ms, Other)); // Its only check was 40 s ago.
+        Assert.Equal(Chromium, responder.SelectedEndpoint);
+    }
+
+    [Fact]
+    public void ValidEndpoints_BoundedByMaxValidEndpoints_LeastRecentlyCheckedForgotten()
+    {
+        var responder = NewResponder();
+        var endpoints = Enumerable.Range(0, IceLiteResponder.MaxValidEndpoints + 1).Select(i => new IPEndPoint(IPAddress.Loopback, 40000 + i)).ToArray();
+        for (int i = 0; i < endpoints.Length; i++)
+        {
+            responder.HandleDatagram(i * Ms, Check().ToBytes(), endpoints[i]);
+        }
+
+        Assert.False(responder.AcceptData(20 * Ms, endpoints[0]));
+        Assert.True(responder.AcceptData(20 * Ms, endpoints[1]));
+    }
+
+    [Fact]
     public void ValidCheck_OtherEndpointAfterNomination_AnsweredButSelectionKept()
     {
         var responder = NewResponder();
