@@ -66,8 +66,8 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
         }
 
         // The stand-in's side of the runner's connections sees the relayed address as the remote end.
-        Assert.Equal(runner.PublisherPair!.Local, session.Publisher!.SelectedPair!.Remote);
-        Assert.Equal(runner.SubscriberPair!.Local, session.Subscriber!.SelectedPair!.Remote);
+        Assert.Equal(runner.PublisherPair!.Local, (await session.Publisher!.SelectedPairAsync()).Remote);
+        Assert.Equal(runner.SubscriberPair!.Local, (await session.Subscriber!.SelectedPairAsync()).Remote);
         Assert.Equal(0, runner.TrickleNotApplied);
         Assert.Equal(0, session.MalformedSignal);
 
