@@ -83,6 +83,8 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
             app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
             app.MapGet("/rtc/validate", server.ValidateAsync);
             app.Map("/rtc", server.RtcAsync);
+            app.Map("/rtc/v1/{**rest}", server.SinglePeerConnectionAsync);
+            app.Map("/rtc/v1", server.SinglePeerConnectionAsync);
             server.RoomService.Map(app);
             await app.StartAsync();
             server.Url = new Uri(app.Urls.First());
@@ -225,6 +227,21 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("success");
+    }
+
+    /// <summary>
+    /// Requests to <c>/rtc/v1</c> (single-PC signalling, LiveKit ≥ 1.9.1): 404, as a server that predates it answers,
+    /// so SDKs that try it first (the Rust SDK, livekit-client) fall back to v0 <c>/rtc</c>, which the stand-in speaks.
+    /// </summary>
+    public int SinglePeerConnectionAttempts => Volatile.Read(ref _singlePeerConnectionAttempts);
+
+    private int _singlePeerConnectionAttempts;
+
+    private Task SinglePeerConnectionAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _singlePeerConnectionAttempts);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private async Task RtcAsync(HttpContext context)

@@ -59,7 +59,7 @@ internal sealed partial class StandInSession
             using var init = JsonDocument.Parse(trickle.CandidateInit);
             await peer.AddCandidateAsync(init.RootElement);
         }
-        catch (WeriftException)
+        catch (NodeCommandException)
         {
             Interlocked.Increment(ref _malformedSignal);
         }
@@ -111,7 +111,7 @@ internal sealed partial class StandInSession
         {
             await subscriber.SetRemoteAnswerAsync(OwnSdp(answer.Sdp));
         }
-        catch (WeriftException)
+        catch (NodeCommandException)
         {
             acceptable = false;
         }
@@ -152,7 +152,7 @@ internal sealed partial class StandInSession
         {
             answer = await publisher.AnswerAsync(OwnSdp(offer.Sdp));
         }
-        catch (WeriftException)
+        catch (NodeCommandException)
         {
             Interlocked.Increment(ref _malformedSignal);
             return;

@@ -133,7 +133,7 @@ internal sealed class WeriftPeer
         {
             await _media.CallAsync("close", Id);
         }
-        catch (WeriftException)
+        catch (NodeCommandException)
         {
             // The process is gone: so is the connection.
         }

@@ -27,6 +27,8 @@ const version = JSON.parse(readFileSync(new URL('./node_modules/werift/package.j
 const args = process.argv.slice(2);
 const address = args.includes('--address') ? args[args.indexOf('--address') + 1] : '127.0.0.1';
 const iceLite = args.includes('--ice-lite');
+// RTCBENCH_SFU_TRACE=1: each connection's ICE and connection states, with werift's nominated pair, on stderr.
+const trace = process.env.RTCBENCH_SFU_TRACE ? text => process.stderr.write(`${new Date().toISOString()} ${text}\n`) : null;
 
 const peers = new Map(); // pc id → { pc, channels: Map<label, RTCDataChannel> }
 
@@ -44,7 +46,12 @@ process.on('unhandledRejection', e => report(undefined, e));
 function createPeer(id) {
   if (peers.has(id)) throw new Error(`peer connection '${id}' exists`);
   const pc = new RTCPeerConnection({
-    iceServers: [], // werift's default is a public STUN server: none here, the SFU has host candidates only
+    // werift 0.25.2 falls back to stun.l.google.com:19302 whenever no STUN server is configured, even with
+    // iceServers: [] (werift-ice Connection.applyStunTurnServersFromOptions): it would look that name up and query it.
+    // A STUN server on our own address, on the discard port where nothing listens, keeps every packet here; the SFU
+    // has host candidates only, as a LiveKit node with its public address does, and stops waiting after 0.1 s.
+    iceServers: [{ urls: `stun:${address}:9` }],
+    iceStunGatherTimeout: 0.1,
     iceUseIpv4: false, // no interface addresses...
     iceUseIpv6: false,
     iceAdditionalHostAddresses: [address], // ...only this one
@@ -54,6 +61,16 @@ function createPeer(id) {
   const peer = { id, pc, channels: new Map() };
   peers.set(id, peer);
   pc.connectionStateChange.subscribe(state => emit({ ev: 'state', pc: id, state }));
+  if (trace) {
+    pc.iceConnectionStateChange.subscribe(state => {
+      const connection = pc.iceTransports[0]?.connection;
+      const pair = connection?.nominated;
+      const where = c => `${c.type} ${c.host}:${c.port}`;
+      trace(`${id} ice ${state} (${connection?.iceControlling ? 'controlling' : 'controlled'})` +
+        (pair ? ` nominated ${where(pair.localCandidate)} <-> ${where(pair.remoteCandidate)}` : ''));
+    });
+    pc.connectionStateChange.subscribe(state => trace(`${id} connection ${state}`));
+  }
   pc.onDataChannel.subscribe(channel => adopt(peer, channel));
   return peer;
 }
@@ -66,12 +83,15 @@ function adopt(peer, channel) {
     opened = true;
     emit({ ev: 'open', pc: peer.id, label: channel.label, stream: channel.id });
   };
+  if (trace) trace(`${peer.id} channel '${channel.label}' (stream ${channel.id}, ordered ${channel.ordered}, maxRetransmits ${channel.maxRetransmits}) ${channel.readyState}`);
   channel.stateChanged.subscribe(state => {
+    if (trace) trace(`${peer.id} channel '${channel.label}' (stream ${channel.id}) ${state}`);
     if (state === 'open') open();
     if (state === 'closed') emit({ ev: 'closed', pc: peer.id, label: channel.label });
   });
   channel.onMessage.subscribe(data => {
     const text = typeof data === 'string';
+    if (trace) trace(`${peer.id} '${channel.label}' (stream ${channel.id}) received ${text ? 'text' : 'binary'} ${data.length} B`);
     emit({ ev: 'msg', pc: peer.id, label: channel.label, b64: Buffer.from(data).toString('base64'), text });
   });
   channel.error.subscribe(e => report(peer.id, e));
