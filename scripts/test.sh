@@ -10,10 +10,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 #   loopback port;
 # - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium;
 # - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/) and
-#   builds the dashboard;
+#   builds the dashboard; the interop tests run libdatachannel and werift from npm in node (npm ci by their build);
 # - iproute2 (`ip`): the Chromium interop tests run Chromium inside a network namespace they create (needs root);
 # - coturn (`turnserver`): the TURN client tests start a real coturn on a free loopback port and relay through it;
-# - openssl (the CLI): the DTLS interop tests run `openssl s_server`/`s_client` against our DTLS over loopback UDP.
+# - openssl (the CLI): the DTLS interop tests run `openssl s_server`/`s_client` against our DTLS over loopback UDP;
+# - janus (Janus WebRTC Server 1.1.2): the Janus tests start a real Janus with a generated configuration inside a
+#   network namespace they create (Janus skips loopback candidates) and connect our stack to its plugins.
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -21,6 +23,7 @@ command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)   # the Chromium interop tests make their own network namespaces
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)   # the TURN client tests run a real coturn on loopback
 command -v openssl >/dev/null 2>&1 || need+=(openssl)     # the DTLS interop tests run openssl s_server/s_client
+[ -x /usr/bin/janus ] || need+=(janus)   # the Janus tests run a real Janus in a network namespace
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing OS packages the tests need: ${need[*]}" >&2
   sudo=""

@@ -1,7 +1,7 @@
 using RtcBench.Core.Histograms;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Results;
-using RtcBench.Core.Statistics;
+using RtcBench.Storage.Validation;
 
 namespace RtcBench.Bench;
 
@@ -16,24 +16,12 @@ internal static class SyntheticRun
     {
         started = DateTimeOffset.UnixEpoch.AddTicks((started - DateTimeOffset.UnixEpoch).Ticks / 10 * 10); // whole µs, as stored
         var pings = new PingResult[pingCount];
-        var rtts = new List<double>(pingCount);
-        var histogram = new LogHistogram();
-        int lost = 0;
         for (int i = 0; i < pingCount; i++)
         {
             var scheduled = started.AddMilliseconds(100 * i);
             bool isLost = random.NextDouble() < 0.01;
             double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
             double rtt = Math.Round(medianUs * Math.Exp(sigma * normal), 3);
-            if (isLost)
-            {
-                lost++;
-            }
-            else
-            {
-                rtts.Add(rtt);
-                histogram.Record(rtt);
-            }
             pings[i] = new PingResult
             {
                 Seq = i,
@@ -45,7 +33,15 @@ internal static class SyntheticRun
                 NetRttUs = isLost ? null : rtt - 30,
             };
         }
-        var sorted = rtts.Order().ToArray();
+        // Statistics and histogram by the runner's code, as the results service recomputes them from the pings.
+        var (stats, recomputed) = Recomputation.Recompute(pings);
+        // A synthetic echo shares the runner's clock: no offset, the 30 µs hold split evenly.
+        stats = stats with
+        {
+            Clock = stats.Clock is { } clock
+                ? clock with { OffsetUs = 0, ForwardP50Us = stats.NetRtt!.P50Us / 2, BackwardP50Us = stats.NetRtt.P50Us / 2 }
+                : null,
+        };
         return new RunResult
         {
             RunId = RunId.New().ToString(),
@@ -59,27 +55,13 @@ internal static class SyntheticRun
             EndedAt = started.AddMilliseconds((100 * pingCount) + 1000),
             Config = new RunConfigRecord { Count = pingCount, IntervalMs = 100, DeadlineMs = 5000, PayloadBytes = 128 },
             Outcome = RunOutcome.Ok(),
-            Stats = new RunStatistics
-            {
-                Sent = pingCount,
-                Ok = sorted.Length,
-                Lost = lost,
-                LossRate = (double)lost / pingCount,
-                Rtt = new LatencySummary
-                {
-                    Count = sorted.Length, MinUs = sorted[0], MaxUs = sorted[^1], MeanUs = sorted.Average(),
-                    P50Us = Percentile.Linear(sorted, 0.5), P90Us = Percentile.Linear(sorted, 0.9),
-                    P95Us = Percentile.Linear(sorted, 0.95), P99Us = Percentile.Linear(sorted, 0.99),
-                    P999Us = Percentile.Linear(sorted, 0.999),
-                },
-                MeanAbsDeltaRttUs = Enumerable.Range(1, rtts.Count - 1).Average(i => Math.Abs(rtts[i] - rtts[i - 1])),
-            },
+            Stats = stats,
             Histogram = new HistogramRecord
             {
                 Encoding = LogHistogram.EncodingName,
                 RelativeAccuracy = LogHistogram.RelativeAccuracy,
-                Count = histogram.Count,
-                Data = Convert.ToBase64String(histogram.Serialize()),
+                Count = recomputed.Count,
+                Data = Convert.ToBase64String(recomputed.Serialize()),
             },
             Pings = pings,
         };

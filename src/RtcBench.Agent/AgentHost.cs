@@ -49,13 +49,15 @@ public static class AgentHost
         var udp = new UdpEchoServer(new IPEndPoint(options.Listen.Address, options.UdpPort), options.Faults, time);
         WebApplication? app = null;
         LiveKitEchoPlatform? livekit = null;
+        JanusEchoPlatform? janus = null;
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
             var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, clock, logger);
             livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
-            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit], clock, options.MaxRooms, logger);
-            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, startedNs);
+            janus = new JanusEchoPlatform(options.Janus ?? JanusAgentOptions.Off, clock, logger);
+            var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit, janus], clock, options.MaxRooms, logger);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, time, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -74,6 +76,10 @@ public static class AgentHost
             {
                 await livekit.DisposeAsync().ConfigureAwait(false); // No rooms yet: releases its HTTP client.
             }
+            if (janus is not null)
+            {
+                await janus.DisposeAsync().ConfigureAwait(false);
+            }
             udp.Dispose();
             throw;
         }
@@ -81,13 +87,15 @@ public static class AgentHost
 
     private static WebApplication BuildApp(
         AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
-        DirectEchoPlatform direct, long startedNs)
+        DirectEchoPlatform direct, TimeProvider time, long startedNs)
     {
-        var builder = MinimalApiHost.CreateBuilder("RtcBench.Agent", options.Listen, RequestBody.MaxBytes, loggerFactory);
+        var builder = MinimalApiHost.CreateBuilder(
+            "RtcBench.Agent", options.Listen, RequestBody.MaxBytes, new ClientFaultLogFilter(loggerFactory));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.RequestHeadersTimeout = options.RequestBodyTimeout);
 
         var app = builder.Build();
         var errors = new ErrorHandling(logger);
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
+        app.UseExceptionHandler(errors.Options);
         app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
         if (options.ApiKey is not null)
         {
@@ -95,8 +103,9 @@ public static class AgentHost
             app.Use(check.InvokeAsync);
         }
         app.UseRouting();
-        new AgentEndpoints(options, registry, udp, startedNs).Map(app);
-        new DirectSignalEndpoints(direct).Map(app);
+        var bodies = new RequestBody(options.RequestBodyTimeout, time, logger);
+        new AgentEndpoints(options, registry, udp, bodies, startedNs).Map(app);
+        new DirectSignalEndpoints(direct, bodies).Map(app);
         return app;
     }
 }

@@ -51,6 +51,17 @@ internal static partial class AgentLog
     [LoggerMessage(15, LogLevel.Warning, "LiveKit room {RoomName}: deleting it failed ({Reason}); LiveKit closes it after its departure timeout")]
     public static partial void LiveKitCleanupFailed(ILogger logger, string roomName, string reason);
 
-    [LoggerMessage(8, LogLevel.Warning, "Rejected {Method} {Path}: missing or wrong API key")]
+    [LoggerMessage(16, LogLevel.Warning, "Rejected {Method} {Path}: missing or wrong API key")]
     public static partial void Unauthorized(ILogger logger, string method, string path);
+
+    /// <summary>
+    /// The one line a client fault (a slow, aborted, oversized or malformed request) may write: no exception, no
+    /// stack trace, nothing the client sent beyond a shortened path.
+    /// </summary>
+    [LoggerMessage(17, LogLevel.Information, "Client fault on {Method} {Path}: {Reason}")]
+    public static partial void ClientFault(ILogger logger, string method, string path, string reason);
+
+    /// <summary>A request path as logged: at most 120 characters (a client chooses it).</summary>
+    public static string ShortPath(string? path) =>
+        string.IsNullOrEmpty(path) ? "/" : path.Length <= 120 ? path : string.Concat(path.AsSpan(0, 120), "…");
 }

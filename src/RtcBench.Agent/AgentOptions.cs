@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Core.Security;
 using RtcBench.Platforms.Udp;
 using RtcBench.Rtc.Dtls;
 
@@ -12,7 +13,8 @@ public sealed class AgentOptions
 
     /// <summary>
     /// The API key runners must present (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>); required unless the
-    /// agent listens on a loopback address. Never logged.
+    /// agent listens on a loopback address. At least 16 characters without whitespace (the rule the results service's
+    /// ingest token follows: <see cref="SharedSecret.Problem"/>). Never logged.
     /// </summary>
     public string? ApiKey { get; set; }
 
@@ -52,6 +54,16 @@ public sealed class AgentOptions
     /// <summary>The <c>livekit</c> platform (off unless a URL and credentials are given).</summary>
     public LiveKitAgentOptions LiveKit { get; set; } = LiveKitAgentOptions.Off;
 
+    /// <summary>The <c>janus</c> platform (off unless a Janus API URL is given).</summary>
+    public JanusAgentOptions Janus { get; set; } = JanusAgentOptions.Off;
+
+    /// <summary>
+    /// How long a client may take to send a request's whole body (a JSON body or an SDP offer, at most 64 KiB; a slower
+    /// one is answered 408), and its headers (Kestrel's header timeout: a slower client loses its connection).
+    /// Default 10 s.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Fault injection for tests and diagnostics; off by default.</summary>
     public EchoFaults Faults { get; set; } = EchoFaults.None;
 
@@ -66,9 +78,9 @@ public sealed class AgentOptions
         {
             problems.Add("Listen: an address and port are required");
         }
-        if (ApiKey is not null && (ApiKey.Length == 0 || ApiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (ApiKey is not null && SharedSecret.Problem(ApiKey, "the API key") is { } keyProblem)
         {
-            problems.Add("ApiKey: must be non-empty and contain no whitespace or control characters");
+            problems.Add(keyProblem);
         }
         if (Listen is not null && !IPAddress.IsLoopback(Listen.Address) && string.IsNullOrEmpty(ApiKey))
         {
@@ -94,6 +106,10 @@ public sealed class AgentOptions
         {
             problems.Add($"DefaultIdleTimeout: must be between {MinIdleTimeout} and {MaxTtlLimit}, got {DefaultIdleTimeout}");
         }
+        if (RequestBodyTimeout < TimeSpan.FromMilliseconds(100) || RequestBodyTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"RequestBodyTimeout: must be between 100 ms and 5 minutes, got {RequestBodyTimeout}");
+        }
         if (MaxRooms < 1)
         {
             problems.Add($"MaxRooms: must be at least 1, got {MaxRooms}");
@@ -113,6 +129,14 @@ public sealed class AgentOptions
         else
         {
             problems.AddRange(LiveKit.Validate());
+        }
+        if (Janus is null)
+        {
+            problems.Add("Janus: must not be null (use JanusAgentOptions.Off)");
+        }
+        else
+        {
+            problems.AddRange(Janus.Validate());
         }
         if (Faults is null)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RtcBench.Cli.Commands;
+using RtcBench.Cli.Parsing;
 
 namespace RtcBench.Cli;
 
@@ -43,11 +44,11 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            // One line per problem, each naming the option (--count) and what is valid; see Parsing/ParseErrorText.
+            foreach (string line in ParseErrorText.Describe(parse))
             {
-                ctx.Error.WriteLine($"rtcbench: error: {error.Message}");
+                ctx.Error.WriteLine($"rtcbench: error: {line}");
             }
-            ctx.Error.WriteLine("rtcbench: see `rtcbench --help` (or COMMAND --help) for usage");
             return ExitCodes.Usage;
         }
         var config = new InvocationConfiguration

@@ -1,5 +1,6 @@
 using RtcBench.Platforms.Daily;
 using RtcBench.Platforms.Direct;
+using RtcBench.Platforms.Janus;
 using RtcBench.Platforms.LiveKit;
 using RtcBench.Platforms.Udp;
 
@@ -11,7 +12,7 @@ public static class PlatformCatalog
     /// <summary>Platforms that run on this machine with no account: what quickstart measures.</summary>
     public static IReadOnlyList<string> LocalPlatforms { get; } = ["udp", "direct"];
 
-    public static IReadOnlyList<string> Names { get; } = ["udp", "direct", "daily", "livekit"];
+    public static IReadOnlyList<string> Names { get; } = ["udp", "direct", "daily", "livekit", "janus"];
 
     public static bool TryCreate(string name, out IPlatformClient? client)
     {
@@ -21,6 +22,7 @@ public static class PlatformCatalog
             "direct" => new DirectPlatformClient(),
             "daily" => new DailyPlatformClient(),
             "livekit" => new LiveKitPlatformClient(),
+            "janus" => new JanusPlatformClient(),
             _ => null,
         };
         return client is not null;

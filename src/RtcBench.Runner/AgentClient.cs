@@ -48,7 +48,8 @@ public sealed class AgentClient : IDisposable
 
     /// <summary>Creates a room with the given platforms for at least <paramref name="ttl"/>.</summary>
     public async Task<AgentConnection> ConnectAsync(
-        IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken, string? dailyTopology = null)
+        IReadOnlyList<string> platforms, TimeSpan ttl, TimeSpan idleTimeout, CancellationToken cancellationToken, string? dailyTopology = null,
+        string? janusPath = null)
     {
         var request = new JsonObject
         {
@@ -60,6 +61,10 @@ public sealed class AgentClient : IDisposable
         if (dailyTopology is not null && platforms.Contains("daily"))
         {
             request["daily_topology"] = dailyTopology;
+        }
+        if (janusPath is not null && platforms.Contains("janus"))
+        {
+            request["janus_path"] = janusPath;
         }
         using var response = await SendAsync(HttpMethod.Post, "connect", request, cancellationToken).ConfigureAwait(false);
         var body = await ReadJsonAsync(response, "connect", cancellationToken).ConfigureAwait(false);
@@ -85,6 +90,77 @@ public sealed class AgentClient : IDisposable
         catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or FormatException or JsonException)
         {
             throw new RunnerException(RunnerFailure.AgentRejected, $"The agent's /connect answer is not what RtcBench expects: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Asks the agent, within <paramref name="timeout"/>, whether it still hosts <paramref name="roomId"/>: <c>GET /health</c>,
+    /// then <c>GET /rooms</c>. Refused or reset connections, error answers and a missing room are
+    /// <see cref="EchoHostState.Gone"/>; no answer in time is <see cref="EchoHostState.Unknown"/>. Never throws
+    /// (cancellation of <paramref name="cancellationToken"/> excepted).
+    /// </summary>
+    public async Task<EchoHostCheck> CheckEchoHostAsync(string roomId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        string step = "GET /health";
+        try
+        {
+            using (var health = await _http.GetAsync("health", deadline.Token).ConfigureAwait(false))
+            {
+                if (!health.IsSuccessStatusCode)
+                {
+                    return new EchoHostCheck(EchoHostState.Gone, $"{step} answered {(int)health.StatusCode} {health.ReasonPhrase}".TrimEnd());
+                }
+            }
+            step = "GET /rooms";
+            using var rooms = await _http.GetAsync("rooms", deadline.Token).ConfigureAwait(false);
+            if (!rooms.IsSuccessStatusCode)
+            {
+                // An agent that lists no rooms to us (e.g. another key) still answered: it is alive, the room unknown.
+                return new EchoHostCheck(EchoHostState.Present, $"the agent answers /health ({step} answered {(int)rooms.StatusCode})");
+            }
+            string text = await rooms.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            if (!TryFindRoom(text, roomId, out bool present))
+            {
+                return new EchoHostCheck(EchoHostState.Present, $"the agent answers /health ({step} unreadable)");
+            }
+            return present
+                ? new EchoHostCheck(EchoHostState.Present, "the agent answers and still has the room")
+                : new EchoHostCheck(EchoHostState.Gone, $"the agent no longer has room {roomId} ({step})");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new EchoHostCheck(EchoHostState.Gone, $"{step} failed: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new EchoHostCheck(EchoHostState.Unknown, $"{step} did not answer within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>Whether a <c>GET /rooms</c> body lists <paramref name="roomId"/>; false when the body is not that shape.</summary>
+    private static bool TryFindRoom(string body, string roomId, out bool present)
+    {
+        present = false;
+        try
+        {
+            if (JsonNode.Parse(body) is not JsonObject root || root["rooms"] is not JsonArray list)
+            {
+                return false;
+            }
+            foreach (var room in list)
+            {
+                if (room is JsonObject entry && entry["room_id"] is JsonValue id && id.TryGetValue(out string? value) && value == roomId)
+                {
+                    present = true;
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

@@ -28,6 +28,9 @@ public sealed record BenchmarkOptions
     /// <summary>The Daily topology to ask the agent for ("sfu" or "p2p"); sent in /connect only when measuring daily.</summary>
     public string? DailyTopology { get; init; }
 
+    /// <summary>The janus path to ask the agent for ("sfu" or "textroom"); sent in /connect only when measuring janus.</summary>
+    public string? JanusPath { get; init; }
+
     /// <summary>How long the echo may take to answer its first readiness probe.</summary>
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -11,7 +11,9 @@ namespace RtcBench.Runner;
 /// Runs a benchmark against an echo agent: checks <c>/health</c>, creates a room with <c>/connect</c>, joins each
 /// platform, proves readiness, measures each channel as its own run, and always calls <c>/disconnect</c>, even on
 /// failure or interruption. Agent-level problems throw <see cref="RunnerException"/>; per-platform problems are
-/// reported in <see cref="BenchmarkReport.Failures"/> so the other platforms still run.
+/// reported in <see cref="BenchmarkReport.Failures"/> so the other platforms still run. An echo found gone mid-run
+/// (<see cref="EchoWatch"/>) ends that run at once with outcome <c>failed</c>/<c>echo-lost</c>; the platform's
+/// remaining channels, which share that echo, are then reported as failures instead of measured.
 /// </summary>
 public sealed class BenchmarkRunner
 {
@@ -54,7 +56,7 @@ public sealed class BenchmarkRunner
         TimeSpan ttl = config.ExpectedDuration * (2 * clients.Count) + TimeSpan.FromMinutes(2);
         TimeSpan idle = TimeSpan.FromSeconds(Math.Max(120, (config.Interval * 3 + config.Deadline).TotalSeconds));
         _observer?.OnStep("creating a room");
-        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort, options.DailyTopology).ConfigureAwait(false);
+        var connection = await agent.ConnectAsync(options.Platforms, ttl, idle, abort, options.DailyTopology, options.JanusPath).ConfigureAwait(false);
 
         var results = new List<RunResult>();
         var failures = new List<BenchmarkFailure>();
@@ -66,20 +68,25 @@ public sealed class BenchmarkRunner
                 {
                     break;
                 }
-                await RunPlatformAsync(client, connection, options, results, failures, stopSending, abort).ConfigureAwait(false);
+                await RunPlatformAsync(client, agent, connection, options, results, failures, stopSending, abort).ConfigureAwait(false);
             }
         }
         finally
         {
             _observer?.OnStep("closing the room");
             using var disconnectTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await agent.DisconnectAsync(connection.RoomId, disconnectTimeout.Token).ConfigureAwait(false);
+            if (!await agent.DisconnectAsync(connection.RoomId, disconnectTimeout.Token).ConfigureAwait(false))
+            {
+                // Further evidence when a run found the echo gone; otherwise the room expires on the agent anyway.
+                _observer?.OnStep($"the agent did not close room {connection.RoomId} (/disconnect failed); it expires there by itself");
+            }
         }
         return new BenchmarkReport(results, failures, stopSending.IsCancellationRequested || abort.IsCancellationRequested);
     }
 
     private async Task RunPlatformAsync(
         IPlatformClient client,
+        AgentClient agent,
         AgentConnection connection,
         BenchmarkOptions options,
         List<RunResult> results,
@@ -113,6 +120,7 @@ public sealed class BenchmarkRunner
         double joinMs = (_clock.NowNs() - joinStart) / 1e6;
         try
         {
+            RunResult? echoLostIn = null;
             foreach (var channel in channels)
             {
                 if (stopSending.IsCancellationRequested || abort.IsCancellationRequested)
@@ -123,9 +131,20 @@ public sealed class BenchmarkRunner
                 {
                     continue;
                 }
+                if (echoLostIn is not null)
+                {
+                    failures.Add(new BenchmarkFailure(client.Name, RunnerFailure.EchoLost,
+                        $"{channel.Channel} channel not measured: the echo was lost during the {echoLostIn.Channel} run ({echoLostIn.Outcome.Detail})"));
+                    continue;
+                }
                 try
                 {
-                    results.Add(await MeasureAsync(client.Name, channel, connection, options, joinMs, stopSending, abort).ConfigureAwait(false));
+                    var result = await MeasureAsync(client.Name, channel, agent, connection, options, joinMs, stopSending, abort).ConfigureAwait(false);
+                    results.Add(result);
+                    if (result.Outcome.Reason == RunOutcome.EchoLostReason)
+                    {
+                        echoLostIn = result;
+                    }
                 }
                 catch (RunnerException ex)
                 {
@@ -150,6 +169,7 @@ public sealed class BenchmarkRunner
     private async Task<RunResult> MeasureAsync(
         string platform,
         IPingChannel channel,
+        AgentClient agent,
         AgentConnection connection,
         BenchmarkOptions options,
         double joinMs,
@@ -179,20 +199,46 @@ public sealed class BenchmarkRunner
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000);
         var driver = new PingDriver(session, channel, _clock);
+        var watch = new EchoWatch(session, channel,
+            ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
+            note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));
+        using var endRun = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var stopWatch = new CancellationTokenSource();
+        var watching = watch.WatchAsync(stopWatch.Token);
+        var driving = driver.RunAsync((_, _) => _observer?.OnProgress(session.Progress(_clock.NowNs())), stopSending, endRun.Token);
+        EchoLoss? echoLost = null;
         string? failure = null;
+        if (await Task.WhenAny(driving, watching).ConfigureAwait(false) == watching && watching.IsCompletedSuccessfully
+            && watching.Result is { } lost)
+        {
+            echoLost = lost;
+            await endRun.CancelAsync().ConfigureAwait(false); // end the run at once: nothing after this is a measurement
+        }
         try
         {
-            await driver.RunAsync((sent, answered) => _observer?.OnProgress(sent, answered, config.TotalPings), stopSending, abort).ConfigureAwait(false);
+            await driving.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
+            // The channel broke under a send: if it says why (the echo closed it, left...), that is the outcome.
+            echoLost ??= await watch.SignalAfterFailureAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             failure = $"the {platform} channel failed: {ex.Message}";
         }
-        session.Finish();
+        // A run the driver completed (every ping decided) stays a measurement even if the echo went just after.
+        await stopWatch.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
+        if (echoLost is not null)
+        {
+            session.FinishEchoLost(reliableChannel: channel.Channel == "reliable");
+        }
+        else
+        {
+            session.Finish();
+        }
         DateTimeOffset endedAt = RoundToMicroseconds(_clock.UtcNow());
 
-        RunOutcome outcome = failure is not null
-            ? (session.SentCount > 0 ? RunOutcome.Partial(failure) : RunOutcome.Failed(failure))
+        RunOutcome outcome = echoLost is not null ? RunOutcome.EchoLost(echoLost.Detail, RunResultBuilder.ToUtc(wallAnchorUs, echoLost.NoticedNs))
+            : failure is not null ? (session.SentCount > 0 ? RunOutcome.Partial(failure) : RunOutcome.Failed(failure))
             : abort.IsCancellationRequested ? RunOutcome.Partial("aborted")
             : session.StoppedEarly ? RunOutcome.Partial("interrupted")
             : RunOutcome.Ok();

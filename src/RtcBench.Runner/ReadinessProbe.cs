@@ -1,12 +1,15 @@
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
+using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Runner;
 
 /// <summary>
 /// Proves the echo is present before timing starts (DESIGN §3): sends probes (pings with negative seq) with
-/// growing gaps until one comes back or the timeout passes. Probes never enter the statistics.
+/// growing gaps until one comes back or the timeout passes. Probes never enter the statistics. Each probe has its own
+/// seq (-1, -2, …: the udp echo drops a repeated one as a replay) and is padded to at least
+/// <see cref="UdpFrame.MinProbeBytes"/>: the udp echo never answers a probe with more bytes than it carried.
 /// </summary>
 internal sealed class ReadinessProbe : IMessageSink
 {
@@ -45,7 +48,7 @@ internal sealed class ReadinessProbe : IMessageSink
                         $"The {channel.TransportMode} echo did not answer within {timeout.TotalSeconds:0.#} s ({-seq - 1} probes sent)"
                         + (why is null ? "." : $": {why}."));
                 }
-                int length = PingCodec.WritePing(buffer, runId, seq, now, payloadBytes);
+                int length = PingCodec.WritePing(buffer, runId, seq, now, Math.Max(payloadBytes, UdpFrame.MinProbeBytes));
                 channel.Send(buffer.AsSpan(0, length));
                 var wait = TimeSpan.FromTicks(Math.Min(gap.Ticks, (deadlineNs - now) / 100));
                 try

@@ -14,6 +14,9 @@ public enum RunnerFailure
 
     /// <summary>The echo never answered the readiness probes.</summary>
     NotReady,
+
+    /// <summary>A channel was not measured because the echo it shares with an earlier run was found gone.</summary>
+    EchoLost,
 }
 
 /// <summary>A benchmark could not run; the message is one clear line for the user.</summary>

@@ -40,9 +40,12 @@ public static class ServerHost
             throw new ServerConfigurationException(problems);
         }
         loggerFactory ??= NullLoggerFactory.Instance;
+        time ??= TimeProvider.System;
         var logger = loggerFactory.CreateLogger("RtcBench.Server");
         var events = new RunEventHub(options.MaxEventClients);
-        var app = BuildApp(options, store, events, loggerFactory, logger, time ?? TimeProvider.System);
+        string storeName = store.ToString() ?? store.GetType().Name;
+        var outage = new StoreOutage(storeName, logger, time);
+        var app = BuildApp(options, new MonitoredResultStore(store, outage), StoreKindName(store), outage, events, loggerFactory, logger, time);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -54,31 +57,37 @@ public static class ServerHost
         }
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        ServerLog.Started(logger, baseUrl, store.ToString() ?? store.GetType().Name, options.IngestToken is null ? "off" : "required");
+        ServerLog.Started(logger, baseUrl, storeName, options.IngestToken is null ? "off" : "required");
         return new RunningServer(app, baseUrl, events, logger);
     }
 
+    private static string StoreKindName(IResultStore store) => store is Storage.Sqlite.SqliteResultStore ? "sqlite" : "postgres";
+
     private static WebApplication BuildApp(
-        ServerOptions options, IResultStore store, RunEventHub events, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
+        ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
+        ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
     {
         var builder = MinimalApiHost.CreateBuilder("RtcBench.Server", options.Listen, options.HardBodyLimit, loggerFactory);
         var app = builder.Build();
         var errors = new ErrorHandling(logger, options.MaxBodyBytes);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
         app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
+        app.Use(new StoreUnavailableAnswer(outage).InvokeAsync);
         if (options.IngestToken is not null)
         {
             app.Use(new IngestTokenCheck(options.IngestToken, logger).InvokeAsync);
         }
         app.UseRouting();
-        Map(app, options, store, events, logger, time);
+        app.Use(new QueryAudit().InvokeAsync);
+        Map(app, options, store, storeKind, outage, events, logger, time);
         return app;
     }
 
     private static void Map(
-        WebApplication app, ServerOptions options, IResultStore store, RunEventHub events, ILogger logger, TimeProvider time)
+        WebApplication app, ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
+        ILogger logger, TimeProvider time)
     {
-        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, logger);
+        var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, time, logger);
         var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
         var results = new ResultEndpoints(store, time);
         var runs = new RunEndpoints(store);
@@ -92,7 +101,7 @@ public static class ServerHost
         app.MapGet("/api/results/latest", Handler(results.LatestAsync));
         app.MapGet("/api/results/compare", Handler(results.CompareAsync));
         app.MapGet("/api/events", stream.HandleAsync);
-        app.MapGet("/health", Handler(context => HealthAsync(context, store)));
+        app.MapGet("/health", Handler(context => HealthAsync(context, store, storeKind, outage)));
         app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         DashboardEndpoints.Map(app, Assets.Value);
     }
@@ -103,9 +112,8 @@ public static class ServerHost
     /// <summary>The dashboard's embedded files, read once per process.</summary>
     private static readonly Lazy<DashboardAssets> Assets = new(() => DashboardAssets.Load(typeof(ServerHost).Assembly));
 
-    private static async Task<IResult> HealthAsync(HttpContext context, IResultStore store)
+    private static async Task<IResult> HealthAsync(HttpContext context, IResultStore store, string name, StoreOutage outage)
     {
-        string name = store is Storage.Sqlite.SqliteResultStore ? "sqlite" : "postgres";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(HealthTimeout);
         try
@@ -115,6 +123,10 @@ public static class ServerHost
         }
         catch (Exception e) when (StoreFailure.IsUnavailable(e) || e is OperationCanceledException)
         {
+            if (StoreFailure.IsUnavailable(e))
+            {
+                outage.Refused(context.Request.Method, context.Request.Path.Value ?? "/");
+            }
             context.Response.Headers.RetryAfter = StoreFailure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Json(
                 new HealthResponse { Status = "unavailable", Store = name, Version = Core.ToolInfo.Version },

@@ -14,8 +14,8 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Debug, "Run {RunId} was already stored; nothing changed")]
     public static partial void RunAlreadyStored(ILogger logger, string runId);
 
-    [LoggerMessage(4, LogLevel.Warning, "Store unavailable serving {Method} {Path}: {Reason}")]
-    public static partial void StoreUnavailable(ILogger logger, string method, string path, string reason);
+    [LoggerMessage(4, LogLevel.Debug, "Answered {Method} {Path} with 503: the result store is unavailable")]
+    public static partial void StoreUnavailable(ILogger logger, string method, string path);
 
     [LoggerMessage(5, LogLevel.Error, "Unhandled error serving {Method} {Path}")]
     public static partial void UnhandledError(ILogger logger, Exception exception, string method, string path);
@@ -34,4 +34,13 @@ internal static partial class ServerLog
 
     [LoggerMessage(10, LogLevel.Warning, "Refused an event stream client: {Clients} already listening (the limit)")]
     public static partial void EventClientRefused(ILogger logger, int clients);
+
+    [LoggerMessage(12, LogLevel.Warning, "The result store is unavailable ({Store}: {Reason}); answering 503 with Retry-After until it is back")]
+    public static partial void StoreOutageStarted(ILogger logger, string store, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "The result store is available again ({Store}) after {Seconds:0.0} s; {Refused} requests answered 503")]
+    public static partial void StoreOutageEnded(ILogger logger, string store, double seconds, long refused);
+
+    [LoggerMessage(11, LogLevel.Warning, "Refused run {RunId}: a different run is stored under that id (first difference: {Field})")]
+    public static partial void RunConflict(ILogger logger, string runId, string field);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Core.Security;
 
 namespace RtcBench.Server;
 
@@ -53,9 +54,9 @@ public sealed class ServerOptions
             problems.Add(
                 $"refusing to listen on {Listen} without an ingest token: set RTCBENCH_INGEST_TOKEN or --ingest-token-file");
         }
-        if (IngestToken is { Length: > 0 and < 16 })
+        if (IngestToken is { Length: > 0 } && SharedSecret.Problem(IngestToken, "the ingest token") is { } tokenProblem)
         {
-            problems.Add("the ingest token is shorter than 16 characters; use e.g. `openssl rand -hex 24`");
+            problems.Add(tokenProblem);
         }
         if (MaxBodyBytes < 1024)
         {

@@ -11,11 +11,13 @@ namespace RtcBench.Storage;
 public interface IResultStore : IAsyncDisposable
 {
     /// <summary>
-    /// Creates or migrates the schema. Idempotent and safe to call from two processes at once; other operations
-    /// call it on first use when the caller has not. Throws <see cref="InvalidOperationException"/> when the
-    /// database was written by a newer version of the tool.
+    /// Creates or migrates the schema and says what it found and did (the first call's report; later calls return
+    /// it again). Idempotent and safe to call from two processes at once; other operations call it on first use when
+    /// the caller has not. Throws <see cref="InvalidOperationException"/> when the database was written by a newer
+    /// version of the tool, and <see cref="StoreNotFoundException"/> when the store was opened with
+    /// <see cref="StoreAccess.ReadExisting"/> and does not exist (nothing is created then).
     /// </summary>
-    Task InitializeAsync(CancellationToken cancellationToken);
+    Task<SchemaReport> InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves a run and all its pings in one transaction. A second save of the same run id changes nothing and
@@ -28,6 +30,12 @@ public interface IResultStore : IAsyncDisposable
 
     /// <summary>Reads a run back; null when absent. With <paramref name="includePings"/> false, Pings is empty.</summary>
     Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids of stored runs that start with <paramref name="prefix"/> (lower-case hex, at most 32 digits), in id
+    /// order, at most <paramref name="limit"/> (1..1000) of them: resolves a short id as git resolves a short hash.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int limit, CancellationToken cancellationToken);
 
     /// <summary>Lists runs newest first (by start time, then run id) with the query's filters and paging.</summary>
     Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);

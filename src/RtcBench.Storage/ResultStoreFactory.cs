@@ -30,9 +30,17 @@ public static class ResultStoreFactory
             Environment.GetEnvironmentVariable(HomeVariable),
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
 
-    /// <summary>Parses <paramref name="spec"/> and opens the store (not yet initialised).</summary>
+    /// <summary>Parses <paramref name="spec"/> and opens the store (not yet initialised), creating it on first use when missing.</summary>
     /// <exception cref="ArgumentException">The specification is malformed or names an unsupported store.</exception>
-    public static IResultStore Open(string spec)
+    public static IResultStore Open(string spec) => Open(spec, StoreAccess.CreateIfMissing);
+
+    /// <summary>
+    /// Parses <paramref name="spec"/> and opens the store (not yet initialised). With
+    /// <see cref="StoreAccess.ReadExisting"/> a store that does not exist is never created: its first operation
+    /// throws <see cref="StoreNotFoundException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The specification is malformed or names an unsupported store.</exception>
+    public static IResultStore Open(string spec, StoreAccess access)
     {
         if (!TryParse(spec, out var parsed, out string error))
         {
@@ -40,8 +48,8 @@ public static class ResultStoreFactory
         }
         return parsed.Kind switch
         {
-            StoreKind.Sqlite => new SqliteResultStore(parsed.Target),
-            StoreKind.Postgres => new PostgresResultStore(parsed.Target),
+            StoreKind.Sqlite => new SqliteResultStore(parsed.Target, access),
+            StoreKind.Postgres => new PostgresResultStore(parsed.Target, access),
             _ => throw new ArgumentException($"Unsupported store kind {parsed.Kind}. {SupportedSchemes}", nameof(spec)),
         };
     }

@@ -23,8 +23,26 @@ internal static class RunValidator
     }
 
     /// <summary>
+    /// The smallest and largest run ids starting with <paramref name="prefix"/> (lower-case hex, 0..32 digits): both
+    /// stores find the ids of a prefix by this range on their primary key.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prefix is not lower-case hex of at most 32 digits, or the limit is outside 1..1000.</exception>
+    public static (string Low, string High) PrefixRange(string prefix, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (prefix.Length > 32 || !prefix.All(c => char.IsAsciiDigit(c) || char.IsAsciiHexDigitLower(c)))
+        {
+            throw new ArgumentException($"\"{prefix}\" is not lower-case hex of at most 32 digits.", nameof(prefix));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        return (prefix.PadRight(32, '0'), prefix.PadRight(32, 'f'));
+    }
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> unless the run has a proper id, its pings are in strictly increasing
-    /// seq order with whole-microsecond times, and its histogram data is canonical base64. Returns the histogram bytes.
+    /// seq order with whole-microsecond times (as is the outcome's noticed_at), and its histogram data is canonical
+    /// base64. Returns the histogram bytes.
     /// </summary>
     public static byte[] Validate(RunResult run)
     {
@@ -39,6 +57,11 @@ internal static class RunValidator
         ArgumentNullException.ThrowIfNull(run.Stats);
         ArgumentNullException.ThrowIfNull(run.Histogram);
         ArgumentNullException.ThrowIfNull(run.Pings);
+        if (run.Outcome.NoticedAt is { } noticed && !UnixMicros.TryExact(noticed, out _))
+        {
+            throw new ArgumentException(
+                "The outcome's noticed_at is finer than a microsecond; stores keep whole microseconds.", nameof(run));
+        }
         IReadOnlyList<PingResult> pings = run.Pings;
         for (int i = 0; i < pings.Count; i++)
         {

@@ -44,8 +44,34 @@ public sealed class AgentOptionsTests
     [Fact]
     public void Validate_NonLoopbackWithKey_NoProblems()
     {
-        var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Any, 8080), ApiKey = "secret-key" };
+        var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Any, 8080), ApiKey = "secret-key-0123456" };
         Assert.Empty(options.Validate());
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("fifteen-chars-x")]
+    public void Validate_KeyShorterThan16_TheResultsServiceMessage(string key)
+    {
+        var problem = Assert.Single(new AgentOptions { ApiKey = key }.Validate());
+        Assert.Equal("the API key is shorter than 16 characters; use e.g. `openssl rand -hex 24`", problem);
+        Assert.DoesNotContain(key, problem, StringComparison.Ordinal);
+        // One rule for both secrets: the results service checks its ingest token with the same shared rule.
+        Assert.Equal(
+            "the ingest token is shorter than 16 characters; use e.g. `openssl rand -hex 24`",
+            RtcBench.Core.Security.SharedSecret.Problem(key, "the ingest token"));
+    }
+
+    [Theory]
+    [InlineData("sixteen-chars-ok")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public void Validate_KeyOf16OrMore_NoProblems(string key) => Assert.Empty(new AgentOptions { ApiKey = key }.Validate());
+
+    [Fact]
+    public void Validate_KeyWithBlank_Refused()
+    {
+        var problem = Assert.Single(new AgentOptions { ApiKey = "sixteen chars ok" }.Validate());
+        Assert.Equal("the API key contains whitespace or control characters; use e.g. `openssl rand -hex 24`", problem);
     }
 
     [Fact]
@@ -76,7 +102,7 @@ public sealed class AgentOptionsTests
         var ex = await Assert.ThrowsAsync<AgentConfigurationException>(() => AgentHost.StartAsync(options).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, ex.Problems.Count);
         Assert.Contains("MaxRooms", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("ApiKey", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the API key is shorter than 16 characters", ex.Message, StringComparison.Ordinal);
     }
 
     private static int FreeTcpPort()

@@ -29,7 +29,7 @@ public sealed class HttpErrorTests : IAsyncLifetime
     [InlineData("{\"platforms\":[7]}", "'platforms[0]' must be a platform name")]
     [InlineData("{\"platforms\":[\"x\"]}", "unknown platform 'x'; this agent offers: udp")]
     [InlineData("{\"platforms\":[\"udp\",\"livekit\"]}", "platform 'livekit' is not enabled on this agent; this agent offers: udp")]
-    [InlineData("{\"platforms\":[\"udp\",\"janus\"]}", "unknown platform 'janus'; this agent offers: udp")]
+    [InlineData("{\"platforms\":[\"udp\",\"zoom\"]}", "unknown platform 'zoom'; this agent offers: udp")]
     [InlineData("{\"client\":42}", "'client' must be a string")]
     [InlineData("{\"ttl\":60}", "unknown field 'ttl'")]
     [InlineData("{\"ttl_seconds\":60,\"ttl_seconds\":70}", "appears more than once")]

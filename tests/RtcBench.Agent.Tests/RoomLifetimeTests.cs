@@ -92,6 +92,36 @@ public sealed class RoomLifetimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Room_Idle_ReplayedProbesAndPingsDoNotKeepItOpen()
+    {
+        var room = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":10}");
+        var other = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":3600}");
+        var closed = ClosedAsync(room.Id);
+        using var client = new UdpTestClient(room.Udp);
+        var run = RunId.New();
+        var probe = UdpTestClient.Ping(room.Id, room.Token, run, -1);
+        var ping = UdpTestClient.Ping(room.Id, room.Token, run, 0);
+        client.Send(probe);
+        await client.ReceivePongAsync();
+        client.Send(ping);
+        await client.ReceivePongAsync(); // activity at t=0
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(6));
+        long replayed = _h.Agent.UdpServer.GetCounters().DroppedReplayed;
+        for (int i = 0; i < 20; i++)
+        {
+            client.Send(probe);
+            client.Send(ping);
+        }
+        // The fence is another room's ping: datagrams are judged in order, and it is no activity of this room.
+        await client.PingAsync(other.Id, other.Token, RunId.New(), 0);
+        Assert.Equal(replayed + 40, _h.Agent.UdpServer.GetCounters().DroppedReplayed);
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(3)); // t=9: idle 9 s
+        Assert.False(closed.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(2)); // t=11: idle 11 s, although replays came at t=6
+        Assert.Equal("idle", await closed);
+    }
+
+    [Fact]
     public async Task Rooms_Listing_ShowsAgeCountsAndActivity()
     {
         var a = await _h.ConnectAsync("{\"client\":\"runner-a\",\"idle_timeout_seconds\":3600}");
@@ -137,6 +167,40 @@ public sealed class RoomLifetimeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         await _h.ConnectAsync();
+    }
+
+    [Fact]
+    public async Task Connect_AtMaxRooms_RetryAfterIsWhenTheFirstRoomCanFree()
+    {
+        var a = await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":30}");
+        await _h.ConnectAsync("{\"ttl_seconds\":600,\"idle_timeout_seconds\":60}");
+        await _h.ConnectAsync("{\"ttl_seconds\":45,\"idle_timeout_seconds\":3600}");
+        using var client = new UdpTestClient(a.Udp);
+        var run = RunId.New();
+
+        // t=0: a idles out first (30 s), long before any room expires (45 s, 600 s).
+        Assert.Equal(TimeSpan.FromSeconds(30), await RetryAfterAsync());
+
+        // t=10: a valid ping moves a's idle end to 40; the 45 s room now frees at 45 (35 s away).
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(10));
+        await client.PingAsync(a.Id, a.Token, run, 0);
+        Assert.Equal(TimeSpan.FromSeconds(30), await RetryAfterAsync());
+
+        // t=20: a ping again (idle end 50): the 45 s room's expiry is now the soonest, 25 s away.
+        await AdvanceAndSweepAsync(TimeSpan.FromSeconds(10));
+        await client.PingAsync(a.Id, a.Token, run, 1);
+        Assert.Equal(TimeSpan.FromSeconds(25), await RetryAfterAsync());
+
+        // A fraction of a second still answers whole seconds, at least 1.
+        await AdvanceAndSweepAsync(TimeSpan.FromMilliseconds(24_500));
+        Assert.Equal(TimeSpan.FromSeconds(1), await RetryAfterAsync());
+    }
+
+    private async Task<TimeSpan?> RetryAfterAsync()
+    {
+        using var full = await _h.PostAsync("/connect", "{}");
+        await AgentHarness.AssertProblemAsync(full, HttpStatusCode.ServiceUnavailable);
+        return full.Headers.RetryAfter?.Delta;
     }
 
     [Fact]

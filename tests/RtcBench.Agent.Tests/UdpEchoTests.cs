@@ -53,15 +53,17 @@ public sealed class UdpEchoTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReadinessProbe_NegativeSeq_AlwaysEchoedNeverTracked()
+    public async Task ReadinessProbe_NegativeSeq_ReplayCheckedApartFromPings()
     {
         var room = await _h.ConnectAsync();
         using var client = new UdpTestClient(room.Udp);
         var run = RunId.New();
         await client.PingAsync(room.Id, room.Token, run, -1);
-        await client.PingAsync(room.Id, room.Token, run, -1);
-        await client.PingAsync(room.Id, room.Token, run, 0);
-        Assert.Equal(0, _h.Agent.UdpServer.GetCounters().DroppedReplayed);
+        client.Send(UdpTestClient.Ping(room.Id, room.Token, run, -1)); // the same probe again: a replay
+        await client.PingAsync(room.Id, room.Token, run, -2);
+        await client.PingAsync(room.Id, room.Token, run, 0); // pings have a window of their own
+        await client.PingAsync(room.Id, room.Token, run, 1);
+        Assert.Equal(1, _h.Agent.UdpServer.GetCounters().DroppedReplayed);
     }
 
     [Fact]
@@ -98,7 +100,8 @@ public sealed class UdpEchoTests : IAsyncLifetime
         var udp = health.GetProperty("udp");
         Assert.True(udp.GetProperty("received").GetInt64() >= 1);
         Assert.True(udp.GetProperty("echoed").GetInt64() >= 1);
-        foreach (var name in new[] { "dropped_malformed", "dropped_unknown_room", "dropped_bad_token", "dropped_replayed", "dropped_expired", "dropped_oversize" })
+        foreach (var name in new[] { "dropped_malformed", "dropped_unknown_room", "dropped_bad_token", "dropped_replayed", "dropped_expired", "dropped_oversize",
+            "dropped_probe_rate_limited", "dropped_probe_too_small" })
         {
             Assert.True(udp.TryGetProperty(name, out _), name);
         }

@@ -167,6 +167,7 @@ public sealed class UdpGarbageTests : IAsyncLifetime, IDisposable
         }
         var c = Counters;
         Assert.Equal(c.Received, c.Echoed + c.DroppedMalformed + c.DroppedUnknownRoom + c.DroppedBadToken
-            + c.DroppedReplayed + c.DroppedExpired + c.DroppedOversize + c.DroppedInjected);
+            + c.DroppedReplayed + c.DroppedExpired + c.DroppedOversize + c.DroppedInjected
+            + c.DroppedProbeRateLimited + c.DroppedProbeTooSmall);
     }
 }

@@ -19,10 +19,13 @@ internal sealed class CliHarness : IDisposable
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Hears every line the command writes on stderr, as it is written (on the writer's thread: keep it short).</summary>
+    public Action<string>? OnStderrLine { get; set; }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
-        var stderr = new StringWriter();
+        var stderr = new LineTapWriter(OnStderrLine);
         var ctx = new CliContext
         {
             Out = stdout,

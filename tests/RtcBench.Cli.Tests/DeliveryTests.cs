@@ -125,6 +125,38 @@ public sealed class DeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Push_DifferentRunUnderAStoredId_409ReportedSetAsideAndNotRetried()
+    {
+        await using var agent = await CliHarness.StartAgentAsync();
+        int port = FreePort();
+        string url = $"http://127.0.0.1:{port}";
+        _cli.Environment["RTCBENCH_STORE_TOKEN"] = Token;
+        var (server, store) = await StartServiceAsync(port, Path.Combine(_cli.TempDir, "service.db"));
+        await using (store)
+        await using (server)
+        {
+            var run = await RunAsync(agent.BaseUrl.ToString(), url, "--json");
+            Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+            var delivered = ResultJson.Deserialize(run.Stdout.Trim());
+            // Another document under the same id (here: another location), as a buggy or tampering producer would send.
+            new Storage.Delivery.ResultSpool(SpoolDirectory).Add(delivered with { Location = "somewhere-else" });
+
+            var push = await _cli.RunAsync("push", "--store", url);
+            var again = await _cli.RunAsync("push", "--store", url);
+
+            Assert.Equal(ExitCodes.StoreFailed, push.ExitCode);
+            Assert.Contains($"409 run_id: run {delivered.RunId} is already stored with different content (first difference: location)", push.Stderr, StringComparison.Ordinal);
+            Assert.Contains("(it is not re-sent)", push.Stderr, StringComparison.Ordinal);
+            Assert.Empty(Spooled());
+            Assert.Single(Directory.GetFiles(Path.Combine(SpoolDirectory, "rejected"), "*.json"));
+            Assert.Equal(ExitCodes.Ok, again.ExitCode);
+            Assert.Contains("nothing to push", again.Stderr, StringComparison.Ordinal);
+            var stored = await store.GetRunAsync(delivered.RunId, includePings: false, CancellationToken.None);
+            Assert.Null(stored!.Location);
+        }
+    }
+
+    [Fact]
     public async Task Run_AfterOutage_NextRunSendsSpoolFirst()
     {
         await using var agent = await CliHarness.StartAgentAsync();

@@ -121,8 +121,8 @@ public sealed class DirectEndToEndTests : IDisposable
     [Fact]
     public async Task Run_DirectAgainstAnAgentWithAnApiKey_SignallingAuthorisedAndMeasured()
     {
-        await using var agent = await CliHarness.StartAgentAsync(o => o.ApiKey = "s3cret-key");
-        _cli.Environment["RTCBENCH_AGENT_KEY"] = "s3cret-key";
+        await using var agent = await CliHarness.StartAgentAsync(o => o.ApiKey = "s3cret-key-0123456789");
+        _cli.Environment["RTCBENCH_AGENT_KEY"] = "s3cret-key-0123456789";
 
         var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct", "--channel", "reliable",
             "--count", "20", "--interval", "5ms", "--warmup", "2", "--no-store", "--json", "--quiet");

@@ -3,23 +3,12 @@ using System.Text;
 namespace RtcBench.Cli.Tests;
 
 /// <summary>
-/// docs/cli.md is the CLI reference: it must equal what `--help` prints. To regenerate it after changing an
-/// option, run the tests with RTCBENCH_UPDATE_DOCS=1.
+/// docs/cli.md is the CLI reference: it must equal what `--help` prints for every command and subcommand, taken
+/// from the command tree itself (a new command can never be missed). To regenerate it after changing an option,
+/// run the tests with RTCBENCH_UPDATE_DOCS=1.
 /// </summary>
 public sealed class HelpDocsTests : IDisposable
 {
-    private static readonly string[][] Commands =
-    [
-        [],
-        ["quickstart"],
-        ["run"],
-        ["agent"],
-        ["results", "list"],
-        ["results", "show"],
-        ["db", "migrate"],
-        ["doctor"],
-    ];
-
     private readonly CliHarness _cli = new();
 
     public void Dispose() => _cli.Dispose();
@@ -31,7 +20,7 @@ public sealed class HelpDocsTests : IDisposable
         doc.Append("# rtcbench command reference\n\n");
         doc.Append("Generated from `rtcbench … --help`; a test fails when this file and the help differ.\n");
         doc.Append("Regenerate with `RTCBENCH_UPDATE_DOCS=1 dotnet test tests/RtcBench.Cli.Tests`.\n");
-        foreach (var command in Commands)
+        foreach (var (command, _) in CommandTree.All())
         {
             var result = await _cli.RunAsync([.. command, "--help"]);
             Assert.Equal(0, result.ExitCode);
@@ -48,7 +37,29 @@ public sealed class HelpDocsTests : IDisposable
         Assert.True(expected == actual, "docs/cli.md differs from --help; regenerate with RTCBENCH_UPDATE_DOCS=1 dotnet test tests/RtcBench.Cli.Tests");
     }
 
-    private static string FindRepoRoot()
+    [Fact]
+    public void CommandTree_HasEveryCommandUsersAreToldAbout()
+    {
+        var paths = CommandTree.All().Select(c => string.Join(' ', c.Path)).ToList();
+        Assert.Contains("serve", paths);
+        Assert.Contains("push", paths);
+        Assert.Contains("results list", paths);
+        Assert.Contains("db migrate", paths);
+    }
+
+    [Fact]
+    public async Task Readme_CommandsTable_NamesEveryCommand()
+    {
+        string readme = await File.ReadAllTextAsync(Path.Combine(FindRepoRoot(), "README.md"));
+        var missing = CommandTree.All()
+            .Where(c => c.Path.Length > 0 && c.Command.Subcommands.Count == 0)
+            .Select(c => "rtcbench " + string.Join(' ', c.Path))
+            .Where(name => !readme.Contains(name, StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, "README.md does not mention: " + string.Join(", ", missing));
+    }
+
+    internal static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RtcBench.sln")))

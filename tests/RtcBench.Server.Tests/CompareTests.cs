@@ -17,13 +17,13 @@ public sealed class CompareTests
     {
         await using var harness = await ServerHarness.StartAsync();
         await harness.PostAllAsync(
-            RunFactory.Create(Noisy(1, 150, 10), platform: "fast"),
-            RunFactory.Create(Noisy(2, 100, 10), platform: "fast", startedAt: RunFactory.BaseTime.AddHours(1)),
-            RunFactory.Create(Noisy(3, 200, 12), platform: "slow"));
+            RunFactory.Create(Noisy(1, 150, 10), platform: "udp"),
+            RunFactory.Create(Noisy(2, 100, 10), platform: "udp", startedAt: RunFactory.BaseTime.AddHours(1)),
+            RunFactory.Create(Noisy(3, 200, 12), platform: "direct"));
 
-        var r = await harness.GetJsonAsync("/api/results/compare?a=slow&b=fast&location=eu-west-1&hours=24");
+        var r = await harness.GetJsonAsync("/api/results/compare?a=direct&b=udp&location=eu-west-1&hours=24");
 
-        Assert.Equal("fast", r.GetProperty("winner").GetString());
+        Assert.Equal("udp", r.GetProperty("winner").GetString());
         Assert.Equal(200, r.GetProperty("a").GetProperty("count").GetInt64());
         Assert.Equal(250, r.GetProperty("b").GetProperty("count").GetInt64());
         var median = r.GetProperty("median_difference_us");
@@ -41,9 +41,9 @@ public sealed class CompareTests
     {
         await using var harness = await ServerHarness.StartAsync();
         double[] same = Noisy(7, 200, 10);
-        await harness.PostAllAsync(RunFactory.Create(same, platform: "x"), RunFactory.Create(same, platform: "y"));
+        await harness.PostAllAsync(RunFactory.Create(same, platform: "udp"), RunFactory.Create(same, platform: "direct"));
 
-        var r = await harness.GetJsonAsync("/api/results/compare?a=x&b=y");
+        var r = await harness.GetJsonAsync("/api/results/compare?a=udp&b=direct");
 
         Assert.Equal(JsonValueKind.Null, r.GetProperty("winner").ValueKind);
         Assert.Contains("no significant difference", r.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -57,9 +57,9 @@ public sealed class CompareTests
     public async Task Compare_TooFewPings_NoWinnerNoTest()
     {
         await using var harness = await ServerHarness.StartAsync();
-        await harness.PostAllAsync(RunFactory.Create([1, 2, 3], platform: "x"), RunFactory.Create(Noisy(1, 50, 5), platform: "y"));
+        await harness.PostAllAsync(RunFactory.Create([1, 2, 3], platform: "udp"), RunFactory.Create(Noisy(1, 50, 5), platform: "direct"));
 
-        var r = await harness.GetJsonAsync("/api/results/compare?a=x&b=y");
+        var r = await harness.GetJsonAsync("/api/results/compare?a=udp&b=direct");
 
         Assert.Equal(JsonValueKind.Null, r.GetProperty("winner").ValueKind);
         Assert.Contains("too few ok pings", r.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class CompareTests
     {
         await using var harness = await ServerHarness.StartAsync();
 
-        var problem = await harness.GetJsonAsync("/api/results/compare?a=x", System.Net.HttpStatusCode.BadRequest);
+        var problem = await harness.GetJsonAsync("/api/results/compare?a=udp", System.Net.HttpStatusCode.BadRequest);
 
         Assert.StartsWith("b:", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using RtcBench.Server.Tests.Support;
 using RtcBench.Storage.Postgres;
@@ -52,6 +53,66 @@ public sealed class PostgresServiceTests(PostgresServer server) : IAsyncLifetime
         AggregationTests.AssertWithinOnePercent(230_000, m.GetProperty("p95_us").GetDouble());
         Assert.Equal(0.125, m.GetProperty("loss").GetDouble(), 12);
         Assert.Equal("postgres", (await harness.GetJsonAsync("/health")).GetProperty("store").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_SameIdDifferentContentOnPostgres_409()
+    {
+        await using var harness = await ServerHarness.StartAsync(_store);
+        await IngestTests.AssertConflictAsync(harness, Ct);
+    }
+
+    [Fact]
+    public async Task Ingest_SameRunWrittenDifferentlyOnPostgres_200()
+    {
+        await using var harness = await ServerHarness.StartAsync(_store);
+        await IngestTests.AssertSameRunWrittenDifferentlyAsync(harness, Ct);
+    }
+
+    [Fact]
+    public async Task Outage_ManyRequestsWhilePostgresIsDown_503EachOneLogLineAtStartAndOneAtEndNoStackTrace()
+    {
+        using var logs = new CapturedLogs();
+        await using var harness = await ServerHarness.StartAsync(_store, loggerFactory: logs.Factory);
+        await harness.PostAllAsync(RunFactory.Create([1, 2, 3]));
+        await harness.GetJsonAsync("/api/runs");
+        int before = logs.Entries.Count;
+
+        await server.StopAsync(Ct);
+        try
+        {
+            foreach (string path in new[] { "/api/runs", "/api/results/aggregated", "/api/results/locations", "/api/runs", "/api/results/latest", "/api/results/compare?a=udp&b=direct" })
+            {
+                using var response = await harness.Client.GetAsync(path, Ct);
+                await IngestTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "the result store is unavailable", Ct);
+                Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+            }
+            using (var post = await harness.PostRunAsync(RunFactory.Create([4, 5])))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+            }
+            await harness.GetJsonAsync("/health", HttpStatusCode.ServiceUnavailable);
+        }
+        finally
+        {
+            await server.StartAsync(Ct);
+        }
+        await harness.GetJsonAsync("/api/runs");
+        await harness.GetJsonAsync("/api/runs");
+
+        // What `rtcbench serve` shows: its own lines from Information up, ASP.NET Core's from Warning up.
+        var during = logs.Entries.Skip(before)
+            .Where(e => e.Level >= LogLevel.Warning || (e.Level >= LogLevel.Information && e.Category.StartsWith("RtcBench", StringComparison.Ordinal)))
+            .ToList();
+        string all = string.Join("\n", during);
+        Assert.DoesNotContain(during, e => e.Exception is not null);
+        Assert.DoesNotContain(during, e => e.Level >= LogLevel.Error);
+        Assert.DoesNotContain("unhandled", all, StringComparison.OrdinalIgnoreCase);
+        var started = Assert.Single(during, e => e.Message.Contains("result store is unavailable", StringComparison.Ordinal));
+        var ended = Assert.Single(during, e => e.Message.Contains("result store is available again", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, started.Level);
+        Assert.Contains("8 requests answered 503", ended.Message, StringComparison.Ordinal);
+        Assert.Equal(2, during.Count);
     }
 
     [Fact]

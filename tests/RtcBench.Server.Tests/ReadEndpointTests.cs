@@ -101,6 +101,48 @@ public sealed class ReadEndpointTests
         Assert.StartsWith(parameter + ":", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/results/locations?hours=-3", "hours: GET /api/results/locations takes no query parameters")]
+    [InlineData("/api/results/latest?limit=-1", "limit: not a parameter of GET /api/results/latest; it takes channel")]
+    [InlineData("/api/results/latest?channel=sideways", "channel: unknown channel 'sideways'; valid: reliable, lossy")]
+    [InlineData("/api/runs?limt=5", "limt: not a parameter of GET /api/runs; it takes platform, location, channel, outcome, since, until, limit, offset")]
+    [InlineData("/api/runs?limit=5&limit=6", "limit: given 2 times; give it once")]
+    [InlineData("/api/runs?platform=teams", "platform: unknown platform 'teams'; known: udp, direct, janus, livekit, daily")]
+    [InlineData("/api/runs?channel=both", "channel: unknown channel 'both'")]
+    [InlineData("/api/runs/0123456789abcdef0123456789abcdef?pings=0", "pings: GET /api/runs/{id} takes no query parameters")]
+    [InlineData("/api/results/aggregated?platform=teams", "platform: unknown platform 'teams'")]
+    [InlineData("/api/results/aggregated?hours=-3", "hours: '-3' is not a whole number of hours from 1 to 8784")]
+    [InlineData("/api/results/timeseries?metric=p50&channel=x", "channel: unknown channel 'x'")]
+    [InlineData("/api/results/timeseries?metric=p50&limit=3", "limit: not a parameter of GET /api/results/timeseries")]
+    [InlineData("/api/results/distribution?bucket=1h", "bucket: not a parameter of GET /api/results/distribution; it takes platform, location, channel, hours")]
+    [InlineData("/api/results/distribution?location=%00x", "location: not a location id")]
+    [InlineData("/api/results/compare?a=udp&b=udp", "b: the same platform as a (udp)")]
+    [InlineData("/api/results/compare?a=teams&b=udp", "a: unknown platform 'teams'")]
+    [InlineData("/api/results/compare?a=udp&b=direct&hours=0", "hours: '0' is not a whole number")]
+    [InlineData("/health?verbose=1", "verbose: GET /health takes no query parameters")]
+    [InlineData("/api/events?since=1", "since: GET /api/events takes no query parameters")]
+    [InlineData("/openapi.json?v=2", "v: GET /openapi.json takes no query parameters")]
+    public async Task ReadEndpoint_BadQueryParameter_400NamingIt(string path, string detail)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        var problem = await harness.GetJsonAsync(path, HttpStatusCode.BadRequest);
+
+        Assert.StartsWith(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_QueryParameter_400()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.PostAsync("/api/runs?dry_run=1",
+            new StringContent(ResultJson.Serialize(RunFactory.Create([1])), System.Text.Encoding.UTF8, "application/json"), harness.Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, (await harness.Store.ListRunsAsync(new Storage.RunQuery(), harness.Ct)).Total);
+    }
+
     [Fact]
     public async Task Locations_Seeded_OnePerLocationAndPlatform()
     {

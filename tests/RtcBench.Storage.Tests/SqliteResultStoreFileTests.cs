@@ -35,6 +35,45 @@ public sealed class SqliteResultStoreFileTests(ITestOutputHelper output) : IDisp
     }
 
     [Fact]
+    public async Task ReadExisting_MissingFile_StoreNotFoundAndNothingCreated()
+    {
+        await using var store = new SqliteResultStore(DbPath, StoreAccess.ReadExisting);
+
+        var error = await Assert.ThrowsAsync<StoreNotFoundException>(() => store.ListRunsAsync(new RunQuery(), Ct));
+
+        Assert.Equal($"no result store at {DbPath}", error.Message);
+        Assert.False(File.Exists(DbPath));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(DbPath)));
+    }
+
+    [Fact]
+    public async Task ReadExisting_FileThatIsNoRtcBenchStore_StoreNotFoundAndFileUntouched()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        await File.WriteAllBytesAsync(DbPath, [], Ct);
+        await using var store = new SqliteResultStore(DbPath, StoreAccess.ReadExisting);
+
+        var error = await Assert.ThrowsAsync<StoreNotFoundException>(() => store.InitializeAsync(Ct));
+
+        Assert.Contains("is not an RtcBench result store", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(DbPath).Length);
+    }
+
+    [Fact]
+    public async Task ReadExisting_ExistingStore_Reads()
+    {
+        var run = TestRuns.Create(pingCount: 5);
+        await using (var writer = new SqliteResultStore(DbPath))
+        {
+            await writer.SaveRunAsync(run, Ct);
+        }
+        await using var reader = new SqliteResultStore(DbPath, StoreAccess.ReadExisting);
+
+        Assert.False((await reader.InitializeAsync(Ct)).Created);
+        Assert.Equal(run.RunId, Assert.Single((await reader.ListRunsAsync(new RunQuery(), Ct)).Items).RunId);
+    }
+
+    [Fact]
     public async Task SaveRun_SameIdTwice_RowCountsUnchanged()
     {
         var run = TestRuns.Create(pingCount: 123);

@@ -91,6 +91,29 @@ public static class TestRuns
             Histogram = new HistogramRecord { Encoding = "rtcbench-loghist/1", RelativeAccuracy = 0.01, Count = 0, Data = "" },
         };
 
+    /// <summary>
+    /// A run whose echo was found gone (DESIGN §4b): the pings after the last answered one are abandoned, the rest of
+    /// the schedule not sent, and the outcome carries the evidence and the time it was noticed.
+    /// </summary>
+    public static RunResult CreateEchoLost(DateTimeOffset? startedAt = null)
+    {
+        var run = Create(startedAt: startedAt);
+        var pings = run.Pings.ToArray();
+        for (int i = 30; i < 38; i++)
+        {
+            pings[i] = pings[i] with { Status = "abandoned", RttUs = null, NetRttUs = null };
+        }
+        return run with
+        {
+            Channel = "reliable",
+            Outcome = RunOutcome.EchoLost(
+                "no pong for 1.2 s and GET /health failed: Connection refused (127.0.0.1:8080)",
+                run.StartedAt.AddTicks(7_654_321_0)),
+            Stats = run.Stats with { Sent = 27, Ok = 22, Abandoned = 8, LossRate = 4 / 27.0, LateRate = 1 / 27.0 },
+            Pings = pings,
+        };
+    }
+
     private static PingResult CreatePing(int i, DateTimeOffset start, double intervalMs, int warmup, int count)
     {
         var scheduled = start.AddTicks((long)(i * intervalMs * 10_000));

@@ -11,7 +11,7 @@ using RtcBench.Platforms.Udp;
 namespace RtcBench.Agent.Http;
 
 /// <summary>The agent's HTTP API: POST /connect, POST /disconnect, GET /health, GET /rooms.</summary>
-internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry, UdpEchoServer udp, long startedNs)
+internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry, UdpEchoServer udp, RequestBody bodies, long startedNs)
 {
     public void Map(WebApplication app)
     {
@@ -23,7 +23,7 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
 
     private async Task<IResult> ConnectAsync(HttpContext context)
     {
-        var (body, error) = await RequestBody.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, error) = await bodies.ReadJsonAsync(context).ConfigureAwait(false);
         if (error is not null)
         {
             return error.ToResult();
@@ -45,7 +45,7 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
         }
         var idle = request.IdleTimeoutSeconds is long i ? TimeSpan.FromSeconds(i) : options.DefaultIdleTimeout;
         var result = await registry.TryCreateAsync(
-            platforms, ttl, idle, AdvertisedHost(context), request.Client, request.DailyTopology ?? DailyTopology.Sfu, context.RequestAborted)
+            platforms, ttl, idle, AdvertisedHost(context), request.Client, request.DailyTopology ?? DailyTopology.Sfu, request.JanusPath, context.RequestAborted)
             .ConfigureAwait(false);
         if (!result.Created)
         {
@@ -66,7 +66,7 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
 
     private async Task<IResult> DisconnectAsync(HttpContext context)
     {
-        var (body, error) = await RequestBody.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, error) = await bodies.ReadJsonAsync(context).ConfigureAwait(false);
         if (error is not null)
         {
             return error.ToResult();
@@ -163,7 +163,7 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
             {
                 string offered = string.Join(", ", registry.Platforms.Where(p => p.Enabled).Select(p => p.Name));
                 error = RequestError.BadRequest(platform is null
-                    ? $"unknown platform '{name}'; this agent offers: {offered}"
+                    ? $"unknown platform '{JsonBody.Quote(name)}'; this agent offers: {offered}"
                     : $"platform '{name}' is not enabled on this agent; this agent offers: {offered}");
                 return null;
             }

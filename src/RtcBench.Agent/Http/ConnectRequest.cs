@@ -9,4 +9,7 @@ internal sealed record ConnectRequest(IReadOnlyList<string>? Platforms, long? Tt
 
     /// <summary>The Daily topology to create the room with ("sfu" or "p2p"); SFU when not given.</summary>
     public DailyTopology? DailyTopology { get; init; }
+
+    /// <summary>The janus path to set the room up for ("sfu", "textroom" or "echo"); sfu when not given.</summary>
+    public string? JanusPath { get; init; }
 }

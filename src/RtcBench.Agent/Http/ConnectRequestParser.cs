@@ -30,12 +30,13 @@ internal static class ConnectRequestParser
         long? idle = null;
         string? client = null;
         DailyTopology? topology = null;
+        string? janusPath = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in doc.RootElement.EnumerateObject())
         {
             if (!seen.Add(property.Name))
             {
-                error = RequestError.BadRequest($"field '{property.Name}' appears more than once");
+                error = RequestError.BadRequest($"field '{JsonBody.Quote(property.Name)}' appears more than once");
                 return null;
             }
             var value = property.Value;
@@ -87,14 +88,22 @@ internal static class ConnectRequestParser
                     }
                     topology = t;
                     break;
+                case "janus_path":
+                    if (value.ValueKind != JsonValueKind.String || value.GetString() is not ("sfu" or "textroom" or "echo"))
+                    {
+                        error = RequestError.BadRequest("'janus_path' must be \"sfu\", \"textroom\" or \"echo\"");
+                        return null;
+                    }
+                    janusPath = value.GetString();
+                    break;
                 default:
                     error = RequestError.BadRequest(
-                        $"unknown field '{property.Name}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client, daily_topology");
+                        $"unknown field '{JsonBody.Quote(property.Name)}'; expected: platforms, ttl_seconds, idle_timeout_seconds, client, daily_topology, janus_path");
                     return null;
             }
         }
         error = null;
-        return new ConnectRequest(platforms, ttl, idle, client) { DailyTopology = topology };
+        return new ConnectRequest(platforms, ttl, idle, client) { DailyTopology = topology, JanusPath = janusPath };
     }
 
     private static List<string>? ReadPlatforms(JsonElement value, out RequestError? error)

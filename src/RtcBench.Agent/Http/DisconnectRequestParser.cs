@@ -22,7 +22,12 @@ internal static class DisconnectRequestParser
         {
             if (property.Name != "room_id")
             {
-                error = RequestError.BadRequest($"unknown field '{property.Name}'; expected: room_id");
+                error = RequestError.BadRequest($"unknown field '{JsonBody.Quote(property.Name)}'; expected: room_id");
+                return null;
+            }
+            if (roomId is not null)
+            {
+                error = RequestError.BadRequest("field 'room_id' appears more than once");
                 return null;
             }
             if (property.Value.ValueKind != JsonValueKind.String

@@ -9,23 +9,27 @@ namespace RtcBench.Agent.Http;
 
 /// <summary>
 /// The last line of defence: maps request errors thrown by the server (bad HTTP, body too large, JSON errors) to
-/// 4xx ProblemDetails and anything else to a generic 500 without details (logged, never shown).
+/// 4xx ProblemDetails with one log line and no stack trace (a client fault), and anything else to a generic 500
+/// without details (logged with its stack trace: that is a bug of ours). The exception-handler middleware's own
+/// logging is switched off (<see cref="Options"/>), so nothing is logged twice.
 /// </summary>
 internal sealed class ErrorHandling(ILogger logger)
 {
+    /// <summary>The middleware's options: this handler, and no diagnostics of the middleware's own.</summary>
+    public ExceptionHandlerOptions Options => new()
+    {
+        ExceptionHandler = HandleAsync,
+        SuppressDiagnosticsCallback = static _ => true,
+    };
+
     public Task HandleAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         IResult result = error switch
         {
-            BadHttpRequestException bad => Results.Problem(
-                detail: bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? $"the request body exceeds {RequestBody.MaxBytes} bytes"
-                    : bad.Message,
-                statusCode: bad.StatusCode),
-            JsonException json => Results.Problem(
-                detail: $"malformed JSON at line {(json.LineNumber ?? 0) + 1}, position {(json.BytePositionInLine ?? 0) + 1}",
-                statusCode: StatusCodes.Status400BadRequest),
+            BadHttpRequestException bad => ClientFault(context, RequestBody.FromKestrel(bad)),
+            JsonException json => ClientFault(context, RequestError.BadRequest(
+                $"malformed JSON at line {(json.LineNumber ?? 0) + 1}, position {(json.BytePositionInLine ?? 0) + 1}")),
             RtcBench.Platforms.PlatformException platform => Results.Problem(
                 detail: "a platform could not set the room up: " + platform.Message,
                 statusCode: StatusCodes.Status502BadGateway),
@@ -52,6 +56,12 @@ internal sealed class ErrorHandling(ILogger logger)
             _ => ReasonPhrases.GetReasonPhrase(status),
         };
         return Results.Problem(detail: detail, statusCode: status).ExecuteAsync(http);
+    }
+
+    private IResult ClientFault(HttpContext context, RequestError error)
+    {
+        AgentLog.ClientFault(logger, context.Request.Method, AgentLog.ShortPath(context.Request.Path.Value), error.Detail);
+        return error.ToResult();
     }
 
     private IResult Unexpected(HttpContext context, Exception? error)

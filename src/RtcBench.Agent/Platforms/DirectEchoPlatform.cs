@@ -48,6 +48,21 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         _rooms.TryGetValue(roomId, out var room) ? room.Activity : default;
 
     /// <summary>
+    /// Whether <paramref name="bearerToken"/> is the token of an open room: <see cref="DirectOfferStatus.Answered"/>
+    /// when it is (the offer may be read), else <see cref="DirectOfferStatus.UnknownRoom"/> or
+    /// <see cref="DirectOfferStatus.BadToken"/>. Decided from the request's headers, before its body.
+    /// </summary>
+    public DirectOfferStatus Authorize(Guid roomId, string? bearerToken)
+    {
+        if (!_rooms.TryGetValue(roomId, out var room))
+        {
+            return DirectOfferStatus.UnknownRoom;
+        }
+
+        return room.TokenMatches(bearerToken) ? DirectOfferStatus.Answered : DirectOfferStatus.BadToken;
+    }
+
+    /// <summary>
     /// Answers a runner's offer for <paramref name="roomId"/>. <paramref name="reachedAt"/> is the address the HTTP
     /// request came in on: our host candidate when the agent listens on every address.
     /// </summary>
@@ -58,7 +73,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             return new DirectOfferResult(DirectOfferStatus.UnknownRoom);
         }
 
-        if (bearerToken is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(bearerToken), Encoding.ASCII.GetBytes(room.Token)))
+        if (!room.TokenMatches(bearerToken))
         {
             return new DirectOfferResult(DirectOfferStatus.BadToken);
         }
@@ -118,7 +133,10 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         private long _dropped;
         private int _closed;
 
-        public string Token => token;
+        /// <summary>Constant-time comparison of a presented token with the room's.</summary>
+        public bool TokenMatches(string? presented) =>
+            presented is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.ASCII.GetBytes(token));
 
         public PlatformRoomActivity Activity
         {

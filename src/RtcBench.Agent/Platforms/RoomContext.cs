@@ -12,4 +12,7 @@ internal sealed record RoomContext(Guid RoomId, string AdvertisedHost, long Expi
 {
     /// <summary>The room's idle timeout (a platform whose runner has not shown up by then may give up on it).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The janus path the runner asked for in /connect (<c>sfu</c>, <c>textroom</c>, <c>echo</c>); null: sfu.</summary>
+    public string? JanusPath { get; init; }
 }

@@ -48,7 +48,7 @@ internal sealed class RoomRegistry(
 
     public async Task<CreateRoomResult> TryCreateAsync(
         IReadOnlyList<IEchoPlatform> on, TimeSpan ttl, TimeSpan idleTimeout, string advertisedHost, string? client,
-        DailyTopology dailyTopology, CancellationToken cancellationToken)
+        DailyTopology dailyTopology, string? janusPath, CancellationToken cancellationToken)
     {
         Room room;
         var credentials = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -65,7 +65,7 @@ internal sealed class RoomRegistry(
         {
             long nowNs = clock.NowNs();
             room = new Room(Guid.NewGuid(), clock.UtcNow(), nowNs, ttl, idleTimeout, on.Select(p => p.Name).ToArray(), client);
-            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology) { IdleTimeout = idleTimeout };
+            var context = new RoomContext(room.Id, advertisedHost, room.ExpiresAtNs, room.ExpiresAt, dailyTopology) { IdleTimeout = idleTimeout, JanusPath = janusPath };
             try
             {
                 // Platforms may call remote services (Daily's REST API, a browser): outside the lock.
@@ -156,13 +156,19 @@ internal sealed class RoomRegistry(
         }
     }
 
+    /// <summary>
+    /// When to try again at the room limit: the seconds until the first room can free, each room freeing at its
+    /// expiry or at its last valid message plus its idle timeout, whichever is sooner (rounded up; 1 to 3600 s).
+    /// A runner that keeps its room busy pushes that room's idle end on, so this is the earliest, not a promise.
+    /// </summary>
     private TimeSpan RetryAfter()
     {
         long nowNs = clock.NowNs();
         long soonest = long.MaxValue;
         foreach (var room in _rooms.Values)
         {
-            soonest = Math.Min(soonest, room.ExpiresAtNs - nowNs);
+            long idleEndNs = GetActivity(room).LastActivityNs + (long)room.IdleTimeout.TotalNanoseconds;
+            soonest = Math.Min(soonest, Math.Min(room.ExpiresAtNs, idleEndNs) - nowNs);
         }
         double seconds = soonest == long.MaxValue ? 1 : Math.Ceiling(soonest / 1e9);
         return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 3600));

@@ -31,19 +31,28 @@ internal static class AgentCommand
 
     public static Command Create(CliContext ctx)
     {
-        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an API key.", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "host:port" };
-        var udpPort = new Option<int>("--udp-port") { Description = "UDP echo port on the same address (0 = any free port; set one for firewalls).", DefaultValueFactory = _ => 0 };
-        var publicHost = new Option<string?>("--public-host") { Description = "Host name or IP that runners should use to reach this agent's UDP/WebRTC ports (default: the host they used for HTTP)." };
-        var location = new Option<string?>("--location") { Description = "Where this agent runs (e.g. a cloud region id); reported to runners. Default $RTCBENCH_AGENT_LOCATION." };
-        var roomTtl = MeasurementOptions.Duration("--room-ttl", "Default room lifetime when a runner asks for none.", "10m");
-        var maxRooms = new Option<int>("--max-rooms") { Description = "Rooms open at once before /connect answers 503.", DefaultValueFactory = _ => 1000 };
-        var directDtlsRole = new Option<string>("--direct-dtls-role") { Description = "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", DefaultValueFactory = _ => "server" }
-            .AcceptOnlyFromAmong("server", "client");
+        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an API key.", DefaultValueFactory = _ => "127.0.0.1:8080", HelpName = "host:port" }
+            .Expecting("HOST:PORT, e.g. 127.0.0.1:8080");
+        var udpPort = CliOption.Int("--udp-port", "UDP echo port on the same address (0 = any free port; set one for firewalls).", 0, 0, 65535);
+        var publicHost = CliOption.Text("--public-host", "Host name or IP that runners should use to reach this agent's UDP/WebRTC ports (default: the host they used for HTTP).", 253, "host");
+        publicHost.Validators.Add(result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (text.Length == 0 || text.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            {
+                result.AddError($"--public-host: '{text}' is not a host name or IP address");
+            }
+        });
+        var location = CliOption.Text("--location", "Where this agent runs (e.g. a cloud region id, at most 128 characters); reported to runners. Default $RTCBENCH_AGENT_LOCATION.", 128, "id");
+        var roomTtl = CliOption.Duration("--room-ttl", "Default room lifetime when a runner asks for none, 1s to 24h.", "10m", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
+        var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var keys = new ApiKeyOptions();
         var command = new Command("agent",
             "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
-            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set. "
+            + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; "
+            + "janus when JANUS_URL is set (with JANUS_ADMIN_KEY for the rooms, JANUS_API_SECRET or JANUS_TOKEN when Janus wants them). "
             + "GET /health lists the platforms this agent offers.");
         foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, verbose })
         {
@@ -65,9 +74,11 @@ internal static class AgentCommand
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
             LiveKitAgentOptions livekit;
+            JanusAgentOptions janus;
             try
             {
                 livekit = LiveKitFromEnvironment(ctx);
+                janus = JanusAgentOptions.FromEnvironment(ctx.GetEnvironment);
             }
             catch (AgentConfigurationException ex)
             {
@@ -85,6 +96,7 @@ internal static class AgentCommand
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
+                Janus = janus,
             };
             using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
             RunningAgent agent;

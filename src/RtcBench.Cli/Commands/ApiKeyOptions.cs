@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RtcBench.Cli.Parsing;
 
 namespace RtcBench.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal sealed class ApiKeyOptions
 {
     public Option<string?> ApiKey { get; } = new("--api-key") { HelpName = "key", Description = "Agent API key (prefer $RTCBENCH_AGENT_KEY or --api-key-file: command lines are visible to other users)." };
 
-    public Option<FileInfo?> ApiKeyFile { get; } = new("--api-key-file") { HelpName = "file", Description = "Read the agent API key from this file (first line)." };
+    public Option<FileInfo?> ApiKeyFile { get; } = CliOption.File("--api-key-file", "Read the agent API key from this file (first line).");
 
     public void AddTo(Command command)
     {

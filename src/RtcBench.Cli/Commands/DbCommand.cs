@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RtcBench.Storage;
 
 namespace RtcBench.Cli.Commands;
 
@@ -8,15 +9,34 @@ internal static class DbCommand
     public static Command Create(CliContext ctx)
     {
         var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
-        var migrate = new Command("migrate", "Create or upgrade the store's schema to this version's migrations, then exit.");
+        var migrate = new Command("migrate",
+            "Create the store (a new SQLite file, or the tables in an existing PostgreSQL database) or upgrade its schema " +
+            "to this version's migrations, say what was done, then exit.");
         migrate.Options.Add(store);
-        migrate.SetAction(async (parse, _) => await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(store), _ =>
+        migrate.SetAction(async (parse, ct) => await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(store), StoreAccess.CreateIfMissing, async (s, where) =>
         {
-            ctx.Error.WriteLine("rtcbench: the store's schema is up to date");
-            return Task.FromResult(ExitCodes.Ok);
+            ctx.Error.WriteLine("rtcbench: " + Describe(await s.InitializeAsync(ct), where));
+            return ExitCodes.Ok;
         }));
         var command = new Command("db", "Manage the result store.");
         command.Subcommands.Add(migrate);
         return command;
+    }
+
+    /// <summary>One line: what initialisation found and did.</summary>
+    internal static string Describe(SchemaReport report, StoreSpec where)
+    {
+        string applied = string.Join(", ", report.Applied);
+        if (report.UpToDate)
+        {
+            return $"{where} is up to date (schema version {report.ToVersion}); nothing to do";
+        }
+        if (report.Created)
+        {
+            return where.Kind == StoreKind.Sqlite
+                ? $"created the result store {where} with schema version {report.ToVersion} (migrations {applied})"
+                : $"created the RtcBench tables in {where}: schema version {report.ToVersion} (migrations {applied})";
+        }
+        return $"upgraded {where} from schema version {report.FromVersion} to {report.ToVersion} (applied {applied})";
     }
 }

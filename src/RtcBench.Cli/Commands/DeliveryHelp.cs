@@ -29,9 +29,9 @@ internal static class DeliveryHelp
         {
             ctx.Error.WriteLine($"rtcbench: delivered {report.Delivered} spooled run(s) to {url}");
         }
-        if (report.Rejected > 0)
+        foreach (var (file, detail) in report.Rejections)
         {
-            ctx.Error.WriteLine($"rtcbench: warning: {url} refused {report.Rejected} spooled run(s) as invalid; kept in {Path.Combine(delivery.Spool.Directory, ResultSpool.RejectedDirectoryName)}");
+            ctx.Error.WriteLine($"rtcbench: warning: {url} refused the spooled run {Path.GetFileName(file)}: {detail}; moved to {Path.GetDirectoryName(file)} (it is not re-sent)");
         }
         if (report.StoppedBy is { } stop)
         {
@@ -45,12 +45,13 @@ internal static class DeliveryHelp
     /// Exit code: Ok when every run is delivered or safely spooled for a service that is down; StoreFailed when
     /// the service refused the token or a document (the run is still spooled, or set aside as rejected).
     /// </summary>
-    public static async Task<int> DeliverAsync(CliContext ctx, Uri url, string? token, IReadOnlyList<RunResult> results, Action<string> message)
+    public static async Task<int> DeliverAsync(
+        CliContext ctx, Uri url, string? token, IReadOnlyList<RunResult> results, Action<string> message, DeliveryTally? tally = null)
     {
         using var client = new ResultServiceClient(url, token);
         var delivery = new ResultDelivery(client, Spool(ctx));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        int delivered = 0, spooled = 0, exit = ExitCodes.Ok;
+        int delivered = 0, spooled = 0, rejected = 0, exit = ExitCodes.Ok;
         foreach (var result in results)
         {
             var outcome = await delivery.DeliverAsync(result, timeout.Token);
@@ -59,7 +60,14 @@ internal static class DeliveryHelp
                 delivered++;
                 continue;
             }
-            spooled++;
+            if (outcome.Status == DeliveryStatus.Rejected)
+            {
+                rejected++;
+            }
+            else
+            {
+                spooled++;
+            }
             if (outcome.Status is DeliveryStatus.Unauthorized or DeliveryStatus.Rejected)
             {
                 ctx.Fail(ExitCodes.StoreFailed, $"{url} refused run {result.RunId}: {outcome.Detail}");
@@ -70,6 +78,13 @@ internal static class DeliveryHelp
                 message($"{url} unavailable ({outcome.Detail})");
             }
         }
+        if (tally is not null)
+        {
+            tally.Delivered += delivered;
+            tally.Spooled += spooled;
+            tally.Refused += rejected;
+            tally.SpoolDirectory = delivery.Spool.Directory;
+        }
         if (delivered > 0)
         {
             message($"delivered {delivered} run(s) to {url}");
@@ -77,6 +92,10 @@ internal static class DeliveryHelp
         if (spooled > 0)
         {
             message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `rtcbench push`");
+        }
+        if (rejected > 0)
+        {
+            message($"kept {rejected} refused run(s) in {Path.Combine(delivery.Spool.Directory, ResultSpool.RejectedDirectoryName)} for inspection (not re-sent)");
         }
         return exit;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using RtcBench.Cli.Parsing;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
@@ -12,18 +13,18 @@ namespace RtcBench.Cli.Commands;
 /// <c>rtcbench doctor daily</c>: a live check for users with a Daily account. Runs every step the daily platform
 /// needs with the environment's DAILY_API_KEY (create a room, mint tokens, launch Chromium, load daily-js, join
 /// both pages, one app-message round trip, delete the room) and reports each as ok or FAILED with the reason.
-/// <c>rtcbench doctor livekit</c> is <see cref="DoctorLiveKitCommand"/>.
+/// <c>rtcbench doctor livekit</c> is <see cref="DoctorLiveKitCommand"/>, <c>rtcbench doctor janus</c> <see cref="DoctorJanusCommand"/>.
 /// </summary>
 internal static class DoctorCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var platform = new Argument<string>("platform") { Description = "The platform to check (daily, livekit)." };
-        platform.AcceptOnlyFromAmong("daily", "livekit");
-        var topology = new Option<string>("--daily-topology") { Description = "Topology of the Daily test room.", DefaultValueFactory = _ => "sfu", HelpName = "sfu|p2p" };
-        topology.AcceptOnlyFromAmong("sfu", "p2p");
+        var platform = CliOption.ChoiceArgument("doctor", "platform", "The platform to check (daily, livekit, janus).", "daily", "livekit", "janus");
+        var topology = CliOption.Choice("--daily-topology", "Topology of the Daily test room.", "sfu", "sfu", "p2p");
+        topology.HelpName = "sfu|p2p";
         var command = new Command("doctor", "Check a platform live, step by step, with this machine's credentials (DAILY_API_KEY for daily; " +
-            "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET for livekit). Exit 0: every step passed, 2: credentials missing, 6: a step failed.");
+            "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET for livekit; JANUS_URL, and JANUS_ADMIN_KEY / JANUS_API_SECRET / JANUS_TOKEN when Janus wants them, for janus). " +
+            "Exit 0: every step passed, 2: credentials missing, 6: a step failed.");
         command.Arguments.Add(platform);
         command.Options.Add(topology);
         command.SetAction(async (parse, _) =>
@@ -31,6 +32,10 @@ internal static class DoctorCommand
             if (parse.GetValue(platform) == "livekit")
             {
                 return await DoctorLiveKitCommand.RunAsync(ctx);
+            }
+            if (parse.GetValue(platform) == "janus")
+            {
+                return await DoctorJanusCommand.RunAsync(ctx);
             }
             string? key = ctx.GetEnvironment("DAILY_API_KEY");
             if (string.IsNullOrWhiteSpace(key))

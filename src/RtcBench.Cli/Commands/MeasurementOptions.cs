@@ -2,37 +2,37 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using RtcBench.Cli.Parsing;
 using RtcBench.Core.Measurement;
+using RtcBench.Core.Protocol;
 
 namespace RtcBench.Cli.Commands;
 
 /// <summary>The measurement and output options shared by <c>run</c> and <c>quickstart</c>.</summary>
 internal sealed class MeasurementOptions
 {
-    public Option<int> Count { get; } = new("--count") { Description = "Measured pings per run (warm-up pings come on top).", DefaultValueFactory = _ => 200 };
+    // The ranges are the ones RunConfig.Validate enforces (a test checks both ends agree).
+    public Option<int> Count { get; } = CliOption.Int("--count", "Measured pings per run, 1 to 10000000 (warm-up pings come on top).", 200, 1, 10_000_000);
 
-    public Option<string> Interval { get; } = Duration("--interval", "Mean time between pings (open loop).", "100ms");
+    public Option<string> Interval { get; } = CliOption.Duration("--interval", "Mean time between pings (open loop), 1ms to 10m.", "100ms", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
 
-    public Option<int> Warmup { get; } = new("--warmup") { Description = "Warm-up pings sent first and excluded from statistics.", DefaultValueFactory = _ => 10 };
+    public Option<int> Warmup { get; } = CliOption.Int("--warmup", "Warm-up pings sent first and excluded from statistics, 0 to 100000.", 10, 0, 100_000);
 
-    public Option<string> Deadline { get; } = Duration("--deadline", "Per-ping deadline: a later pong is 'late', none at all is 'lost'.", "5s");
+    public Option<string> Deadline { get; } = CliOption.Duration("--deadline", "Per-ping deadline: a later pong is 'late', none at all is 'lost'; 1ms to 5m.", "5s", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
 
-    public Option<int> PayloadBytes { get; } = new("--payload-bytes") { HelpName = "bytes", Description = "Size of each ping message in bytes: the JSON is padded to exactly this size (its fields alone take about 90 bytes, so smaller values send unpadded pings).", DefaultValueFactory = _ => 128 };
+    public Option<int> PayloadBytes { get; } = CliOption.Int("--payload-bytes", $"Size of each ping message in bytes (0 to {PingCodec.MaxPayloadBytes}): the JSON is padded to exactly this size (its fields alone take about 90 bytes, so smaller values send unpadded pings).", 128, 0, PingCodec.MaxPayloadBytes, "bytes");
 
-    public Option<string> Schedule { get; } = new Option<string>("--schedule") { Description = "Send schedule: fixed or poisson (exponential gaps with the same mean).", DefaultValueFactory = _ => "fixed" }
-        .AcceptOnlyFromAmong("fixed", "poisson");
+    public Option<string> Schedule { get; } = CliOption.Choice("--schedule", "Send schedule: fixed or poisson (exponential gaps with the same mean).", "fixed", "fixed", "poisson");
 
-    public Option<string> Channel { get; } = new Option<string>("--channel") { Description = "Channel(s) to measure on platforms that offer several (direct, livekit): reliable, lossy or both. udp has only lossy.", DefaultValueFactory = _ => "both" }
-        .AcceptOnlyFromAmong("reliable", "lossy", "both");
+    public Option<string> Channel { get; } = CliOption.Choice("--channel", "Channel(s) to measure on platforms that offer several (direct, livekit): reliable, lossy or both. udp has only lossy.", "both", "reliable", "lossy", "both");
 
-    public Option<int?> Seed { get; } = new("--seed") { Description = "Seed for the poisson schedule (default: random, recorded in the result)." };
+    public Option<int?> Seed { get; } = CliOption.OptionalInt("--seed", "Seed for the poisson schedule (default: random, recorded in the result).", int.MinValue, int.MaxValue);
 
-    public Option<string?> Location { get; } = new("--location") { HelpName = "id", Description = "Where this runner is (e.g. a cloud region id); default $RTCBENCH_LOCATION." };
+    public Option<string?> Location { get; } = CliOption.Text("--location", "Where this runner is (e.g. a cloud region id, at most 128 characters); default $RTCBENCH_LOCATION.", 128, "id");
 
-    public Option<double?> Latitude { get; } = new("--lat") { Description = "Runner latitude, for the map (optional)." };
+    public Option<double?> Latitude { get; } = CliOption.OptionalDouble("--lat", "Runner latitude, -90 to 90, for the map (optional; give --lon too).", -90, 90, "a latitude");
 
-    public Option<double?> Longitude { get; } = new("--lon") { Description = "Runner longitude, for the map (optional)." };
+    public Option<double?> Longitude { get; } = CliOption.OptionalDouble("--lon", "Runner longitude, -180 to 180, for the map (optional; give --lat too).", -180, 180, "a longitude");
 
-    public Option<FileInfo?> Output { get; } = new("--output") { HelpName = "file", Description = "Write the result document (JSON) to this file; an array when there are several runs." };
+    public Option<FileInfo?> Output { get; } = CliOption.File("--output", "Write the result document (JSON) to this file; an array when there are several runs.");
 
     public Option<string?> Store { get; } = new("--store") { HelpName = "spec", Description = StoreHelp.RunText };
 
@@ -66,20 +66,11 @@ internal sealed class MeasurementOptions
             Schedule = poisson ? ScheduleKind.Poisson : ScheduleKind.Fixed,
             Seed = parse.GetValue(Seed) ?? (poisson ? Random.Shared.Next() : 0),
         };
-        var list = config.Validate().ToList();
-        var lat = parse.GetValue(Latitude);
-        var lon = parse.GetValue(Longitude);
-        if (lat is < -90 or > 90)
+        // Backstop: the options' own ranges make these unreachable; Validate names each field as its option.
+        var list = config.Validate().Select(e => "--" + e).ToList();
+        if ((parse.GetValue(Latitude) is null) != (parse.GetValue(Longitude) is null))
         {
-            list.Add($"lat must be between -90 and 90 (got {lat}).");
-        }
-        if (lon is < -180 or > 180)
-        {
-            list.Add($"lon must be between -180 and 180 (got {lon}).");
-        }
-        if ((lat is null) != (lon is null))
-        {
-            list.Add("give both --lat and --lon, or neither.");
+            list.Add("--lat and --lon: give both, or neither");
         }
         errors = list;
         return config;
@@ -93,26 +84,6 @@ internal sealed class MeasurementOptions
         _ => null,
     };
 
-    /// <summary>Values were validated at parse time (see <see cref="Duration"/>).</summary>
+    /// <summary>Values were validated at parse time (see <see cref="CliOption.Duration"/>).</summary>
     private static TimeSpan ParseDuration(string? text) => DurationParser.TryParse(text, out var value, out _) ? value : TimeSpan.Zero;
-
-    /// <summary>A duration option written with a unit (250us, 100ms, 5s, 2m, 1h), checked when the line is parsed.</summary>
-    public static Option<string> Duration(string name, string description, string defaultValue)
-    {
-        var option = new Option<string>(name)
-        {
-            Description = description + " Units: us, ms, s, m, h.",
-            HelpName = "duration",
-            DefaultValueFactory = _ => defaultValue,
-        };
-        option.Validators.Add(result =>
-        {
-            string? text = result.Tokens.Count > 0 ? result.Tokens[0].Value : defaultValue;
-            if (!DurationParser.TryParse(text, out _, out string error))
-            {
-                result.AddError($"{name}: {error}");
-            }
-        });
-        return option;
-    }
 }

@@ -13,7 +13,9 @@ internal static class PushCommand
         var command = new Command("push",
             "Re-send the runs spooled (in $RTCBENCH_HOME/spool, default ~/.rtcbench/spool) while the results service was " +
             "unreachable, oldest first. Each file is deleted only after the service acknowledged it; ingest is idempotent, " +
-            "so nothing is lost or stored twice. Exit 0 when the spool is empty afterwards, 7 otherwise.");
+            "so nothing is lost or stored twice. A document the service refuses (invalid, or a different run under the same " +
+            "id: 409) moves to spool/rejected with the reason printed and is never re-sent. Exit 0 when the spool is empty " +
+            "afterwards, 7 otherwise.");
         command.Options.Add(store);
         command.Options.Add(token);
         command.SetAction(async (parse, _) =>
@@ -36,7 +38,9 @@ internal static class PushCommand
             using var client = new ResultServiceClient(url!, DeliveryHelp.Token(parse.GetValue(token), ctx));
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
             var report = await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, spool), url!, timeout.Token);
-            return report.Remaining == 0 && report.Rejected == 0 ? ExitCodes.Ok : ctx.Fail(ExitCodes.StoreFailed, $"{report.Remaining} run(s) still spooled, {report.Rejected} rejected");
+            return report.Remaining == 0 && report.Rejected == 0
+                ? ExitCodes.Ok
+                : ctx.Fail(ExitCodes.StoreFailed, $"{report.Rejected} run(s) refused by the service (set aside, not re-sent), {report.Remaining} still spooled");
         });
         return command;
     }

@@ -21,6 +21,14 @@ internal static class QuickstartCommand
         command.SetAction(async (parse, _) =>
         {
             bool quiet = parse.GetValue(measurement.Quiet);
+            if (RunExecution.Validate(ctx, measurement, parse) is { } usage)
+            {
+                return usage; // before starting anything
+            }
+            if (!quiet)
+            {
+                ctx.Error.WriteLine("rtcbench: starting a local echo agent");
+            }
             var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local" };
             using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning);
             RunningAgent agent;
@@ -38,13 +46,13 @@ internal static class QuickstartCommand
                 {
                     ctx.Error.WriteLine($"rtcbench: started a local echo agent at {agent.BaseUrl}");
                 }
-                int exit = await RunExecution.ExecuteAsync(ctx, measurement, parse, agent.BaseUrl, apiKey: null, PlatformCatalog.LocalPlatforms);
+                var delivery = new DeliveryTally();
+                int exit = await RunExecution.ExecuteAsync(
+                    ctx, measurement, parse, agent.BaseUrl, apiKey: null, PlatformCatalog.LocalPlatforms, delivery: delivery);
                 await agent.StopAsync();
                 if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
                 {
-                    ctx.Error.WriteLine(DashboardUrl(ctx, measurement, parse) is { } dashboard
-                        ? $"rtcbench: dashboard: {dashboard} (the results service's page: every platform, location and run)"
-                        : "rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.");
+                    ctx.Error.WriteLine(NextStep(ServiceUrl(ctx, measurement, parse), delivery));
                 }
                 return exit;
             }
@@ -52,10 +60,29 @@ internal static class QuickstartCommand
         return command;
     }
 
-    /// <summary>The dashboard of the results service the runs went to (<c>--store http(s)://…</c>), or null.</summary>
-    private static Uri? DashboardUrl(CliContext ctx, MeasurementOptions measurement, ParseResult parse)
+    /// <summary>
+    /// The last line: the dashboard of the results service the runs went to; when it could not be reached and the
+    /// runs were spooled, where they are and how to send them instead (never the URL of a service that is down).
+    /// </summary>
+    private static string NextStep(Uri? service, DeliveryTally delivery)
+    {
+        if (service is null)
+        {
+            return "rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.";
+        }
+        string url = service.ToString().TrimEnd('/');
+        if (delivery.Spooled > 0)
+        {
+            return $"rtcbench: next: {url} could not be reached, so {delivery.Spooled} run(s) wait in {delivery.SpoolDirectory}; "
+                + $"once it is up, `rtcbench push --store {url}` sends them (the next run with this --store does too).";
+        }
+        return $"rtcbench: dashboard: {new Uri(service, "/")} (the results service's page: every platform, location and run)";
+    }
+
+    /// <summary>The results service the runs went to (<c>--store http(s)://…</c>), or null.</summary>
+    private static Uri? ServiceUrl(CliContext ctx, MeasurementOptions measurement, ParseResult parse)
     {
         string? spec = parse.GetValue(measurement.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(measurement.Store), ctx);
-        return spec is not null && ResultServiceClient.TryParseUrl(spec, out var service) ? new Uri(service!, "/") : null;
+        return spec is not null && ResultServiceClient.TryParseUrl(spec, out var service) ? service : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using RtcBench.Cli.Output;
+using RtcBench.Cli.Parsing;
 using RtcBench.Core.Results;
 using RtcBench.Storage;
 using Spectre.Console;
@@ -17,10 +18,10 @@ internal static class ResultsCommand
 
         var platform = new Option<string?>("--platform") { Description = "Only runs of this platform." };
         var location = new Option<string?>("--location") { Description = "Only runs from this location." };
-        var channel = new Option<string?>("--channel") { Description = "Only runs on this channel (reliable or lossy)." };
-        var limit = new Option<int>("--limit") { Description = "How many runs to show (1-1000), newest first.", DefaultValueFactory = _ => 20 };
-        var offset = new Option<int>("--offset") { Description = "Skip this many runs (paging).", DefaultValueFactory = _ => 0 };
-        var list = new Command("list", "List stored runs, newest first.");
+        var channel = CliOption.OptionalChoice("--channel", "Only runs on this channel (reliable or lossy).", "reliable", "lossy");
+        var limit = CliOption.Int("--limit", "How many runs to show (1-1000), newest first.", 20, 1, 1000);
+        var offset = CliOption.Int("--offset", "Skip this many runs (paging).", 0, 0, int.MaxValue);
+        var list = new Command("list", "List stored runs, newest first. Reads never create a store: a missing one exits 8.");
         foreach (var o in new Option[] { store, platform, location, channel, limit, offset, json })
         {
             list.Options.Add(o);
@@ -28,15 +29,7 @@ internal static class ResultsCommand
         list.SetAction(async (parse, ct) =>
         {
             int n = parse.GetValue(limit);
-            if (n is < 1 or > 1000)
-            {
-                return ctx.Fail(ExitCodes.Usage, $"--limit must be between 1 and 1000 (got {n})");
-            }
-            if (parse.GetValue(offset) < 0)
-            {
-                return ctx.Fail(ExitCodes.Usage, "--offset must not be negative");
-            }
-            return await WithStoreAsync(ctx, parse.GetValue(store), async s =>
+            return await WithStoreAsync(ctx, parse.GetValue(store), StoreAccess.ReadExisting, async (s, _) =>
             {
                 var page = await s.ListRunsAsync(new RunQuery
                 {
@@ -81,9 +74,14 @@ internal static class ResultsCommand
             });
         });
 
-        var runId = new Argument<string>("run-id") { Description = "The run's id (32 hex digits) as shown by `results list`." };
+        var runId = new Argument<string>("run-id")
+        {
+            Description = $"The run's id as shown by `results list` (32 hex digits), or its first {RunIdArgument.MinPrefix} or more digits when they name one run.",
+        };
         var pings = new Option<bool>("--pings") { Description = "Also list every ping (the JSON always includes them)." };
-        var show = new Command("show", "Show one stored run: statistics, and with --pings every ping.");
+        var show = new Command("show",
+            "Show one stored run: statistics, and with --pings every ping. A run that is not stored, or a missing store, exits 8; " +
+            "a prefix that several runs share exits 2 and lists them.");
         show.Arguments.Add(runId);
         foreach (var o in new Option[] { store, pings, json })
         {
@@ -91,18 +89,22 @@ internal static class ResultsCommand
         }
         show.SetAction(async (parse, ct) =>
         {
-            string id = parse.GetValue(runId)!.Trim().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
-            if (id.Length != 32 || !id.All(Uri.IsHexDigit))
+            if (!RunIdArgument.TryNormalize(parse.GetValue(runId)!, out string id, out string idError))
             {
-                return ctx.Fail(ExitCodes.Usage, $"'{parse.GetValue(runId)}' is not a run id (32 hex digits)");
+                return ctx.Fail(ExitCodes.Usage, idError);
             }
-            return await WithStoreAsync(ctx, parse.GetValue(store), async s =>
+            return await WithStoreAsync(ctx, parse.GetValue(store), StoreAccess.ReadExisting, async (s, where) =>
             {
+                var (fullId, exit) = await RunIdArgument.ResolveAsync(ctx, s, id, where, ct);
+                if (fullId is null)
+                {
+                    return exit;
+                }
                 bool asJson = parse.GetValue(json);
-                var run = await s.GetRunAsync(id, includePings: asJson || parse.GetValue(pings), ct);
+                var run = await s.GetRunAsync(fullId, includePings: asJson || parse.GetValue(pings), ct);
                 if (run is null)
                 {
-                    return ctx.Fail(ExitCodes.Usage, $"no run {id} in this store");
+                    return ctx.Fail(ExitCodes.NotFound, $"no run {fullId} in {where}");
                 }
                 if (asJson)
                 {
@@ -138,7 +140,16 @@ internal static class ResultsCommand
 
     private static IAnsiConsole Console(CliContext ctx) => ctx.OutConsole();
 
-    internal static async Task<int> WithStoreAsync(CliContext ctx, string? spec, Func<IResultStore, Task<int>> action)
+    /// <summary>The --store option naming a store in a hint; never a PostgreSQL spec (it may hold a password).</summary>
+    private static string StoreOption(StoreSpec spec) => spec.Kind == StoreKind.Sqlite ? $"--store {spec}" : "--store SPEC";
+
+    /// <summary>
+    /// Opens the store of <c>--store</c> (else $RTCBENCH_STORE, else the default SQLite file) and runs
+    /// <paramref name="action"/>; every store error is one line: a missing store exits <see cref="ExitCodes.NotFound"/>
+    /// (a reader never creates one), any other <see cref="ExitCodes.StoreFailed"/>.
+    /// </summary>
+    internal static async Task<int> WithStoreAsync(
+        CliContext ctx, string? spec, StoreAccess access, Func<IResultStore, StoreSpec, Task<int>> action)
     {
         spec = StoreHelp.Resolve(spec, ctx);
         if (!ResultStoreFactory.TryParse(spec, out var parsed, out string error))
@@ -147,13 +158,18 @@ internal static class ResultsCommand
         }
         try
         {
-            await using var store = ResultStoreFactory.Open(spec);
+            await using var store = ResultStoreFactory.Open(spec, access);
             await store.InitializeAsync(CancellationToken.None);
-            return await action(store);
+            return await action(store, parsed);
+        }
+        catch (StoreNotFoundException ex)
+        {
+            return ctx.Fail(ExitCodes.NotFound,
+                $"{ex.Message} (reads never create a store; `rtcbench run` stores runs there, `rtcbench db migrate {StoreOption(parsed)}` creates it empty)");
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Data.Common.DbException or ArgumentException)
         {
-            return ctx.Fail(ExitCodes.StoreFailed, $"cannot read {parsed}: {ex.Message}");
+            return ctx.Fail(ExitCodes.StoreFailed, $"cannot {(access == StoreAccess.ReadExisting ? "read" : "open")} {parsed}: {ex.Message}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RtcBench.Cli.Parsing;
 using RtcBench.Platforms;
 
 namespace RtcBench.Cli.Commands;
@@ -23,25 +24,40 @@ internal static class RunCommand
                 return uri;
             },
         };
+        agent.Expecting("an http(s) URL, e.g. http://127.0.0.1:8080");
         var platform = new Option<string[]>("--platform", "-p")
         {
             Description = $"Platform(s) to measure, comma-separated or repeated. Available: {string.Join(", ", PlatformCatalog.Names)}.",
             DefaultValueFactory = _ => ["udp"],
             AllowMultipleArgumentsPerToken = false,
         };
-        var dailyTopology = new Option<string>("--daily-topology")
+        platform.Validators.Add(result =>
         {
-            Description = "Daily only: sfu (app messages over Daily's WebSocket via its servers) or p2p (over a data channel between the two browsers).",
-            DefaultValueFactory = _ => "sfu",
-            HelpName = "sfu|p2p",
-        };
-        dailyTopology.AcceptOnlyFromAmong("sfu", "p2p");
+            var unknown = Split(result.Tokens.Select(t => t.Value)).Where(p => !PlatformCatalog.Names.Contains(p)).ToList();
+            if (unknown.Count > 0)
+            {
+                result.AddError($"--platform: {string.Join(", ", unknown.Select(p => $"'{p}'"))} {(unknown.Count == 1 ? "is not a platform" : "are not platforms")}; available: {string.Join(", ", PlatformCatalog.Names)}");
+            }
+        });
+        platform.Expecting($"one or more of {string.Join(", ", PlatformCatalog.Names)}");
+        var dailyTopology = CliOption.Choice("--daily-topology",
+            "Daily only: sfu (app messages over Daily's WebSocket via its servers) or p2p (over a data channel between the two browsers).",
+            "sfu", "sfu", "p2p");
+        dailyTopology.HelpName = "sfu|p2p";
+        var janusPath = CliOption.Choice("--janus-path",
+            "Janus only: sfu (runner -> Janus VideoRoom -> echo -> Janus -> runner, the SFU crossed twice) or textroom (the same through the TextRoom plugin's JSON messages); both relay on reliable channels only. echo (Janus's EchoTest) is not available yet.",
+            "sfu", "sfu", "textroom", "echo");
+        janusPath.HelpName = "sfu|textroom|echo";
         var measurement = new MeasurementOptions();
         var keys = new ApiKeyOptions();
-        var command = new Command("run", "Measure round trips to an echo agent over one or more platforms, print and store the result.");
+        var command = new Command("run",
+            "Measure round trips to an echo agent over one or more platforms, print and store the result. "
+            + "If the echo goes away mid-run (agent killed, room closed, echo participant left), the run ends at once "
+            + "with outcome failed/echo-lost and exit 6: the pings measured before are kept, later ones are 'abandoned', never 'lost'.");
         command.Options.Add(agent);
         command.Options.Add(platform);
         command.Options.Add(dailyTopology);
+        command.Options.Add(janusPath);
         measurement.AddTo(command);
         keys.AddTo(command);
         command.SetAction(async (parse, _) =>
@@ -54,27 +70,34 @@ internal static class RunCommand
                 {
                     return ctx.Fail(ExitCodes.Usage, "--agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: rtcbench quickstart");
                 }
-                if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out agentUrl))
+                if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out agentUrl) || (agentUrl.Scheme != Uri.UriSchemeHttp && agentUrl.Scheme != Uri.UriSchemeHttps))
                 {
-                    return ctx.Fail(ExitCodes.Usage, $"RTCBENCH_AGENT_URL '{fromEnv}' is not a URL");
+                    return ctx.Fail(ExitCodes.Usage, $"RTCBENCH_AGENT_URL: '{fromEnv}' is not an http(s) URL, e.g. http://127.0.0.1:8080");
                 }
             }
-            var platforms = (parse.GetValue(platform) ?? [])
-                .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Select(p => p.ToLowerInvariant())
-                .Distinct()
-                .ToList();
-            var unknown = platforms.Where(p => !PlatformCatalog.Names.Contains(p)).ToList();
-            if (platforms.Count == 0 || unknown.Count > 0)
+            var platforms = Split(parse.GetValue(platform) ?? []);
+            if (platforms.Count == 0)
             {
-                return ctx.Fail(ExitCodes.Usage, $"unknown platform '{string.Join(", ", unknown)}'; available: {string.Join(", ", PlatformCatalog.Names)}");
+                return ctx.Fail(ExitCodes.Usage, $"--platform: no platform given; available: {string.Join(", ", PlatformCatalog.Names)}");
             }
             if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
-            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology));
+            if (platforms.Contains("janus") && parse.GetValue(janusPath) == "echo")
+            {
+                return ctx.Fail(ExitCodes.Usage, "--janus-path echo is not available yet: Janus's EchoTest sends the ping itself back, without the "
+                    + "echo timestamps every run result is built on (net RTT, clock offset); measure sfu or textroom");
+            }
+            return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), parse.GetValue(janusPath));
         });
         return command;
     }
+
+    /// <summary>"udp,direct" and repeated options as one list of lower-case names, without repeats.</summary>
+    private static List<string> Split(IEnumerable<string> values) => values
+        .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        .Select(p => p.ToLowerInvariant())
+        .Distinct()
+        .ToList();
 }

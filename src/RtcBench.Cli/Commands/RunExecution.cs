@@ -15,18 +15,16 @@ namespace RtcBench.Cli.Commands;
 /// </summary>
 internal static class RunExecution
 {
+    /// <param name="delivery">Filled with what became of the runs sent to a results service (<c>--store http(s)://…</c>).</param>
     public static async Task<int> ExecuteAsync(
-        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms, string? dailyTopology = null)
+        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms,
+        string? dailyTopology = null, DeliveryTally? delivery = null, string? janusPath = null)
     {
-        var config = m.ToConfig(parse, out var errors);
-        if (errors.Count > 0)
+        if (Validate(ctx, m, parse) is { } usage)
         {
-            foreach (string e in errors.Skip(1))
-            {
-                ctx.Error.WriteLine($"rtcbench: error: {e}");
-            }
-            return ctx.Fail(ExitCodes.Usage, errors[0]);
+            return usage;
         }
+        var config = m.ToConfig(parse, out _);
         bool json = parse.GetValue(m.Json);
         bool quiet = parse.GetValue(m.Quiet);
         string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
@@ -38,7 +36,7 @@ internal static class RunExecution
         }
         else if (storeSpec is not null && !ResultStoreFactory.TryParse(storeSpec, out parsedStore, out string storeError))
         {
-            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError} Or http(s)://SERVICE for a results service.");
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}"); // unreachable: Validate checked it
         }
         string? storeToken = DeliveryHelp.Token(parse.GetValue(m.StoreToken), ctx);
 
@@ -58,6 +56,7 @@ internal static class RunExecution
             Longitude = parse.GetValue(m.Longitude),
             RunnerHost = Environment.MachineName,
             DailyTopology = dailyTopology,
+            JanusPath = janusPath,
         };
 
         if (serviceUrl is not null)
@@ -132,10 +131,10 @@ internal static class RunExecution
 
         if (serviceUrl is not null && results.Count > 0)
         {
-            int delivery = await DeliveryHelp.DeliverAsync(ctx, serviceUrl, storeToken, results, observer.Message);
+            int delivered = await DeliveryHelp.DeliverAsync(ctx, serviceUrl, storeToken, results, observer.Message, delivery);
             if (exit == ExitCodes.Ok)
             {
-                exit = delivery;
+                exit = delivered;
             }
         }
 
@@ -158,6 +157,25 @@ internal static class RunExecution
         return exit;
     }
 
+    /// <summary>
+    /// Checks what the option parsers cannot (settings that depend on each other, the store spec), so a command can
+    /// refuse a bad line before it starts anything (quickstart's agent). Prints one line per problem; null when valid.
+    /// </summary>
+    public static int? Validate(CliContext ctx, MeasurementOptions m, ParseResult parse)
+    {
+        m.ToConfig(parse, out var errors);
+        foreach (string e in errors)
+        {
+            ctx.Fail(ExitCodes.Usage, e);
+        }
+        string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
+        if (storeSpec is not null && !ResultServiceClient.TryParseUrl(storeSpec, out _) && !ResultStoreFactory.TryParse(storeSpec, out _, out string storeError))
+        {
+            return ctx.Fail(ExitCodes.Usage, $"--store: {storeError} Or http(s)://SERVICE for a results service.");
+        }
+        return errors.Count > 0 ? ExitCodes.Usage : null;
+    }
+
     private static void WriteOutput(FileInfo output, IReadOnlyList<RunResult> results)
     {
         output.Directory?.Create();
@@ -173,6 +191,7 @@ internal static class RunExecution
         RunnerFailure.AgentRejected => ExitCodes.AgentRejected,
         RunnerFailure.NotReady => ExitCodes.EchoNotReady,
         RunnerFailure.JoinFailed => ExitCodes.RunFailed,
+        RunnerFailure.EchoLost => ExitCodes.RunFailed,
         _ => ExitCodes.InternalError,
     };
 

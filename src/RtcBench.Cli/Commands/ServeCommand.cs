@@ -13,10 +13,11 @@ internal static class ServeCommand
 
     public static Command Create(CliContext ctx)
     {
-        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an ingest token.", DefaultValueFactory = _ => "127.0.0.1:8090", HelpName = "host:port" };
+        var listen = new Option<string>("--listen") { Description = "HTTP listen address HOST:PORT. Anything but loopback requires an ingest token.", DefaultValueFactory = _ => "127.0.0.1:8090", HelpName = "host:port" }
+            .Expecting("HOST:PORT, e.g. 127.0.0.1:8090");
         var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
-        var tokenFile = new Option<FileInfo?>("--ingest-token-file") { HelpName = "file", Description = $"Read the ingest token runners must send from this file (first line); default ${TokenVariable}." };
-        var maxBody = new Option<int>("--max-body-mib") { Description = "Largest result document accepted, in MiB (larger answers 413).", DefaultValueFactory = _ => ServerOptions.DefaultMaxBodyBytes >> 20 };
+        var tokenFile = CliOption.File("--ingest-token-file", $"Read the ingest token runners must send from this file (first line); default ${TokenVariable}.");
+        var maxBody = CliOption.Int("--max-body-mib", "Largest result document accepted, in MiB, 1 to 1024 (larger answers 413).", ServerOptions.DefaultMaxBodyBytes >> 20, 1, 1024);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var command = new Command("serve",
             "Run the results service: runners POST results to /api/runs; users query /api/results/... (aggregated, timeseries, " +
@@ -36,10 +37,6 @@ internal static class ServeCommand
                 return ctx.Fail(ExitCodes.Usage, tokenError);
             }
             int mib = parse.GetValue(maxBody);
-            if (mib is < 1 or > 1024)
-            {
-                return ctx.Fail(ExitCodes.Usage, "--max-body-mib: must be between 1 and 1024");
-            }
             string spec = StoreHelp.Resolve(parse.GetValue(store), ctx);
             if (!ResultStoreFactory.TryParse(spec, out var storeSpec, out string storeError))
             {

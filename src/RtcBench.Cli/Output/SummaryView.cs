@@ -25,9 +25,16 @@ internal static class SummaryView
             table.AddRow([new Markup(name), .. runs.Select(r => new Markup(Markup.Escape(cell(r))))]);
 
         Row("outcome", r => r.Outcome.Reason is null ? r.Outcome.Status : $"{r.Outcome.Status} ({r.Outcome.Reason})");
+        Row("location", Location);
+        Row("agent location", r => r.AgentLocation ?? "-");
         Row("sent / ok", r => $"{r.Stats.Sent} / {r.Stats.Ok}");
         Row("lost", r => $"{r.Stats.Lost} ({Format.Percent(r.Stats.LossRate)})");
         Row("late", r => $"{r.Stats.Late} ({Format.Percent(r.Stats.LateRate)})");
+        if (runs.Any(r => r.Stats.Abandoned > 0 || r.Stats.NotSent > 0))
+        {
+            // Not measurements: pings the echo never had the chance to answer (echo lost) or never sent.
+            Row("abandoned / not sent", r => $"{r.Stats.Abandoned} / {r.Stats.NotSent}");
+        }
         Row("RTT min", r => Format.Ms(r.Stats.Rtt?.MinUs));
         Row("RTT p50", r => Format.Ms(r.Stats.Rtt?.P50Us));
         Row("  p50 95% CI", r => r.Stats.RttP50Ci95 is { } ci ? $"{Format.Ms(ci.LowUs)} – {Format.Ms(ci.HighUs)}" : "-");
@@ -47,5 +54,22 @@ internal static class SummaryView
         Row("send delay p99", r => Format.Ms(r.Stats.SendDelay?.P99Us));
         Row("run id", r => r.RunId);
         console.Write(table);
+        foreach (var run in runs)
+        {
+            // The evidence and time do not fit in a column; say them under the table.
+            if (EchoLostLine.For(run) is { } echoLost)
+            {
+                console.WriteLine(echoLost);
+            }
+        }
+    }
+
+    /// <summary>The runner's location id (--location / $RTCBENCH_LOCATION) with its coordinates when given.</summary>
+    internal static string Location(RunResult run)
+    {
+        string id = run.Location ?? "-";
+        return run.Latitude is { } lat && run.Longitude is { } lon
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id} ({lat:0.####}, {lon:0.####})")
+            : id;
     }
 }

@@ -6,7 +6,8 @@ namespace RtcBench.Core.Measurement;
 /// The measurement core of one run: a sans-IO state machine. The driver asks when the next ping is due, has the
 /// session write it (the session records the actual send time it is given), hands every received message to
 /// <see cref="OnMessage"/> with the receive timestamp taken in the transport, and stops when
-/// <see cref="IsComplete"/> says so. Then <see cref="Finish"/> decides every undecided ping.
+/// <see cref="IsComplete"/> says so. Then <see cref="Finish"/> decides every undecided ping, or
+/// <see cref="FinishEchoLost"/> when the run ends because the echo was found gone (DESIGN §4b).
 /// It never reads a clock and never allocates per ping; it is safe to send from one thread while another receives.
 /// </summary>
 public sealed class PingSession
@@ -18,6 +19,8 @@ public sealed class PingSession
     private readonly long _startNs;
     private int _nextSeq;
     private int _answered;
+    private int _lastAnsweredSeq = -1;
+    private long _maxRttNs;
     private long _lastSentNs;
     private bool _finished;
     private bool _stopped;
@@ -26,6 +29,14 @@ public sealed class PingSession
     private long _unknownSeq;
     private long _duplicates;
     private long _probeAnswers;
+
+    // Live progress (Progress): measured pings answered in time / late, and those past their deadline unanswered,
+    // found by a cursor that moves once over the records (amortised O(1) per ping, nothing allocated).
+    private readonly LiveMedian _liveRtt = new();
+    private int _liveOk;
+    private int _liveLate;
+    private int _overdue;
+    private int _overdueCursor;
 
     /// <param name="runId">The run the pings belong to.</param>
     /// <param name="config">Validated settings.</param>
@@ -147,6 +158,64 @@ public sealed class PingSession
                 : receivedNs - r.SentNs > _deadlineNs ? PingStatus.Late
                 : PingStatus.Ok;
             _answered++;
+            if (receivedNs - r.SentNs > _maxRttNs)
+            {
+                _maxRttNs = receivedNs - r.SentNs;
+            }
+            if (pong.Seq > _lastAnsweredSeq)
+            {
+                _lastAnsweredSeq = (int)pong.Seq;
+            }
+            CountLive(ref r, (int)pong.Seq);
+        }
+    }
+
+    private void CountLive(ref PingRecord r, int seq)
+    {
+        if (r.Status == PingStatus.Ok)
+        {
+            _liveOk++;
+            _liveRtt.Record(r.ReceivedNs - r.SentNs);
+        }
+        else if (r.Status == PingStatus.Late)
+        {
+            _liveLate++;
+            if (seq < _overdueCursor)
+            {
+                _overdue--; // counted as overdue when its deadline passed; it is late, not lost
+            }
+        }
+    }
+
+    /// <summary>
+    /// What has been measured so far at <paramref name="nowNs"/>, for progress displays: cheap (no allocation, work
+    /// proportional to the pings whose deadline passed since the last call) and safe while pings are in flight.
+    /// </summary>
+    public PingProgress Progress(long nowNs)
+    {
+        lock (_gate)
+        {
+            int warmup = Config.Warmup;
+            _overdueCursor = Math.Max(_overdueCursor, Math.Min(warmup, _nextSeq));
+            while (_overdueCursor < _nextSeq && nowNs - _records[_overdueCursor].SentNs > _deadlineNs)
+            {
+                if (!_records[_overdueCursor].Answered)
+                {
+                    _overdue++;
+                }
+                _overdueCursor++;
+            }
+            long lastDue = _records.Length == 0 ? _startNs : _records[^1].ScheduledNs;
+            long sendingLeft = _nextSeq < _records.Length && !_stopped ? Math.Max(0, lastDue - nowNs) : 0;
+            return new PingProgress(
+                Sent: _nextSeq,
+                Total: _records.Length,
+                Answered: _answered,
+                Decided: _liveOk + _liveLate + _overdue,
+                Lost: _overdue,
+                P50Us: _liveRtt.MedianUs(),
+                ElapsedNs: Math.Max(0, nowNs - _startNs),
+                SendingLeftNs: sendingLeft);
         }
     }
 
@@ -204,10 +273,52 @@ public sealed class PingSession
     }
 
     /// <summary>
+    /// Since when the echo has been silent: the send time (monotonic ns) of the first ping sent after the last
+    /// answered one, all of which are unanswered; <see cref="long.MaxValue"/> when no such ping is out. A driver
+    /// that sees this far enough in the past checks whether the echo is still there.
+    /// </summary>
+    public long SilentSinceNs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                int first = _lastAnsweredSeq + 1;
+                return first < _nextSeq ? _records[first].SentNs : long.MaxValue;
+            }
+        }
+    }
+
+    /// <summary>The longest RTT (ns) of any answered ping so far, warm-ups and late ones included; 0 before the first.</summary>
+    public long MaxRttNs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _maxRttNs;
+            }
+        }
+    }
+
+    /// <summary>
     /// Ends the session: unanswered pings that were sent become lost (warm-ups stay warm-ups), unsent ones
     /// become not-sent. Idempotent.
     /// </summary>
-    public void Finish()
+    public void Finish() => Finish(echoLost: false, reliableChannel: false);
+
+    /// <summary>
+    /// Ends the session because the echo was found gone (DESIGN §4b). The echo answered the last answered ping, so
+    /// it was alive when that ping was sent; after that its liveness is unknown. So every unanswered ping sent after
+    /// the last answered one becomes <see cref="PingStatus.Abandoned"/>; unanswered pings sent before it stay
+    /// <see cref="PingStatus.Lost"/> (the network lost them while the echo was there), except on a reliable channel,
+    /// which cannot lose a ping: there every unanswered ping is abandoned. Warm-ups stay warm-ups, unsent pings
+    /// become not-sent. A no-op when the session is already finished.
+    /// </summary>
+    /// <param name="reliableChannel">True for a reliable (retransmitted) channel.</param>
+    public void FinishEchoLost(bool reliableChannel) => Finish(echoLost: true, reliableChannel);
+
+    private void Finish(bool echoLost, bool reliableChannel)
     {
         lock (_gate)
         {
@@ -225,6 +336,7 @@ public sealed class PingSession
                 }
                 r.Status = i >= _nextSeq ? PingStatus.NotSent
                     : r.IsWarmup ? PingStatus.Warmup
+                    : echoLost && (reliableChannel || i > _lastAnsweredSeq) ? PingStatus.Abandoned
                     : PingStatus.Lost;
             }
         }

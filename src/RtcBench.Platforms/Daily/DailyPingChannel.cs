@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Results;
+using RtcBench.Core.Timing;
 using RtcBench.Platforms.Daily.Browser;
 
 namespace RtcBench.Platforms.Daily;
@@ -24,7 +25,7 @@ namespace RtcBench.Platforms.Daily;
 /// </para>
 /// <para>Send allocates (a string per ping for the page): unlike UDP, the path to the wire crosses a process boundary.</para>
 /// </summary>
-public sealed class DailyPingChannel : IPingChannel, IChannelDiagnostics
+public sealed class DailyPingChannel : IPingChannel, IChannelDiagnostics, IEchoLossSignal
 {
     private const int MaxQueued = 10_000;
     private const int MaxBatch = 64;
@@ -41,6 +42,8 @@ public sealed class DailyPingChannel : IPingChannel, IChannelDiagnostics
     });
     private readonly Task _pump;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<EchoLoss> _echoLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MonoTime _clock;
     private readonly Lock _lagGate = new();
     private readonly List<double> _sendLagMs = [];
     private volatile IMessageSink? _sink;
@@ -48,24 +51,35 @@ public sealed class DailyPingChannel : IPingChannel, IChannelDiagnostics
     private DailyPageStats? _lastStats;
     private int _disposed;
 
-    private DailyPingChannel(DailyCallPage page, DailyJoinInfo join, DailyCredentials credentials, double? cpuAtJoinMs)
+    private DailyPingChannel(DailyCallPage page, DailyJoinInfo join, DailyCredentials credentials, double? cpuAtJoinMs, MonoTime clock)
     {
         _page = page;
         _join = join;
         _credentials = credentials;
         _cpuAtJoinMs = cpuAtJoinMs;
+        _clock = clock;
         _page.PongsReceived = OnPongs;
+        _page.EventReported += OnPageEvent;
+        _page.Ended += OnPageEnded;
+        if (_page.EndReason is { } reason)
+        {
+            OnPageEnded(reason);
+        }
         _pump = Task.Run(PumpAsync);
     }
 
     /// <summary>Wraps a joined runner page (the channel owns it from now on).</summary>
     public static async Task<DailyPingChannel> CreateAsync(
-        DailyCallPage page, DailyJoinInfo join, DailyCredentials credentials, CancellationToken cancellationToken)
+        DailyCallPage page, DailyJoinInfo join, DailyCredentials credentials, MonoTime clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(clock);
         var stats = await page.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-        return new DailyPingChannel(page, join, credentials, stats.TaskDurationMs);
+        return new DailyPingChannel(page, join, credentials, stats.TaskDurationMs, clock);
     }
+
+    /// <summary>The echo participant left the call (participant-left), or the call ended (not by our own dispose).</summary>
+    public Task<EchoLoss> EchoLost => _echoLost.Task;
 
     public string Channel => "reliable";
 
@@ -202,6 +216,22 @@ public sealed class DailyPingChannel : IPingChannel, IChannelDiagnostics
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // disposed, or the page ended (Send reports it from now on)
+        }
+    }
+
+    private void OnPageEvent(string name, string? detail)
+    {
+        if (name == "echo-left")
+        {
+            _echoLost.TrySetResult(new EchoLoss(_clock.NowNs(), "the echo participant left the Daily call (participant-left)", Definitive: true));
+        }
+    }
+
+    private void OnPageEnded(string reason)
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _echoLost.TrySetResult(new EchoLoss(_clock.NowNs(), "our Daily call ended: " + reason, Definitive: false));
         }
     }
 

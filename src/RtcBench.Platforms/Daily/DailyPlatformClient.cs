@@ -43,7 +43,7 @@ public sealed class DailyPlatformClient(BrowserHost? host = null) : IPlatformCli
                 StandInRelay = creds.StandInRelay is null ? null : new Uri(creds.StandInRelay),
                 JoinTimeout = JoinTimeout,
             }, context.Clock, cancellationToken).ConfigureAwait(false);
-            return [await DailyPingChannel.CreateAsync(page, join, creds, cancellationToken).ConfigureAwait(false)];
+            return [await DailyPingChannel.CreateAsync(page, join, creds, context.Clock, cancellationToken).ConfigureAwait(false)];
         }
         catch (Exception ex) when (ex is PlatformException or IOException)
         {

@@ -7,9 +7,10 @@ namespace RtcBench.Platforms.Direct;
 /// <summary>
 /// One data channel of the runner's <c>direct</c> peer connection as an <see cref="IPingChannel"/>. Pings go out as
 /// text messages (the JSON ping); pongs reach the sink with the socket receive time of the datagram that completed
-/// them (see Rtc/Peer/README.md), on the connection's event loop.
+/// them (see Rtc/Peer/README.md), on the connection's event loop. The connection's end tells when the echo is gone
+/// (<see cref="IEchoLossSignal"/>, see <see cref="DirectPeerOwner"/>).
 /// </summary>
-internal sealed class DirectPingChannel : IPingChannel
+internal sealed class DirectPingChannel : IPingChannel, IEchoLossSignal
 {
     private readonly DirectPeerOwner _owner;
     private readonly DataChannel _channel;
@@ -26,6 +27,8 @@ internal sealed class DirectPingChannel : IPingChannel
     public string Channel => _channel.Label;
 
     public string TransportMode => "webrtc-datachannel";
+
+    public Task<EchoLoss> EchoLost => _owner.EchoLost;
 
     public PathInfo DescribePath()
     {

@@ -12,7 +12,7 @@ namespace RtcBench.Platforms.LiveKit;
 /// on our publisher connection addressed to the echo's identity; pongs arrive (subscriber connection when the server
 /// makes it primary) with the socket receive time of the datagram that completed them, on that connection's loop.
 /// </summary>
-internal sealed class LiveKitPingChannel(LiveKitSession session, LiveKitDataKind kind) : IPingChannel, IChannelDiagnostics
+internal sealed class LiveKitPingChannel(LiveKitSession session, LiveKitDataKind kind) : IPingChannel, IChannelDiagnostics, IEchoLossSignal
 {
     private volatile IMessageSink? _sink;
     private int _disposed;
@@ -22,6 +22,9 @@ internal sealed class LiveKitPingChannel(LiveKitSession session, LiveKitDataKind
     public string Channel => kind == LiveKitDataKind.Reliable ? "reliable" : "lossy";
 
     public string TransportMode => "webrtc-datachannel";
+
+    /// <summary>The echo participant left, or our LiveKit session ended (not by our own leaving).</summary>
+    public Task<EchoLoss> EchoLost => session.EchoLost;
 
     public PathInfo DescribePath()
     {

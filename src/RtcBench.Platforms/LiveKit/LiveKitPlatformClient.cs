@@ -72,6 +72,7 @@ public sealed class LiveKitPlatformClient : IPlatformClient
             var lossy = new LiveKitPingChannel(session, LiveKitDataKind.Lossy);
             session.Attach(reliable);
             session.Attach(lossy);
+            session.Watch(context.Clock);
             return [reliable, lossy];
         }
         catch (LiveKitException ex)

@@ -4,16 +4,29 @@ namespace RtcBench.Platforms.Udp;
 
 /// <summary>
 /// An IPsec-style sliding anti-replay window (RFC 4303 §3.4.3) for one run: the highest sequence number seen and a
-/// 4096-bit bitmap of the most recent ones, kept circularly (bit <c>seq % 4096</c>). Sequence numbers more than
-/// 4096 below the highest are rejected as too old. Not thread-safe: only the receive thread touches it.
+/// bitmap of the most recent ones (4096 bits unless told otherwise), kept circularly (bit <c>seq % size</c>).
+/// Sequence numbers a whole window below the highest are rejected as too old. Not thread-safe: only the receive
+/// thread touches it.
 /// </summary>
 internal sealed class ReplayWindow
 {
+    /// <summary>The default window: 4096 sequence numbers (pings).</summary>
     public const int Size = 4096;
-    private const int Words = Size / 64;
 
-    private readonly ulong[] _bits = new ulong[Words];
+    private readonly ulong[] _bits;
+    private readonly int _size;
     private long _highest = -1;
+
+    /// <param name="size">Window length in sequence numbers: a power of two, at least 64.</param>
+    public ReplayWindow(int size = Size)
+    {
+        if (size < 64 || (size & (size - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), "A power of two, at least 64.");
+        }
+        _size = size;
+        _bits = new ulong[size / 64];
+    }
 
     public RunId RunId { get; private set; }
 
@@ -33,8 +46,8 @@ internal sealed class ReplayWindow
     {
         if (seq > _highest)
         {
-            long advance = _highest < 0 ? Size : seq - _highest;
-            if (advance >= Size)
+            long advance = _highest < 0 ? _size : seq - _highest;
+            if (advance >= _size)
             {
                 Array.Clear(_bits);
             }
@@ -49,7 +62,7 @@ internal sealed class ReplayWindow
             Set(seq);
             return true;
         }
-        if (_highest - seq >= Size)
+        if (_highest - seq >= _size)
         {
             return false;
         }
@@ -63,19 +76,19 @@ internal sealed class ReplayWindow
 
     private bool IsSet(long seq)
     {
-        int bit = (int)(seq % Size);
+        int bit = (int)(seq & (_size - 1));
         return (_bits[bit >> 6] & (1UL << (bit & 63))) != 0;
     }
 
     private void Set(long seq)
     {
-        int bit = (int)(seq % Size);
+        int bit = (int)(seq & (_size - 1));
         _bits[bit >> 6] |= 1UL << (bit & 63);
     }
 
     private void Clear(long seq)
     {
-        int bit = (int)(seq % Size);
+        int bit = (int)(seq & (_size - 1));
         _bits[bit >> 6] &= ~(1UL << (bit & 63));
     }
 }

@@ -3,17 +3,32 @@ using RtcBench.Core.Protocol;
 namespace RtcBench.Platforms.Udp;
 
 /// <summary>
-/// One registered room: its token, expiry, activity counters, and the anti-replay windows of its most recent runs
-/// (at most <see cref="MaxRuns"/>; the least recently used is evicted). The windows are touched only by the
-/// receive thread; the counters are read by other threads.
+/// One registered room: its token, expiry, activity counters, the anti-replay windows of its most recent runs (at
+/// most <see cref="MaxRuns"/>; the least recently used is evicted), each with a window for pings (seq ≥ 0) and one
+/// for readiness probes (seq &lt; 0), and the room's probe budget. Windows and budget are touched only by the receive
+/// thread; the counters are read by other threads.
 /// </summary>
 internal sealed class UdpEchoRoom
 {
     public const int MaxRuns = 16;
 
+    /// <summary>Probes a room answers in a burst (token bucket capacity).</summary>
+    public const int ProbeBurst = 10;
+
+    /// <summary>One more probe is allowed every this many ns once the burst is spent: 2 per second.</summary>
+    public const long ProbeIntervalNs = 500_000_000;
+
+    /// <summary>The probe window: a runner sends a few dozen probes per run at most (DESIGN §3).</summary>
+    public const int ProbeWindowSize = 64;
+
+    private const long ProbeBudgetCapacityNs = ProbeBurst * ProbeIntervalNs;
+
     private readonly byte[] _token;
     private readonly ReplayWindow?[] _windows = new ReplayWindow?[MaxRuns];
+    private readonly ReplayWindow?[] _probeWindows = new ReplayWindow?[MaxRuns];
     private long _useClock;
+    private long _probeBudgetNs = ProbeBudgetCapacityNs;
+    private long _probeBudgetAtNs = long.MinValue;
     private long _pingsEchoed;
     private long _lastActivityNs = long.MinValue;
     private volatile bool _closed;
@@ -36,12 +51,14 @@ internal sealed class UdpEchoRoom
 
     public bool TokenMatches(ReadOnlySpan<byte> token) => UdpFrame.TokenEquals(token, _token);
 
+    /// <summary>A pong was sent: counts it and makes it the room's latest activity (what keeps it from idling out).</summary>
     public void RecordEcho(long nowNs)
     {
         Interlocked.Increment(ref _pingsEchoed);
         Volatile.Write(ref _lastActivityNs, nowNs);
     }
 
+    /// <summary>A verified ping (token, expiry, replay check passed) that is not answered now: still activity.</summary>
     public void RecordActivity(long nowNs) => Volatile.Write(ref _lastActivityNs, nowNs);
 
     public UdpEchoRoomStats Stats()
@@ -51,10 +68,48 @@ internal sealed class UdpEchoRoom
     }
 
     /// <summary>
-    /// Anti-replay check for (run, seq ≥ 0): true the first time, false for a replay. Allocates only the first time
-    /// a window slot is used; afterwards evicted slots are reused.
+    /// Anti-replay check for (run, seq): true the first time, false for a replay or a seq too old for its window.
+    /// Pings (seq ≥ 0) and probes (seq &lt; 0, tracked as <c>~seq</c>) have windows of their own. Allocates only
+    /// the first time a window slot is used; afterwards evicted slots are reused.
     /// </summary>
     public bool TryAcceptSeq(RunId run, long seq)
+    {
+        int slot = SlotFor(run);
+        if (seq >= 0)
+        {
+            return _windows[slot]!.TryAccept(seq);
+        }
+        var probes = _probeWindows[slot];
+        if (probes is null)
+        {
+            probes = new ReplayWindow(ProbeWindowSize);
+            probes.Reset(run);
+            _probeWindows[slot] = probes;
+        }
+        return probes.TryAccept(~seq);
+    }
+
+    /// <summary>
+    /// Takes one probe from the room's budget (a token bucket: <see cref="ProbeBurst"/> at once, then one every
+    /// <see cref="ProbeIntervalNs"/>); false when it is spent.
+    /// </summary>
+    public bool TryTakeProbe(long nowNs)
+    {
+        if (_probeBudgetAtNs != long.MinValue && nowNs > _probeBudgetAtNs)
+        {
+            _probeBudgetNs = Math.Min(ProbeBudgetCapacityNs, _probeBudgetNs + (nowNs - _probeBudgetAtNs));
+        }
+        _probeBudgetAtNs = Math.Max(nowNs, _probeBudgetAtNs);
+        if (_probeBudgetNs < ProbeIntervalNs)
+        {
+            return false;
+        }
+        _probeBudgetNs -= ProbeIntervalNs;
+        return true;
+    }
+
+    /// <summary>The window slot of <paramref name="run"/>: its own, a free one, or the least recently used (reset).</summary>
+    private int SlotFor(RunId run)
     {
         long use = ++_useClock;
         int free = -1;
@@ -74,7 +129,7 @@ internal sealed class UdpEchoRoom
             if (w.RunId == run)
             {
                 w.LastUse = use;
-                return w.TryAccept(seq);
+                return i;
             }
             if (w.LastUse < oldestUse)
             {
@@ -82,18 +137,11 @@ internal sealed class UdpEchoRoom
                 oldestUse = w.LastUse;
             }
         }
-        ReplayWindow window;
-        if (free >= 0)
-        {
-            window = new ReplayWindow();
-            _windows[free] = window;
-        }
-        else
-        {
-            window = _windows[oldest]!;
-        }
+        int slot = free >= 0 ? free : oldest;
+        var window = _windows[slot] ??= new ReplayWindow();
         window.Reset(run);
         window.LastUse = use;
-        return window.TryAccept(seq);
+        _probeWindows[slot]?.Reset(run);
+        return slot;
     }
 }

@@ -23,6 +23,8 @@ public sealed partial class UdpEchoServer
     private long _droppedExpired;
     private long _droppedOversize;
     private long _droppedInjected;
+    private long _droppedProbeRateLimited;
+    private long _droppedProbeTooSmall;
     private long _socketErrors;
 
     /// <summary>
@@ -128,48 +130,61 @@ public sealed partial class UdpEchoServer
             Interlocked.Increment(ref _droppedMalformed);
             return;
         }
-        if (ping.Seq >= 0)
+        // Replays (pings and probes alike) are dropped before anything else: they are neither answered nor activity.
+        if (!room.TryAcceptSeq(ping.RunId, ping.Seq))
         {
-            if (!room.TryAcceptSeq(ping.RunId, ping.Seq))
-            {
-                Interlocked.Increment(ref _droppedReplayed);
-                return;
-            }
-            room.RecordActivity(rxNs);
-            int dropEvery = _faults.DropEvery;
-            if (dropEvery > 0 && ping.Seq % dropEvery == dropEvery - 1)
-            {
-                Interlocked.Increment(ref _droppedInjected);
-                return;
-            }
-            if (_faults.Delay is { } delay && _faults.DelayBy > TimeSpan.Zero && delay(ping.Seq))
-            {
-                ScheduleDelayedPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from);
-                return;
-            }
+            Interlocked.Increment(ref _droppedReplayed);
+            return;
         }
-        else
+        if (ping.Seq < 0)
         {
-            room.RecordActivity(rxNs);
+            // A readiness probe: within the room's budget, answered with no more bytes than it carried.
+            if (!room.TryTakeProbe(rxNs))
+            {
+                Interlocked.Increment(ref _droppedProbeRateLimited);
+                return;
+            }
+            SendPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from, _sendBuffer, payload.Length);
+            return;
         }
-        SendPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from, _sendBuffer);
+        room.RecordActivity(rxNs);
+        int dropEvery = _faults.DropEvery;
+        if (dropEvery > 0 && ping.Seq % dropEvery == dropEvery - 1)
+        {
+            Interlocked.Increment(ref _droppedInjected);
+            return;
+        }
+        if (_faults.Delay is { } delay && _faults.DelayBy > TimeSpan.Zero && delay(ping.Seq))
+        {
+            ScheduleDelayedPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from);
+            return;
+        }
+        SendPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from, _sendBuffer, int.MaxValue);
     }
 
     /// <summary>
-    /// Writes and sends the pong. The pong is encoded with a provisional <c>tx</c>; then <c>tx</c> is read again
-    /// immediately before <c>SendTo</c> and patched into place (same width, which is all but always the case; else
-    /// the pong is re-encoded), so the echo's processing time (tx − rx) covers parsing, checks and encoding.
+    /// Writes and sends the pong, at most <paramref name="maxBody"/> bytes of JSON (a probe's own size; a pong that
+    /// cannot fit even without padding is not sent and counts as <c>dropped_probe_too_small</c>). The pong is encoded
+    /// with a provisional <c>tx</c>; then <c>tx</c> is read again immediately before <c>SendTo</c> and patched into
+    /// place (same width, which is all but always the case; else the pong is re-encoded), so the echo's processing
+    /// time (tx − rx) covers parsing, checks and encoding.
     /// </summary>
-    private void SendPong(ReadOnlySpan<byte> header, in PingFields ping, long rxNs, UdpEchoRoom room, System.Net.SocketAddress to, byte[] buffer)
+    private void SendPong(
+        ReadOnlySpan<byte> header, in PingFields ping, long rxNs, UdpEchoRoom room, System.Net.SocketAddress to, byte[] buffer, int maxBody)
     {
         header.CopyTo(buffer);
         buffer[3] = UdpFrame.TypeFromEcho;
         Span<byte> body = buffer.AsSpan(UdpFrame.HeaderLength);
-        int n = PingCodec.WritePong(body, ping, rxNs, _clock.NowNs(), _wallAnchorUs);
+        int n = WritePongWithin(body, ping, rxNs, _clock.NowNs(), maxBody);
         long txNs = _clock.NowNs();
-        if (!TryPatchTx(body[..n], txNs))
+        if (n >= 0 && !TryPatchTx(body[..n], txNs))
         {
-            n = PingCodec.WritePong(body, ping, rxNs, txNs, _wallAnchorUs);
+            n = WritePongWithin(body, ping, rxNs, txNs, maxBody);
+        }
+        if (n < 0)
+        {
+            Interlocked.Increment(ref _droppedProbeTooSmall);
+            return;
         }
         try
         {
@@ -186,6 +201,23 @@ public sealed partial class UdpEchoServer
         }
         Interlocked.Increment(ref _echoed);
         room.RecordEcho(txNs);
+    }
+
+    /// <summary>
+    /// Encodes the pong in at most <paramref name="maxBody"/> bytes by trimming its padding (the whole pad field if
+    /// need be); -1 when even the unpadded pong is larger. With no limit this is <see cref="PingCodec.WritePong"/>.
+    /// </summary>
+    private int WritePongWithin(Span<byte> body, in PingFields ping, long rxNs, long txNs, int maxBody)
+    {
+        int n = PingCodec.WritePong(body, ping, rxNs, txNs, _wallAnchorUs);
+        if (n <= maxBody)
+        {
+            return n;
+        }
+        // Fewer pad bytes by the excess gives exactly maxBody; with no pad left the ,"pad":"" field goes too.
+        int pad = Math.Max(0, ping.PadLength - (n - maxBody));
+        n = PingCodec.WritePong(body, ping with { PadLength = pad }, rxNs, txNs, _wallAnchorUs);
+        return n <= maxBody ? n : -1;
     }
 
     /// <summary>
@@ -242,7 +274,7 @@ public sealed partial class UdpEchoServer
                 }
                 try
                 {
-                    server.SendPong(p.Header, p.Ping, p.RxNs, p.Room, p.To, new byte[UdpFrame.MaxDatagram + 256]);
+                    server.SendPong(p.Header, p.Ping, p.RxNs, p.Room, p.To, new byte[UdpFrame.MaxDatagram + 256], int.MaxValue);
                 }
                 catch (Exception)
                 {

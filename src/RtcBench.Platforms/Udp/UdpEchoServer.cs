@@ -7,7 +7,10 @@ namespace RtcBench.Platforms.Udp;
 
 /// <summary>
 /// The echo side of the <c>udp</c> platform: one UDP socket and one dedicated receive thread that answers every
-/// valid ping (framed by <see cref="UdpFrame"/>) with a pong to its sender. The receive timestamp is taken right
+/// valid ping (framed by <see cref="UdpFrame"/>) with a pong to its sender. Valid means: our frame, a live room, its
+/// token, and a (run, seq) not seen before; readiness probes (seq &lt; 0) are replay-checked too, limited per room, and
+/// answered only with at most as many bytes as they carried (padding trimmed), so no datagram is amplified. Only a
+/// valid datagram counts as room activity. The receive timestamp is taken right
 /// after <c>ReceiveFrom</c> returns, the send timestamp right before <c>SendTo</c>, both on the server's monotonic
 /// clock; every pong carries the wall anchor taken once at start. The per-datagram path allocates nothing and never
 /// throws on bad input: bad datagrams are dropped and counted. Rooms are registered and unregistered by the agent.
@@ -131,6 +134,8 @@ public sealed partial class UdpEchoServer : IDisposable, IAsyncDisposable
         Interlocked.Read(ref _droppedExpired),
         Interlocked.Read(ref _droppedOversize),
         Interlocked.Read(ref _droppedInjected),
+        Interlocked.Read(ref _droppedProbeRateLimited),
+        Interlocked.Read(ref _droppedProbeTooSmall),
         Interlocked.Read(ref _socketErrors));
 
     /// <summary>Stops the receive thread (closing the socket) and waits for it to end.</summary>

@@ -19,6 +19,12 @@ public static class UdpFrame
     public const byte TypeFromEcho = 2;
     public const int TokenLength = 16;
 
+    /// <summary>
+    /// The smallest readiness probe (JSON bytes after the header) the echo can answer: a probe's pong is never larger
+    /// than the probe, and an unpadded pong takes up to 181 bytes. Runners pad probes to at least this.
+    /// </summary>
+    public const int MinProbeBytes = 256;
+
     /// <summary>Largest datagram either side sends or accepts.</summary>
     public const int MaxDatagram = HeaderLength + Core.Protocol.PingCodec.MaxMessageBytes;
 

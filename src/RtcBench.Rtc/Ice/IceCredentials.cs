@@ -19,10 +19,21 @@ public sealed class IceCredentials
     public const int GeneratedUfragLength = 8;
     public const int GeneratedPasswordLength = 24;
 
+    /// <exception cref="ArgumentException">A value breaks RFC 8839 §5.4 (see <see cref="UfragProblem"/>).</exception>
     public IceCredentials(string ufrag, string password)
     {
-        Validate(ufrag, MinUfragLength, nameof(ufrag));
-        Validate(password, MinPasswordLength, nameof(password));
+        ArgumentNullException.ThrowIfNull(ufrag);
+        ArgumentNullException.ThrowIfNull(password);
+        if (UfragProblem(ufrag) is { } ufragProblem)
+        {
+            throw new ArgumentException(ufragProblem, nameof(ufrag));
+        }
+
+        if (PasswordProblem(password) is { } passwordProblem)
+        {
+            throw new ArgumentException(passwordProblem, nameof(password));
+        }
+
         Ufrag = ufrag;
         Password = password;
     }
@@ -38,22 +49,32 @@ public sealed class IceCredentials
 
     public static bool IsIceChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '+' || c == '/';
 
+    /// <summary>
+    /// Why <paramref name="ufrag"/> is not an ICE username fragment (RFC 8839 §5.4: 4..256 ice-chars), or null when
+    /// it is. For checking what a peer sent before using it; never throws and never quotes the value.
+    /// </summary>
+    public static string? UfragProblem(string ufrag) => Problem(ufrag, MinUfragLength);
+
+    /// <summary>As <see cref="UfragProblem"/> for a password (22..256 ice-chars). The message never holds the value.</summary>
+    public static string? PasswordProblem(string password) => Problem(password, MinPasswordLength);
+
     public override string ToString() => $"ufrag={Ufrag} pwd=<redacted>";
 
-    private static void Validate(string value, int minLength, string name)
+    private static string? Problem(string? value, int minLength)
     {
-        ArgumentNullException.ThrowIfNull(value, name);
-        if (value.Length < minLength || value.Length > MaxLength)
+        if (value is null || value.Length < minLength || value.Length > MaxLength)
         {
-            throw new ArgumentException($"Must be {minLength}..{MaxLength} characters (RFC 8839 §5.4).", name);
+            return $"must be {minLength} to {MaxLength} characters (RFC 8839 §5.4), got {value?.Length ?? 0}";
         }
 
-        foreach (char c in value)
+        for (int i = 0; i < value.Length; i++)
         {
-            if (!IsIceChar(c))
+            if (!IsIceChar(value[i]))
             {
-                throw new ArgumentException("Only ALPHA, DIGIT, '+' and '/' are allowed (RFC 8839 §5.4).", name);
+                return $"may hold only ALPHA, DIGIT, '+' and '/' (RFC 8839 §5.4), got U+{(int)value[i]:X4} at position {i + 1}";
             }
         }
+
+        return null;
     }
 }

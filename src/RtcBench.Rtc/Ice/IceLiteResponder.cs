@@ -32,8 +32,9 @@ namespace RtcBench.Rtc.Ice;
 /// arrives; from then on the endpoint the latest data came from (<see cref="AcceptData"/>: data is accepted from any
 /// endpoint whose check succeeded within the consent timeout, and answered there). A full peer with several candidates
 /// checks from all of them and may send its ClientHello on any succeeded pair long before it nominates one (werift
-/// nominates a lite peer only with its consent checks, ~5 s later). After USE-CANDIDATE: the nominated endpoint only,
-/// until another USE-CANDIDATE check (renomination). Each change raises <see cref="IceEventKind.Selected"/>.
+/// nominates a lite peer only with its consent checks, ~5 s later). After USE-CANDIDATE: nominated endpoints only, the
+/// latest nominated one until data arrives, then the one the data comes from (werift 0.24 nominates every pair whose
+/// check succeeded and sends DTLS on the first). Each change raises <see cref="IceEventKind.Selected"/>.
 /// Consent (RFC 7675 as a lite agent sees it): every valid check from the selected endpoint refreshes it; none for
 /// <see cref="ConsentTimeoutNs"/> raises <see cref="IceEventKind.ConsentExpired"/> and clears the selection. A later
 /// valid check selects afresh.</para>
@@ -55,7 +56,7 @@ public sealed class IceLiteResponder
     private readonly Queue<Transmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
     private readonly byte[] _scratch = new byte[IceResponses.ScratchSize];
-    private readonly List<(IPEndPoint Endpoint, long LastCheckNs)> _valid = new(MaxValidEndpoints);
+    private readonly List<(IPEndPoint Endpoint, long LastCheckNs, bool Nominated)> _valid = new(MaxValidEndpoints);
     private long _lastConsentNs;
     private bool _followsData;
 
@@ -166,10 +167,11 @@ public sealed class IceLiteResponder
     }
 
     /// <summary>
-    /// Whether data (DTLS) from <paramref name="from"/> belongs to this session. After nomination: only from the
-    /// nominated endpoint. Before: from any endpoint whose check succeeded within the consent timeout; such data moves
-    /// the selection there (a <see cref="IceEventKind.Selected"/> event, not nominated), so the answer goes back where
-    /// the data came from, and later checks no longer move it. Call it only for data from an unselected endpoint.
+    /// Whether data (DTLS) from <paramref name="from"/> belongs to this session: from an endpoint whose check succeeded
+    /// within the consent timeout and, once any endpoint has been nominated (USE-CANDIDATE), from a nominated one. Such
+    /// data moves the selection there (a <see cref="IceEventKind.Selected"/> event), so our answer goes back where the
+    /// peer's data came from, and later checks no longer move it. werift 0.24 nominates every pair whose check
+    /// succeeded and sends DTLS on the first: "the nominated pair" is where its data comes from.
     /// </summary>
     public bool AcceptData(long nowNs, IPEndPoint from)
     {
@@ -182,16 +184,15 @@ public sealed class IceLiteResponder
         }
 
         int i = FindValid(from);
-        if (IsNominated || i < 0 || nowNs >= _valid[i].LastCheckNs + _consentTimeoutNs)
+        if (i < 0 || nowNs >= _valid[i].LastCheckNs + _consentTimeoutNs || (!_valid[i].Nominated && AnyNominated(nowNs)))
         {
             DataRefused++;
             return false;
         }
 
         _followsData = true;
-        SelectedEndpoint = _valid[i].Endpoint;
+        Select(i);
         _lastConsentNs = _valid[i].LastCheckNs;
-        Enqueue(_events, IceEvent.Selected(SelectedEndpoint, nominated: false));
         return true;
     }
 
@@ -204,17 +205,15 @@ public sealed class IceLiteResponder
 
     private void UpdateSelection(long nowNs, IPEndPoint from, bool useCandidate)
     {
-        RememberValid(nowNs, from);
+        int i = RememberValid(nowNs, from, useCandidate);
         bool isSelected = from.Equals(SelectedEndpoint);
         bool change = useCandidate
-            ? !isSelected || !IsNominated
+            ? (isSelected ? !IsNominated : !(_followsData && IsNominated)) // Data on another nominated endpoint stays there.
             : !isSelected && !IsNominated && (SelectedEndpoint is null || !_followsData);
         if (change)
         {
-            SelectedEndpoint = _valid[FindValid(from)].Endpoint;
-            IsNominated = useCandidate;
+            Select(i);
             isSelected = true;
-            Enqueue(_events, IceEvent.Selected(SelectedEndpoint, useCandidate));
         }
 
         if (isSelected)
@@ -223,13 +222,34 @@ public sealed class IceLiteResponder
         }
     }
 
-    private void RememberValid(long nowNs, IPEndPoint from)
+    private void Select(int validIndex)
+    {
+        var (endpoint, _, nominated) = _valid[validIndex];
+        SelectedEndpoint = endpoint;
+        IsNominated = nominated;
+        Enqueue(_events, IceEvent.Selected(endpoint, nominated));
+    }
+
+    private bool AnyNominated(long nowNs)
+    {
+        foreach (var v in _valid)
+        {
+            if (v.Nominated && nowNs < v.LastCheckNs + _consentTimeoutNs)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private int RememberValid(long nowNs, IPEndPoint from, bool nominated)
     {
         int i = FindValid(from);
         if (i >= 0)
         {
-            _valid[i] = (_valid[i].Endpoint, nowNs);
-            return;
+            _valid[i] = (_valid[i].Endpoint, nowNs, _valid[i].Nominated || nominated);
+            return i;
         }
 
         if (_valid.Count == MaxValidEndpoints)
@@ -243,7 +263,8 @@ public sealed class IceLiteResponder
             _valid.RemoveAt(oldest);
         }
 
-        _valid.Add((new IPEndPoint(from.Address, from.Port), nowNs));
+        _valid.Add((new IPEndPoint(from.Address, from.Port), nowNs, nominated));
+        return _valid.Count - 1;
     }
 
     private int FindValid(IPEndPoint from)

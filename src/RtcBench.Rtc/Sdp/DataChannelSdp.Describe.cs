@@ -34,6 +34,23 @@ public static partial class DataChannelSdp
             return false;
         }
 
+        if (Ice.IceCredentials.UfragProblem(ufrag) is { } ufragProblem)
+        {
+            error = "a=ice-ufrag " + ufragProblem;
+            return false;
+        }
+
+        if (Ice.IceCredentials.PasswordProblem(pwd) is { } pwdProblem)
+        {
+            error = "a=ice-pwd " + pwdProblem;
+            return false;
+        }
+
+        if (!TryGetSetup(m, remote, out var setup, out error))
+        {
+            return false;
+        }
+
         if (fingerprints.Count == 0)
         {
             error = "missing or malformed a=fingerprint";
@@ -69,12 +86,35 @@ public static partial class DataChannelSdp
         }
 
         description = new RemoteDataChannelDescription(
-            m.Mid, index, ufrag, pwd, preferred, m.Setup ?? remote.Setup, sctpPort, maxMessageSize, m.Candidates,
+            m.Mid, index, ufrag, pwd, preferred, setup, sctpPort, maxMessageSize, m.Candidates,
             remote.IsIceLite, m.HasEndOfCandidates || remote.HasEndOfCandidates, HasTrickle(m, remote), m.IsLegacySctp)
         {
             Fingerprints = fingerprints,
         };
         error = "";
+        return true;
+    }
+
+    // RFC 8122 §5 / RFC 4145 §4: a=setup (section, else session level) is active, passive or actpass when present;
+    // holdconn (no connection wanted) and unknown values leave nothing to connect.
+    private static bool TryGetSetup(SdpMediaSection m, SessionDescription remote, out SdpSetup? setup, out string error)
+    {
+        var attributes = m.HasAttribute(SdpNames.Setup) ? m.Attributes : remote.Attributes;
+        string? value = SdpAttributes.Find(attributes, SdpNames.Setup);
+        setup = null;
+        error = "";
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (!SdpNames.TryParseSetup(value, out var parsed) || parsed == SdpSetup.HoldConn)
+        {
+            error = $"a=setup:{(value.Length <= 32 ? value : value[..32] + "…")} is not active, passive or actpass";
+            return false;
+        }
+
+        setup = parsed;
         return true;
     }
 

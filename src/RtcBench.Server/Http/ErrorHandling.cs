@@ -20,8 +20,8 @@ internal sealed class ErrorHandling(ILogger logger, int maxBodyBytes)
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ProblemResults.TooLarge(maxBodyBytes),
             BadHttpRequestException bad => Results.Problem(detail: bad.Message, statusCode: bad.StatusCode),
-            JsonException json => ProblemResults.BadRequest($"malformed JSON: {json.Message}"),
-            not null when StoreFailure.IsUnavailable(error) => Unavailable(context, error),
+            JsonException => ProblemResults.BadRequest("malformed JSON in the request"),
+            not null when StoreFailure.IsUnavailable(error) => Unavailable(context),
             _ => Unexpected(context, error),
         };
         return result.ExecuteAsync(context);
@@ -46,9 +46,9 @@ internal sealed class ErrorHandling(ILogger logger, int maxBodyBytes)
         return Results.Problem(detail: detail, statusCode: status).ExecuteAsync(http);
     }
 
-    private IResult Unavailable(HttpContext context, Exception error)
+    private IResult Unavailable(HttpContext context)
     {
-        ServerLog.StoreUnavailable(logger, context.Request.Method, context.Request.Path.Value ?? "/", error.GetType().Name);
+        ServerLog.StoreUnavailable(logger, context.Request.Method, context.Request.Path.Value ?? "/");
         return ProblemResults.StoreUnavailable(context);
     }
 

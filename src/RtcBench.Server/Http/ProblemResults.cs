@@ -11,6 +11,9 @@ internal static class ProblemResults
     public static IResult NotFound(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not Found");
 
+    public static IResult Conflict(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
     public static IResult TooLarge(int maxBytes) => Results.Problem(
         detail: $"the request body exceeds {maxBytes} bytes",
         statusCode: StatusCodes.Status413PayloadTooLarge,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using RtcBench.Core.Results;
 using RtcBench.Server.Aggregation;
+using RtcBench.Storage.Validation;
 
 namespace RtcBench.Server.Http;
 
@@ -129,6 +130,61 @@ internal static class QueryParameters
         }
         error = $"outcome: unknown outcome '{Short(outcome)}'; valid: {string.Join(", ", Outcomes)}";
         outcome = null;
+        return false;
+    }
+
+    /// <summary>
+    /// The filters most reads share, each checked as ingest checks the field: <c>platform</c> and <c>channel</c> from
+    /// their closed lists (an unknown one can match no stored run), <c>location</c> a name of at most 128 characters.
+    /// </summary>
+    public static bool TryFilters(HttpRequest request, out string? platform, out string? location, out string? channel, out string error)
+    {
+        location = null;
+        channel = null;
+        return TryPlatform(request, "platform", out platform, out error)
+            && TryLocation(request, out location, out error)
+            && TryChannel(request, out channel, out error);
+    }
+
+    /// <summary>A platform parameter (<c>platform</c>, or <c>a</c>/<c>b</c> of compare): one of the known platforms; null when absent.</summary>
+    public static bool TryPlatform(HttpRequest request, string name, out string? platform, out string error)
+    {
+        error = "";
+        platform = Text(request, name);
+        if (platform is null || KnownValues.IsPlatform(platform))
+        {
+            return true;
+        }
+        error = $"{name}: unknown platform '{Short(platform)}'; known: {KnownValues.List(KnownValues.Platforms)}";
+        platform = null;
+        return false;
+    }
+
+    /// <summary><c>channel</c>: reliable or lossy; null when absent.</summary>
+    public static bool TryChannel(HttpRequest request, out string? channel, out string error)
+    {
+        error = "";
+        channel = Text(request, "channel");
+        if (channel is null || KnownValues.IsChannel(channel))
+        {
+            return true;
+        }
+        error = $"channel: unknown channel '{Short(channel)}'; valid: {KnownValues.List(KnownValues.Channels)}";
+        channel = null;
+        return false;
+    }
+
+    /// <summary><c>location</c>: at most 128 characters without control characters; null when absent.</summary>
+    public static bool TryLocation(HttpRequest request, out string? location, out string error)
+    {
+        error = "";
+        location = Text(request, "location");
+        if (location is null || (location.Length <= DocumentLimits.MaxNameLength && !location.Any(char.IsControl)))
+        {
+            return true;
+        }
+        error = $"location: not a location id (at most {DocumentLimits.MaxNameLength} characters, no control characters)";
+        location = null;
         return false;
     }
 

@@ -23,12 +23,13 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
         var until = time.GetUtcNow();
         if (!QueryParameters.TryWindow(request, until, out var since, out string error)
             || !QueryParameters.TryBucket(request, since, until, null, out var bucket, out error)
-            || !QueryParameters.TryMethod(request, out var method, out error))
+            || !QueryParameters.TryMethod(request, out var method, out error)
+            || !TryFilter(request, since, until, out var filter, out error))
         {
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(Filter(request, since, until), buckets, method, context.RequestAborted);
+        var groups = await AggregateAsync(filter, buckets, method, context.RequestAborted);
         return TypedResults.Ok(new AggregatedResponse
         {
             Method = AggregationMethods.Name(method),
@@ -71,12 +72,13 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
         var until = time.GetUtcNow();
         if (!QueryParameters.TryWindow(request, until, out var since, out string error)
             || !QueryParameters.TryBucket(request, since, until, DefaultSeriesBucket, out var bucket, out error)
-            || !QueryParameters.TryMethod(request, out var method, out error))
+            || !QueryParameters.TryMethod(request, out var method, out error)
+            || !TryFilter(request, since, until, out var filter, out error))
         {
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(Filter(request, since, until), buckets, method, context.RequestAborted);
+        var groups = await AggregateAsync(filter, buckets, method, context.RequestAborted);
         var series = groups
             .GroupBy(g => (g.Key.Platform, g.Key.Location, g.Key.Channel))
             .Select(s => new Series
@@ -110,11 +112,12 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
     public async Task<IResult> DistributionAsync(HttpContext context)
     {
         var until = time.GetUtcNow();
-        if (!QueryParameters.TryWindow(context.Request, until, out var since, out string error))
+        if (!QueryParameters.TryWindow(context.Request, until, out var since, out string error)
+            || !TryFilter(context.Request, since, until, out var filter, out error))
         {
             return ProblemResults.BadRequest(error);
         }
-        var runs = await store.QueryRunAggregatesAsync(Filter(context.Request, since, until), context.RequestAborted);
+        var runs = await store.QueryRunAggregatesAsync(filter, context.RequestAborted);
         return TypedResults.Ok(new DistributionResponse
         {
             Since = since,
@@ -127,11 +130,14 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
     public async Task<IResult> LocationsAsync(HttpContext context) =>
         TypedResults.Ok(new LocationsResponse { Locations = await store.ListLocationsAsync(context.RequestAborted) });
 
-    public async Task<IResult> LatestAsync(HttpContext context) =>
-        TypedResults.Ok(new LatestResponse
+    public async Task<IResult> LatestAsync(HttpContext context)
+    {
+        if (!QueryParameters.TryChannel(context.Request, out string? channel, out string error))
         {
-            Runs = await store.GetLatestRunsAsync(QueryParameters.Text(context.Request, "channel"), context.RequestAborted),
-        });
+            return ProblemResults.BadRequest(error);
+        }
+        return TypedResults.Ok(new LatestResponse { Runs = await store.GetLatestRunsAsync(channel, context.RequestAborted) });
+    }
 
     public async Task<IResult> CompareAsync(HttpContext context)
     {
@@ -143,16 +149,22 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest($"{(a is null ? "a" : "b")}: missing; name two platforms, e.g. ?a=udp&b=janus");
         }
         var until = time.GetUtcNow();
-        if (!QueryParameters.TryWindow(request, until, out var since, out string error))
+        if (!QueryParameters.TryPlatform(request, "a", out a, out string error)
+            || !QueryParameters.TryPlatform(request, "b", out b, out error)
+            || !QueryParameters.TryWindow(request, until, out var since, out error)
+            || !QueryParameters.TryLocation(request, out string? location, out error)
+            || !QueryParameters.TryChannel(request, out string? channel, out error))
         {
             return ProblemResults.BadRequest(error);
         }
-        string? location = QueryParameters.Text(request, "location");
-        string? channel = QueryParameters.Text(request, "channel");
+        if (a == b)
+        {
+            return ProblemResults.BadRequest($"b: the same platform as a ({a}); name two different platforms");
+        }
         var filter = new AggregateFilter { Location = location, Channel = channel, Since = since, Until = until };
         var runsA = await store.QueryOkPingsAsync(filter with { Platform = a }, context.RequestAborted);
         var runsB = await store.QueryOkPingsAsync(filter with { Platform = b }, context.RequestAborted);
-        return TypedResults.Ok(Comparer.Compare(a, runsA, b, runsB, location, channel, since, until));
+        return TypedResults.Ok(Comparer.Compare(a!, runsA, b!, runsB, location, channel, since, until));
     }
 
     private async Task<IReadOnlyList<GroupFigures>> AggregateAsync(
@@ -161,14 +173,12 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             ? Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets)
             : Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, ct), buckets);
 
-    private static AggregateFilter Filter(HttpRequest request, DateTimeOffset since, DateTimeOffset until) => new()
+    private static bool TryFilter(HttpRequest request, DateTimeOffset since, DateTimeOffset until, out AggregateFilter filter, out string error)
     {
-        Platform = QueryParameters.Text(request, "platform"),
-        Location = QueryParameters.Text(request, "location"),
-        Channel = QueryParameters.Text(request, "channel"),
-        Since = since,
-        Until = until,
-    };
+        bool ok = QueryParameters.TryFilters(request, out string? platform, out string? location, out string? channel, out error);
+        filter = new AggregateFilter { Platform = platform, Location = location, Channel = channel, Since = since, Until = until };
+        return ok;
+    }
 
     private static double? Value(GroupFigures g, string metric) => metric switch
     {

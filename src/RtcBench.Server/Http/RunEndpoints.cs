@@ -18,7 +18,8 @@ internal sealed class RunEndpoints(IResultStore store)
             || !QueryParameters.TryInt(request, "offset", 0, 0, int.MaxValue, out int offset, out error)
             || !QueryParameters.TryTime(request, "since", out var since, out error)
             || !QueryParameters.TryTime(request, "until", out var until, out error)
-            || !QueryParameters.TryOutcome(request, out string? outcome, out error))
+            || !QueryParameters.TryOutcome(request, out string? outcome, out error)
+            || !QueryParameters.TryFilters(request, out string? platform, out string? location, out string? channel, out error))
         {
             return ProblemResults.BadRequest(error);
         }
@@ -29,9 +30,9 @@ internal sealed class RunEndpoints(IResultStore store)
         }
         var query = new RunQuery
         {
-            Platform = QueryParameters.Text(request, "platform"),
-            Location = QueryParameters.Text(request, "location"),
-            Channel = QueryParameters.Text(request, "channel"),
+            Platform = platform,
+            Location = location,
+            Channel = channel,
             Outcome = outcome,
             Since = since,
             Until = until,

@@ -7,16 +7,18 @@ using RtcBench.Server.Contracts;
 using RtcBench.Server.Events;
 using RtcBench.Server.Http;
 using RtcBench.Storage;
+using RtcBench.Storage.Validation;
 
 namespace RtcBench.Server.Ingest;
 
 /// <summary>
 /// <c>POST /api/runs</c>: reads one result document (at most the body limit), validates it, stores it. Idempotent by
-/// run id: the first post answers 201 Created with a Location, every repeat 200 with the same body and nothing
-/// changed; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503
-/// with Retry-After (nothing stored; the runner spools and retries).
+/// run id: the first post answers 201 Created with a Location, every repeat of the same run (the same canonical
+/// document, <see cref="RunIdentity"/>) 200 with the same body and nothing changed, a different run under a stored id
+/// 409; only the first tells the listeners of <c>GET /api/events</c>. A store that cannot be reached answers 503 with
+/// Retry-After (<see cref="StoreUnavailableAnswer"/>: nothing stored; the runner spools and retries).
 /// </summary>
-internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, ILogger logger)
+internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEventHub events, TimeProvider time, ILogger logger)
 {
     public async Task<IResult> HandleAsync(HttpContext context)
     {
@@ -42,12 +44,15 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         RunResult? run;
         try
         {
+            if (JsonPrecheck.Check(body.AsSpan(0, length)) is { } malformed)
+            {
+                return ProblemResults.BadRequest(malformed);
+            }
             run = JsonSerializer.Deserialize<RunResult>(body.AsSpan(0, length), ResultJson.Options);
         }
         catch (JsonException e)
         {
-            string where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $"{e.Path.TrimStart('$', '.')}: ";
-            return ProblemResults.BadRequest($"{where}not a valid result document: {FirstSentence(e.Message)}");
+            return ProblemResults.BadRequest(JsonShapeProblem.Describe(e));
         }
         finally
         {
@@ -57,7 +62,7 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         {
             return ProblemResults.BadRequest("the body is JSON null, not a result document");
         }
-        if (RunDocumentValidator.Validate(run) is { } problem)
+        if (RunDocumentValidator.Validate(run, time.GetUtcNow()) is { } problem)
         {
             return ProblemResults.BadRequest(problem);
         }
@@ -68,12 +73,9 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         }
         catch (ArgumentException e)
         {
+            // A store's own refusal (it cannot keep the run faithfully); a store that cannot be reached throws
+            // further, to StoreUnavailableAnswer (503).
             return ProblemResults.BadRequest(e.Message);
-        }
-        catch (Exception e) when (StoreFailure.IsUnavailable(e))
-        {
-            ServerLog.StoreUnavailable(logger, request.Method, request.Path.Value ?? "/", e.GetType().Name);
-            return ProblemResults.StoreUnavailable(context);
         }
         string location = "/api/runs/" + run.RunId;
         var answer = new IngestResponse { RunId = run.RunId, Url = location };
@@ -82,6 +84,16 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
             ServerLog.RunStored(logger, run.RunId, run.Platform, run.Location ?? "-", run.Pings.Count);
             events.PublishRunStored(run);   // after the commit: a listener that reads the API at once sees the run
             return TypedResults.Created(location, answer);
+        }
+        // The id is taken: the same run posted again (a retry) is 200, a different run under that id is 409.
+        var stored = await store.GetRunAsync(run.RunId, includePings: true, ct).ConfigureAwait(false);
+        string? difference = stored is null ? "the document" : RunIdentity.FirstDifference(stored, run);
+        if (difference is not null)
+        {
+            ServerLog.RunConflict(logger, run.RunId, difference);
+            return ProblemResults.Conflict(
+                $"run_id: run {run.RunId} is already stored with different content (first difference: {difference}); "
+                + "a run id names one run: post the stored document again, or give a new run a new id");
         }
         ServerLog.RunAlreadyStored(logger, run.RunId);
         return TypedResults.Ok(answer);
@@ -153,11 +165,5 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        int end = message.IndexOf(". Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
     }
 }

@@ -12,6 +12,9 @@ public enum DeliveryStatus
     /// <summary>401/403: the token is missing or wrong; retrying without fixing it cannot help.</summary>
     Unauthorized,
 
-    /// <summary>Any other 4xx (invalid document, too large): the service will never take this document.</summary>
+    /// <summary>
+    /// Any other 4xx: an invalid document (400), too large (413), not JSON (415), or a different run already stored
+    /// under its id (409). The service will never take this document: it is set aside, never re-sent.
+    /// </summary>
     Rejected,
 }

@@ -12,12 +12,19 @@ public sealed class ResultDelivery(ResultServiceClient client, ResultSpool spool
 {
     public ResultSpool Spool => spool;
 
-    /// <summary>Sends one run; on any failure spools it. The returned status says which (Delivered or not).</summary>
+    /// <summary>
+    /// Sends one run; on any failure spools it: for a later retry, or (Rejected: the service will never take it) in
+    /// <c>rejected/</c> for inspection, never re-sent. The returned status says which.
+    /// </summary>
     public async Task<DeliveryResult> DeliverAsync(RunResult run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         var result = await client.PostAsync(ResultJson.Serialize(run, indented: false), cancellationToken).ConfigureAwait(false);
-        if (result.Status != DeliveryStatus.Delivered)
+        if (result.Status == DeliveryStatus.Rejected)
+        {
+            spool.Reject(spool.Add(run));
+        }
+        else if (result.Status != DeliveryStatus.Delivered)
         {
             spool.Add(run);
         }
@@ -26,11 +33,13 @@ public sealed class ResultDelivery(ResultServiceClient client, ResultSpool spool
 
     /// <summary>
     /// Re-sends every spooled run, oldest first. Stops at the first Unavailable or Unauthorized answer (the rest
-    /// would fail the same way); a document the service rejects as invalid moves to <c>rejected/</c>.
+    /// would fail the same way); a document the service rejects (invalid, or a different run under its id: 409) moves
+    /// to <c>rejected/</c> and is never re-sent.
     /// </summary>
     public async Task<FlushReport> FlushAsync(CancellationToken cancellationToken)
     {
-        int delivered = 0, rejected = 0;
+        int delivered = 0;
+        var rejections = new List<(string File, string Detail)>();
         var files = spool.List();
         DeliveryResult? stoppedBy = null;
         foreach (string file in files)
@@ -44,8 +53,7 @@ public sealed class ResultDelivery(ResultServiceClient client, ResultSpool spool
                     delivered++;
                     continue;
                 case DeliveryStatus.Rejected:
-                    spool.Reject(file);
-                    rejected++;
+                    rejections.Add((spool.Reject(file), result.Detail));
                     continue;
                 default:
                     stoppedBy = result;
@@ -53,6 +61,6 @@ public sealed class ResultDelivery(ResultServiceClient client, ResultSpool spool
             }
             break;
         }
-        return new FlushReport(delivered, rejected, spool.List().Count, stoppedBy);
+        return new FlushReport(delivered, rejections.Count, spool.List().Count, stoppedBy) { Rejections = rejections };
     }
 }

@@ -66,6 +66,8 @@ public sealed class ResultServiceClient : IDisposable
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeliveryResult(DeliveryStatus.Unauthorized, detail),
                 HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests => new DeliveryResult(DeliveryStatus.Unavailable, detail),
+                // A different run holds this id: permanent, however often it is re-sent (never a success).
+                HttpStatusCode.Conflict => new DeliveryResult(DeliveryStatus.Rejected, detail),
                 _ when status >= 500 => new DeliveryResult(DeliveryStatus.Unavailable, detail),
                 _ => new DeliveryResult(DeliveryStatus.Rejected, detail),
             };

@@ -24,9 +24,9 @@ internal static class PostgresMigrator
     /// <summary>The migrations shipped with this assembly, ordered by version (1, 2, 3, … without gaps).</summary>
     public static IReadOnlyList<Migration> All => Embedded.Value;
 
-    /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; returns the versions applied.</summary>
+    /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; says what it found and applied.</summary>
     /// <exception cref="InvalidOperationException">The database has a version newer than the last migration.</exception>
-    public static async Task<IReadOnlyList<int>> ApplyAsync(
+    public static async Task<SchemaReport> ApplyAsync(
         NpgsqlConnection connection,
         IReadOnlyList<Migration> migrations,
         TimeProvider timeProvider,
@@ -65,7 +65,7 @@ internal static class PostgresMigrator
                 + $"schema versions up to {latest}. Upgrade rtcbench or use another database.");
         }
 
-        var done = new List<int>();
+        var done = new List<string>();
         foreach (var migration in migrations)
         {
             if (applied.Contains(migration.Version))
@@ -81,10 +81,10 @@ internal static class PostgresMigrator
             record.Parameters.AddWithValue("name", migration.Name);
             record.Parameters.AddWithValue("appliedAt", NpgsqlDbType.TimestampTz, timeProvider.GetUtcNow().ToUniversalTime());
             await record.ExecuteNonQueryAsync(cancellationToken);
-            done.Add(migration.Version);
+            done.Add(migration.Name);
         }
         await transaction.CommitAsync(cancellationToken);
-        return done;
+        return new SchemaReport(current == 0, current, latest, done);
     }
 
     private static IReadOnlyList<Migration> LoadEmbedded()

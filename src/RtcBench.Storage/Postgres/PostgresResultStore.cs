@@ -18,18 +18,28 @@ public sealed class PostgresResultStore : IResultStore
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly StoreAccess _access;
+    private volatile SchemaReport? _schema;
     private bool _disposed;
 
     /// <param name="connectionString">An Npgsql connection string (the password, if any, is never shown).</param>
     /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
     /// <exception cref="ArgumentException">The connection string is malformed (the message leaves the password out).</exception>
     public PostgresResultStore(string connectionString, TimeProvider? timeProvider = null)
-        : this(connectionString, PostgresMigrator.All, timeProvider ?? TimeProvider.System)
+        : this(connectionString, StoreAccess.CreateIfMissing, timeProvider)
     {
     }
 
-    internal PostgresResultStore(string connectionString, IReadOnlyList<Migration> migrations, TimeProvider timeProvider)
+    /// <param name="connectionString">An Npgsql connection string (the password, if any, is never shown).</param>
+    /// <param name="access">Create the schema when missing, or require a database that holds one.</param>
+    /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
+    public PostgresResultStore(string connectionString, StoreAccess access, TimeProvider? timeProvider = null)
+        : this(connectionString, PostgresMigrator.All, timeProvider ?? TimeProvider.System, access)
+    {
+    }
+
+    internal PostgresResultStore(
+        string connectionString, IReadOnlyList<Migration> migrations, TimeProvider timeProvider, StoreAccess access = StoreAccess.CreateIfMissing)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = PostgresConnectionString.Parse(connectionString);
@@ -37,6 +47,7 @@ public sealed class PostgresResultStore : IResultStore
         _dataSource = NpgsqlDataSource.Create(builder);
         _migrations = migrations;
         _timeProvider = timeProvider;
+        _access = access;
     }
 
     /// <summary>Where the store is, for messages and logs: <c>host:port/database (user name)</c>, never the password.</summary>
@@ -46,27 +57,48 @@ public sealed class PostgresResultStore : IResultStore
     public override string ToString() => "postgres " + DatabaseName;
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public async Task<SchemaReport> InitializeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_initialized)
+        if (_schema is { } done)
         {
-            return;
+            return done;
         }
         await _initLock.WaitAsync(cancellationToken);
         try
         {
-            if (_initialized)
+            if (_schema is { } raced)
             {
-                return;
+                return raced;
             }
-            await using var connection = await OpenAsync(cancellationToken);
-            await PostgresMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
-            _initialized = true;
+            await using var connection = await OpenForInitAsync(cancellationToken);
+            if (_access == StoreAccess.ReadExisting)
+            {
+                await using var check = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL;", connection);
+                if (await check.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    throw new StoreNotFoundException($"{DatabaseName} holds no RtcBench result store (no RtcBench schema)");
+                }
+            }
+            _schema = await PostgresMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
+            return _schema;
         }
         finally
         {
             _initLock.Release();
+        }
+    }
+
+    /// <summary>Opens a connection; for a reader, a database that does not exist (SQLSTATE 3D000) is a missing store.</summary>
+    private async Task<NpgsqlConnection> OpenForInitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (_access == StoreAccess.ReadExisting && e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            throw new StoreNotFoundException($"{DatabaseName}: the database does not exist", e);
         }
     }
 
@@ -106,6 +138,26 @@ public sealed class PostgresResultStore : IResultStore
         var run = await PostgresRunReader.GetRunAsync(connection, runId, includePings, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return run;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        var (low, high) = RunValidator.PrefixRange(prefix, limit);
+        return ReadAsync<IReadOnlyList<string>>(async c =>
+        {
+            await using var command = new NpgsqlCommand("SELECT id FROM runs WHERE id >= @low AND id <= @high ORDER BY id LIMIT @limit;", c);
+            command.Parameters.AddWithValue("low", PostgresRunId.ToGuid(low));
+            command.Parameters.AddWithValue("high", PostgresRunId.ToGuid(high));
+            command.Parameters.AddWithValue("limit", limit);
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(PostgresRunId.FromGuid(reader.GetGuid(0)));
+            }
+            return ids;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

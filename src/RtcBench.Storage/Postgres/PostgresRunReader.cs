@@ -14,7 +14,8 @@ internal static class PostgresRunReader
         "SELECT schema, tool_version, platform, channel, transport_mode, location, latitude, longitude, "
         + "agent_location, runner_host, started_at, started_at_ticks, ended_at, ended_at_ticks, count, interval_ms, "
         + "warmup, deadline_ms, payload_bytes, schedule, seed, outcome_status, outcome_reason, stats::text, path::text, "
-        + "histogram_encoding, histogram_unit, histogram_relative_accuracy, histogram_count, histogram "
+        + "histogram_encoding, histogram_unit, histogram_relative_accuracy, histogram_count, histogram, "
+        + "outcome_detail, outcome_noticed_at "
         + "FROM runs WHERE id = @id;";
 
     private const string SelectPingsSql =
@@ -153,7 +154,13 @@ internal static class PostgresRunReader
                 Schedule = reader.GetString(19),
                 Seed = reader.IsDBNull(20) ? null : reader.GetInt32(20),
             },
-            Outcome = new RunOutcome { Status = reader.GetString(21), Reason = NullableString(reader, 22) },
+            Outcome = new RunOutcome
+            {
+                Status = reader.GetString(21),
+                Reason = NullableString(reader, 22),
+                Detail = NullableString(reader, 30),
+                NoticedAt = reader.IsDBNull(31) ? null : reader.GetFieldValue<DateTimeOffset>(31),
+            },
             Stats = JsonSerializer.Deserialize<RunStatistics>(statsJson, ResultJson.Options)
                 ?? throw new InvalidOperationException($"Run {runId} has null statistics."),
             Path = reader.IsDBNull(24) ? null : JsonSerializer.Deserialize<PathInfo>(reader.GetString(24), ResultJson.Options),

@@ -17,6 +17,7 @@ internal static class PostgresRunWriter
         "sent", "ok", "lost", "late", "loss_rate", "rtt_p50_us", "rtt_p95_us", "rtt_p99_us", "rtt_mean_us",
         "jitter_rfc3550_us", "stats", "path",
         "histogram_encoding", "histogram_unit", "histogram_relative_accuracy", "histogram_count", "histogram",
+        "outcome_detail", "outcome_noticed_at",
     ];
 
     private static readonly string InsertRunSql =
@@ -87,6 +88,12 @@ internal static class PostgresRunWriter
         Double(p, run.Histogram.RelativeAccuracy);
         p.Add(new NpgsqlParameter<long> { TypedValue = run.Histogram.Count, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter<byte[]> { TypedValue = histogram, NpgsqlDbType = NpgsqlDbType.Bytea });
+        Text(p, run.Outcome.Detail);
+        p.Add(new NpgsqlParameter<DateTimeOffset?>
+        {
+            TypedValue = run.Outcome.NoticedAt is { } noticed ? PostgresTime.Floor(noticed) : null,
+            NpgsqlDbType = NpgsqlDbType.TimestampTz,
+        });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -28,7 +28,7 @@ internal static class PostgresTextCheck
             (run.Channel, "channel"), (run.TransportMode, "transport_mode"), (run.Location, "location"),
             (run.AgentLocation, "agent_location"), (run.RunnerHost, "runner_host"),
             (run.Config.Schedule, "config.schedule"), (run.Outcome.Status, "outcome.status"),
-            (run.Outcome.Reason, "outcome.reason"), (run.Histogram.Encoding, "histogram.encoding"),
+            (run.Outcome.Reason, "outcome.reason"), (run.Outcome.Detail, "outcome.detail"), (run.Histogram.Encoding, "histogram.encoding"),
             (run.Histogram.Unit, "histogram.unit"),
         ];
         foreach (var (value, field) in texts)

@@ -18,9 +18,9 @@ internal static class SqliteMigrator
     /// <summary>The migrations shipped with this assembly, ordered by version (1, 2, 3, … without gaps).</summary>
     public static IReadOnlyList<Migration> All => Embedded.Value;
 
-    /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; returns the versions applied.</summary>
+    /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; says what it found and applied.</summary>
     /// <exception cref="InvalidOperationException">The database has a version newer than the last migration.</exception>
-    public static async Task<IReadOnlyList<int>> ApplyAsync(
+    public static async Task<SchemaReport> ApplyAsync(
         SqliteConnection connection,
         IReadOnlyList<Migration> migrations,
         TimeProvider timeProvider,
@@ -54,7 +54,7 @@ internal static class SqliteMigrator
                 + $"schema versions up to {latest}. Upgrade rtcbench or use another database.");
         }
 
-        var done = new List<int>();
+        var done = new List<string>();
         foreach (var migration in migrations)
         {
             if (applied.Contains(migration.Version))
@@ -67,10 +67,10 @@ internal static class SqliteMigrator
             record.Parameters.AddWithValue("@version", migration.Version);
             record.Parameters.AddWithValue("@appliedAt", UnixMicros.ToText(timeProvider.GetUtcNow()));
             await record.ExecuteNonQueryAsync(cancellationToken);
-            done.Add(migration.Version);
+            done.Add(migration.Name);
         }
         transaction.Commit();
-        return done;
+        return new SchemaReport(current == 0, current, latest, done);
     }
 
     /// <summary>Parses and orders migration scripts by the leading digits of their names; checks 1..N without gaps.</summary>

@@ -22,26 +22,38 @@ public sealed class SqliteResultStore : IResultStore
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _initLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly StoreAccess _access;
+    private volatile SchemaReport? _schema;
     private bool _disposed;
 
     /// <param name="databasePath">The database file; it and its directory are created as needed.</param>
     /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
     public SqliteResultStore(string databasePath, TimeProvider? timeProvider = null)
-        : this(databasePath, SqliteMigrator.All, timeProvider ?? TimeProvider.System)
+        : this(databasePath, StoreAccess.CreateIfMissing, timeProvider)
     {
     }
 
-    internal SqliteResultStore(string databasePath, IReadOnlyList<Migration> migrations, TimeProvider timeProvider)
+    /// <param name="databasePath">The database file.</param>
+    /// <param name="access">Create the file (and its directories) when missing, or require an existing RtcBench store.</param>
+    /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
+    public SqliteResultStore(string databasePath, StoreAccess access, TimeProvider? timeProvider = null)
+        : this(databasePath, SqliteMigrator.All, timeProvider ?? TimeProvider.System, access)
+    {
+    }
+
+    internal SqliteResultStore(
+        string databasePath, IReadOnlyList<Migration> migrations, TimeProvider timeProvider, StoreAccess access = StoreAccess.CreateIfMissing)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
         _migrations = migrations;
         _timeProvider = timeProvider;
+        _access = access;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // ReadWrite, not ReadWriteCreate, for readers: a file deleted meanwhile is an error, not a new store.
+            Mode = access == StoreAccess.ReadExisting ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             ForeignKeys = true,
             Pooling = true,
@@ -56,19 +68,24 @@ public sealed class SqliteResultStore : IResultStore
     public override string ToString() => "sqlite " + DatabasePath;
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public async Task<SchemaReport> InitializeAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_initialized)
+        if (_schema is { } done)
         {
-            return;
+            return done;
         }
         await _initLock.WaitAsync(cancellationToken);
         try
         {
-            if (_initialized)
+            if (_schema is { } raced)
             {
-                return;
+                return raced;
+            }
+            bool existed = File.Exists(DatabasePath);
+            if (_access == StoreAccess.ReadExisting && !existed)
+            {
+                throw new StoreNotFoundException($"no result store at {DatabasePath}");
             }
             string? directory = Path.GetDirectoryName(DatabasePath);
             if (!string.IsNullOrEmpty(directory))
@@ -76,19 +93,31 @@ public sealed class SqliteResultStore : IResultStore
                 Directory.CreateDirectory(directory);
             }
             await using var connection = await OpenAsync(cancellationToken);
+            if (_access == StoreAccess.ReadExisting && !await HasSchemaAsync(connection, cancellationToken))
+            {
+                throw new StoreNotFoundException($"{DatabasePath} is not an RtcBench result store (it has no RtcBench schema)");
+            }
             using (var wal = connection.CreateCommand())
             {
                 // Persistent in the file; needs no transaction and is a no-op once set.
                 wal.CommandText = "PRAGMA journal_mode = WAL;";
                 await wal.ExecuteScalarAsync(cancellationToken);
             }
-            await SqliteMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
-            _initialized = true;
+            var report = await SqliteMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
+            _schema = report with { Created = !existed || report.Created };
+            return _schema;
         }
         finally
         {
             _initLock.Release();
         }
+    }
+
+    private static async Task<bool> HasSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <inheritdoc />
@@ -118,6 +147,27 @@ public sealed class SqliteResultStore : IResultStore
         await InitializeAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         return await SqliteRunReader.GetRunAsync(connection, runId, includePings, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        var (low, high) = RunValidator.PrefixRange(prefix, limit);
+        return ReadAsync(async c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT id FROM runs WHERE id >= @low AND id <= @high ORDER BY id LIMIT @limit;";
+            command.Parameters.AddWithValue("@low", low);
+            command.Parameters.AddWithValue("@high", high);
+            command.Parameters.AddWithValue("@limit", limit);
+            var ids = new List<string>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+            return (IReadOnlyList<string>)ids;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -13,7 +13,8 @@ internal static class SqliteRunReader
         "SELECT schema, tool_version, platform, channel, transport_mode, location, latitude, longitude, "
         + "agent_location, runner_host, started_at_utc, ended_at_utc, count, interval_ms, warmup, deadline_ms, "
         + "payload_bytes, schedule, seed, outcome_status, outcome_reason, stats_json, path_json, "
-        + "histogram_encoding, histogram_unit, histogram_relative_accuracy, histogram_count, histogram "
+        + "histogram_encoding, histogram_unit, histogram_relative_accuracy, histogram_count, histogram, "
+        + "outcome_detail, outcome_noticed_at "
         + "FROM runs WHERE id = @id;";
 
     private const string SelectPingsSql =
@@ -151,7 +152,13 @@ internal static class SqliteRunReader
                 Schedule = reader.GetString(17),
                 Seed = reader.IsDBNull(18) ? null : reader.GetInt32(18),
             },
-            Outcome = new RunOutcome { Status = reader.GetString(19), Reason = NullableString(reader, 20) },
+            Outcome = new RunOutcome
+            {
+                Status = reader.GetString(19),
+                Reason = NullableString(reader, 20),
+                Detail = NullableString(reader, 28),
+                NoticedAt = reader.IsDBNull(29) ? null : UnixMicros.ToTime(reader.GetInt64(29)),
+            },
             Stats = JsonSerializer.Deserialize<RunStatistics>(statsJson, ResultJson.Options)
                 ?? throw new InvalidOperationException($"Run {runId} has null statistics."),
             Path = reader.IsDBNull(22) ? null : JsonSerializer.Deserialize<PathInfo>(reader.GetString(22), ResultJson.Options),

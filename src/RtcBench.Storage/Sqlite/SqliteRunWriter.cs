@@ -20,7 +20,7 @@ internal static class SqliteRunWriter
         "id", "schema", "tool_version", "platform", "channel", "transport_mode", "location", "latitude", "longitude",
         "agent_location", "runner_host", "started_at", "ended_at", "started_at_utc", "ended_at_utc",
         "count", "interval_ms", "warmup", "deadline_ms", "payload_bytes", "schedule", "seed",
-        "outcome_status", "outcome_reason",
+        "outcome_status", "outcome_reason", "outcome_detail", "outcome_noticed_at",
         "sent", "ok", "lost", "late", "loss_rate", "rtt_p50_us", "rtt_p95_us", "rtt_p99_us", "rtt_mean_us",
         "jitter_rfc3550_us", "stats_json", "path_json",
         "histogram_encoding", "histogram_unit", "histogram_relative_accuracy", "histogram_count", "histogram",
@@ -62,6 +62,8 @@ internal static class SqliteRunWriter
         p.AddWithValue("@seed", Db(run.Config.Seed));
         p.AddWithValue("@outcome_status", run.Outcome.Status);
         p.AddWithValue("@outcome_reason", Db(run.Outcome.Reason));
+        p.AddWithValue("@outcome_detail", Db(run.Outcome.Detail));
+        p.AddWithValue("@outcome_noticed_at", run.Outcome.NoticedAt is { } noticed ? UnixMicros.Floor(noticed) : DBNull.Value);
         p.AddWithValue("@sent", stats.Sent);
         p.AddWithValue("@ok", stats.Ok);
         p.AddWithValue("@lost", stats.Lost);

@@ -10,11 +10,15 @@ internal sealed class AgentHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private AgentHarness(RunningAgent agent, HttpClient http)
+    private AgentHarness(RunningAgent agent, HttpClient http, CapturedLogs logs)
     {
         Agent = agent;
         Http = http;
+        Logs = logs;
     }
+
+    /// <summary>Everything the agent logged (ASP.NET Core and Kestrel included).</summary>
+    public CapturedLogs Logs { get; }
 
     public RunningAgent Agent { get; }
 
@@ -24,13 +28,14 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) };
         configure?.Invoke(options);
-        var agent = await AgentHost.StartAsync(options, null, time ?? TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
+        var logs = new CapturedLogs();
+        var agent = await AgentHost.StartAsync(options, logs, time ?? TimeProvider.System, CancellationToken.None).WaitAsync(Timeout);
         var http = new HttpClient { BaseAddress = agent.BaseUrl, Timeout = Timeout };
         if (options.ApiKey is not null)
         {
             http.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
         }
-        return new AgentHarness(agent, http);
+        return new AgentHarness(agent, http, logs);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -29,9 +29,17 @@ internal sealed class UdpTestClient : IDisposable
         return frame;
     }
 
+    /// <summary>
+    /// A framed ping. A readiness probe (seq &lt; 0) without an explicit size is padded to
+    /// <see cref="UdpFrame.MinProbeBytes"/>, as the runner pads it (the echo answers no probe with more bytes).
+    /// </summary>
     public static byte[] Ping(Guid room, byte[] token, RunId run, long seq, long sentNs = 1_000_000, int payloadBytes = 0)
     {
         var json = new byte[PingCodec.MaxMessageBytes];
+        if (seq < 0 && payloadBytes == 0)
+        {
+            payloadBytes = UdpFrame.MinProbeBytes;
+        }
         int n = PingCodec.WritePing(json, run, seq, sentNs, payloadBytes);
         return Frame(room, token, json.AsSpan(0, n));
     }
@@ -41,13 +49,20 @@ internal sealed class UdpTestClient : IDisposable
     /// <summary>Receives one framed pong (header checked) within the timeout.</summary>
     public async Task<(Guid Room, PongFields Pong)> ReceivePongAsync()
     {
+        var (room, pong, _) = await ReceivePongWithLengthAsync();
+        return (room, pong);
+    }
+
+    /// <summary>Receives one framed pong and the datagram's length.</summary>
+    public async Task<(Guid Room, PongFields Pong, int Length)> ReceivePongWithLengthAsync()
+    {
         using var cts = new CancellationTokenSource(Timeout);
         var result = await _socket.ReceiveFromAsync(_receive, SocketFlags.None, _server, cts.Token);
         var datagram = _receive.AsSpan(0, result.ReceivedBytes);
         Assert.True(UdpFrame.TryReadHeader(datagram, out byte type, out Guid room, out _, out var payload), "not a UdpFrame");
         Assert.Equal(UdpFrame.TypeFromEcho, type);
         Assert.True(PingCodec.TryReadPong(payload, out var pong), "not a pong");
-        return (room, pong);
+        return (room, pong, result.ReceivedBytes);
     }
 
     /// <summary>Sends a ping and returns its pong (which must be the next datagram).</summary>

@@ -4,6 +4,7 @@ using RtcBench.Cli;
 using RtcBench.Core.Measurement;
 using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
+using RtcBench.LiveKit.Protocol;
 using RtcBench.Runner;
 
 namespace RtcBench.LiveKit.Tests.EndToEnd;
@@ -74,18 +75,58 @@ public sealed class BenchmarkEndToEndTests
 
         Assert.True(observer.Dropped.IsCompleted, "the signalling was never dropped: the run did not reach 100 answers");
         var reliable = Assert.Single(report.Results, r => r.Channel == "reliable");
-        Assert.NotEqual("ok", reliable.Outcome.Status);
-        Assert.Contains("SignallingLost", reliable.Outcome.Reason, StringComparison.Ordinal);
+        // Our session to the SFU ended: the echo is out of reach, so the run ends as echo-lost, never as loss.
+        Assert.Equal(("failed", "echo-lost"), (reliable.Outcome.Status, reliable.Outcome.Reason));
+        Assert.Contains("SignallingLost", reliable.Outcome.Detail, StringComparison.Ordinal);
         Assert.InRange(reliable.Stats.Ok, 1, 2999); // Measured pings answered before the drop (the observer's count includes warm-up).
+        Assert.Equal(0, reliable.Stats.Lost);
 
-        // The lossy channel shares the ended session: recorded as a failure or a failed run, never a hang.
-        bool lossyRecorded = report.Results.Any(r => r.Channel == "lossy" && r.Outcome.Status != "ok")
-            || report.Failures.Any(f => f.Platform == "livekit");
-        Assert.True(lossyRecorded, "the lossy channel's end was not recorded");
+        // The lossy channel shares the ended session: reported as not measured, never a hang.
+        var lossy = Assert.Single(report.Failures, f => f.Platform == "livekit");
+        Assert.Equal(RunnerFailure.EchoLost, lossy.Kind);
+        Assert.DoesNotContain(report.Results, r => r.Channel == "lossy");
 
         // The runner closed the room: the echo left and the LiveKit room was deleted.
         await deployment.FirstDeletion.WaitAsync(guard.Token);
         Assert.Empty(deployment.Rooms.List());
+    }
+
+    [Fact]
+    public async Task BenchmarkRunner_EchoParticipantLeavesMidRun_EchoLostNothingCountedLost()
+    {
+        using var guard = new CancellationTokenSource(StandInDeployment.Guard);
+        await using var deployment = await StandInDeployment.StartAsync();
+        var observer = new EchoLeavesMidRun(deployment, afterAnswered: 100);
+
+        var report = await new BenchmarkRunner(MonoTime.System, observer).RunAsync(new BenchmarkOptions
+        {
+            AgentUrl = deployment.Agent.BaseUrl,
+            Platforms = ["livekit"],
+            Config = new RunConfig { Count = 3000, Warmup = 5, Interval = TimeSpan.FromMilliseconds(2), Deadline = TimeSpan.FromSeconds(2) },
+        }, CancellationToken.None, CancellationToken.None).WaitAsync(guard.Token);
+
+        var leftAt = await observer.Left.WaitAsync(guard.Token);
+        var reliable = Assert.Single(report.Results, r => r.Channel == "reliable");
+        Assert.Equal(("failed", "echo-lost"), (reliable.Outcome.Status, reliable.Outcome.Reason));
+        // (The run's times are its monotonic clock placed by one wall anchor; allow the wall clock 5 ms of slew.)
+        Assert.True(reliable.Outcome.NoticedAt >= leftAt - TimeSpan.FromMilliseconds(5),
+            $"noticed {reliable.Outcome.NoticedAt:O}, the echo was told to leave at {leftAt:O}");
+        // The SFU tells the runner the echo left (ParticipantUpdate DISCONNECTED); LiveKit may delete the room right after.
+        Assert.Matches("^(the echo participant 'rtcbench-echo-[0-9a-f]{32}' left the LiveKit room|the LiveKit server ended our session)",
+            reliable.Outcome.Detail);
+
+        // Reliable channel: nothing lost; everything unanswered is abandoned; statistics from the pings before only.
+        Assert.Equal(0, reliable.Stats.Lost);
+        Assert.True(reliable.Stats.Abandoned > 0 && reliable.Stats.NotSent > 0, $"abandoned {reliable.Stats.Abandoned}, not sent {reliable.Stats.NotSent}");
+        Assert.Equal(reliable.Stats.Ok + reliable.Stats.Late, reliable.Stats.Sent);
+        Assert.Equal(reliable.Stats.Ok, reliable.Histogram.Count);
+        Assert.DoesNotContain(reliable.Pings, p => p.Status == "lost");
+        Assert.All(reliable.Pings.Where(p => p.Status == "abandoned"), p => Assert.Null(p.RttUs));
+
+        // The lossy channel needs the same echo: reported as not measured.
+        var lossy = Assert.Single(report.Failures, f => f.Platform == "livekit");
+        Assert.Equal(RunnerFailure.EchoLost, lossy.Kind);
+        Assert.Contains("lossy channel not measured", lossy.Message, StringComparison.Ordinal);
     }
 
     internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
@@ -102,6 +143,53 @@ public sealed class BenchmarkEndToEndTests
         };
         int exit = await CliApp.RunAsync(args, ctx);
         return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>
+    /// The stand-in server sends the echo participant a LeaveRequest (as LiveKit does when it removes a participant)
+    /// once a run has <c>afterAnswered</c> answers; <see cref="Left"/> gives the time it was told to leave.
+    /// </summary>
+    private sealed class EchoLeavesMidRun(StandInDeployment deployment, int afterAnswered) : IBenchmarkObserver
+    {
+        private readonly TaskCompletionSource<DateTimeOffset> _left = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _started;
+
+        public Task<DateTimeOffset> Left => _left.Task;
+
+        public void OnStep(string message)
+        {
+        }
+
+        public void OnRunStarted(string platform, string channel, int totalPings)
+        {
+        }
+
+        public void OnProgress(int sent, int answered, int totalPings)
+        {
+            if (answered >= afterAnswered && Interlocked.Exchange(ref _started, 1) == 0)
+            {
+                string room = Assert.Single(deployment.Rooms.List()).Name;
+                var at = DateTimeOffset.UtcNow;
+                _ = LeaveAsync(room, at);
+            }
+        }
+
+        private async Task LeaveAsync(string room, DateTimeOffset at)
+        {
+            try
+            {
+                await deployment.Server.SendLeaveAsync(room, "rtcbench-echo-" + room["rtcbench-".Length..], DisconnectReason.ParticipantRemoved);
+                _left.TrySetResult(at);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException)
+            {
+                _left.TrySetException(ex);
+            }
+        }
+
+        public void OnRunFinished(RunResult result)
+        {
+        }
     }
 
     /// <summary>Drops the runner's signalling WebSocket (no close frame) once a run has <c>afterAnswered</c> answers.</summary>

@@ -176,6 +176,57 @@ public sealed class DailyBrowserTests(ChromiumFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_EchoLeavesTheCallMidRun_RunEndsEchoLostWithNothingLost()
+    {
+        var (room, creds) = NewRoom();
+        var echo = await DailyEchoCall.StartAsync(fixture.Host, room, "t", fixture.Relay.RelayUrl, Clock, CancellationToken.None).WaitAsync(Timeout);
+        var channels = await new DailyPlatformClient(fixture.Host).JoinAsync(creds, new PlatformJoinContext("r", Clock), CancellationToken.None).WaitAsync(Timeout);
+        await using var channel = Assert.IsType<DailyPingChannel>(Assert.Single(channels));
+        var runId = RunId.New();
+        await ReadinessProbe.WaitReadyAsync(channel, runId, 128, Clock, TimeSpan.FromSeconds(20), CancellationToken.None).WaitAsync(Timeout);
+        var session = new PingSession(runId, new RunConfig { Count = 10_000, Warmup = 0, Interval = TimeSpan.FromMilliseconds(10) }, Clock.NowNs());
+        var answeredSome = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var endRun = new CancellationTokenSource();
+        var watch = new EchoWatch(session, channel,
+            _ => Task.FromResult(new EchoHostCheck(EchoHostState.Present, "the agent answers and still has the room")), Clock, note: null);
+
+        var run = new PingDriver(session, channel, Clock).RunAsync(
+            (_, answered) => { if (answered >= 20) { answeredSome.TrySetResult(); } }, CancellationToken.None, endRun.Token);
+        var watching = watch.WatchAsync(CancellationToken.None);
+        await answeredSome.Task.WaitAsync(Timeout);
+        await echo.DisposeAsync(); // the echo's page leaves the call
+
+        var loss = await watching.WaitAsync(Timeout);
+        await endRun.CancelAsync();
+        await run.WaitAsync(Timeout);
+        session.FinishEchoLost(reliableChannel: true);
+
+        Assert.Equal("the echo participant left the Daily call (participant-left)", loss!.Detail);
+        Assert.Same(loss, await channel.EchoLost.WaitAsync(Timeout));
+        var records = session.Records.ToArray();
+        Assert.DoesNotContain(records, r => r.Status == PingStatus.Lost);
+        Assert.True(records.Count(r => r.Status == PingStatus.Ok) >= 20);
+        Assert.Contains(records, r => r.Status == PingStatus.NotSent);
+    }
+
+    [Fact]
+    public async Task EchoLost_RunnerDisposesItsChannel_NeverSignalled()
+    {
+        var (room, creds) = NewRoom();
+        await using var echo = await DailyEchoCall.StartAsync(fixture.Host, room, "t", fixture.Relay.RelayUrl, Clock, CancellationToken.None).WaitAsync(Timeout);
+        var channels = await new DailyPlatformClient(fixture.Host).JoinAsync(creds, new PlatformJoinContext("r", Clock), CancellationToken.None).WaitAsync(Timeout);
+        var channel = Assert.IsType<DailyPingChannel>(Assert.Single(channels));
+        var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.Page.Ended += reason => closed.TrySetResult(reason);
+
+        await channel.DisposeAsync();
+        await closed.Task.WaitAsync(Timeout);
+
+        // Our own leaving closed the page; that is not the echo's loss.
+        Assert.False(channel.EchoLost.IsCompleted);
+    }
+
+    [Fact]
     public async Task Send_RunnerPageHangs_ChannelEndsAndSendFails()
     {
         var (room, creds) = NewRoom();

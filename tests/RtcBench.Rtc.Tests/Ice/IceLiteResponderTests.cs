@@ -274,6 +274,32 @@ public sealed class IceLiteResponderTests
     }
 
     [Fact]
+    public void Data_BothEndpointsNominated_FollowsTheDataAndLaterNominationsDoNotMoveIt()
+    {
+        // werift 0.24 with two candidates: a plain check and then a USE-CANDIDATE check from each, ClientHello from
+        // the first. The latest nomination must not strand the DTLS that arrives on the other nominated pair.
+        var responder = NewResponder();
+        responder.HandleDatagram(0, Check().ToBytes(), Chromium);
+        responder.HandleDatagram(Ms, Check().ToBytes(), Other);
+        responder.HandleDatagram(2 * Ms, (Check() with { UseCandidate = true }).ToBytes(), Chromium);
+        responder.HandleDatagram(3 * Ms, (Check() with { UseCandidate = true }).ToBytes(), Other);
+        Assert.Equal(Other, responder.SelectedEndpoint);
+        Assert.True(responder.IsNominated);
+        Events(responder);
+
+        Assert.True(responder.AcceptData(100 * Ms, Chromium));
+        Assert.Equal([IceEvent.Selected(Chromium, nominated: true)], Events(responder));
+        responder.HandleDatagram(5 * S, (Check() with { UseCandidate = true }).ToBytes(), Other);
+        Assert.Empty(Events(responder));
+        Assert.Equal(Chromium, responder.SelectedEndpoint);
+
+        // An endpoint checked but never nominated gets nothing once others are nominated.
+        var third = new IPEndPoint(IPAddress.Loopback, 50125);
+        responder.HandleDatagram(5 * S + Ms, Check().ToBytes(), third);
+        Assert.False(responder.AcceptData(5 * S + 2 * Ms, third));
+    }
+
+    [Fact]
     public void Data_FromEndpointWithoutSucceededCheck_Refused()
     {
         var responder = NewResponder();

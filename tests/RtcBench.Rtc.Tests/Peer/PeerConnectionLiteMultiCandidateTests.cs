@@ -19,9 +19,13 @@ namespace RtcBench.Rtc.Tests.Peer;
 /// </summary>
 public sealed class PeerConnectionLiteMultiCandidateTests
 {
-    [Fact]
-    public async Task TwoCandidatePeer_ClientHelloFromEarlierCheckedCandidate_AnsweredThereAndSctpFollows()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoCandidatePeer_ClientHelloFromEarlierCheckedCandidate_AnsweredThereAndSctpFollows(bool nominateBoth)
     {
+        // nominateBoth: what werift 0.24 did by hand here, a USE-CANDIDATE check from each candidate after the plain
+        // ones (so the latest nomination is Second), then its ClientHello from First.
         using var peer = new TwoCandidatePeer();
         await using var answerer = PeerConnection.AcceptOffer(peer.Offer, Options());
         peer.UseAnswer(answerer);
@@ -30,6 +34,12 @@ public sealed class PeerConnectionLiteMultiCandidateTests
         await WithTimeout(peer.CheckAnswered(peer.First));
         peer.Check(peer.Second); // The lite agent now has two endpoints with succeeded checks; the latest is Second.
         await WithTimeout(peer.CheckAnswered(peer.Second));
+        if (nominateBoth)
+        {
+            peer.Check(peer.First, nominate: true);
+            peer.Check(peer.Second, nominate: true);
+            await WithTimeout(peer.CheckAnswered(peer.Second, nominated: true));
+        }
 
         var handshake = peer.StartDtls(peer.First);
         peer.Check(peer.Second); // Checks from the other candidate go on during the handshake.
@@ -39,7 +49,7 @@ public sealed class PeerConnectionLiteMultiCandidateTests
         // After DTLS we (the DTLS server) send INIT, over DTLS, to where the ClientHello came from.
         Assert.True(await WithTimeout(peer.FirstApplicationData) > 0);
         Assert.Equal(peer.First.LocalEndPoint, answerer.SelectedPair!.Remote);
-        Assert.False(answerer.SelectedPair.Nominated);
+        Assert.Equal(nominateBoth, answerer.SelectedPair.Nominated);
         Assert.Equal(0, peer.DtlsDatagramsOn(peer.Second));
     }
 
@@ -49,6 +59,7 @@ public sealed class PeerConnectionLiteMultiCandidateTests
         private readonly IceCredentials _ice = IceCredentials.Generate();
         private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
         private readonly Dictionary<Socket, TaskCompletionSource<bool>> _answered = [];
+        private readonly Dictionary<Socket, TaskCompletionSource<bool>> _answeredAgain = [];
         private readonly Dictionary<Socket, int> _dtlsDatagrams = [];
         private readonly TaskCompletionSource<int> _appData = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly List<Thread> _threads = [];
@@ -97,13 +108,15 @@ public sealed class PeerConnectionLiteMultiCandidateTests
             }
         }
 
-        public void Check(Socket from) => from.SendTo(new ChromiumCheck(_username!, _password!).ToBytes(), _remote!);
+        public void Check(Socket from, bool nominate = false) =>
+            from.SendTo(new ChromiumCheck(_username!, _password!) { UseCandidate = nominate }.ToBytes(), _remote!);
 
-        public Task<bool> CheckAnswered(Socket socket)
+        /// <summary>Completes at the first success response on <paramref name="socket"/> (the second one with <paramref name="nominated"/>).</summary>
+        public Task<bool> CheckAnswered(Socket socket, bool nominated = false)
         {
             lock (_answered)
             {
-                return _answered[socket].Task;
+                return (nominated ? _answeredAgain : _answered)[socket].Task;
             }
         }
 
@@ -149,6 +162,7 @@ public sealed class PeerConnectionLiteMultiCandidateTests
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             _answered[socket] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _answeredAgain[socket] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             _dtlsDatagrams[socket] = 0;
             return socket;
         }
@@ -168,7 +182,10 @@ public sealed class PeerConnectionLiteMultiCandidateTests
                         case RtcPacketKind.Stun when StunMessageReader.TryRead(datagram, out var m) && m.Class == StunClass.SuccessResponse:
                             lock (_answered)
                             {
-                                _answered[socket].TrySetResult(true);
+                                if (!_answered[socket].TrySetResult(true))
+                                {
+                                    _answeredAgain[socket].TrySetResult(true);
+                                }
                             }
 
                             break;

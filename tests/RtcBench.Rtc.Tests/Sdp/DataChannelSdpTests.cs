@@ -238,6 +238,9 @@ public sealed class DataChannelSdpTests
     [InlineData("a=sctp-port:5000", "a=sctp-port:99999999999999999999", "SCTP port")]
     [InlineData("a=max-message-size:262144", "a=max-message-size:lots", "max-message-size")]
     [InlineData("m=application 9", "m=application 0", "no data-channel")]
+    [InlineData("a=ice-pwd:asd88fgpdd777uzjYhagZg3v", "a=ice-pwd:x", "a=ice-pwd must be 22 to 256 characters")]
+    [InlineData("a=ice-ufrag:8hhY", "a=ice-ufrag:8h_Y", "a=ice-ufrag may hold only")]
+    [InlineData("a=setup:actpass", "a=setup:holdconn", "a=setup:holdconn is not")]
     public void TryDescribe_MissingOrMalformedParameter_FailsWithReason(string find, string replace, string expected)
     {
         var sdp = SdpParserTests.Parse(SdpSamples.ChromiumOffer.Replace(find, replace, StringComparison.Ordinal));

@@ -27,6 +27,39 @@ public sealed class PostgresResultStoreServerTests(PostgresServer server, ITestO
     private Task<T> ScalarAsync<T>(string sql) => server.ScalarAsync<T>(_database, sql, Ct);
 
     [Fact]
+    public async Task ReadExisting_DatabaseWithoutSchema_StoreNotFoundAndNothingCreated()
+    {
+        await using var store = new PostgresResultStore(server.ConnectionString(_database), StoreAccess.ReadExisting);
+
+        var error = await Assert.ThrowsAsync<StoreNotFoundException>(() => store.ListRunsAsync(new RunQuery(), Ct));
+
+        Assert.Contains("holds no RtcBench result store", error.Message, StringComparison.Ordinal);
+        Assert.False(await ScalarAsync<bool>("SELECT to_regclass('schema_migrations') IS NOT NULL;"));
+    }
+
+    [Fact]
+    public async Task ReadExisting_DatabaseThatDoesNotExist_StoreNotFound()
+    {
+        await using var store = new PostgresResultStore(server.ConnectionString("no_such_database"), StoreAccess.ReadExisting);
+
+        var error = await Assert.ThrowsAsync<StoreNotFoundException>(() => store.InitializeAsync(Ct));
+
+        Assert.Contains("the database does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadExisting_MigratedDatabase_Reads()
+    {
+        await using (var writer = Open())
+        {
+            await writer.InitializeAsync(Ct);
+        }
+        await using var reader = new PostgresResultStore(server.ConnectionString(_database), StoreAccess.ReadExisting);
+
+        Assert.Equal(0, (await reader.ListRunsAsync(new RunQuery(), Ct)).Total);
+    }
+
+    [Fact]
     public async Task SaveRun_HundredThousandPings_RoundTripsInSeconds()
     {
         var run = TestRuns.Create(pingCount: 100_000);

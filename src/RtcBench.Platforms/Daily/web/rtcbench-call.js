@@ -99,8 +99,11 @@
     });
     call.on('participant-left', (ev) => {
       const id = ev && ev.participant && ev.participant.session_id;
-      if (id && id === state.peerId) state.peerId = null;
+      const wasPeer = !!id && id === state.peerId;
+      if (wasPeer) state.peerId = null;
       event('participant-left', id);
+      // The runner's echo is gone: the runner ends its run (echo-lost) instead of counting loss.
+      if (wasPeer && state.role === 'runner') event('echo-left', id);
     });
     call.on('left-meeting', () => event('left-meeting', null));
     call.on('error', (ev) => event('error', (ev && (ev.errorMsg || ev.error && ev.error.msg)) || 'unknown error'));

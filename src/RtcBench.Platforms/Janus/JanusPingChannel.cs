@@ -1,0 +1,131 @@
+using System.Globalization;
+using RtcBench.Core.Results;
+using RtcBench.Janus.Participants;
+using RtcBench.Rtc.Peer;
+
+namespace RtcBench.Platforms.Janus;
+
+/// <summary>
+/// The runner's one channel on the <c>janus</c> platform: pings go out through our participant (the VideoRoom feed,
+/// or a TextRoom message to the echo), pongs come back through Janus and reach the sink with the socket receive time
+/// of the datagram that completed them, on the connection's loop. Reliable only: Janus relays VideoRoom data and
+/// TextRoom messages on reliable, ordered channels, whatever the sender used.
+/// </summary>
+internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics
+{
+    private readonly string _path;
+    private readonly long _room;
+    private readonly string _serverVersion;
+    private volatile IMessageSink? _sink;
+    private IAsyncDisposable? _participant;
+    private Func<ReadOnlySpan<byte>, bool>? _send;
+    private Func<PeerConnection?>[] _peers = [];
+    private Func<string?> _ended = () => null;
+    private int _disposed;
+
+    public JanusPingChannel(string path, long room, string serverVersion)
+    {
+        _path = path;
+        _room = room;
+        _serverVersion = serverVersion;
+    }
+
+    public string Channel => "reliable";
+
+    public string TransportMode => "webrtc-datachannel";
+
+    public void Attach(VideoRoomDataParticipant participant)
+    {
+        _participant = participant;
+        _send = participant.Send;
+        _peers = [() => participant.Publisher, () => participant.Subscriber];
+        _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+    }
+
+    public void Attach(TextRoomDataParticipant participant)
+    {
+        _participant = participant;
+        _send = participant.Send;
+        _peers = [() => participant.Connection];
+        _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+    }
+
+    public PathInfo DescribePath()
+    {
+        var first = _peers.Length > 0 ? _peers[0]() : null;
+        var pair = first?.SelectedPair;
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["janus_path"] = _path,
+            ["janus_room"] = _room.ToString(CultureInfo.InvariantCulture),
+            ["server_version"] = _serverVersion,
+            ["lossy"] = "not relayed by Janus: the VideoRoom and the TextRoom forward on reliable, ordered channels only",
+        };
+        string[] names = _path == "sfu" ? ["publisher", "subscriber"] : ["textroom"];
+        for (int i = 0; i < _peers.Length && i < names.Length; i++)
+        {
+            if (_peers[i]() is not { } pc)
+            {
+                continue;
+            }
+
+            details[names[i] + "_pair"] = pc.SelectedPair?.ToString() ?? "none";
+            details[names[i] + "_dtls_role"] = pc.DtlsRole?.ToString().ToLowerInvariant() ?? "unknown";
+            Add(details, names[i] + "_ice_ms", pc.Timings.IceMs);
+            Add(details, names[i] + "_dtls_ms", pc.Timings.DtlsMs);
+            Add(details, names[i] + "_sctp_ms", pc.Timings.SctpMs);
+        }
+
+        return new PathInfo
+        {
+            Transport = _path == "sfu" ? "webrtc-datachannel via janus videoroom" : "webrtc-datachannel via janus textroom",
+            Reliability = "reliable-ordered",
+            LocalAddress = pair?.Local.ToString(),
+            RemoteAddress = pair?.Remote.ToString(),
+            CandidatePair = pair?.ToString(),
+            Details = details,
+        };
+    }
+
+    public void SetSink(IMessageSink? sink) => _sink = sink;
+
+    public void Send(ReadOnlySpan<byte> message)
+    {
+        if (_ended() is { } why)
+        {
+            throw new IOException($"the janus {_path} channel is gone: {why}");
+        }
+
+        try
+        {
+            // False means a queue is full: the ping is lost, as a full socket buffer would lose it.
+            _send!(message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new IOException($"the janus {_path} channel is gone: {_ended() ?? ex.Message}", ex);
+        }
+    }
+
+    public void OnData(ReadOnlySpan<byte> message, long receivedNs) => _sink?.OnMessage(message, receivedNs);
+
+    public string? ExplainSilence() => _ended() is { } why
+        ? "our Janus participant ended: " + why
+        : $"nothing came back through Janus ({_path} room {_room}): is the agent's echo in the room?";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _participant is not null)
+        {
+            await _participant.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Add(Dictionary<string, string> details, string key, double? ms)
+    {
+        if (ms is { } value)
+        {
+            details[key] = value.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+-- A failed run's evidence (DESIGN §4b): what the runner saw (outcome.detail) and when (outcome.noticed_at).
+ALTER TABLE runs ADD COLUMN outcome_detail TEXT;
+ALTER TABLE runs ADD COLUMN outcome_noticed_at INTEGER;    -- unix µs (whole microseconds), NULL when not given

@@ -1,0 +1,133 @@
+using System.Globalization;
+using RtcBench.Core.Measurement;
+using RtcBench.Core.Results;
+using RtcBench.Core.Timing;
+using RtcBench.Runner;
+using RtcBench.Janus.Plugins;
+using RtcBench.Janus.Tests.Support;
+using RtcBench.Janus.Transport;
+
+namespace RtcBench.Janus.Tests.EndToEnd;
+
+/// <summary>
+/// The janus platform end to end: a real Janus (its own, per test), the real agent and `rtcbench run` in-process.
+/// The agent creates a Janus room per run and puts its echo in it; the runner joins with the agent's credentials and
+/// measures runner → Janus → echo → Janus → runner; afterwards the echo has left, the Janus room is destroyed and
+/// Janus has no session left (its own Admin API). Failure paths end with a clear message and exit code.
+/// </summary>
+public sealed class JanusPlatformEndToEndTests
+{
+    private const int Pings = 1000;
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
+
+    [Theory]
+    [InlineData("sfu", JanusTransportKind.WebSocket)]
+    [InlineData("textroom", JanusTransportKind.Http)]
+    public async Task RtcbenchRun_JanusPath_1000PingsNoneLostAndNothingLeftInJanus(string path, JanusTransportKind transport)
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, transport);
+        var (exit, stdout, stderr) = await deployment.RunAsync("--janus-path", path, "--count", Pings.ToString(CultureInfo.InvariantCulture),
+            "--interval", "2ms", "--warmup", "10").WaitAsync(Guard);
+
+        Assert.True(exit == 0, janus.Explain($"exit {exit}: {stderr}"));
+        var run = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize));
+        Assert.True(run.Outcome.Status == "ok", janus.Explain($"{run.Outcome.Status} {run.Outcome.Reason}"));
+        Assert.Equal(("janus", "reliable", "webrtc-datachannel"), (run.Platform, run.Channel, run.TransportMode));
+        Assert.True(run.Stats.Sent == Pings && run.Stats.Ok == Pings && run.Stats.Lost == 0, $"sent {run.Stats.Sent} ok {run.Stats.Ok} lost {run.Stats.Lost}");
+        var measured = run.Pings.Where(p => p.Status != "warmup").ToList();
+        Assert.Equal(Pings, measured.Select(p => p.Seq).Distinct().Count());
+        Assert.All(measured, p => Assert.True(p.RttUs > 0 && p.NetRttUs > 0 && p.NetRttUs <= p.RttUs, $"#{p.Seq}: rtt={p.RttUs} net={p.NetRttUs}"));
+        var details = run.Path!.Details!;
+        Assert.Equal((path, "1.1.2", "reliable-ordered"), (details["janus_path"], details["server_version"], run.Path.Reliability));
+        Assert.Contains($"{janus.ServerAddress}", run.Path.CandidatePair, StringComparison.Ordinal);
+        Assert.Contains("not relayed", details["lossy"], StringComparison.Ordinal);
+
+        // The runner left and closed the room: the echo left, the Janus room was destroyed, no session is left.
+        long room = long.Parse(details["janus_room"], CultureInfo.InvariantCulture);
+        await deployment.AssertNothingLeftAsync(TimeSpan.FromSeconds(30), path == "sfu" ? JanusPlugins.VideoRoom : JanusPlugins.TextRoom, room);
+    }
+
+    [Fact]
+    public async Task RtcbenchRun_RoomCreationRefused_ExitsWithTheAdminKeyReasonAndLeavesNothing()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.Http, adminKey: "not-the-admin-key");
+        var (exit, _, stderr) = await deployment.RunAsync("--count", "10", "--interval", "10ms", "--warmup", "0").WaitAsync(Guard);
+
+        Assert.Equal(4, exit); // The agent refused /connect (502: a platform could not set the room up).
+        Assert.Contains("admin_key", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-admin-key", stderr, StringComparison.Ordinal);
+        await deployment.AssertNothingLeftAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task RtcbenchRun_JanusDownAtConnect_ExitsSayingJanusWasNotReached()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await janus.KillAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.WebSocket);
+        var (exit, _, stderr) = await deployment.RunAsync("--count", "10", "--interval", "10ms", "--warmup", "0").WaitAsync(Guard);
+
+        Assert.Equal(4, exit);
+        Assert.Contains("not reached", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchmarkRunner_JanusKilledMidRun_RunEndsWithTheReasonNotAHang()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.WebSocket);
+        var observer = new KillJanusMidRun(janus, afterAnswered: 100);
+        var report = await new BenchmarkRunner(MonoTime.System, observer).RunAsync(new BenchmarkOptions
+        {
+            AgentUrl = deployment.Agent.BaseUrl,
+            Platforms = ["janus"],
+            JanusPath = "sfu",
+            Config = new RunConfig { Count = 3000, Warmup = 5, Interval = TimeSpan.FromMilliseconds(2), Deadline = TimeSpan.FromSeconds(2) },
+        }, CancellationToken.None, CancellationToken.None).WaitAsync(Guard);
+
+        Assert.True(observer.Killed.IsCompleted, "Janus was never killed: the run did not reach 100 answers");
+        var run = Assert.Single(report.Results);
+        Assert.NotEqual("ok", run.Outcome.Status);
+        Assert.Contains("janus", run.Outcome.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.InRange(run.Stats.Ok, 1, 2999);
+    }
+
+    [Fact]
+    public async Task RtcbenchRun_EchoPath_RefusedWithWhy()
+    {
+        var (exit, _, stderr) = await JanusDeployment.RunCliAsync("run", "--agent", "http://127.0.0.1:9", "--platform", "janus", "--janus-path", "echo");
+        Assert.Equal(2, exit);
+        Assert.Contains("--janus-path echo is not available yet", stderr, StringComparison.Ordinal);
+        Assert.Contains("echo timestamps", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Kills Janus once a run has <c>afterAnswered</c> answers.</summary>
+    private sealed class KillJanusMidRun(JanusServer janus, int afterAnswered) : IBenchmarkObserver
+    {
+        private readonly TaskCompletionSource _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Killed => _killed.Task;
+
+        public void OnStep(string message)
+        {
+        }
+
+        public void OnRunStarted(string platform, string channel, int totalPings)
+        {
+        }
+
+        public void OnProgress(int sent, int answered, int totalPings)
+        {
+            if (answered >= afterAnswered && _killed.TrySetResult())
+            {
+                _ = janus.KillAsync();
+            }
+        }
+
+        public void OnRunFinished(RunResult result)
+        {
+        }
+    }
+}
