@@ -14,7 +14,7 @@ internal static class RelayHelpers
     /// controllingSelector), and that meets a defect of our controlled ICE agent: it moves its selection to any pair
     /// nominated later, even of lower priority (IceAgent.Renominated; RFC 8445 §8.1.1 wants the highest-priority
     /// nominated pair), here our relay, while werift stays on the host pair; DTLS from werift then arrives off our
-    /// selected path, is dropped, and the subscriber's handshake times out (3 runs in 4). Until that is fixed in
+    /// selected path, is dropped, and the subscriber's handshake times out (13 runs of 17 here). Until that is fixed in
     /// RtcBench.Rtc these tests face werift as LiveKit Cloud's ICE-lite node, where we are the controlling side; the
     /// README's LiveKit section records the defect.
     /// </summary>
