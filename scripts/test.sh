@@ -10,7 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 #   loopback port;
 # - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium;
 # - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/) and
-#   builds the dashboard; the interop tests run libdatachannel and werift from npm in node (npm ci by their build);
+#   builds the dashboard; the interop tests run libdatachannel and werift from npm in node, the LiveKit tests werift
+#   (the stand-in SFU's peer connections) and LiveKit's @livekit/rtc-node (npm ci by their builds);
 # - iproute2 (`ip`): the Chromium interop tests run Chromium inside a network namespace they create (needs root);
 # - coturn (`turnserver`): the TURN client tests start a real coturn on a free loopback port and relay through it;
 # - openssl (the CLI): the DTLS interop tests run `openssl s_server`/`s_client` against our DTLS over loopback UDP;

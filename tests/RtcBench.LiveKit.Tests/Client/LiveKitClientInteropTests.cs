@@ -12,7 +12,8 @@ namespace RtcBench.LiveKit.Tests.Client;
 
 /// <summary>
 /// LiveKit's own browser SDK (<c>livekit-client</c>, real libwebrtc in headless Chromium inside a network namespace)
-/// meets our side through the stand-in server: it measures against the agent's echo as a runner would, and it echoes
+/// meets our side through the stand-in server, whose side of every peer connection is werift (so Chromium's libwebrtc
+/// meets werift, and werift meets our stack): it measures against the agent's echo as a runner would, and it echoes
 /// what our C# participant sends. This checks, with a client LiveKit ships, what the stand-in flow tests can only
 /// check between our own ends: that our echo understands the DataPackets a LiveKit SDK publishes (and answers them to
 /// the sender the server stamps), that the SDK accepts the DataPackets we publish (destinations, per-sender reliable
@@ -164,6 +165,7 @@ public sealed class LiveKitClientInteropTests(ChromiumNetns chromium)
         await page.EvaluateAsync("() => lk.leave()");
         await ours.WaitForParticipantGoneAsync("browser", guard.Token);
         Assert.Empty(complaints);
+        Assert.Equal(0, server.Media.Errors); // werift, the server's side of both participants' legs, reported nothing.
         await page.CloseAsync();
     }
 

@@ -6,7 +6,8 @@ namespace RtcBench.LiveKit.Tests.Flow;
 
 /// <summary>
 /// Two of our participants in a room of the stand-in LiveKit server, over loopback with real WebSockets and real
-/// WebRTC (our stack on both ends): A pings B, B answers to the sender identity the server stamped, A collects.
+/// WebRTC (our stack at the participants, werift at the server): A pings B, B answers to the sender identity the
+/// server stamped, A collects.
 /// </summary>
 public sealed class DataRelayFlowTests
 {
@@ -64,6 +65,7 @@ public sealed class DataRelayFlowTests
         Assert.Equal(0, runner.TrickleNotApplied);
         Assert.Equal(2, runnerSession.TrickleReceived);
         Assert.Equal(0, runnerSession.MalformedSignal);
+        Assert.Equal(0, server.Media.Errors); // werift, the server's side of all four legs, reported nothing.
     }
 
     [Fact]

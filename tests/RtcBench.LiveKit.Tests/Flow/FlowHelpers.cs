@@ -20,9 +20,9 @@ internal static class FlowHelpers
     };
 
     /// <summary>
-    /// Our stack lets the side that created a channel send only once the DCEP ACK is in (pion, LiveKit's stack, sends at
-    /// once), so a test waits until the stand-in's subscriber channels to a participant are open before data may flow
-    /// to it; otherwise the first relayed packets could find them still opening.
+    /// werift, the stand-in's side, lets the side that created a channel send only once the DCEP ACK is in (Pion,
+    /// LiveKit's stack, sends at once; the stand-in holds reliable packets until then, lossy ones are undeliverable), so
+    /// a test waits until the stand-in's subscriber channels to a participant are open before data may flow to it.
     /// </summary>
     public static Task ServerChannelsOpen(StandInLiveKitServer server, string room, string identity) =>
         server.FindSession(room, identity)!.SubscriberChannelsOpen;

@@ -66,8 +66,8 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
         }
 
         // The stand-in's side of the runner's connections sees the relayed address as the remote end.
-        Assert.Equal(runner.PublisherPair!.Local, session.Publisher!.SelectedPair!.Remote);
-        Assert.Equal(runner.SubscriberPair!.Local, session.Subscriber!.SelectedPair!.Remote);
+        Assert.Equal(runner.PublisherPair!.Local, (await session.Publisher!.SelectedPairAsync()).Remote);
+        Assert.Equal(runner.SubscriberPair!.Local, (await session.Subscriber!.SelectedPairAsync()).Remote);
         Assert.Equal(0, runner.TrickleNotApplied);
         Assert.Equal(0, session.MalformedSignal);
 
@@ -81,7 +81,7 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
     public async Task Join_TurnGivenPolicyAll_ConnectsAndTheRelayIsAllocated()
     {
         using var guard = new CancellationTokenSource(FlowHelpers.Guard);
-        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { IceServers = [RelayHelpers.Turn(coturn)] });
+        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { IceServers = [RelayHelpers.Turn(coturn)], IceLite = RelayHelpers.IceLiteWithHostAndRelay });
         await using var participant = new LiveKitParticipant();
 
         await participant.JoinAsync(FlowHelpers.Options(server, "runner", "bench-r2"), guard.Token);
@@ -108,6 +108,7 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
         {
             ForceRelay = forceRelay ? ClientConfigSetting.Enabled : ClientConfigSetting.Unset,
             IceServers = [RelayHelpers.Turn(coturn)],
+            IceLite = !forceRelay && RelayHelpers.IceLiteWithHostAndRelay,
         });
         server.Faults.TrickleBeforeAnswer = true;
         await using var participant = new LiveKitParticipant();

@@ -22,8 +22,12 @@ namespace RtcBench.LiveKit.Tests.StandIn;
 /// the same server as LiveKit does: a room created over Twirp is the one joined (auto-created on join otherwise), a
 /// full room refuses the join with a LeaveRequest (JOIN_FAILURE) as the first message, ListParticipants shows who is
 /// in, and DeleteRoom sends every participant a LeaveRequest (ROOM_DELETED).
-/// WebRTC is real: our own stack (RtcBench.Rtc) on both ends, over loopback. It is not LiveKit: behaviour the
-/// documentation does not pin down (timings, media, reconnects, room limits) is not imitated.
+/// WebRTC is real and not ours on the server's side: the SFU's peer connections live in werift (npm, pure TypeScript
+/// modelled on Pion, LiveKit's stack; <see cref="WeriftMedia"/>), so every WebRTC leg has an independent stack at
+/// one end. Like LiveKit it answers the publisher connection as the DTLS client (a=setup:active), offers the
+/// subscriber connection (actpass) with the server's channels created before the offer, and is a full ICE agent
+/// unless <see cref="StandInOptions.IceLite"/>. It is not LiveKit: behaviour the documentation does not pin down
+/// (timings, media, reconnects, room limits) is not imitated.
 /// </summary>
 internal sealed class StandInLiveKitServer : IAsyncDisposable
 {
@@ -31,10 +35,11 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StandInSfuRoom> _rooms = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    private StandInLiveKitServer(WebApplication app, StandInOptions options)
+    private StandInLiveKitServer(WebApplication app, StandInOptions options, WeriftMedia media)
     {
         _app = app;
         Options = options;
+        Media = media;
         Rooms = options.Rooms ?? new StandInRooms();
         RoomService = new StandInRoomService(Rooms, options.Credentials);
         Rooms.RoomDeleted += OnRoomDeleted;
@@ -50,6 +55,9 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
 
     public StandInFaults Faults { get; } = new();
 
+    /// <summary>The SFU's peer connections: werift in a node process of this server's own.</summary>
+    public WeriftMedia Media { get; }
+
     /// <summary>http://127.0.0.1:port</summary>
     public Uri Url { get; private set; } = null!;
 
@@ -64,18 +72,29 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
     public static async Task<StandInLiveKitServer> StartAsync(StandInOptions? options = null)
     {
         options ??= new StandInOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(options.ListenAddress, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new StandInLiveKitServer(app, options);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
-        app.MapGet("/rtc/validate", server.ValidateAsync);
-        app.Map("/rtc", server.RtcAsync);
-        server.RoomService.Map(app);
-        await app.StartAsync();
-        server.Url = new Uri(app.Urls.First());
-        return server;
+        var media = await WeriftMedia.StartAsync(options.ListenAddress, options.IceLite);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseKestrel(k => k.Listen(options.ListenAddress, 0));
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var server = new StandInLiveKitServer(app, options, media);
+            app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
+            app.MapGet("/rtc/validate", server.ValidateAsync);
+            app.Map("/rtc", server.RtcAsync);
+            app.Map("/rtc/v1/{**rest}", server.SinglePeerConnectionAsync);
+            app.Map("/rtc/v1", server.SinglePeerConnectionAsync);
+            server.RoomService.Map(app);
+            await app.StartAsync();
+            server.Url = new Uri(app.Urls.First());
+            return server;
+        }
+        catch
+        {
+            await media.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A token for <paramref name="identity"/> in <paramref name="room"/>, signed with this server's secret.</summary>
@@ -133,6 +152,7 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync();
+        await Media.DisposeAsync();
         _stopping.Dispose();
     }
 
@@ -207,6 +227,21 @@ internal sealed class StandInLiveKitServer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("success");
+    }
+
+    /// <summary>
+    /// Requests to <c>/rtc/v1</c> (single-PC signalling, LiveKit ≥ 1.9.1): 404, as a server that predates it answers,
+    /// so SDKs that try it first (the Rust SDK, livekit-client) fall back to v0 <c>/rtc</c>, which the stand-in speaks.
+    /// </summary>
+    public int SinglePeerConnectionAttempts => Volatile.Read(ref _singlePeerConnectionAttempts);
+
+    private int _singlePeerConnectionAttempts;
+
+    private Task SinglePeerConnectionAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _singlePeerConnectionAttempts);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
     }
 
     private async Task RtcAsync(HttpContext context)

@@ -43,6 +43,12 @@ internal sealed record StandInOptions
     /// </summary>
     public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
 
+    /// <summary>
+    /// The SFU's peer connections advertise ICE-lite (LiveKit's <c>rtc.use_ice_lite</c>; off by default for a
+    /// self-hosted server, presumably on in LiveKit Cloud): werift is then the controlled agent on both connections.
+    /// </summary>
+    public bool IceLite { get; init; }
+
     /// <summary>JoinResponse.ice_servers.</summary>
     public IReadOnlyList<ICEServer> IceServers { get; init; } = [];
 }

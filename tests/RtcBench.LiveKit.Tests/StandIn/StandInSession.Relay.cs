@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using RtcBench.LiveKit.Protocol;
-using RtcBench.Rtc.Peer;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
 
@@ -10,13 +9,13 @@ namespace RtcBench.LiveKit.Tests.StandIn;
 /// the sender's identity and sid are stamped; the packet goes to every other participant, or only to the
 /// destination identities/sids, never back to the sender, on the receiver's primary connection's channel of the same
 /// kind (subscriber connection when subscriber-primary, else the channels the client opened on its publisher).
+/// The channels are werift's (<see cref="WeriftPeer"/>): this class only decides what goes where.
 /// </summary>
 internal sealed partial class StandInSession
 {
-    private DataChannel? _subReliable;
-    private DataChannel? _subLossy;
-    private DataChannel? _pubReliable;
-    private DataChannel? _pubLossy;
+    internal const string ReliableLabel = "_reliable";
+    internal const string LossyLabel = "_lossy";
+    internal const string DataTrackLabel = "_data_track";
     private uint _lastSequence;
     private long _relayed;
     private long _droppedOutOfOrder;
@@ -44,20 +43,21 @@ internal sealed partial class StandInSession
     private readonly Lock _pendingLock = new();
     private List<byte[]>? _pendingReliable = [];
 
-    private void AdoptSubscriberChannels(DataChannel reliable, DataChannel lossy)
+    private void AdoptSubscriberChannels(WeriftPeer subscriber)
     {
-        _subReliable = reliable;
-        _subLossy = lossy;
-        _ = reliable.WhenOpen.ContinueWith(t => FlushPendingReliable(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        _ = Task.WhenAll(reliable.WhenOpen, lossy.WhenOpen).ContinueWith(
-            t =>
+        subscriber.ChannelOpened = label =>
+        {
+            if (label == ReliableLabel)
             {
-                if (t.Result[0] && t.Result[1])
-                {
-                    _subscriberChannelsOpen.TrySetResult();
-                }
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                FlushPendingReliable(opened: true);
+            }
+
+            if (subscriber.IsOpen(ReliableLabel) && subscriber.IsOpen(LossyLabel))
+            {
+                _subscriberChannelsOpen.TrySetResult();
+            }
+        };
+        _ = subscriber.WhenEnded.ContinueWith(_ => FlushPendingReliable(opened: false), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private bool TryHoldReliable(byte[] bytes)
@@ -95,22 +95,21 @@ internal sealed partial class StandInSession
         }
     }
 
-    private void AdoptPublisherChannel(DataChannel channel)
-    {
-        switch (channel.Label)
+    private void AdoptPublisherChannels(WeriftPeer publisher) =>
+        publisher.MessageReceived = (label, message) =>
         {
-            case "_reliable":
-                _pubReliable = channel;
-                channel.OnMessage = (_, message, _, _) => Relay(DataPacket.Types.Kind.Reliable, message);
-                break;
-            case "_lossy":
-                _pubLossy = channel;
-                channel.OnMessage = (_, message, _, _) => Relay(DataPacket.Types.Kind.Lossy, message);
-                break;
-            default:
-                break;
-        }
-    }
+            switch (label)
+            {
+                case ReliableLabel:
+                    Relay(DataPacket.Types.Kind.Reliable, message);
+                    break;
+                case LossyLabel:
+                    Relay(DataPacket.Types.Kind.Lossy, message);
+                    break;
+                default:
+                    break;
+            }
+        };
 
 #pragma warning disable CS0612 // LiveKit still fills and honours the deprecated copies of these fields.
     private void Relay(DataPacket.Types.Kind kind, ReadOnlySpan<byte> message)
@@ -174,24 +173,17 @@ internal sealed partial class StandInSession
 
     private bool Deliver(DataPacket.Types.Kind kind, byte[] bytes)
     {
-        var channel = SubscriberPrimary
-            ? (kind == DataPacket.Types.Kind.Reliable ? _subReliable : _subLossy)
-            : (kind == DataPacket.Types.Kind.Reliable ? _pubReliable : _pubLossy);
-        if (SubscriberPrimary && kind == DataPacket.Types.Kind.Reliable && channel is not { State: DataChannelState.Open } && TryHoldReliable(bytes))
+        var peer = SubscriberPrimary ? _subscriber : _publisher;
+        string label = kind == DataPacket.Types.Kind.Reliable ? ReliableLabel : LossyLabel;
+        bool open = peer?.IsOpen(label) == true;
+        if (SubscriberPrimary && kind == DataPacket.Types.Kind.Reliable && !open && TryHoldReliable(bytes))
         {
             return true;
         }
 
-        try
+        if (open && peer!.Send(label, bytes))
         {
-            if (channel is { State: DataChannelState.Open } && channel.Send(bytes))
-            {
-                return true;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Closed between the check and the send.
+            return true;
         }
 
         Interlocked.Increment(ref _undeliverable);

@@ -1,18 +1,16 @@
-using System.Net;
 using System.Net.WebSockets;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using RtcBench.LiveKit.Protocol;
-using RtcBench.LiveKit.Signalling;
-using RtcBench.Rtc.Peer;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
 
 /// <summary>
 /// One participant's signal connection in the stand-in server (see <see cref="StandInLiveKitServer"/>), with the
-/// server's two peer connections for it: the subscriber connection the server offers (with <c>_reliable</c> and
-/// <c>_lossy</c>, when subscriber-primary) and the publisher connection the client offers and the server answers.
+/// server's two peer connections for it, both in werift (<see cref="WeriftMedia"/>): the subscriber connection the
+/// server offers (with <c>_reliable</c>, <c>_lossy</c> and <c>_data_track</c>, when subscriber-primary) and the
+/// publisher connection the client offers and the server answers.
 /// </summary>
 #pragma warning disable CA1001 // _sendGate is never waited on by handle: nothing unmanaged to release, and late senders must not hit a disposed gate.
 internal sealed partial class StandInSession
@@ -24,15 +22,14 @@ internal sealed partial class StandInSession
     private readonly HttpContext _context;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly PeerConnectionOptions _peerOptions;
-    private volatile PeerConnection? _publisher;
-    private volatile PeerConnection? _subscriber;
+    private volatile WeriftPeer? _publisher;
+    private volatile WeriftPeer? _subscriber;
+    private int _subscriberOfferId;
     private int _malformedSignal;
     private int _trickleReceived;
     private int _pingsAnswered;
     private int _subscriberReanswers;
     private readonly TaskCompletionSource<bool> _subscriberReanswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private string? _subscriberOffer;
     private string? _subscriberAnswerUfrag;
     private TaskCompletionSource _pinged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -42,7 +39,6 @@ internal sealed partial class StandInSession
         _room = room;
         _socket = socket;
         _context = context;
-        _peerOptions = new() { LocalAddress = server.Options.ListenAddress };
         Identity = grant.Identity;
         Grant = grant;
         SubscriberPrimary = subscriberPrimary;
@@ -87,9 +83,17 @@ internal sealed partial class StandInSession
 
     public int TrickleReceived => _trickleReceived;
 
-    public PeerConnection? Publisher => _publisher;
+    /// <summary>The server's side of the publisher connection (werift), once the client's offer was answered.</summary>
+    public WeriftPeer? Publisher => _publisher;
 
-    public PeerConnection? Subscriber => _subscriber;
+    /// <summary>The server's side of the subscriber connection (werift), once offered.</summary>
+    public WeriftPeer? Subscriber => _subscriber;
+
+    /// <summary>werift's first subscriber offer, as sent to the client.</summary>
+    public string? SubscriberOfferSdp { get; private set; }
+
+    /// <summary>werift's answer to the client's publisher offer, as sent to the client.</summary>
+    public string? PublisherAnswerSdp { get; private set; }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -160,16 +164,7 @@ internal sealed partial class StandInSession
             }
 
             BroadcastUpdate(ParticipantInfo.Types.State.Disconnected);
-            if (_publisher is { } publisher)
-            {
-                await publisher.DisposeAsync();
-            }
-
-            if (_subscriber is { } subscriber)
-            {
-                await subscriber.DisposeAsync();
-            }
-
+            await ClosePeerConnectionsAsync();
             _ended.TrySetResult(why);
         }
     }
@@ -212,17 +207,17 @@ internal sealed partial class StandInSession
     /// <summary>Fault: the TCP connection is dropped under the WebSocket (no close frame).</summary>
     public void Drop() => _context.Abort();
 
-    /// <summary>Fault: the server closes both peer connections (SCTP ABORT, DTLS close_notify) but keeps signalling.</summary>
+    /// <summary>Fault: the server closes both peer connections (werift's RTCPeerConnection.close()) but keeps signalling.</summary>
     public async Task ClosePeerConnectionsAsync()
     {
         if (_publisher is { } publisher)
         {
-            await publisher.DisposeAsync();
+            await publisher.CloseAsync();
         }
 
         if (_subscriber is { } subscriber)
         {
-            await subscriber.DisposeAsync();
+            await subscriber.CloseAsync();
         }
     }
 
@@ -315,10 +310,10 @@ internal sealed partial class StandInSession
                 await AnswerPublisherAsync(request.Offer);
                 break;
             case SignalRequest.MessageOneofCase.Answer:
-                ApplySubscriberAnswer(request.Answer);
+                await ApplySubscriberAnswerAsync(request.Answer);
                 break;
             case SignalRequest.MessageOneofCase.Trickle:
-                ApplyClientCandidate(request.Trickle);
+                await ApplyClientCandidateAsync(request.Trickle);
                 break;
             case SignalRequest.MessageOneofCase.Leave:
                 ClientLeave = request.Leave;
@@ -338,160 +333,6 @@ internal sealed partial class StandInSession
                 break;
         }
     }
-
-    private async Task OfferSubscriberAsync()
-    {
-        var subscriber = PeerConnection.CreateOfferer(_peerOptions);
-        _subscriber = subscriber;
-        var reliable = subscriber.CreateDataChannel("_reliable");
-        var lossy = subscriber.CreateDataChannel("_lossy", ordered: false, maxRetransmits: 0);
-        AdoptSubscriberChannels(reliable, lossy);
-        WhenPrimaryConnected(subscriber);
-        string sdp = _server.Faults.CorruptSubscriberOffer ? "v=0\r\nthis is not an offer\r\n" : OwnSdp(subscriber.CreateOffer());
-        _subscriberOffer = sdp;
-        await SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = sdp, Id = 1 } });
-        await TrickleOwnAsync(subscriber, SignalTarget.Subscriber);
-    }
-
-    private string OwnSdp(string sdp) => _server.Options.CandidatesByTrickleOnly ? StandInTrickle.StripCandidates(sdp) : sdp;
-
-    private async Task TrickleOwnAsync(PeerConnection peer, SignalTarget target)
-    {
-        foreach (var trickle in StandInTrickle.Candidates(peer, target))
-        {
-            await SendAsync(trickle);
-        }
-    }
-
-    private void ApplyClientCandidate(TrickleRequest trickle)
-    {
-        Interlocked.Increment(ref _trickleReceived);
-        var peer = trickle.Target == SignalTarget.Subscriber ? _subscriber : _publisher;
-        if (peer is null || !TrickleCandidate.TryParse(trickle.CandidateInit, out string candidate))
-        {
-            Interlocked.Increment(ref _malformedSignal);
-            return;
-        }
-
-        try
-        {
-            peer.AddRemoteCandidate(candidate);
-            if (trickle.Final)
-            {
-                peer.AddRemoteEndOfCandidates();
-            }
-        }
-        catch (FormatException)
-        {
-            Interlocked.Increment(ref _malformedSignal);
-        }
-    }
-
-    /// <summary>
-    /// Sends the subscriber offer again with an audio section added, as LiveKit does when the subscriber session changes
-    /// (a track to subscribe); <paramref name="restartIce"/> also changes the ICE credentials, which the client cannot
-    /// follow. The answer is checked in <see cref="ApplySubscriberAnswer"/> and counted in <see cref="SubscriberReanswers"/>.
-    /// </summary>
-    public Task ReofferSubscriberAsync(bool restartIce = false)
-    {
-        string offer = _subscriberOffer ?? throw new InvalidOperationException("No subscriber offer was sent yet.");
-        offer = offer.Replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1", StringComparison.Ordinal)
-            + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=sendonly\r\na=rtpmap:111 opus/48000/2\r\n";
-        if (restartIce)
-        {
-            string ufrag = offer.Split("\r\n").First(l => l.StartsWith("a=ice-ufrag:", StringComparison.Ordinal));
-            offer = offer.Replace(ufrag, "a=ice-ufrag:rEsT", StringComparison.Ordinal);
-        }
-
-        return SendAsync(new SignalResponse { Offer = new SessionDescription { Type = "offer", Sdp = offer, Id = 2 } });
-    }
-
-    /// <summary>Answers to <see cref="ReofferSubscriberAsync"/> that kept the transport and rejected the added audio.</summary>
-    public int SubscriberReanswers => Volatile.Read(ref _subscriberReanswers);
-
-    /// <summary>Completes with whether the first renegotiation answer was acceptable (see <see cref="SubscriberReanswers"/>).</summary>
-    public Task<bool> SubscriberReanswered => _subscriberReanswered.Task;
-
-    private void ApplySubscriberAnswer(SessionDescription answer)
-    {
-        if (answer.Id >= 2)
-        {
-            // A renegotiation answer: same ICE credentials as the first, the audio section rejected (port 0).
-            bool sameIce = _subscriberAnswerUfrag is { } first && answer.Sdp.Contains(first, StringComparison.Ordinal);
-            bool audioRejected = answer.Sdp.Contains("m=audio 0 ", StringComparison.Ordinal);
-            if (sameIce && audioRejected)
-            {
-                Interlocked.Increment(ref _subscriberReanswers);
-            }
-            else
-            {
-                Interlocked.Increment(ref _malformedSignal);
-            }
-
-            _subscriberReanswered.TrySetResult(sameIce && audioRejected);
-            return;
-        }
-
-        _subscriberAnswerUfrag = answer.Sdp.Split("\r\n").FirstOrDefault(l => l.StartsWith("a=ice-ufrag:", StringComparison.Ordinal));
-        try
-        {
-            _subscriber?.SetRemoteAnswer(OwnSdp(answer.Sdp));
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-        {
-            Interlocked.Increment(ref _malformedSignal);
-        }
-    }
-
-    private async Task AnswerPublisherAsync(SessionDescription offer)
-    {
-        if (_publisher is not null)
-        {
-            Interlocked.Increment(ref _malformedSignal); // Renegotiation is not imitated.
-            return;
-        }
-
-        PeerConnection publisher;
-        try
-        {
-            publisher = PeerConnection.AcceptOffer(OwnSdp(offer.Sdp), _peerOptions);
-        }
-        catch (FormatException)
-        {
-            Interlocked.Increment(ref _malformedSignal);
-            return;
-        }
-
-        publisher.DataChannelOpened += AdoptPublisherChannel;
-        _publisher = publisher;
-        if (!SubscriberPrimary)
-        {
-            WhenPrimaryConnected(publisher);
-        }
-
-        if (_server.Faults.TrickleBeforeAnswer)
-        {
-            await TrickleOwnAsync(publisher, SignalTarget.Publisher);
-        }
-
-        await SendAsync(new SignalResponse { Answer = new SessionDescription { Type = "answer", Sdp = OwnSdp(publisher.LocalDescription!), Id = offer.Id } });
-        if (!_server.Faults.TrickleBeforeAnswer)
-        {
-            await TrickleOwnAsync(publisher, SignalTarget.Publisher);
-        }
-    }
-
-    private void WhenPrimaryConnected(PeerConnection primary) =>
-        _ = primary.WhenConnected.ContinueWith(
-            t =>
-            {
-                if (t.Result.Connected && _server.Rooms.Participants(_room.Name)?.Any(p => p.Sid == Sid) == true)
-                {
-                    _server.Rooms.AddParticipant(_room.Name, Info(ParticipantInfo.Types.State.Active));
-                    BroadcastUpdate(ParticipantInfo.Types.State.Active);
-                }
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private void BroadcastUpdate(ParticipantInfo.Types.State state)
     {

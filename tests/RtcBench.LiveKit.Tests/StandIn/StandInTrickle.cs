@@ -1,6 +1,5 @@
 using RtcBench.LiveKit.Protocol;
 using RtcBench.LiveKit.Signalling;
-using RtcBench.Rtc.Peer;
 
 namespace RtcBench.LiveKit.Tests.StandIn;
 
@@ -17,13 +16,13 @@ internal static class StandInTrickle
         string.Join("\r\n", sdp.Split("\r\n").Where(line =>
             !line.StartsWith("a=candidate:", StringComparison.Ordinal) && !line.StartsWith("a=end-of-candidates", StringComparison.Ordinal)));
 
-    /// <summary>Our candidates of <paramref name="peer"/> as trickle messages: each held back one step, the last final.</summary>
-    public static IEnumerable<SignalResponse> Candidates(PeerConnection peer, SignalTarget target)
+    /// <summary>The server's candidates for <paramref name="local"/> as trickle messages: each held back one step, the last final.</summary>
+    public static IEnumerable<SignalResponse> Candidates(WeriftDescription local, SignalTarget target)
     {
-        string mid = TrickleCandidate.MidOf(peer.LocalDescription);
-        string? ufrag = TrickleCandidate.UfragOf(peer.LocalDescription);
+        string mid = TrickleCandidate.MidOf(local.Sdp);
+        string? ufrag = TrickleCandidate.UfragOf(local.Sdp);
         string? held = null;
-        foreach (string candidate in peer.LocalCandidates)
+        foreach (string candidate in local.Candidates)
         {
             if (held is not null)
             {
