@@ -12,7 +12,11 @@ export const stack = w3cStack({
   version,
   RTCPeerConnection,
   config: ({ iceLite }) => ({
-    iceServers: [],
+    // werift falls back to stun.l.google.com:19302 whenever no STUN server is configured, even with iceServers: []
+    // (werift-ice's DEFAULT_STUN_SERVER): it would look that name up and query it. A STUN server on our own address,
+    // on the discard port where nothing listens, keeps every packet on loopback; gathering stops waiting after 0.1 s.
+    iceServers: [{ urls: 'stun:127.0.0.1:9' }],
+    iceStunGatherTimeout: 0.1,
     iceUseIpv4: false, // no interface addresses...
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1', '127.0.0.2'], // ...only these
