@@ -238,6 +238,30 @@ public sealed class IceAgent
         }
     }
 
+    /// <summary>
+    /// Whether application data (DTLS) from <paramref name="from"/> at local candidate <paramref name="local"/> belongs
+    /// to this session while <see cref="IceAgentState.Connected"/>: it came over a pair that is valid for us (our check
+    /// succeeded) or for the peer (its check was answered). RFC 8445 §12.2: an agent receives data on any such pair,
+    /// and sends on the selected one. The two sides' selected pairs can differ: werift, controlling with aggressive
+    /// nomination, keeps the first pair whose own check succeeded, while we select the highest-priority nominated pair
+    /// on which our check succeeded; dropping its DTLS from the other pair stalled the handshake.
+    /// </summary>
+    public bool AcceptsData(IPEndPoint from, int local = HostCandidate)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (State != IceAgentState.Connected)
+        {
+            return false;
+        }
+
+        if (_selected is { } selected && selected.Local == local && selected.Remote.Equals(from))
+        {
+            return true;
+        }
+
+        return _checkList.Find(local, from) is { } pair && (pair.State == IcePairState.Succeeded || pair.PeerChecked);
+    }
+
     public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
 
     public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
@@ -368,6 +392,11 @@ public sealed class IceAgent
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey), local);
         request.TryGetPriority(out uint priority);
+        if (_checkList.Find(local, from) is { } known)
+        {
+            known.PeerChecked = true;
+        }
+
         if (State == IceAgentState.Connected && Role == IceRole.Controlled && request.HasUseCandidate)
         {
             Renominated(nowNs, from, priority, local);
@@ -384,6 +413,8 @@ public sealed class IceAgent
         {
             return; // The list is full.
         }
+
+        pair.PeerChecked = true;
 
         if (Role == IceRole.Controlled && request.HasUseCandidate)
         {
@@ -531,6 +562,8 @@ public sealed class IceAgent
         {
             return;
         }
+
+        pair.PeerChecked = true;
 
         pair.Nominated = true;
         if (pair.State == IcePairState.Succeeded)

@@ -147,6 +147,34 @@ public sealed class IceControlledAgentTests
     }
 
     [Fact]
+    public void Controlled_PeerSendsDataOnAnotherPairItChecked_AcceptedThere_UnknownSourcesAreNot()
+    {
+        // werift (controlling, aggressive nomination) keeps the first pair its own check found working; we keep the
+        // first nominated pair our check proved. They can differ: its DTLS must still be ours (RFC 8445 §12.2).
+        var second = new IPEndPoint(IPAddress.Parse("10.0.0.3"), 40001);
+        var stranger = new IPEndPoint(IPAddress.Parse("10.0.0.9"), 40009);
+        var agent = Controlled(1);
+        agent.AddRemoteCandidate(OffererAddress, HostPriority);
+        agent.AddRemoteCandidate(second, HostPriority - 1);
+        agent.Start(0);
+        agent.HandleTimeout(0);
+        Assert.True(agent.TryPollTransmit(out var check));
+        Assert.Equal(OffererAddress, check.Destination);
+        agent.HandleDatagram(5 * Ms, Check(useCandidate: true), second); // Answered: the peer may now send data there.
+        Assert.False(agent.AcceptsData(second)); // Nothing selected yet: data waits.
+
+        agent.HandleDatagram(10 * Ms, Check(useCandidate: true), OffererAddress);
+        agent.HandleDatagram(10 * Ms, SuccessFor(check.Payload, AnswererAddress), OffererAddress);
+        Assert.Equal(OffererAddress, agent.SelectedEndpoint);
+
+        Assert.True(agent.AcceptsData(OffererAddress));
+        Assert.True(agent.AcceptsData(second));
+        Assert.False(agent.AcceptsData(stranger));
+        Assert.False(agent.AcceptsData(second, local: 1)); // Same remote, another local candidate: not a pair we know.
+        Assert.Equal(OffererAddress, agent.SelectedEndpoint); // Accepting data there does not move where we send.
+    }
+
+    [Fact]
     public void Controlled_PeerNeverNominates_FailsAtTheConnectTimeout()
     {
         var agent = new IceAgent(AnswererCredentials, OffererCredentials,
