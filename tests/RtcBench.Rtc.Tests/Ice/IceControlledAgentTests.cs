@@ -114,7 +114,7 @@ public sealed class IceControlledAgentTests
     }
 
     [Fact]
-    public void Controlled_Connected_PeerNominatesAnotherPath_SelectedOnceOurCheckOnItSucceeds()
+    public void Controlled_Connected_PeerMovesAndNominatesALowerPriorityPath_SelectedOnceOurCheckOnItSucceedsAndTheOldPathIsSilent()
     {
         var agent = Controlled(1);
         agent.AddRemoteCandidate(OffererAddress, HostPriority);
@@ -129,9 +129,19 @@ public sealed class IceControlledAgentTests
         {
         }
 
-        // The peer moved (say, Wi-Fi to cable) and nominates its new address.
+        // The peer moved (say, Wi-Fi to cable): the old path answers nothing more (our consent checks on it go
+        // unanswered), and the peer nominates its new address, a peer-reflexive pair of lower priority than the host
+        // pair (RFC 8445 §8.1.1 keeps the higher one while it works; it no longer does).
+        for (long t = 0; t < 12 * S; t = agent.NextTimeoutNs)
+        {
+            agent.HandleTimeout(t);
+            while (agent.TryPollTransmit(out _))
+            {
+            }
+        }
+
         var moved = new IPEndPoint(IPAddress.Parse("10.0.0.3"), 40001);
-        agent.HandleDatagram(2 * S, Check(useCandidate: true), moved);
+        agent.HandleDatagram(12 * S, Check(useCandidate: true), moved);
         Assert.False(agent.TryPollEvent(out _)); // Not before our own check proves the new path.
         Assert.True(agent.TryPollTransmit(out var response));
         Assert.Equal(moved, response.Destination);
@@ -139,7 +149,7 @@ public sealed class IceControlledAgentTests
         Assert.Equal(moved, probe.Destination);
         Assert.Equal(OffererAddress, agent.SelectedEndpoint);
 
-        agent.HandleDatagram((2 * S) + (5 * Ms), SuccessFor(probe.Payload, AnswererAddress), moved);
+        agent.HandleDatagram((12 * S) + (5 * Ms), SuccessFor(probe.Payload, AnswererAddress), moved);
         Assert.True(agent.TryPollEvent(out var second));
         Assert.Equal(IceEvent.Selected(moved, nominated: true), second);
         Assert.Equal(moved, agent.SelectedEndpoint);
