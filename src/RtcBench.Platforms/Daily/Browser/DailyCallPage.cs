@@ -13,8 +13,10 @@ namespace RtcBench.Platforms.Daily.Browser;
 public sealed class DailyCallPage : IAsyncDisposable
 {
     private static readonly TimeSpan EvaluateTimeout = TimeSpan.FromSeconds(10);
+    private const string BrowserExited = "Chromium exited (it crashed or was killed)";
     private readonly IBrowserContext _context;
     private readonly IPage _page;
+    private IBrowser? _browser;
     private string? _endReason;
     private int _disposed;
 
@@ -67,6 +69,13 @@ public sealed class DailyCallPage : IAsyncDisposable
             var call = new DailyCallPage(host, context, page);
             page.Error += (_, _) => call.End("the Chromium page crashed");
             page.Close += (_, _) => call.End("the Chromium page was closed");
+            // A page does not hear its browser die (no Close event then): the browser's disconnect ends it.
+            call._browser = browser;
+            browser.Disconnected += call.OnBrowserDisconnected;
+            if (!browser.IsConnected)
+            {
+                call.End(BrowserExited);
+            }
             await assets.ServeAsync(page).ConfigureAwait(false);
             await page.EvaluateExpressionOnNewDocumentAsync(await File.ReadAllTextAsync(assets.PathOf("transport-probe.js"), cancellationToken)
                 .ConfigureAwait(false)).ConfigureAwait(false);
@@ -100,7 +109,7 @@ public sealed class DailyCallPage : IAsyncDisposable
             return await _page.EvaluateFunctionAsync<string>("() => Daily.version()")
                 .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        catch (Exception ex) when (Failed(ex))
         {
             throw new IOException("Cannot read daily-js's version from the page: " + PageError(ex), ex);
         }
@@ -134,7 +143,7 @@ public sealed class DailyCallPage : IAsyncDisposable
         {
             throw new PlatformException($"Joining the Daily room did not complete within {config.JoinTimeout.TotalSeconds:0} s.", ex);
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        catch (Exception ex) when (Failed(ex))
         {
             throw new PlatformException($"Joining the Daily room failed: {PageError(ex)}", ex);
         }
@@ -164,7 +173,7 @@ public sealed class DailyCallPage : IAsyncDisposable
             End($"the Chromium page stopped responding (a send took over {EvaluateTimeout.TotalSeconds:0} s)");
             throw new IOException(EndReason, ex);
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        catch (Exception ex) when (Failed(ex))
         {
             End("the Chromium page failed: " + PageError(ex));
             throw new IOException(EndReason, ex);
@@ -174,13 +183,17 @@ public sealed class DailyCallPage : IAsyncDisposable
     /// <summary>The page's counters, topology and the page's CPU time. Throws <see cref="IOException"/> if the page is gone.</summary>
     public async Task<DailyPageStats> GetStatsAsync(CancellationToken cancellationToken)
     {
+        if (IsGone)
+        {
+            throw new IOException("Cannot read the Daily page's counters: " + (EndReason ?? "the page is gone"));
+        }
         JsonElement s;
         try
         {
             s = await _page.EvaluateFunctionAsync<JsonElement>("() => rtcbench.stats()")
                 .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        catch (Exception ex) when (Failed(ex))
         {
             throw new IOException("Cannot read the Daily page's counters: " + BrowserHost.FirstLine(ex.Message), ex);
         }
@@ -216,14 +229,29 @@ public sealed class DailyCallPage : IAsyncDisposable
             {
                 await _page.EvaluateFunctionAsync("() => rtcbench.leave()").WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+            catch (Exception ex) when (Failed(ex))
             {
                 // closing anyway
             }
         }
         End("closed");
+        if (_browser is not null)
+        {
+            _browser.Disconnected -= OnBrowserDisconnected;
+        }
         await CloseQuietlyAsync(_context).ConfigureAwait(false);
     }
+
+    private void OnBrowserDisconnected(object? sender, EventArgs e) => End(BrowserExited);
+
+    /// <summary>True once the page was closed or its browser is gone.</summary>
+    private bool IsGone => _page.IsClosed || _browser is { IsConnected: false };
+
+    /// <summary>
+    /// A browser failure, or the NullReferenceException PuppeteerSharp throws when evaluating in a page whose
+    /// browser just died (seen with 25.17.1): either way, the page is gone.
+    /// </summary>
+    private bool Failed(Exception ex) => BrowserHost.IsBrowserFailure(ex) || (ex is NullReferenceException && IsGone);
 
     private async Task<(long AnchorNs, double PageMs, long UncertaintyNs)> AnchorAsync(MonoTime clock, CancellationToken cancellationToken)
     {
@@ -254,7 +282,7 @@ public sealed class DailyCallPage : IAsyncDisposable
                 return Math.Round((double)seconds * 1000, 3);
             }
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        catch (Exception ex) when (Failed(ex))
         {
             // CPU time is best effort
         }
@@ -340,7 +368,8 @@ public sealed class DailyCallPage : IAsyncDisposable
         {
             await context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex) || ex is InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex) || ex is InvalidOperationException or ObjectDisposedException
+            || (ex is NullReferenceException && !context.Browser.IsConnected))
         {
             // The browser may already be gone; BrowserHost.DisposeAsync closes whatever is left.
         }
