@@ -137,6 +137,32 @@ public sealed class BrowserHostTests
         Assert.Equal("0.92.2", await next.DailyJsVersionAsync(CancellationToken.None).WaitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task Launch_ChromiumWritesMegabytesToStderr_StillStartsAndServes()
+    {
+        // A pipe holds 64 KB: unless the host drains Chromium's stderr, a Chromium that logs (it does, more with
+        // WebRTC) blocks on a write and every page stops answering. This one writes 2 MB before it even starts.
+        string dir = Directory.CreateTempSubdirectory("rtcbench-noisy-chromium-").FullName;
+        try
+        {
+            string noisy = Path.Combine(dir, "chromium");
+            await File.WriteAllTextAsync(noisy, $"#!/bin/sh\nhead -c 2000000 /dev/zero | tr '\\0' x >&2\nexec {ChromiumFlags.DefaultExecutablePath} \"$@\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(noisy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            await using var host = new BrowserHost(new BrowserHostOptions { ExecutablePath = noisy });
+
+            await using var page = await host.OpenCallPageAsync(CancellationToken.None).WaitAsync(Timeout);
+
+            Assert.Equal("0.92.2", await page.DailyJsVersionAsync(CancellationToken.None).WaitAsync(Timeout));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Evaluation failed: Error: stand-in: room is full\n    at join (http://localhost/rtcbench-call.js:10:5)", "stand-in: room is full")]
     [InlineData("Evaluation failed: TypeError: x is not a function", "TypeError: x is not a function")]

@@ -7,8 +7,9 @@ namespace RtcBench.Platforms.Daily.Browser;
 /// <summary>
 /// One Daily call in its own browser context and page (call.html + rtcbench-call.js, served by
 /// <see cref="WebAssets"/>), driven over the DevTools protocol by PuppeteerSharp. C# talks to the page with
-/// <c>EvaluateFunctionAsync</c>; the page reports back through the <c>rtcbenchReport</c> binding: batches of answered pings (pong JSON with the page's own send and receive
-/// times), echo progress, and call events. A crashed or closed page raises <see cref="Ended"/> once.
+/// <c>EvaluateFunctionAsync</c>; the page reports back through the <c>rtcbenchReport</c> binding: batches of answered
+/// pings (pong JSON with the page's own send and receive times), echo progress, and call events. A crashed or closed
+/// page, or a Chromium that died, raises <see cref="Ended"/> once.
 /// </summary>
 public sealed class DailyCallPage : IAsyncDisposable
 {
@@ -63,10 +64,11 @@ public sealed class DailyCallPage : IAsyncDisposable
         {
             throw new PlatformException($"Cannot load the Daily call page in Chromium: {BrowserHost.FirstLine(ex.Message)}", ex);
         }
+        DailyCallPage? call = null;
         try
         {
             var page = await context.NewPageAsync().ConfigureAwait(false);
-            var call = new DailyCallPage(host, context, page);
+            call = new DailyCallPage(host, context, page);
             page.Error += (_, _) => call.End("the Chromium page crashed");
             page.Close += (_, _) => call.End("the Chromium page was closed");
             // A page does not hear its browser die (no Close event then): the browser's disconnect ends it.
@@ -90,11 +92,13 @@ public sealed class DailyCallPage : IAsyncDisposable
         }
         catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
         {
+            call?.StopListening();
             await CloseQuietlyAsync(context).ConfigureAwait(false);
             throw new PlatformException($"Cannot load the Daily call page in Chromium: {BrowserHost.FirstLine(ex.Message)}", ex);
         }
         catch
         {
+            call?.StopListening();
             await CloseQuietlyAsync(context).ConfigureAwait(false);
             throw;
         }
@@ -235,11 +239,16 @@ public sealed class DailyCallPage : IAsyncDisposable
             }
         }
         End("closed");
+        StopListening();
+        await CloseQuietlyAsync(_context).ConfigureAwait(false);
+    }
+
+    private void StopListening()
+    {
         if (_browser is not null)
         {
             _browser.Disconnected -= OnBrowserDisconnected;
         }
-        await CloseQuietlyAsync(_context).ConfigureAwait(false);
     }
 
     private void OnBrowserDisconnected(object? sender, EventArgs e) => End(BrowserExited);
