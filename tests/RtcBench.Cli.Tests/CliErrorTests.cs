@@ -103,6 +103,16 @@ public sealed class CliErrorTests : IDisposable
         { ["quickstart", "--output", ""], "--output: '' is not a file path" },
         { ["quickstart", "--store", "mysql:db"], "--store: " },
         { ["quickstart", "--store-token"], "--store-token: needs a value" },
+        { ["run", "--agent", Agent, "--threshold", "p95"], "--threshold: 'p95' has no comparison (<, <=, > or >=)" },
+        { ["run", "--agent", Agent, "--threshold", "p96<5ms"], "--threshold: 'p96<5ms': 'p96' is not a metric; use one of min, mean, p50, p90, p95, p99, p99.9, max, jitter, loss, late" },
+        { ["run", "--agent", Agent, "--threshold", "p95<50"], "--threshold: 'p95<50': '50' has no unit; add one of us, ms, s, m or h" },
+        { ["run", "--agent", Agent, "--threshold", "loss<0.01"], "--threshold: 'loss<0.01': '0.01' is not a percentage; loss is a rate, write it with %" },
+        { ["run", "--agent", Agent, "--threshold", "loss<101%"], "--threshold: 'loss<101%': '101%' is not a percentage" },
+        { ["run", "--agent", Agent, "--threshold", "mars:p95<5ms"], "--threshold: 'mars:p95<5ms': 'mars' is neither a platform" },
+        { ["run", "--agent", Agent, "--threshold", "reliable:direct:p95<5ms"], "--threshold: 'reliable:direct:p95<5ms': the scope is a platform, a channel or platform:channel (in that order)" },
+        { ["run", "--agent", Agent, "--threshold", "1ms<p95<5ms"], "--threshold: '1ms<p95<5ms'" },
+        { ["run", "--agent", Agent, "--threshold", ""], "--threshold: a threshold is required" },
+        { ["quickstart", "--threshold", "p95<"], "--threshold: 'p95<': a value is required" },
 
         // agent
         { ["agent", "--listen", "8080"], "--listen: '8080' has no host; write 127.0.0.1:8080 (loopback) or 0.0.0.0:8080 (all interfaces)" },
