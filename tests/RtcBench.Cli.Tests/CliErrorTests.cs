@@ -149,12 +149,17 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show"], "`rtcbench results show` needs its RUN-ID argument; see `rtcbench results show --help`" },
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
+        { ["compare", "udp", "direct", "--store", "mysql:db"], "--store: " },
+        { ["compare", "udp", "direct", "--location", new string('x', 129)], "--location: too long (129 characters); give at most 128" },
+        { ["compare", "udp", "direct", "--channel", "both"], "--channel: 'both' is not a choice; use reliable or lossy" },
+        { ["compare", "udp", "direct", "--window", "0"], "--window: '0' has no unit" },
+        { ["compare", "udp"], "`rtcbench compare` needs its B argument" },
         { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
         { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
 
         // commands
-        { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, agent, serve, push, results, db, doctor)" },
+        { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, agent, serve, push, results, compare, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
         { ["results"], "`rtcbench results` needs a command: list or show; see `rtcbench results --help`" },
         { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
