@@ -150,6 +150,13 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
         { ["compare", "udp", "direct", "--store", "mysql:db"], "--store: " },
+        { ["results", "export", "--format", "xml"], "--format: 'xml' is not a choice; use csv, json or hdr" },
+        { ["results", "export", "--limit", "0"], "--limit: 0 is out of range" },
+        { ["results", "export", "--output", ""], "--output: '' is not a file path" },
+        { ["results", "export", "--store", "mysql:db"], "--store: " },
+        { ["results", "export", "--platform"], "--platform: needs a value" },
+        { ["results", "export", "--location"], "--location: needs a value" },
+        { ["results", "export", "--channel", "both"], "--channel: 'both' is not a choice; use reliable or lossy" },
         { ["compare", "udp", "direct", "--location", new string('x', 129)], "--location: too long (129 characters); give at most 128" },
         { ["compare", "udp", "direct", "--channel", "both"], "--channel: 'both' is not a choice; use reliable or lossy" },
         { ["compare", "udp", "direct", "--window", "0"], "--window: '0' has no unit" },
@@ -161,7 +168,7 @@ public sealed class CliErrorTests : IDisposable
         // commands
         { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, agent, serve, push, results, compare, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
-        { ["results"], "`rtcbench results` needs a command: list or show; see `rtcbench results --help`" },
+        { ["results"], "`rtcbench results` needs a command: list, show or export; see `rtcbench results --help`" },
         { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
         { ["results", "list", "extra"], "unexpected argument 'extra' for `rtcbench results list`; see `rtcbench results list --help`" },
     };
