@@ -150,6 +150,14 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
         { ["compare", "udp", "direct", "--store", "mysql:db"], "--store: " },
+        { ["runner", "--plan", ""], "--plan: '' is not a file path" },
+        { ["runner", "--plan", "/nonexistent/plan.json"], "cannot read /nonexistent/plan.json" },
+        { ["runner", "--plan", "/nonexistent/plan.json", "--status-file", ""], "--status-file: '' is not a file path" },
+        { ["runner", "--store"], "--store: needs a value" },
+        { ["runner", "--store-token"], "--store-token: needs a value" },
+        { ["runner", "--api-key"], "--api-key: needs a value" },
+        { ["runner", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
+        { ["runner"], "--plan is required" },
         { ["results", "export", "--format", "xml"], "--format: 'xml' is not a choice; use csv, json or hdr" },
         { ["results", "export", "--limit", "0"], "--limit: 0 is out of range" },
         { ["results", "export", "--output", ""], "--output: '' is not a file path" },
@@ -166,7 +174,7 @@ public sealed class CliErrorTests : IDisposable
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
 
         // commands
-        { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, agent, serve, push, results, compare, db, doctor)" },
+        { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
         { ["results"], "`rtcbench results` needs a command: list, show or export; see `rtcbench results --help`" },
         { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
