@@ -81,6 +81,31 @@ public sealed class CompareCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Compare_ThroughTheServiceApi_EqualsTheServiceAnswer()
+    {
+        var (udp, direct) = await MeasureTwoRunsAsync();
+        await using var store = new SqliteResultStore(DbPath);
+        await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
+        string url = server.BaseUrl.ToString().TrimEnd('/');
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var api = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/results/compare?a=udp&b=direct", UriKind.Relative))).RootElement;
+
+        var byPlatform = await _cli.RunAsync("compare", "udp", "direct", "--store", url, "--json");
+        var byId = await _cli.RunAsync("compare", udp.RunId, "platform=direct,window=1h", "--store", url, "--json");
+        var prefix = await _cli.RunAsync("compare", udp.RunId[..8], "direct", "--store", url);
+
+        Assert.True(byPlatform.ExitCode == 0, byPlatform.Stderr);
+        var mine = JsonDocument.Parse(byPlatform.Stdout).RootElement;
+        AssertSameStatistics(api, mine);
+        Assert.Equal(api.GetProperty("winner").ToString(), mine.GetProperty("winner").ToString());
+        Assert.True(byId.ExitCode == 0, byId.Stderr);
+        AssertSameStatistics(api, JsonDocument.Parse(byId.Stdout).RootElement);
+        Assert.Equal(ExitCodes.Usage, prefix.ExitCode);
+        Assert.Contains("full id", prefix.Stderr, StringComparison.Ordinal);
+        Assert.NotNull(direct);
+    }
+
+    [Fact]
     public async Task Compare_RunIdPrefixesAndResultFiles_SameStatisticsAsTheService()
     {
         var (udp, direct) = await MeasureTwoRunsAsync();

@@ -6,6 +6,7 @@ using RtcBench.Cli.Parsing;
 using RtcBench.Core.Results;
 using RtcBench.Server.Comparison;
 using RtcBench.Storage;
+using RtcBench.Storage.Delivery;
 using RtcBench.Storage.Queries;
 
 namespace RtcBench.Cli.Commands;
@@ -22,7 +23,11 @@ internal static class CompareCommand
     {
         var a = new Argument<string>("a") { Description = $"Side a: {CompareSource.Grammar}." };
         var b = new Argument<string>("b") { Description = "Side b, in any of the same forms." };
-        var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
+        var store = new Option<string?>("--store")
+        {
+            HelpName = "spec",
+            Description = StoreHelp.Text + " Or http(s)://SERVICE: read the runs through a results service's API (run ids in full there).",
+        };
         var location = CliOption.Text("--location", "For filter sides without location=: only runs from this location.", 128, "id");
         var channel = CliOption.OptionalChoice("--channel", "For filter sides without channel=: only runs on this channel (reliable or lossy).", "reliable", "lossy");
         var window = CliOption.Duration("--window", "For filter sides without window=: runs started this long before now, 1m to 8784h (the service's default is 24h).", "24h", TimeSpan.FromMinutes(1), TimeSpan.FromDays(366));
@@ -60,6 +65,11 @@ internal static class CompareCommand
                     loaded.Add(side);
                 }
                 return Print(ctx, loaded[0], loaded[1], defaults, parse.GetValue(json));
+            }
+            string? storeSpec = parse.GetValue(store) ?? ctx.GetEnvironment("RTCBENCH_STORE");
+            if (ResultServiceClient.TryParseUrl(storeSpec, out var serviceUrl) && serviceUrl is not null)
+            {
+                return await FromServiceAsync(ctx, serviceUrl, sourceA, sourceB, defaults, parse.GetValue(json), ct);
             }
             return await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(store), StoreAccess.ReadExisting, async (s, where) =>
             {
@@ -153,6 +163,72 @@ internal static class CompareCommand
                 return (new Side(label, runs, filter.Since.Value, filter.Until.Value, filter.Location, filter.Channel, describe), ExitCodes.Ok);
             }
         }
+    }
+
+    /// <summary>Both sides read from a results service (<c>--store http(s)://…</c>) through its run API.</summary>
+    private static async Task<int> FromServiceAsync(
+        CliContext ctx, Uri url, CompareSource sourceA, CompareSource sourceB, FilterDefaults defaults, bool json, CancellationToken ct)
+    {
+        using var service = new ServiceRuns(url);
+        var sides = new List<Side>();
+        try
+        {
+            foreach (var (tag, source) in new[] { ("a", sourceA), ("b", sourceB) })
+            {
+                Side? side;
+                switch (source)
+                {
+                    case FileSource file:
+                        side = LoadFile(ctx, file);
+                        if (side is null)
+                        {
+                            return ExitCodes.Usage;
+                        }
+                        break;
+                    case RunSource run:
+                        if (run.RunIdPrefix.Length != 32)
+                        {
+                            return ctx.Fail(ExitCodes.Usage, $"{tag}: '{run.Text}': a results service looks runs up by their full id (32 hex digits), not a prefix");
+                        }
+                        var result = await service.GetRunAsync(run.RunIdPrefix, ct);
+                        if (result is null)
+                        {
+                            return ctx.Fail(ExitCodes.NotFound, $"{tag}: no run {run.RunIdPrefix} at {url}");
+                        }
+                        side = FromRuns($"run:{result.RunId[..8]}", [result], result.RunId);
+                        break;
+                    default:
+                        var f = (FilterSource)source;
+                        var window = f.Window ?? defaults.Window;
+                        string? location = f.Location ?? defaults.Location, channel = f.Channel ?? defaults.Channel;
+                        var since = defaults.Now - window;
+                        var runs = new List<RunPings>();
+                        foreach (string id in await service.ListIdsAsync(f.Platform, location, channel, since, defaults.Now, ct))
+                        {
+                            if (await service.GetRunAsync(id, ct) is { } r)
+                            {
+                                runs.Add(CompareLoader.OkPings(r));
+                            }
+                        }
+                        // Oldest first, as the stores' query returns them (the pooled sample does not depend on it).
+                        runs.Sort((x, y) => x.StartedAt != y.StartedAt ? x.StartedAt.CompareTo(y.StartedAt) : string.CompareOrdinal(x.RunId, y.RunId));
+                        string label = f.Location is null && f.Channel is null && f.Window is null ? f.Platform! : f.Text;
+                        side = new Side(label, runs, since, defaults.Now, location, channel,
+                            $"platform {f.Platform}, location {location ?? "any"}, channel {channel ?? "any"}, started in the last {DurationParser.Format(window)}");
+                        break;
+                }
+                if (side.Runs.Count == 0)
+                {
+                    return ctx.Fail(ExitCodes.NotFound, $"{tag}: no run at {url} matches '{source.Text}' ({side.Describe})");
+                }
+                sides.Add(side);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return ctx.Fail(ExitCodes.StoreFailed, $"cannot read runs from {url}: {ex.Message}");
+        }
+        return Print(ctx, sides[0], sides[1], defaults, json);
     }
 
     private static int Print(CliContext ctx, Side a, Side b, FilterDefaults defaults, bool json)

@@ -166,7 +166,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
     }
 
     /// <summary>A cron time plus a fresh random delay in [0, jitter): fleet members with one plan spread out.</summary>
-    private static DateTimeOffset? WithJitter(ScheduledJob job, DateTimeOffset? cronTime) =>
+    internal static DateTimeOffset? WithJitter(ScheduledJob job, DateTimeOffset? cronTime) =>
         cronTime + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * job.Jitter.Ticks));
 
     private void Publish(string state, ResultSpool spool)
