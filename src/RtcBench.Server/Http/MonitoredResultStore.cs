@@ -44,6 +44,12 @@ internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outag
     public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.GetLatestRunsAsync(channel, cancellationToken));
 
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.QueryRollupsAsync(filter, grainSeconds, cancellationToken));
+
+    public Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.RebuildRollupsAsync(cancellationToken));
+
     public override string? ToString() => inner.ToString();
 
     /// <summary>Nothing to release: the wrapped store belongs to the caller.</summary>

@@ -39,7 +39,13 @@ public abstract class AdoResultStore : IResultStore
             {
                 return raced;
             }
-            _schema = await InitializeCoreAsync(cancellationToken);
+            var report = await InitializeCoreAsync(cancellationToken);
+            if (report.FromVersion is > 0 and < Rollups.SchemaVersion && report.ToVersion >= Rollups.SchemaVersion)
+            {
+                // The migration made an empty rollups table beside existing runs: fill it.
+                await RebuildRollupsCoreAsync(cancellationToken);
+            }
+            _schema = report;
             return _schema;
         }
         finally
@@ -71,6 +77,7 @@ public abstract class AdoResultStore : IResultStore
                 await transaction.RollbackAsync(cancellationToken);
                 return SaveOutcome.AlreadyExists;
             }
+            await Rollups.AddRunAsync(Dialect, connection, run, histogram, cancellationToken);
             await Dialect.InsertPingsAsync(connection, run.RunId, run.Pings, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return SaveOutcome.Inserted;
@@ -151,6 +158,34 @@ public abstract class AdoResultStore : IResultStore
     /// <inheritdoc />
     public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
         ReadAsync(c => QueryReader.GetLatestRunsAsync(Dialect, c, channel, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (grainSeconds is not (Rollups.HourSeconds or Rollups.DaySeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600) and per day (86400).");
+        }
+        return ReadAsync(c => Rollups.QueryAsync(Dialect, c, filter, grainSeconds, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await RebuildRollupsCoreAsync(cancellationToken);
+    }
+
+    private Task<RollupRebuildReport> RebuildRollupsCoreAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            var report = await Rollups.RebuildAsync(Dialect, connection, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return report;
+        });
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

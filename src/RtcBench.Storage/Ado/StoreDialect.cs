@@ -77,6 +77,12 @@ internal abstract class StoreDialect
     /// <summary>Maps <see cref="RunKeyColumn"/> values to list positions.</summary>
     public abstract IRunKeyIndex NewRunKeyIndex();
 
+    /// <summary>Appended to a SELECT that reads a row the transaction will update (" FOR UPDATE", or nothing).</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>A statement that keeps other writers off the rollups during a rebuild; empty when the transaction does.</summary>
+    public abstract string LockRollupsSql { get; }
+
     /// <summary>The statement a health check runs.</summary>
     public abstract string CheckSql { get; }
 

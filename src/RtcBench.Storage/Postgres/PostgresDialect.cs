@@ -74,6 +74,11 @@ internal sealed class PostgresDialect : StoreDialect
 
     public override IRunKeyIndex NewRunKeyIndex() => new RunKeyIndex<Guid>();
 
+    public override string ForUpdate => " FOR UPDATE";
+
+    // Saves wait while a rebuild runs; a save that updated rollups before commits before the rebuild starts.
+    public override string LockRollupsSql => "LOCK TABLE rollups IN EXCLUSIVE MODE;";
+
     public override string CheckSql => "SELECT 1;";
 
     public override void CheckText(RunResult run, string statsJson, string? pathJson) =>

@@ -60,6 +60,11 @@ internal sealed class SqliteDialect : StoreDialect
 
     public override IRunKeyIndex NewRunKeyIndex() => new RunKeyIndex<long>();
 
+    // BEGIN IMMEDIATE already holds the database's one write lock.
+    public override string ForUpdate => "";
+
+    public override string LockRollupsSql => "";
+
     public override string CheckSql => "SELECT COUNT(*) FROM schema_migrations;";
 
     public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
