@@ -139,6 +139,7 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show"], "`rtcbench results show` needs its RUN-ID argument; see `rtcbench results show --help`" },
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
+        { ["db", "rebuild-rollups", "--store", "mysql:db"], "--store: " },
         { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
         { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
@@ -147,7 +148,7 @@ public sealed class CliErrorTests : IDisposable
         { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, agent, serve, push, results, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
         { ["results"], "`rtcbench results` needs a command: list or show; see `rtcbench results --help`" },
-        { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
+        { ["db"], "`rtcbench db` needs a command: migrate or rebuild-rollups; see `rtcbench db --help`" },
         { ["results", "list", "extra"], "unexpected argument 'extra' for `rtcbench results list`; see `rtcbench results list --help`" },
     };
 
