@@ -76,4 +76,14 @@ public interface IResultStore : IAsyncDisposable
 
     /// <summary>Recomputes every rollup row from the runs, in one transaction (saves wait meanwhile).</summary>
     Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the raw pings of every run that started before <paramref name="startedBefore"/> and records the
+    /// time (<paramref name="prunedAt"/>) in the run. The run row (statistics, histogram) and the rollups stay, so
+    /// every merged-histogram figure is unchanged; pooled-pings figures and comparisons no longer see those pings.
+    /// </summary>
+    Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken);
+
+    /// <summary>When the run's pings were pruned; null when they are kept (or no such run).</summary>
+    Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken);
 }

@@ -128,11 +128,11 @@ public sealed class ResultsCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         Assert.Equal(
-            $"rtcbench: created the result store sqlite:{path} with schema version 3 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql)",
+            $"rtcbench: created the result store sqlite:{path} with schema version 4 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql)",
             created.Stderr.TrimEnd());
         Assert.True(File.Exists(path));
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 3); nothing to do", again.Stderr.TrimEnd());
+        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 4); nothing to do", again.Stderr.TrimEnd());
     }
 
     [Fact]

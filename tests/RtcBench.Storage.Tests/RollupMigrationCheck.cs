@@ -26,8 +26,8 @@ internal static class RollupMigrationCheck
     public static async Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct)
     {
         var report = await reopened.InitializeAsync(ct);
-        Assert.Equal((2, 3), (report.FromVersion, report.ToVersion));
-        Assert.Equal(["0003_rollups.sql"], report.Applied);
+        Assert.Equal((2, 4), (report.FromVersion, report.ToVersion));
+        Assert.Equal(["0003_rollups.sql", "0004_ping_retention.sql"], report.Applied);
         var after = await ReadAsync(reopened, ct);
         Assert.Equal(before.Count, after.Count);
         Assert.Equal(40, after.Where(r => r.GrainSeconds == 86400).Sum(r => r.Sums.Runs));

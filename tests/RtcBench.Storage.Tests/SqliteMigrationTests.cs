@@ -147,7 +147,7 @@ public sealed class SqliteMigrationTests : IDisposable
         {
             before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
         }
-        await SqliteTestDatabase.ExecuteAsync(DbPath, "DROP TABLE rollups; DELETE FROM schema_migrations WHERE version = 3;", Ct);
+        await SqliteTestDatabase.ExecuteAsync(DbPath, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);

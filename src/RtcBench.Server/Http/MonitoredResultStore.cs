@@ -50,6 +50,12 @@ internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outag
     public Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken) =>
         WatchAsync(() => inner.RebuildRollupsAsync(cancellationToken));
 
+    public Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.PrunePingsAsync(startedBefore, prunedAt, cancellationToken));
+
+    public Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.GetPingsPrunedAtAsync(runId, cancellationToken));
+
     public override string? ToString() => inner.ToString();
 
     /// <summary>Nothing to release: the wrapped store belongs to the caller.</summary>

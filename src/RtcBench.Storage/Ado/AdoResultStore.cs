@@ -188,6 +188,54 @@ public abstract class AdoResultStore : IResultStore
         });
 
     /// <inheritdoc />
+    public async Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            var (before, kind) = Dialect.Micros(startedBefore);
+            long pings;
+            await using (var delete = connection.CreateCommand())
+            {
+                delete.CommandText =
+                    "DELETE FROM pings WHERE run_id IN (SELECT id FROM runs WHERE started_at < @before AND pings_pruned_at IS NULL);";
+                Dialect.Add(delete, "before", kind, before);
+                pings = await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+            long runs;
+            await using (var mark = connection.CreateCommand())
+            {
+                mark.CommandText = "UPDATE runs SET pings_pruned_at = @pruned WHERE started_at < @before AND pings_pruned_at IS NULL;";
+                Dialect.Add(mark, "before", kind, before);
+                var (pruned, prunedKind) = Dialect.Micros(prunedAt);
+                Dialect.Add(mark, "pruned", prunedKind, pruned);
+                runs = await mark.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new PruneReport(runs, pings);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!RunValidator.IsRunId(runId))
+        {
+            return Task.FromResult<DateTimeOffset?>(null);
+        }
+        return ReadAsync<DateTimeOffset?>(async c =>
+        {
+            await using var command = c.CreateCommand();
+            command.CommandText = "SELECT pings_pruned_at FROM runs WHERE id = @id;";
+            RunReader.AddId(Dialect, command, runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Dialect.ReadMicros(reader, 0) : null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (!Disposed)

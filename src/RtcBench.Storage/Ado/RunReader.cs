@@ -20,7 +20,7 @@ internal static class RunReader
     /// <summary>The select list <see cref="ReadSummary"/> reads.</summary>
     internal static string SummaryColumns(StoreDialect d) =>
         $"id, platform, channel, transport_mode, location, {d.ExactTimeSelect("started_at")}, {d.ExactTimeSelect("ended_at")}, "
-        + "outcome_status, sent, ok, lost, late, loss_rate, rtt_p50_us, rtt_p95_us, rtt_p99_us";
+        + "outcome_status, sent, ok, lost, late, loss_rate, rtt_p50_us, rtt_p95_us, rtt_p99_us, pings_pruned_at";
 
     public static async Task<RunResult?> GetRunAsync(
         StoreDialect dialect, DbConnection connection, string runId, bool includePings, CancellationToken cancellationToken)
@@ -83,6 +83,9 @@ internal static class RunReader
             RttP50Us = reader.NullableDouble("rtt_p50_us"),
             RttP95Us = reader.NullableDouble("rtt_p95_us"),
             RttP99Us = reader.NullableDouble("rtt_p99_us"),
+            PingsPrunedAt = reader.IsDBNull(reader.GetOrdinal("pings_pruned_at"))
+                ? null
+                : dialect.ReadMicros(reader, reader.GetOrdinal("pings_pruned_at")),
         };
 
     internal static void AddId(StoreDialect dialect, DbCommand command, string runId)

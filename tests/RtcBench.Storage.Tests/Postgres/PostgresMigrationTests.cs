@@ -199,7 +199,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         {
             before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
         }
-        await server.ExecuteAsync(_database, "DROP TABLE rollups; DELETE FROM schema_migrations WHERE version = 3;", Ct);
+        await server.ExecuteAsync(_database, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
 
         await using var reopened = new PostgresResultStore(ConnectionString);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
