@@ -140,6 +140,8 @@ public sealed class CliErrorTests : IDisposable
         { ["results", "show", new string('a', 32), "--store", "mysql:db"], "--store: " },
         { ["db", "migrate", "--store", "mysql:db"], "--store: " },
         { ["db", "rebuild-rollups", "--store", "mysql:db"], "--store: " },
+        { ["serve", "--ping-retention", "30x"], "--ping-retention: '30x' is not a period; give a whole number of days or hours" },
+        { ["serve", "--ping-retention", "0h"], "--ping-retention: 0h is out of range" },
         { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
         { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
