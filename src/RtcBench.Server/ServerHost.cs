@@ -58,6 +58,13 @@ public static class ServerHost
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First());
         ServerLog.Started(logger, baseUrl, storeName, options.IngestToken is null ? "off" : "required");
+        if (options.PingRetention is { } retention)
+        {
+            // Once now (so the service starts within its retention), then hourly until the service stops.
+            var pruner = new Retention.PingPruner(store, retention, time, logger);
+            await pruner.PruneOnceAsync(ct).ConfigureAwait(false);
+            _ = pruner.RunAsync(app.Lifetime.ApplicationStopping);
+        }
         return new RunningServer(app, baseUrl, events, logger);
     }
 

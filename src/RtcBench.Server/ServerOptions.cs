@@ -41,6 +41,12 @@ public sealed class ServerOptions
     /// </summary>
     public long HardBodyLimit => 4L * MaxBodyBytes;
 
+    /// <summary>
+    /// Raw pings of runs that started longer ago than this are deleted (at start-up, then hourly); runs, their
+    /// statistics and histograms, and the rollups stay. Null (the default): pings are kept for ever.
+    /// </summary>
+    public TimeSpan? PingRetention { get; set; }
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -65,6 +71,10 @@ public sealed class ServerOptions
         if (EventHeartbeat < TimeSpan.FromMilliseconds(10) || EventHeartbeat > TimeSpan.FromMinutes(5))
         {
             problems.Add($"EventHeartbeat must be between 10 ms and 5 minutes (got {EventHeartbeat})");
+        }
+        if (PingRetention is { } retention && retention < TimeSpan.FromHours(1))
+        {
+            problems.Add($"PingRetention must be at least an hour (got {retention})");
         }
         if (MaxEventClients < 1)
         {

@@ -169,6 +169,9 @@ public sealed class CliErrorTests : IDisposable
         { ["compare", "udp", "direct", "--channel", "both"], "--channel: 'both' is not a choice; use reliable or lossy" },
         { ["compare", "udp", "direct", "--window", "0"], "--window: '0' has no unit" },
         { ["compare", "udp"], "`rtcbench compare` needs its B argument" },
+        { ["db", "rebuild-rollups", "--store", "mysql:db"], "--store: " },
+        { ["serve", "--ping-retention", "30x"], "--ping-retention: '30x' is not a period; give a whole number of days or hours" },
+        { ["serve", "--ping-retention", "0h"], "--ping-retention: 0h is out of range" },
         { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
         { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
@@ -177,7 +180,7 @@ public sealed class CliErrorTests : IDisposable
         { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
         { ["results"], "`rtcbench results` needs a command: list, show or export; see `rtcbench results --help`" },
-        { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
+        { ["db"], "`rtcbench db` needs a command: migrate or rebuild-rollups; see `rtcbench db --help`" },
         { ["results", "list", "extra"], "unexpected argument 'extra' for `rtcbench results list`; see `rtcbench results list --help`" },
     };
 
