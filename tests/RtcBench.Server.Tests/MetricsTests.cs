@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using RtcBench.Server.Tests.Support;
+using RtcBench.Tests.Shared;
 
 namespace RtcBench.Server.Tests;
 
@@ -68,7 +68,7 @@ public sealed class MetricsTests
         using var response = await anonymous.GetAsync("/metrics", harness.Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
-        var metrics = new Exposition(await response.Content.ReadAsStringAsync(harness.Ct));
+        var metrics = new PrometheusText(await response.Content.ReadAsStringAsync(harness.Ct));
         Assert.Equal(1, metrics.Value("rtcbench_ingest_errors_total", "reason=\"unauthorized\""));
     }
 
@@ -108,28 +108,11 @@ public sealed class MetricsTests
     public void Reason_OfEachRefusal_IsNamed(int status, string reason) =>
         Assert.Equal(reason, Metrics.ServerMetrics.Reason(status));
 
-    private static async Task<Exposition> ScrapeAsync(ServerHarness harness)
+    private static async Task<PrometheusText> ScrapeAsync(ServerHarness harness)
     {
         using var response = await harness.Client.GetAsync("/metrics", harness.Ct);
         string body = await response.Content.ReadAsStringAsync(harness.Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /metrics: {(int)response.StatusCode} {body}");
-        return new Exposition(body);
-    }
-
-    /// <summary>A Prometheus text exposition, read line by line.</summary>
-    private sealed class Exposition(string text)
-    {
-        private readonly string[] _lines = text.Split('\n');
-
-        public bool Has(string name) => _lines.Any(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
-
-        /// <summary>The value of the series <paramref name="name"/> whose labels are exactly <paramref name="labels"/>.</summary>
-        public double Value(string name, string labels = "")
-        {
-            string prefix = labels.Length == 0 ? name + " " : name + "{" + labels + "} ";
-            var line = _lines.SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
-            Assert.True(line is not null, $"no series {prefix.Trim()} in:\n{text}");
-            return double.Parse(line![prefix.Length..].Trim(), CultureInfo.InvariantCulture);
-        }
+        return new PrometheusText(body);
     }
 }
