@@ -19,7 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 #   network namespace they create (Janus skips loopback candidates) and connect our stack to its plugins;
 # - prometheus (Prometheus 2.42 and promtool) and prometheus-alertmanager (amtool): the deploy tests run a real
 #   Prometheus that scrapes /metrics of a live service and agent, `promtool test rules` on the shipped alert rules
-#   and `amtool check-config` on the Alertmanager example (the packages' services are not started).
+#   and `amtool check-config` on the Alertmanager example (they start their own Prometheus on a free port).
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
