@@ -5,8 +5,10 @@ namespace RtcBench.Hosting;
 
 /// <summary>
 /// One service's Prometheus registry and its <c>GET /metrics</c> answer (text exposition format 0.0.4). Each started
-/// service owns its own registry (tests run several in one process), holding the process and .NET runtime metrics
-/// (prometheus-net's <c>process_*</c>/<c>dotnet_*</c> and the <c>System.Runtime</c> meter) and the service's own.
+/// service owns its own registry (tests run several in one process), holding prometheus-net's standard process and
+/// .NET runtime metrics (<c>process_*</c>: CPU, memory, threads, handles, start time; <c>dotnet_*</c>: GC
+/// collections per generation, allocated memory) and the service's own. (prometheus-net 8.2.1's MeterAdapter did
+/// not pick up the runtime's <c>System.Runtime</c> meter here, so it is not wired.)
 /// Services read their counters lazily in <see cref="CollectorRegistry.AddBeforeCollectCallback(Action)"/>, so a
 /// scrape costs work and nothing is added to the per-packet paths.
 /// </summary>
@@ -18,20 +20,12 @@ public sealed class MetricsExposition : IDisposable
     /// <summary>Prometheus' text exposition format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    private readonly IDisposable _runtimeMeter;
-
     /// <param name="version">The running version, exposed as <c>rtcbench_build_info{version}</c>.</param>
     public MetricsExposition(string version)
     {
         Registry = Metrics.NewCustomRegistry();
         Factory = Metrics.WithCustomRegistry(Registry);
         DotNetStats.Register(Registry);
-        // The runtime's own meter (GC, JIT, thread pool, exceptions, working set) under its OpenTelemetry names.
-        _runtimeMeter = MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            Registry = Registry,
-            InstrumentFilterPredicate = instrument => instrument.Meter.Name == "System.Runtime",
-        });
         Factory.CreateGauge("rtcbench_build_info", "The running rtcbench version (always 1).", ["version"])
             .WithLabels(version).Set(1);
     }
@@ -51,5 +45,8 @@ public sealed class MetricsExposition : IDisposable
         await Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public void Dispose() => _runtimeMeter.Dispose();
+    /// <summary>Nothing to release today; kept so the services' stop path need not change when a listener is added.</summary>
+    public void Dispose()
+    {
+    }
 }
