@@ -276,7 +276,8 @@ internal static class RunnerCpuBenchmark
         int warmup = int.Parse(args[2], Inv);
         double intervalMs = double.Parse(args[3], Inv);
         await using var agent = await AgentHost.StartAsync(new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
-        var observer = new StartObserver(warmup);
+        using var jitNames = new JitNameListener();
+        var observer = new StartObserver(warmup, jitNames);
         var runner = new BenchmarkRunner(MonoTime.System, observer);
         var options = new BenchmarkOptions
         {
@@ -291,6 +292,7 @@ internal static class RunnerCpuBenchmark
         Console.Out.WriteLine("rtts " + string.Join(',', measured.Select(r => r.ToString("0.0", Inv))));
         Console.Out.WriteLine("start-ms " + Stopwatch.GetElapsedTime(mainAt, observer.StartedAt).TotalMilliseconds.ToString("0", Inv));
         Console.Out.WriteLine("jit " + observer.MeasuredMethods.ToString(Inv) + " " + observer.MeasuredJitMs.ToString("0.0", Inv));
+        Console.Error.WriteLine($"probe {platform}: compiled while measuring: {string.Join(", ", jitNames.Measured)}");
         return 0;
     }
 
@@ -299,7 +301,7 @@ internal static class RunnerCpuBenchmark
     /// each progress call: the first call once measured pings are going out and the last one (after the final ping
     /// is decided, before the result is built) bound the measured phase to within a progress tick (200 ms).
     /// </summary>
-    private sealed class StartObserver(int warmup) : IBenchmarkObserver
+    private sealed class StartObserver(int warmup, JitNameListener names) : IBenchmarkObserver
     {
         private long _methodsAtMeasure = -1;
         private TimeSpan _jitAtMeasure;
@@ -326,8 +328,13 @@ internal static class RunnerCpuBenchmark
                 {
                     _methodsAtMeasure = methods;
                     _jitAtMeasure = jit;
+                    names.Measuring = true;
                 }
                 return;
+            }
+            if (progress.Sent == progress.Total && progress.Answered + progress.Lost >= progress.Sent)
+            {
+                names.Measuring = false;
             }
             MeasuredMethods = methods - _methodsAtMeasure;
             MeasuredJitMs = (jit - _jitAtMeasure).TotalMilliseconds;
@@ -335,6 +342,33 @@ internal static class RunnerCpuBenchmark
 
         public void OnRunFinished(RunResult result)
         {
+        }
+    }
+
+/// <summary>Names the methods the runtime compiles (its JIT verbose events) while <see cref="Measuring"/> is set.</summary>
+    private sealed class JitNameListener : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _measured = new();
+
+        public volatile bool Measuring;
+
+        public IEnumerable<string> Measured => _measured;
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+        {
+            if (eventSource.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x10);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (Measuring && e.EventName == "MethodLoadVerbose_V1" || Measuring && e.EventName == "MethodLoadVerbose_V2")
+            {
+                int ns = e.PayloadNames!.IndexOf("MethodNamespace"), name = e.PayloadNames.IndexOf("MethodName");
+                _measured.Enqueue($"{e.Payload![ns]}.{e.Payload[name]}");
+            }
         }
     }
 
