@@ -52,7 +52,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
-    to.WriteLine("       RtcBench.Bench runner-cpu [--parts pacing,warmup] [--rounds 6] [--pings 500] [--interval-ms 10] [--warmup-reps 3] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing,warmup] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--warmup-reps 3] [--out bench/results/runner-cpu.md]");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
 }
 
@@ -71,6 +71,7 @@ static async Task<int> RunnerCpuCommandAsync(string[] args)
             case "--pings": o = o with { Pings = int.Parse(v, inv) }; break;
             case "--interval-ms": o = o with { IntervalMs = double.Parse(v, inv) }; break;
             case "--warmup-reps": o = o with { WarmupReps = int.Parse(v, inv) }; break;
+            case "--timer-samples": o = o with { TimerSamples = int.Parse(v, inv) }; break;
             case "--out": output = v; break;
             default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
         }

@@ -14,7 +14,8 @@ namespace RtcBench.Bench;
 
 internal sealed record RunnerCpuOptions
 {
-    public HashSet<string> Parts { get; init; } = new(["pacing", "warmup"], StringComparer.Ordinal);
+    public HashSet<string> Parts { get; init; } = new(["timers", "pacing", "warmup"], StringComparer.Ordinal);
+    public int TimerSamples { get; init; } = 300;
     public int Rounds { get; init; } = 6;
     public int Pings { get; init; } = 500;
     public double IntervalMs { get; init; } = 10;
@@ -41,6 +42,14 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine(Inv, $"- command: `{commandLine}`");
         sb.AppendLine(Inv, $"- load average at start: {LoadAverage()}");
         sb.AppendLine();
+        if (o.Parts.Contains("timers"))
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new PlatformNotSupportedException("the timers part calls Linux clock_nanosleep and prctl");
+            }
+            TimerPrecision.Run(o.TimerSamples, sb);
+        }
         if (o.Parts.Contains("pacing"))
         {
             await PacingAsync(o, sb);
