@@ -60,4 +60,43 @@ public sealed class PingDriverPacingTests
         double spunPerPingNs = (double)pacer.SpunNs / records.Length;
         Assert.True(spunPerPingNs < 100_000, $"spun {spunPerPingNs} ns per ping");
     }
+
+    [Fact]
+    public async Task Driver_SteadyState_AllocatesNothingBetweenSends()
+    {
+        var config = new RunConfig { Count = 200, Warmup = 0, Interval = TimeSpan.FromTicks(IntervalNs / 100), Deadline = TimeSpan.FromMilliseconds(1) };
+        var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
+        var channel = new RecordingChannel(_clock, config.TotalPings);
+        var pacer = new AllocationPacer(_clock, config.TotalPings);
+
+        await new PingDriver(session, channel, new MonoTime(_clock), (_, _) => pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(config.TotalPings, channel.SentAtNs.Count);
+        // Read on the driver thread at each wait: from the 50th send to the 150th the loop allocated nothing.
+        Assert.Equal(0, pacer.AllocatedAt[150] - pacer.AllocatedAt[50]);
+    }
+
+    /// <summary>Jumps the clock like <see cref="JumpPacer"/> and reads the driver thread's allocated bytes at each send wait.</summary>
+    private sealed class AllocationPacer(ManualClock clock, int capacity) : ISendPacer
+    {
+        private int _waits;
+
+        public long[] AllocatedAt { get; } = new long[capacity + 1];
+
+        public bool WaitForSend(long dueNs)
+        {
+            if (_waits < AllocatedAt.Length)
+            {
+                AllocatedAt[_waits++] = GC.GetAllocatedBytesForCurrentThread();
+            }
+            clock.NowNs = Math.Max(clock.NowNs, dueNs);
+            return true;
+        }
+
+        public bool WaitLoosely(long untilNs)
+        {
+            clock.NowNs = Math.Max(clock.NowNs, untilNs);
+            return true;
+        }
+    }
 }

@@ -8,9 +8,13 @@ internal sealed class RecordingChannel : IPingChannel
 {
     private readonly ManualClock _clock;
 
-    public RecordingChannel(ManualClock clock) => _clock = clock;
+    public RecordingChannel(ManualClock clock, int capacity = 16)
+    {
+        _clock = clock;
+        SentAtNs = new List<long>(capacity);
+    }
 
-    public List<long> SentAtNs { get; } = [];
+    public List<long> SentAtNs { get; }
 
     public string Channel => "lossy";
 
