@@ -86,11 +86,12 @@ internal static class RunnerCpuBenchmark
         };
         var old = new Sample();
         var neu = new Sample();
+        var oversleeps = new OversleepWindow(); // as one BenchmarkRunner keeps it across its runs
         for (int round = 0; round < o.Rounds; round++)
         {
             bool oldFirst = round % 2 == 0;
-            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? old : neu, legacy: oldFirst);
-            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? neu : old, legacy: !oldFirst);
+            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? old : neu, legacy: oldFirst, oversleeps);
+            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? neu : old, legacy: !oldFirst, oversleeps);
             Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: old {old.CpuMs / Math.Max(1, old.Pings):0.000} ms/ping, new {neu.CpuMs / Math.Max(1, neu.Pings):0.000} ms/ping");
         }
 
@@ -98,7 +99,8 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine();
         sb.Append(Inv, $"{o.Rounds} interleaved rounds (order alternating) of one `udp` run each way through `BenchmarkRunner`, {config.TotalPings} pings ");
         sb.Append(Inv, $"({config.Warmup} warm-up) every {o.IntervalMs} ms; the agent is a child process. CPU = this process's CPU time from the run's ");
-        sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping.");
+        sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping. " +
+            "The new pacer's oversleep window is kept from one of its runs to the next, as one `BenchmarkRunner` keeps it; its first run starts uncalibrated.");
         sb.AppendLine();
         sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | margin at end µs | late wakes |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -119,7 +121,7 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {margin} | {late} |");
     }
 
-    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, bool legacy)
+    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, bool legacy, OversleepWindow oversleeps)
     {
         SendPacer? pacer = null;
         var disposables = new List<IDisposable>();
@@ -136,7 +138,7 @@ internal static class RunnerCpuBenchmark
                 var waits = new SystemPacingWaits(stop, abort);
                 waits.PrepareThread(); // the factory runs on the driver thread
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, waits);
+                return pacer = new SendPacer(clock, waits, oversleeps);
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
@@ -207,6 +209,8 @@ internal static class RunnerCpuBenchmark
         var startup = new Dictionary<(string, string), List<double>>();
         var jitMethods = new Dictionary<(string, string), List<double>>();
         var jitMs = new Dictionary<(string, string), List<double>>();
+        var failed = new Dictionary<(string, string), int>();
+        var names = new Dictionary<(string, string), string>();
         for (int rep = 0; rep < o.WarmupReps; rep++)
         {
             for (int v = 0; v < Variants.Length; v++)
@@ -215,7 +219,14 @@ internal static class RunnerCpuBenchmark
                 foreach (string platform in platforms)
                 {
                     var key = (variant.Name, platform);
-                    var (rtts, setupMs, methods, ms) = await ProbeAsync(variant, platform, o.IntervalMs);
+                    var probe = await ProbeAsync(variant, platform, o.IntervalMs);
+                    if (probe is null)
+                    {
+                        failed[key] = failed.GetValueOrDefault(key) + 1;
+                        continue;
+                    }
+                    var (rtts, setupMs, methods, ms, compiled) = probe.Value;
+                    names.TryAdd(key, compiled);
                     (jitMethods.TryGetValue(key, out var jm) ? jm : jitMethods[key] = []).Add(methods);
                     (jitMs.TryGetValue(key, out var jt) ? jt : jitMs[key] = []).Add(ms);
                     (firsts.TryGetValue(key, out var f) ? f : firsts[key] = []).AddRange(rtts.Take(50).Where(r => r >= 0));
@@ -235,25 +246,46 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine();
         sb.AppendLine("JIT while measuring = methods the runtime compiled (and its compile time), all threads, between the first progress tick after the warm-up and the end of the run, mean per process: zero means the warm-up covered the JIT.");
         sb.AppendLine();
-        sb.AppendLine("| policy / JIT setting | platform | n 1–50 | p99 1–50 µs | p99 151–200 µs | ratio | p50 1–50 µs | p50 151–200 µs | JIT while measuring: methods | JIT ms | process start → first ping ms |");
+        sb.AppendLine("| policy / JIT setting | platform | processes ok / failed | p99 1–50 µs | p99 151–200 µs | ratio | p50 1–50 µs | p50 151–200 µs | JIT while measuring: methods | JIT ms | process start → first ping ms |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var variant in Variants)
         {
             foreach (string platform in platforms)
             {
                 var key = (variant.Name, platform);
+                int ok = startup.TryGetValue(key, out var st) ? st.Count : 0;
+                if (ok == 0)
+                {
+                    sb.AppendLine(Inv, $"| {variant.Name} | {platform} | 0 / {failed.GetValueOrDefault(key)} | | | | | | | | |");
+                    continue;
+                }
                 double p99First = P(firsts[key], 0.99), p99Last = P(lasts[key], 0.99);
-                sb.AppendLine(Inv, $"| {variant.Name} | {platform} | {firsts[key].Count} | {p99First:0} | {p99Last:0} | {p99First / p99Last:0.00} | {P(firsts[key], 0.5):0} | {P(lasts[key], 0.5):0} | {jitMethods[key].Average():0} | {jitMs[key].Average():0.0} | {startup[key].Average():0} |");
+                sb.AppendLine(Inv, $"| {variant.Name} | {platform} | {ok} / {failed.GetValueOrDefault(key)} | {p99First:0} | {p99Last:0} | {p99First / p99Last:0.00} | {P(firsts[key], 0.5):0} | {P(lasts[key], 0.5):0} | {jitMethods[key].Average():0} | {jitMs[key].Average():0.0} | {st!.Average():0} |");
+            }
+        }
+        sb.AppendLine();
+        sb.AppendLine("A failed process is one that did not get a run done (e.g. its `/health` call timed out while it compiled everything at start-up).");
+        sb.AppendLine();
+        sb.AppendLine("What was compiled while measuring, in the first process of each row (up to 25 names, in order):");
+        sb.AppendLine();
+        foreach (var variant in Variants)
+        {
+            foreach (string platform in platforms)
+            {
+                if (names.TryGetValue((variant.Name, platform), out var list))
+                {
+                    sb.AppendLine(Inv, $"- {variant.Name}, {platform}: {list}");
+                }
             }
         }
         sb.AppendLine();
     }
 
     /// <summary>Runs one cold probe process; returns the RTTs (µs, −1 when not ok) of its measured pings in order.</summary>
-    private static async Task<(List<double> Rtts, double StartToRunMs, long JitMethods, double JitMs)> ProbeAsync(WarmupVariant variant, string platform, double intervalMs)
+    private static async Task<(List<double> Rtts, double StartToRunMs, long JitMethods, double JitMs, string Compiled)?> ProbeAsync(WarmupVariant variant, string platform, double intervalMs)
     {
         string self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false, FileName = self };
+        var psi = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, FileName = self };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             psi.ArgumentList.Add(typeof(RunnerCpuBenchmark).Assembly.Location);
@@ -267,14 +299,22 @@ internal static class RunnerCpuBenchmark
             psi.Environment[key] = value;
         }
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the probe");
+        var errors = process.StandardError.ReadToEndAsync();
         string output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        string error = await errors;
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string rtts = lines.FirstOrDefault(l => l.StartsWith("rtts ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"probe {variant.Name} {platform} failed (exit {process.ExitCode}): {output}");
+        string? rtts = lines.FirstOrDefault(l => l.StartsWith("rtts ", StringComparison.Ordinal));
+        if (rtts is null)
+        {
+            string firstError = error.Split('\n').FirstOrDefault(l => l.Length > 0) ?? "";
+            Console.Error.WriteLine($"probe {variant.Name} {platform} failed (exit {process.ExitCode}): {firstError}");
+            return null;
+        }
         string start = lines.First(l => l.StartsWith("start-ms ", StringComparison.Ordinal));
         string[] jit = lines.First(l => l.StartsWith("jit ", StringComparison.Ordinal)).Split(' ');
-        return (rtts[5..].Split(',').Select(s => double.Parse(s, Inv)).ToList(), double.Parse(start[9..], Inv), long.Parse(jit[1], Inv), double.Parse(jit[2], Inv));
+        string compiled = lines.FirstOrDefault(l => l.StartsWith("compiled ", StringComparison.Ordinal))?[9..] ?? "";
+        return (rtts[5..].Split(',').Select(s => double.Parse(s, Inv)).ToList(), double.Parse(start[9..], Inv), long.Parse(jit[1], Inv), double.Parse(jit[2], Inv), compiled);
     }
 
     /// <summary>The probe process: <c>warmup-probe PLATFORM WARMUP INTERVAL_MS</c>.</summary>
@@ -301,7 +341,7 @@ internal static class RunnerCpuBenchmark
         Console.Out.WriteLine("rtts " + string.Join(',', measured.Select(r => r.ToString("0.0", Inv))));
         Console.Out.WriteLine("start-ms " + Stopwatch.GetElapsedTime(mainAt, observer.StartedAt).TotalMilliseconds.ToString("0", Inv));
         Console.Out.WriteLine("jit " + observer.MeasuredMethods.ToString(Inv) + " " + observer.MeasuredJitMs.ToString("0.0", Inv));
-        Console.Error.WriteLine($"probe {platform}: compiled while measuring: {string.Join(", ", jitNames.Measured)}");
+        Console.Out.WriteLine("compiled " + string.Join(", ", jitNames.Measured.Take(25).Select(n => n.Replace("System.Runtime.CompilerServices.", "", StringComparison.Ordinal).Replace("|", "/", StringComparison.Ordinal))));
         return 0;
     }
 

@@ -25,20 +25,25 @@ internal sealed class PingDriver : IMessageSink
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
     private readonly Func<CancellationToken, CancellationToken, ISendPacer>? _pacerFactory;
+    private readonly OversleepWindow? _oversleeps;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
     /// (benchmarks swap it).</param>
-    public PingDriver(PingSession session, IPingChannel channel, MonoTime clock, Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null)
+    /// <param name="oversleeps">The <see cref="SendPacer"/>'s calibration, shared across a runner's runs; null starts afresh.</param>
+    public PingDriver(
+        PingSession session,
+        IPingChannel channel,
+        MonoTime clock,
+        Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null,
+        OversleepWindow? oversleeps = null)
     {
         _session = session;
         _channel = channel;
         _clock = clock;
         _pacerFactory = pacerFactory;
+        _oversleeps = oversleeps;
     }
-
-    /// <summary>The pacer of the last run (after <see cref="RunAsync"/> completes), for benchmarks and tests.</summary>
-    public ISendPacer? Pacer { get; private set; }
 
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
 
@@ -74,13 +79,12 @@ internal sealed class PingDriver : IMessageSink
         if (waits is not null)
         {
             waits.PrepareThread();
-            pacer = new SendPacer(_clock, waits);
+            pacer = new SendPacer(_clock, waits, _oversleeps);
         }
         else
         {
             pacer = _pacerFactory!(stopSending, abort);
         }
-        Pacer = pacer;
         _channel.SetSink(this);
         long nextProgressNs = 0;
         long previousScheduledNs = 0;

@@ -5,27 +5,19 @@ namespace RtcBench.Runner.Pacing;
 /// <summary>
 /// Waits for each send time without burning a core: a coarse sleep (ended at once by a stop request) to a few
 /// milliseconds before the send, a precise high-resolution sleep to <see cref="MarginNs"/> before it, then a spin for
-/// the last stretch. The margin adapts to the oversleep this machine shows: it is the largest oversleep of the last
-/// <see cref="Window"/> precise sleeps plus <see cref="GuardNs"/>, clamped to
-/// [<see cref="MinMarginNs"/>, <see cref="MaxMarginNs"/>], and <see cref="MaxMarginNs"/> until
-/// <see cref="MinSamples"/> sleeps have been seen. So on a quiet kernel it spins tens of µs per send, and on a loaded
-/// one it spins longer rather than send late. Never returns before the send time; allocates nothing per wait.
+/// the last stretch. The margin adapts to the oversleep this machine shows (<see cref="OversleepWindow"/>: about the
+/// largest of the last 512 precise sleeps, 20 µs–1 ms). So on a quiet kernel it spins tens of µs per send, and on a
+/// loaded one it spins longer rather than send late. Never returns before the send time; allocates nothing per wait.
 /// Not thread-safe: one pacer per driver thread.
 /// </summary>
 internal sealed class SendPacer : ISendPacer
 {
-    /// <summary>Oversleeps remembered to size the margin.</summary>
-    public const int Window = 64;
-
-    /// <summary>Precise sleeps seen before the margin leaves its ceiling.</summary>
-    public const int MinSamples = 8;
-
     public const long MinMarginNs = 20_000;
 
     /// <summary>The ceiling, and the margin before there are samples: the old driver's fixed 1 ms spin window.</summary>
     public const long MaxMarginNs = 1_000_000;
 
-    /// <summary>Added to the largest recent oversleep.</summary>
+    /// <summary>Added to the oversleep the margin covers.</summary>
     public const long GuardNs = 10_000;
 
     /// <summary>The coarse (millisecond, stoppable) sleep ends this long before the precise sleep starts.</summary>
@@ -33,16 +25,18 @@ internal sealed class SendPacer : ISendPacer
 
     private readonly MonoTime _clock;
     private readonly IPacingWaits _waits;
-    private readonly long[] _oversleeps = new long[Window];
-    private int _samples;
-    private long _marginNs = MaxMarginNs;
+    private readonly OversleepWindow _oversleeps;
+    private long _marginNs;
 
-    public SendPacer(MonoTime clock, IPacingWaits waits)
+    /// <param name="oversleeps">The oversleeps seen so far (shared by a runner's successive runs); null starts afresh.</param>
+    public SendPacer(MonoTime clock, IPacingWaits waits, OversleepWindow? oversleeps = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(waits);
         _clock = clock;
         _waits = waits;
+        _oversleeps = oversleeps ?? new OversleepWindow();
+        _marginNs = _oversleeps.MarginNs;
     }
 
     /// <summary>How long before a send the precise sleep ends and the spin starts.</summary>
@@ -73,7 +67,7 @@ internal sealed class SendPacer : ISendPacer
         {
             _waits.SleepPrecise(wakeAt - now);
             now = _clock.NowNs();
-            Observe(now - wakeAt);
+            _marginNs = _oversleeps.Add(now - wakeAt);
             if (now > dueNs)
             {
                 LateWakes++;
@@ -98,22 +92,5 @@ internal sealed class SendPacer : ISendPacer
     {
         long remaining = untilNs - _clock.NowNs();
         return remaining <= 0 || !_waits.SleepCoarse(Math.Max(remaining, 1_000_000));
-    }
-
-    private void Observe(long oversleepNs)
-    {
-        _oversleeps[_samples % Window] = Math.Max(0, oversleepNs);
-        _samples++;
-        if (_samples < MinSamples)
-        {
-            return;
-        }
-        long max = 0;
-        int n = Math.Min(_samples, Window);
-        for (int i = 0; i < n; i++)
-        {
-            max = Math.Max(max, _oversleeps[i]);
-        }
-        _marginNs = Math.Clamp(max + GuardNs, MinMarginNs, MaxMarginNs);
     }
 }

@@ -56,9 +56,10 @@ public sealed class PingDriverPacingTests
         Assert.All(records, r => Assert.InRange(r.SendDelayNs, 0, waits.SpinStepNs));
         Assert.NotNull(pacer);
         Assert.Equal(50_000 + SendPacer.GuardNs, pacer.MarginNs);
-        // The old driver spun 1 ms before every send; this one, after its first few samples, at most the margin.
+        // The old driver spun 1 ms before every send; this one spins 1 ms only until it has its first samples, then
+        // at most the margin (60 µs here).
         double spunPerPingNs = (double)pacer.SpunNs / records.Length;
-        Assert.True(spunPerPingNs < 100_000, $"spun {spunPerPingNs} ns per ping");
+        Assert.True(spunPerPingNs < 250_000, $"spun {spunPerPingNs} ns per ping");
     }
 
     [Fact]

@@ -50,11 +50,11 @@ public sealed class SendPacerTests
     {
         _waits.Oversleep = _ => 30_000;
 
-        var (late, spun) = Pace(SendPacer.MinSamples + 20);
+        var (late, spun) = Pace(OversleepWindow.MinSamples + 20);
 
         Assert.Equal(30_000 + SendPacer.GuardNs, _pacer.MarginNs);
         // Once learnt, each send spins only the guard beyond the oversleep, never the old 1 ms.
-        Assert.All(spun.Skip(SendPacer.MinSamples), s => Assert.InRange(s, 0, SendPacer.GuardNs + _waits.SpinStepNs));
+        Assert.All(spun.Skip(OversleepWindow.MinSamples), s => Assert.InRange(s, 0, SendPacer.GuardNs + _waits.SpinStepNs));
         Assert.All(late, l => Assert.InRange(l, 0, _waits.SpinStepNs));
         Assert.Equal(0, _pacer.LateWakes);
     }
@@ -64,7 +64,7 @@ public sealed class SendPacerTests
     {
         _waits.Oversleep = _ => 1_000;
 
-        Pace(SendPacer.MinSamples + 5);
+        Pace(OversleepWindow.MinSamples + 5);
 
         Assert.Equal(SendPacer.MinMarginNs, _pacer.MarginNs);
     }
@@ -85,24 +85,56 @@ public sealed class SendPacerTests
     }
 
     [Fact]
-    public void WaitForSend_OneLongOversleep_MarginRisesAndFallsBackWhenItLeavesTheWindow()
+    public void WaitForSend_OneLongOversleep_CoveredWhileTheWindowFillsThenIgnored()
     {
-        const int spike = SendPacer.MinSamples + 5;
+        const int spike = OversleepWindow.MinSamples + 5;
         _waits.Oversleep = i => i == spike ? 400_000 : 30_000;
 
         Pace(spike + 1);
         Assert.Equal(400_000 + SendPacer.GuardNs, _pacer.MarginNs);
 
-        Pace(SendPacer.Window);
+        // Once the window is full (the long wake still in it) the margin covers the second-largest oversleep: one
+        // rare long wake does not make every later send spin for it.
+        Pace(OversleepWindow.Capacity - (spike + 1));
         Assert.Equal(30_000 + SendPacer.GuardNs, _pacer.MarginNs);
+    }
+
+    [Fact]
+    public void WaitForSend_TwoLongOversleepsInTheWindow_MarginCoversTheSmallerUntilTheyLeave()
+    {
+        _waits.Oversleep = i => i == 100 ? 400_000 : i == 200 ? 250_000 : 30_000;
+
+        Pace(OversleepWindow.Capacity);
+        Assert.Equal(250_000 + SendPacer.GuardNs, _pacer.MarginNs);
+
+        Pace(201);
+        Assert.Equal(30_000 + SendPacer.GuardNs, _pacer.MarginNs);
+    }
+
+    [Fact]
+    public void WaitForSend_SharedWindow_ALaterPacerStartsCalibrated()
+    {
+        _waits.Oversleep = _ => 30_000;
+        var window = new OversleepWindow();
+        var first = new SendPacer(new MonoTime(_clock), _waits, window);
+        long due = _clock.NowNs;
+        for (int i = 0; i < OversleepWindow.MinSamples; i++)
+        {
+            first.WaitForSend(due += IntervalNs);
+        }
+
+        var second = new SendPacer(new MonoTime(_clock), _waits, window);
+
+        Assert.Equal(30_000 + SendPacer.GuardNs, second.MarginNs);
+        Assert.Equal(SendPacer.MaxMarginNs, new SendPacer(new MonoTime(_clock), _waits).MarginNs);
     }
 
     [Fact]
     public void WaitForSend_OversleepBeyondTheCeiling_MarginCappedAndTheLateWakeCounted()
     {
-        _waits.Oversleep = i => i == SendPacer.MinSamples + 2 ? 5_000_000 : 30_000;
+        _waits.Oversleep = i => i == OversleepWindow.MinSamples + 2 ? 5_000_000 : 30_000;
 
-        var (late, _) = Pace(SendPacer.MinSamples + 3);
+        var (late, _) = Pace(OversleepWindow.MinSamples + 3);
 
         Assert.Equal(SendPacer.MaxMarginNs, _pacer.MarginNs);
         Assert.Equal(1, _pacer.LateWakes);
@@ -158,7 +190,7 @@ public sealed class SendPacerTests
     public void WaitForSend_Steady_AllocatesNothing()
     {
         _waits.Oversleep = _ => 30_000;
-        Pace(SendPacer.MinSamples + 5);
+        Pace(OversleepWindow.MinSamples + 5);
         long due = _clock.NowNs;
 
         long before = GC.GetAllocatedBytesForCurrentThread();
