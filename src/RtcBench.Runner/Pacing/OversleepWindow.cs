@@ -2,13 +2,14 @@ namespace RtcBench.Runner.Pacing;
 
 /// <summary>
 /// The oversleeps (wake − requested wake, ns) of the last <see cref="Capacity"/> precise sleeps, and the spin margin
-/// they call for: <see cref="SendPacer.MaxMarginNs"/> until <see cref="MinSamples"/> are held, then the largest
-/// of them, and once the window is full the second largest, plus <see cref="SendPacer.GuardNs"/>, clamped to
-/// [<see cref="SendPacer.MinMarginNs"/>, <see cref="SendPacer.MaxMarginNs"/>]. The next sleep oversleeps the k-th
-/// largest of N past ones with probability k / (N + 1): about 0.4 % of sends once the window is full, few enough to
-/// leave the p99 of send_delay to the sends that were on time, while one rare long wake (a descheduled virtual
-/// CPU) does not make every later send spin for it. One window serves the pacers of one <see cref="BenchmarkRunner"/>,
-/// so each run after the first starts calibrated. Thread-safe; allocates nothing after construction.
+/// they call for: <see cref="SendPacer.MaxMarginNs"/> until <see cref="MinSamples"/> are held; then the largest of
+/// them, the second largest from half a window on and the third largest once the window is full; plus
+/// <see cref="SendPacer.GuardNs"/>, clamped to [<see cref="SendPacer.MinMarginNs"/>, <see cref="SendPacer.MaxMarginNs"/>].
+/// The next sleep oversleeps the k-th largest of N past ones with probability k / (N + 1): about 0.6 % of sends once
+/// the window is full, few enough to leave the p99 of send_delay to the sends that were on time, while two rare long
+/// wakes (a descheduled virtual CPU) do not make every later send spin for them. One window serves the pacers of one
+/// <see cref="BenchmarkRunner"/>, so each run after the first starts calibrated. Thread-safe; allocates nothing after
+/// construction.
 /// </summary>
 internal sealed class OversleepWindow
 {
@@ -57,21 +58,27 @@ internal sealed class OversleepWindow
                 return _marginNs;
             }
             int n = (int)Math.Min(_count, Capacity);
-            long largest = 0, second = 0;
+            long first = 0, second = 0, third = 0;
             for (int i = 0; i < n; i++)
             {
                 long v = _samples[i];
-                if (v > largest)
+                if (v > first)
                 {
-                    second = largest;
-                    largest = v;
+                    third = second;
+                    second = first;
+                    first = v;
                 }
                 else if (v > second)
                 {
+                    third = second;
                     second = v;
                 }
+                else if (v > third)
+                {
+                    third = v;
+                }
             }
-            long cover = n < Capacity ? largest : second;
+            long cover = n == Capacity ? third : n >= Capacity / 2 ? second : first;
             _marginNs = Math.Clamp(cover + SendPacer.GuardNs, SendPacer.MinMarginNs, SendPacer.MaxMarginNs);
             return _marginNs;
         }

@@ -93,22 +93,34 @@ public sealed class SendPacerTests
         Pace(spike + 1);
         Assert.Equal(400_000 + SendPacer.GuardNs, _pacer.MarginNs);
 
-        // Once the window is full (the long wake still in it) the margin covers the second-largest oversleep: one
+        // Once the window is full (the long wake still in it) the margin covers the third-largest oversleep: one
         // rare long wake does not make every later send spin for it.
         Pace(OversleepWindow.Capacity - (spike + 1));
         Assert.Equal(30_000 + SendPacer.GuardNs, _pacer.MarginNs);
     }
 
     [Fact]
-    public void WaitForSend_TwoLongOversleepsInTheWindow_MarginCoversTheSmallerUntilTheyLeave()
+    public void WaitForSend_ThreeLongOversleepsInAFullWindow_MarginCoversTheSmallestUntilTheyLeave()
     {
-        _waits.Oversleep = i => i == 100 ? 400_000 : i == 200 ? 250_000 : 30_000;
+        _waits.Oversleep = i => i == 100 ? 400_000 : i == 200 ? 250_000 : i == 300 ? 150_000 : 30_000;
 
         Pace(OversleepWindow.Capacity);
-        Assert.Equal(250_000 + SendPacer.GuardNs, _pacer.MarginNs);
+        Assert.Equal(150_000 + SendPacer.GuardNs, _pacer.MarginNs);
 
-        Pace(201);
+        Pace(301);
         Assert.Equal(30_000 + SendPacer.GuardNs, _pacer.MarginNs);
+    }
+
+    [Fact]
+    public void WaitForSend_HalfFullWindow_MarginCoversTheSecondLargest()
+    {
+        _waits.Oversleep = i => i == 20 ? 400_000 : i == 40 ? 250_000 : 30_000;
+
+        Pace(OversleepWindow.Capacity / 2 - 1);
+        Assert.Equal(400_000 + SendPacer.GuardNs, _pacer.MarginNs);
+
+        Pace(1);
+        Assert.Equal(250_000 + SendPacer.GuardNs, _pacer.MarginNs);
     }
 
     [Fact]
