@@ -21,9 +21,10 @@ namespace RtcBench.Agent.Platforms;
 /// <item><c>textroom</c>: a TextRoom room (random id, secret and PIN) in which the echo answers the runner's private
 /// messages.</item>
 /// </list>
-/// The <c>echo</c> path (runner ↔ Janus's EchoTest, no echo of ours) is refused for now: Janus echoes the ping itself,
-/// so there is no pong with the echo's timestamps, which every run result is built on. When the agent closes the room
-/// the echo leaves and the Janus room is destroyed with its secret.
+/// <item><c>echo</c>: no Janus room and no echo of ours: the runner talks to Janus's EchoTest, which returns each ping
+/// itself (the run says so: path.echo "reflector", no net RTT). The agent only checks that Janus is up and has the
+/// plugin, and hands out the URL.</item>
+/// When the agent closes the room the echo leaves and the Janus room is destroyed with its secret.
 /// </summary>
 internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
 {
@@ -58,8 +59,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         string path = context.JanusPath ?? "sfu";
         if (path == "echo")
         {
-            throw new PlatformException("janus path 'echo' is not available yet: Janus's EchoTest returns the ping itself, "
-                + "without the echo timestamps a run result needs; measure 'sfu' or 'textroom'.");
+            return await EchoTestAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
         string roomId = context.RoomId.ToString("N");
@@ -140,6 +140,35 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         await _work.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
+    private async Task<object> EchoTestAsync(RoomContext context, CancellationToken ct)
+    {
+        string roomId = context.RoomId.ToString("N");
+        JanusServerInfo info;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.JoinTimeout);
+            await using var client = await JanusClient.ConnectAsync(_options.ClientOptions(), timeout.Token).ConfigureAwait(false);
+            info = await client.GetInfoAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (JanusException ex)
+        {
+            AgentLog.JanusRoomFailed(_logger, "echo", roomId, ex.Message);
+            throw new PlatformException($"Janus is not usable for the echo path: {ex.Message}", ex);
+        }
+
+        if (!info.Plugins.Contains(JanusPlugins.EchoTest))
+        {
+            AgentLog.JanusRoomFailed(_logger, "echo", roomId, "no EchoTest plugin");
+            throw new PlatformException($"Janus {info.Version} has no {JanusPlugins.EchoTest} plugin loaded (is it disabled in janus.jcfg?): the echo path needs it.");
+        }
+
+        var room = new JanusEchoRoom("echo", 0, "", _clock) { Echo = "Janus's EchoTest answers (no echo of ours)", RoomState = "none (the echo path has no room)" };
+        _rooms[context.RoomId] = room;
+        AgentLog.JanusRoomReady(_logger, "echo", 0, roomId);
+        return new JanusEchoTestCredentials(_options.Url!.AbsoluteUri, "echo", _options.ApiSecret, _options.Token);
+    }
+
     private async Task SubscribeToRunnerAsync(JanusEchoRoom room, VideoRoomDataParticipant echo, TimeSpan idleTimeout)
     {
         try
@@ -168,6 +197,11 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         room.Echo = "left: " + reason;
+        if (room.Path == "echo")
+        {
+            return; // Nothing of ours in Janus: the runner's EchoTest session is the runner's.
+        }
+
         await DestroyJanusRoomAsync(room).ConfigureAwait(false);
         AgentLog.JanusRoomClosed(_logger, room.Path, room.JanusRoom, reason, room.Echoed, room.Malformed, room.RoomState);
     }

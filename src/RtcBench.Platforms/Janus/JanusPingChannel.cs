@@ -8,8 +8,10 @@ namespace RtcBench.Platforms.Janus;
 /// <summary>
 /// The runner's one channel on the <c>janus</c> platform: pings go out through our participant (the VideoRoom feed,
 /// or a TextRoom message to the echo), pongs come back through Janus and reach the sink with the socket receive time
-/// of the datagram that completed them, on the connection's loop. Reliable only: Janus relays VideoRoom data and
-/// TextRoom messages on reliable, ordered channels, whatever the sender used.
+/// of the datagram that completed them, on the connection's loop. On <c>sfu</c> and <c>textroom</c> reliable only:
+/// Janus relays VideoRoom data and TextRoom messages on reliable, ordered channels, whatever the sender used. On
+/// <c>echo</c> the EchoTest returns the ping itself on the channel it came on, so there is a reliable and a lossy
+/// channel, and the path says <see cref="PathInfo.ReflectorEcho"/> (no echo timestamps: no net RTT).
 /// </summary>
 internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics
 {
@@ -23,14 +25,15 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
     private Func<string?> _ended = () => null;
     private int _disposed;
 
-    public JanusPingChannel(string path, long room, string serverVersion)
+    public JanusPingChannel(string path, long room, string serverVersion, string channel = "reliable")
     {
         _path = path;
         _room = room;
         _serverVersion = serverVersion;
+        Channel = channel;
     }
 
-    public string Channel => "reliable";
+    public string Channel { get; }
 
     public string TransportMode => "webrtc-datachannel";
 
@@ -39,6 +42,14 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _participant = participant;
         _send = participant.Send;
         _peers = [() => participant.Publisher, () => participant.Subscriber];
+        _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+    }
+
+    public void Attach(EchoTestDataParticipant participant, bool lossy)
+    {
+        _participant = participant;
+        _send = lossy ? participant.SendLossy : participant.SendReliable;
+        _peers = [() => participant.Connection];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
     }
 
@@ -54,14 +65,23 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
     {
         var first = _peers.Length > 0 ? _peers[0]() : null;
         var pair = first?.SelectedPair;
+        bool echo = _path == "echo";
         var details = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["janus_path"] = _path,
-            ["janus_room"] = _room.ToString(CultureInfo.InvariantCulture),
             ["server_version"] = _serverVersion,
-            ["lossy"] = "not relayed by Janus: the VideoRoom and the TextRoom forward on reliable, ordered channels only",
         };
-        string[] names = _path == "sfu" ? ["publisher", "subscriber"] : ["textroom"];
+        if (echo)
+        {
+            details["net_rtt"] = "none: Janus's EchoTest returns the ping itself, without an echo's timestamps";
+        }
+        else
+        {
+            details["janus_room"] = _room.ToString(CultureInfo.InvariantCulture);
+            details["lossy"] = "not relayed by Janus: the VideoRoom and the TextRoom forward on reliable, ordered channels only";
+        }
+
+        string[] names = _path switch { "sfu" => ["publisher", "subscriber"], "echo" => ["echotest"], _ => ["textroom"] };
         for (int i = 0; i < _peers.Length && i < names.Length; i++)
         {
             if (_peers[i]() is not { } pc)
@@ -78,8 +98,14 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
 
         return new PathInfo
         {
-            Transport = _path == "sfu" ? "webrtc-datachannel via janus videoroom" : "webrtc-datachannel via janus textroom",
-            Reliability = "reliable-ordered",
+            Transport = _path switch
+            {
+                "sfu" => "webrtc-datachannel via janus videoroom",
+                "echo" => "webrtc-datachannel via janus echotest",
+                _ => "webrtc-datachannel via janus textroom",
+            },
+            Reliability = Channel == "lossy" ? "unordered-maxRetransmits-0" : "reliable-ordered",
+            Echo = echo ? PathInfo.ReflectorEcho : null,
             LocalAddress = pair?.Local.ToString(),
             RemoteAddress = pair?.Remote.ToString(),
             CandidatePair = pair?.ToString(),
@@ -111,6 +137,7 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
 
     public string? ExplainSilence() => _ended() is { } why
         ? "our Janus participant ended: " + why
+        : _path == "echo" ? "nothing came back from Janus's EchoTest"
         : $"nothing came back through Janus ({_path} room {_room}): is the agent's echo in the room?";
 
     public async ValueTask DisposeAsync()

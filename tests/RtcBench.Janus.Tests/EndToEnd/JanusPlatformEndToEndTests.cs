@@ -3,6 +3,7 @@ using RtcBench.Core.Measurement;
 using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
 using RtcBench.Runner;
+using RtcBench.Storage.Validation;
 using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Tests.Support;
 using RtcBench.Janus.Transport;
@@ -94,13 +95,38 @@ public sealed class JanusPlatformEndToEndTests
         Assert.InRange(run.Stats.Ok, 1, 2999);
     }
 
-    [Fact]
-    public async Task RtcbenchRun_EchoPath_RefusedWithWhy()
+    [Theory]
+    [InlineData(JanusTransportKind.Http)]
+    [InlineData(JanusTransportKind.WebSocket)]
+    public async Task RtcbenchRun_EchoPath_1000PingsPerChannelReflectedNoNetRttAndTheServiceAcceptsIt(JanusTransportKind transport)
     {
-        var (exit, _, stderr) = await JanusDeployment.RunCliAsync("run", "--agent", "http://127.0.0.1:9", "--platform", "janus", "--janus-path", "echo");
-        Assert.Equal(2, exit);
-        Assert.Contains("--janus-path echo is not available yet", stderr, StringComparison.Ordinal);
-        Assert.Contains("echo timestamps", stderr, StringComparison.Ordinal);
+        await using var janus = await JanusServer.StartAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, transport);
+        var (exit, stdout, stderr) = await deployment.RunAsync("--janus-path", "echo", "--count", Pings.ToString(CultureInfo.InvariantCulture),
+            "--interval", "2ms", "--warmup", "10").WaitAsync(Guard);
+
+        Assert.True(exit == 0, janus.Explain($"exit {exit}: {stderr}"));
+        var runs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
+        Assert.Equal(["lossy", "reliable"], runs.Select(r => r.Channel).Order(StringComparer.Ordinal));
+        foreach (var run in runs)
+        {
+            Assert.True(run.Outcome.Status == "ok", janus.Explain($"{run.Channel}: {run.Outcome.Status} {run.Outcome.Reason}"));
+            // A lossy channel may lose on a real network; here (a veth, no load shaping) nothing is lost either.
+            Assert.True(run.Stats.Sent == Pings && run.Stats.Ok == Pings && run.Stats.Lost == 0, $"{run.Channel}: sent {run.Stats.Sent} ok {run.Stats.Ok} lost {run.Stats.Lost}");
+            Assert.All(run.Pings.Where(p => p.Status != "warmup"), p => Assert.True(p.RttUs > 0 && p.NetRttUs is null, $"#{p.Seq}: rtt={p.RttUs} net={p.NetRttUs}"));
+            Assert.Null(run.Stats.NetRtt); // no echo timestamps: no net RTT and no clock estimate, rather than a made-up one
+            Assert.Null(run.Stats.Clock);
+            Assert.NotNull(run.Stats.Rtt);
+            Assert.Equal(PathInfo.ReflectorEcho, run.Path!.Echo);
+            Assert.Equal(("echo", "webrtc-datachannel via janus echotest"), (run.Path.Details!["janus_path"], run.Path.Transport));
+            Assert.Equal(run.Channel == "lossy" ? "unordered-maxRetransmits-0" : "reliable-ordered", run.Path.Reliability);
+            // The results service takes the document as it is, and refuses it when it claims a net RTT it cannot have.
+            Assert.Null(RunDocumentValidator.Validate(run, DateTimeOffset.UtcNow));
+            var forged = run with { Path = run.Path with { Echo = null } };
+            Assert.Contains("net_rtt", RunDocumentValidator.Validate(forged, DateTimeOffset.UtcNow), StringComparison.Ordinal);
+        }
+
+        await deployment.AssertNothingLeftAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Kills Janus once a run has <c>afterAnswered</c> answers.</summary>
