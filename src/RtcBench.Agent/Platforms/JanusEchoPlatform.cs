@@ -8,6 +8,7 @@ using RtcBench.Janus.Participants;
 using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Plugins.TextRoom;
 using RtcBench.Janus.Plugins.VideoRoom;
+using RtcBench.Agent.Contracts;
 using RtcBench.Platforms;
 
 namespace RtcBench.Agent.Platforms;
@@ -37,6 +38,11 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, JanusEchoRoom> _rooms = new();
     private readonly BackgroundWork _work = new();
+    private long _created;
+    private long _setupFailures;
+    private long _destroyed;
+    private long _destroyFailures;
+    private volatile Tuple<string, DateTime>? _lastError;
 
     public JanusEchoPlatform(JanusAgentOptions options, MonoTime clock, ILogger logger)
     {
@@ -73,6 +79,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
         catch (JanusException ex)
         {
+            Failed(ex.Message);
             AgentLog.JanusRoomFailed(_logger, path, roomId, ex.Message);
             throw new PlatformException($"Janus refused to create the {path} room: {ex.Message}", ex);
         }
@@ -103,6 +110,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         catch (Exception ex) when (ex is JanusException or OperationCanceledException)
         {
             _work.Track(DestroyJanusRoomAsync(room));
+            Failed(ex.Message);
             AgentLog.JanusRoomFailed(_logger, path, roomId, ex.Message);
             if (ex is JanusException janus)
             {
@@ -113,6 +121,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         _rooms[context.RoomId] = room;
+        Interlocked.Increment(ref _created);
         AgentLog.JanusRoomReady(_logger, path, janusRoom, roomId);
         return new JanusRoomCredentials(_options.Url!.AbsoluteUri, path, janusRoom, pin, RunnerName, EchoName, _options.ApiSecret, _options.Token);
     }
@@ -123,6 +132,19 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         {
             _work.Track(CloseAsync(room, "the room was closed on the agent"));
         }
+    }
+
+    /// <summary>The janus block of GET /health; null when the platform is off.</summary>
+    public JanusHealth? Health()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        var last = _lastError;
+        return new JanusHealth(_options.Url!.GetLeftPart(UriPartial.Path), _rooms.Count, Interlocked.Read(ref _created),
+            Interlocked.Read(ref _setupFailures), Interlocked.Read(ref _destroyed), Interlocked.Read(ref _destroyFailures), last?.Item1, last?.Item2);
     }
 
     public PlatformRoomActivity GetActivity(Guid roomId) => _rooms.TryGetValue(roomId, out var room) ? room.Activity : default;
@@ -153,20 +175,29 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
         catch (JanusException ex)
         {
+            Failed(ex.Message);
             AgentLog.JanusRoomFailed(_logger, "echo", roomId, ex.Message);
             throw new PlatformException($"Janus is not usable for the echo path: {ex.Message}", ex);
         }
 
         if (!info.Plugins.Contains(JanusPlugins.EchoTest))
         {
+            Failed($"no {JanusPlugins.EchoTest} plugin");
             AgentLog.JanusRoomFailed(_logger, "echo", roomId, "no EchoTest plugin");
             throw new PlatformException($"Janus {info.Version} has no {JanusPlugins.EchoTest} plugin loaded (is it disabled in janus.jcfg?): the echo path needs it.");
         }
 
         var room = new JanusEchoRoom("echo", 0, "", _clock) { Echo = "Janus's EchoTest answers (no echo of ours)", RoomState = "none (the echo path has no room)" };
         _rooms[context.RoomId] = room;
+        Interlocked.Increment(ref _created);
         AgentLog.JanusRoomReady(_logger, "echo", 0, roomId);
         return new JanusEchoTestCredentials(_options.Url!.AbsoluteUri, "echo", _options.ApiSecret, _options.Token);
+    }
+
+    private void Failed(string reason)
+    {
+        Interlocked.Increment(ref _setupFailures);
+        _lastError = Tuple.Create(reason, _clock.UtcNow().UtcDateTime);
     }
 
     private async Task SubscribeToRunnerAsync(JanusEchoRoom room, VideoRoomDataParticipant echo, TimeSpan idleTimeout)
@@ -224,14 +255,18 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
             using var timeout = new CancellationTokenSource(_options.JoinTimeout);
             await AdminRequestAsync(room.Path, destroy, timeout.Token).ConfigureAwait(false);
             room.RoomState = "destroyed";
+            Interlocked.Increment(ref _destroyed);
         }
         catch (JanusPluginException ex) when (ex.ErrorCode is 426 or 417)
         {
             room.RoomState = "already gone"; // VideoRoom 426 / TextRoom 417: no such room.
+            Interlocked.Increment(ref _destroyed);
         }
         catch (Exception ex) when (ex is JanusException or OperationCanceledException)
         {
             room.RoomState = "destroy failed: " + ex.Message;
+            Interlocked.Increment(ref _destroyFailures);
+            _lastError = Tuple.Create("destroy failed: " + ex.Message, _clock.UtcNow().UtcDateTime);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RtcBench.Core.Results;
+using RtcBench.Core.Timing;
 using RtcBench.Janus.Participants;
 using RtcBench.Rtc.Peer;
 
@@ -13,8 +14,10 @@ namespace RtcBench.Platforms.Janus;
 /// <c>echo</c> the EchoTest returns the ping itself on the channel it came on, so there is a reliable and a lossy
 /// channel, and the path says <see cref="PathInfo.ReflectorEcho"/> (no echo timestamps: no net RTT).
 /// </summary>
-internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics
+internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics, IEchoLossSignal
 {
+    private readonly TaskCompletionSource<EchoLoss> _echoLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MonoTime _clock;
     private readonly string _path;
     private readonly long _room;
     private readonly string _serverVersion;
@@ -25,8 +28,9 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
     private Func<string?> _ended = () => null;
     private int _disposed;
 
-    public JanusPingChannel(string path, long room, string serverVersion, string channel = "reliable")
+    public JanusPingChannel(string path, long room, string serverVersion, MonoTime clock, string channel = "reliable")
     {
+        _clock = clock;
         _path = path;
         _room = room;
         _serverVersion = serverVersion;
@@ -34,6 +38,12 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
     }
 
     public string Channel { get; }
+
+    /// <summary>
+    /// Our participant's end while the run is on (Janus killed or restarted, our session expired, Janus hung up our
+    /// connection): the path through Janus is gone. Not definitive about the echo itself: the runner asks the agent.
+    /// </summary>
+    public Task<EchoLoss> EchoLost => _echoLost.Task;
 
     public string TransportMode => "webrtc-datachannel";
 
@@ -43,6 +53,7 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _send = participant.Send;
         _peers = [() => participant.Publisher, () => participant.Subscriber];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
     }
 
     public void Attach(EchoTestDataParticipant participant, bool lossy)
@@ -51,6 +62,7 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _send = lossy ? participant.SendLossy : participant.SendReliable;
         _peers = [() => participant.Connection];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
     }
 
     public void Attach(TextRoomDataParticipant participant)
@@ -59,6 +71,7 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _send = participant.Send;
         _peers = [() => participant.Connection];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
     }
 
     public PathInfo DescribePath()
@@ -147,6 +160,14 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
             await _participant.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private void WatchEnd(Task<string> ended) => ended.ContinueWith(t =>
+    {
+        if (Volatile.Read(ref _disposed) == 0 && t.Result != "left")
+        {
+            _echoLost.TrySetResult(new EchoLoss(_clock.NowNs(), $"our Janus {_path} participant ended: {t.Result}", Definitive: false));
+        }
+    }, TaskScheduler.Default);
 
     private static void Add(Dictionary<string, string> details, string key, double? ms)
     {

@@ -81,15 +81,15 @@ public sealed class JanusPlatformClient : IPlatformClient
 
             if (echoTest)
             {
-                var reliable = new JanusPingChannel(path, room, version, "reliable");
-                var lossy = new JanusPingChannel(path, room, version, "lossy");
+                var reliable = new JanusPingChannel(path, room, version, context.Clock, "reliable");
+                var lossy = new JanusPingChannel(path, room, version, context.Clock, "lossy");
                 var participant = await EchoTestDataParticipant.ConnectAsync(options, reliable, lossy, cancellationToken).ConfigureAwait(false);
                 reliable.Attach(participant, lossy: false);
                 lossy.Attach(participant, lossy: true);
                 return [reliable, lossy];
             }
 
-            var channel = new JanusPingChannel(path, room, version);
+            var channel = new JanusPingChannel(path, room, version, context.Clock);
             using var echoWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (path == "sfu")
             {

@@ -90,5 +90,28 @@ internal sealed class JanusDeployment : IAsyncDisposable
         return exists.GetBoolean("exists") ?? true;
     }
 
+    /// <summary>GET /health of the agent, parsed.</summary>
+    public async Task<System.Text.Json.JsonElement> HealthAsync()
+    {
+        using var http = new HttpClient();
+        return System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(Agent.BaseUrl, "health"))).RootElement.Clone();
+    }
+
+    /// <summary>The pings the agent's echoes have answered, summed over its rooms (GET /rooms).</summary>
+    public async Task<long> EchoedAsync()
+    {
+        using var http = new HttpClient();
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(Agent.BaseUrl, "rooms")));
+        var root = doc.RootElement;
+        var rooms = root.ValueKind == System.Text.Json.JsonValueKind.Array ? root : root.GetProperty("rooms");
+        long echoed = 0;
+        foreach (var room in rooms.EnumerateArray())
+        {
+            echoed += room.GetProperty("pings_echoed").GetInt64();
+        }
+
+        return echoed;
+    }
+
     public async ValueTask DisposeAsync() => await Agent.DisposeAsync();
 }

@@ -90,8 +90,8 @@ public sealed class JanusPlatformEndToEndTests
 
         Assert.True(observer.Killed.IsCompleted, "Janus was never killed: the run did not reach 100 answers");
         var run = Assert.Single(report.Results);
-        Assert.NotEqual("ok", run.Outcome.Status);
-        Assert.Contains("janus", run.Outcome.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(("failed", RunOutcome.EchoLostReason), (run.Outcome.Status, run.Outcome.Reason));
+        Assert.Contains("Janus", run.Outcome.Detail, StringComparison.Ordinal); // the path through Janus is what went
         Assert.InRange(run.Stats.Ok, 1, 2999);
     }
 
@@ -127,6 +127,54 @@ public sealed class JanusPlatformEndToEndTests
         }
 
         await deployment.AssertNothingLeftAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData("sfu", "echotest,textroom", "janus.plugin.videoroom")]
+    [InlineData("textroom", "echotest,videoroom", "janus.plugin.textroom")]
+    [InlineData("echo", "textroom,videoroom", "janus.plugin.echotest")]
+    public async Task RtcbenchRun_PluginMissing_Exit4NamingThePluginAndHealthSaysSo(string path, string loaded, string missing)
+    {
+        await using var janus = await JanusServer.StartAsync(new JanusServerOptions { Plugins = loaded.Split(',') });
+        await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.Http);
+        var (exit, _, stderr) = await deployment.RunAsync("--janus-path", path, "--count", "10", "--interval", "10ms", "--warmup", "0").WaitAsync(Guard);
+
+        Assert.Equal(4, exit); // The agent refused /connect: the room could not be set up.
+        Assert.Contains(missing, stderr, StringComparison.Ordinal);
+        var health = await deployment.HealthAsync();
+        var janusHealth = health.GetProperty("janus");
+        Assert.Equal((0, 0L, 1L), (janusHealth.GetProperty("rooms_open").GetInt32(), janusHealth.GetProperty("rooms_created").GetInt64(), janusHealth.GetProperty("setup_failures").GetInt64()));
+        Assert.Contains(missing, janusHealth.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(janus.Secrets.AdminSecret, health.GetRawText(), StringComparison.Ordinal);
+        await deployment.AssertNothingLeftAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task RtcbenchRun_JanusKilledMidRun_Exit6WithTheMeasuredPingsKeptAndTheReason()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.WebSocket);
+        var running = deployment.RunAsync("--count", "5000", "--interval", "2ms", "--warmup", "5", "--deadline", "2s");
+        // Kill Janus once the agent's echo has answered 100 pings (the agent's own count, read from GET /rooms).
+        while (await deployment.EchoedAsync() < 100)
+        {
+            if (running.IsCompleted)
+            {
+                Assert.Fail("the run ended before 100 pings were echoed: " + (await running).Stderr);
+            }
+
+            await Task.Delay(20); // Polling interval of the agent's counter, not a synchronisation sleep.
+        }
+
+        await janus.KillAsync();
+        var (exit, stdout, stderr) = await running.WaitAsync(Guard);
+        Assert.True(exit == 6, $"exit {exit}: {stderr}");
+        var run = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize));
+        Assert.Equal(("failed", RunOutcome.EchoLostReason), (run.Outcome.Status, run.Outcome.Reason));
+        Assert.Contains("Janus", run.Outcome.Detail, StringComparison.Ordinal);
+        Assert.InRange(run.Stats.Ok, 100, 4999);
+        Assert.Equal(0, run.Stats.Lost); // A reliable channel cannot lose a ping: the unanswered ones are abandoned.
+        Assert.Null(RunDocumentValidator.Validate(run, DateTimeOffset.UtcNow));
     }
 
     /// <summary>Kills Janus once a run has <c>afterAnswered</c> answers.</summary>
