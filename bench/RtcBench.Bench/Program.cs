@@ -2,7 +2,7 @@ using System.Globalization;
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
-string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service"];
+string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "janus"];
 if (args.Length > 0 && args[0] == "agent-host")
 {
     return await AgentChildProcess.RunChildAsync(); // the direct benchmark's agent process
@@ -32,6 +32,7 @@ try
         case "results-service": return await ResultsServiceCommand.RunAsync(args);
         case "direct": return await DirectCommand.RunAsync(args);
         case "relay": return await RelayCommand.RunAsync(args);
+        case "janus": return await JanusCommandAsync(args);
         default: return await UdpFloorAsync(args);
     }
 }
@@ -47,6 +48,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
+    to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
 }
 
@@ -67,5 +69,27 @@ static async Task<int> UdpFloorAsync(string[] args)
         }
     }
     string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMilliseconds(intervalMs));
+    return await BenchReport.EmitAsync(report, output);
+}
+
+static async Task<int> JanusCommandAsync(string[] args)
+{
+    int rounds = 6, pings = 200;
+    double intervalMs = 10;
+    string? output = null;
+    var inv = CultureInfo.InvariantCulture;
+    for (int i = 1; i + 1 < args.Length; i += 2)
+    {
+        switch (args[i])
+        {
+            case "--rounds": rounds = int.Parse(args[i + 1], inv); break;
+            case "--pings": pings = int.Parse(args[i + 1], inv); break;
+            case "--interval-ms": intervalMs = double.Parse(args[i + 1], inv); break;
+            case "--out": output = args[i + 1]; break;
+            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+        }
+    }
+    string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
+    string report = await JanusBenchmark.RunAsync(rounds, pings, intervalMs, command);
     return await BenchReport.EmitAsync(report, output);
 }
