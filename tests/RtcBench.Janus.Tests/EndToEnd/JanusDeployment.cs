@@ -39,7 +39,9 @@ internal sealed class JanusDeployment : IAsyncDisposable
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         RunCliAsync(["run", "--agent", Agent.BaseUrl.ToString(), "--platform", "janus", .. args, "--no-store", "--json", "--quiet"]);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args) => RunCliAsync(_ => null, args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(Func<string, string?> environment, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -49,7 +51,7 @@ internal sealed class JanusDeployment : IAsyncDisposable
             Out = stdout,
             Error = TextWriter.Synchronized(stderr),
             Interrupts = interrupts,
-            GetEnvironment = _ => null,
+            GetEnvironment = environment,
         };
         int exit = await CliApp.RunAsync(args, ctx);
         return (exit, stdout.ToString(), stderr.ToString());

@@ -177,6 +177,41 @@ public sealed class JanusPlatformEndToEndTests
         Assert.Null(RunDocumentValidator.Validate(run, DateTimeOffset.UtcNow));
     }
 
+    [Fact]
+    public async Task Quickstart_JanusUrlSet_MeasuresJanusBesideTheLocalPlatforms()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["JANUS_URL"] = janus.WebSocketUrl.AbsoluteUri,
+            ["JANUS_ADMIN_KEY"] = janus.Secrets.VideoRoomAdminKey,
+            ["JANUS_TEXTROOM_ADMIN_KEY"] = janus.Secrets.TextRoomAdminKey,
+        };
+        var (exit, stdout, stderr) = await JanusDeployment.RunCliAsync(name => environment.GetValueOrDefault(name),
+            "quickstart", "--count", "50", "--interval", "5ms", "--warmup", "5", "--no-store", "--json").WaitAsync(Guard);
+
+        Assert.True(exit == 0, janus.Explain($"exit {exit}: {stderr}"));
+        Assert.Contains("janus: measuring too", stderr, StringComparison.Ordinal);
+        var runs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
+        var run = Assert.Single(runs, r => r.Platform == "janus");
+        Assert.Equal(("ok", 50, "sfu"), (run.Outcome.Status, run.Stats.Ok, run.Path!.Details!["janus_path"]));
+        Assert.Contains(runs, r => r.Platform == "udp");
+        Assert.Contains(runs, r => r.Platform == "direct");
+    }
+
+    [Fact]
+    public async Task Quickstart_JanusUrlSetButJanusDown_SaysSoAndMeasuresTheLocalPlatforms()
+    {
+        await using var janus = await JanusServer.StartAsync();
+        await janus.KillAsync();
+        var (exit, stdout, stderr) = await JanusDeployment.RunCliAsync(name => name == "JANUS_URL" ? janus.HttpUrl.AbsoluteUri : null,
+            "quickstart", "--count", "20", "--interval", "5ms", "--warmup", "0", "--no-store", "--json").WaitAsync(Guard);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Contains("janus: not measured: JANUS_URL is set but Janus is not usable", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize), r => r.Platform == "janus");
+    }
+
     /// <summary>Kills Janus once a run has <c>afterAnswered</c> answers.</summary>
     private sealed class KillJanusMidRun(JanusServer janus, int afterAnswered) : IBenchmarkObserver
     {
