@@ -8,7 +8,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # OS packages the tests use for real:
 # - PostgreSQL server binaries: the store contract suite starts a throwaway cluster with initdb/pg_ctl on a free
 #   loopback port;
-# - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium;
+# - Chromium (Debian `chromium`, used at /usr/bin/chromium): the daily platform's tests drive real headless Chromium
+#   the way rtcbench does (PuppeteerSharp over Chromium's pipe); the dashboard, interop and LiveKit client tests drive
+#   it with Playwright (NuGet; test projects only). Neither ever downloads a browser: nothing else to install;
 # - npm: the build vendors daily-js from the npm registry with `npm ci` (src/RtcBench.Platforms/Daily/web/) and
 #   builds the dashboard; the interop tests run libdatachannel and werift from npm in node, the LiveKit tests werift
 #   (the stand-in SFU's peer connections) and LiveKit's @livekit/rtc-node (npm ci by their builds);

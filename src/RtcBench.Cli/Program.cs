@@ -12,7 +12,7 @@ var context = new CliContext
 int exit = await CliApp.RunAsync(args, context);
 if (RtcBench.Platforms.Daily.Browser.BrowserHost.SharedCreated)
 {
-    // The daily platform's Chromium (runner and agent pages): closed with its driver, no orphan processes.
+    // The daily platform's Chromium (runner and agent pages): closed and its process tree reaped, no orphans.
     await RtcBench.Platforms.Daily.Browser.BrowserHost.Shared.DisposeAsync();
 }
 return exit;

@@ -35,7 +35,7 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentProcess> StartAsync()
+    public static async Task<AgentProcess> StartAsync(string listen = "127.0.0.1:0")
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "rtcbench.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the Cli test project builds it next to the tests");
@@ -49,7 +49,7 @@ internal sealed partial class AgentProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "exec", dll, "agent", "--listen", "127.0.0.1:0", "--location", "agent-process-test" })
+        foreach (string arg in new[] { "exec", dll, "agent", "--listen", listen, "--location", "agent-process-test" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -111,7 +111,7 @@ internal static class DoctorCommand
                 && await Step("load daily-js", async () =>
                 {
                     await using var page = await BrowserHost.Shared.OpenCallPageAsync(ct);
-                    return "version " + await page.Page.EvaluateAsync<string>("() => Daily.version()");
+                    return "version " + await page.DailyJsVersionAsync(ct);
                 })
                 && await Step("join (echo page)", async () =>
                 {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Playwright;
 using RtcBench.Core.Measurement;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
@@ -24,12 +23,12 @@ public sealed class DailyBrowserTests(ChromiumFixture fixture)
     public async Task CallPage_Loaded_ServesPinnedDailyJsLocallyWithNoOtherRequests()
     {
         await using var page = await fixture.Host.OpenCallPageAsync(CancellationToken.None).WaitAsync(Timeout);
-        var requests = new List<string>();
-        page.Page.Request += (_, r) => requests.Add(r.Url);
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Page.Request += (_, e) => requests.Enqueue(e.Request.Url);
 
         await page.Page.ReloadAsync().WaitAsync(Timeout);
-        string version = await page.Page.EvaluateAsync<string>("() => Daily.version()").WaitAsync(Timeout);
-        bool canCreate = await page.Page.EvaluateAsync<bool>("() => typeof Daily.createCallObject === 'function'").WaitAsync(Timeout);
+        string version = await page.DailyJsVersionAsync(CancellationToken.None).WaitAsync(Timeout);
+        bool canCreate = await page.Page.EvaluateFunctionAsync<bool>("() => typeof Daily.createCallObject === 'function'").WaitAsync(Timeout);
 
         Assert.Equal("0.92.2", version);
         Assert.True(canCreate);
@@ -236,7 +235,7 @@ public sealed class DailyBrowserTests(ChromiumFixture fixture)
         var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         channel.Page.Ended += reason => ended.TrySetResult(reason);
 
-        _ = channel.Page.Page.EvaluateAsync("() => { while (true) {} }");
+        _ = channel.Page.Page.EvaluateFunctionAsync("() => { while (true) {} }");
         var buffer = new byte[PingCodec.MaxMessageBytes];
         int length = PingCodec.WritePing(buffer, RunId.New(), 0, Clock.NowNs(), 128);
         channel.Send(buffer.AsSpan(0, length));

@@ -3,8 +3,8 @@ namespace RtcBench.Platforms.Daily.Browser;
 /// <summary>
 /// The command line every RtcBench Chromium gets (PROTOCOLS.md §1 "Chromium flags" and §3 A2.6): headless with no
 /// sandbox or GPU, no QUIC, none of Chromium's background services, and none of the timer throttling that would
-/// clamp a page's timers and so delay pings. Playwright adds <c>--headless</c> and a fresh, temporary
-/// user-data-dir (deleted when the browser closes).
+/// clamp a page's timers and so delay pings. PuppeteerSharp adds <c>--headless</c>, its automation defaults,
+/// <c>--remote-debugging-pipe</c> and a fresh, temporary user-data-dir (deleted when the browser closes).
 /// </summary>
 public static class ChromiumFlags
 {
@@ -22,9 +22,9 @@ public static class ChromiumFlags
         "--disable-background-timer-throttling",
         "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows",
-        // One --disable-features switch (Chromium keeps only the last): no intensive timer throttling, and no
-        // local-network-access checks, which would block our own pages (served by route, so with no address
-        // space) from the offline stand-in's relay on 127.0.0.1.
+        // Chromium keeps only the last --disable-features switch; PuppeteerSharp merges this one into its own.
+        // No intensive timer throttling, and no local-network-access checks, which would block our own pages
+        // (served by request interception, so with no address space) from the offline stand-in's relay on 127.0.0.1.
         "--disable-features=IntensiveWakeUpThrottling,LocalNetworkAccessChecks",
         "--autoplay-policy=no-user-gesture-required",
     ];

@@ -1,21 +1,23 @@
 using System.Text.Json;
-using Microsoft.Playwright;
+using PuppeteerSharp;
 using RtcBench.Core.Timing;
 
 namespace RtcBench.Platforms.Daily.Browser;
 
 /// <summary>
 /// One Daily call in its own browser context and page (call.html + rtcbench-call.js, served by
-/// <see cref="WebAssets"/>). C# talks to the page with <c>EvaluateAsync</c>; the page reports back through the
-/// <c>rtcbenchReport</c> binding: batches of answered pings (pong JSON with the page's own send and receive
-/// times), echo progress, and call events. A crashed or closed page raises <see cref="Ended"/> once.
+/// <see cref="WebAssets"/>), driven over the DevTools protocol by PuppeteerSharp. C# talks to the page with
+/// <c>EvaluateFunctionAsync</c>; the page reports back through the <c>rtcbenchReport</c> binding: batches of answered
+/// pings (pong JSON with the page's own send and receive times), echo progress, and call events. A crashed or closed
+/// page, or a Chromium that died, raises <see cref="Ended"/> once.
 /// </summary>
 public sealed class DailyCallPage : IAsyncDisposable
 {
     private static readonly TimeSpan EvaluateTimeout = TimeSpan.FromSeconds(10);
+    private const string BrowserExited = "Chromium exited (it crashed or was killed)";
     private readonly IBrowserContext _context;
     private readonly IPage _page;
-    private ICDPSession? _cdp;
+    private IBrowser? _browser;
     private string? _endReason;
     private int _disposed;
 
@@ -28,7 +30,7 @@ public sealed class DailyCallPage : IAsyncDisposable
 
     public BrowserHost Host { get; }
 
-    /// <summary>The Playwright page (tests use it to break the page on purpose).</summary>
+    /// <summary>The PuppeteerSharp page (tests use it to break the page on purpose).</summary>
     public IPage Page => _page;
 
     /// <summary>Why the page stopped working ("crashed", "closed", "left-meeting", "error: …"), or null while it works.</summary>
@@ -53,31 +55,67 @@ public sealed class DailyCallPage : IAsyncDisposable
         var assets = new WebAssets(host.Options.WebRoot);
         assets.EnsureComplete();
         var browser = await host.GetBrowserAsync(cancellationToken).ConfigureAwait(false);
-        var context = await browser.NewContextAsync().ConfigureAwait(false);
+        IBrowserContext context;
         try
         {
-            await context.RouteAsync(WebAssets.Origin + "**", assets.FulfillAsync).ConfigureAwait(false);
-            await context.AddInitScriptAsync(scriptPath: assets.PathOf("transport-probe.js")).ConfigureAwait(false);
+            context = await browser.CreateBrowserContextAsync().WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
+        {
+            throw new PlatformException($"Cannot load the Daily call page in Chromium: {BrowserHost.FirstLine(ex.Message)}", ex);
+        }
+        DailyCallPage? call = null;
+        try
+        {
             var page = await context.NewPageAsync().ConfigureAwait(false);
-            var call = new DailyCallPage(host, context, page);
-            await page.ExposeBindingAsync("rtcbenchReport", (BindingSource _, string json) => call.OnReport(json)).ConfigureAwait(false);
-            page.Crash += (_, _) => call.End("the Chromium page crashed");
+            call = new DailyCallPage(host, context, page);
+            page.Error += (_, _) => call.End("the Chromium page crashed");
             page.Close += (_, _) => call.End("the Chromium page was closed");
-            await page.GotoAsync(WebAssets.Origin + "call.html", new PageGotoOptions { Timeout = 30_000 })
+            // A page does not hear its browser die (no Close event then): the browser's disconnect ends it.
+            call._browser = browser;
+            browser.Disconnected += call.OnBrowserDisconnected;
+            if (!browser.IsConnected)
+            {
+                call.End(BrowserExited);
+            }
+            await assets.ServeAsync(page).ConfigureAwait(false);
+            await page.EvaluateExpressionOnNewDocumentAsync(await File.ReadAllTextAsync(assets.PathOf("transport-probe.js"), cancellationToken)
+                .ConfigureAwait(false)).ConfigureAwait(false);
+            await page.ExposeFunctionAsync("rtcbenchReport", (string json) =>
+            {
+                call.OnReport(json);
+                return true;
+            }).ConfigureAwait(false);
+            await page.GoToAsync(WebAssets.Origin + "call.html", new NavigationOptions { Timeout = 30_000 })
                 .WaitAsync(TimeSpan.FromSeconds(35), cancellationToken).ConfigureAwait(false);
-            call._cdp = await context.NewCDPSessionAsync(page).ConfigureAwait(false);
-            await call._cdp.SendAsync("Performance.enable").ConfigureAwait(false);
             return call;
         }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex))
         {
+            call?.StopListening();
             await CloseQuietlyAsync(context).ConfigureAwait(false);
             throw new PlatformException($"Cannot load the Daily call page in Chromium: {BrowserHost.FirstLine(ex.Message)}", ex);
         }
         catch
         {
+            call?.StopListening();
             await CloseQuietlyAsync(context).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>daily-js's own version as the page loaded it (<c>Daily.version()</c>).</summary>
+    public async Task<string> DailyJsVersionAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfEnded();
+        try
+        {
+            return await _page.EvaluateFunctionAsync<string>("() => Daily.version()")
+                .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Failed(ex))
+        {
+            throw new IOException("Cannot read daily-js's version from the page: " + PageError(ex), ex);
         }
     }
 
@@ -102,16 +140,16 @@ public sealed class DailyCallPage : IAsyncDisposable
         JsonElement joined;
         try
         {
-            joined = await _page.EvaluateAsync<JsonElement>("cfg => rtcbench.join(cfg)", arg)
+            joined = await _page.EvaluateFunctionAsync<JsonElement>("cfg => rtcbench.join(cfg)", arg)
                 .WaitAsync(config.JoinTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-        }
-        catch (PlaywrightException ex)
-        {
-            throw new PlatformException($"Joining the Daily room failed: {PageError(ex)}", ex);
         }
         catch (TimeoutException ex)
         {
             throw new PlatformException($"Joining the Daily room did not complete within {config.JoinTimeout.TotalSeconds:0} s.", ex);
+        }
+        catch (Exception ex) when (Failed(ex))
+        {
+            throw new PlatformException($"Joining the Daily room failed: {PageError(ex)}", ex);
         }
         var (anchorNs, anchorPageMs, uncertaintyNs) = await AnchorAsync(clock, cancellationToken).ConfigureAwait(false);
         return new DailyJoinInfo(
@@ -131,7 +169,7 @@ public sealed class DailyCallPage : IAsyncDisposable
         ThrowIfEnded();
         try
         {
-            await _page.EvaluateAsync("m => rtcbench.send(m)", messages)
+            await _page.EvaluateFunctionAsync("m => rtcbench.send(m)", messages)
                 .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
@@ -139,7 +177,7 @@ public sealed class DailyCallPage : IAsyncDisposable
             End($"the Chromium page stopped responding (a send took over {EvaluateTimeout.TotalSeconds:0} s)");
             throw new IOException(EndReason, ex);
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (Failed(ex))
         {
             End("the Chromium page failed: " + PageError(ex));
             throw new IOException(EndReason, ex);
@@ -149,13 +187,17 @@ public sealed class DailyCallPage : IAsyncDisposable
     /// <summary>The page's counters, topology and the page's CPU time. Throws <see cref="IOException"/> if the page is gone.</summary>
     public async Task<DailyPageStats> GetStatsAsync(CancellationToken cancellationToken)
     {
+        if (IsGone)
+        {
+            throw new IOException("Cannot read the Daily page's counters: " + (EndReason ?? "the page is gone"));
+        }
         JsonElement s;
         try
         {
-            s = await _page.EvaluateAsync<JsonElement>("() => rtcbench.stats()")
+            s = await _page.EvaluateFunctionAsync<JsonElement>("() => rtcbench.stats()")
                 .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        catch (Exception ex) when (Failed(ex))
         {
             throw new IOException("Cannot read the Daily page's counters: " + BrowserHost.FirstLine(ex.Message), ex);
         }
@@ -189,16 +231,36 @@ public sealed class DailyCallPage : IAsyncDisposable
         {
             try
             {
-                await _page.EvaluateAsync("() => rtcbench.leave()").WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                await _page.EvaluateFunctionAsync("() => rtcbench.leave()").WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+            catch (Exception ex) when (Failed(ex))
             {
                 // closing anyway
             }
         }
         End("closed");
+        StopListening();
         await CloseQuietlyAsync(_context).ConfigureAwait(false);
     }
+
+    private void StopListening()
+    {
+        if (_browser is not null)
+        {
+            _browser.Disconnected -= OnBrowserDisconnected;
+        }
+    }
+
+    private void OnBrowserDisconnected(object? sender, EventArgs e) => End(BrowserExited);
+
+    /// <summary>True once the page was closed or its browser is gone.</summary>
+    private bool IsGone => _page.IsClosed || _browser is { IsConnected: false };
+
+    /// <summary>
+    /// A browser failure, or the NullReferenceException PuppeteerSharp throws when evaluating in a page whose
+    /// browser just died (seen with 25.17.1): either way, the page is gone.
+    /// </summary>
+    private bool Failed(Exception ex) => BrowserHost.IsBrowserFailure(ex) || (ex is NullReferenceException && IsGone);
 
     private async Task<(long AnchorNs, double PageMs, long UncertaintyNs)> AnchorAsync(MonoTime clock, CancellationToken cancellationToken)
     {
@@ -206,7 +268,7 @@ public sealed class DailyCallPage : IAsyncDisposable
         for (int i = 0; i < 3; i++)
         {
             long before = clock.NowNs();
-            double pageMs = await _page.EvaluateAsync<double>("() => rtcbench.now()")
+            double pageMs = await _page.EvaluateFunctionAsync<double>("() => rtcbench.now()")
                 .WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
             long after = clock.NowNs();
             long half = (after - before) / 2;
@@ -220,25 +282,16 @@ public sealed class DailyCallPage : IAsyncDisposable
 
     private async Task<double?> TaskDurationMsAsync(CancellationToken cancellationToken)
     {
-        if (_cdp is null)
-        {
-            return null;
-        }
         try
         {
-            var result = await _cdp.SendAsync("Performance.getMetrics").WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
-            if (result is { } r && r.TryGetProperty("metrics", out var metrics))
+            // CDP Performance.getMetrics (the page enables the Performance domain when it attaches); seconds.
+            var metrics = await _page.MetricsAsync().WaitAsync(EvaluateTimeout, cancellationToken).ConfigureAwait(false);
+            if (metrics.TryGetValue("TaskDuration", out decimal seconds))
             {
-                foreach (var m in metrics.EnumerateArray())
-                {
-                    if (m.GetProperty("name").GetString() == "TaskDuration")
-                    {
-                        return Math.Round(m.GetProperty("value").GetDouble() * 1000, 3);
-                    }
-                }
+                return Math.Round((double)seconds * 1000, 3);
             }
         }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        catch (Exception ex) when (Failed(ex))
         {
             // CPU time is best effort
         }
@@ -296,11 +349,20 @@ public sealed class DailyCallPage : IAsyncDisposable
         }
     }
 
-    private static string PageError(PlaywrightException ex)
+    /// <summary>
+    /// The page's own reason: "Evaluation failed: Error: stand-in: room is full\n    at …" → "stand-in: room is full".
+    /// </summary>
+    internal static string PageError(Exception ex)
     {
         string line = BrowserHost.FirstLine(ex.Message);
-        const string prefix = "Error: ";
-        return line.StartsWith(prefix, StringComparison.Ordinal) ? line[prefix.Length..] : line;
+        foreach (string prefix in (string[])["Evaluation failed: ", "Error: "])
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                line = line[prefix.Length..];
+            }
+        }
+        return line;
     }
 
     private static string? ReadString(JsonElement e, string name) =>
@@ -315,7 +377,8 @@ public sealed class DailyCallPage : IAsyncDisposable
         {
             await context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
+        catch (Exception ex) when (BrowserHost.IsBrowserFailure(ex) || ex is InvalidOperationException or ObjectDisposedException
+            || (ex is NullReferenceException && !context.Browser.IsConnected))
         {
             // The browser may already be gone; BrowserHost.DisposeAsync closes whatever is left.
         }
