@@ -126,6 +126,8 @@ public sealed class CliErrorTests : IDisposable
         { ["agent", "--room-ttl", "25h"], "--room-ttl: '25h' is out of range; give a duration from 1s to 24h" },
         { ["agent", "--max-rooms", "0"], "--max-rooms: 0 is out of range; give one from 1 up" },
         { ["agent", "--direct-dtls-role", "sideways"], "--direct-dtls-role: 'sideways' is not a choice; use server or client" },
+        { ["agent", "--metrics-auth", "token"], "--metrics-auth: 'token' is not a choice; use key or open" },
+        { ["agent", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["agent", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
         { ["agent", "--api-key"], "--api-key: needs a value" },
 
@@ -135,6 +137,8 @@ public sealed class CliErrorTests : IDisposable
         { ["serve", "--ingest-token-file", "/nonexistent/rtcbench-token"], "cannot read --ingest-token-file /nonexistent/rtcbench-token" },
         { ["serve", "--max-body-mib", "0"], "--max-body-mib: 0 is out of range; give one from 1 to 1024" },
         { ["serve", "--max-body-mib", "lots"], "--max-body-mib: 'lots' is not a whole number; give one from 1 to 1024" },
+        { ["serve", "--metrics-auth", "key"], "--metrics-auth: 'key' is not a choice; use open or token" },
+        { ["serve", "--log-format", ""], "--log-format: '' is not a choice; use text or json" },
         { ["push", "--store", "ftp://results"], "--store: push needs the results service's URL, http(s)://HOST:PORT" },
         { ["push", "--store-token"], "--store-token: needs a value" },
 
@@ -169,6 +173,9 @@ public sealed class CliErrorTests : IDisposable
         { ["compare", "udp", "direct", "--channel", "both"], "--channel: 'both' is not a choice; use reliable or lossy" },
         { ["compare", "udp", "direct", "--window", "0"], "--window: '0' has no unit" },
         { ["compare", "udp"], "`rtcbench compare` needs its B argument" },
+        { ["db", "rebuild-rollups", "--store", "mysql:db"], "--store: " },
+        { ["serve", "--ping-retention", "30x"], "--ping-retention: '30x' is not a period; give a whole number of days or hours" },
+        { ["serve", "--ping-retention", "0h"], "--ping-retention: 0h is out of range" },
         { ["doctor"], "`rtcbench doctor` needs PLATFORM: daily, livekit or janus" },
         { ["doctor", "zoom"], "doctor PLATFORM: 'zoom' is not a choice; use daily, livekit or janus" },
         { ["doctor", "daily", "--daily-topology", "mesh"], "--daily-topology: 'mesh' is not a choice; use sfu or p2p" },
@@ -177,7 +184,7 @@ public sealed class CliErrorTests : IDisposable
         { ["frob"], "unknown command 'frob' for `rtcbench` (commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor)" },
         { ["quickstrat"], "unknown command 'quickstrat' for `rtcbench`; did you mean quickstart?" },
         { ["results"], "`rtcbench results` needs a command: list, show or export; see `rtcbench results --help`" },
-        { ["db"], "`rtcbench db` needs a command: migrate; see `rtcbench db --help`" },
+        { ["db"], "`rtcbench db` needs a command: migrate or rebuild-rollups; see `rtcbench db --help`" },
         { ["results", "list", "extra"], "unexpected argument 'extra' for `rtcbench results list`; see `rtcbench results list --help`" },
     };
 
