@@ -184,13 +184,14 @@ public sealed class BenchmarkRunner
     {
         var runId = RunId.New();
         var config = options.Config;
+        bool reflected = channel.DescribePath().IsReflector; // the ping itself comes back: no echo timestamps
         _observer?.OnStep($"waiting for the {platform} echo ({channel.Channel})");
         TimeSpan ready;
         using (var readyCancel = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort))
         {
             try
             {
-                ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token).ConfigureAwait(false);
+                ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token, reflected).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
@@ -203,7 +204,7 @@ public sealed class BenchmarkRunner
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
-        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000);
+        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
         var driver = new PingDriver(session, channel, _clock, PacerFactory, _oversleeps);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
