@@ -170,7 +170,7 @@ public sealed class DailyBrowserTests(ChromiumFixture fixture)
         await channel.Page.Page.CloseAsync().WaitAsync(Timeout);
 
         var ex = await Assert.ThrowsAsync<IOException>(() => run.WaitAsync(Timeout));
-        Assert.Contains("page was closed", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Contains("page was closed", StringComparison.Ordinal), ex.Message);
         Assert.True(session.AnsweredCount >= 5);
     }
 

@@ -179,10 +179,17 @@ public sealed class DailyCallPage : IAsyncDisposable
         }
         catch (Exception ex) when (Failed(ex))
         {
-            End("the Chromium page failed: " + PageError(ex));
+            End(ClosedUnderUs(ex) ? "the Chromium page was closed" : "the Chromium page failed: " + PageError(ex));
             throw new IOException(EndReason, ex);
         }
     }
+
+    /// <summary>
+    /// A call cut short because the page itself was closed (CDP detached its target) while the browser lives on:
+    /// the page's Close event may come just after the failed call, and the reason is the same.
+    /// </summary>
+    private bool ClosedUnderUs(Exception ex) =>
+        ex is TargetClosedException { CloseReason: "Target.detachedFromTarget" } && _browser is not { IsConnected: false };
 
     /// <summary>The page's counters, topology and the page's CPU time. Throws <see cref="IOException"/> if the page is gone.</summary>
     public async Task<DailyPageStats> GetStatsAsync(CancellationToken cancellationToken)
