@@ -168,7 +168,7 @@ public sealed class ResultsCommandTests : IDisposable
         var result = await _cli.RunAsync("db", "rebuild-rollups", "--store", _cli.StoreSpec);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.Stderr);
-        Assert.Contains("from 3 run(s): 3 hourly and 2 daily row(s)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("from 3 run(s): 3 hourly, 2 daily and 2 weekly row(s)", result.Stderr, StringComparison.Ordinal);
         await using var store = new SqliteResultStore(DbPath);
         var midnight = new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero);
         var day = await store.QueryRollupsAsync(

@@ -58,6 +58,10 @@ public sealed class RollupQueryTests
             ],
             pieces.Select(p => (p.Kind, Buckets.FromUs(p.FromUs), Buckets.FromUs(p.ToUs))));
         Assert.Contains("weekly rollups for 2 whole weeks (from Thursday 00:00 UTC), daily rollups for 6 whole UTC days", SourcePlan.Describe(pieces), StringComparison.Ordinal);
+        // The day-based plan (the bench's baseline) reads the same window from days.
+        Assert.Equal(
+            "Runs Hours Days Hours Runs",
+            string.Join(' ', SourcePlan.Plan(since, until, bucket: null, coarsestSeconds: 86400).Select(p => p.Kind)));
     }
 
     [Theory]

@@ -32,22 +32,24 @@ internal static class SourcePlan
     private static readonly (SourceKind Kind, long SizeUs)[] Grains =
         [(SourceKind.Hours, HourUs), (SourceKind.Days, DayUs), (SourceKind.Weeks, WeekUs)];
 
-    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket)
+    /// <param name="coarsestSeconds">The coarsest grain to read (the bench's baseline reads days at most).</param>
+    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket, int coarsestSeconds = 604800)
     {
         long s = Buckets.ToUs(since), u = Buckets.ToUs(until);
         var pieces = new List<SourcePiece>(7);
         if (s < u)
         {
-            Cut(s, u, Usable(bucket), -1, pieces);
+            Cut(s, u, Usable(bucket, coarsestSeconds * 1_000_000L), -1, pieces);
         }
         return pieces;
     }
 
     /// <summary>How many grains (from the finest) may serve with result buckets of <paramref name="bucket"/>.</summary>
-    private static int Usable(TimeSpan? bucket)
+    private static int Usable(TimeSpan? bucket, long coarsestUs)
     {
         int usable = 0;
-        while (usable < Grains.Length && (bucket is not { } b || b.Ticks % (Grains[usable].SizeUs * 10) == 0))
+        while (usable < Grains.Length && Grains[usable].SizeUs <= coarsestUs
+            && (bucket is not { } b || b.Ticks % (Grains[usable].SizeUs * 10) == 0))
         {
             usable++;
         }
