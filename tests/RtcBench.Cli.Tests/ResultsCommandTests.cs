@@ -132,7 +132,7 @@ public sealed class ResultsCommandTests : IDisposable
             created.Stderr.TrimEnd());
         Assert.True(File.Exists(path));
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 4); nothing to do", again.Stderr.TrimEnd());
+        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 5); nothing to do", again.Stderr.TrimEnd());
     }
 
     [Fact]
