@@ -78,7 +78,7 @@ export async function runPage({ rest, signal }: ViewContext): Promise<ViewResult
     h("div", { class: "figures" }, ...figures.map(([name, value, field]) =>
       h("div", { class: "figure" }, h("span", { class: "dim" }, name), h("strong", { "data-field": field }, value)))),
     prunedAt
-      ? h("p", { class: "notice", id: "run-pruned", "data-pruned-at": prunedAt },
+      ? h("p", { class: "notice pruned", id: "run-pruned", "data-pruned-at": prunedAt },
         `pings pruned at ${time(prunedAt)}: the raw pings of this run were deleted by ping retention; its statistics, histogram and aggregates are kept`)
       : null,
     h("p", { class: "dim" }, "latencies in ms"),
