@@ -4,6 +4,7 @@ using RtcBench.Core.Protocol;
 using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
+using RtcBench.Runner.Pacing;
 
 namespace RtcBench.Runner;
 
@@ -19,12 +20,17 @@ public sealed class BenchmarkRunner
 {
     private readonly MonoTime _clock;
     private readonly IBenchmarkObserver? _observer;
+    private readonly OversleepWindow _oversleeps = new(); // the send pacer's calibration, kept from run to run
 
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
     {
         _clock = clock;
         _observer = observer;
     }
+
+    /// <summary>Makes each run's send pacer (from its stop-sending and abort tokens); null for the default
+    /// <see cref="SendPacer"/>. Only benchmarks set it, to compare pacing strategies in one run.</summary>
+    internal Func<CancellationToken, CancellationToken, ISendPacer>? PacerFactory { get; init; }
 
     /// <param name="options">What to run.</param>
     /// <param name="stopSending">First interruption: stop sending, keep the data, wait for in-flight answers.</param>
@@ -178,13 +184,14 @@ public sealed class BenchmarkRunner
     {
         var runId = RunId.New();
         var config = options.Config;
+        bool reflected = channel.DescribePath().IsReflector; // the ping itself comes back: no echo timestamps
         _observer?.OnStep($"waiting for the {platform} echo ({channel.Channel})");
         TimeSpan ready;
         using (var readyCancel = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort))
         {
             try
             {
-                ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token).ConfigureAwait(false);
+                ready = await ReadinessProbe.WaitReadyAsync(channel, runId, config.PayloadBytes, _clock, options.ReadinessTimeout, readyCancel.Token, reflected).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
@@ -197,8 +204,8 @@ public sealed class BenchmarkRunner
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
-        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000);
-        var driver = new PingDriver(session, channel, _clock);
+        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _oversleeps);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

@@ -2,30 +2,47 @@ using RtcBench.Core.Measurement;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
+using RtcBench.Runner.Pacing;
 
 namespace RtcBench.Runner;
 
 /// <summary>
 /// Drives a <see cref="PingSession"/> over a channel on a dedicated thread: sends each ping at its scheduled time
-/// (open loop: answers never gate sends), feeds received messages to the session, and stops when the session is
-/// complete, when asked to stop sending (then waits for in-flight answers up to their deadline) or when aborted.
-/// The send path allocates nothing; waiting sleeps until ~1 ms before a send and then spins for precision.
+/// (open loop: answers never gate sends; after a stall, overdue pings catch up at twice the scheduled rate, see
+/// <see cref="CatchUp"/>), feeds received messages to the session, and stops when the session is complete, when asked
+/// to stop sending (then waits for in-flight answers up to their deadline) or when aborted.
+/// The send path allocates nothing; between sends it sleeps on a high-resolution timer and spins only the last
+/// tens of µs (<see cref="SendPacer"/>).
 /// </summary>
 internal sealed class PingDriver : IMessageSink
 {
-    private const long SpinWindowNs = 1_000_000;
     private const long ProgressEveryNs = 200_000_000;
+
+    /// <summary>A send this close (or closer than the next progress tick) is waited for precisely.</summary>
+    private const long PreciseWaitNs = SendPacer.CoarseLeadNs + SendPacer.MaxMarginNs;
 
     private readonly PingSession _session;
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
+    private readonly Func<CancellationToken, CancellationToken, ISendPacer>? _pacerFactory;
+    private readonly OversleepWindow? _oversleeps;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
 
-    public PingDriver(PingSession session, IPingChannel channel, MonoTime clock)
+    /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
+    /// (benchmarks swap it).</param>
+    /// <param name="oversleeps">The <see cref="SendPacer"/>'s calibration, shared across a runner's runs; null starts afresh.</param>
+    public PingDriver(
+        PingSession session,
+        IPingChannel channel,
+        MonoTime clock,
+        Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null,
+        OversleepWindow? oversleeps = null)
     {
         _session = session;
         _channel = channel;
         _clock = clock;
+        _pacerFactory = pacerFactory;
+        _oversleeps = oversleeps;
     }
 
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
@@ -57,10 +74,21 @@ internal sealed class PingDriver : IMessageSink
 
     private void Run(Action<int, int>? progress, CancellationToken stopSending, CancellationToken abort)
     {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort);
-        WaitHandle wakeHandle = wake.Token.WaitHandle;
+        using var waits = _pacerFactory is null ? new SystemPacingWaits(stopSending, abort) : null;
+        ISendPacer pacer;
+        if (waits is not null)
+        {
+            waits.PrepareThread();
+            pacer = new SendPacer(_clock, waits, _oversleeps);
+        }
+        else
+        {
+            pacer = _pacerFactory!(stopSending, abort);
+        }
         _channel.SetSink(this);
         long nextProgressNs = 0;
+        long previousScheduledNs = 0;
+        long previousSentNs = CatchUp.NoneSent;
         try
         {
             while (!abort.IsCancellationRequested)
@@ -79,50 +107,37 @@ internal sealed class PingDriver : IMessageSink
                 {
                     break;
                 }
-                long due = _session.NextSendDueNs;
+                long scheduled = _session.NextSendDueNs;
+                long due = CatchUp.SendAtNs(scheduled, previousScheduledNs, previousSentNs);
                 if (due <= now)
                 {
-                    int length = _session.WriteNextPing(_clock.NowNs(), _buffer, out _);
+                    long sentNs = _clock.NowNs();
+                    int length = _session.WriteNextPing(sentNs, _buffer, out _);
                     _channel.Send(_buffer.AsSpan(0, length));
+                    previousScheduledNs = scheduled;
+                    previousSentNs = sentNs;
                     continue;
                 }
-                // Nothing to send yet: wake for the next send, the final deadline, or a progress tick,
-                // and at least every 5 ms once all pings are out so completion is noticed promptly.
-                bool sendNext = due <= nextProgressNs;
-                long wakeAt = sendNext ? due : nextProgressNs;
+                if (due != long.MaxValue && (due <= nextProgressNs || due - now <= PreciseWaitNs))
+                {
+                    pacer.WaitForSend(due);
+                    continue;
+                }
+                // No send soon: wake for the next progress tick, a little before the next send, or the final
+                // deadline, and at least every 5 ms once all pings are out so completion is noticed promptly.
+                long wakeAt = Math.Min(nextProgressNs, due == long.MaxValue ? long.MaxValue : due - PreciseWaitNs);
                 if (due == long.MaxValue)
                 {
                     long finalDeadline = _session.FinalDeadlineNs;
                     wakeAt = Math.Min(Math.Min(wakeAt, now + 5_000_000), finalDeadline == long.MaxValue ? long.MaxValue : finalDeadline + 1);
                 }
-                WaitUntil(wakeAt, wakeHandle, spin: sendNext);
+                pacer.WaitLoosely(wakeAt);
             }
             progress?.Invoke(_session.SentCount, _session.AnsweredCount);
         }
         finally
         {
             _channel.SetSink(null);
-        }
-    }
-
-    private void WaitUntil(long wakeAtNs, WaitHandle wakeHandle, bool spin)
-    {
-        long remaining = wakeAtNs - _clock.NowNs();
-        if (remaining > SpinWindowNs || (!spin && remaining > 0))
-        {
-            long sleepNs = spin ? remaining - SpinWindowNs : remaining;
-            if (wakeHandle.WaitOne(TimeSpan.FromTicks(Math.Max(1, sleepNs / 100))))
-            {
-                return; // stop or abort requested
-            }
-        }
-        if (!spin)
-        {
-            return;
-        }
-        while (_clock.NowNs() < wakeAtNs)
-        {
-            Thread.SpinWait(20);
         }
     }
 }

@@ -14,9 +14,14 @@ namespace RtcBench.Runner;
 internal sealed class ReadinessProbe : IMessageSink
 {
     private readonly RunId _runId;
+    private readonly bool _reflected;
     private readonly TaskCompletionSource<long> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ReadinessProbe(RunId runId) => _runId = runId;
+    private ReadinessProbe(RunId runId, bool reflected)
+    {
+        _runId = runId;
+        _reflected = reflected;
+    }
 
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
     {
@@ -24,13 +29,17 @@ internal sealed class ReadinessProbe : IMessageSink
         {
             _answer.TrySetResult(receivedNs);
         }
+        else if (_reflected && PingCodec.TryReadPing(message, out var ping) && ping.RunId == _runId && ping.Seq < 0)
+        {
+            _answer.TrySetResult(receivedNs); // a reflector (Janus's EchoTest) returns the probe itself
+        }
     }
 
     /// <summary>Returns how long the first answered probe took (from the first probe sent).</summary>
     public static async Task<TimeSpan> WaitReadyAsync(
-        IPingChannel channel, RunId runId, int payloadBytes, MonoTime clock, TimeSpan timeout, CancellationToken cancellationToken)
+        IPingChannel channel, RunId runId, int payloadBytes, MonoTime clock, TimeSpan timeout, CancellationToken cancellationToken, bool reflected = false)
     {
-        var probe = new ReadinessProbe(runId);
+        var probe = new ReadinessProbe(runId, reflected);
         channel.SetSink(probe);
         var buffer = new byte[PingCodec.MaxMessageBytes];
         long startNs = clock.NowNs();

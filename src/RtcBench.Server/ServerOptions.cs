@@ -23,6 +23,12 @@ public sealed class ServerOptions
     /// </summary>
     public string? IngestToken { get; set; }
 
+    /// <summary>
+    /// When true, <c>GET /metrics</c> requires the ingest token like a write (Prometheus: <c>authorization:
+    /// credentials_file</c>); when false (default) it is open like every other read. Needs <see cref="IngestToken"/>.
+    /// </summary>
+    public bool MetricsRequireToken { get; set; }
+
     /// <summary>Largest accepted ingest body; larger answers 413.</summary>
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
@@ -69,6 +75,10 @@ public sealed class ServerOptions
         if (IngestToken is { Length: > 0 } && SharedSecret.Problem(IngestToken, "the ingest token") is { } tokenProblem)
         {
             problems.Add(tokenProblem);
+        }
+        if (MetricsRequireToken && string.IsNullOrEmpty(IngestToken))
+        {
+            problems.Add("metrics behind the ingest token needs an ingest token: set RTCBENCH_INGEST_TOKEN or --ingest-token-file");
         }
         if (MaxBodyBytes < 1024)
         {

@@ -126,6 +126,8 @@ public sealed class CliErrorTests : IDisposable
         { ["agent", "--room-ttl", "25h"], "--room-ttl: '25h' is out of range; give a duration from 1s to 24h" },
         { ["agent", "--max-rooms", "0"], "--max-rooms: 0 is out of range; give one from 1 up" },
         { ["agent", "--direct-dtls-role", "sideways"], "--direct-dtls-role: 'sideways' is not a choice; use server or client" },
+        { ["agent", "--metrics-auth", "token"], "--metrics-auth: 'token' is not a choice; use key or open" },
+        { ["agent", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["agent", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
         { ["agent", "--api-key"], "--api-key: needs a value" },
 
@@ -135,6 +137,8 @@ public sealed class CliErrorTests : IDisposable
         { ["serve", "--ingest-token-file", "/nonexistent/rtcbench-token"], "cannot read --ingest-token-file /nonexistent/rtcbench-token" },
         { ["serve", "--max-body-mib", "0"], "--max-body-mib: 0 is out of range; give one from 1 to 1024" },
         { ["serve", "--max-body-mib", "lots"], "--max-body-mib: 'lots' is not a whole number; give one from 1 to 1024" },
+        { ["serve", "--metrics-auth", "key"], "--metrics-auth: 'key' is not a choice; use open or token" },
+        { ["serve", "--log-format", ""], "--log-format: '' is not a choice; use text or json" },
         { ["push", "--store", "ftp://results"], "--store: push needs the results service's URL, http(s)://HOST:PORT" },
         { ["push", "--store-token"], "--store-token: needs a value" },
 

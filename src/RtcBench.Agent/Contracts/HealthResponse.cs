@@ -10,4 +10,5 @@ internal sealed record HealthResponse(
     IReadOnlyList<string> Platforms,
     int Rooms,
     UdpEchoCounters? Udp,
-    LiveKitHealth? Livekit = null);
+    LiveKitHealth? Livekit = null,
+    JanusHealth? Janus = null);

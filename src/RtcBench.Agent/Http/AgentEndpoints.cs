@@ -99,7 +99,8 @@ internal sealed class AgentEndpoints(AgentOptions options, RoomRegistry registry
             }
         }
         var livekit = (registry.FindPlatform(LiveKitEchoPlatform.PlatformName) as LiveKitEchoPlatform)?.Health();
-        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters(), livekit));
+        var janus = (registry.FindPlatform(JanusEchoPlatform.PlatformName) as JanusEchoPlatform)?.Health();
+        return Results.Ok(new HealthResponse("ok", AgentHost.Version, uptime, names, registry.Count, udp.GetCounters(), livekit, janus));
     }
 
     private IResult ListRooms()

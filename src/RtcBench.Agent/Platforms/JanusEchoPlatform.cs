@@ -8,6 +8,7 @@ using RtcBench.Janus.Participants;
 using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Plugins.TextRoom;
 using RtcBench.Janus.Plugins.VideoRoom;
+using RtcBench.Agent.Contracts;
 using RtcBench.Platforms;
 
 namespace RtcBench.Agent.Platforms;
@@ -21,9 +22,10 @@ namespace RtcBench.Agent.Platforms;
 /// <item><c>textroom</c>: a TextRoom room (random id, secret and PIN) in which the echo answers the runner's private
 /// messages.</item>
 /// </list>
-/// The <c>echo</c> path (runner ↔ Janus's EchoTest, no echo of ours) is refused for now: Janus echoes the ping itself,
-/// so there is no pong with the echo's timestamps, which every run result is built on. When the agent closes the room
-/// the echo leaves and the Janus room is destroyed with its secret.
+/// <item><c>echo</c>: no Janus room and no echo of ours: the runner talks to Janus's EchoTest, which returns each ping
+/// itself (the run says so: path.echo "reflector", no net RTT). The agent only checks that Janus is up and has the
+/// plugin, and hands out the URL.</item>
+/// When the agent closes the room the echo leaves and the Janus room is destroyed with its secret.
 /// </summary>
 internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
 {
@@ -36,6 +38,11 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, JanusEchoRoom> _rooms = new();
     private readonly BackgroundWork _work = new();
+    private long _created;
+    private long _setupFailures;
+    private long _destroyed;
+    private long _destroyFailures;
+    private volatile Tuple<string, DateTime>? _lastError;
 
     public JanusEchoPlatform(JanusAgentOptions options, MonoTime clock, ILogger logger)
     {
@@ -58,8 +65,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         string path = context.JanusPath ?? "sfu";
         if (path == "echo")
         {
-            throw new PlatformException("janus path 'echo' is not available yet: Janus's EchoTest returns the ping itself, "
-                + "without the echo timestamps a run result needs; measure 'sfu' or 'textroom'.");
+            return await EchoTestAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
         string roomId = context.RoomId.ToString("N");
@@ -73,6 +79,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
         catch (JanusException ex)
         {
+            Failed(ex.Message);
             AgentLog.JanusRoomFailed(_logger, path, roomId, ex.Message);
             throw new PlatformException($"Janus refused to create the {path} room: {ex.Message}", ex);
         }
@@ -103,6 +110,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         catch (Exception ex) when (ex is JanusException or OperationCanceledException)
         {
             _work.Track(DestroyJanusRoomAsync(room));
+            Failed(ex.Message);
             AgentLog.JanusRoomFailed(_logger, path, roomId, ex.Message);
             if (ex is JanusException janus)
             {
@@ -113,6 +121,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         _rooms[context.RoomId] = room;
+        Interlocked.Increment(ref _created);
         AgentLog.JanusRoomReady(_logger, path, janusRoom, roomId);
         return new JanusRoomCredentials(_options.Url!.AbsoluteUri, path, janusRoom, pin, RunnerName, EchoName, _options.ApiSecret, _options.Token);
     }
@@ -123,6 +132,19 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         {
             _work.Track(CloseAsync(room, "the room was closed on the agent"));
         }
+    }
+
+    /// <summary>The janus block of GET /health; null when the platform is off.</summary>
+    public JanusHealth? Health()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        var last = _lastError;
+        return new JanusHealth(_options.Url!.GetLeftPart(UriPartial.Path), _rooms.Count, Interlocked.Read(ref _created),
+            Interlocked.Read(ref _setupFailures), Interlocked.Read(ref _destroyed), Interlocked.Read(ref _destroyFailures), last?.Item1, last?.Item2);
     }
 
     public PlatformRoomActivity GetActivity(Guid roomId) => _rooms.TryGetValue(roomId, out var room) ? room.Activity : default;
@@ -138,6 +160,44 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         await _work.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
+
+    private async Task<object> EchoTestAsync(RoomContext context, CancellationToken ct)
+    {
+        string roomId = context.RoomId.ToString("N");
+        JanusServerInfo info;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.JoinTimeout);
+            await using var client = await JanusClient.ConnectAsync(_options.ClientOptions(), timeout.Token).ConfigureAwait(false);
+            info = await client.GetInfoAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (JanusException ex)
+        {
+            Failed(ex.Message);
+            AgentLog.JanusRoomFailed(_logger, "echo", roomId, ex.Message);
+            throw new PlatformException($"Janus is not usable for the echo path: {ex.Message}", ex);
+        }
+
+        if (!info.Plugins.Contains(JanusPlugins.EchoTest))
+        {
+            Failed($"no {JanusPlugins.EchoTest} plugin");
+            AgentLog.JanusRoomFailed(_logger, "echo", roomId, "no EchoTest plugin");
+            throw new PlatformException($"Janus {info.Version} has no {JanusPlugins.EchoTest} plugin loaded (is it disabled in janus.jcfg?): the echo path needs it.");
+        }
+
+        var room = new JanusEchoRoom("echo", 0, "", _clock) { Echo = "Janus's EchoTest answers (no echo of ours)", RoomState = "none (the echo path has no room)" };
+        _rooms[context.RoomId] = room;
+        Interlocked.Increment(ref _created);
+        AgentLog.JanusRoomReady(_logger, "echo", 0, roomId);
+        return new JanusEchoTestCredentials(_options.Url!.AbsoluteUri, "echo", _options.ApiSecret, _options.Token);
+    }
+
+    private void Failed(string reason)
+    {
+        Interlocked.Increment(ref _setupFailures);
+        _lastError = Tuple.Create(reason, _clock.UtcNow().UtcDateTime);
     }
 
     private async Task SubscribeToRunnerAsync(JanusEchoRoom room, VideoRoomDataParticipant echo, TimeSpan idleTimeout)
@@ -168,6 +228,11 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
         }
 
         room.Echo = "left: " + reason;
+        if (room.Path == "echo")
+        {
+            return; // Nothing of ours in Janus: the runner's EchoTest session is the runner's.
+        }
+
         await DestroyJanusRoomAsync(room).ConfigureAwait(false);
         AgentLog.JanusRoomClosed(_logger, room.Path, room.JanusRoom, reason, room.Echoed, room.Malformed, room.RoomState);
     }
@@ -190,14 +255,18 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
             using var timeout = new CancellationTokenSource(_options.JoinTimeout);
             await AdminRequestAsync(room.Path, destroy, timeout.Token).ConfigureAwait(false);
             room.RoomState = "destroyed";
+            Interlocked.Increment(ref _destroyed);
         }
         catch (JanusPluginException ex) when (ex.ErrorCode is 426 or 417)
         {
             room.RoomState = "already gone"; // VideoRoom 426 / TextRoom 417: no such room.
+            Interlocked.Increment(ref _destroyed);
         }
         catch (Exception ex) when (ex is JanusException or OperationCanceledException)
         {
             room.RoomState = "destroy failed: " + ex.Message;
+            Interlocked.Increment(ref _destroyFailures);
+            _lastError = Tuple.Create("destroy failed: " + ex.Message, _clock.UtcNow().UtcDateTime);
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class MeasurementOptions
 
     public Option<string> Interval { get; } = CliOption.Duration("--interval", "Mean time between pings (open loop), 1ms to 10m.", "100ms", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
 
-    public Option<int> Warmup { get; } = CliOption.Int("--warmup", "Warm-up pings sent first and excluded from statistics, 0 to 100000.", 10, 0, 100_000);
+    public Option<int> Warmup { get; } = CliOption.Int("--warmup", "Warm-up pings sent first and excluded from statistics; they also get the ping path's code compiled before measuring, 0 to 100000.", 10, 0, 100_000);
 
     public Option<string> Deadline { get; } = CliOption.Duration("--deadline", "Per-ping deadline: a later pong is 'late', none at all is 'lost'; 1ms to 5m.", "5s", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
 

@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using RtcBench.Agent;
+using RtcBench.Janus;
+using RtcBench.Janus.Client;
+using RtcBench.Janus.Plugins;
 using RtcBench.Platforms;
 using RtcBench.Storage.Delivery;
 
@@ -9,14 +12,15 @@ namespace RtcBench.Cli.Commands;
 
 /// <summary>
 /// <c>rtcbench quickstart</c>: start an echo agent in this process on a free loopback port, measure every local
-/// platform (no accounts needed), print and store the result.
+/// platform (no accounts needed), and janus when JANUS_URL names a usable Janus (else it says how to include it),
+/// print and store the result.
 /// </summary>
 internal static class QuickstartCommand
 {
     public static Command Create(CliContext ctx)
     {
         var measurement = new MeasurementOptions();
-        var command = new Command("quickstart", $"Try it now: start a local echo agent in-process, measure the local platforms ({string.Join(", ", PlatformCatalog.LocalPlatforms)}), print and store the result.");
+        var command = new Command("quickstart", $"Try it now: start a local echo agent in-process, measure the local platforms ({string.Join(", ", PlatformCatalog.LocalPlatforms)}), and janus too when JANUS_URL names a usable Janus (JANUS_ADMIN_KEY, JANUS_API_SECRET as for the agent), print and store the result.");
         measurement.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
@@ -29,7 +33,25 @@ internal static class QuickstartCommand
             {
                 ctx.Error.WriteLine("rtcbench: starting a local echo agent");
             }
-            var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local" };
+            JanusAgentOptions janusOptions;
+            try
+            {
+                janusOptions = JanusAgentOptions.FromEnvironment(ctx.GetEnvironment);
+            }
+            catch (AgentConfigurationException ex)
+            {
+                return ctx.Fail(ExitCodes.Usage, string.Join("; ", ex.Problems));
+            }
+            string? janusProblem = janusOptions.Enabled ? await JanusUnusableAsync(janusOptions, ctx.Interrupts.AbortRequested) : null;
+            bool withJanus = janusOptions.Enabled && janusProblem is null;
+            if (!quiet)
+            {
+                ctx.Error.WriteLine(withJanus ? $"rtcbench: janus: measuring too ({janusOptions.Url!.GetLeftPart(UriPartial.Path)}, path sfu)"
+                    : janusProblem is not null ? $"rtcbench: janus: not measured: {janusProblem}"
+                    : "rtcbench: janus: not measured: set JANUS_URL (and JANUS_ADMIN_KEY if its plugins have one) to a Janus with data channels and the VideoRoom plugin to include it (README, Janus)");
+            }
+            var platforms = withJanus ? [.. PlatformCatalog.LocalPlatforms, "janus"] : PlatformCatalog.LocalPlatforms;
+            var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local", Janus = withJanus ? janusOptions : JanusAgentOptions.Off };
             using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning);
             RunningAgent agent;
             try
@@ -48,7 +70,7 @@ internal static class QuickstartCommand
                 }
                 var delivery = new DeliveryTally();
                 int exit = await RunExecution.ExecuteAsync(
-                    ctx, measurement, parse, agent.BaseUrl, apiKey: null, PlatformCatalog.LocalPlatforms, delivery: delivery);
+                    ctx, measurement, parse, agent.BaseUrl, apiKey: null, platforms, delivery: delivery);
                 await agent.StopAsync();
                 if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
                 {
@@ -58,6 +80,27 @@ internal static class QuickstartCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why the Janus at JANUS_URL cannot be measured here, or null when it can: one <c>info</c> request (the client's
+    /// own request timeout bounds it), which must show data channels and the VideoRoom plugin. Cheap, and honest: a
+    /// Janus that does not answer is said to be skipped rather than turned into a failed run.
+    /// </summary>
+    private static async Task<string?> JanusUnusableAsync(JanusAgentOptions options, CancellationToken ct)
+    {
+        try
+        {
+            await using var client = await JanusClient.ConnectAsync(options.ClientOptions(), ct);
+            var info = await client.GetInfoAsync(ct);
+            return !info.DataChannels ? $"Janus {info.Version} at JANUS_URL was built without data channels"
+                : !info.Plugins.Contains(JanusPlugins.VideoRoom) ? $"Janus {info.Version} at JANUS_URL has no {JanusPlugins.VideoRoom} plugin loaded"
+                : null;
+        }
+        catch (JanusException ex)
+        {
+            return $"JANUS_URL is set but Janus is not usable: {ex.Message}";
+        }
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal static class RunCommand
             "sfu", "sfu", "p2p");
         dailyTopology.HelpName = "sfu|p2p";
         var janusPath = CliOption.Choice("--janus-path",
-            "Janus only: sfu (runner -> Janus VideoRoom -> echo -> Janus -> runner, the SFU crossed twice) or textroom (the same through the TextRoom plugin's JSON messages); both relay on reliable channels only. echo (Janus's EchoTest) is not available yet.",
+            "Janus only: sfu (runner -> Janus VideoRoom -> echo -> Janus -> runner, the SFU crossed twice) or textroom (the same through the TextRoom plugin's JSON messages), both reliable only (Janus relays them on reliable channels); echo (runner <-> Janus's EchoTest, one server hop: reliable and lossy; Janus returns the ping itself, so no net RTT).",
             "sfu", "sfu", "textroom", "echo");
         janusPath.HelpName = "sfu|textroom|echo";
         var measurement = new MeasurementOptions();
@@ -83,11 +83,6 @@ internal static class RunCommand
             if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
-            }
-            if (platforms.Contains("janus") && parse.GetValue(janusPath) == "echo")
-            {
-                return ctx.Fail(ExitCodes.Usage, "--janus-path echo is not available yet: Janus's EchoTest sends the ping itself back, without the "
-                    + "echo timestamps every run result is built on (net RTT, clock offset); measure sfu or textroom");
             }
             return await RunExecution.ExecuteAsync(ctx, measurement, parse, agentUrl, key, platforms, parse.GetValue(dailyTopology), janusPath: parse.GetValue(janusPath));
         });

@@ -23,10 +23,14 @@ internal static class ServeCommand
             "their statistics and histograms, and the rollups that aggregated queries read are kept. Default: keep pings.",
             TimeSpan.FromHours(1), TimeSpan.FromDays(36500));
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
+        var logFormat = AgentCommand.LogFormatOption();
+        var metricsAuth = CliOption.Choice("--metrics-auth",
+            "Who may read GET /metrics: open (default, like every read) or token (send the ingest token; needs one).",
+            "open", "open", "token");
         var command = new Command("serve",
             "Run the results service: runners POST results to /api/runs; users query /api/results/... (aggregated, timeseries, " +
-            "locations, latest, compare), /api/runs, /health and /openapi.json.");
-        foreach (var o in new Option[] { listen, store, tokenFile, maxBody, retention, verbose })
+            "locations, latest, compare), /api/runs, /health, /metrics (Prometheus) and /openapi.json.");
+        foreach (var o in new Option[] { listen, store, tokenFile, maxBody, retention, metricsAuth, verbose, logFormat })
         {
             command.Options.Add(o);
         }
@@ -40,14 +44,18 @@ internal static class ServeCommand
             {
                 return ctx.Fail(ExitCodes.Usage, tokenError);
             }
+            if (!Hosting.ConsoleLogging.TryResolveFormat(parse.GetValue(logFormat), ctx.GetEnvironment(Hosting.ConsoleLogging.FormatVariable), out bool json, out string formatError))
+            {
+                return ctx.Fail(ExitCodes.Usage, formatError);
+            }
             int mib = parse.GetValue(maxBody);
             string spec = StoreHelp.Resolve(parse.GetValue(store), ctx);
             if (!ResultStoreFactory.TryParse(spec, out var storeSpec, out string storeError))
             {
                 return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
             }
-            var options = new ServerOptions { Listen = endpoint, IngestToken = token, MaxBodyBytes = mib << 20, PingRetention = parse.GetValue(retention) };
-            using var loggerFactory = AgentCommand.CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+            var options = new ServerOptions { Listen = endpoint, IngestToken = token, MaxBodyBytes = mib << 20, PingRetention = parse.GetValue(retention), MetricsRequireToken = parse.GetValue(metricsAuth) == "token" };
+            using var loggerFactory = AgentCommand.CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information, json);
             await using var resultStore = ResultStoreFactory.Open(spec);
             try
             {

@@ -32,13 +32,19 @@ public struct PingRecord
     /// <summary>Pongs received for this seq beyond the first (duplicated by the network or replayed).</summary>
     public int Duplicates;
 
+    /// <summary>
+    /// Answered by the ping itself coming back from a reflector (e.g. Janus's EchoTest), not by an echo's pong: there
+    /// are no echo timestamps (t2, t3), so no net RTT and no clock estimate.
+    /// </summary>
+    public bool Reflected;
+
     public readonly bool Answered => ReceivedNs != 0;
 
     /// <summary>RTT = t4 − t1 in nanoseconds, or null when unanswered.</summary>
     public readonly long? RttNs => Answered ? ReceivedNs - SentNs : null;
 
-    /// <summary>Net RTT = (t4 − t1) − (t3 − t2): excludes the echo's processing time.</summary>
-    public readonly long? NetRttNs => Answered ? (ReceivedNs - SentNs) - (EchoTxNs - EchoRxNs) : null;
+    /// <summary>Net RTT = (t4 − t1) − (t3 − t2): excludes the echo's processing time; null when unanswered or reflected.</summary>
+    public readonly long? NetRttNs => Answered && !Reflected ? (ReceivedNs - SentNs) - (EchoTxNs - EchoRxNs) : null;
 
     /// <summary>How late the ping left compared with its schedule (actual − scheduled).</summary>
     public readonly long SendDelayNs => SentNs == 0 ? 0 : SentNs - ScheduledNs;

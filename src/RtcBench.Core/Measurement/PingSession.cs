@@ -29,6 +29,7 @@ public sealed class PingSession
     private long _unknownSeq;
     private long _duplicates;
     private long _probeAnswers;
+    private readonly bool _reflected;
 
     // Live progress (Progress): measured pings answered in time / late, and those past their deadline unanswered,
     // found by a cursor that moves once over the records (amortised O(1) per ping, nothing allocated).
@@ -42,7 +43,21 @@ public sealed class PingSession
     /// <param name="config">Validated settings.</param>
     /// <param name="startNs">Monotonic time (ns) at which ping 0 is scheduled.</param>
     public PingSession(RunId runId, RunConfig config, long startNs)
+        : this(runId, config, startNs, reflectedEcho: false)
     {
+    }
+
+    /// <param name="runId">The run the pings belong to.</param>
+    /// <param name="config">Validated settings.</param>
+    /// <param name="startNs">Monotonic time (ns) at which ping 0 is scheduled.</param>
+    /// <param name="reflectedEcho">
+    /// True when the far end is a reflector that returns the ping itself (Janus's EchoTest): a returned ping of this
+    /// run then answers it, with no echo timestamps (<see cref="PingRecord.Reflected"/>). Only then: anywhere else a
+    /// ping coming back is not an answer (it is counted malformed).
+    /// </param>
+    public PingSession(RunId runId, RunConfig config, long startNs, bool reflectedEcho)
+    {
+        _reflected = reflectedEcho;
         ArgumentNullException.ThrowIfNull(config);
         var errors = config.Validate();
         if (errors.Count > 0)
@@ -115,10 +130,17 @@ public sealed class PingSession
     /// </summary>
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
     {
+        bool reflected = false;
         if (!PingCodec.TryReadPong(message, out var pong))
         {
-            Interlocked.Increment(ref _malformed);
-            return;
+            if (!_reflected || !PingCodec.TryReadPing(message, out var ping))
+            {
+                Interlocked.Increment(ref _malformed);
+                return;
+            }
+
+            pong = new PongFields(ping.RunId, ping.Seq, ping.SentNs, 0, 0, 0, ping.PadLength);
+            reflected = true;
         }
         if (pong.RunId != RunId)
         {
@@ -154,6 +176,7 @@ public sealed class PingSession
             r.EchoRxNs = pong.EchoRxNs;
             r.EchoTxNs = pong.EchoTxNs;
             r.EchoWallAnchorUs = pong.EchoWallAnchorUs;
+            r.Reflected = reflected;
             r.Status = r.IsWarmup ? PingStatus.Warmup
                 : receivedNs - r.SentNs > _deadlineNs ? PingStatus.Late
                 : PingStatus.Ok;

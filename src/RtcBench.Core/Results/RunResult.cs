@@ -111,7 +111,20 @@ public sealed record RunOutcome
 /// <summary>What the path looked like: transport, reliability, endpoints, candidate pair, server region.</summary>
 public sealed record PathInfo
 {
+    /// <summary>The value of <see cref="Echo"/> for a reflector.</summary>
+    public const string ReflectorEcho = "reflector";
+
     public string? Transport { get; init; }
+
+    /// <summary>
+    /// Who answers: null for an RtcBench echo, whose pongs carry its timestamps; <see cref="ReflectorEcho"/> when the
+    /// server returns the ping itself (Janus's EchoTest), so there is no net RTT and no clock estimate.
+    /// </summary>
+    public string? Echo { get; init; }
+
+    /// <summary>True when <see cref="Echo"/> says a reflector answered.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsReflector => Echo == ReflectorEcho;
 
     /// <summary>e.g. "unreliable-unordered" for UDP, "reliable-ordered" for an ordered SCTP stream.</summary>
     public string? Reliability { get; init; }

@@ -20,7 +20,7 @@ namespace RtcBench.Core.Statistics;
 /// </summary>
 internal static class ClockEstimator
 {
-    /// <summary>Returns null when no ping is ok.</summary>
+    /// <summary>Returns null when no ping is ok with echo timestamps (a reflector's pings have none).</summary>
     public static ClockEstimate? Estimate(ReadOnlySpan<PingRecord> records, double runnerWallAnchorUs)
     {
         int reference = -1;
@@ -29,7 +29,7 @@ internal static class ClockEstimator
         for (int i = 0; i < records.Length; i++)
         {
             ref readonly PingRecord r = ref records[i];
-            if (r.Status != PingStatus.Ok)
+            if (r.Status != PingStatus.Ok || r.Reflected)
             {
                 continue;
             }
@@ -52,7 +52,7 @@ internal static class ClockEstimator
         for (int i = 0; i < records.Length; i++)
         {
             ref readonly PingRecord r = ref records[i];
-            if (r.Status != PingStatus.Ok)
+            if (r.Status != PingStatus.Ok || r.Reflected)
             {
                 continue;
             }

@@ -7,6 +7,8 @@ namespace RtcBench.Core.Statistics;
 /// <list type="bullet">
 /// <item>Sent = ok + lost + late; warm-up, not-sent and abandoned pings are counted apart and enter no other figure.</item>
 /// <item>RTT = t4 − t1 and net RTT = (t4 − t1) − (t3 − t2) of ok pings, in µs (ns / 1000): min, max, mean,
+/// (net RTT and the clock only over pings an echo answered with its timestamps: none for a reflector's run, whose
+/// net RTT and clock are null),
 /// sample standard deviation (n − 1; 0 for n = 1), and p50/p90/p95/p99/p99.9 by <see cref="Percentile.Linear"/>.</item>
 /// <item>Jitter over consecutive ok pings in seq order (non-ok pings skipped), D = RTT_j − RTT_i:
 /// RFC 3550 J += (|D| − J) / 16 from J = 0, and the mean of |D|; null with fewer than two ok pings.</item>
@@ -57,11 +59,22 @@ public static class RunStatisticsCalculator
         SortBySeq(okRecords);
 
         var rtt = new double[ok];
-        var netRtt = new double[ok];
+        int timed = 0;
         for (int i = 0; i < ok; i++)
         {
             rtt[i] = (okRecords[i].ReceivedNs - okRecords[i].SentNs) / 1000.0;
-            netRtt[i] = okRecords[i].NetRttNs!.Value / 1000.0;
+            if (!okRecords[i].Reflected)
+            {
+                timed++;
+            }
+        }
+        var netRtt = new double[timed];
+        for (int i = 0, j = 0; i < ok; i++)
+        {
+            if (okRecords[i].NetRttNs is { } net)
+            {
+                netRtt[j++] = net / 1000.0;
+            }
         }
         (double? rfc3550, double? meanAbsDelta) = Jitter(rtt);
         Array.Sort(rtt);
@@ -79,7 +92,7 @@ public static class RunStatisticsCalculator
             LossRate = sent == 0 ? 0 : (double)lost / sent,
             LateRate = sent == 0 ? 0 : (double)late / sent,
             Rtt = ok == 0 ? null : LatencySummaries.FromSorted(rtt),
-            NetRtt = ok == 0 ? null : LatencySummaries.FromSorted(netRtt),
+            NetRtt = timed == 0 ? null : LatencySummaries.FromSorted(netRtt),
             JitterRfc3550Us = rfc3550,
             MeanAbsDeltaRttUs = meanAbsDelta,
             RttP50Ci95 = QuantileInterval(rtt, 0.50),

@@ -19,6 +19,8 @@ public sealed class JanusSession : IAsyncDisposable, IJanusEventSink
     private readonly CancellationTokenSource _stop = new();
     private Task _keepalive = Task.CompletedTask;
     private long _unrouted;
+    private int _destroying;
+    private JanusException? _lostWhileDestroying;
 
     internal JanusSession(JanusClient client, long id)
     {
@@ -69,6 +71,7 @@ public sealed class JanusSession : IAsyncDisposable, IJanusEventSink
     public async Task DestroyAsync(CancellationToken ct = default)
     {
         ThrowIfEnded();
+        Volatile.Write(ref _destroying, 1);
         try
         {
             await RequestAsync(new JanusRequest("destroy", JanusClient.NewTransaction()) { SessionId = Id }, ct).ConfigureAwait(false);
@@ -77,6 +80,16 @@ public sealed class JanusSession : IAsyncDisposable, IJanusEventSink
         catch (JanusApiException ex) when (ex.Code == JanusErrorCode.SessionNotFound)
         {
             End(JanusSessionEndKind.NotFound, ex.Message);
+        }
+        catch (JanusException) when (Volatile.Read(ref _lostWhileDestroying) is { } lost)
+        {
+            // The destroy failed, and the events had already said the session was gone: that is how it ended.
+            End(JanusSessionEndKind.NotFound, lost.Message);
+            throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _destroying, 0);
         }
     }
 
@@ -125,6 +138,14 @@ public sealed class JanusSession : IAsyncDisposable, IJanusEventSink
 
     void IJanusEventSink.OnLost(JanusException reason)
     {
+        if (reason is JanusApiException { Code: JanusErrorCode.SessionNotFound } && Volatile.Read(ref _destroying) == 1)
+        {
+            // Our own destroy at work: Janus forgets the session before it answers the destroy, so a long-poll
+            // re-issued in between is refused (HTTP 404). The destroy's reply says how the session ended.
+            Volatile.Write(ref _lostWhileDestroying, reason);
+            return;
+        }
+
         var kind = reason switch
         {
             JanusApiException { Code: JanusErrorCode.SessionNotFound } => JanusSessionEndKind.NotFound,

@@ -12,8 +12,8 @@ namespace RtcBench.Janus.Transport;
 /// reply is the response body; each subscribed session has one long-poll loop, <c>GET base/session?maxev=N</c>
 /// (Janus holds it up to 30 s and answers with events or a <c>keepalive</c>). A poll that fails is retried
 /// <see cref="PollAttempts"/> times with a short back-off before the session is reported lost; a 458 (no such
-/// session) ends it at once. The API secret and token go into POST bodies and the poll's query; the query is never
-/// logged or put in an exception.
+/// session), or its HTTP form — a bare 404 to the poll — ends it at once (<see cref="PollRefusal"/>). The API
+/// secret and token go into POST bodies and the poll's query; the query is never logged or put in an exception.
 /// </summary>
 internal sealed class JanusHttpTransport : IJanusTransport
 {
@@ -176,6 +176,13 @@ internal sealed class JanusHttpTransport : IJanusTransport
                     continue;
                 }
 
+                if (body.Length == 0 && PollRefusal(response.StatusCode) is { } refusal)
+                {
+                    // Janus's own answer, not bad bytes: it no longer knows the session, or the secret is wrong.
+                    Finish(sessionId, sink, new JanusApiException("long-poll", refusal));
+                    return;
+                }
+
                 Interlocked.Increment(ref _malformed);
                 failure = response.IsSuccessStatusCode
                     ? $"{body.Length} bytes that are not Janus messages"
@@ -216,6 +223,19 @@ internal sealed class JanusHttpTransport : IJanusTransport
             }
         }
     }
+
+    /// <summary>
+    /// Janus's HTTP transport answers a long-poll it will not serve with a bare status and no body (janus_http.c):
+    /// 404 when it no longer knows the session (destroyed — also by a <c>destroy</c> this client sent while a poll
+    /// was being re-issued —, timed out, or Janus restarted), 403 when the secret or token is wrong. They mean what
+    /// 458 and 403 mean on a POST. A 404 to a poll is never a wrong path: the session was created at the same base.
+    /// </summary>
+    private static JanusError? PollRefusal(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.NotFound => new JanusError((int)JanusErrorCode.SessionNotFound, "No such session (HTTP 404 to the long-poll)"),
+        HttpStatusCode.Forbidden => new JanusError((int)JanusErrorCode.Unauthorized, "Unauthorized request (HTTP 403 to the long-poll)"),
+        _ => null,
+    };
 
     private void Finish(long sessionId, IJanusEventSink sink, JanusException reason)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RtcBench.Core.Results;
+using RtcBench.Core.Timing;
 using RtcBench.Janus.Participants;
 using RtcBench.Rtc.Peer;
 
@@ -8,11 +9,15 @@ namespace RtcBench.Platforms.Janus;
 /// <summary>
 /// The runner's one channel on the <c>janus</c> platform: pings go out through our participant (the VideoRoom feed,
 /// or a TextRoom message to the echo), pongs come back through Janus and reach the sink with the socket receive time
-/// of the datagram that completed them, on the connection's loop. Reliable only: Janus relays VideoRoom data and
-/// TextRoom messages on reliable, ordered channels, whatever the sender used.
+/// of the datagram that completed them, on the connection's loop. On <c>sfu</c> and <c>textroom</c> reliable only:
+/// Janus relays VideoRoom data and TextRoom messages on reliable, ordered channels, whatever the sender used. On
+/// <c>echo</c> the EchoTest returns the ping itself on the channel it came on, so there is a reliable and a lossy
+/// channel, and the path says <see cref="PathInfo.ReflectorEcho"/> (no echo timestamps: no net RTT).
 /// </summary>
-internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics
+internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChannelDiagnostics, IEchoLossSignal
 {
+    private readonly TaskCompletionSource<EchoLoss> _echoLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MonoTime _clock;
     private readonly string _path;
     private readonly long _room;
     private readonly string _serverVersion;
@@ -23,14 +28,22 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
     private Func<string?> _ended = () => null;
     private int _disposed;
 
-    public JanusPingChannel(string path, long room, string serverVersion)
+    public JanusPingChannel(string path, long room, string serverVersion, MonoTime clock, string channel = "reliable")
     {
+        _clock = clock;
         _path = path;
         _room = room;
         _serverVersion = serverVersion;
+        Channel = channel;
     }
 
-    public string Channel => "reliable";
+    public string Channel { get; }
+
+    /// <summary>
+    /// Our participant's end while the run is on (Janus killed or restarted, our session expired, Janus hung up our
+    /// connection): the path through Janus is gone. Not definitive about the echo itself: the runner asks the agent.
+    /// </summary>
+    public Task<EchoLoss> EchoLost => _echoLost.Task;
 
     public string TransportMode => "webrtc-datachannel";
 
@@ -40,6 +53,16 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _send = participant.Send;
         _peers = [() => participant.Publisher, () => participant.Subscriber];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
+    }
+
+    public void Attach(EchoTestDataParticipant participant, bool lossy)
+    {
+        _participant = participant;
+        _send = lossy ? participant.SendLossy : participant.SendReliable;
+        _peers = [() => participant.Connection];
+        _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
     }
 
     public void Attach(TextRoomDataParticipant participant)
@@ -48,20 +71,30 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
         _send = participant.Send;
         _peers = [() => participant.Connection];
         _ended = () => participant.WhenEnded.IsCompleted ? participant.WhenEnded.Result : null;
+        WatchEnd(participant.WhenEnded);
     }
 
     public PathInfo DescribePath()
     {
         var first = _peers.Length > 0 ? _peers[0]() : null;
         var pair = first?.SelectedPair;
+        bool echo = _path == "echo";
         var details = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["janus_path"] = _path,
-            ["janus_room"] = _room.ToString(CultureInfo.InvariantCulture),
             ["server_version"] = _serverVersion,
-            ["lossy"] = "not relayed by Janus: the VideoRoom and the TextRoom forward on reliable, ordered channels only",
         };
-        string[] names = _path == "sfu" ? ["publisher", "subscriber"] : ["textroom"];
+        if (echo)
+        {
+            details["net_rtt"] = "none: Janus's EchoTest returns the ping itself, without an echo's timestamps";
+        }
+        else
+        {
+            details["janus_room"] = _room.ToString(CultureInfo.InvariantCulture);
+            details["lossy"] = "not relayed by Janus: the VideoRoom and the TextRoom forward on reliable, ordered channels only";
+        }
+
+        string[] names = _path switch { "sfu" => ["publisher", "subscriber"], "echo" => ["echotest"], _ => ["textroom"] };
         for (int i = 0; i < _peers.Length && i < names.Length; i++)
         {
             if (_peers[i]() is not { } pc)
@@ -78,8 +111,14 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
 
         return new PathInfo
         {
-            Transport = _path == "sfu" ? "webrtc-datachannel via janus videoroom" : "webrtc-datachannel via janus textroom",
-            Reliability = "reliable-ordered",
+            Transport = _path switch
+            {
+                "sfu" => "webrtc-datachannel via janus videoroom",
+                "echo" => "webrtc-datachannel via janus echotest",
+                _ => "webrtc-datachannel via janus textroom",
+            },
+            Reliability = Channel == "lossy" ? "unordered-maxRetransmits-0" : "reliable-ordered",
+            Echo = echo ? PathInfo.ReflectorEcho : null,
             LocalAddress = pair?.Local.ToString(),
             RemoteAddress = pair?.Remote.ToString(),
             CandidatePair = pair?.ToString(),
@@ -111,6 +150,7 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
 
     public string? ExplainSilence() => _ended() is { } why
         ? "our Janus participant ended: " + why
+        : _path == "echo" ? "nothing came back from Janus's EchoTest"
         : $"nothing came back through Janus ({_path} room {_room}): is the agent's echo in the room?";
 
     public async ValueTask DisposeAsync()
@@ -120,6 +160,14 @@ internal sealed class JanusPingChannel : IPingChannel, IJanusDataReceiver, IChan
             await _participant.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private void WatchEnd(Task<string> ended) => ended.ContinueWith(t =>
+    {
+        if (Volatile.Read(ref _disposed) == 0 && t.Result != "left")
+        {
+            _echoLost.TrySetResult(new EchoLoss(_clock.NowNs(), $"our Janus {_path} participant ended: {t.Result}", Definitive: false));
+        }
+    }, TaskScheduler.Default);
 
     private static void Add(Dictionary<string, string> details, string key, double? ms)
     {

@@ -10,8 +10,10 @@ namespace RtcBench.Platforms.Janus;
 /// <c>{"url", "path": "sfu"|"textroom", "room", "pin", "runner_name", "echo_name", "api_secret"?, "token"?}</c>.
 /// <c>sfu</c>: we publish a data channel in the VideoRoom as <c>runner_name</c>, wait for the echo's feed and subscribe
 /// to it (the echo subscribes to ours); <c>textroom</c>: we join the TextRoom as <c>runner_name</c> and wait for the
-/// echo there. One channel, <c>reliable</c>: Janus relays both on reliable channels only. Secrets are never logged
-/// or put in a message.
+/// echo there. One channel, <c>reliable</c>: Janus relays both on reliable channels only. <c>echo</c>
+/// (<c>{"url", "path": "echo", "api_secret"?, "token"?}</c>): we connect to Janus's EchoTest with a reliable and a
+/// lossy channel; Janus returns each ping itself (a reflector: no net RTT). Secrets are never logged or put in a
+/// message.
 /// </summary>
 public sealed class JanusPlatformClient : IPlatformClient
 {
@@ -35,10 +37,12 @@ public sealed class JanusPlatformClient : IPlatformClient
 
         string url = ReadString(credentials, "url");
         string path = ReadString(credentials, "path");
-        string runner = ReadString(credentials, "runner_name");
-        string echo = ReadString(credentials, "echo_name");
-        string pin = ReadString(credentials, "pin");
-        if (!credentials.TryGetProperty("room", out var roomElement) || !roomElement.TryGetInt64(out long room))
+        bool echoTest = path == "echo"; // Janus's EchoTest: no room, no echo participant
+        string runner = echoTest ? "" : ReadString(credentials, "runner_name");
+        string echo = echoTest ? "" : ReadString(credentials, "echo_name");
+        string pin = echoTest ? "" : ReadString(credentials, "pin");
+        long room = 0;
+        if (!echoTest && (!credentials.TryGetProperty("room", out var roomElement) || !roomElement.TryGetInt64(out room)))
         {
             throw new PlatformException("The agent's janus credentials have no numeric 'room'.");
         }
@@ -48,9 +52,9 @@ public sealed class JanusPlatformClient : IPlatformClient
             throw new PlatformException($"The agent's janus url '{url}' is not an http(s) or ws(s) URL.");
         }
 
-        if (path is not ("sfu" or "textroom"))
+        if (path is not ("sfu" or "textroom" or "echo"))
         {
-            throw new PlatformException($"The agent set up janus path '{path}'; this runner measures sfu and textroom.");
+            throw new PlatformException($"The agent set up janus path '{path}'; this runner measures sfu, textroom and echo.");
         }
 
         if (context.PayloadBytes > MaxPayloadBytes)
@@ -75,7 +79,17 @@ public sealed class JanusPlatformClient : IPlatformClient
                 version = (await probe.GetInfoAsync(cancellationToken).ConfigureAwait(false)).Version;
             }
 
-            var channel = new JanusPingChannel(path, room, version);
+            if (echoTest)
+            {
+                var reliable = new JanusPingChannel(path, room, version, context.Clock, "reliable");
+                var lossy = new JanusPingChannel(path, room, version, context.Clock, "lossy");
+                var participant = await EchoTestDataParticipant.ConnectAsync(options, reliable, lossy, cancellationToken).ConfigureAwait(false);
+                reliable.Attach(participant, lossy: false);
+                lossy.Attach(participant, lossy: true);
+                return [reliable, lossy];
+            }
+
+            var channel = new JanusPingChannel(path, room, version, context.Clock);
             using var echoWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (path == "sfu")
             {

@@ -119,7 +119,7 @@ internal sealed class BcDatagramAdapter : DatagramTransport, IDisposable
             try
             {
                 n = DtlsRecordFilter.Filter(item.Buffer.AsSpan(0, item.Length), buffer);
-                if (n > 0 && KeepEarlyData && _earlyData.Count < MaxEarlyData && DtlsRecordFilter.HasApplicationData(buffer[..n]))
+                if (n > 0 && KeepEarlyData && _earlyData.Count < MaxEarlyData && DtlsRecordFilter.HasApplicationDataOrAlert(buffer[..n]))
                 {
                     _earlyData.Add((buffer[..n].ToArray(), item.ReceivedNs));
                 }

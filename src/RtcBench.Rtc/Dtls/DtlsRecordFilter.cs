@@ -42,13 +42,17 @@ internal static class DtlsRecordFilter
         return written;
     }
 
-    /// <summary>True when <paramref name="records"/> (well-framed, as <see cref="Filter"/> produces) hold an application_data record.</summary>
-    internal static bool HasApplicationData(ReadOnlySpan<byte> records)
+    /// <summary>
+    /// True when <paramref name="records"/> (well-framed, as <see cref="Filter"/> produces) hold an application_data
+    /// record or an alert in epoch 1 or later: what BouncyCastle may leave unread when its handshake ends in the
+    /// middle of a datagram (a close_notify or fatal alert sent right behind the peer's Finished).
+    /// </summary>
+    internal static bool HasApplicationDataOrAlert(ReadOnlySpan<byte> records)
     {
         while (records.Length >= HeaderLength)
         {
             int length = HeaderLength + BinaryPrimitives.ReadUInt16BigEndian(records.Slice(11, 2));
-            if (records[0] == 23)
+            if (records[0] == 23 || (records[0] == 21 && BinaryPrimitives.ReadUInt16BigEndian(records.Slice(3, 2)) > 0))
             {
                 return true;
             }

@@ -86,6 +86,15 @@ public sealed partial class DtlsSession : IDtlsTransport
     /// </summary>
     public long DroppedDatagrams => _adapter.Dropped + Interlocked.Read(ref _managedDropped) + (_peer.Cipher?.Rejected ?? 0);
 
+    /// <summary>
+    /// The fatal alert the peer sent (RFC 5246 §7.2 description, e.g. 40 for handshake_failure), during the handshake
+    /// or after it; null if it sent none. With <see cref="DtlsCloseReason.PeerAlert"/> this names what ended the session.
+    /// </summary>
+    public int? PeerFatalAlert => _peer.FatalAlertReceived is >= 0 and var description ? description : null;
+
+    /// <summary>An alert description as a name with its number, e.g. "handshake_failure(40)".</summary>
+    public static string DescribeAlert(int description) => AlertDescription.GetText((short)description);
+
     /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
     public Exception? Fault { get; private set; }
 
@@ -409,17 +418,17 @@ public sealed partial class DtlsSession : IDtlsTransport
         if (_peer.FatalAlertReceived is >= 0 and var received)
         {
             return new DtlsHandshakeException(DtlsFailureReason.Alert,
-                $"The peer sent fatal alert {AlertDescription.GetText((short)received)}.", received, e);
+                $"peer sent fatal alert {DescribeAlert(received)}", received, e);
         }
 
         if (_peer.CloseNotifyReceived)
         {
-            return new DtlsHandshakeException(DtlsFailureReason.PeerClosed, "The peer closed the session during the handshake.", AlertDescription.close_notify, e);
+            return new DtlsHandshakeException(DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake", AlertDescription.close_notify, e);
         }
 
         int raised = _peer.FatalAlertRaised;
         return new DtlsHandshakeException(DtlsFailureReason.ProtocolError,
-            raised >= 0 ? $"The handshake failed; we raised {AlertDescription.GetText((short)raised)}." : "The handshake failed: " + e.Message,
+            raised >= 0 ? $"The handshake failed; we sent fatal alert {DescribeAlert(raised)}." : "The handshake failed: " + e.Message,
             raised >= 0 ? raised : null, e);
     }
 

@@ -473,6 +473,12 @@ public sealed partial class PeerConnection
 
         if (handshake.Exception?.InnerException is { } error)
         {
+            if (error is DtlsHandshakeException { Reason: DtlsFailureReason.PeerClosed } closed)
+            {
+                End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed, $"{closed.Reason}: {closed.Message}"));
+                return;
+            }
+
             string reason = error is DtlsHandshakeException d ? $"{d.Reason}: {d.Message}" : error.Message;
             Fail(PeerPhase.Dtls, reason);
             return;
@@ -489,9 +495,14 @@ public sealed partial class PeerConnection
             return;
         }
 
-        var outcome = reason == DtlsCloseReason.PeerCloseNotify
-            ? PeerOutcome.Failure(PeerPhase.PeerClosed, "the peer closed DTLS (close_notify)")
-            : PeerOutcome.Failure(PeerPhase.Dtls, $"DTLS ended: {reason}");
+        var outcome = reason switch
+        {
+            DtlsCloseReason.PeerCloseNotify => PeerOutcome.Failure(PeerPhase.PeerClosed, "the peer closed DTLS (close_notify)"),
+            DtlsCloseReason.PeerAlert when _dtls?.PeerFatalAlert is { } alert =>
+                PeerOutcome.Failure(PeerPhase.Dtls, $"{reason}: peer sent fatal alert {DtlsSession.DescribeAlert(alert)}"),
+            _ when _dtls?.Fault is { } fault => PeerOutcome.Failure(PeerPhase.Dtls, $"{reason}: {fault.Message}"),
+            _ => PeerOutcome.Failure(PeerPhase.Dtls, $"DTLS ended: {reason}"),
+        };
         End(reason == DtlsCloseReason.PeerCloseNotify ? PeerConnectionState.Closed : PeerConnectionState.Failed, outcome);
     }
 

@@ -172,6 +172,10 @@ internal static class DocumentRules
                 return problem;
             }
         }
+        if (path.Echo is not null && !path.IsReflector)
+        {
+            return $"path.echo: {TextRules.Quote(path.Echo)} is unknown; leave it out (an RtcBench echo) or say \"{PathInfo.ReflectorEcho}\"";
+        }
         if (path.SetupMs is { } setup && !(setup >= 0 && setup <= DocumentLimits.MaxDurationUs / 1000))
         {
             return $"path.setup_ms: {Tolerance.Show(setup)} is negative or longer than a day";

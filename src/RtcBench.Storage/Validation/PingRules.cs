@@ -26,6 +26,7 @@ internal static class PingRules
         {
             return $"pings: {pings.Count} pings, but config.count + config.warmup = {expected}; send every scheduled ping, or none";
         }
+        bool reflector = run.Path?.IsReflector == true;
         var earliest = run.StartedAt - DocumentLimits.PingTimeSlack;
         var latest = run.EndedAt + DocumentLimits.PingTimeSlack;
         double deadlineUs = config.DeadlineMs * 1000;
@@ -54,7 +55,7 @@ internal static class PingRules
             {
                 return times;
             }
-            if (Durations(at, p, status, deadlineUs) is { } durations)
+            if (Durations(at, p, status, deadlineUs, reflector) is { } durations)
             {
                 return durations;
             }
@@ -169,7 +170,7 @@ internal static class PingRules
         return null;
     }
 
-    private static string? Durations(string at, PingResult p, PingStatus status, double deadlineUs)
+    private static string? Durations(string at, PingResult p, PingStatus status, double deadlineUs, bool reflector)
     {
         bool answered = p.RttUs is not null;
         bool mustAnswer = status is PingStatus.Ok or PingStatus.Late;
@@ -182,11 +183,15 @@ internal static class PingRules
         {
             return $"{at}.rtt_us: present, but a '{status.ToWire()}' ping was not answered";
         }
-        if (answered != (p.NetRttUs is not null))
+        if (reflector && p.NetRttUs is not null)
+        {
+            return $"{at}.net_rtt_us: present, but path.echo is \"{PathInfo.ReflectorEcho}\" (a reflected ping carries no echo timestamps)";
+        }
+        if (!reflector && answered != (p.NetRttUs is not null))
         {
             return $"{at}.net_rtt_us: {(answered ? "missing; an answered ping has one" : "present, but the ping was not answered")}";
         }
-        if (p.RttUs is not { } rtt || p.NetRttUs is not { } net)
+        if (p.RttUs is not { } rtt)
         {
             return null;
         }
@@ -194,10 +199,27 @@ internal static class PingRules
         {
             return $"{at}.rtt_us: {Tolerance.Show(rtt)} is not a duration (finite, non-negative, at most a day)";
         }
+        if (p.NetRttUs is not { } net)
+        {
+            return Deadline(at, rtt, status, deadlineUs);
+        }
         if (!double.IsFinite(net) || Math.Abs(net) > DocumentLimits.MaxDurationUs)
         {
             return $"{at}.net_rtt_us: {Tolerance.Show(net)} is not a duration (finite, at most a day)";
         }
+        if (Deadline(at, rtt, status, deadlineUs) is { } deadline)
+        {
+            return deadline;
+        }
+        if (!Tolerance.AtMostUs(net, rtt))
+        {
+            return $"{at}.net_rtt_us: {Tolerance.Show(net)} is above rtt_us ({Tolerance.Show(rtt)}); net RTT excludes the echo's hold time";
+        }
+        return null;
+    }
+
+    private static string? Deadline(string at, double rtt, PingStatus status, double deadlineUs)
+    {
         if (status == PingStatus.Ok && !Tolerance.AtMostUs(rtt, deadlineUs))
         {
             return $"{at}.rtt_us: {Tolerance.Show(rtt)} is past the deadline (config.deadline_ms = {Tolerance.Show(deadlineUs / 1000)}), so the ping is late, not ok";
@@ -205,10 +227,6 @@ internal static class PingRules
         if (status == PingStatus.Late && !Tolerance.AtMostUs(deadlineUs, rtt))
         {
             return $"{at}.rtt_us: {Tolerance.Show(rtt)} is within the deadline (config.deadline_ms = {Tolerance.Show(deadlineUs / 1000)}), so the ping is ok, not late";
-        }
-        if (!Tolerance.AtMostUs(net, rtt))
-        {
-            return $"{at}.net_rtt_us: {Tolerance.Show(net)} is above rtt_us ({Tolerance.Show(rtt)}); net RTT excludes the echo's hold time";
         }
         return null;
     }

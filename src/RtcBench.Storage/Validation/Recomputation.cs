@@ -50,6 +50,7 @@ public static class Recomputation
                 r.ReceivedNs = r.SentNs + rttNs;
                 r.EchoRxNs = 1;
                 r.EchoTxNs = 1 + rttNs - Nanoseconds(p.NetRttUs ?? rtt);
+                r.Reflected = p.NetRttUs is null; // only a reflector's answered pings have none (PingRules)
                 if (status == PingStatus.Ok)
                 {
                     histogram.Record(rtt);

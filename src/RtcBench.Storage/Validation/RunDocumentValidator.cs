@@ -26,7 +26,8 @@ public static class RunDocumentValidator
             return "pings: missing (an empty list when the pings are left out)";
         }
         bool withPings = run.Pings.Count > 0;
-        if (StatisticsRules.Check(run.Stats, run.Config, run.Outcome, withPings) is { } stats)
+        bool reflector = run.Path?.IsReflector == true;
+        if (StatisticsRules.Check(run.Stats, run.Config, run.Outcome, withPings, reflector) is { } stats)
         {
             return stats;
         }

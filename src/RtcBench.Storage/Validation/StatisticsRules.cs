@@ -17,7 +17,11 @@ internal static class StatisticsRules
     /// The document has pings: relations that the recomputation checks more precisely (the clock's error bound is
     /// stats.rtt.min_us / 2) are left to it, so the message names the figure that is wrong rather than its neighbour.
     /// </param>
-    public static string? Check(RunStatistics? stats, RunConfigRecord config, RunOutcome outcome, bool withPings)
+    /// <param name="reflector">
+    /// path.echo is "reflector" (the server returned the pings themselves): no echo timestamps, so no net RTT and no
+    /// clock estimate, whatever stats.ok says.
+    /// </param>
+    public static string? Check(RunStatistics? stats, RunConfigRecord config, RunOutcome outcome, bool withPings, bool reflector = false)
     {
         if (stats is null)
         {
@@ -27,12 +31,12 @@ internal static class StatisticsRules
             ?? Abandoned(stats, outcome)
             ?? Rates(stats)
             ?? Latency("stats.rtt", stats.Rtt, stats.Ok, nonNegative: true)
-            ?? Latency("stats.net_rtt", stats.NetRtt, stats.Ok, nonNegative: false)
+            ?? (reflector ? Untimed("stats.net_rtt", stats.NetRtt) : Latency("stats.net_rtt", stats.NetRtt, stats.Ok, nonNegative: false))
             ?? NetWithinRtt(stats)
             ?? Jitter(stats)
             ?? Interval("stats.rtt_p50_ci95", stats.RttP50Ci95, stats.Rtt, stats.Rtt?.P50Us, "p50_us")
             ?? Interval("stats.rtt_p95_ci95", stats.RttP95Ci95, stats.Rtt, stats.Rtt?.P95Us, "p95_us")
-            ?? Clock(stats, withPings)
+            ?? (reflector ? Untimed("stats.clock", stats.Clock) : Clock(stats, withPings))
             ?? SendDelay(stats);
     }
 
@@ -92,6 +96,9 @@ internal static class StatisticsRules
         }
         return null;
     }
+
+    private static string? Untimed(string field, object? figure) =>
+        figure is null ? null : $"{field}: present, but path.echo is \"{PathInfo.ReflectorEcho}\" (a reflector's pings carry no echo timestamps)";
 
     private static string? Latency(string field, LatencySummary? summary, int ok, bool nonNegative)
     {

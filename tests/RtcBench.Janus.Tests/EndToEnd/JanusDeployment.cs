@@ -39,7 +39,9 @@ internal sealed class JanusDeployment : IAsyncDisposable
     public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
         RunCliAsync(["run", "--agent", Agent.BaseUrl.ToString(), "--platform", "janus", .. args, "--no-store", "--json", "--quiet"]);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args) => RunCliAsync(_ => null, args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(Func<string, string?> environment, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -49,7 +51,7 @@ internal sealed class JanusDeployment : IAsyncDisposable
             Out = stdout,
             Error = TextWriter.Synchronized(stderr),
             Interrupts = interrupts,
-            GetEnvironment = _ => null,
+            GetEnvironment = environment,
         };
         int exit = await CliApp.RunAsync(args, ctx);
         return (exit, stdout.ToString(), stderr.ToString());
@@ -88,6 +90,29 @@ internal sealed class JanusDeployment : IAsyncDisposable
             ? RtcBench.Janus.Plugins.VideoRoom.VideoRoomRoomQuery.Exists(room)
             : RtcBench.Janus.Plugins.TextRoom.TextRoomRoomQuery.Exists(room));
         return exists.GetBoolean("exists") ?? true;
+    }
+
+    /// <summary>GET /health of the agent, parsed.</summary>
+    public async Task<System.Text.Json.JsonElement> HealthAsync()
+    {
+        using var http = new HttpClient();
+        return System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(Agent.BaseUrl, "health"))).RootElement.Clone();
+    }
+
+    /// <summary>The pings the agent's echoes have answered, summed over its rooms (GET /rooms).</summary>
+    public async Task<long> EchoedAsync()
+    {
+        using var http = new HttpClient();
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(Agent.BaseUrl, "rooms")));
+        var root = doc.RootElement;
+        var rooms = root.ValueKind == System.Text.Json.JsonValueKind.Array ? root : root.GetProperty("rooms");
+        long echoed = 0;
+        foreach (var room in rooms.EnumerateArray())
+        {
+            echoed += room.GetProperty("pings_echoed").GetInt64();
+        }
+
+        return echoed;
     }
 
     public async ValueTask DisposeAsync() => await Agent.DisposeAsync();

@@ -98,6 +98,47 @@ public sealed class DtlsManagedRecordLayerTests
     }
 
     [Fact]
+    public async Task Handshake_AlertInTheDatagramOfThePeersFinished_ClientClosesByItAtTheSwitch()
+    {
+        // BouncyCastle's handshake ends at the server's Finished and leaves the rest of that datagram unread. The
+        // server's close_notify rides in the same datagram: the client must still see it (before the fix it connected
+        // and waited for data that never came).
+        byte[]? finished = null;
+        byte[]? alert = null;
+        using var pipe = new DtlsTestPipe(clientManaged: true, serverManaged: true);
+        pipe.DropServerToClient = d =>
+        {
+            int epoch = BinaryPrimitives.ReadUInt16BigEndian(d.AsSpan(3));
+            if (d[0] == 22 && epoch == 1 && finished is null)
+            {
+                finished = d;
+                return true;
+            }
+
+            if (d[0] == 21 && epoch == 1 && alert is null)
+            {
+                alert = d;
+                return true;
+            }
+
+            return false;
+        };
+        var clientClosed = new TaskCompletionSource<DtlsCloseReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pipe.Client.Closed += (_, reason) => clientClosed.TrySetResult(reason);
+        var clientHandshake = pipe.Client.HandshakeAsync(CancellationToken.None);
+        await pipe.Server.HandshakeAsync(CancellationToken.None).WaitAsync(Patience);
+        Assert.NotNull(finished); // The server is connected once its final flight is out; the client has not seen its Finished.
+
+        pipe.Server.Close(); // close_notify, held by the pipe.
+        Assert.NotNull(alert);
+        pipe.Client.HandleDatagram([.. finished!, .. alert!]);
+
+        await clientHandshake.WaitAsync(Patience);
+        Assert.Equal(DtlsCloseReason.PeerCloseNotify, await clientClosed.Task.WaitAsync(Patience));
+        Assert.Equal(DtlsSessionState.Closed, pipe.Client.State);
+    }
+
+    [Fact]
     public async Task HandleDatagram_ForgedReplayedTruncated_DroppedAndCountedAndDataStillFlows()
     {
         using var pipe = new DtlsTestPipe();

@@ -133,6 +133,66 @@ public sealed class DtlsOpenSslInteropTests
         Assert.NotEqual(0, await client.WaitForExitAsync(deadline.Token));
     }
 
+    [Fact]
+    public async Task Handshake_OpenSslServerRejectsOurCertificate_ClientFailsNamingItsFatalAlert()
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        using var certificate = await OpenSslCertificate.CreateAsync();
+        using var server = StartServer(certificate, OpenSslProfiles, 56, "-verify_return_error"); // Our self-signed certificate has no CA.
+        var port = ParsePort(await server.WaitForLineStartingAsync("ACCEPT ", deadline.Token));
+        using var client = new UdpDtlsEndpoint(Options(DtlsRole.Client, DtlsCertificate.Generate(), certificate.Fingerprint), new IPEndPoint(IPAddress.Loopback, port));
+
+        var error = await Assert.ThrowsAsync<DtlsHandshakeException>(() => client.Session.HandshakeAsync(deadline.Token));
+
+        Assert.Equal(DtlsFailureReason.Alert, error.Reason);
+        Assert.Equal(48, error.AlertDescription); // unknown_ca: OpenSSL's alert for a self-signed leaf it cannot verify.
+        Assert.Equal("peer sent fatal alert unknown_ca(48)", error.Message);
+        Assert.Equal(48, client.Session.PeerFatalAlert);
+        Assert.Equal(DtlsSessionState.Failed, client.Session.State);
+        await server.WaitForLineAsync(l => l.Contains("self-signed certificate", StringComparison.Ordinal), deadline.Token);
+    }
+
+    [Fact]
+    public async Task Handshake_OpenSslClientRejectsOurCertificate_ServerFailsNamingItsFatalAlert()
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        using var certificate = await OpenSslCertificate.CreateAsync();
+        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, DtlsCertificate.Generate(), certificate.Fingerprint));
+        var handshake = server.Session.HandshakeAsync(deadline.Token);
+        using var client = StartClient(certificate, server.Port, "-use_srtp", OpenSslProfiles, "-verify_return_error");
+
+        var error = await Assert.ThrowsAsync<DtlsHandshakeException>(() => handshake.WaitAsync(deadline.Token));
+
+        Assert.Equal(DtlsFailureReason.Alert, error.Reason);
+        Assert.Equal(48, error.AlertDescription);
+        Assert.Equal("peer sent fatal alert unknown_ca(48)", error.Message);
+        Assert.NotEqual(0, await client.WaitForExitAsync(deadline.Token));
+    }
+
+    /// <summary>
+    /// s_client's "Q" line: SSL_shutdown, i.e. close_notify, then exit. (s_server's "Q"/"q" closes its socket before
+    /// SSL_shutdown, so it sends no close_notify at all: nothing to notice there.)
+    /// </summary>
+    [Fact]
+    public async Task Connected_OpenSslClientQuits_ServerClosedByPeerCloseNotify()
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        using var certificate = await OpenSslCertificate.CreateAsync();
+        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, DtlsCertificate.Generate(), certificate.Fingerprint));
+        var handshake = server.Session.HandshakeAsync(deadline.Token);
+        using var client = StartClient(certificate, server.Port, "-use_srtp", OpenSslProfiles);
+        await handshake.WaitAsync(deadline.Token);
+        client.WriteLine("hello");
+        Assert.Equal("hello\n", await server.ReadAsync(deadline.Token)); // s_client is in its data loop now.
+
+        client.WriteLine("Q");
+
+        Assert.Equal(DtlsCloseReason.PeerCloseNotify, await server.Closed.WaitAsync(deadline.Token));
+        Assert.Equal(DtlsSessionState.Closed, server.Session.State);
+        Assert.Null(server.Session.PeerFatalAlert);
+        await client.WaitForExitAsync(deadline.Token);
+    }
+
     private static DtlsSessionOptions Options(DtlsRole role, DtlsCertificate certificate, DtlsFingerprint remote) => new()
     {
         Role = role,
@@ -142,12 +202,15 @@ public sealed class DtlsOpenSslInteropTests
     };
 
     /// <summary>s_server on a free loopback port (printed as "ACCEPT 127.0.0.1:PORT"), one connection, a 1200-byte MTU.</summary>
-    private static OpenSslProcess StartServer(OpenSslCertificate certificate, string profiles, int keyingMaterialLength) => OpenSslProcess.Start(
+    private static OpenSslProcess StartServer(OpenSslCertificate certificate, string profiles, int keyingMaterialLength, params string[] extra) => OpenSslProcess.Start(
+        [
         "s_server", "-dtls1_2", "-accept", "127.0.0.1:0", "-naccept", "1", "-mtu", "1200",
         "-cert", certificate.CertificatePath, "-key", certificate.KeyPath, "-verify", "1",
         "-use_srtp", profiles,
         "-keymatexport", DtlsSrtpKeyingMaterial.ExporterLabel,
-        "-keymatexportlen", keyingMaterialLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        "-keymatexportlen", keyingMaterialLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        .. extra,
+        ]);
 
     private static OpenSslProcess StartClient(OpenSslCertificate certificate, int port, params string[] extra) => OpenSslProcess.Start(
         [

@@ -159,6 +159,32 @@ public sealed class DtlsSessionTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"took {stopwatch.Elapsed}");
     }
 
+    /// <summary>
+    /// A plaintext (epoch 0) alert while the client waits for the ServerHello, as a server that refuses the ClientHello
+    /// sends it: the handshake fails with the alert named, not at the (one-minute) timeout.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 40, DtlsFailureReason.Alert, "peer sent fatal alert handshake_failure(40)")]
+    [InlineData(2, 47, DtlsFailureReason.Alert, "peer sent fatal alert illegal_parameter(47)")]
+    [InlineData(1, 0, DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake")]
+    public async Task Handshake_PeerAnswersTheClientHelloWithAnAlert_FailsNamingIt(byte level, byte description, DtlsFailureReason reason, string message)
+    {
+        var firstFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var session = Lonely(DtlsRole.Client, TimeSpan.FromSeconds(60), _ => firstFlight.TrySetResult());
+        var handshake = session.HandshakeAsync(CancellationToken.None);
+        await firstFlight.Task.WaitAsync(Patience); // The DTLS thread is now waiting for a ServerHello.
+
+        // content type alert, DTLS 1.2, epoch 0, sequence 0, length 2, level, description.
+        session.HandleDatagram([21, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, level, description]);
+
+        var error = await Assert.ThrowsAsync<DtlsHandshakeException>(() => handshake.WaitAsync(Patience));
+        Assert.Equal(reason, error.Reason);
+        Assert.Equal(description, error.AlertDescription);
+        Assert.Equal(message, error.Message);
+        Assert.Equal(level == 2 ? description : null, session.PeerFatalAlert);
+        Assert.Equal(DtlsSessionState.Failed, session.State);
+    }
+
     [Fact]
     public async Task Close_ClientCloses_ServerRaisesClosedWithPeerCloseNotify()
     {

@@ -141,6 +141,26 @@ public sealed class PeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task WrongFingerprint_InAnswer_AnswererFailsNamingThePeersFatalAlert()
+    {
+        await using var offerer = PeerConnection.CreateOfferer(Options());
+        await using var answerer = PeerConnection.AcceptOffer(offerer.CreateOffer(), Options());
+        string other = DtlsCertificate.Generate().Fingerprint.ToString();
+        offerer.SetRemoteAnswer(answerer.LocalDescription!.Replace(answerer.LocalFingerprint.ToString(), other, StringComparison.Ordinal));
+
+        // The offerer rejects the answerer's certificate and sends bad_certificate; the answerer's DTLS takes it as the
+        // end of its handshake at once (its DtlsTimeout, 10 s by default, is not what ends it).
+        var outcome = await WithTimeout(answerer.WhenConnected);
+
+        Assert.False(outcome.Connected);
+        Assert.Equal(PeerPhase.Dtls, outcome.Phase);
+        Assert.Equal("Alert: peer sent fatal alert bad_certificate(42)", outcome.Reason);
+        Assert.Equal("Dtls: Alert: peer sent fatal alert bad_certificate(42)", outcome.ToString());
+        Assert.Equal(PeerConnectionState.Failed, answerer.State);
+        Assert.Equal(42, answerer.DtlsSessionForTests!.PeerFatalAlert);
+    }
+
+    [Fact]
     public async Task PeerVanishes_AfterConnecting_ConsentExpiresAndTheConnectionFails()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options(o => o with

@@ -1,0 +1,96 @@
+using RtcBench.Core.Timing;
+
+namespace RtcBench.Runner.Pacing;
+
+/// <summary>
+/// Waits for each send time without burning a core: a coarse sleep (ended at once by a stop request) to a few
+/// milliseconds before the send, a precise high-resolution sleep to <see cref="MarginNs"/> before it, then a spin for
+/// the last stretch. The margin adapts to the oversleep this machine shows (<see cref="OversleepWindow"/>: about the
+/// largest of the last 512 precise sleeps, 20 µs–1 ms). So on a quiet kernel it spins tens of µs per send, and on a
+/// loaded one it spins longer rather than send late. Never returns before the send time; allocates nothing per wait.
+/// Not thread-safe: one pacer per driver thread.
+/// </summary>
+internal sealed class SendPacer : ISendPacer
+{
+    public const long MinMarginNs = 20_000;
+
+    /// <summary>The ceiling, and the margin before there are samples: the old driver's fixed 1 ms spin window.</summary>
+    public const long MaxMarginNs = 1_000_000;
+
+    /// <summary>Added to the oversleep the margin covers.</summary>
+    public const long GuardNs = 10_000;
+
+    /// <summary>The coarse (millisecond, stoppable) sleep ends this long before the precise sleep starts.</summary>
+    public const long CoarseLeadNs = 2_000_000;
+
+    private readonly MonoTime _clock;
+    private readonly IPacingWaits _waits;
+    private readonly OversleepWindow _oversleeps;
+    private long _marginNs;
+
+    /// <param name="oversleeps">The oversleeps seen so far (shared by a runner's successive runs); null starts afresh.</param>
+    public SendPacer(MonoTime clock, IPacingWaits waits, OversleepWindow? oversleeps = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(waits);
+        _clock = clock;
+        _waits = waits;
+        _oversleeps = oversleeps ?? new OversleepWindow();
+        _marginNs = _oversleeps.MarginNs;
+    }
+
+    /// <summary>How long before a send the precise sleep ends and the spin starts.</summary>
+    public long MarginNs => _marginNs;
+
+    /// <summary>Total time spent spinning, for benchmarks and tests.</summary>
+    public long SpunNs { get; private set; }
+
+    /// <summary>The longest single spin.</summary>
+    public long LongestSpinNs { get; private set; }
+
+    /// <summary>Precise sleeps that woke after the send time itself (the send went out late).</summary>
+    public int LateWakes { get; private set; }
+
+    public bool WaitForSend(long dueNs)
+    {
+        long now = _clock.NowNs();
+        long wakeAt = dueNs - _marginNs;
+        if (wakeAt - now > CoarseLeadNs)
+        {
+            if (_waits.SleepCoarse(wakeAt - CoarseLeadNs - now))
+            {
+                return false;
+            }
+            now = _clock.NowNs();
+        }
+        if (wakeAt > now)
+        {
+            _waits.SleepPrecise(wakeAt - now);
+            now = _clock.NowNs();
+            _marginNs = _oversleeps.Add(now - wakeAt);
+            if (now > dueNs)
+            {
+                LateWakes++;
+            }
+        }
+        long spinFrom = now;
+        while (now < dueNs)
+        {
+            _waits.SpinOnce();
+            now = _clock.NowNs();
+        }
+        long spun = now - spinFrom;
+        SpunNs += spun;
+        if (spun > LongestSpinNs)
+        {
+            LongestSpinNs = spun;
+        }
+        return true;
+    }
+
+    public bool WaitLoosely(long untilNs)
+    {
+        long remaining = untilNs - _clock.NowNs();
+        return remaining <= 0 || !_waits.SleepCoarse(Math.Max(remaining, 1_000_000));
+    }
+}

@@ -1,0 +1,103 @@
+using RtcBench.Core.Measurement;
+using RtcBench.Core.Protocol;
+using RtcBench.Core.Timing;
+using RtcBench.Runner.Pacing;
+
+namespace RtcBench.Runner.Tests.Pacing;
+
+/// <summary>The driver's pacing on a manual clock: what it sends when, never how long that takes on this machine.</summary>
+public sealed class PingDriverPacingTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private const long IntervalNs = 10_000_000;
+
+    private readonly ManualClock _clock = new();
+
+    private async Task<PingRecord[]> RunAsync(RunConfig config, Func<CancellationToken, CancellationToken, ISendPacer> pacer)
+    {
+        var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
+        var channel = new RecordingChannel(_clock);
+        await new PingDriver(session, channel, new MonoTime(_clock), pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+        session.Finish();
+        var records = session.Records.ToArray();
+        Assert.Equal(records.Length, channel.SentAtNs.Count);
+        return records;
+    }
+
+    [Fact]
+    public async Task Driver_StallMidRun_CatchesUpOpenLoopWithoutABurst()
+    {
+        var config = new RunConfig { Count = 30, Warmup = 0, Interval = TimeSpan.FromTicks(IntervalNs / 100), Deadline = TimeSpan.FromMilliseconds(1) };
+
+        var records = await RunAsync(config, (_, _) => new JumpPacer(_clock) { StallAt = 5, StallNs = 45_000_000 });
+
+        Assert.All(records, r => Assert.True(r.SentNs >= r.ScheduledNs, $"ping {r.Seq} sent before its time"));
+        // The schedule did not move: the stalled ping and those after it record their delay...
+        Assert.Equal(45_000_000, records[5].SendDelayNs);
+        Assert.True(records[6].SendDelayNs > 0);
+        // ...they leave at least half a gap apart (no burst)...
+        for (int i = 1; i < records.Length; i++)
+        {
+            Assert.True(records[i].SentNs - records[i - 1].SentNs >= IntervalNs / 2, $"pings {i - 1} and {i} went {records[i].SentNs - records[i - 1].SentNs} ns apart");
+        }
+        // ...and the sender is back on schedule 45 / 5 = 9 pings later.
+        Assert.All(records.Skip(5 + 9), r => Assert.Equal(0, r.SendDelayNs));
+    }
+
+    [Fact]
+    public async Task Driver_AdaptivePacer_NeverSendsEarlyAndSpinsOnlyTheLearntMargin()
+    {
+        var waits = new FakeWaits(_clock) { Oversleep = i => 20_000 + (i % 7) * 5_000 };
+        SendPacer? pacer = null;
+        var config = new RunConfig { Count = 200, Warmup = 10, Interval = TimeSpan.FromTicks(IntervalNs / 100), Deadline = TimeSpan.FromMilliseconds(1) };
+
+        var records = await RunAsync(config, (_, _) => pacer = new SendPacer(new MonoTime(_clock), waits));
+
+        Assert.All(records, r => Assert.InRange(r.SendDelayNs, 0, waits.SpinStepNs));
+        Assert.NotNull(pacer);
+        Assert.Equal(50_000 + SendPacer.GuardNs, pacer.MarginNs);
+        // The old driver spun 1 ms before every send; this one spins 1 ms only until it has its first samples, then
+        // at most the margin (60 µs here).
+        double spunPerPingNs = (double)pacer.SpunNs / records.Length;
+        Assert.True(spunPerPingNs < 250_000, $"spun {spunPerPingNs} ns per ping");
+    }
+
+    [Fact]
+    public async Task Driver_SteadyState_AllocatesNothingBetweenSends()
+    {
+        var config = new RunConfig { Count = 200, Warmup = 0, Interval = TimeSpan.FromTicks(IntervalNs / 100), Deadline = TimeSpan.FromMilliseconds(1) };
+        var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
+        var channel = new RecordingChannel(_clock, config.TotalPings);
+        var pacer = new AllocationPacer(_clock, config.TotalPings);
+
+        await new PingDriver(session, channel, new MonoTime(_clock), (_, _) => pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(config.TotalPings, channel.SentAtNs.Count);
+        // Read on the driver thread at each wait: from the 50th send to the 150th the loop allocated nothing.
+        Assert.Equal(0, pacer.AllocatedAt[150] - pacer.AllocatedAt[50]);
+    }
+
+    /// <summary>Jumps the clock like <see cref="JumpPacer"/> and reads the driver thread's allocated bytes at each send wait.</summary>
+    private sealed class AllocationPacer(ManualClock clock, int capacity) : ISendPacer
+    {
+        private int _waits;
+
+        public long[] AllocatedAt { get; } = new long[capacity + 1];
+
+        public bool WaitForSend(long dueNs)
+        {
+            if (_waits < AllocatedAt.Length)
+            {
+                AllocatedAt[_waits++] = GC.GetAllocatedBytesForCurrentThread();
+            }
+            clock.NowNs = Math.Max(clock.NowNs, dueNs);
+            return true;
+        }
+
+        public bool WaitLoosely(long untilNs)
+        {
+            clock.NowNs = Math.Max(clock.NowNs, untilNs);
+            return true;
+        }
+    }
+}
