@@ -86,16 +86,21 @@ internal static class FleetScaleBenchmark
                 await ExecuteAsync(connection, "VACUUM ANALYZE;");
                 report.AppendLine(CultureInfo.InvariantCulture,
                     $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
-                    $"Rollup rebuild from the runs: {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                    $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
                 report.AppendLine();
                 await DiskAsync(connection, total, pings, report);
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
+                // The baseline: the same store and service, planning with days as the coarsest grain (before weeks).
+                await using var daysServer = await ServerHost.StartAsync(
+                    new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), CoarsestRollupSeconds = 86400 }, store);
                 using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
-                report.AppendLine(CultureInfo.InvariantCulture, $"Queries ({queries} timed requests each after 2 warm-up; the window ends now, so its edges are partial hours read from the runs):");
+                using var daysHttp = new HttpClient { BaseAddress = daysServer.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same service planning with days as its coarsest grain, as before weekly rollups; the window ends now, so its edges are partial hours read from the runs):");
                 report.AppendLine();
-                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | source (method_note) |");
-                report.AppendLine("|---|---|---|---|---|---|");
+                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (days) p50 / p95 ms | p95 ratio | source (method_note) |");
+                report.AppendLine("|---|---|---|---|---|---|---|---|");
                 string loc = "loc-001";
                 foreach (string query in new[]
                 {
@@ -110,9 +115,14 @@ internal static class FleetScaleBenchmark
                     "/api/results/timeseries?metric=p95&hours=1&bucket=15m",
                 })
                 {
-                    var (p50, p95, max, groups, note) = await TimeAsync(http, query, queries);
-                    report.AppendLine(CultureInfo.InvariantCulture, $"| `{query}` | {groups:N0} | {p50:F1} | {p95:F1} | {max:F1} | {note} |");
-                    Console.Error.WriteLine($"fleet-scale: {query}: p95 {p95:F1} ms");
+                    var (timed, baseline) = await TimeAsync(http, daysHttp, query, queries);
+                    if (timed.Groups != baseline.Groups)
+                    {
+                        throw new InvalidOperationException($"{query}: {timed.Groups} groups, the baseline {baseline.Groups}");
+                    }
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"| `{query}` | {timed.Groups:N0} | {timed.P50:F1} | {timed.P95:F1} | {timed.Max:F1} | {baseline.P50:F1} / {baseline.P95:F1} | {timed.P95 / baseline.P95:F2} | {timed.Note} |");
+                    Console.Error.WriteLine($"fleet-scale: {query}: p95 {timed.P95:F1} ms (baseline {baseline.P95:F1} ms)");
                 }
                 report.AppendLine();
                 await IngestAsync(http, ingestRuns, now, report);
@@ -305,23 +315,38 @@ internal static class FleetScaleBenchmark
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
             $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
-            $"(each run: validation and recomputation of its statistics from the pings, the run row, 2 rollup rows read-merged-written, 200 pings by COPY).");
+            $"(each run: validation and recomputation of its statistics from the pings, the run row, 3 rollup rows (hour, day, week) read-merged-written, 200 pings by COPY).");
     }
 
-    private static async Task<(double P50, double P95, double Max, int Groups, string Note)> TimeAsync(HttpClient http, string query, int count)
+    /// <summary>Times <paramref name="query"/> on two services, alternating request by request (A then B, B then A).</summary>
+    private static async Task<(Timing Now, Timing Baseline)> TimeAsync(HttpClient http, HttpClient baselineHttp, string query, int count)
     {
-        string body = "";
+        string body = "", baselineBody = "";
         for (int i = 0; i < 2; i++)
         {
             body = await GetAsync(http, query);
+            baselineBody = await GetAsync(baselineHttp, query);
         }
         var times = new double[count];
+        var baselineTimes = new double[count];
         for (int i = 0; i < count; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            await GetAsync(http, query);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            bool first = i % 2 == 0;
+            (first ? times : baselineTimes)[i] = await ElapsedAsync(first ? http : baselineHttp, query);
+            (first ? baselineTimes : times)[i] = await ElapsedAsync(first ? baselineHttp : http, query);
         }
+        return (Summarise(times, body), Summarise(baselineTimes, baselineBody));
+    }
+
+    private static async Task<double> ElapsedAsync(HttpClient http, string query)
+    {
+        long start = Stopwatch.GetTimestamp();
+        await GetAsync(http, query);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static Timing Summarise(double[] times, string body)
+    {
         Array.Sort(times);
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
@@ -331,8 +356,10 @@ internal static class FleetScaleBenchmark
         int at = note.IndexOf(" Source: ", StringComparison.Ordinal);
         note = at < 0 ? "" : note[(at + 9)..];
         int semicolon = note.IndexOf(';', StringComparison.Ordinal);
-        return (Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1], groups, semicolon < 0 ? note : note[..semicolon]);
+        return new Timing(Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1], groups, semicolon < 0 ? note : note[..semicolon]);
     }
+
+    private readonly record struct Timing(double P50, double P95, double Max, int Groups, string Note);
 
     private static async Task<string> GetAsync(HttpClient http, string query)
     {

@@ -53,6 +53,12 @@ public sealed class ServerOptions
     /// </summary>
     public TimeSpan? PingRetention { get; set; }
 
+    /// <summary>
+    /// The coarsest rollup grain (seconds) aggregate queries read: 604800 (weeks). Not a command-line option: the
+    /// fleet-scale bench sets 86400 on a second server to time the day-based plan as its baseline.
+    /// </summary>
+    internal int CoarsestRollupSeconds { get; init; } = 604800;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

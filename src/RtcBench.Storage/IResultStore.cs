@@ -68,7 +68,7 @@ public interface IResultStore : IAsyncDisposable
     Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The rollup rows (maintained by every save) of <paramref name="grainSeconds"/> (3600: hours, 86400: UTC days)
+    /// The rollup rows (maintained by every save) of <paramref name="grainSeconds"/> (3600: hours, 86400: UTC days, 604800: weeks from Thursday 00:00 UTC)
     /// whose bucket starts in [filter.Since, filter.Until) and match the filter's platform, location and channel. A
     /// row combines exactly the runs that started in its bucket, as <see cref="RollupSums.AddRun"/> combines runs.
     /// </summary>

@@ -128,11 +128,11 @@ public sealed class ResultsCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         Assert.Equal(
-            $"rtcbench: created the result store sqlite:{path} with schema version 4 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql)",
+            $"rtcbench: created the result store sqlite:{path} with schema version 5 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql, 0005_weekly_rollups.sql)",
             created.Stderr.TrimEnd());
         Assert.True(File.Exists(path));
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 4); nothing to do", again.Stderr.TrimEnd());
+        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 5); nothing to do", again.Stderr.TrimEnd());
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class ResultsCommandTests : IDisposable
         var result = await _cli.RunAsync("db", "rebuild-rollups", "--store", _cli.StoreSpec);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.Stderr);
-        Assert.Contains("from 3 run(s): 3 hourly and 2 daily row(s)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("from 3 run(s): 3 hourly, 2 daily and 2 weekly row(s)", result.Stderr, StringComparison.Ordinal);
         await using var store = new SqliteResultStore(DbPath);
         var midnight = new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero);
         var day = await store.QueryRollupsAsync(

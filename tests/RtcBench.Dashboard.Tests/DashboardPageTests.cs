@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RtcBench.Core.Results;
 using RtcBench.Server.Tests.Support;
+using RtcBench.Storage;
 using static Microsoft.Playwright.Assertions;
 using static RtcBench.Dashboard.Tests.PageHelpers;
 
@@ -331,6 +332,38 @@ public sealed class DashboardPageTests(BrowserFixture browser) : IClassFixture<B
         await page.Mouse.MoveAsync(0, 0);
         await page.Locator("#pings summary").ClickAsync();
         await BrowserFixture.ScreenshotAsync(page, "run");
+    }
+
+    [Fact]
+    public async Task RunExplorer_RunWithPrunedPings_SaysWhenAndShowsItsStoredStatistics()
+    {
+        await using var harness = await SeededAsync();
+        var prunedAt = RunFactory.BaseTime.AddDays(40);
+        // The udp run at 10:00 (and janus's at 10:05) lose their pings; the udp run at 11:00 keeps them.
+        var report = await harness.Store.PrunePingsAsync(RunFactory.BaseTime.AddMinutes(30), prunedAt, harness.Ct);
+        Assert.Equal(2, report.Runs);
+        var udp = (await harness.Store.ListRunsAsync(new RunQuery { Limit = 100 }, harness.Ct)).Items
+            .Where(r => r.Platform == "udp").OrderBy(r => r.StartedAt).ToList();
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(Url(harness, "/runs/" + udp[0].RunId).ToString());
+
+        await Expect(page.Locator("main[data-state='ready'] #run")).ToBeVisibleAsync();
+        await Expect(page.Locator("#run-pruned")).ToContainTextAsync("pings pruned at ");
+        await Expect(page.Locator("#run-pruned")).ToHaveAttributeAsync("data-pruned-at", prunedAt.ToString("O"));
+        await Expect(page.Locator("#pings summary")).ToHaveTextAsync("every ping (pruned)");
+        await Expect(page.Locator("#pings tbody tr")).ToHaveCountAsync(0);
+        // Without pings, the counts come from the stored statistics.
+        await Expect(page.Locator("#run [data-field=sent]")).ToHaveTextAsync("31");
+        await Expect(page.Locator("#run [data-field=ok]")).ToHaveTextAsync("30");
+        await Expect(page.Locator("#run [data-field=lost]")).ToHaveTextAsync("1");
+        await BrowserFixture.ScreenshotAsync(page, "run-pruned");
+
+        await page.GotoAsync(Url(harness, "/runs/" + udp[1].RunId).ToString());
+
+        await Expect(page.Locator("main[data-state='ready'] #run")).ToBeVisibleAsync();
+        await Expect(page.Locator("#pings tbody tr")).ToHaveCountAsync(Seed.PingsPerRun);
+        await Expect(page.Locator("#run-pruned")).ToHaveCountAsync(0);
     }
 
     [Fact]

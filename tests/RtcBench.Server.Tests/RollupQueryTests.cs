@@ -37,16 +37,46 @@ public sealed class RollupQueryTests
             pieces.Select(p => (p.Kind, Buckets.FromUs(p.FromUs), Buckets.FromUs(p.ToUs))));
     }
 
+    [Fact]
+    public void Plan_WindowOverWeeks_WeeksFromThursdayInTheMiddleDaysHoursAndRunsAroundThem()
+    {
+        // Origin is a Friday; epoch-aligned weeks start on Thursdays (2026-11-26, 12-03, 12-10).
+        var since = Origin.AddHours(10).AddMinutes(17);
+        var until = Origin.AddDays(21).AddHours(9).AddMinutes(5);
+
+        var pieces = SourcePlan.Plan(since, until, bucket: null);
+
+        Assert.Equal(
+            [
+                (SourceKind.Runs, since, Origin.AddHours(11)),
+                (SourceKind.Hours, Origin.AddHours(11), Origin.AddDays(1)),
+                (SourceKind.Days, Origin.AddDays(1), Origin.AddDays(6)),
+                (SourceKind.Weeks, Origin.AddDays(6), Origin.AddDays(20)),
+                (SourceKind.Days, Origin.AddDays(20), Origin.AddDays(21)),
+                (SourceKind.Hours, Origin.AddDays(21), Origin.AddDays(21).AddHours(9)),
+                (SourceKind.Runs, Origin.AddDays(21).AddHours(9), until),
+            ],
+            pieces.Select(p => (p.Kind, Buckets.FromUs(p.FromUs), Buckets.FromUs(p.ToUs))));
+        Assert.Contains("weekly rollups for 2 whole weeks (from Thursday 00:00 UTC), daily rollups for 6 whole UTC days", SourcePlan.Describe(pieces), StringComparison.Ordinal);
+        // The day-based plan (the bench's baseline) reads the same window from days.
+        Assert.Equal(
+            "Runs Hours Days Hours Runs",
+            string.Join(' ', SourcePlan.Plan(since, until, bucket: null, coarsestSeconds: 86400).Select(p => p.Kind)));
+    }
+
     [Theory]
     [InlineData(900, "Runs")]                          // 15 min: no rollup fits in a bucket
     [InlineData(3600, "Runs Hours Runs")]              // hours only
     [InlineData(7200, "Runs Hours Runs")]
     [InlineData(86400, "Runs Hours Days Hours Runs")]
+    [InlineData(3 * 86400, "Runs Hours Days Hours Runs")]
+    [InlineData(604800, "Runs Hours Days Weeks Days Hours Runs")]
+    [InlineData(14 * 86400, "Runs Hours Days Weeks Days Hours Runs")]
     public void Plan_BucketSize_UsesOnlyRollupsThatFitInOneBucket(int bucketSeconds, string expectedKinds)
     {
         var kinds = expectedKinds.Split(' ').Select(Enum.Parse<SourceKind>).ToArray();
         var since = Origin.AddHours(10).AddMinutes(17);
-        var until = Origin.AddDays(3).AddHours(9).AddMinutes(5);
+        var until = Origin.AddDays(15).AddHours(9).AddMinutes(5);
 
         var pieces = SourcePlan.Plan(since, until, TimeSpan.FromSeconds(bucketSeconds));
 
@@ -74,22 +104,24 @@ public sealed class RollupQueryTests
         using var directory = new TempDirectory();
         await using var store = new SqliteResultStore(directory.File("results.db"));
         var random = new Random(2026);
-        foreach (var run in RandomRuns(random, 150))
+        foreach (var run in RandomRuns(random, 300))
         {
             await store.SaveRunAsync(run, Ct);
         }
-        TimeSpan?[] sizes = [null, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1)];
-        for (int i = 0; i < 12; i++)
+        TimeSpan?[] sizes = [null, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1), TimeSpan.FromDays(7)];
+        int weekly = 0;
+        for (int i = 0; i < 18; i++)
         {
-            var since = Origin.AddMinutes(random.Next(-120, 2 * 24 * 60));
-            var until = since.AddMinutes(random.Next(30, 4 * 24 * 60)).AddTicks(random.Next(0, 10_000_000));
+            var since = Origin.AddMinutes(random.Next(-120, 3 * 24 * 60));
+            var until = since.AddMinutes(random.Next(30, 17 * 24 * 60)).AddTicks(random.Next(0, 10_000_000));
             var size = sizes[i % sizes.Length];
             bool across = i % 3 == 0;
             var filter = new AggregateFilter { Since = since, Until = until, Channel = i % 4 == 1 ? "lossy" : null };
             var buckets = new Buckets(since, until, size);
 
             var expected = Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, Ct), buckets, across);
-            var (runs, rollups, _) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), Ct);
+            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), Ct);
+            weekly += used.Count(p => p.Kind == SourceKind.Weeks);
             var actual = Aggregator.FromHistograms(runs, rollups, buckets, across);
 
             Assert.NotEmpty(expected);
@@ -105,6 +137,7 @@ public sealed class RollupQueryTests
                 Assert.Equal(e.Locations, a.Locations);
             }
         }
+        Assert.True(weekly > 0, "some windows are served by weekly rollups");
     }
 
     [Fact]
@@ -147,7 +180,7 @@ public sealed class RollupQueryTests
             yield return RunFactory.Create(
                 rtts,
                 lost: random.Next(0, 3),
-                startedAt: Origin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(4).Ticks)),
+                startedAt: Origin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(20).Ticks)),
                 platform: platforms[random.Next(platforms.Length)],
                 location: locations[random.Next(locations.Length)],
                 channel: channels[random.Next(channels.Length)]);

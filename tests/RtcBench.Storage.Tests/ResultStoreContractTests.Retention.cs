@@ -17,7 +17,7 @@ public abstract partial class ResultStoreContractTests
         }
         var cutoff = RollupOrigin.AddDays(1).AddHours(7).AddMinutes(13);
         var prunedAt = RollupOrigin.AddDays(40);
-        var everything = new AggregateFilter { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(5) };
+        var everything = new AggregateFilter { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(11) };
         var aggregatesBefore = await store.QueryRunAggregatesAsync(everything, Ct);
         var hoursBefore = await store.QueryRollupsAsync(everything, 3600, Ct);
         var daysBefore = await store.QueryRollupsAsync(everything, 86400, Ct);

@@ -6,6 +6,7 @@ namespace RtcBench.Storage.Tests;
 /// <summary>Rollups (issue 18): what a save maintains and a rebuild recomputes equals what the runs give.</summary>
 public abstract partial class ResultStoreContractTests
 {
+    /// <summary>A Friday: weeks (aligned to the unix epoch) start on Thursdays, 2026-11-19, 11-26 and 12-03.</summary>
     private static readonly DateTimeOffset RollupOrigin = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -39,6 +40,9 @@ public abstract partial class ResultStoreContractTests
         Assert.Equal(
             runs.Select(r => (r.Platform, r.Location, r.Channel, r.StartedAt.UtcDateTime.Date)).Distinct().Count(),
             report.DayRows);
+        Assert.Equal(
+            runs.Select(r => (r.Platform, r.Location, r.Channel, Week(r.StartedAt))).Distinct().Count(),
+            report.WeekRows);
         await AssertRollupsMatchRunsAsync(store, runs.Count);
     }
 
@@ -55,7 +59,10 @@ public abstract partial class ResultStoreContractTests
         Assert.Equal((1, 1, 0), (hour.Sums.Runs, hour.Sums.Undecodable, hour.Sums.Histogram.Count));
     }
 
-    /// <summary>Runs over three days, at random times, platforms, locations (some none) and channels, RTTs and losses.</summary>
+    private static DateTimeOffset Week(DateTimeOffset time) =>
+        DateTimeOffset.UnixEpoch.AddDays(Math.Floor((time - DateTimeOffset.UnixEpoch).TotalDays / 7) * 7);
+
+    /// <summary>Runs over ten days (across two week boundaries), at random times, platforms, locations (some none) and channels, RTTs and losses.</summary>
     internal static List<RunResult> RandomRuns(int seed, int count)
     {
         var random = new Random(seed);
@@ -73,7 +80,7 @@ public abstract partial class ResultStoreContractTests
                 double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
                 rtts[p] = random.NextDouble() < 0.1 ? null : median * Math.Exp(0.4 * normal);
             }
-            var startedAt = RollupOrigin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(3).Ticks));
+            var startedAt = RollupOrigin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(10).Ticks));
             runs.Add(RunnerDocuments.Create(
                 rtts,
                 startedAt: startedAt,
@@ -85,7 +92,8 @@ public abstract partial class ResultStoreContractTests
     }
 
     /// <summary>
-    /// Hour and day rollups over the whole span and over a filtered, shorter one equal the same sums built from
+    /// Hour, day and week rollups over the whole span and over filtered, shorter ones (each grain where the window's
+    /// ends are on its boundaries) equal the same sums built from
     /// <see cref="IResultStore.QueryRunAggregatesAsync"/>: counts and merged histograms exactly, the mean and jitter
     /// sums to the last few bits (floating-point sums in another order).
     /// </summary>
@@ -93,16 +101,22 @@ public abstract partial class ResultStoreContractTests
     {
         AggregateFilter[] filters =
         [
-            new() { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(4) },
+            new() { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(13) },
             new() { Platform = "udp", Since = RollupOrigin.AddDays(1), Until = RollupOrigin.AddDays(2) },
             new() { Location = "us-east-1", Channel = "lossy", Since = RollupOrigin, Until = RollupOrigin.AddDays(3) },
+            new() { Platform = "janus", Since = RollupOrigin.AddDays(6), Until = RollupOrigin.AddDays(13) },
         ];
         long total = 0;
         foreach (var filter in filters)
         {
             var runs = await store.QueryRunAggregatesAsync(filter, Ct);
-            foreach (int grain in new[] { 3600, 86400 })
+            foreach (int grain in new[] { 3600, 86400, 604800 })
             {
+                long since = (filter.Since!.Value - DateTimeOffset.UnixEpoch).Ticks / 10, until = (filter.Until!.Value - DateTimeOffset.UnixEpoch).Ticks / 10;
+                if (since % (grain * 1_000_000L) != 0 || until % (grain * 1_000_000L) != 0)
+                {
+                    continue;
+                }
                 var expected = new Dictionary<(string, string?, string, DateTimeOffset), RollupSums>();
                 foreach (var run in runs)
                 {

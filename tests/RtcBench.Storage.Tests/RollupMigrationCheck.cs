@@ -3,8 +3,9 @@ using RtcBench.Storage.Queries;
 namespace RtcBench.Storage.Tests;
 
 /// <summary>
-/// Migration 0003 on a store that already has runs: a store at schema version 2 (its rollups table dropped and the
-/// version forgotten) is migrated by the next store that opens it, which fills the rollups from the runs.
+/// Migrations 0003 and 0005 on a store that already has runs: a store at schema version 2 (its rollups table dropped
+/// and the version forgotten) or 4 (its weekly rows deleted) is migrated by the next store that opens it, which
+/// fills the rollups, weekly rows included, from the runs.
 /// </summary>
 internal static class RollupMigrationCheck
 {
@@ -20,17 +21,30 @@ internal static class RollupMigrationCheck
     public static async Task<IReadOnlyList<RollupAggregate>> ReadAsync(IResultStore store, CancellationToken ct)
     {
         var all = new AggregateFilter { Since = DateTimeOffset.UnixEpoch, Until = DateTimeOffset.UnixEpoch.AddYears(100) };
-        return [.. await store.QueryRollupsAsync(all, 3600, ct), .. await store.QueryRollupsAsync(all, 86400, ct)];
+        return
+        [
+            .. await store.QueryRollupsAsync(all, 3600, ct),
+            .. await store.QueryRollupsAsync(all, 86400, ct),
+            .. await store.QueryRollupsAsync(all, 604800, ct),
+        ];
     }
 
-    public static async Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct)
+    /// <summary>SQL that turns a current store into one at schema version 4 (before weekly rollups).</summary>
+    public const string BackToVersion4 = "DELETE FROM rollups WHERE grain_s = 604800; DELETE FROM schema_migrations WHERE version >= 5;";
+
+    public static Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct) =>
+        AssertMigratedAsync(reopened, before, 2, ["0003_rollups.sql", "0004_ping_retention.sql", "0005_weekly_rollups.sql"], ct);
+
+    public static async Task AssertMigratedAsync(
+        IResultStore reopened, IReadOnlyList<RollupAggregate> before, int fromVersion, string[] applied, CancellationToken ct)
     {
         var report = await reopened.InitializeAsync(ct);
-        Assert.Equal((2, 4), (report.FromVersion, report.ToVersion));
-        Assert.Equal(["0003_rollups.sql", "0004_ping_retention.sql"], report.Applied);
+        Assert.Equal((fromVersion, 5), (report.FromVersion, report.ToVersion));
+        Assert.Equal(applied, report.Applied);
         var after = await ReadAsync(reopened, ct);
         Assert.Equal(before.Count, after.Count);
         Assert.Equal(40, after.Where(r => r.GrainSeconds == 86400).Sum(r => r.Sums.Runs));
+        Assert.Equal(40, after.Where(r => r.GrainSeconds == 604800).Sum(r => r.Sums.Runs));
         var byKey = after.ToDictionary(r => (r.GrainSeconds, r.Platform, r.Location, r.Channel, r.BucketStart));
         foreach (var row in before)
         {

@@ -152,4 +152,19 @@ public sealed class SqliteMigrationTests : IDisposable
         await using var reopened = new SqliteResultStore(DbPath);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
     }
+
+    [Fact]
+    public async Task Initialize_Version4StoreWithRuns_RebuildsTheRollupsWithWeeklyRows()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new SqliteResultStore(DbPath))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        Assert.Contains(before, r => r.GrainSeconds == 604800);
+        await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion4, Ct);
+
+        await using var reopened = new SqliteResultStore(DbPath);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql"], Ct);
+    }
 }

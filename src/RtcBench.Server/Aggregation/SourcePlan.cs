@@ -4,65 +4,84 @@ using RtcBench.Storage.Queries;
 
 namespace RtcBench.Server.Aggregation;
 
-/// <summary>Where one piece of a query window is read from: the runs, hourly rollups or daily rollups.</summary>
+/// <summary>Where one piece of a query window is read from: the runs, or hourly, daily or weekly rollups.</summary>
 internal enum SourceKind
 {
     Runs,
     Hours,
     Days,
+    Weeks,
 }
 
 /// <summary>One piece [FromUs, ToUs) of a query window (unix µs) and the table that answers it.</summary>
 internal readonly record struct SourcePiece(SourceKind Kind, long FromUs, long ToUs);
 
 /// <summary>
-/// Cuts a merged-histogram query's window into pieces that the coarsest rollup answers exactly: whole UTC days from
-/// daily rollups, whole hours from hourly rollups, and the partial hours at the window's edges from the runs. A
-/// rollup row may serve only when it lies within one result bucket: hours when the bucket size is a whole number of
-/// hours (buckets are aligned to the epoch), days when it is a whole number of days; without buckets, always.
+/// Cuts a merged-histogram query's window into pieces that the coarsest rollup answers exactly: whole weeks (seven
+/// days from a Thursday 00:00 UTC, aligned to the epoch) from weekly rollups, whole UTC days from daily rollups,
+/// whole hours from hourly rollups, and the partial hours at the window's edges from the runs. A rollup row may serve
+/// only when it lies within one result bucket: a grain serves when the bucket size is a whole multiple of it
+/// (buckets are aligned to the epoch, as the grains are); without buckets, always.
 /// </summary>
 internal static class SourcePlan
 {
     private const long HourUs = 3_600_000_000;
     private const long DayUs = 86_400_000_000;
+    private const long WeekUs = 7 * DayUs;
 
-    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket)
+    private static readonly (SourceKind Kind, long SizeUs)[] Grains =
+        [(SourceKind.Hours, HourUs), (SourceKind.Days, DayUs), (SourceKind.Weeks, WeekUs)];
+
+    /// <param name="coarsestSeconds">The coarsest grain to read (the bench's baseline reads days at most).</param>
+    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket, int coarsestSeconds = 604800)
     {
         long s = Buckets.ToUs(since), u = Buckets.ToUs(until);
-        bool hours = bucket is not { } b1 || b1.Ticks % TimeSpan.TicksPerHour == 0;
-        bool days = bucket is not { } b2 || b2.Ticks % TimeSpan.TicksPerDay == 0;
-        long h1 = Ceiling(s, HourUs), h2 = Floor(u, HourUs);
-        if (!hours || h1 >= h2)
+        var pieces = new List<SourcePiece>(7);
+        if (s < u)
         {
-            return s < u ? [new SourcePiece(SourceKind.Runs, s, u)] : [];
-        }
-        var pieces = new List<SourcePiece>(5);
-        if (s < h1)
-        {
-            pieces.Add(new SourcePiece(SourceKind.Runs, s, h1));
-        }
-        long d1 = Ceiling(h1, DayUs), d2 = Floor(h2, DayUs);
-        if (days && d1 < d2)
-        {
-            if (h1 < d1)
-            {
-                pieces.Add(new SourcePiece(SourceKind.Hours, h1, d1));
-            }
-            pieces.Add(new SourcePiece(SourceKind.Days, d1, d2));
-            if (d2 < h2)
-            {
-                pieces.Add(new SourcePiece(SourceKind.Hours, d2, h2));
-            }
-        }
-        else
-        {
-            pieces.Add(new SourcePiece(SourceKind.Hours, h1, h2));
-        }
-        if (h2 < u)
-        {
-            pieces.Add(new SourcePiece(SourceKind.Runs, h2, u));
+            Cut(s, u, Usable(bucket, coarsestSeconds * 1_000_000L), -1, pieces);
         }
         return pieces;
+    }
+
+    /// <summary>How many grains (from the finest) may serve with result buckets of <paramref name="bucket"/>.</summary>
+    private static int Usable(TimeSpan? bucket, long coarsestUs)
+    {
+        int usable = 0;
+        while (usable < Grains.Length && Grains[usable].SizeUs <= coarsestUs
+            && (bucket is not { } b || b.Ticks % (Grains[usable].SizeUs * 10) == 0))
+        {
+            usable++;
+        }
+        return usable;
+    }
+
+    /// <summary>
+    /// Appends the pieces of [from, to) in order: the whole buckets of the coarsest usable grain finer than
+    /// <paramref name="above"/> that fit, and the edges around them cut by the next finer grain (the runs last).
+    /// </summary>
+    private static void Cut(long from, long to, int usable, int above, List<SourcePiece> pieces)
+    {
+        int level = (above < 0 ? usable : above) - 1;
+        for (; level >= 0; level--)
+        {
+            var (kind, size) = Grains[level];
+            long first = Ceiling(from, size), last = Floor(to, size);
+            if (first < last)
+            {
+                if (from < first)
+                {
+                    Cut(from, first, usable, level, pieces);
+                }
+                pieces.Add(new SourcePiece(kind, first, last));
+                if (last < to)
+                {
+                    Cut(last, to, usable, level, pieces);
+                }
+                return;
+            }
+        }
+        pieces.Add(new SourcePiece(SourceKind.Runs, from, to));
     }
 
     /// <summary>
@@ -84,7 +103,8 @@ internal static class SourcePlan
                     runs.AddRange(await store.QueryRunAggregatesAsync(range, ct));
                     break;
                 default:
-                    var rows = await store.QueryRollupsAsync(range, piece.Kind == SourceKind.Days ? 86400 : 3600, ct);
+                    int grain = piece.Kind switch { SourceKind.Weeks => 604800, SourceKind.Days => 86400, _ => 3600 };
+                    var rows = await store.QueryRollupsAsync(range, grain, ct);
                     if (rows.Any(r => r.Sums.Undecodable > 0))
                     {
                         var all = await store.QueryRunAggregatesAsync(filter, ct);
@@ -100,21 +120,26 @@ internal static class SourcePlan
     /// <summary>One sentence for method_note: which tables answered which part of the window.</summary>
     public static string Describe(IReadOnlyList<SourcePiece> pieces)
     {
-        long days = 0, hours = 0, runsUs = 0;
+        long weeks = 0, days = 0, hours = 0, runsUs = 0;
         foreach (var piece in pieces)
         {
             switch (piece.Kind)
             {
+                case SourceKind.Weeks: weeks += (piece.ToUs - piece.FromUs) / WeekUs; break;
                 case SourceKind.Days: days += (piece.ToUs - piece.FromUs) / DayUs; break;
                 case SourceKind.Hours: hours += (piece.ToUs - piece.FromUs) / HourUs; break;
                 default: runsUs += piece.ToUs - piece.FromUs; break;
             }
         }
-        if (days == 0 && hours == 0)
+        if (weeks == 0 && days == 0 && hours == 0)
         {
             return " Source: the runs of the whole window (no whole hour in it is served by rollups).";
         }
-        var parts = new List<string>(3);
+        var parts = new List<string>(4);
+        if (weeks > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"weekly rollups for {weeks} whole week{(weeks == 1 ? "" : "s")} (from Thursday 00:00 UTC)"));
+        }
         if (days > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"daily rollups for {days} whole UTC day{(days == 1 ? "" : "s")}"));

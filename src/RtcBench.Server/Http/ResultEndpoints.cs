@@ -11,7 +11,7 @@ namespace RtcBench.Server.Http;
 /// The read side: aggregated figures, time series, locations, latest runs and comparisons. Windows end at "now"
 /// (the injected clock); runs belong to the time of their start.
 /// </summary>
-internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
+internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, int coarsestRollupSeconds = 604800)
 {
     public static readonly string[] Metrics = ["mean", "p50", "p95", "p99", "jitter", "loss"];
 
@@ -193,7 +193,7 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return (Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets, acrossLocations),
                 " Source: the ok pings of the runs.");
         }
-        var plan = SourcePlan.Plan(buckets.Since, buckets.Until, buckets.Size);
+        var plan = SourcePlan.Plan(buckets.Since, buckets.Until, buckets.Size, coarsestRollupSeconds);
         var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, ct);
         return (Aggregator.FromHistograms(runs, rollups, buckets, acrossLocations), SourcePlan.Describe(used));
     }

@@ -40,9 +40,10 @@ public abstract class AdoResultStore : IResultStore
                 return raced;
             }
             var report = await InitializeCoreAsync(cancellationToken);
-            if (report.FromVersion is > 0 and < Rollups.SchemaVersion && report.ToVersion >= Rollups.SchemaVersion)
+            if (report.FromVersion is > 0 and < Rollups.WeekSchemaVersion && report.ToVersion >= Rollups.WeekSchemaVersion)
             {
-                // The migration made an empty rollups table beside existing runs: fill it.
+                // The migration made an empty rollups table beside existing runs (0003), or emptied it to add the
+                // weekly rows (0005): fill it.
                 await RebuildRollupsCoreAsync(cancellationToken);
             }
             _schema = report;
@@ -163,9 +164,10 @@ public abstract class AdoResultStore : IResultStore
     public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (grainSeconds is not (Rollups.HourSeconds or Rollups.DaySeconds))
+        if (!Rollups.IsGrain(grainSeconds))
         {
-            throw new ArgumentOutOfRangeException(nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600) and per day (86400).");
+            throw new ArgumentOutOfRangeException(
+                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
         }
         return ReadAsync(c => Rollups.QueryAsync(Dialect, c, filter, grainSeconds, cancellationToken), cancellationToken);
     }

@@ -6,8 +6,8 @@ using RtcBench.Storage.Queries;
 namespace RtcBench.Storage.Ado;
 
 /// <summary>
-/// The <c>rollups</c> table (migration 0003): kept up to date by every save, in the save's transaction; read by
-/// aggregate queries for whole hours and days; rebuilt from runs on demand (and after the migration).
+/// The <c>rollups</c> table (migrations 0003, 0005): kept up to date by every save, in the save's transaction; read
+/// by aggregate queries for whole hours, days and weeks; rebuilt from runs on demand (and after the migration).
 /// </summary>
 internal static class Rollups
 {
@@ -18,8 +18,17 @@ internal static class Rollups
 
     public const int DaySeconds = 86400;
 
-    /// <summary>Grains in the order a save locks their rows (hour, then day), so concurrent saves cannot deadlock.</summary>
-    public static readonly int[] Grains = [HourSeconds, DaySeconds];
+    /// <summary>Seven days from a Thursday 00:00 UTC (weeks are aligned to the unix epoch, as result buckets are).</summary>
+    public const int WeekSeconds = 604800;
+
+    /// <summary>The schema version that added the weekly rows (migration 0005: the store rebuilds the rollups).</summary>
+    public const int WeekSchemaVersion = 5;
+
+    /// <summary>Grains in the order a save locks their rows (hour, day, week), so concurrent saves cannot deadlock.</summary>
+    public static readonly int[] Grains = [HourSeconds, DaySeconds, WeekSeconds];
+
+    /// <summary>True for a grain the rollups keep.</summary>
+    public static bool IsGrain(int seconds) => seconds is HourSeconds or DaySeconds or WeekSeconds;
 
     private const string SumColumns = "runs, sent, ok, lost, late, mean_count, mean_sum, pairs, jitter_sum, undecodable, histogram";
 
@@ -36,7 +45,7 @@ internal static class Rollups
         return unixUs - (((unixUs % size) + size) % size);
     }
 
-    /// <summary>Adds a just-inserted run to its hour and day rows (inside the save's transaction).</summary>
+    /// <summary>Adds a just-inserted run to its hour, day and week rows (inside the save's transaction).</summary>
     public static async Task AddRunAsync(
         StoreDialect dialect, DbConnection connection, RunResult run, byte[] histogram, CancellationToken cancellationToken)
     {
@@ -157,8 +166,8 @@ internal static class Rollups
     }
 
     /// <summary>
-    /// Recomputes every rollup row from the runs, a day of runs at a time (days from their hours), inside the
-    /// caller's write transaction; returns the number of runs and of rows written.
+    /// Recomputes every rollup row from the runs, a day of runs at a time (days from their hours, weeks from their
+    /// days), inside the caller's write transaction; returns the number of runs and of rows written.
     /// </summary>
     public static async Task<RollupRebuildReport> RebuildAsync(
         StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
@@ -168,12 +177,20 @@ internal static class Rollups
             await ExecuteAsync(connection, dialect.LockRollupsSql, cancellationToken);
         }
         await ExecuteAsync(connection, "DELETE FROM rollups;", cancellationToken);
-        long runs = 0, hourRows = 0, dayRows = 0;
+        long runs = 0, hourRows = 0, dayRows = 0, weekRows = 0;
+        var batch = new RowBatch(dialect, connection);
+        var weeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
+        long? week = null;
         long? next = await NextRunStartAsync(dialect, connection, null, cancellationToken);
         while (next is { } startUs)
         {
             long dayStart = BucketStart(startUs, DaySeconds);
             long dayEnd = dayStart + DaySeconds * 1_000_000L;
+            if (week is { } current && current != BucketStart(dayStart, WeekSeconds))
+            {
+                weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
+            }
+            week = BucketStart(dayStart, WeekSeconds);
             var hours = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
             await using (var command = connection.CreateCommand())
             {
@@ -202,11 +219,11 @@ internal static class Rollups
                     runs++;
                 }
             }
-            // Days are built from their hours, in hour order, as a save adds to both.
+            // Days are built from their hours, in hour order, as a save adds to both; rows go out in multi-row INSERTs.
             var days = new Dictionary<(string, string?, string, long), RollupSums>();
             foreach (var (key, sums) in hours.OrderBy(h => h.Key.Bucket))
             {
-                await InsertAsync(dialect, connection, HourSeconds, key.Platform, key.Location, key.Channel, key.Bucket, sums, cancellationToken);
+                await batch.AddAsync(HourSeconds, key.Platform, key.Location, key.Channel, key.Bucket, sums, cancellationToken);
                 hourRows++;
                 var dayKey = (key.Platform, key.Location, key.Channel, dayStart);
                 if (!days.TryGetValue(dayKey, out var day))
@@ -218,12 +235,34 @@ internal static class Rollups
             }
             foreach (var ((p, l, c, b), sums) in days)
             {
-                await InsertAsync(dialect, connection, DaySeconds, p, l, c, b, sums, cancellationToken);
+                await batch.AddAsync(DaySeconds, p, l, c, b, sums, cancellationToken);
                 dayRows++;
+                var weekKey = (p, l, c, week.Value);
+                if (!weeks.TryGetValue(weekKey, out var weekSums))
+                {
+                    weekSums = new RollupSums();
+                    weeks.Add(weekKey, weekSums);
+                }
+                weekSums.Add(sums);
             }
             next = await NextRunStartAsync(dialect, connection, dayEnd, cancellationToken);
         }
-        return new RollupRebuildReport(runs, hourRows, dayRows);
+        weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
+        await batch.FlushAsync(cancellationToken);
+        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows };
+    }
+
+    /// <summary>Queues every row of <paramref name="rows"/> and empties it; returns how many.</summary>
+    private static async Task<long> WriteAllAsync(
+        RowBatch batch, int grain, Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums> rows, CancellationToken cancellationToken)
+    {
+        foreach (var ((p, l, c, b), sums) in rows)
+        {
+            await batch.AddAsync(grain, p, l, c, b, sums, cancellationToken);
+        }
+        long count = rows.Count;
+        rows.Clear();
+        return count;
     }
 
     /// <summary>The start (unix µs) of the first run at or after <paramref name="fromUs"/>; null when none.</summary>
@@ -240,28 +279,6 @@ internal static class Rollups
         }
         object? result = await command.ExecuteScalarAsync(cancellationToken);
         return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task InsertAsync(
-        StoreDialect dialect,
-        DbConnection connection,
-        int grain,
-        string platform,
-        string? location,
-        string channel,
-        long bucketUs,
-        RollupSums sums,
-        CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES "
-            + "(@grain, @platform, @location_key, @location, @channel, @bucket, @runs, @sent, @ok, @lost, @late, @mean_count, "
-            + "@mean_sum, @pairs, @jitter_sum, @undecodable, @histogram);";
-        AddKey(dialect, command, grain, platform, location, channel, bucketUs);
-        dialect.Add(command, "location", DbKind.Text, location);
-        AddSums(dialect, command, sums);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void AddRange(StoreDialect dialect, DbCommand command, long sinceUs, long untilUs)
@@ -308,5 +325,67 @@ internal static class Rollups
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Rollup rows written by the rebuild in multi-row INSERTs of up to <see cref="RowsPerStatement"/> rows (17
+    /// parameters a row, well under either database's parameter limit), instead of one statement per row.
+    /// </summary>
+    private sealed class RowBatch(StoreDialect dialect, DbConnection connection)
+    {
+        public const int RowsPerStatement = 200;
+
+        private readonly List<(int Grain, string Platform, string? Location, string Channel, long Bucket, RollupSums Sums)> _rows = [];
+
+        public Task AddAsync(
+            int grain, string platform, string? location, string channel, long bucketUs, RollupSums sums, CancellationToken cancellationToken)
+        {
+            _rows.Add((grain, platform, location, channel, bucketUs, sums));
+            return _rows.Count >= RowsPerStatement ? FlushAsync(cancellationToken) : Task.CompletedTask;
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_rows.Count == 0)
+            {
+                return;
+            }
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder(
+                $"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
+            for (int i = 0; i < _rows.Count; i++)
+            {
+                var (grain, platform, location, channel, bucketUs, sums) = _rows[i];
+                string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (i > 0)
+                {
+                    sql.Append(", ");
+                }
+                sql.Append($"(@g{n}, @p{n}, @k{n}, @l{n}, @c{n}, @b{n}, @runs{n}, @sent{n}, @ok{n}, @lost{n}, @late{n}, ")
+                    .Append($"@mc{n}, @ms{n}, @pairs{n}, @js{n}, @u{n}, @h{n})");
+                dialect.Add(command, "g" + n, DbKind.Integer, grain);
+                dialect.Add(command, "p" + n, DbKind.Text, platform);
+                dialect.Add(command, "k" + n, DbKind.Text, LocationKey(location));
+                dialect.Add(command, "l" + n, DbKind.Text, location);
+                dialect.Add(command, "c" + n, DbKind.Text, channel);
+                var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(bucketUs));
+                dialect.Add(command, "b" + n, kind, bucket);
+                dialect.Add(command, "runs" + n, DbKind.BigInt, sums.Runs);
+                dialect.Add(command, "sent" + n, DbKind.BigInt, sums.Sent);
+                dialect.Add(command, "ok" + n, DbKind.BigInt, sums.Ok);
+                dialect.Add(command, "lost" + n, DbKind.BigInt, sums.Lost);
+                dialect.Add(command, "late" + n, DbKind.BigInt, sums.Late);
+                dialect.Add(command, "mc" + n, DbKind.BigInt, sums.MeanCount);
+                dialect.Add(command, "ms" + n, DbKind.Double, sums.MeanSum);
+                dialect.Add(command, "pairs" + n, DbKind.BigInt, sums.Pairs);
+                dialect.Add(command, "js" + n, DbKind.Double, sums.JitterSum);
+                dialect.Add(command, "u" + n, DbKind.BigInt, sums.Undecodable);
+                dialect.Add(command, "h" + n, DbKind.Blob, sums.SerializeHistogram());
+            }
+            sql.Append(';');
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _rows.Clear();
+        }
     }
 }

@@ -12,7 +12,7 @@ public sealed record RollupAggregate
 
     public required string Channel { get; init; }
 
-    /// <summary>3600 (an hour) or 86400 (a UTC day).</summary>
+    /// <summary>3600 (an hour), 86400 (a UTC day) or 604800 (a week from Thursday 00:00 UTC).</summary>
     public required int GrainSeconds { get; init; }
 
     public required DateTimeOffset BucketStart { get; init; }

@@ -204,4 +204,19 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await using var reopened = new PostgresResultStore(ConnectionString);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
     }
+
+    [Fact]
+    public async Task Initialize_Version4StoreWithRuns_RebuildsTheRollupsWithWeeklyRows()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        Assert.Contains(before, r => r.GrainSeconds == 604800);
+        await server.ExecuteAsync(_database, RollupMigrationCheck.BackToVersion4, Ct);
+
+        await using var reopened = new PostgresResultStore(ConnectionString);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql"], Ct);
+    }
 }

@@ -13,6 +13,15 @@ export class ApiError extends Error {
 
 /** GETs `path` with `query` (empty values left out) and parses the JSON answer. */
 export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal): Promise<T> {
+  return (await getJsonWithHeaders<T>(path, query, signal)).body;
+}
+
+/** As {@link getJson}, with the answer's headers (e.g. RtcBench-Pings-Pruned-At on a run). */
+export async function getJsonWithHeaders<T>(
+  path: string,
+  query: Record<string, string | number | undefined> = {},
+  signal?: AbortSignal,
+): Promise<{ body: T; headers: Headers }> {
   const url = withQuery(path, query);
   let response: Response;
   try {
@@ -31,7 +40,7 @@ export async function getJson<T>(path: string, query: Record<string, string | nu
     }
     throw new ApiError(url, response.status, detail);
   }
-  return (await response.json()) as T;
+  return { body: (await response.json()) as T, headers: response.headers };
 }
 
 export function withQuery(path: string, query: Record<string, string | number | undefined>): string {

@@ -1,6 +1,8 @@
 // One run (/api/runs/{id}): headline figures, every ping as an RTT-over-time scatter (lost and late marked),
 // configuration and path details, and the pings as a table. Hovering the scatter shows the ping under the cursor.
-import { getJson } from "../api.js";
+// A run whose raw pings were deleted by retention (header RtcBench-Pings-Pruned-At) says so, with when; its
+// figures then come from the stored statistics.
+import { getJsonWithHeaders } from "../api.js";
 import { axisStyle, plot, type PlotData, type PlotOptions } from "../chart.js";
 import { platformColor } from "../colors.js";
 import { h, navLink } from "../dom.js";
@@ -14,13 +16,14 @@ const lateColor = "#ffb000";
 
 export async function runPage({ rest, signal }: ViewContext): Promise<ViewResult> {
   const id = rest.join("/");
-  const run = await getJson<RunDocument>(`/api/runs/${encodeURIComponent(id)}`, {}, signal);
+  const { body: run, headers } = await getJsonWithHeaders<RunDocument>(`/api/runs/${encodeURIComponent(id)}`, {}, signal);
+  const prunedAt = headers.get("RtcBench-Pings-Pruned-At");
   const start = Date.parse(run.started_at);
   const pings = run.pings;
   const at = (iso: string) => (Date.parse(iso) - start) / 1000;
   const rtts = pings.map((p) => p.rtt_us).filter((v): v is number => v !== undefined && v !== null);
   const top = rtts.length ? (Math.max(...rtts) / 1000) * 1.08 : 1;
-  const count = (status: string) => pings.filter((p) => p.status === status).length;
+  const count = (status: "ok" | "lost" | "late") => (prunedAt ? (run.stats[status] ?? 0) : pings.filter((p) => p.status === status).length);
   const data: PlotData = [
     pings.map((p) => at(p.scheduled_at)),
     pings.map((p) => (p.status === "ok" && p.rtt_us != null ? p.rtt_us / 1000 : null)),
@@ -74,6 +77,10 @@ export async function runPage({ rest, signal }: ViewContext): Promise<ViewResult
       h("span", { class: `outcome ${run.outcome.status}`, id: "run-outcome" }, run.outcome.status), run.outcome.reason ? ` (${run.outcome.reason})` : ""),
     h("div", { class: "figures" }, ...figures.map(([name, value, field]) =>
       h("div", { class: "figure" }, h("span", { class: "dim" }, name), h("strong", { "data-field": field }, value)))),
+    prunedAt
+      ? h("p", { class: "notice pruned", id: "run-pruned", "data-pruned-at": prunedAt },
+        `pings pruned at ${time(prunedAt)}: the raw pings of this run were deleted by ping retention; its statistics, histogram and aggregates are kept`)
+      : null,
     h("p", { class: "dim" }, "latencies in ms"),
     chartBox,
     h("div", { class: "columns" },
@@ -81,7 +88,7 @@ export async function runPage({ rest, signal }: ViewContext): Promise<ViewResult
       details("path", "path", { transport_mode: run.transport_mode, ...(run.path ?? {}), details: undefined, ...(run.path?.details ?? {}) }),
       details("runner", "runner", { runner_host: run.runner_host, location: run.location, latitude: run.latitude, longitude: run.longitude, agent_location: run.agent_location, tool_version: run.tool_version, schema: run.schema })),
     h("details", { id: "pings" },
-      h("summary", {}, `every ping (${pings.length})`),
+      h("summary", {}, prunedAt ? "every ping (pruned)" : `every ping (${pings.length})`),
       h("div", { class: "table-wrap" }, h("table", { class: "grid" },
         h("thead", {}, h("tr", {}, ...["seq", "status", "scheduled (s)", "send delay (µs)", "RTT (ms)", "net RTT (ms)"].map((c, i) => h("th", { class: i === 1 ? undefined : "num" }, c)))),
         h("tbody", {}, ...pings.map((p) => h("tr", { "data-seq": p.seq, class: p.status },
