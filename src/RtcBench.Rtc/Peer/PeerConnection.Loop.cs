@@ -20,7 +20,13 @@ public sealed partial class PeerConnection
     private long _sctpConnectedNs;
     private long _iceDeadlineNs = RtcTime.Never;
     private long _armedNs = RtcTime.Never;
-    private bool _stopped;
+    private volatile bool _stopped;
+
+    /// <summary>Held while processing loop input; see <see cref="RunLoopAsync"/>.</summary>
+    private readonly Lock _gate = new();
+
+    /// <summary>The loop has started and not yet released its resources: inline processing is allowed.</summary>
+    private volatile bool _loopRunning;
     private bool _timerFired;
     private long _dropped;
     private long _callbackErrors;
@@ -67,8 +73,25 @@ public sealed partial class PeerConnection
     /// <summary>Runs <paramref name="action"/> on the loop. False when the loop has ended (or its queue is full).</summary>
     internal bool Post(Action action) => _inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Control, Ref: action));
 
+    /// <summary>
+    /// Any thread: a user message for the association. A sender that already owns the loop (a handler running on it,
+    /// e.g. an echo answering from <see cref="DataChannel.OnMessage"/>) with nothing queued ahead hands it to SCTP at
+    /// once, and the loop's service step after the current input sends it: no queue, no second wake-up. Anyone else
+    /// queues it (in order behind earlier input).
+    /// </summary>
     internal bool PostSend(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
     {
+        if (_gate.IsHeldByCurrentThread && !_stopped && _inputs.Reader.Count == 0)
+        {
+            SendOnLoop(channel, ppid, body);
+            return true;
+        }
+
+        if (TrySendInline(channel, ppid, body))
+        {
+            return true;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(body.Length);
         body.CopyTo(buffer);
         if (_inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Send, buffer, body.Length, Ppid: ppid, Ref: channel)))
@@ -109,32 +132,115 @@ public sealed partial class PeerConnection
         }
     }
 
+    /// <summary>
+    /// The loop: waits for input, then processes a batch and services timers and output while holding
+    /// <see cref="_gate"/>. Whoever holds the gate owns every loop-side field (ICE, TURN, SCTP, the channel table):
+    /// the loop task, or the receive thread running a packet inline (<see cref="TryProcessInline"/>) while the loop
+    /// waits with nothing queued.
+    /// </summary>
     private async Task RunLoopAsync()
     {
         var reader = _inputs.Reader;
         try
         {
-            AdoptPendingChannels();
+            lock (_gate)
+            {
+                AdoptPendingChannels();
+                _loopRunning = true;
+            }
+
             while (!_stopped && await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (!_stopped && reader.TryRead(out var input))
+                lock (_gate)
                 {
-                    Process(input);
-                }
+                    while (!_stopped && reader.TryRead(out var input))
+                    {
+                        Process(input);
+                    }
 
-                if (!_stopped)
-                {
-                    Service();
+                    if (!_stopped)
+                    {
+                        Service();
+                    }
                 }
             }
         }
         catch (Exception e)
         {
-            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
+            lock (_gate)
+            {
+                End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
+            }
         }
         finally
         {
             ReleaseResources();
+        }
+    }
+
+    /// <summary>
+    /// A user thread's send when the loop is idle (running, gate free, nothing queued): the message goes to SCTP and
+    /// out through DTLS and the socket on the caller's thread, and the loop's timer is re-armed for what SCTP now
+    /// waits on (T3-rtx). Nothing else of the loop runs here: no timeouts and no events, so no handler is ever
+    /// called on a sender's thread. False (the caller queues) otherwise; never blocks on the gate.
+    /// </summary>
+    private bool TrySendInline(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
+    {
+        if (!_loopRunning || _stopped || _inputs.Reader.Count != 0 || !_gate.TryEnter())
+        {
+            return false;
+        }
+
+        try
+        {
+            if (!_loopRunning || _stopped || _inputs.Reader.Count != 0)
+            {
+                return false;
+            }
+
+            SendOnLoop(channel, ppid, body);
+            FlushSctp();
+            Arm(_clock(), NextDeadline());
+            return true;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Receive thread (or whichever thread decrypted the record): runs a decrypted SCTP packet through the loop's
+    /// own steps right here when the loop is idle — it holds no gate and nothing is queued, so order is kept — and
+    /// thereby the echo's answer goes out on this thread too. False when the loop is busy, not yet running or
+    /// stopped, or the caller is the loop itself (re-entrant, e.g. DTLS replayed from the loop): then the packet
+    /// is queued as before. Never blocks: the gate is only tried.
+    /// </summary>
+    private bool TryProcessInline(ReadOnlySpan<byte> packet, long receivedNs)
+    {
+        if (!_loopRunning || _stopped || _gate.IsHeldByCurrentThread || _inputs.Reader.Count != 0 || !_gate.TryEnter())
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_stopped || _inputs.Reader.Count != 0)
+            {
+                return false;
+            }
+
+            HandleSctpPacket(_clock(), packet, receivedNs);
+            if (!_stopped)
+            {
+                Service();
+            }
+
+            return true;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
@@ -218,10 +324,14 @@ public sealed partial class PeerConnection
             return;
         }
 
+        Arm(now, NextDeadline());
+    }
+
+    private long NextDeadline()
+    {
         long next = Math.Min(_iceDeadlineNs, Math.Min(_iceAgent?.NextTimeoutNs ?? RtcTime.Never, _iceLite?.NextTimeoutNs ?? RtcTime.Never));
         next = Math.Min(next, NextSctpDeadline());
-        next = Math.Min(next, NextTurnDeadline());
-        Arm(now, next);
+        return Math.Min(next, NextTurnDeadline());
     }
 
     private void Arm(long now, long deadline)
@@ -460,9 +570,17 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>DTLS thread: a decrypted SCTP packet, with the receive time of the datagram that carried it.</summary>
-    private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs) =>
-        PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
+    /// <summary>
+    /// Receive thread (DTLS thread during the handshake): a decrypted SCTP packet, with the receive time of the
+    /// datagram that carried it; processed inline when the loop is idle, else queued for it.
+    /// </summary>
+    private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs)
+    {
+        if (!TryProcessInline(packet, receivedNs))
+        {
+            PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
+        }
+    }
 
     private void OnDtlsHandshakeDone(Task handshake)
     {
@@ -484,7 +602,13 @@ public sealed partial class PeerConnection
             return;
         }
 
-        _dtlsConnectedNs = _clock();
+        if (_dtlsConnectedNs == 0)
+        {
+            // The peer's first SCTP packet can come before this news (decrypted and run inline on the receive
+            // thread): StartSctp then already stamped the moment DTLS was connected.
+            _dtlsConnectedNs = _clock();
+        }
+
         StartSctp();
     }
 
@@ -552,6 +676,11 @@ public sealed partial class PeerConnection
 
     private void ReleaseResources()
     {
+        lock (_gate)
+        {
+            _loopRunning = false; // No inline processing from here on (it checks under the gate).
+        }
+
         _inputs.Writer.TryComplete();
         _timer.Dispose();
         _dtls?.Dispose();
