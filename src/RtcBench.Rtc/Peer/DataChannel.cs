@@ -53,10 +53,7 @@ public sealed class DataChannel
     /// <summary>Monotonic ns at which it opened (0 until then).</summary>
     public long OpenedNs { get; private set; }
 
-    /// <summary>
-    /// Called for every received message, on the event loop (the loop task, or the socket's receive thread running the
-    /// loop's steps while the loop is idle; never two at once). Set it before traffic is expected.
-    /// </summary>
+    /// <summary>Called for every received message, on the event loop. Set it before traffic is expected.</summary>
     public DataChannelMessageHandler? OnMessage { get; set; }
 
     /// <summary>Raised on the event loop when the channel has closed (both stream directions reset, or the connection ended).</summary>

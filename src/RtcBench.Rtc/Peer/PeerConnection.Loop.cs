@@ -25,7 +25,7 @@ public sealed partial class PeerConnection
     /// <summary>Held while processing loop input; see <see cref="RunLoopAsync"/>.</summary>
     private readonly Lock _gate = new();
 
-    /// <summary>The loop has started and not yet released its resources: inline processing is allowed.</summary>
+    /// <summary>The loop has started and not yet released its resources: inline sends are allowed.</summary>
     private volatile bool _loopRunning;
     private bool _timerFired;
     private long _dropped;
@@ -135,8 +135,8 @@ public sealed partial class PeerConnection
     /// <summary>
     /// The loop: waits for input, then processes a batch and services timers and output while holding
     /// <see cref="_gate"/>. Whoever holds the gate owns every loop-side field (ICE, TURN, SCTP, the channel table):
-    /// the loop task, or the receive thread running a packet inline (<see cref="TryProcessInline"/>) while the loop
-    /// waits with nothing queued.
+    /// the loop task, or a user thread sending inline (<see cref="TrySendInline"/>) while the loop waits with
+    /// nothing queued.
     /// </summary>
     private async Task RunLoopAsync()
     {
@@ -209,40 +209,6 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>
-    /// Receive thread (or whichever thread decrypted the record): runs a decrypted SCTP packet through the loop's
-    /// own steps right here when the loop is idle — it holds no gate and nothing is queued, so order is kept — and
-    /// thereby the echo's answer goes out on this thread too. False when the loop is busy, not yet running or
-    /// stopped, or the caller is the loop itself (re-entrant, e.g. DTLS replayed from the loop): then the packet
-    /// is queued as before. Never blocks: the gate is only tried.
-    /// </summary>
-    private bool TryProcessInline(ReadOnlySpan<byte> packet, long receivedNs)
-    {
-        if (!_loopRunning || _stopped || _gate.IsHeldByCurrentThread || _inputs.Reader.Count != 0 || !_gate.TryEnter())
-        {
-            return false;
-        }
-
-        try
-        {
-            if (_stopped || _inputs.Reader.Count != 0)
-            {
-                return false;
-            }
-
-            HandleSctpPacket(_clock(), packet, receivedNs);
-            if (!_stopped)
-            {
-                Service();
-            }
-
-            return true;
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
 
     private void Process(in PeerInput input)
     {
@@ -570,17 +536,13 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>
-    /// Receive thread (DTLS thread during the handshake): a decrypted SCTP packet, with the receive time of the
-    /// datagram that carried it; processed inline when the loop is idle, else queued for it.
-    /// </summary>
-    private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs)
-    {
-        if (!TryProcessInline(packet, receivedNs))
-        {
-            PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
-        }
-    }
+    /// <summary>DTLS thread: a decrypted SCTP packet, with the receive time of the datagram that carried it.</summary>
+    /// <remarks>
+    /// Not run inline on the receive thread (tried: Chromium interop then lost lossy 64 KiB messages, two SACKs
+    /// rejected as stale/never-sent — see bench/results/direct.md, 2026-12-07).
+    /// </remarks>
+    private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs) =>
+        PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
 
     private void OnDtlsHandshakeDone(Task handshake)
     {
@@ -678,7 +640,7 @@ public sealed partial class PeerConnection
     {
         lock (_gate)
         {
-            _loopRunning = false; // No inline processing from here on (it checks under the gate).
+            _loopRunning = false; // No inline sends from here on (they check under the gate).
         }
 
         _inputs.Writer.TryComplete();

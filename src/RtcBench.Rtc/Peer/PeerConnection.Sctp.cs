@@ -49,8 +49,8 @@ public sealed partial class PeerConnection
 
     internal RtcBench.Rtc.Dtls.DtlsSession? DtlsSessionForTests => _dtls;
 
-    /// <summary>Bytes the socket's receive thread has allocated, sampled after each datagram (allocation tests).</summary>
-    internal long ReceiveThreadAllocatedBytesForTests => _socket.ReceiveThreadAllocatedBytes;
+    /// <summary>Datagrams the socket has sent (tests of the inline send path).</summary>
+    internal long SocketSentForTests => _socket.Sent;
 
     private bool IsDtlsClient => DtlsRole == Dtls.DtlsRole.Client;
 
