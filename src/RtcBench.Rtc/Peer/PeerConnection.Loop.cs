@@ -20,13 +20,7 @@ public sealed partial class PeerConnection
     private long _sctpConnectedNs;
     private long _iceDeadlineNs = RtcTime.Never;
     private long _armedNs = RtcTime.Never;
-    private volatile bool _stopped;
-
-    /// <summary>Held while processing loop input; see <see cref="RunLoopAsync"/>.</summary>
-    private readonly Lock _gate = new();
-
-    /// <summary>The loop has started and not yet released its resources: inline sends are allowed.</summary>
-    private volatile bool _loopRunning;
+    private bool _stopped;
     private bool _timerFired;
     private long _dropped;
     private long _callbackErrors;
@@ -73,25 +67,8 @@ public sealed partial class PeerConnection
     /// <summary>Runs <paramref name="action"/> on the loop. False when the loop has ended (or its queue is full).</summary>
     internal bool Post(Action action) => _inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Control, Ref: action));
 
-    /// <summary>
-    /// Any thread: a user message for the association. A sender that already owns the loop (a handler running on it,
-    /// e.g. an echo answering from <see cref="DataChannel.OnMessage"/>) with nothing queued ahead hands it to SCTP at
-    /// once, and the loop's service step after the current input sends it: no queue, no second wake-up. Anyone else
-    /// queues it (in order behind earlier input).
-    /// </summary>
     internal bool PostSend(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
     {
-        if (_gate.IsHeldByCurrentThread && !_stopped && _inputs.Reader.Count == 0)
-        {
-            SendOnLoop(channel, ppid, body);
-            return true;
-        }
-
-        if (TrySendInline(channel, ppid, body))
-        {
-            return true;
-        }
-
         var buffer = ArrayPool<byte>.Shared.Rent(body.Length);
         body.CopyTo(buffer);
         if (_inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Send, buffer, body.Length, Ppid: ppid, Ref: channel)))
@@ -132,83 +109,34 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>
-    /// The loop: waits for input, then processes a batch and services timers and output while holding
-    /// <see cref="_gate"/>. Whoever holds the gate owns every loop-side field (ICE, TURN, SCTP, the channel table):
-    /// the loop task, or a user thread sending inline (<see cref="TrySendInline"/>) while the loop waits with
-    /// nothing queued.
-    /// </summary>
     private async Task RunLoopAsync()
     {
         var reader = _inputs.Reader;
         try
         {
-            lock (_gate)
-            {
-                AdoptPendingChannels();
-                _loopRunning = true;
-            }
-
+            AdoptPendingChannels();
             while (!_stopped && await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                lock (_gate)
+                while (!_stopped && reader.TryRead(out var input))
                 {
-                    while (!_stopped && reader.TryRead(out var input))
-                    {
-                        Process(input);
-                    }
+                    Process(input);
+                }
 
-                    if (!_stopped)
-                    {
-                        Service();
-                    }
+                if (!_stopped)
+                {
+                    Service();
                 }
             }
         }
         catch (Exception e)
         {
-            lock (_gate)
-            {
-                End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
-            }
+            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
         }
         finally
         {
             ReleaseResources();
         }
     }
-
-    /// <summary>
-    /// A user thread's send when the loop is idle (running, gate free, nothing queued): the message goes to SCTP and
-    /// out through DTLS and the socket on the caller's thread, and the loop's timer is re-armed for what SCTP now
-    /// waits on (T3-rtx). Nothing else of the loop runs here: no timeouts and no events, so no handler is ever
-    /// called on a sender's thread. False (the caller queues) otherwise; never blocks on the gate.
-    /// </summary>
-    private bool TrySendInline(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
-    {
-        if (!_loopRunning || _stopped || _inputs.Reader.Count != 0 || !_gate.TryEnter())
-        {
-            return false;
-        }
-
-        try
-        {
-            if (!_loopRunning || _stopped || _inputs.Reader.Count != 0)
-            {
-                return false;
-            }
-
-            SendOnLoop(channel, ppid, body);
-            FlushSctp();
-            Arm(_clock(), NextDeadline());
-            return true;
-        }
-        finally
-        {
-            _gate.Exit();
-        }
-    }
-
 
     private void Process(in PeerInput input)
     {
@@ -290,14 +218,10 @@ public sealed partial class PeerConnection
             return;
         }
 
-        Arm(now, NextDeadline());
-    }
-
-    private long NextDeadline()
-    {
         long next = Math.Min(_iceDeadlineNs, Math.Min(_iceAgent?.NextTimeoutNs ?? RtcTime.Never, _iceLite?.NextTimeoutNs ?? RtcTime.Never));
         next = Math.Min(next, NextSctpDeadline());
-        return Math.Min(next, NextTurnDeadline());
+        next = Math.Min(next, NextTurnDeadline());
+        Arm(now, next);
     }
 
     private void Arm(long now, long deadline)
@@ -537,10 +461,6 @@ public sealed partial class PeerConnection
     }
 
     /// <summary>DTLS thread: a decrypted SCTP packet, with the receive time of the datagram that carried it.</summary>
-    /// <remarks>
-    /// Not run inline on the receive thread (tried: Chromium interop then lost lossy 64 KiB messages, two SACKs
-    /// rejected as stale/never-sent — see bench/results/direct.md, 2026-12-07).
-    /// </remarks>
     private void OnDtlsData(ReadOnlySpan<byte> packet, long receivedNs) =>
         PostDatagram(PeerInputKind.SctpPacket, packet, null, receivedNs);
 
@@ -564,13 +484,7 @@ public sealed partial class PeerConnection
             return;
         }
 
-        if (_dtlsConnectedNs == 0)
-        {
-            // The peer's first SCTP packet can come before this news (decrypted and run inline on the receive
-            // thread): StartSctp then already stamped the moment DTLS was connected.
-            _dtlsConnectedNs = _clock();
-        }
-
+        _dtlsConnectedNs = _clock();
         StartSctp();
     }
 
@@ -638,11 +552,6 @@ public sealed partial class PeerConnection
 
     private void ReleaseResources()
     {
-        lock (_gate)
-        {
-            _loopRunning = false; // No inline sends from here on (they check under the gate).
-        }
-
         _inputs.Writer.TryComplete();
         _timer.Dispose();
         _dtls?.Dispose();

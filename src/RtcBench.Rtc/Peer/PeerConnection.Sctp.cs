@@ -49,9 +49,6 @@ public sealed partial class PeerConnection
 
     internal RtcBench.Rtc.Dtls.DtlsSession? DtlsSessionForTests => _dtls;
 
-    /// <summary>Datagrams the socket has sent (tests of the inline send path).</summary>
-    internal long SocketSentForTests => _socket.Sent;
-
     private bool IsDtlsClient => DtlsRole == Dtls.DtlsRole.Client;
 
     private void AdoptPendingChannels()
@@ -112,13 +109,6 @@ public sealed partial class PeerConnection
 
     private void HandleSctpPacket(long now, in PeerInput input)
     {
-        HandleSctpPacket(now, input.Buffer.AsSpan(0, input.Length), input.Ns);
-        ArrayPool<byte>.Shared.Return(input.Buffer!);
-    }
-
-    /// <summary>Loop (gate held): one decrypted SCTP packet into the association, then its events.</summary>
-    private void HandleSctpPacket(long now, ReadOnlySpan<byte> packet, long receivedNs)
-    {
         if (_sctp is null && _dtls is { State: Dtls.DtlsSessionState.Connected })
         {
             StartSctp(); // The peer's INIT can overtake the handshake completion on its way to the loop.
@@ -126,30 +116,26 @@ public sealed partial class PeerConnection
 
         if (_sctp is { } sctp)
         {
-            sctp.HandleInput(now, packet);
-            DrainSctpEvents(now, receivedNs);
+            sctp.HandleInput(now, input.Buffer.AsSpan(0, input.Length));
+            ArrayPool<byte>.Shared.Return(input.Buffer!);
+            DrainSctpEvents(now, input.Ns);
         }
         else
         {
+            ArrayPool<byte>.Shared.Return(input.Buffer!);
             Interlocked.Increment(ref _dropped);
         }
     }
 
     private void HandleSend(in PeerInput input)
     {
-        SendOnLoop((DataChannel)input.Ref!, input.Ppid, input.Buffer.AsSpan(0, input.Length));
-        ArrayPool<byte>.Shared.Return(input.Buffer!);
-    }
-
-    /// <summary>Loop (gate held): a user message to SCTP; sent by the next <see cref="FlushSctp"/>. Counted either way.</summary>
-    private void SendOnLoop(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
-    {
+        var channel = (DataChannel)input.Ref!;
         bool sent = false;
         if (_sctp is { } sctp && channel.StreamId >= 0 && channel.State == DataChannelState.Open)
         {
             try
             {
-                sent = sctp.Send((ushort)channel.StreamId, ppid, body, channel.SendOptions);
+                sent = sctp.Send((ushort)channel.StreamId, input.Ppid, input.Buffer.AsSpan(0, input.Length), channel.SendOptions);
             }
             catch (InvalidOperationException)
             {
@@ -161,6 +147,7 @@ public sealed partial class PeerConnection
             }
         }
 
+        ArrayPool<byte>.Shared.Return(input.Buffer!);
         if (sent)
         {
             channel.CountSent();
