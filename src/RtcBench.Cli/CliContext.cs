@@ -40,6 +40,16 @@ public sealed class CliContext
     /// <summary>Environment lookup (injectable for tests).</summary>
     public Func<string, string?> GetEnvironment { get; init; } = Environment.GetEnvironmentVariable;
 
+    /// <summary>
+    /// How hints name this program: <c>./rtcbench</c> when the repo launcher was started that way (it exports
+    /// RTCBENCH_INVOKED_AS, see <see cref="InvokedAs"/>), otherwise <c>rtcbench</c> (the dotnet tool on PATH).
+    /// Help text always says <c>rtcbench</c>, so docs/cli.md does not depend on how it was generated.
+    /// </summary>
+    public string Program => InvokedAs.Name(GetEnvironment(InvokedAs.Variable));
+
+    /// <summary>A command to suggest in a hint, as the user would type it: <c>Command("results list")</c>.</summary>
+    public string Command(string arguments) => $"{Program} {arguments}";
+
     /// <summary>Prints one clear error line and returns <paramref name="exitCode"/>.</summary>
     public int Fail(int exitCode, string message)
     {

@@ -91,7 +91,7 @@ internal static class DeliveryHelp
         }
         if (spooled > 0)
         {
-            message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `rtcbench push`");
+            message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `{ctx.Command("push")}`");
         }
         if (rejected > 0)
         {

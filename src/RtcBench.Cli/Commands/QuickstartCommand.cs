@@ -74,7 +74,7 @@ internal static class QuickstartCommand
                 await agent.StopAsync();
                 if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
                 {
-                    ctx.Error.WriteLine(NextStep(ServiceUrl(ctx, measurement, parse), delivery));
+                    ctx.Error.WriteLine(NextStep(ctx, ServiceUrl(ctx, measurement, parse), delivery));
                 }
                 return exit;
             }
@@ -107,17 +107,17 @@ internal static class QuickstartCommand
     /// The last line: the dashboard of the results service the runs went to; when it could not be reached and the
     /// runs were spooled, where they are and how to send them instead (never the URL of a service that is down).
     /// </summary>
-    private static string NextStep(Uri? service, DeliveryTally delivery)
+    private static string NextStep(CliContext ctx, Uri? service, DeliveryTally delivery)
     {
         if (service is null)
         {
-            return "rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.";
+            return $"rtcbench: next: `{ctx.Command("results list")}` shows stored runs; `{ctx.Command("agent")}` + `{ctx.Command("run --agent URL")}` measure between two machines.";
         }
         string url = service.ToString().TrimEnd('/');
         if (delivery.Spooled > 0)
         {
             return $"rtcbench: next: {url} could not be reached, so {delivery.Spooled} run(s) wait in {delivery.SpoolDirectory}; "
-                + $"once it is up, `rtcbench push --store {url}` sends them (the next run with this --store does too).";
+                + $"once it is up, `{ctx.Command("push --store " + url)}` sends them (the next run with this --store does too).";
         }
         return $"rtcbench: dashboard: {new Uri(service, "/")} (the results service's page: every platform, location and run)";
     }

@@ -125,7 +125,7 @@ internal static class RunExecution
                 {
                     await store.SaveRunAsync(result, timeout.Token);
                 }
-                observer.Message($"stored {results.Count} run(s) in {parsedStore}; see: rtcbench results list");
+                observer.Message($"stored {results.Count} run(s) in {parsedStore}; see: {ctx.Command("results list")}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
