@@ -162,6 +162,7 @@ public sealed class CliErrorTests : IDisposable
         { ["runner", "--api-key"], "--api-key: needs a value" },
         { ["runner", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
         { ["runner"], "--plan is required" },
+        { ["runner", "--plan", "/nonexistent/plan.json", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["results", "export", "--format", "xml"], "--format: 'xml' is not a choice; use csv, json or hdr" },
         { ["results", "export", "--limit", "0"], "--limit: 0 is out of range" },
         { ["results", "export", "--output", ""], "--output: '' is not a file path" },

@@ -42,6 +42,7 @@ public sealed class LogFormatTests
     [Theory]
     [InlineData("agent")]
     [InlineData("serve")]
+    [InlineData("runner")]
     public async Task LogFormat_Unknown_IsOneUsageLine(string command)
     {
         using var cli = new CliHarness();
