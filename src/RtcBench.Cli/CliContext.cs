@@ -50,9 +50,20 @@ public sealed class CliContext
     /// <summary>A command to suggest in a hint, as the user would type it: <c>Command("results list")</c>.</summary>
     public string Command(string arguments) => $"{Program} {arguments}";
 
-    /// <summary>Prints one clear error line and returns <paramref name="exitCode"/>.</summary>
+    /// <summary>
+    /// The event log of a command that has one (runner, run, quickstart), once its options are checked: with
+    /// <c>--log-format json</c>, <see cref="Fail"/> writes a JSON event too, so every stderr line stays JSON.
+    /// </summary>
+    internal Output.EventLog? Events { get; set; }
+
+    /// <summary>Prints one clear error line (a JSON error event under --log-format json) and returns <paramref name="exitCode"/>.</summary>
     public int Fail(int exitCode, string message)
     {
+        if (Events is { Json: true } events)
+        {
+            events.Error("error", $"error: {message}", ("ExitCode", exitCode));
+            return exitCode;
+        }
         Error.WriteLine($"rtcbench: error: {message}");
         return exitCode;
     }

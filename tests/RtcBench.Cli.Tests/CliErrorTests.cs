@@ -162,6 +162,8 @@ public sealed class CliErrorTests : IDisposable
         { ["runner", "--api-key"], "--api-key: needs a value" },
         { ["runner", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
         { ["runner"], "--plan is required" },
+        { ["run", "--agent", Agent, "--log-format", "yaml"], "--log-format: 'yaml' is not a choice; use text or json" },
+        { ["quickstart", "--log-format", ""], "--log-format: '' is not a choice; use text or json" },
         { ["runner", "--plan", "/nonexistent/plan.json", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["results", "export", "--format", "xml"], "--format: 'xml' is not a choice; use csv, json or hdr" },
         { ["results", "export", "--limit", "0"], "--limit: 0 is out of range" },

@@ -20,6 +20,7 @@ public sealed partial class RunnerLogFormatTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "rtcbench-runnerlog-" + Guid.NewGuid().ToString("N"));
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly List<string> _all = [];
+    private readonly System.Text.StringBuilder _stdout = new();
 
     public RunnerLogFormatTests() => Directory.CreateDirectory(_dir);
 
@@ -79,6 +80,7 @@ public sealed partial class RunnerLogFormatTests : IDisposable
         var events = lines.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList(); // every line is JSON
         Assert.All(events, e => Assert.Equal("RtcBench.Runner", e.GetProperty("Category").GetString()));
         Assert.All(events, e => Assert.True(e.TryGetProperty("Timestamp", out _) && e.TryGetProperty("Message", out _), e.ToString()));
+        Assert.All(events, e => Assert.False(e.GetProperty("State").TryGetProperty("Message", out _), e.ToString())); // no type name in State
 
         Assert.Equal("fast", State(measured, "Job"));
         string runId = State(measured, "RunId");
@@ -93,7 +95,7 @@ public sealed partial class RunnerLogFormatTests : IDisposable
         Assert.Equal("fast", State(waiting, "Job"));
         Assert.True(DateTimeOffset.TryParse(State(waiting, "NextRunAt"), out _), waiting.ToString());
         Assert.Contains(events, e => Event(e) == "stopping");
-        Assert.Equal("stopped", Event(events[^1]));
+        Assert.Contains(events, e => Event(e) == "stopped" && e.GetProperty("State").GetProperty("SpoolPending").GetInt32() == 0);
     }
 
     [Fact]
@@ -115,6 +117,71 @@ public sealed partial class RunnerLogFormatTests : IDisposable
         {
             Assert.DoesNotContain(_all, l => l.StartsWith('{'));
             Assert.Contains("rtcbench runner: stopped; 0 run(s) wait in the spool", _all);
+        }
+    }
+
+    [Fact]
+    public async Task Quickstart_WithLogFormatJson_StepsAndRunsAreEventsAndStdoutKeepsTheTable()
+    {
+        using var process = Start(["quickstart", "--count", "3", "--warmup", "0", "--interval", "5ms", "--no-store", "--log-format", "json"], null);
+        await process.WaitForExitAsync();
+        string stdout = Stdout(process);
+
+        var events = AllEvents(process);
+        Assert.True(process.ExitCode == 0, string.Join('\n', _all));
+        Assert.All(events, e => Assert.Equal("RtcBench.Run", e.GetProperty("Category").GetString()));
+        Assert.Contains(events, e => Event(e) == "step" && e.GetProperty("Message").GetString() == "starting a local echo agent");
+        Assert.Contains(events, e => Event(e) == "step" && e.GetProperty("State").TryGetProperty("AgentUrl", out _) && State(e, "AgentUrl").StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+        var finished = events.Where(e => Event(e) == "run-finished").ToList();
+        Assert.Equal(3, finished.Count); // udp, direct reliable, direct lossy
+        Assert.All(finished, e => Assert.Equal("ok", State(e, "Outcome")));
+        Assert.All(finished, e => Assert.Equal(3, e.GetProperty("State").GetProperty("Ok").GetInt32()));
+        Assert.Equal(3, events.Count(e => Event(e) == "run-started"));
+        Assert.Equal("next", Event(events[^1]));
+        Assert.Contains("results list", events[^1].GetProperty("Message").GetString(), StringComparison.Ordinal);
+        foreach (var run in finished)
+        {
+            Assert.Contains(State(run, "RunId")[..8], stdout, StringComparison.Ordinal); // the human table is still on stdout
+        }
+    }
+
+    [Fact]
+    public async Task Run_WithLogFormatJsonAndNoAgent_TheErrorIsAJsonEventWithTheExitCode()
+    {
+        int port = FreePort(); // nothing listens there
+        using var process = Start(["run", "--agent", $"http://127.0.0.1:{port}", "--platform", "udp", "--count", "3", "--no-store"], "json");
+        await process.WaitForExitAsync();
+        string stdout = Stdout(process);
+
+        var events = AllEvents(process);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Equal("", stdout);
+        var error = Assert.Single(events, e => e.GetProperty("LogLevel").GetString() == "Error");
+        Assert.Equal("error", Event(error));
+        Assert.Equal(process.ExitCode, error.GetProperty("State").GetProperty("ExitCode").GetInt32());
+        Assert.StartsWith("error: ", error.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
+    private string Stdout(Process process)
+    {
+        process.WaitForExit(); // drains the asynchronous stdout reader
+        lock (_stdout)
+        {
+            return _stdout.ToString().Trim();
+        }
+    }
+
+    /// <summary>Every stderr line of the ended process, each parsed as one JSON object (fails on any other line).</summary>
+    private List<JsonElement> AllEvents(Process process)
+    {
+        process.WaitForExit(); // drains the asynchronous stderr reader
+        lock (_all)
+        {
+            return _all.Where(l => l.Length > 0).Select(l =>
+            {
+                Assert.True(l.StartsWith('{'), $"not a JSON event: {l}\n{string.Join('\n', _all)}");
+                return JsonDocument.Parse(l).RootElement.Clone();
+            }).ToList();
         }
     }
 
@@ -156,7 +223,13 @@ public sealed partial class RunnerLogFormatTests : IDisposable
             }
             _lines.Writer.TryWrite(e.Data);
         };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (_stdout)
+            {
+                _stdout.AppendLine(e.Data);
+            }
+        };
         Assert.True(process.Start());
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();

@@ -60,6 +60,7 @@ internal static class RunnerCommand
                 return ctx.Fail(ExitCodes.Usage, formatError);
             }
             using var log = new EventLog(ctx.Error, "rtcbench runner", "RtcBench.Runner", json);
+            ctx.Events = log;
             ctx.Interrupts.OnInterrupt = n => log.Info("stopping", n == 1
                 ? "stopping: a run in progress ends as partial and is delivered (Ctrl-C again to stop now)"
                 : "stopping now", ("Signal", n == 1 ? "first" : "second"));

@@ -38,6 +38,9 @@ internal sealed class EventLog : IDisposable
     public void Warning(string name, string message, params (string Name, object? Value)[] fields) =>
         Write(LogLevel.Warning, name, message, fields);
 
+    public void Error(string name, string message, params (string Name, object? Value)[] fields) =>
+        Write(LogLevel.Error, name, message, fields);
+
     private void Write(LogLevel level, string name, string message, (string Name, object? Value)[] fields)
     {
         if (_logger is null)
@@ -45,12 +48,18 @@ internal sealed class EventLog : IDisposable
             _text.WriteLine($"{_prefix}: {message}");
             return;
         }
-        var state = new List<KeyValuePair<string, object?>>(fields.Length + 1) { new("Event", name) };
+        var state = new EventState(message, fields.Length + 1) { new("Event", name) };
         foreach (var (field, value) in fields)
         {
             state.Add(new(field, value is DateTimeOffset at ? at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture) : value));
         }
         _logger.Log(level, new EventId(0, name), state, null, (_, _) => message);
+    }
+
+    /// <summary>The named fields; its text is the message (the JSON formatter writes it as State.Message, as for agent/serve).</summary>
+    private sealed class EventState(string message, int capacity) : List<KeyValuePair<string, object?>>(capacity)
+    {
+        public override string ToString() => message;
     }
 
     /// <summary>Flushes the JSON console's queue (it writes from a background thread).</summary>
