@@ -18,7 +18,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # - coturn (`turnserver`): the TURN client tests start a real coturn on a free loopback port and relay through it;
 # - openssl (the CLI): the DTLS interop tests run `openssl s_server`/`s_client` against our DTLS over loopback UDP;
 # - janus (Janus WebRTC Server 1.1.2): the Janus tests start a real Janus with a generated configuration inside a
-#   network namespace they create (Janus skips loopback candidates) and connect our stack to its plugins.
+#   network namespace they create (Janus skips loopback candidates) and connect our stack to its plugins;
+# - prometheus (Prometheus 2.42 and promtool) and prometheus-alertmanager (amtool): the deploy tests run a real
+#   Prometheus that scrapes /metrics of a live service and agent, `promtool test rules` on the shipped alert rules
+#   and `amtool check-config` on the Alertmanager example (they start their own Prometheus on a free port).
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -27,6 +30,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)   # the Chromium interop tests
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)   # the TURN client tests run a real coturn on loopback
 command -v openssl >/dev/null 2>&1 || need+=(openssl)     # the DTLS interop tests run openssl s_server/s_client
 [ -x /usr/bin/janus ] || need+=(janus)   # the Janus tests run a real Janus in a network namespace
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # the deploy tests: a live Prometheus, promtool
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)   # the deploy tests: amtool check-config
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing OS packages the tests need: ${need[*]}" >&2
   sudo=""

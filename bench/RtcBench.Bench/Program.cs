@@ -2,7 +2,7 @@ using System.Globalization;
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
-string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service"];
+string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale"];
 if (args.Length > 0 && args[0] == "agent-host")
 {
     return await AgentChildProcess.RunChildAsync(); // the direct benchmark's agent process
@@ -30,6 +30,7 @@ try
     {
         case "dashboard": return await DashboardBenchmark.RunAsync(args);
         case "results-service": return await ResultsServiceCommand.RunAsync(args);
+        case "fleet-scale": return await FleetScaleBenchmark.RunAsync(args);
         case "direct": return await DirectCommand.RunAsync(args);
         case "relay": return await RelayCommand.RunAsync(args);
         default: return await UdpFloorAsync(args);
@@ -48,6 +49,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
+    to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000] [--out bench/results/fleet-scale.md]");
 }
 
 static async Task<int> UdpFloorAsync(string[] args)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RtcBench.Hosting;
 using RtcBench.Agent.Http;
+using RtcBench.Agent.Metrics;
 using RtcBench.Agent.Platforms;
 using RtcBench.Agent.Rooms;
 using RtcBench.Core.Timing;
@@ -50,6 +51,7 @@ public static class AgentHost
         WebApplication? app = null;
         LiveKitEchoPlatform? livekit = null;
         JanusEchoPlatform? janus = null;
+        AgentMetrics? metrics = null;
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
@@ -57,12 +59,13 @@ public static class AgentHost
             livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
             janus = new JanusEchoPlatform(options.Janus ?? JanusAgentOptions.Off, clock, logger);
             var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit, janus], clock, options.MaxRooms, logger);
-            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, time, startedNs);
+            metrics = new AgentMetrics(registry, udp, Version);
+            app = BuildApp(options, loggerFactory, logger, registry, udp, direct, metrics, time, startedNs);
             await app.StartAsync(ct).ConfigureAwait(false);
             var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
                 .Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var loop = new RoomLifetimeLoop(registry, time, logger);
-            var running = new RunningAgent(app, udp, registry, loop, baseUrl, logger);
+            var running = new RunningAgent(app, udp, registry, loop, metrics, baseUrl, logger);
             AgentLog.Started(logger, baseUrl, udp.LocalEndpoint, options.ApiKey is null ? "off" : "required", string.Join(", ", running.EnabledPlatforms));
             return running;
         }
@@ -80,6 +83,7 @@ public static class AgentHost
             {
                 await janus.DisposeAsync().ConfigureAwait(false);
             }
+            metrics?.Dispose();
             udp.Dispose();
             throw;
         }
@@ -87,7 +91,7 @@ public static class AgentHost
 
     private static WebApplication BuildApp(
         AgentOptions options, ILoggerFactory loggerFactory, ILogger logger, RoomRegistry registry, UdpEchoServer udp,
-        DirectEchoPlatform direct, TimeProvider time, long startedNs)
+        DirectEchoPlatform direct, AgentMetrics metrics, TimeProvider time, long startedNs)
     {
         var builder = MinimalApiHost.CreateBuilder(
             "RtcBench.Agent", options.Listen, RequestBody.MaxBytes, new ClientFaultLogFilter(loggerFactory));
@@ -99,13 +103,14 @@ public static class AgentHost
         app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
         if (options.ApiKey is not null)
         {
-            var check = new ApiKeyCheck(options.ApiKey, logger);
+            var check = new ApiKeyCheck(options.ApiKey, options.MetricsOpen, logger);
             app.Use(check.InvokeAsync);
         }
         app.UseRouting();
         var bodies = new RequestBody(options.RequestBodyTimeout, time, logger);
         new AgentEndpoints(options, registry, udp, bodies, startedNs).Map(app);
         new DirectSignalEndpoints(direct, bodies).Map(app);
+        app.MapGet(MetricsExposition.Path, metrics.WriteAsync);
         return app;
     }
 }

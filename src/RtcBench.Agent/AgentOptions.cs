@@ -18,6 +18,13 @@ public sealed class AgentOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// When true, <c>GET /metrics</c> answers without the API key (a scraper on a trusted network); when false
+    /// (default) it needs the key like every route but /health (Prometheus: <c>authorization: credentials_file</c>).
+    /// Without an API key everything is open anyway.
+    /// </summary>
+    public bool MetricsOpen { get; set; }
+
     /// <summary>The UDP echo port on the same IP as <see cref="Listen"/>; 0 (default) = ephemeral.</summary>
     public int UdpPort { get; set; }
 

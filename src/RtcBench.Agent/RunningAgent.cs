@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RtcBench.Agent.Metrics;
 using RtcBench.Agent.Rooms;
 using RtcBench.Hosting;
 using RtcBench.Platforms.Udp;
@@ -19,8 +20,12 @@ public sealed class RunningAgent : RunningHost
     private readonly RoomLifetimeLoop _loop;
     private readonly ILogger _logger;
 
-    internal RunningAgent(WebApplication app, UdpEchoServer udp, RoomRegistry rooms, RoomLifetimeLoop loop, Uri baseUrl, ILogger logger)
+    private readonly AgentMetrics _metrics;
+
+    internal RunningAgent(
+        WebApplication app, UdpEchoServer udp, RoomRegistry rooms, RoomLifetimeLoop loop, AgentMetrics metrics, Uri baseUrl, ILogger logger)
     {
+        _metrics = metrics;
         _app = app;
         UdpServer = udp;
         Rooms = rooms;
@@ -65,6 +70,7 @@ public sealed class RunningAgent : RunningHost
         }
         finally
         {
+            _metrics.Dispose();
             UdpServer.Dispose();
         }
 

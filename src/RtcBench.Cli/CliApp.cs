@@ -19,10 +19,12 @@ public static class CliApp
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(QuickstartCommand.Create(ctx));
         root.Subcommands.Add(RunCommand.Create(ctx));
+        root.Subcommands.Add(RunnerCommand.Create(ctx));
         root.Subcommands.Add(AgentCommand.Create(ctx));
         root.Subcommands.Add(ServeCommand.Create(ctx));
         root.Subcommands.Add(PushCommand.Create(ctx));
         root.Subcommands.Add(ResultsCommand.Create(ctx));
+        root.Subcommands.Add(CompareCommand.Create(ctx));
         root.Subcommands.Add(DbCommand.Create(ctx));
         root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.SetAction(_ =>
@@ -31,7 +33,7 @@ public static class CliApp
             ctx.Error.WriteLine();
             ctx.Error.WriteLine("    rtcbench quickstart");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("Commands: quickstart, run, agent, serve, push, results, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
+            ctx.Error.WriteLine("Commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
             return ExitCodes.Usage;
         });
         return root;

@@ -16,6 +16,7 @@ public static class ExitCodes
     public const int RunFailed = 6;
     public const int StoreFailed = 7;
     public const int NotFound = 8;
+    public const int ThresholdFailed = 9;
     public const int Interrupted = 130;
 
     public const string Table = """
@@ -30,6 +31,7 @@ public static class ExitCodes
                (outcome failed, reason echo-lost; the pings before it are kept, printed and stored)
           7    the result could not be stored (it was still printed and written to --output)
           8    not found: no such stored run, or no result store at --store (reads never create one)
+          9    a --threshold failed (or matched no run); the runs completed and were printed and stored
           130  interrupted (Ctrl-C); what was measured is kept, marked partial
         """;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RtcBench.Hosting;
 using RtcBench.Server.Events;
+using RtcBench.Server.Metrics;
 
 namespace RtcBench.Server;
 
@@ -14,8 +15,11 @@ public sealed class RunningServer : RunningHost
     private readonly WebApplication _app;
     private readonly ILogger _logger;
 
-    internal RunningServer(WebApplication app, Uri baseUrl, RunEventHub events, ILogger logger)
+    private readonly ServerMetrics _metrics;
+
+    internal RunningServer(WebApplication app, Uri baseUrl, RunEventHub events, ServerMetrics metrics, ILogger logger)
     {
+        _metrics = metrics;
         _app = app;
         Events = events;
         _logger = logger;
@@ -45,6 +49,7 @@ public sealed class RunningServer : RunningHost
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
         ServerLog.Stopped(_logger);
     }
 }

@@ -12,6 +12,7 @@ using RtcBench.Server.Dashboard;
 using RtcBench.Server.Events;
 using RtcBench.Server.Http;
 using RtcBench.Server.Ingest;
+using RtcBench.Server.Metrics;
 using RtcBench.Storage;
 
 namespace RtcBench.Server;
@@ -45,7 +46,9 @@ public static class ServerHost
         var events = new RunEventHub(options.MaxEventClients);
         string storeName = store.ToString() ?? store.GetType().Name;
         var outage = new StoreOutage(storeName, logger, time);
-        var app = BuildApp(options, new MonitoredResultStore(store, outage), StoreKindName(store), outage, events, loggerFactory, logger, time);
+        var monitored = new MonitoredResultStore(store, outage);
+        var metrics = new ServerMetrics(monitored, Core.ToolInfo.Version);
+        var app = BuildApp(options, monitored, StoreKindName(store), outage, events, metrics, loggerFactory, logger, time);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -53,39 +56,48 @@ public static class ServerHost
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            metrics.Dispose();
             throw;
         }
         var baseUrl = new Uri(app.Services.GetRequiredService<IServer>()
             .Features.Get<IServerAddressesFeature>()!.Addresses.First());
         ServerLog.Started(logger, baseUrl, storeName, options.IngestToken is null ? "off" : "required");
-        return new RunningServer(app, baseUrl, events, logger);
+        if (options.PingRetention is { } retention)
+        {
+            // Once now (so the service starts within its retention), then hourly until the service stops.
+            var pruner = new Retention.PingPruner(store, retention, time, logger);
+            await pruner.PruneOnceAsync(ct).ConfigureAwait(false);
+            _ = pruner.RunAsync(app.Lifetime.ApplicationStopping);
+        }
+        return new RunningServer(app, baseUrl, events, metrics, logger);
     }
 
     private static string StoreKindName(IResultStore store) => store is Storage.Sqlite.SqliteResultStore ? "sqlite" : "postgres";
 
     private static WebApplication BuildApp(
         ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
-        ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
+        ServerMetrics metrics, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
     {
         var builder = MinimalApiHost.CreateBuilder("RtcBench.Server", options.Listen, options.HardBodyLimit, loggerFactory);
         var app = builder.Build();
+        app.Use(metrics.CountIngestAsync);   // outermost: sees the final status of every ingest
         var errors = new ErrorHandling(logger, options.MaxBodyBytes);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = errors.HandleAsync });
         app.UseStatusCodePages(ErrorHandling.StatusCodePageAsync);
         app.Use(new StoreUnavailableAnswer(outage).InvokeAsync);
         if (options.IngestToken is not null)
         {
-            app.Use(new IngestTokenCheck(options.IngestToken, logger).InvokeAsync);
+            app.Use(new IngestTokenCheck(options.IngestToken, options.MetricsRequireToken, logger).InvokeAsync);
         }
         app.UseRouting();
         app.Use(new QueryAudit().InvokeAsync);
-        Map(app, options, store, storeKind, outage, events, logger, time);
+        Map(app, options, store, storeKind, outage, events, metrics, logger, time);
         return app;
     }
 
     private static void Map(
         WebApplication app, ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
-        ILogger logger, TimeProvider time)
+        ServerMetrics metrics, ILogger logger, TimeProvider time)
     {
         var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, time, logger);
         var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
@@ -102,6 +114,7 @@ public static class ServerHost
         app.MapGet("/api/results/compare", Handler(results.CompareAsync));
         app.MapGet("/api/events", stream.HandleAsync);
         app.MapGet("/health", Handler(context => HealthAsync(context, store, storeKind, outage)));
+        app.MapGet(MetricsExposition.Path, metrics.WriteAsync);
         app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json"));
         DashboardEndpoints.Map(app, Assets.Value);
     }

@@ -43,4 +43,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(11, LogLevel.Warning, "Refused run {RunId}: a different run is stored under that id (first difference: {Field})")]
     public static partial void RunConflict(ILogger logger, string runId, string field);
+
+    [LoggerMessage(14, LogLevel.Information, "Ping retention: deleted {Pings} raw pings of {Runs} runs that started before {Cutoff:O}; their statistics, histograms and rollups stay")]
+    public static partial void PingsPruned(ILogger logger, long pings, long runs, DateTimeOffset cutoff);
+
+    [LoggerMessage(15, LogLevel.Warning, "Ping retention: could not prune pings now ({Error}); trying again in an hour")]
+    public static partial void PingPruneFailed(ILogger logger, string error);
 }

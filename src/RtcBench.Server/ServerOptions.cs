@@ -23,6 +23,12 @@ public sealed class ServerOptions
     /// </summary>
     public string? IngestToken { get; set; }
 
+    /// <summary>
+    /// When true, <c>GET /metrics</c> requires the ingest token like a write (Prometheus: <c>authorization:
+    /// credentials_file</c>); when false (default) it is open like every other read. Needs <see cref="IngestToken"/>.
+    /// </summary>
+    public bool MetricsRequireToken { get; set; }
+
     /// <summary>Largest accepted ingest body; larger answers 413.</summary>
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
@@ -41,6 +47,12 @@ public sealed class ServerOptions
     /// </summary>
     public long HardBodyLimit => 4L * MaxBodyBytes;
 
+    /// <summary>
+    /// Raw pings of runs that started longer ago than this are deleted (at start-up, then hourly); runs, their
+    /// statistics and histograms, and the rollups stay. Null (the default): pings are kept for ever.
+    /// </summary>
+    public TimeSpan? PingRetention { get; set; }
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -58,6 +70,10 @@ public sealed class ServerOptions
         {
             problems.Add(tokenProblem);
         }
+        if (MetricsRequireToken && string.IsNullOrEmpty(IngestToken))
+        {
+            problems.Add("metrics behind the ingest token needs an ingest token: set RTCBENCH_INGEST_TOKEN or --ingest-token-file");
+        }
         if (MaxBodyBytes < 1024)
         {
             problems.Add($"MaxBodyBytes must be at least 1024 (got {MaxBodyBytes})");
@@ -65,6 +81,10 @@ public sealed class ServerOptions
         if (EventHeartbeat < TimeSpan.FromMilliseconds(10) || EventHeartbeat > TimeSpan.FromMinutes(5))
         {
             problems.Add($"EventHeartbeat must be between 10 ms and 5 minutes (got {EventHeartbeat})");
+        }
+        if (PingRetention is { } retention && retention < TimeSpan.FromHours(1))
+        {
+            problems.Add($"PingRetention must be at least an hour (got {retention})");
         }
         if (MaxEventClients < 1)
         {

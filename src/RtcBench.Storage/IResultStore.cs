@@ -66,4 +66,24 @@ public interface IResultStore : IAsyncDisposable
     /// <paramref name="channel"/>; ordered by platform, then location (nulls last).
     /// </summary>
     Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The rollup rows (maintained by every save) of <paramref name="grainSeconds"/> (3600: hours, 86400: UTC days)
+    /// whose bucket starts in [filter.Since, filter.Until) and match the filter's platform, location and channel. A
+    /// row combines exactly the runs that started in its bucket, as <see cref="RollupSums.AddRun"/> combines runs.
+    /// </summary>
+    Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken);
+
+    /// <summary>Recomputes every rollup row from the runs, in one transaction (saves wait meanwhile).</summary>
+    Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the raw pings of every run that started before <paramref name="startedBefore"/> and records the
+    /// time (<paramref name="prunedAt"/>) in the run. The run row (statistics, histogram) and the rollups stay, so
+    /// every merged-histogram figure is unchanged; pooled-pings figures and comparisons no longer see those pings.
+    /// </summary>
+    Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken);
+
+    /// <summary>When the run's pings were pruned; null when they are kept (or no such run).</summary>
+    Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken);
 }

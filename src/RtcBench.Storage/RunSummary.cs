@@ -35,4 +35,7 @@ public sealed record RunSummary
     public double? RttP95Us { get; init; }
 
     public double? RttP99Us { get; init; }
+
+    /// <summary>When the run's raw pings were deleted by ping retention; null while they are kept.</summary>
+    public DateTimeOffset? PingsPrunedAt { get; init; }
 }

@@ -35,7 +35,9 @@ internal sealed partial class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentProcess> StartAsync()
+    /// <param name="extraArgs">More arguments for <c>rtcbench agent</c>.</param>
+    /// <param name="environment">Variables to set in the agent's environment.</param>
+    public static async Task<AgentProcess> StartAsync(string listen = "127.0.0.1:0", string[]? extraArgs = null, IDictionary<string, string>? environment = null)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "rtcbench.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the Cli test project builds it next to the tests");
@@ -49,11 +51,16 @@ internal sealed partial class AgentProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "exec", dll, "agent", "--listen", "127.0.0.1:0", "--location", "agent-process-test" })
+        foreach (string arg in new[] { "exec", dll, "agent", "--listen", listen, "--location", "agent-process-test" }.Concat(extraArgs ?? []))
         {
             info.ArgumentList.Add(arg);
         }
         info.Environment.Remove("RTCBENCH_AGENT_KEY");
+        info.Environment.Remove("RTCBENCH_LOG_FORMAT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var agent = new AgentProcess(process);
         process.ErrorDataReceived += (_, e) => agent.OnStderr(e.Data);

@@ -22,7 +22,10 @@ internal sealed class CliHarness : IDisposable
     /// <summary>Hears every line the command writes on stderr, as it is written (on the writer's thread: keep it short).</summary>
     public Action<string>? OnStderrLine { get; set; }
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(TimeSpan.FromMinutes(2), args);
+
+    /// <param name="hangGuard">Fails the test if the command has not ended by then (a guard against hangs, not a bound on speed).</param>
+    public async Task<CliResult> RunAsync(TimeSpan hangGuard, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new LineTapWriter(OnStderrLine);
@@ -33,7 +36,7 @@ internal sealed class CliHarness : IDisposable
             Interrupts = Interrupts,
             GetEnvironment = name => Environment.TryGetValue(name, out var v) ? v : null,
         };
-        int exit = await CliApp.RunAsync(args, ctx).WaitAsync(TimeSpan.FromMinutes(2));
+        int exit = await CliApp.RunAsync(args, ctx).WaitAsync(hangGuard);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -128,11 +128,11 @@ public sealed class ResultsCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         Assert.Equal(
-            $"rtcbench: created the result store sqlite:{path} with schema version 2 (migrations 0001_initial.sql, 0002_outcome_evidence.sql)",
+            $"rtcbench: created the result store sqlite:{path} with schema version 4 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql)",
             created.Stderr.TrimEnd());
         Assert.True(File.Exists(path));
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 2); nothing to do", again.Stderr.TrimEnd());
+        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 4); nothing to do", again.Stderr.TrimEnd());
     }
 
     [Fact]
@@ -154,5 +154,36 @@ public sealed class ResultsCommandTests : IDisposable
         Assert.EndsWith($"`rtcbench push --store {url}` sends them (the next run with this --store does too).", last, StringComparison.Ordinal);
         Assert.DoesNotContain("dashboard", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(_cli.TempDir, "spool"), "*.json").Length);
+    }
+
+    [Fact]
+    public async Task DbRebuildRollups_StoreWithRuns_SaysHowManyRunsAndRowsAndQueriesStillAgree()
+    {
+        var start = RunnerDocuments.BaseTime;
+        await SaveAsync(
+            RunnerDocuments.Create([10, 11, 12], startedAt: start),
+            RunnerDocuments.Create([20, 21], startedAt: start.AddMinutes(70)),
+            RunnerDocuments.Create([30], startedAt: start.AddDays(1), location: null));
+
+        var result = await _cli.RunAsync("db", "rebuild-rollups", "--store", _cli.StoreSpec);
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.Stderr);
+        Assert.Contains("from 3 run(s): 3 hourly and 2 daily row(s)", result.Stderr, StringComparison.Ordinal);
+        await using var store = new SqliteResultStore(DbPath);
+        var midnight = new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero);
+        var day = await store.QueryRollupsAsync(
+            new Storage.Queries.AggregateFilter { Since = midnight, Until = midnight.AddDays(1) }, 86400, CancellationToken.None);
+        Assert.Equal((2, 5), (Assert.Single(day).Sums.Runs, Assert.Single(day).Sums.Ok));
+    }
+
+    [Fact]
+    public async Task DbRebuildRollups_MissingStore_NotFoundAndNothingCreated()
+    {
+        string missing = Path.Combine(_cli.TempDir, "nothere.db");
+
+        var result = await _cli.RunAsync("db", "rebuild-rollups", "--store", "sqlite:" + missing);
+
+        AssertError(result, ExitCodes.NotFound, $"no result store at {missing}");
+        Assert.False(File.Exists(missing));
     }
 }

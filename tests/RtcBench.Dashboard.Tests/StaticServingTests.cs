@@ -64,8 +64,8 @@ public sealed class StaticServingTests
     }
 
     [Theory]
-    [InlineData("/metrics")]            // issue 17 adds a real one: until then nothing answers there
-    [InlineData("/metrics/")]
+    [InlineData("/metricsz")]           // /metrics itself is the Prometheus endpoint (below)
+    [InlineData("/metrics/x")]
     [InlineData("/healthz")]
     [InlineData("/timeseriesx")]
     [InlineData("/runs/0123456789abcdef/pings")]
@@ -88,8 +88,22 @@ public sealed class StaticServingTests
         Assert.Equal(404, System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("status").GetInt32());
     }
 
+    [Fact]
+    public async Task Metrics_Get_ServesPrometheusTextNotThePage()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Client.GetAsync("/metrics", harness.Ct);
+        string body = await response.Content.ReadAsStringAsync(harness.Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("# TYPE rtcbench_runs_ingested_total counter", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html", body, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
-    [InlineData("/metrics")]
+    [InlineData("/metricsz")]
     [InlineData("/")]
     public async Task Path_Head_AnswersAsGetWould(string path)
     {

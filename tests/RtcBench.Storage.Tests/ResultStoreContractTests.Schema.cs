@@ -15,11 +15,11 @@ public abstract partial class ResultStoreContractTests
 
         Assert.True(created.Created);
         Assert.Equal(0, created.FromVersion);
-        Assert.Equal(["0001_initial.sql", "0002_outcome_evidence.sql"], created.Applied);
-        Assert.Equal(2, created.ToVersion);
+        Assert.Equal(["0001_initial.sql", "0002_outcome_evidence.sql", "0003_rollups.sql", "0004_ping_retention.sql"], created.Applied);
+        Assert.Equal(4, created.ToVersion);
         Assert.False(again.Created);
         Assert.True(again.UpToDate);
-        Assert.Equal((2, 2), (again.FromVersion, again.ToVersion));
+        Assert.Equal((4, 4), (again.FromVersion, again.ToVersion));
     }
 
     [Fact]

@@ -138,4 +138,18 @@ public sealed class SqliteMigrationTests : IDisposable
 
         Assert.Equal(["A", "B"], ordered.Select(m => m.Sql));
     }
+
+    [Fact]
+    public async Task Initialize_Version2StoreWithRuns_AddsRollupsFilledFromTheRuns()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new SqliteResultStore(DbPath))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        await SqliteTestDatabase.ExecuteAsync(DbPath, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
+
+        await using var reopened = new SqliteResultStore(DbPath);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
+    }
 }

@@ -19,6 +19,8 @@ internal sealed class RoomRegistry(
     private readonly ConcurrentDictionary<Guid, Room> _rooms = new();
     private readonly Lock _gate = new();
     private int _pending;
+    private long _created;
+    private long _refused;
 
     /// <summary>Raised after a room is closed, with the reason ("disconnect", "expired", "idle", "shutdown").</summary>
     public event Action<Guid, string>? RoomClosed;
@@ -31,6 +33,15 @@ internal sealed class RoomRegistry(
     public MonoTime Clock => clock;
 
     public int Count => _rooms.Count;
+
+    /// <summary>The room limit.</summary>
+    public int MaxRooms => maxRooms;
+
+    /// <summary>Rooms created since start.</summary>
+    public long CreatedCount => Interlocked.Read(ref _created);
+
+    /// <summary>/connect requests refused at the room limit since start.</summary>
+    public long RefusedCount => Interlocked.Read(ref _refused);
 
     public ICollection<Room> Rooms => _rooms.Values;
 
@@ -56,6 +67,7 @@ internal sealed class RoomRegistry(
         {
             if (_rooms.Count + _pending >= maxRooms)
             {
+                Interlocked.Increment(ref _refused);
                 AgentLog.RoomLimitReached(logger, maxRooms);
                 return new CreateRoomResult(null, null, RetryAfter());
             }
@@ -83,6 +95,7 @@ internal sealed class RoomRegistry(
                 throw;
             }
             _rooms[room.Id] = room;
+            Interlocked.Increment(ref _created);
         }
         finally
         {

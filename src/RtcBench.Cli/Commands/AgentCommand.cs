@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Console;
 using RtcBench.Agent;
 using RtcBench.Cli.Parsing;
+using RtcBench.Hosting;
 
 namespace RtcBench.Cli.Commands;
 
@@ -48,13 +47,17 @@ internal static class AgentCommand
         var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
         var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
+        var logFormat = LogFormatOption();
+        var metricsAuth = CliOption.Choice("--metrics-auth",
+            "Who may read GET /metrics when an API key is set: key (send the API key) or open (anyone who can reach the port).",
+            "key", "key", "open");
         var keys = new ApiKeyOptions();
         var command = new Command("agent",
             "Run the echo agent: creates rooms on POST /connect and echoes every ping straight back. Platforms: udp and direct "
             + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; "
             + "janus when JANUS_URL is set (with JANUS_ADMIN_KEY for the rooms, JANUS_API_SECRET or JANUS_TOKEN when Janus wants them). "
             + "GET /health lists the platforms this agent offers.");
-        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, verbose })
+        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, metricsAuth, verbose, logFormat })
         {
             command.Options.Add(o);
         }
@@ -72,6 +75,10 @@ internal static class AgentCommand
             if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
+            }
+            if (!ConsoleLogging.TryResolveFormat(parse.GetValue(logFormat), ctx.GetEnvironment(ConsoleLogging.FormatVariable), out bool json, out string formatError))
+            {
+                return ctx.Fail(ExitCodes.Usage, formatError);
             }
             LiveKitAgentOptions livekit;
             JanusAgentOptions janus;
@@ -93,12 +100,13 @@ internal static class AgentCommand
                 Location = parse.GetValue(location) ?? ctx.GetEnvironment("RTCBENCH_AGENT_LOCATION"),
                 DefaultRoomTtl = ttl,
                 MaxRooms = parse.GetValue(maxRooms),
+                MetricsOpen = parse.GetValue(metricsAuth) == "open",
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
                 Janus = janus,
             };
-            using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+            using var loggerFactory = CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information, json);
             RunningAgent agent;
             try
             {
@@ -131,17 +139,26 @@ internal static class AgentCommand
         return command;
     }
 
-    internal static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(builder =>
+    /// <summary><c>--log-format text|json</c> (no default value: unset, <c>$RTCBENCH_LOG_FORMAT</c> decides, else text).</summary>
+    internal static Option<string?> LogFormatOption()
     {
-        builder.SetMinimumLevel(level);
-        builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.AddSimpleConsole(o =>
+        var option = new Option<string?>("--log-format")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    });
+            Description = $"Log lines on stderr as text or json (one JSON object per line); default ${ConsoleLogging.FormatVariable}, else text.",
+            HelpName = "text|json",
+        };
+        option.CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Array.IndexOf(ConsoleLogging.Formats, text) < 0)
+            {
+                result.AddError($"--log-format: '{text}' is not a choice; use text or json");
+                return null;
+            }
+            return text;
+        };
+        return option;
+    }
+
+    internal static ILoggerFactory CreateLoggerFactory(LogLevel level, bool json = false) => ConsoleLogging.Create(level, json);
 }

@@ -3,7 +3,10 @@ using RtcBench.Storage;
 
 namespace RtcBench.Cli.Commands;
 
-/// <summary><c>rtcbench db migrate</c>: create or upgrade a store's schema (also done automatically on first use).</summary>
+/// <summary>
+/// <c>rtcbench db migrate</c>: create or upgrade a store's schema (also done automatically on first use);
+/// <c>rtcbench db rebuild-rollups</c>: recompute the rollups from the runs.
+/// </summary>
 internal static class DbCommand
 {
     public static Command Create(CliContext ctx)
@@ -18,8 +21,21 @@ internal static class DbCommand
             ctx.Error.WriteLine("rtcbench: " + Describe(await s.InitializeAsync(ct), where));
             return ExitCodes.Ok;
         }));
+        var rebuildStore = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
+        var rebuild = new Command("rebuild-rollups",
+            "Recompute the hourly and daily rollups (which aggregate queries read for whole hours and days) from the " +
+            "stored runs, in one transaction (saves wait meanwhile), say how many runs and rows, then exit.");
+        rebuild.Options.Add(rebuildStore);
+        rebuild.SetAction(async (parse, ct) => await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(rebuildStore), StoreAccess.ReadExisting, async (s, where) =>
+        {
+            var report = await s.RebuildRollupsAsync(ct);
+            ctx.Error.WriteLine(
+                $"rtcbench: rebuilt the rollups of {where} from {report.Runs} run(s): {report.HourRows} hourly and {report.DayRows} daily row(s)");
+            return ExitCodes.Ok;
+        }));
         var command = new Command("db", "Manage the result store.");
         command.Subcommands.Add(migrate);
+        command.Subcommands.Add(rebuild);
         return command;
     }
 

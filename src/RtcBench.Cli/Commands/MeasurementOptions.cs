@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using RtcBench.Cli.Parsing;
+using RtcBench.Cli.Thresholds;
 using RtcBench.Core.Measurement;
 using RtcBench.Core.Protocol;
 
@@ -44,9 +45,11 @@ internal sealed class MeasurementOptions
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress on stderr." };
 
+    public Option<string[]> Threshold { get; } = ThresholdOption.Create();
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Channel, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet })
+        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Channel, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet, Threshold })
         {
             command.Options.Add(option);
         }
@@ -75,6 +78,9 @@ internal sealed class MeasurementOptions
         errors = list;
         return config;
     }
+
+    /// <summary>The --threshold rules (validated at parse time: an invalid one never gets here).</summary>
+    public IReadOnlyList<Threshold> ToThresholds(ParseResult parse) => ThresholdOption.Parse(parse.GetValue(Threshold));
 
     /// <summary>The channels to measure: null for both.</summary>
     public IReadOnlyList<string>? ToChannels(ParseResult parse) => parse.GetValue(Channel) switch

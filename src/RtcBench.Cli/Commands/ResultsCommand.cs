@@ -135,6 +135,7 @@ internal static class ResultsCommand
         var command = new Command("results", "Read stored results.");
         command.Subcommands.Add(list);
         command.Subcommands.Add(show);
+        command.Subcommands.Add(ExportCommand.Create(ctx, store, platform, location, channel));
         return command;
     }
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RtcBench.Cli.Output;
+using RtcBench.Cli.Thresholds;
 using RtcBench.Core.Results;
 using RtcBench.Runner;
 using RtcBench.Storage;
@@ -82,16 +84,19 @@ internal static class RunExecution
         }
 
         var results = report.Results;
+        var thresholds = m.ToThresholds(parse);
+        var verdicts = ThresholdEvaluator.Evaluate(thresholds, results);
         if (json)
         {
             foreach (var result in results)
             {
-                ctx.Out.WriteLine(ResultJson.Serialize(result, indented: false));
+                ctx.Out.WriteLine(Document(result, thresholds.Count > 0 ? verdicts : null, indented: false));
             }
         }
         else
         {
             SummaryView.Write(ctx.OutConsole(), results);
+            ThresholdView.Write(ctx.Out, verdicts);
         }
 
         int exit = ExitCodes.Ok;
@@ -100,7 +105,7 @@ internal static class RunExecution
         {
             try
             {
-                WriteOutput(output, results);
+                WriteOutput(output, results, thresholds.Count > 0 ? verdicts : null);
                 observer.Message($"wrote {output.FullName}");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -154,6 +159,14 @@ internal static class RunExecution
         {
             exit = ExitCodes.Interrupted;
         }
+        foreach (var failed in verdicts.Where(v => !v.Passed))
+        {
+            ctx.Fail(ExitCodes.ThresholdFailed, ThresholdView.FailureLine(failed));
+        }
+        if (exit == ExitCodes.Ok && verdicts.Any(v => !v.Passed))
+        {
+            exit = ExitCodes.ThresholdFailed;
+        }
         return exit;
     }
 
@@ -176,13 +189,31 @@ internal static class RunExecution
         return errors.Count > 0 ? ExitCodes.Usage : null;
     }
 
-    private static void WriteOutput(FileInfo output, IReadOnlyList<RunResult> results)
+    private static void WriteOutput(FileInfo output, IReadOnlyList<RunResult> results, IReadOnlyList<ThresholdVerdict>? verdicts)
     {
         output.Directory?.Create();
         string text = results.Count == 1
-            ? ResultJson.Serialize(results[0], indented: true)
-            : JsonSerializer.Serialize(results, ResultJson.Indented);
+            ? Document(results[0], verdicts, indented: true)
+            : verdicts is null
+                ? JsonSerializer.Serialize(results, ResultJson.Indented)
+                : new JsonArray(results.Select(r => JsonNode.Parse(Document(r, verdicts, indented: false))).ToArray()).ToJsonString(ResultJson.Indented);
         File.WriteAllText(output.FullName, text + "\n");
+    }
+
+    /// <summary>
+    /// A run's result document as printed and written; with --threshold, plus a <c>thresholds</c> array of the
+    /// verdicts on that run (output only: the stored and posted document is the measurement alone).
+    /// </summary>
+    private static string Document(RunResult result, IReadOnlyList<ThresholdVerdict>? verdicts, bool indented)
+    {
+        if (verdicts is null)
+        {
+            return ResultJson.Serialize(result, indented);
+        }
+        var options = indented ? ResultJson.Indented : ResultJson.Options;
+        var node = JsonSerializer.SerializeToNode(result, options)!.AsObject();
+        node["thresholds"] = JsonSerializer.SerializeToNode(verdicts.Where(v => v.RunId == result.RunId).ToList(), options);
+        return node.ToJsonString(options);
     }
 
     public static int ToExitCode(RunnerFailure failure) => failure switch

@@ -18,11 +18,19 @@ internal static class ServeCommand
         var store = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
         var tokenFile = CliOption.File("--ingest-token-file", $"Read the ingest token runners must send from this file (first line); default ${TokenVariable}.");
         var maxBody = CliOption.Int("--max-body-mib", "Largest result document accepted, in MiB, 1 to 1024 (larger answers 413).", ServerOptions.DefaultMaxBodyBytes >> 20, 1, 1024);
+        var retention = CliOption.OptionalPeriod("--ping-retention",
+            "Delete the raw pings of runs that started longer ago than this (at start-up, then hourly), e.g. 30d; runs, " +
+            "their statistics and histograms, and the rollups that aggregated queries read are kept. Default: keep pings.",
+            TimeSpan.FromHours(1), TimeSpan.FromDays(36500));
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
+        var logFormat = AgentCommand.LogFormatOption();
+        var metricsAuth = CliOption.Choice("--metrics-auth",
+            "Who may read GET /metrics: open (default, like every read) or token (send the ingest token; needs one).",
+            "open", "open", "token");
         var command = new Command("serve",
             "Run the results service: runners POST results to /api/runs; users query /api/results/... (aggregated, timeseries, " +
-            "locations, latest, compare), /api/runs, /health and /openapi.json.");
-        foreach (var o in new Option[] { listen, store, tokenFile, maxBody, verbose })
+            "locations, latest, compare), /api/runs, /health, /metrics (Prometheus) and /openapi.json.");
+        foreach (var o in new Option[] { listen, store, tokenFile, maxBody, retention, metricsAuth, verbose, logFormat })
         {
             command.Options.Add(o);
         }
@@ -36,14 +44,18 @@ internal static class ServeCommand
             {
                 return ctx.Fail(ExitCodes.Usage, tokenError);
             }
+            if (!Hosting.ConsoleLogging.TryResolveFormat(parse.GetValue(logFormat), ctx.GetEnvironment(Hosting.ConsoleLogging.FormatVariable), out bool json, out string formatError))
+            {
+                return ctx.Fail(ExitCodes.Usage, formatError);
+            }
             int mib = parse.GetValue(maxBody);
             string spec = StoreHelp.Resolve(parse.GetValue(store), ctx);
             if (!ResultStoreFactory.TryParse(spec, out var storeSpec, out string storeError))
             {
                 return ctx.Fail(ExitCodes.Usage, $"--store: {storeError}");
             }
-            var options = new ServerOptions { Listen = endpoint, IngestToken = token, MaxBodyBytes = mib << 20 };
-            using var loggerFactory = AgentCommand.CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information);
+            var options = new ServerOptions { Listen = endpoint, IngestToken = token, MaxBodyBytes = mib << 20, PingRetention = parse.GetValue(retention), MetricsRequireToken = parse.GetValue(metricsAuth) == "token" };
+            using var loggerFactory = AgentCommand.CreateLoggerFactory(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information, json);
             await using var resultStore = ResultStoreFactory.Open(spec);
             try
             {

@@ -35,6 +35,37 @@ internal static class CliOption
         return option;
     }
 
+    /// <summary>
+    /// A long period, in whole days (<c>30d</c>) or hours (<c>12h</c>), in [<paramref name="min"/>, <paramref name="max"/>];
+    /// null when absent.
+    /// </summary>
+    public static Option<TimeSpan?> OptionalPeriod(string name, string description, TimeSpan min, TimeSpan max)
+    {
+        var option = new Option<TimeSpan?>(name) { Description = description, HelpName = "period" };
+        string expected = $"a whole number of days or hours, e.g. 30d or 12h, from {(long)min.TotalHours}h to {(long)max.TotalDays}d";
+        option.CustomParser = result =>
+        {
+            string text = Token(result);
+            string trimmed = text.Trim();
+            char unit = trimmed.Length > 0 ? trimmed[^1] : ' ';
+            if ((unit != 'd' && unit != 'h')
+                || !int.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+            {
+                result.AddError($"{name}: '{(text.Length > 40 ? text[..40] : text)}' is not a period; give {expected}");
+                return null;
+            }
+            var value = unit == 'd' ? TimeSpan.FromDays(count) : TimeSpan.FromHours(count);
+            if (value < min || value > max)
+            {
+                result.AddError($"{name}: {trimmed} is out of range; give {expected}");
+                return null;
+            }
+            return value;
+        };
+        Expected.Add(option, expected);
+        return option;
+    }
+
     /// <summary>A decimal number in [min, max]; <paramref name="noun"/> names it in errors ("a latitude").</summary>
     public static Option<double?> OptionalDouble(string name, string description, double min, double max, string noun)
     {

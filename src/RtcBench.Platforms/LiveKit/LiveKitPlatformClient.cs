@@ -41,7 +41,7 @@ public sealed class LiveKitPlatformClient : IPlatformClient
 
         if (context.PayloadBytes > LiveKitParticipant.MaxPayloadBytes)
         {
-            throw new PlatformException($"livekit carries at most {LiveKitParticipant.MaxPayloadBytes} bytes per data packet; the run asks for {context.PayloadBytes}.");
+            throw new PlatformException($"a LiveKit data packet carries at most {LiveKitParticipant.MaxPayloadBytes} bytes; --payload-bytes {context.PayloadBytes} is larger.");
         }
 
         var participant = new LiveKitParticipant();
@@ -65,7 +65,7 @@ public sealed class LiveKitPlatformClient : IPlatformClient
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new PlatformException($"livekit: the echo participant '{echoIdentity}' did not join room '{participant.RoomName}' within {EchoTimeout.TotalSeconds:0} s.");
+                throw new PlatformException($"the echo participant '{echoIdentity}' did not join room '{participant.RoomName}' within {EchoTimeout.TotalSeconds:0} s.");
             }
 
             var reliable = new LiveKitPingChannel(session, LiveKitDataKind.Reliable);
@@ -77,8 +77,9 @@ public sealed class LiveKitPlatformClient : IPlatformClient
         }
         catch (LiveKitException ex)
         {
+            // The outcome without LiveKitException's "LiveKit: " prefix: whoever shows the message names the platform.
             await participant.DisposeAsync().ConfigureAwait(false);
-            throw new PlatformException(ex.Message, ex);
+            throw new PlatformException(ex.Outcome.ToString(), ex);
         }
         catch
         {

@@ -20,7 +20,9 @@ namespace RtcBench.Rtc.Ice;
 /// nominates its pair; other checks are then cancelled.</para>
 /// <para>Controlled (<see cref="IceRole.Controlled"/>): checks carry no USE-CANDIDATE; a pair is selected when the
 /// peer has nominated it (a valid check with USE-CANDIDATE) and our own check on it has succeeded, in either order
-/// (RFC 8445 §7.3.1.5, §7.2.5.3.4).</para>
+/// (RFC 8445 §7.3.1.5, §7.2.5.3.4). Of several such pairs the highest-priority one is used (§8.1.1); a lower-priority
+/// one replaces it only when the selected pair stops answering consent checks.</para>
+/// <para>Data (<see cref="AcceptsData"/>): received on any valid pair, sent on the selected one (§12).</para>
 /// <para>Answers the peer's checks like the lite responder and learns the source of an unknown one as a
 /// peer-reflexive candidate, queuing a triggered check to it (RFC 8445 §7.3.1.3-7.3.1.4): this is how a peer
 /// hidden behind an mDNS candidate is reached.</para>
@@ -238,6 +240,30 @@ public sealed class IceAgent
         }
     }
 
+    /// <summary>
+    /// Whether application data (DTLS) from <paramref name="from"/> at local candidate <paramref name="local"/> belongs
+    /// to this session while <see cref="IceAgentState.Connected"/>: it came over a pair that is valid for us (our check
+    /// succeeded) or for the peer (its check was answered). RFC 8445 §12.2: an agent receives data on any such pair,
+    /// and sends on the selected one. The two sides' selected pairs can differ: werift, controlling with aggressive
+    /// nomination, keeps the first pair whose own check succeeded, while we select the highest-priority nominated pair
+    /// on which our check succeeded; dropping its DTLS from the other pair stalled the handshake.
+    /// </summary>
+    public bool AcceptsData(IPEndPoint from, int local = HostCandidate)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (State != IceAgentState.Connected)
+        {
+            return false;
+        }
+
+        if (_selected is { } selected && selected.Local == local && selected.Remote.Equals(from))
+        {
+            return true;
+        }
+
+        return _checkList.Find(local, from) is { } pair && (pair.State == IcePairState.Succeeded || pair.PeerChecked);
+    }
+
     public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
 
     public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
@@ -338,6 +364,11 @@ public sealed class IceAgent
             return;
         }
 
+        if (Role == IceRole.Controlled && SelectedLooksLost(nowNs) && BestOtherNominated() is { } fallback)
+        {
+            Select(nowNs, fallback); // A peer that nominated several pairs once (werift) will not renominate.
+        }
+
         if (nowNs >= _nextConsentNs)
         {
             SendCheck(nowNs, _selected!, useCandidate: false, consent: true);
@@ -368,6 +399,11 @@ public sealed class IceAgent
         ChecksAnswered++;
         Reply(from, IceResponses.Success(_scratch, request, from, _localKey), local);
         request.TryGetPriority(out uint priority);
+        if (_checkList.Find(local, from) is { } known)
+        {
+            known.PeerChecked = true;
+        }
+
         if (State == IceAgentState.Connected && Role == IceRole.Controlled && request.HasUseCandidate)
         {
             Renominated(nowNs, from, priority, local);
@@ -384,6 +420,8 @@ public sealed class IceAgent
         {
             return; // The list is full.
         }
+
+        pair.PeerChecked = true;
 
         if (Role == IceRole.Controlled && request.HasUseCandidate)
         {
@@ -514,15 +552,52 @@ public sealed class IceAgent
         {
             Select(nowNs, pair);
         }
-        else if (State == IceAgentState.Connected && Role == IceRole.Controlled && pair.Nominated && !transaction.Consent)
+        else if (State == IceAgentState.Connected && Role == IceRole.Controlled && pair.Nominated && !transaction.Consent
+                 && PrefersOverSelected(nowNs, pair))
         {
             Select(nowNs, pair); // Renomination confirmed by our own check.
         }
     }
 
     /// <summary>
+    /// Controlled and connected: whether a nominated pair our check proved replaces the selected one. RFC 8445 §8.1.1:
+    /// of several nominated pairs the highest-priority one is used (a peer with aggressive nomination, as werift,
+    /// nominates every pair it checks; Chromium nominates its selected pair and any better one). A lower-priority
+    /// nomination wins only once the selected pair looks lost (<see cref="SelectedLooksLost"/>): a controlling peer
+    /// whose selected path broke renominates a worse one, and staying would cost the whole consent timeout.
+    /// </summary>
+    private bool PrefersOverSelected(long nowNs, IceCandidatePair pair) =>
+        _selected is not { } selected || pair.Priority > selected.Priority || SelectedLooksLost(nowNs);
+
+    /// <summary>
+    /// No authenticated answer on the selected pair for two consent intervals: at least one consent check and its
+    /// retransmissions went unanswered (answers normally come within one interval and an RTO or two).
+    /// </summary>
+    private bool SelectedLooksLost(long nowNs) => nowNs - _lastConsentNs > 2 * _options.ConsentIntervalNs;
+
+    /// <summary>The highest-priority nominated pair, other than the selected one, on which our check succeeded.</summary>
+    private IceCandidatePair? BestOtherNominated()
+    {
+        IceCandidatePair? best = null;
+        var pairs = _checkList.Pairs;
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var pair = pairs[i];
+            if (pair.Nominated && pair.State == IcePairState.Succeeded && !ReferenceEquals(pair, _selected)
+                && (best is null || pair.Priority > best.Priority))
+            {
+                best = pair;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
     /// Controlled and connected: the controlling peer nominates another pair (renomination, as Chromium does when a
-    /// better path appears). It is selected once our own check on it succeeds, or at once when it already has.
+    /// better path appears; with aggressive nomination, as werift does, every pair it checks). Once our own check on it
+    /// has succeeded it is selected if it is preferred (<see cref="PrefersOverSelected"/>): of higher priority, or the
+    /// selected pair looks lost.
     /// </summary>
     private void Renominated(long nowNs, IPEndPoint from, uint priority, int local)
     {
@@ -532,10 +607,14 @@ public sealed class IceAgent
             return;
         }
 
+        pair.PeerChecked = true;
         pair.Nominated = true;
         if (pair.State == IcePairState.Succeeded)
         {
-            Select(nowNs, pair);
+            if (PrefersOverSelected(nowNs, pair))
+            {
+                Select(nowNs, pair);
+            }
         }
         else if (_transactions.FindCheck(pair) is null)
         {
@@ -579,7 +658,7 @@ public sealed class IceAgent
         State = IceAgentState.Connected;
         _lastConsentNs = nowNs;
         _nextConsentNs = nowNs + JitteredConsentInterval();
-        _transactions.KeepOnly(pair);
+        _transactions.KeepOnlyAndBetterNominated(pair);
         Enqueue(_events, IceEvent.Selected(pair.Remote, nominated: true, pair.Local));
     }
 

@@ -26,6 +26,10 @@ internal sealed class IceCandidatePair(int local, uint localPriority, IPEndPoint
     /// own check on it has succeeded.</summary>
     public bool Nominated { get; set; }
 
+    /// <summary>The peer's own check on this pair was valid and answered: the peer may consider it valid and send data on
+    /// it (RFC 8445 §12.2), even when our check on it has not succeeded (or was cancelled on selection).</summary>
+    public bool PeerChecked { get; set; }
+
     /// <summary>Whether it sits in the triggered-check queue (RFC 8445 §7.3.1.4).</summary>
     public bool Triggered { get; set; }
 }

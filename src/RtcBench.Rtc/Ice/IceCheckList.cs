@@ -13,6 +13,9 @@ internal sealed class IceCheckList(int maxPairs, bool controlling)
 
     public int Count => _pairs.Count;
 
+    /// <summary>Every pair, highest priority first.</summary>
+    public IReadOnlyList<IceCandidatePair> Pairs => _pairs;
+
     public IceCandidatePair? Find(int local, IPEndPoint remote)
     {
         foreach (var pair in _pairs)

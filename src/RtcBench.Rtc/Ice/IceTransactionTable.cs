@@ -76,8 +76,12 @@ internal sealed class IceTransactionTable(int capacity)
 
     public void Remove(IceCheckTransaction transaction) => _items.Remove(transaction);
 
-    /// <summary>Cancels every transaction that is not for <paramref name="pair"/>.</summary>
-    public void KeepOnly(IceCandidatePair pair) => _items.RemoveAll(t => !ReferenceEquals(t.Pair, pair));
+    /// <summary>
+    /// On selection: cancels every transaction except those for <paramref name="selected"/> and the connectivity checks
+    /// on nominated pairs of higher priority, which may still replace it (RFC 8445 §8.1.1).
+    /// </summary>
+    public void KeepOnlyAndBetterNominated(IceCandidatePair selected) => _items.RemoveAll(t =>
+        !ReferenceEquals(t.Pair, selected) && (t.Consent || !t.Pair.Nominated || t.Pair.Priority <= selected.Priority));
 
     public void Clear() => _items.Clear();
 }

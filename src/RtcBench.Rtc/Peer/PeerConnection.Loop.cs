@@ -34,6 +34,16 @@ public sealed partial class PeerConnection
 
     private readonly Queue<PeerInput> _earlyDtls = new();
 
+    /// <summary>At most this many host endpoints other than the selected one whose DTLS the receive thread delivers.</summary>
+    private const int MaxOtherDataPaths = 4;
+
+    /// <summary>
+    /// Full ICE: remote endpoints, besides the selected one, whose DTLS the loop accepted (a valid pair other than the
+    /// selected one: <see cref="IceAgent.AcceptsData"/>); copy-on-write, so the receive thread delivers their next
+    /// datagrams straight to the session too.
+    /// </summary>
+    private volatile IPEndPoint[] _otherDataPaths = [];
+
     /// <summary>Receive thread: STUN goes to the loop (with its receive time); from our TURN server, to its client.</summary>
     void IRtcDatagramHandler.OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) =>
         PostDatagram(from.Equals(_turnServer) ? PeerInputKind.Turn : PeerInputKind.Stun, datagram, from, receivedNs);
@@ -45,7 +55,7 @@ public sealed partial class PeerConnection
     void IRtcDatagramHandler.OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
     {
         var dtls = Volatile.Read(ref _dtls);
-        if (dtls is not null && IsSelectedPath(from, relayed: false) && (_iceLite is null || _liteFollowsData))
+        if (dtls is not null && ((IsSelectedPath(from, relayed: false) && (_iceLite is null || _liteFollowsData)) || IsOtherDataPath(from)))
         {
             dtls.HandleDatagram(datagram, receivedNs);
             return;
@@ -141,7 +151,7 @@ public sealed partial class PeerConnection
                 ArrayPool<byte>.Shared.Return(input.Buffer!);
                 break;
             case PeerInputKind.Dtls:
-                if (_dtls is { } dtls && (_iceLite is { } lite ? AcceptLiteDtls(now, lite, input.From!) : IsSelectedPath(input.From!, input.Relayed)))
+                if (_dtls is { } dtls && (_iceLite is { } lite ? AcceptLiteDtls(now, lite, input.From!) : AcceptsDtls(input.From!, input.Relayed)))
                 {
                     dtls.HandleDatagram(input.Buffer.AsSpan(0, input.Length), input.Ns);
                 }
@@ -342,12 +352,54 @@ public sealed partial class PeerConnection
         return true;
     }
 
-    /// <summary>Loop, on selection: early DTLS from the selected endpoint goes to the session, with its receive time.</summary>
+    /// <summary>
+    /// Loop, full ICE (or none): whether DTLS from <paramref name="from"/> is ours. The selected pair, or any other pair
+    /// the agent holds valid (RFC 8445 §12.2: receive on any valid pair, send on the selected one): werift as the
+    /// controlling agent sends on the first pair its own check found working, which need not be the pair we selected.
+    /// A host endpoint accepted this way joins <see cref="_otherDataPaths"/> for the receive thread.
+    /// </summary>
+    private bool AcceptsDtls(IPEndPoint from, bool relayed)
+    {
+        if (IsSelectedPath(from, relayed))
+        {
+            return true;
+        }
+
+        int local = relayed ? _relayLocal : IceAgent.HostCandidate;
+        if (_iceAgent is not { } agent || local < 0 || !agent.AcceptsData(from, local))
+        {
+            return false;
+        }
+
+        var known = _otherDataPaths;
+        if (!relayed && known.Length < MaxOtherDataPaths && Array.IndexOf(known, from) < 0)
+        {
+            _otherDataPaths = [.. known, new IPEndPoint(from.Address, from.Port)];
+        }
+
+        return true;
+    }
+
+    /// <summary>Receive thread: whether <paramref name="from"/> is a host endpoint the loop already accepted DTLS from.</summary>
+    private bool IsOtherDataPath(IPEndPoint from)
+    {
+        foreach (var path in _otherDataPaths)
+        {
+            if (path.Equals(from))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Loop, on selection: early DTLS from a valid pair goes to the session, with its receive time.</summary>
     private void ReplayEarlyDtls()
     {
         while (_earlyDtls.TryDequeue(out var early))
         {
-            if (_dtls is { } dtls && IsSelectedPath(early.From!, early.Relayed))
+            if (_dtls is { } dtls && (_iceLite is null ? AcceptsDtls(early.From!, early.Relayed) : IsSelectedPath(early.From!, early.Relayed)))
             {
                 dtls.HandleDatagram(early.Buffer.AsSpan(0, early.Length), early.Ns);
             }

@@ -309,7 +309,7 @@ public sealed partial class PeerConnection
                 DrainIce(agent);
                 break;
             case RtcPacketKind.Dtls:
-                if (_dtls is { } dtls && IsSelectedPath(peer, relayed: true))
+                if (_dtls is { } dtls && (_iceLite is null ? AcceptsDtls(peer, relayed: true) : IsSelectedPath(peer, relayed: true)))
                 {
                     dtls.HandleDatagram(data, _turnInputNs);
                 }

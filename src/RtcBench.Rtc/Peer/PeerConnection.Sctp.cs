@@ -474,6 +474,10 @@ public sealed partial class PeerConnection
             case SctpCloseReason.Failed:
                 Fail(PeerPhase.Sctp, "SCTP failed: " + closed.Detail);
                 return;
+            case SctpCloseReason.ProtocolViolation:
+                FlushSctp(); // The ABORT goes out before the loop stops.
+                Fail(PeerPhase.Sctp, "SCTP aborted: " + closed.Detail);
+                return;
             default:
                 End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed,
                     closed.Reason == SctpCloseReason.PeerAbort ? $"the peer aborted SCTP ({_abortDetail ?? closed.Detail})" : "the peer shut SCTP down"));

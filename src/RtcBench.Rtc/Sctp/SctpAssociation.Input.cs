@@ -167,8 +167,8 @@ public sealed partial class SctpAssociation
         Stats.DataChunksReceived++;
         if (d.UserData.Length == 0)
         {
-            Stats.MalformedPackets++; // RFC 9260 §6.2 says ABORT with "No User Data"; we drop it instead
-            return true;
+            AbortNoUserData(d.Tsn);
+            return false;
         }
 
         ackNow |= d.Immediate;
@@ -192,6 +192,21 @@ public sealed partial class SctpAssociation
         _rx.Add(tsn);
         _reassembler.Insert(tsn, d);
         return true;
+    }
+
+    /// <summary>
+    /// RFC 9260 §6.2: a DATA chunk with no user data (Length 16) MUST be answered with ABORT carrying the "No User Data"
+    /// error cause (§3.3.10.9), whose value is the chunk's TSN; the association ends
+    /// (<see cref="SctpCloseReason.ProtocolViolation"/>).
+    /// </summary>
+    private void AbortNoUserData(uint tsn)
+    {
+        Stats.NoUserDataChunks++;
+        var value = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(value, tsn);
+        EmitSingle(new AbortChunk { Items = [new SctpTlv(SctpErrorCauseCode.NoUserData, value)] }, _peerTag);
+        Terminate(new SctpClosed(SctpCloseReason.ProtocolViolation,
+            FormattableString.Invariant($"the peer sent a DATA chunk with no user data (TSN {tsn}); ABORT sent")));
     }
 
     private bool OnSack(SackChunk s)

@@ -11,6 +11,9 @@ public enum SctpCloseReason
     /// <summary>The peer sent ABORT (an <see cref="SctpAborted"/> event comes first).</summary>
     PeerAbort,
 
+    /// <summary>We sent ABORT because the peer broke the protocol (RFC 9260 §6.2: a DATA chunk with no user data).</summary>
+    ProtocolViolation,
+
     /// <summary>Too many retransmissions (data, INIT, COOKIE-ECHO, SHUTDOWN or heartbeats): peer unreachable.</summary>
     Failed,
 }

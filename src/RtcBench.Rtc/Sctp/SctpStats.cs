@@ -26,6 +26,9 @@ public sealed class SctpStats
 
     public long DataChunksReceived { get; internal set; }
 
+    /// <summary>DATA chunks with no user data (RFC 9260 §6.2): the first one aborts the association.</summary>
+    public long NoUserDataChunks { get; internal set; }
+
     public long DuplicateTsnsReceived { get; internal set; }
 
     public long DataDroppedNoBuffer { get; internal set; }

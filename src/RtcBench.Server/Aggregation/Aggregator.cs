@@ -12,18 +12,40 @@ namespace RtcBench.Server.Aggregation;
 /// </summary>
 internal static class Aggregator
 {
-    public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets, bool acrossLocations = false)
+    public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets, bool acrossLocations = false) =>
+        FromHistograms(runs, [], buckets, acrossLocations);
+
+    /// <summary>
+    /// Runs and rollup rows together (each rollup row lies within one bucket: see <see cref="SourcePlan"/>); both
+    /// add to a group the same way, so the figures equal those from the runs alone.
+    /// </summary>
+    public static IReadOnlyList<GroupFigures> FromHistograms(
+        IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false)
     {
         var groups = new Dictionary<GroupKey, HistogramGroup>();
-        foreach (var run in runs)
+        HistogramGroup GroupOf(string platform, string? location, string channel, DateTimeOffset start)
         {
-            var key = new GroupKey(run.Platform, acrossLocations ? null : run.Location, run.Channel, buckets.StartOf(run.StartedAt));
+            var key = new GroupKey(platform, acrossLocations ? null : location, channel, buckets.StartOf(start));
             if (!groups.TryGetValue(key, out var group))
             {
                 group = new HistogramGroup();
                 groups.Add(key, group);
             }
-            group.Add(run);
+            group.Locations.Add(location);
+            return group;
+        }
+        foreach (var rollup in rollups)
+        {
+            GroupOf(rollup.Platform, rollup.Location, rollup.Channel, rollup.BucketStart).Sums.Add(rollup.Sums);
+        }
+        foreach (var run in runs)
+        {
+            var group = GroupOf(run.Platform, run.Location, run.Channel, run.StartedAt);
+            if (run.Histogram.Length > 0 && !LogHistogram.TryDeserialize(run.Histogram, out _))
+            {
+                throw new InvalidOperationException($"Run {run.RunId} has a stored histogram that does not decode.");
+            }
+            group.Sums.AddRun(run.Sent, run.Ok, run.Lost, run.Late, run.RttMeanUs, run.MeanAbsDeltaRttUs, run.Histogram);
         }
         return Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
@@ -108,57 +130,29 @@ internal static class Aggregator
     /// <summary>Merges the histograms of one group; mean and jitter pool exactly as count-weighted means.</summary>
     private sealed class HistogramGroup
     {
-        private readonly LogHistogram _histogram = new();
-        private readonly HashSet<string?> _locations = [];
-        private int _runs;
-        private long _sent, _lost, _late, _meanCount, _pairs;
-        private double _weightedMean, _weightedJitter;
+        public RollupSums Sums { get; } = new();
 
-        public void Add(RunAggregate run)
-        {
-            _runs++;
-            _locations.Add(run.Location);
-            _sent += run.Sent;
-            _lost += run.Lost;
-            _late += run.Late;
-            if (run.Histogram.Length > 0)
-            {
-                if (!LogHistogram.TryDeserialize(run.Histogram, out var histogram))
-                {
-                    throw new InvalidOperationException($"Run {run.RunId} has a stored histogram that does not decode.");
-                }
-                _histogram.Merge(histogram!);
-            }
-            if (run.RttMeanUs is { } mean && run.Ok > 0)
-            {
-                _weightedMean += mean * run.Ok;
-                _meanCount += run.Ok;
-            }
-            if (run.MeanAbsDeltaRttUs is { } jitter && run.Ok > 1)
-            {
-                _weightedJitter += jitter * (run.Ok - 1);
-                _pairs += run.Ok - 1;
-            }
-        }
+        public HashSet<string?> Locations { get; } = [];
 
         public GroupFigures Figures(GroupKey key, bool acrossLocations)
         {
-            bool any = _histogram.Count > 0;
+            var histogram = Sums.Histogram;
+            bool any = histogram.Count > 0;
             return new GroupFigures
             {
                 Key = key,
-                Runs = _runs,
-                Sent = _sent,
-                Lost = _lost,
-                Late = _late,
-                Count = _histogram.Count,
-                MeanUs = _meanCount > 0 ? _weightedMean / _meanCount : null,
-                P50Us = any ? _histogram.Quantile(0.50) : null,
-                P90Us = any ? _histogram.Quantile(0.90) : null,
-                P95Us = any ? _histogram.Quantile(0.95) : null,
-                P99Us = any ? _histogram.Quantile(0.99) : null,
-                JitterUs = _pairs > 0 ? _weightedJitter / _pairs : null,
-                Locations = acrossLocations ? Locations(_locations) : null,
+                Runs = checked((int)Sums.Runs),
+                Sent = Sums.Sent,
+                Lost = Sums.Lost,
+                Late = Sums.Late,
+                Count = histogram.Count,
+                MeanUs = Sums.MeanCount > 0 ? Sums.MeanSum / Sums.MeanCount : null,
+                P50Us = any ? histogram.Quantile(0.50) : null,
+                P90Us = any ? histogram.Quantile(0.90) : null,
+                P95Us = any ? histogram.Quantile(0.95) : null,
+                P99Us = any ? histogram.Quantile(0.99) : null,
+                JitterUs = Sums.Pairs > 0 ? Sums.JitterSum / Sums.Pairs : null,
+                Locations = acrossLocations ? Aggregator.Locations(Locations) : null,
             };
         }
     }

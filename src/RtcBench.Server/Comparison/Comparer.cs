@@ -9,7 +9,7 @@ namespace RtcBench.Server.Comparison;
 /// relative to the slower median ("x % faster"), with bootstrap 95% CIs, and a two-sided Mann–Whitney U test. A winner (the lower median) is declared only when p &lt; 0.05 AND the CI
 /// of the median difference excludes 0.
 /// </summary>
-internal static class Comparer
+public static class Comparer
 {
     public const double Alpha = 0.05;
 

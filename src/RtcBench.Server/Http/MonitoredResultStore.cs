@@ -44,6 +44,18 @@ internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outag
     public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.GetLatestRunsAsync(channel, cancellationToken));
 
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.QueryRollupsAsync(filter, grainSeconds, cancellationToken));
+
+    public Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.RebuildRollupsAsync(cancellationToken));
+
+    public Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.PrunePingsAsync(startedBefore, prunedAt, cancellationToken));
+
+    public Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.GetPingsPrunedAtAsync(runId, cancellationToken));
+
     public override string? ToString() => inner.ToString();
 
     /// <summary>Nothing to release: the wrapped store belongs to the caller.</summary>

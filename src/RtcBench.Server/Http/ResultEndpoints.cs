@@ -33,11 +33,11 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
+        var (groups, source) = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
         return TypedResults.Ok(new AggregatedResponse
         {
             Method = AggregationMethods.Name(method),
-            MethodNote = AggregationMethods.Note(method),
+            MethodNote = AggregationMethods.Note(method) + source,
             Since = since,
             Until = until,
             AcrossLocations = across,
@@ -88,7 +88,7 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             return ProblemResults.BadRequest(error);
         }
         var buckets = new Buckets(since, until, bucket);
-        var groups = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
+        var (groups, source) = await AggregateAsync(filter, buckets, method, across, context.RequestAborted);
         var series = groups
             .GroupBy(g => (g.Key.Platform, g.Key.Location, g.Key.Channel))
             .Select(s => new Series
@@ -111,7 +111,7 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
             Metric = metric,
             Unit = metric == "loss" ? "ratio" : "us",
             Method = AggregationMethods.Name(method),
-            MethodNote = AggregationMethods.Note(method),
+            MethodNote = AggregationMethods.Note(method) + source,
             Since = since,
             Until = until,
             AcrossLocations = across,
@@ -184,11 +184,19 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time)
         return TypedResults.Ok(Comparer.Compare(a!, runsA, b!, runsB, location, channel, since, until));
     }
 
-    private async Task<IReadOnlyList<GroupFigures>> AggregateAsync(
-        AggregateFilter filter, Buckets buckets, AggregationMethod method, bool acrossLocations, CancellationToken ct) =>
-        method == AggregationMethod.PooledPings
-            ? Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets, acrossLocations)
-            : Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, ct), buckets, acrossLocations);
+    /// <summary>The groups, and for method_note which tables answered (pooled pings always read the runs' pings).</summary>
+    private async Task<(IReadOnlyList<GroupFigures> Groups, string Source)> AggregateAsync(
+        AggregateFilter filter, Buckets buckets, AggregationMethod method, bool acrossLocations, CancellationToken ct)
+    {
+        if (method == AggregationMethod.PooledPings)
+        {
+            return (Aggregator.FromPings(await store.QueryOkPingsAsync(filter, ct), buckets, acrossLocations),
+                " Source: the ok pings of the runs.");
+        }
+        var plan = SourcePlan.Plan(buckets.Since, buckets.Until, buckets.Size);
+        var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, ct);
+        return (Aggregator.FromHistograms(runs, rollups, buckets, acrossLocations), SourcePlan.Describe(used));
+    }
 
     private static bool TryFilter(HttpRequest request, DateTimeOffset since, DateTimeOffset until, out AggregateFilter filter, out string error)
     {

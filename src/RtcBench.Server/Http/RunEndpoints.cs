@@ -43,12 +43,20 @@ internal sealed class RunEndpoints(IResultStore store)
         return TypedResults.Ok(new RunListResponse { Items = page.Items, Total = page.Total, Limit = limit, Offset = offset });
     }
 
+    /// <summary>Response header of GET /api/runs/{id} when ping retention deleted the run's pings: when (ISO 8601).</summary>
+    public const string PingsPrunedHeader = "RtcBench-Pings-Pruned-At";
+
     public async Task<IResult> GetAsync(HttpContext context, string id)
     {
         var run = await store.GetRunAsync(id, includePings: true, context.RequestAborted);
         if (run is null)
         {
             return ProblemResults.NotFound($"no run with id '{(id.Length > 40 ? id[..40] : id)}'");
+        }
+        if (await store.GetPingsPrunedAtAsync(run.RunId, context.RequestAborted) is { } pruned)
+        {
+            // Ping retention deleted the raw pings ("pings": []); statistics and histogram are the runner's.
+            context.Response.Headers[PingsPrunedHeader] = pruned.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
         // The document exactly as the runner wrote it (ResultJson), not the API's DTO options.
         return TypedResults.Json(run, ResultJson.Options);

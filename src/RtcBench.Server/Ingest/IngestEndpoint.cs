@@ -87,7 +87,9 @@ internal sealed class IngestEndpoint(IResultStore store, int maxBodyBytes, RunEv
         }
         // The id is taken: the same run posted again (a retry) is 200, a different run under that id is 409.
         var stored = await store.GetRunAsync(run.RunId, includePings: true, ct).ConfigureAwait(false);
-        string? difference = stored is null ? "the document" : RunIdentity.FirstDifference(stored, run);
+        // Ping retention may have deleted the stored run's pings: then the rest of the document decides.
+        bool pruned = stored is not null && await store.GetPingsPrunedAtAsync(run.RunId, ct).ConfigureAwait(false) is not null;
+        string? difference = stored is null ? "the document" : RunIdentity.FirstDifference(stored, pruned ? run with { Pings = [] } : run);
         if (difference is not null)
         {
             ServerLog.RunConflict(logger, run.RunId, difference);

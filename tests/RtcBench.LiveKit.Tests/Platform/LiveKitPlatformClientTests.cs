@@ -70,8 +70,8 @@ public sealed class LiveKitPlatformClientTests
 
         var ex = await Assert.ThrowsAsync<PlatformException>(() => client.JoinAsync(Credentials(server, "runner", "echo-missing"), Context(), guard.Token));
 
-        Assert.Contains("'echo-missing'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("did not join", ex.Message, StringComparison.Ordinal);
+        // No platform prefix: the CLI adds "livekit: " (it read "livekit: livekit: the echo participant …").
+        Assert.StartsWith("the echo participant 'echo-missing' did not join room ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,8 +84,20 @@ public sealed class LiveKitPlatformClientTests
 
         var ex = await Assert.ThrowsAsync<PlatformException>(() => new LiveKitPlatformClient().JoinAsync(credentials, Context(), guard.Token));
 
-        Assert.Contains("HTTP 401", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("JoinRefused (HTTP 401): ", ex.Message, StringComparison.Ordinal); // Not "LiveKit: JoinRefused…".
         Assert.DoesNotContain(credentials.GetProperty("token").GetString()!, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_PayloadAboveTheDataPacketLimit_RefusedBeforeConnecting_WithoutPlatformPrefix()
+    {
+        using var document = JsonDocument.Parse("{\"url\":\"wss://nowhere.invalid\",\"token\":\"t\",\"echo_identity\":\"e\"}");
+        var context = new PlatformJoinContext("room-1", MonoTime.System) { PayloadBytes = LiveKitParticipant.MaxPayloadBytes + 1 };
+
+        var ex = await Assert.ThrowsAsync<PlatformException>(() => new LiveKitPlatformClient().JoinAsync(document.RootElement, context, CancellationToken.None));
+
+        Assert.Equal($"a LiveKit data packet carries at most {LiveKitParticipant.MaxPayloadBytes} bytes; --payload-bytes {LiveKitParticipant.MaxPayloadBytes + 1} is larger.",
+            ex.Message);
     }
 
     [Theory]

@@ -81,7 +81,7 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
     public async Task Join_TurnGivenPolicyAll_ConnectsAndTheRelayIsAllocated()
     {
         using var guard = new CancellationTokenSource(FlowHelpers.Guard);
-        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { IceServers = [RelayHelpers.Turn(coturn)], IceLite = RelayHelpers.IceLiteWithHostAndRelay });
+        await using var server = await StandInLiveKitServer.StartAsync(new StandInOptions { IceServers = [RelayHelpers.Turn(coturn)] });
         await using var participant = new LiveKitParticipant();
 
         await participant.JoinAsync(FlowHelpers.Options(server, "runner", "bench-r2"), guard.Token);
@@ -108,7 +108,6 @@ public sealed class RelayFlowTests(CoturnServer coturn) : IClassFixture<CoturnSe
         {
             ForceRelay = forceRelay ? ClientConfigSetting.Enabled : ClientConfigSetting.Unset,
             IceServers = [RelayHelpers.Turn(coturn)],
-            IceLite = !forceRelay && RelayHelpers.IceLiteWithHostAndRelay,
         });
         server.Faults.TrickleBeforeAnswer = true;
         await using var participant = new LiveKitParticipant();

@@ -7,19 +7,6 @@ namespace RtcBench.LiveKit.Tests.Relay;
 /// <summary>The stand-in's JoinResponse.ice_servers pointing at the test's coturn, and where its relays live.</summary>
 internal static class RelayHelpers
 {
-    /// <summary>
-    /// Whether the stand-in runs ICE-lite when our participant has a host and a relay candidate (TURN offered, policy
-    /// all). As a full agent werift controls the subscriber connection with aggressive nomination (USE-CANDIDATE on
-    /// every check, werift-ice checkStart), which LiveKit's Pion does not do (one regular nomination, pion/ice
-    /// controllingSelector), and that meets a defect of our controlled ICE agent: it moves its selection to any pair
-    /// nominated later, even of lower priority (IceAgent.Renominated; RFC 8445 §8.1.1 wants the highest-priority
-    /// nominated pair), here our relay, while werift stays on the host pair; DTLS from werift then arrives off our
-    /// selected path, is dropped, and the subscriber's handshake times out (13 runs of 17 here). Until that is fixed in
-    /// RtcBench.Rtc these tests face werift as LiveKit Cloud's ICE-lite node, where we are the controlling side; the
-    /// README's LiveKit section records the defect.
-    /// </summary>
-    public const bool IceLiteWithHostAndRelay = true;
-
     /// <summary>A wrong TURN credential distinctive enough to search for in every recorded string.</summary>
     public const string WrongCredential = "wrong-turn-credential-5f1c9a";
 

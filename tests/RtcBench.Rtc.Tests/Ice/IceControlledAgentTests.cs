@@ -114,7 +114,7 @@ public sealed class IceControlledAgentTests
     }
 
     [Fact]
-    public void Controlled_Connected_PeerNominatesAnotherPath_SelectedOnceOurCheckOnItSucceeds()
+    public void Controlled_Connected_PeerMovesAndNominatesALowerPriorityPath_SelectedOnceOurCheckOnItSucceedsAndTheOldPathIsSilent()
     {
         var agent = Controlled(1);
         agent.AddRemoteCandidate(OffererAddress, HostPriority);
@@ -129,9 +129,19 @@ public sealed class IceControlledAgentTests
         {
         }
 
-        // The peer moved (say, Wi-Fi to cable) and nominates its new address.
+        // The peer moved (say, Wi-Fi to cable): the old path answers nothing more (our consent checks on it go
+        // unanswered), and the peer nominates its new address, a peer-reflexive pair of lower priority than the host
+        // pair (RFC 8445 §8.1.1 keeps the higher one while it works; it no longer does).
+        for (long t = 0; t < 12 * S; t = agent.NextTimeoutNs)
+        {
+            agent.HandleTimeout(t);
+            while (agent.TryPollTransmit(out _))
+            {
+            }
+        }
+
         var moved = new IPEndPoint(IPAddress.Parse("10.0.0.3"), 40001);
-        agent.HandleDatagram(2 * S, Check(useCandidate: true), moved);
+        agent.HandleDatagram(12 * S, Check(useCandidate: true), moved);
         Assert.False(agent.TryPollEvent(out _)); // Not before our own check proves the new path.
         Assert.True(agent.TryPollTransmit(out var response));
         Assert.Equal(moved, response.Destination);
@@ -139,11 +149,39 @@ public sealed class IceControlledAgentTests
         Assert.Equal(moved, probe.Destination);
         Assert.Equal(OffererAddress, agent.SelectedEndpoint);
 
-        agent.HandleDatagram((2 * S) + (5 * Ms), SuccessFor(probe.Payload, AnswererAddress), moved);
+        agent.HandleDatagram((12 * S) + (5 * Ms), SuccessFor(probe.Payload, AnswererAddress), moved);
         Assert.True(agent.TryPollEvent(out var second));
         Assert.Equal(IceEvent.Selected(moved, nominated: true), second);
         Assert.Equal(moved, agent.SelectedEndpoint);
         Assert.Equal(IceAgentState.Connected, agent.State);
+    }
+
+    [Fact]
+    public void Controlled_PeerSendsDataOnAnotherPairItChecked_AcceptedThere_UnknownSourcesAreNot()
+    {
+        // werift (controlling, aggressive nomination) keeps the first pair its own check found working; we keep the
+        // first nominated pair our check proved. They can differ: its DTLS must still be ours (RFC 8445 §12.2).
+        var second = new IPEndPoint(IPAddress.Parse("10.0.0.3"), 40001);
+        var stranger = new IPEndPoint(IPAddress.Parse("10.0.0.9"), 40009);
+        var agent = Controlled(1);
+        agent.AddRemoteCandidate(OffererAddress, HostPriority);
+        agent.AddRemoteCandidate(second, HostPriority - 1);
+        agent.Start(0);
+        agent.HandleTimeout(0);
+        Assert.True(agent.TryPollTransmit(out var check));
+        Assert.Equal(OffererAddress, check.Destination);
+        agent.HandleDatagram(5 * Ms, Check(useCandidate: true), second); // Answered: the peer may now send data there.
+        Assert.False(agent.AcceptsData(second)); // Nothing selected yet: data waits.
+
+        agent.HandleDatagram(10 * Ms, Check(useCandidate: true), OffererAddress);
+        agent.HandleDatagram(10 * Ms, SuccessFor(check.Payload, AnswererAddress), OffererAddress);
+        Assert.Equal(OffererAddress, agent.SelectedEndpoint);
+
+        Assert.True(agent.AcceptsData(OffererAddress));
+        Assert.True(agent.AcceptsData(second));
+        Assert.False(agent.AcceptsData(stranger));
+        Assert.False(agent.AcceptsData(second, local: 1)); // Same remote, another local candidate: not a pair we know.
+        Assert.Equal(OffererAddress, agent.SelectedEndpoint); // Accepting data there does not move where we send.
     }
 
     [Fact]

@@ -59,6 +59,42 @@ public sealed class SctpAssociationWireTests
     }
 
     [Fact]
+    public void DataChunkWithNoUserData_AnsweredWithAbortNoUserDataCarryingItsTsn_AssociationEnds()
+    {
+        var (server, serverTag, _) = Accept();
+        while (server.TryPollEvent(out _))
+        {
+        }
+
+        // RFC 9260 §6.2: Length 16, no user data. A good chunk before it in the same packet is still taken.
+        var good = new DataChunk { Tsn = ChromeTsn, StreamId = 1, Ssn = 0, Ppid = 53, Flags = 0x03, UserData = new byte[] { 7 } };
+        var empty = new DataChunk { Tsn = ChromeTsn + 1, StreamId = 1, Ssn = 1, Ppid = 53, Flags = 0x03, UserData = ReadOnlyMemory<byte>.Empty };
+        server.HandleInput(2 * RtcTime.NsPerMs, Packet(serverTag, good, empty));
+
+        Assert.True(server.TryPollTransmit(out var packet));
+        Assert.Equal(SctpReadResult.Ok, SctpCommonHeader.TryRead(packet, out var header));
+        Assert.Equal(ChromeTag, header.VerificationTag);
+        var chunks = Chunks(packet);
+        Assert.Single(chunks);
+        Assert.True(AbortChunk.TryRead(chunks[0].Span, out var abort));
+        Assert.False(abort.TagReflected);
+        var cause = Assert.Single(abort.Items);
+        Assert.Equal(SctpErrorCauseCode.NoUserData, cause.Type);
+        Assert.Equal(ChromeTsn + 1, BinaryPrimitives.ReadUInt32BigEndian(cause.Value)); // §3.3.10.9: the chunk's TSN
+        Assert.False(server.TryPollTransmit(out _)); // No SACK after the ABORT.
+
+        Assert.True(server.TryPollEvent(out var message, out var m));
+        Assert.Null(message);
+        Assert.Equal(new byte[] { 7 }, m.Data.ToArray());
+        Assert.True(server.TryPollEvent(out var closed, out _));
+        var c = Assert.IsType<SctpClosed>(closed);
+        Assert.Equal(SctpCloseReason.ProtocolViolation, c.Reason);
+        Assert.Contains("no user data", c.Detail, StringComparison.Ordinal);
+        Assert.Equal(SctpState.Closed, server.State);
+        Assert.Equal(1, server.Stats.NoUserDataChunks);
+    }
+
+    [Fact]
     public void TamperedCookie_Rejected()
     {
         var server = new SctpAssociation();
@@ -203,6 +239,11 @@ public sealed class SctpAssociationWireTests
                     break;
             }
 
+            if (HasDataWithoutUserData(p))
+            {
+                continue; // Ends the association by design (RFC 9260 §6.2): DataChunkWithNoUserData_… tests it.
+            }
+
             b.HandleInput(now, p);
             b.HandleTimeout(now);
             while (b.TryPollTransmit(out _))
@@ -241,6 +282,26 @@ public sealed class SctpAssociationWireTests
 
         pair.A.Association.Send(0, 51, "still alive"u8);
         pair.Require(pair.RunUntil(() => pair.B.Messages.Count == 1, 5 * RtcTime.NsPerSecond), "delivery after fuzz");
+    }
+
+    /// <summary>Whether a packet holds a well-formed DATA chunk of Length 16 (no user data).</summary>
+    private static bool HasDataWithoutUserData(byte[] packet)
+    {
+        if (packet.Length < SctpCommonHeader.Length)
+        {
+            return false;
+        }
+
+        var reader = new SctpChunkReader(packet.AsSpan(SctpCommonHeader.Length));
+        while (reader.TryNext(out var chunk))
+        {
+            if (chunk[0] == SctpChunkType.Data && chunk.Length == DataChunk.DataHeaderLength)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed class RawChunk(byte type) : SctpChunk

@@ -190,4 +190,18 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
 
         Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
     }
+
+    [Fact]
+    public async Task Initialize_Version2StoreWithRuns_AddsRollupsFilledFromTheRuns()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        await server.ExecuteAsync(_database, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
+
+        await using var reopened = new PostgresResultStore(ConnectionString);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
+    }
 }

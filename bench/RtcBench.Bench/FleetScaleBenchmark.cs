@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using RtcBench.Core.Results;
+using RtcBench.Core.Statistics;
+using RtcBench.Server;
+using RtcBench.Storage;
+using RtcBench.Storage.Postgres;
+
+namespace RtcBench.Bench;
+
+/// <summary>
+/// Issue 18: a fleet (locations × 4 platforms × 2 channels, one run per series every interval) over a span of days in
+/// PostgreSQL: runs with statistics and histograms bulk-loaded by binary COPY (raw pings only for the last day), the
+/// rollups rebuilt from them, then the query latency of aggregated and timeseries over a year, a week and an hour,
+/// ingest with rollups on (HTTP, runs of 200 pings), and the disk per run.
+/// </summary>
+internal static class FleetScaleBenchmark
+{
+    private static readonly string[] Platforms = ["udp", "direct", "livekit", "janus"];
+    private static readonly string[] Channels = ["lossy", "reliable"];
+    private const int PingsPerRun = 200;
+    private const int Templates = 256;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? postgres = Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
+        int locations = 100, intervalMin = 15, days = 365, queries = 20, ingestRuns = 3000;
+        string? output = null;
+        for (int i = 1; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--postgres": postgres = args[i + 1]; break;
+                case "--locations": locations = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--interval-min": intervalMin = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--days": days = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--queries": queries = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--ingest-runs": ingestRuns = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--out": output = args[i + 1]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        if (string.IsNullOrEmpty(postgres))
+        {
+            Console.Error.WriteLine("fleet-scale needs --postgres CONNSTRING (or $RTCBENCH_BENCH_POSTGRES): a server where the bench may create a database");
+            return 2;
+        }
+        int series = locations * Platforms.Length * Channels.Length;
+        long runsPerSeries = (long)days * 24 * 60 / intervalMin;
+        long total = series * runsPerSeries;
+        var report = new StringBuilder();
+        report.AppendLine("# Fleet scale: a year of a fleet in PostgreSQL (issue 18)");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"- command: `dotnet run -c Release --project bench/RtcBench.Bench -- fleet-scale --postgres CONNSTRING --locations {locations} --interval-min {intervalMin} --days {days} --queries {queries} --ingest-runs {ingestRuns}`");
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"- fleet: {locations} locations × {Platforms.Length} platforms × {Channels.Length} channels = {series:N0} series, one run every {intervalMin} min for {days} days = **{total:N0} runs** (the issue's full size is `--locations 100 --interval-min 15 --days 365`: 11.2 M runs)");
+        report.AppendLine("- runs bulk-loaded by binary COPY with statistics and histograms of 200-ping runs (256 templates cycled); raw pings for the last day only; rollups then rebuilt from the runs (`RebuildRollupsAsync`, as `rtcbench db rebuild-rollups`)");
+        report.AppendLine("- the 2-core VM is shared with other work: treat differences under ~20% as noise");
+        report.AppendLine();
+
+        string database = "fleet_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(postgres, $"CREATE DATABASE {database};");
+        string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 20, CommandTimeout = 3600 }.ConnectionString;
+        try
+        {
+            var store = new PostgresResultStore(connection);
+            await using (store)
+            {
+                await store.InitializeAsync(CancellationToken.None);
+                var now = DateTimeOffset.UtcNow;
+                var end = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute);
+                var load = Stopwatch.StartNew();
+                long pings = await BulkLoadAsync(connection, locations, intervalMin, days, end);
+                load.Stop();
+                Console.Error.WriteLine($"fleet-scale: loaded {total:N0} runs in {load.Elapsed.TotalSeconds:F0} s; rebuilding rollups…");
+                var rebuild = Stopwatch.StartNew();
+                var rebuilt = await store.RebuildRollupsAsync(CancellationToken.None);
+                rebuild.Stop();
+                await ExecuteAsync(connection, "VACUUM ANALYZE;");
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
+                    $"Rollup rebuild from the runs: {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                report.AppendLine();
+                await DiskAsync(connection, total, pings, report);
+
+                await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
+                using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+                report.AppendLine(CultureInfo.InvariantCulture, $"Queries ({queries} timed requests each after 2 warm-up; the window ends now, so its edges are partial hours read from the runs):");
+                report.AppendLine();
+                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | source (method_note) |");
+                report.AppendLine("|---|---|---|---|---|---|");
+                string loc = "loc-001";
+                foreach (string query in new[]
+                {
+                    "/api/results/aggregated?hours=8760",
+                    "/api/results/aggregated?hours=8760&platform=udp&location=" + loc,
+                    "/api/results/timeseries?metric=p95&hours=8760&bucket=1d&platform=udp&location=" + loc,
+                    "/api/results/timeseries?metric=p95&hours=8760&bucket=7d&across_locations=true",
+                    "/api/results/aggregated?hours=168",
+                    "/api/results/timeseries?metric=p95&hours=168&bucket=1h&platform=udp&location=" + loc,
+                    "/api/results/timeseries?metric=p95&hours=168&bucket=1d",
+                    "/api/results/aggregated?hours=1",
+                    "/api/results/timeseries?metric=p95&hours=1&bucket=15m",
+                })
+                {
+                    var (p50, p95, max, groups, note) = await TimeAsync(http, query, queries);
+                    report.AppendLine(CultureInfo.InvariantCulture, $"| `{query}` | {groups:N0} | {p50:F1} | {p95:F1} | {max:F1} | {note} |");
+                    Console.Error.WriteLine($"fleet-scale: {query}: p95 {p95:F1} ms");
+                }
+                report.AppendLine();
+                await IngestAsync(http, ingestRuns, now, report);
+                await DiskAsync(connection, null, null, null);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
+        }
+        return await BenchReport.EmitAsync(report.ToString(), output);
+    }
+
+    /// <summary>COPYs the runs (and the last day's pings); returns the pings loaded.</summary>
+    private static async Task<long> BulkLoadAsync(string connectionString, int locations, int intervalMin, int days, DateTimeOffset end)
+    {
+        var random = new Random(18);
+        var templates = new (RunResult Run, string Stats, byte[] Histogram)[Templates];
+        for (int t = 0; t < Templates; t++)
+        {
+            var run = SyntheticRun.Make(random, end, "udp", "loc", "lossy", PingsPerRun, 20_000 + (random.NextDouble() * 40_000), sigma: 0.25);
+            templates[t] = (run, JsonSerializer.Serialize(run.Stats, ResultJson.Options), Convert.FromBase64String(run.Histogram.Data));
+        }
+        var start = end.AddDays(-days);
+        var lastDay = end.AddDays(-1);
+        long slots = (long)days * 24 * 60 / intervalMin;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var pingRuns = new List<(Guid Id, DateTimeOffset Started, int Template)>();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY runs (id, schema, tool_version, platform, channel, transport_mode, location, started_at, started_at_ticks, ended_at, ended_at_ticks, "
+            + "count, interval_ms, warmup, deadline_ms, payload_bytes, schedule, outcome_status, sent, ok, lost, late, loss_rate, "
+            + "rtt_p50_us, rtt_p95_us, rtt_p99_us, rtt_mean_us, jitter_rfc3550_us, stats, histogram_encoding, histogram_unit, "
+            + "histogram_relative_accuracy, histogram_count, histogram) FROM STDIN (FORMAT BINARY)"))
+        {
+            long n = 0;
+            for (long slot = 0; slot < slots; slot++)
+            {
+                var slotStart = start.AddMinutes(slot * intervalMin);
+                for (int l = 0; l < locations; l++)
+                {
+                    string location = "loc-" + l.ToString("D3", CultureInfo.InvariantCulture);
+                    foreach (string platform in Platforms)
+                    {
+                        foreach (string channel in Channels)
+                        {
+                            int t = (int)(n++ % Templates);
+                            var (run, stats, histogram) = templates[t];
+                            // Spread the series over the interval, whole microseconds.
+                            var started = slotStart.AddTicks((n * 7919 % (intervalMin * 60_000_000L)) * 10);
+                            var id = Guid.NewGuid();
+                            if (started >= lastDay)
+                            {
+                                pingRuns.Add((id, started, t));
+                            }
+                            var s = run.Stats;
+                            await importer.StartRowAsync();
+                            await importer.WriteAsync(id, NpgsqlDbType.Uuid);
+                            await importer.WriteAsync(run.Schema, NpgsqlDbType.Text);
+                            await importer.WriteAsync(run.ToolVersion, NpgsqlDbType.Text);
+                            await importer.WriteAsync(platform, NpgsqlDbType.Text);
+                            await importer.WriteAsync(channel, NpgsqlDbType.Text);
+                            await importer.WriteAsync("udp", NpgsqlDbType.Text);
+                            await importer.WriteAsync(location, NpgsqlDbType.Text);
+                            await importer.WriteAsync(started, NpgsqlDbType.TimestampTz);
+                            await importer.WriteAsync((short)0, NpgsqlDbType.Smallint);
+                            await importer.WriteAsync(started.AddSeconds(21), NpgsqlDbType.TimestampTz);
+                            await importer.WriteAsync((short)0, NpgsqlDbType.Smallint);
+                            await importer.WriteAsync(run.Config.Count, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(run.Config.IntervalMs, NpgsqlDbType.Double);
+                            await importer.WriteAsync(run.Config.Warmup, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(run.Config.DeadlineMs, NpgsqlDbType.Double);
+                            await importer.WriteAsync(run.Config.PayloadBytes, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(run.Config.Schedule, NpgsqlDbType.Text);
+                            await importer.WriteAsync(run.Outcome.Status, NpgsqlDbType.Text);
+                            await importer.WriteAsync(s.Sent, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(s.Ok, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(s.Lost, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(s.Late, NpgsqlDbType.Integer);
+                            await importer.WriteAsync(s.LossRate, NpgsqlDbType.Double);
+                            await importer.WriteAsync(s.Rtt!.P50Us, NpgsqlDbType.Double);
+                            await importer.WriteAsync(s.Rtt.P95Us, NpgsqlDbType.Double);
+                            await importer.WriteAsync(s.Rtt.P99Us, NpgsqlDbType.Double);
+                            await importer.WriteAsync(s.Rtt.MeanUs, NpgsqlDbType.Double);
+                            await importer.WriteAsync(s.JitterRfc3550Us ?? 0, NpgsqlDbType.Double);
+                            await importer.WriteAsync(stats, NpgsqlDbType.Jsonb);
+                            await importer.WriteAsync(run.Histogram.Encoding, NpgsqlDbType.Text);
+                            await importer.WriteAsync(run.Histogram.Unit, NpgsqlDbType.Text);
+                            await importer.WriteAsync(run.Histogram.RelativeAccuracy, NpgsqlDbType.Double);
+                            await importer.WriteAsync(run.Histogram.Count, NpgsqlDbType.Bigint);
+                            await importer.WriteAsync(histogram, NpgsqlDbType.Bytea);
+                        }
+                    }
+                }
+                if (slot % 2000 == 0)
+                {
+                    Console.Error.WriteLine($"fleet-scale: {n:N0} runs written");
+                }
+            }
+            await importer.CompleteAsync();
+        }
+        long pings = 0;
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY pings (run_id, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (id, started, t) in pingRuns)
+            {
+                var offset = started - templates[t].Run.StartedAt;
+                foreach (var ping in templates[t].Run.Pings)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(id, NpgsqlDbType.Uuid);
+                    await importer.WriteAsync(ping.Seq, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(ping.Status, NpgsqlDbType.Text);
+                    await importer.WriteAsync(ping.ScheduledAt.Add(offset), NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(ping.SentAt!.Value.Add(offset), NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(ping.SendDelayUs!.Value, NpgsqlDbType.Double);
+                    if (ping.RttUs is { } rtt)
+                    {
+                        await importer.WriteAsync(rtt, NpgsqlDbType.Double);
+                        await importer.WriteAsync(ping.NetRttUs!.Value, NpgsqlDbType.Double);
+                    }
+                    else
+                    {
+                        await importer.WriteNullAsync();
+                        await importer.WriteNullAsync();
+                    }
+                    pings++;
+                }
+            }
+            await importer.CompleteAsync();
+        }
+        return pings;
+    }
+
+    private static async Task DiskAsync(string connectionString, long? runs, long? pings, StringBuilder? report)
+    {
+        if (report is null || runs is null || pings is null)
+        {
+            return;
+        }
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        async Task<long> SizeAsync(string table)
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_total_relation_size('{table}');", connection);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        long runBytes = await SizeAsync("runs"), pingBytes = await SizeAsync("pings"), rollupBytes = await SizeAsync("rollups");
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Disk (tables with indexes and TOAST): runs {runBytes / 1048576.0:N0} MiB = **{(double)runBytes / runs.Value:N0} B per run**; " +
+            $"rollups {rollupBytes / 1048576.0:N0} MiB = {(double)rollupBytes / runs.Value:N0} B per run; pings {pingBytes / 1048576.0:N0} MiB for {pings.Value:N0} pings = {(pings.Value == 0 ? 0 : (double)pingBytes / pings.Value):N0} B per ping " +
+            $"(a run's 200 raw pings would add {(pings.Value == 0 ? 0 : 200.0 * pingBytes / pings.Value):N0} B: what ping retention saves).");
+        report.AppendLine();
+    }
+
+    private static async Task IngestAsync(HttpClient http, int runs, DateTimeOffset now, StringBuilder report)
+    {
+        var random = new Random(4242);
+        var documents = new string[runs];
+        for (int i = 0; i < runs; i++)
+        {
+            var started = now.AddMinutes(-50).AddSeconds(2700.0 * i / runs);
+            documents[i] = ResultJson.Serialize(
+                SyntheticRun.Make(random, started, Platforms[i % Platforms.Length], "loc-" + (i % 100).ToString("D3", CultureInfo.InvariantCulture),
+                    Channels[(i / 4) % 2], PingsPerRun, 20_000 + (random.NextDouble() * 40_000), sigma: 0.25),
+                indented: false);
+        }
+        const int clients = 4;
+        int next = -1;
+        var latencies = new double[runs];
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < runs)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var content = new StringContent(documents[i], Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync("/api/runs", content);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }));
+        total.Stop();
+        Array.Sort(latencies);
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
+            $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
+            $"(each run: validation and recomputation of its statistics from the pings, the run row, 2 rollup rows read-merged-written, 200 pings by COPY).");
+    }
+
+    private static async Task<(double P50, double P95, double Max, int Groups, string Note)> TimeAsync(HttpClient http, string query, int count)
+    {
+        string body = "";
+        for (int i = 0; i < 2; i++)
+        {
+            body = await GetAsync(http, query);
+        }
+        var times = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await GetAsync(http, query);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        int groups = root.TryGetProperty("groups", out var g) ? g.GetArrayLength()
+            : root.GetProperty("series").EnumerateArray().Sum(s => s.GetProperty("points").GetArrayLength());
+        string note = root.GetProperty("method_note").GetString()!;
+        int at = note.IndexOf(" Source: ", StringComparison.Ordinal);
+        note = at < 0 ? "" : note[(at + 9)..];
+        int semicolon = note.IndexOf(';', StringComparison.Ordinal);
+        return (Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1], groups, semicolon < 0 ? note : note[..semicolon]);
+    }
+
+    private static async Task<string> GetAsync(HttpClient http, string query)
+    {
+        using var response = await http.GetAsync(query);
+        string body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{query} answered {(int)response.StatusCode}: {body}");
+        }
+        return body;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 3600 }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,195 @@
+using RtcBench.Cli.Commands;
+using RtcBench.Cli.Output;
+using RtcBench.Cli.Thresholds;
+using RtcBench.Core.Results;
+using RtcBench.Runner;
+using RtcBench.Storage.Delivery;
+
+namespace RtcBench.Cli.Fleet;
+
+/// <summary>
+/// The loop of <c>rtcbench runner</c>: waits for the earliest due job (its cron time plus a random jitter), measures
+/// it, posts the runs to the results service (spooling what cannot be delivered; the spool is flushed before every
+/// run), and carries on whatever failed — an agent or service that is down costs that attempt, never the runner.
+/// Jobs run one at a time; a start missed while another run was going is skipped, not queued. The first interruption
+/// (Ctrl-C, SIGTERM) ends a run in progress as partial, delivers it and stops; the second aborts.
+/// </summary>
+internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan, Uri service, string? storeToken, string? apiKey, string? statusFile)
+{
+    private readonly RunnerStatus _status = new()
+    {
+        StartedAt = DateTimeOffset.UtcNow,
+        Store = service.ToString(),
+        Jobs = plan.Jobs.Select(j => new JobStatus { Name = j.Name, Schedule = j.ScheduleText }).ToList(),
+    };
+
+    public async Task<int> RunAsync()
+    {
+        var stop = ctx.Interrupts.StopRequested;
+        var spool = DeliveryHelp.Spool(ctx);
+        _status.SpoolDirectory = spool.Directory;
+        var now = DateTimeOffset.UtcNow;
+        // Per job: the cron time of its next start, and that time plus this occurrence's random jitter.
+        var cron = plan.Jobs.Select(j => j.NextAfter(now)).ToArray();
+        var due = plan.Jobs.Select((j, i) => WithJitter(j, cron[i])).ToArray();
+        Line($"started: {plan.Jobs.Count} job(s), results to {service}, spool {spool.Directory}");
+        while (!stop.IsCancellationRequested)
+        {
+            int next = -1;
+            for (int i = 0; i < due.Length; i++)
+            {
+                if (due[i] is not null && (next < 0 || due[i] < due[next]))
+                {
+                    next = i;
+                }
+            }
+            if (next < 0)
+            {
+                Line("no job has a future start; stopping");
+                break;
+            }
+            for (int i = 0; i < due.Length; i++)
+            {
+                _status.Jobs[i].NextRunAt = due[i];
+            }
+            Publish("waiting", spool);
+            var wait = due[next]!.Value - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            var job = plan.Jobs[next];
+            Publish("running", spool);
+            await AttemptAsync(job, _status.Jobs[next], spool);
+            // The next start after the run ended: starts missed while it ran are skipped (and counted), not queued.
+            var after = DateTimeOffset.UtcNow;
+            _status.Jobs[next].Skipped += job.Schedule.GetOccurrences(cron[next]!.Value, after, TimeZoneInfo.Utc, fromInclusive: false, toInclusive: true).Count();
+            cron[next] = job.NextAfter(after);
+            due[next] = WithJitter(job, cron[next]);
+        }
+        await FlushAsync(spool, CancellationToken.None);
+        foreach (var j in _status.Jobs)
+        {
+            j.NextRunAt = null;
+        }
+        Publish("stopped", spool);
+        Line($"stopped; {_status.SpoolPending} run(s) wait in the spool");
+        return ExitCodes.Ok;
+    }
+
+    private async Task AttemptAsync(ScheduledJob job, JobStatus status, ResultSpool spool)
+    {
+        status.Attempts++;
+        var started = DateTimeOffset.UtcNow;
+        await FlushAsync(spool, ctx.Interrupts.AbortRequested);
+        var options = new BenchmarkOptions
+        {
+            AgentUrl = job.Agent,
+            ApiKey = apiKey,
+            Platforms = job.Platforms,
+            Channels = job.Channels,
+            Config = job.Config with { Seed = Random.Shared.Next() },
+            Location = plan.Location ?? NullIfEmpty(ctx.GetEnvironment("RTCBENCH_LOCATION")),
+            RunnerHost = Environment.MachineName,
+        };
+        BenchmarkReport report;
+        try
+        {
+            report = await new BenchmarkRunner(ctx.Clock, new ConsoleObserver(ctx.Error, interactive: false, quiet: true))
+                .RunAsync(options, ctx.Interrupts.StopRequested, ctx.Interrupts.AbortRequested);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            string why = ex is RunnerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            status.Failures++;
+            status.LastRun = new LastRun { StartedAt = started, EndedAt = DateTimeOffset.UtcNow, Outcome = "failed", Error = why };
+            Line($"{job.Name}: failed: {why}");
+            return;
+        }
+        foreach (var failure in report.Failures)
+        {
+            Line($"{job.Name}: {failure.Platform} failed: {failure.Message}");
+        }
+        var verdicts = ThresholdEvaluator.Evaluate(job.Thresholds, report.Results);
+        foreach (var run in report.Results)
+        {
+            Line($"{job.Name}: measured run {run.RunId} {run.Platform}/{run.Channel} {run.Outcome.Status}, ok {run.Stats.Ok}/{run.Stats.Sent}, p50 {Format.Ms(run.Stats.Rtt?.P50Us)} ms");
+        }
+        foreach (var failed in verdicts.Where(v => !v.Passed))
+        {
+            Line($"{job.Name}: {ThresholdView.FailureLine(failed)}");
+        }
+        status.RunsMeasured += report.Results.Count;
+        if (report.Results.Count == 0)
+        {
+            status.Failures++;
+        }
+        status.LastRun = new LastRun
+        {
+            StartedAt = started,
+            EndedAt = DateTimeOffset.UtcNow,
+            Outcome = report.Results.Count == 0 ? "failed" : report.Failures.Count > 0 ? "partial" : "ok",
+            RunIds = report.Results.Select(r => r.RunId).ToList(),
+            Error = report.Failures.Count > 0 ? string.Join("; ", report.Failures.Select(f => $"{f.Platform}: {f.Message}")) : null,
+            ThresholdsFailed = verdicts.Count(v => !v.Passed),
+        };
+        if (report.Results.Count > 0)
+        {
+            await DeliveryHelp.DeliverAsync(ctx, service, storeToken, report.Results, m => Line($"{job.Name}: {m}"));
+        }
+    }
+
+    private async Task FlushAsync(ResultSpool spool, CancellationToken ct)
+    {
+        if (spool.List().Count == 0)
+        {
+            return;
+        }
+        using var client = new ResultServiceClient(service, storeToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        try
+        {
+            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, spool), service, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Line("flushing the spool was cut short; it is retried before the next run");
+        }
+    }
+
+    /// <summary>A cron time plus a fresh random delay in [0, jitter): fleet members with one plan spread out.</summary>
+    internal static DateTimeOffset? WithJitter(ScheduledJob job, DateTimeOffset? cronTime) =>
+        cronTime + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * job.Jitter.Ticks));
+
+    private void Publish(string state, ResultSpool spool)
+    {
+        _status.State = state;
+        _status.UpdatedAt = DateTimeOffset.UtcNow;
+        _status.SpoolPending = spool.List().Count;
+        try
+        {
+            _status.WriteTo(statusFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Line($"warning: cannot write the status file {statusFile}: {ex.Message}");
+        }
+        if (state == "waiting")
+        {
+            string next = string.Join(", ", _status.Jobs.Where(j => j.NextRunAt is not null).Select(j => $"{j.Name} at {Format.Time(j.NextRunAt!.Value)}"));
+            Line($"status: waiting; next: {next}; spool {_status.SpoolPending}");
+        }
+    }
+
+    private void Line(string text) => ctx.Error.WriteLine($"rtcbench runner: {text}");
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,264 @@
+using System.Data.Common;
+using RtcBench.Core.Results;
+using RtcBench.Storage.Queries;
+
+namespace RtcBench.Storage.Ado;
+
+/// <summary>
+/// The one implementation of <see cref="IResultStore"/> over ADO.NET: every operation is written once and asks the
+/// <see cref="StoreDialect"/> for what differs between SQLite and PostgreSQL. A subclass opens connections,
+/// initialises the schema and (for a server) recovers from a lost connection.
+/// </summary>
+public abstract class AdoResultStore : IResultStore
+{
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile SchemaReport? _schema;
+
+    private protected AdoResultStore(StoreDialect dialect)
+    {
+        Dialect = dialect;
+    }
+
+    private protected StoreDialect Dialect { get; }
+
+    /// <summary>True once <see cref="DisposeAsync"/> ran.</summary>
+    private protected bool Disposed { get; private set; }
+
+    /// <inheritdoc />
+    public async Task<SchemaReport> InitializeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Disposed, this);
+        if (_schema is { } done)
+        {
+            return done;
+        }
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_schema is { } raced)
+            {
+                return raced;
+            }
+            var report = await InitializeCoreAsync(cancellationToken);
+            if (report.FromVersion is > 0 and < Rollups.SchemaVersion && report.ToVersion >= Rollups.SchemaVersion)
+            {
+                // The migration made an empty rollups table beside existing runs: fill it.
+                await RebuildRollupsCoreAsync(cancellationToken);
+            }
+            _schema = report;
+            return _schema;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    /// <summary>Creates or migrates the schema (called once, under a lock).</summary>
+    private protected abstract Task<SchemaReport> InitializeCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Opens a connection.</summary>
+    private protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs a database operation; a server store drops its pool when the server went away.</summary>
+    private protected virtual Task<T> GuardAsync<T>(Func<Task<T>> operation) => operation();
+
+    /// <inheritdoc />
+    public Task<SaveOutcome> SaveRunAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        byte[] histogram = RunValidator.Validate(run);
+        return GuardAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            if (!await RunWriter.TryInsertRunAsync(Dialect, connection, run, histogram, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return SaveOutcome.AlreadyExists;
+            }
+            await Rollups.AddRunAsync(Dialect, connection, run, histogram, cancellationToken);
+            await Dialect.InsertPingsAsync(connection, run.RunId, run.Pings, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return SaveOutcome.Inserted;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<RunResult?> GetRunAsync(string runId, bool includePings, CancellationToken cancellationToken)
+    {
+        if (!RunValidator.IsRunId(runId))
+        {
+            return Task.FromResult<RunResult?>(null);
+        }
+        // One snapshot for the run row and its pings.
+        return ReadAsync(c => RunReader.GetRunAsync(Dialect, c, runId, includePings, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> FindRunIdsAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        var (low, high) = RunValidator.PrefixRange(prefix, limit);
+        return ReadAsync<IReadOnlyList<string>>(async c =>
+        {
+            await using var command = c.CreateCommand();
+            command.CommandText = "SELECT id FROM runs WHERE id >= @low AND id <= @high ORDER BY id LIMIT @limit;";
+            var (lowValue, kind) = Dialect.Id(low);
+            Dialect.Add(command, "low", kind, lowValue);
+            Dialect.Add(command, "high", kind, Dialect.Id(high).Value);
+            Dialect.Add(command, "limit", DbKind.Integer, limit);
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(Dialect.ReadId(reader, 0));
+            }
+            return ids;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        // One snapshot, so the page and the total agree.
+        return ReadAsync(c => RunReader.ListRunsAsync(Dialect, c, query, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CheckAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Dialect.CheckSql;
+            return await command.ExecuteScalarAsync(cancellationToken);
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunAggregate>> QueryRunAggregatesAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => QueryReader.QueryRunAggregatesAsync(Dialect, c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunPings>> QueryOkPingsAsync(AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ReadAsync(c => QueryReader.QueryOkPingsAsync(Dialect, c, filter, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<LocationSummary>> ListLocationsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => QueryReader.ListLocationsAsync(Dialect, c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken) =>
+        ReadAsync(c => QueryReader.GetLatestRunsAsync(Dialect, c, channel, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (grainSeconds is not (Rollups.HourSeconds or Rollups.DaySeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600) and per day (86400).");
+        }
+        return ReadAsync(c => Rollups.QueryAsync(Dialect, c, filter, grainSeconds, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await RebuildRollupsCoreAsync(cancellationToken);
+    }
+
+    private Task<RollupRebuildReport> RebuildRollupsCoreAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            var report = await Rollups.RebuildAsync(Dialect, connection, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return report;
+        });
+
+    /// <inheritdoc />
+    public async Task<PruneReport> PrunePingsAsync(DateTimeOffset startedBefore, DateTimeOffset prunedAt, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+            var (before, kind) = Dialect.Micros(startedBefore);
+            long pings;
+            await using (var delete = connection.CreateCommand())
+            {
+                delete.CommandText =
+                    "DELETE FROM pings WHERE run_id IN (SELECT id FROM runs WHERE started_at < @before AND pings_pruned_at IS NULL);";
+                Dialect.Add(delete, "before", kind, before);
+                pings = await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+            long runs;
+            await using (var mark = connection.CreateCommand())
+            {
+                mark.CommandText = "UPDATE runs SET pings_pruned_at = @pruned WHERE started_at < @before AND pings_pruned_at IS NULL;";
+                Dialect.Add(mark, "before", kind, before);
+                var (pruned, prunedKind) = Dialect.Micros(prunedAt);
+                Dialect.Add(mark, "pruned", prunedKind, pruned);
+                runs = await mark.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new PruneReport(runs, pings);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> GetPingsPrunedAtAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!RunValidator.IsRunId(runId))
+        {
+            return Task.FromResult<DateTimeOffset?>(null);
+        }
+        return ReadAsync<DateTimeOffset?>(async c =>
+        {
+            await using var command = c.CreateCommand();
+            command.CommandText = "SELECT pings_pruned_at FROM runs WHERE id = @id;";
+            RunReader.AddId(Dialect, command, runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Dialect.ReadMicros(reader, 0) : null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!Disposed)
+        {
+            Disposed = true;
+            await DisposeCoreAsync();
+            _initLock.Dispose();
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the subclass's connections (pool).</summary>
+    private protected abstract ValueTask DisposeCoreAsync();
+
+    /// <summary>Runs <paramref name="read"/> in one read snapshot.</summary>
+    private protected Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await Dialect.BeginReadAsync(connection, cancellationToken);
+            T result = await read(connection);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
+}

@@ -1,0 +1,122 @@
+using System.Data.Common;
+using RtcBench.Core.Results;
+
+namespace RtcBench.Storage.Ado;
+
+/// <summary>The type of a bound value, which each dialect maps to its own parameter type.</summary>
+internal enum DbKind
+{
+    Text,
+    Integer,
+    BigInt,
+    Double,
+    Blob,
+    Json,
+    SmallInt,
+    Time,
+    Uuid,
+}
+
+/// <summary>
+/// What differs between the two databases, and nothing else: how a run id, a time and a JSON document are stored
+/// and bound, how the pings of a run are written in bulk, how transactions start, and a few SQL spellings. The one
+/// ADO.NET implementation (<see cref="AdoResultStore"/>, <see cref="RunWriter"/>, <see cref="RunReader"/>,
+/// <see cref="QueryReader"/>) asks this object; columns are read by name.
+/// </summary>
+internal abstract class StoreDialect
+{
+    /// <summary>A parameter named <paramref name="name"/> (no prefix; SQL refers to it as <c>@name</c>).</summary>
+    public abstract DbParameter Parameter(string name, DbKind kind, object? value);
+
+    /// <summary>Adds a parameter to <paramref name="command"/>.</summary>
+    public void Add(DbCommand command, string name, DbKind kind, object? value) =>
+        command.Parameters.Add(Parameter(name, kind, value));
+
+    /// <summary>The stored form of a run id (text or uuid) and its kind.</summary>
+    public abstract (object Value, DbKind Kind) Id(string runId);
+
+    /// <summary>A run id from the id column at <paramref name="ordinal"/>.</summary>
+    public abstract string ReadId(DbDataReader reader, int ordinal);
+
+    /// <summary>A time as a microsecond column stores it (rounded down): unix µs or timestamptz; with its kind.</summary>
+    public abstract (object Value, DbKind Kind) Micros(DateTimeOffset time);
+
+    /// <summary>A time from a microsecond column (ping times, outcome_noticed_at, MIN/MAX of started_at).</summary>
+    public abstract DateTimeOffset ReadMicros(DbDataReader reader, int ordinal);
+
+    /// <summary>An SQL expression giving the unix microseconds of a microsecond column, as bigint.</summary>
+    public abstract string UnixMicrosOf(string column);
+
+    /// <summary>The select list that carries a run's exact time <paramref name="column"/> (started_at, ended_at).</summary>
+    public abstract string ExactTimeSelect(string column);
+
+    /// <summary>A run's exact time <paramref name="column"/> from a row selected with <see cref="ExactTimeSelect"/>.</summary>
+    public abstract DateTimeOffset ReadExactTime(DbDataReader reader, string column);
+
+    /// <summary>The columns and values that store a run's exact time <paramref name="column"/>.</summary>
+    public abstract IEnumerable<(string Column, DbKind Kind, object Value)> ExactTimeValues(string column, DateTimeOffset time);
+
+    /// <summary>The statistics JSON column's name.</summary>
+    public abstract string StatsColumn { get; }
+
+    /// <summary>The path JSON column's name.</summary>
+    public abstract string PathColumn { get; }
+
+    /// <summary>Select-list items that read the statistics and path JSON as text named stats_json and path_json.</summary>
+    public abstract string JsonSelect { get; }
+
+    /// <summary>A select-list item: the statistics' mean |ΔRTT| (µs) as mean_abs_delta_rtt_us.</summary>
+    public abstract string MeanAbsDeltaSelect { get; }
+
+    /// <summary><paramref name="column"/> in an ORDER BY, nulls last.</summary>
+    public abstract string NullsLast(string column);
+
+    /// <summary>A cheap unique key of a run row for joining pings to runs in memory (rowid or the uuid id).</summary>
+    public abstract string RunKeyColumn { get; }
+
+    /// <summary>Maps <see cref="RunKeyColumn"/> values to list positions.</summary>
+    public abstract IRunKeyIndex NewRunKeyIndex();
+
+    /// <summary>Appended to a SELECT that reads a row the transaction will update (" FOR UPDATE", or nothing).</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>A statement that keeps other writers off the rollups during a rebuild; empty when the transaction does.</summary>
+    public abstract string LockRollupsSql { get; }
+
+    /// <summary>The statement a health check runs.</summary>
+    public abstract string CheckSql { get; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the run holds text this database cannot store.</summary>
+    public virtual void CheckText(RunResult run, string statsJson, string? pathJson)
+    {
+    }
+
+    /// <summary>Starts the transaction a save runs in (SQLite takes the write lock now).</summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Starts a read snapshot.</summary>
+    public abstract ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Writes a run's pings (which passed <see cref="RunValidator.Validate"/>) in the current transaction.</summary>
+    public abstract Task InsertPingsAsync(
+        DbConnection connection, string runId, IReadOnlyList<PingResult> pings, CancellationToken cancellationToken);
+}
+
+/// <summary>Run key → position in a list of runs, read without boxing the key.</summary>
+internal interface IRunKeyIndex
+{
+    void Add(DbDataReader reader, int ordinal, int index);
+
+    int Find(DbDataReader reader, int ordinal);
+}
+
+/// <summary>An <see cref="IRunKeyIndex"/> for keys read as <typeparamref name="T"/>.</summary>
+internal sealed class RunKeyIndex<T> : IRunKeyIndex
+    where T : notnull
+{
+    private readonly Dictionary<T, int> _index = [];
+
+    public void Add(DbDataReader reader, int ordinal, int index) => _index.Add(reader.GetFieldValue<T>(ordinal), index);
+
+    public int Find(DbDataReader reader, int ordinal) => _index[reader.GetFieldValue<T>(ordinal)];
+}

@@ -1,0 +1,132 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using RtcBench.Core.Results;
+using RtcBench.Storage.Ado;
+
+namespace RtcBench.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL's forms: run ids as uuid, times as timestamptz (a run's start/end also keep the 100 ns ticks below
+/// the microsecond in <c>*_ticks</c>), JSON as jsonb, no NUL in text, pings by binary COPY.
+/// </summary>
+internal sealed class PostgresDialect : StoreDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private const string CopyPingsSql =
+        "COPY pings (run_id, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)";
+
+    public override DbParameter Parameter(string name, DbKind kind, object? value) =>
+        new NpgsqlParameter(name, Type(kind)) { Value = value ?? DBNull.Value };
+
+    private static NpgsqlDbType Type(DbKind kind) => kind switch
+    {
+        DbKind.Text => NpgsqlDbType.Text,
+        DbKind.Integer => NpgsqlDbType.Integer,
+        DbKind.BigInt => NpgsqlDbType.Bigint,
+        DbKind.Double => NpgsqlDbType.Double,
+        DbKind.Blob => NpgsqlDbType.Bytea,
+        DbKind.Json => NpgsqlDbType.Jsonb,
+        DbKind.SmallInt => NpgsqlDbType.Smallint,
+        DbKind.Time => NpgsqlDbType.TimestampTz,
+        DbKind.Uuid => NpgsqlDbType.Uuid,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>A uuid kind is bound as <see cref="Guid"/>; Npgsql infers uuid from it.</summary>
+    public override (object Value, DbKind Kind) Id(string runId) => (PostgresRunId.ToGuid(runId), DbKind.Uuid);
+
+    public override string ReadId(DbDataReader reader, int ordinal) => PostgresRunId.FromGuid(reader.GetGuid(ordinal));
+
+    public override (object Value, DbKind Kind) Micros(DateTimeOffset time) => (PostgresTime.Floor(time), DbKind.Time);
+
+    public override DateTimeOffset ReadMicros(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override string UnixMicrosOf(string column) => $"(extract(epoch FROM {column}) * 1000000)::bigint";
+
+    public override string ExactTimeSelect(string column) => $"{column}, {column}_ticks";
+
+    public override DateTimeOffset ReadExactTime(DbDataReader reader, string column) =>
+        PostgresTime.Join(
+            reader.GetFieldValue<DateTimeOffset>(reader.GetOrdinal(column)),
+            reader.GetInt16(reader.GetOrdinal(column + "_ticks")));
+
+    public override IEnumerable<(string Column, DbKind Kind, object Value)> ExactTimeValues(string column, DateTimeOffset time)
+    {
+        var (utc, ticks) = PostgresTime.Split(time);
+        return [(column, DbKind.Time, utc), (column + "_ticks", DbKind.SmallInt, ticks)];
+    }
+
+    public override string StatsColumn => "stats";
+
+    public override string PathColumn => "path";
+
+    public override string JsonSelect => "stats::text AS stats_json, path::text AS path_json";
+
+    public override string MeanAbsDeltaSelect =>
+        "(stats->>'mean_abs_delta_rtt_us')::double precision AS mean_abs_delta_rtt_us";
+
+    public override string NullsLast(string column) => column + " NULLS LAST";
+
+    public override string RunKeyColumn => "id";
+
+    public override IRunKeyIndex NewRunKeyIndex() => new RunKeyIndex<Guid>();
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    // Saves wait while a rebuild runs; a save that updated rollups before commits before the rebuild starts.
+    public override string LockRollupsSql => "LOCK TABLE rollups IN EXCLUSIVE MODE;";
+
+    public override string CheckSql => "SELECT 1;";
+
+    public override void CheckText(RunResult run, string statsJson, string? pathJson) =>
+        PostgresTextCheck.ThrowIfNul(run, statsJson, pathJson);
+
+    // Read committed on purpose for writes: a concurrent insert of the same id waits on the primary key until the
+    // other transaction ends, then does nothing if it committed.
+    public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+    public override async ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    /// <summary>Streams the pings to the server with one binary COPY.</summary>
+    public override async Task InsertPingsAsync(
+        DbConnection connection, string runId, IReadOnlyList<PingResult> pings, CancellationToken cancellationToken)
+    {
+        if (pings.Count == 0)
+        {
+            return;
+        }
+        Guid id = PostgresRunId.ToGuid(runId);
+        await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyPingsSql, cancellationToken);
+        for (int i = 0; i < pings.Count; i++)
+        {
+            PingResult ping = pings[i];
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(ping.Seq, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(ping.Status, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(ping.ScheduledAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            if (ping.SentAt is { } sent)
+            {
+                await importer.WriteAsync(sent.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken);
+            }
+            await WriteAsync(importer, ping.SendDelayUs, cancellationToken);
+            await WriteAsync(importer, ping.RttUs, cancellationToken);
+            await WriteAsync(importer, ping.NetRttUs, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteAsync(NpgsqlBinaryImporter importer, double? value, CancellationToken cancellationToken) =>
+        value is { } v
+            ? importer.WriteAsync(v, NpgsqlDbType.Double, cancellationToken)
+            : importer.WriteNullAsync(cancellationToken);
+}

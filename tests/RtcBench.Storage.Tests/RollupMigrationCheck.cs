@@ -1,0 +1,43 @@
+using RtcBench.Storage.Queries;
+
+namespace RtcBench.Storage.Tests;
+
+/// <summary>
+/// Migration 0003 on a store that already has runs: a store at schema version 2 (its rollups table dropped and the
+/// version forgotten) is migrated by the next store that opens it, which fills the rollups from the runs.
+/// </summary>
+internal static class RollupMigrationCheck
+{
+    public static async Task<IReadOnlyList<RollupAggregate>> SaveRunsAsync(IResultStore store, CancellationToken ct)
+    {
+        foreach (var run in ResultStoreContractTests.RandomRuns(seed: 2020, count: 40))
+        {
+            await store.SaveRunAsync(run, ct);
+        }
+        return await ReadAsync(store, ct);
+    }
+
+    public static async Task<IReadOnlyList<RollupAggregate>> ReadAsync(IResultStore store, CancellationToken ct)
+    {
+        var all = new AggregateFilter { Since = DateTimeOffset.UnixEpoch, Until = DateTimeOffset.UnixEpoch.AddYears(100) };
+        return [.. await store.QueryRollupsAsync(all, 3600, ct), .. await store.QueryRollupsAsync(all, 86400, ct)];
+    }
+
+    public static async Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct)
+    {
+        var report = await reopened.InitializeAsync(ct);
+        Assert.Equal((2, 4), (report.FromVersion, report.ToVersion));
+        Assert.Equal(["0003_rollups.sql", "0004_ping_retention.sql"], report.Applied);
+        var after = await ReadAsync(reopened, ct);
+        Assert.Equal(before.Count, after.Count);
+        Assert.Equal(40, after.Where(r => r.GrainSeconds == 86400).Sum(r => r.Sums.Runs));
+        var byKey = after.ToDictionary(r => (r.GrainSeconds, r.Platform, r.Location, r.Channel, r.BucketStart));
+        foreach (var row in before)
+        {
+            var got = byKey[(row.GrainSeconds, row.Platform, row.Location, row.Channel, row.BucketStart)].Sums;
+            Assert.Equal((row.Sums.Runs, row.Sums.Sent, row.Sums.Ok, row.Sums.MeanCount), (got.Runs, got.Sent, got.Ok, got.MeanCount));
+            Assert.Equal(row.Sums.SerializeHistogram(), got.SerializeHistogram());
+            Assert.Equal(row.Sums.MeanSum, got.MeanSum, Math.Abs(row.Sums.MeanSum) * 1e-12);
+        }
+    }
+}
