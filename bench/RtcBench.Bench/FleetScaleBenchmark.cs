@@ -282,12 +282,16 @@ internal static class FleetScaleBenchmark
         await connection.OpenAsync();
         async Task<long> SizeAsync(string table)
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_total_relation_size('{table}');", connection);
+            // Month-partitioned tables (runs, pings): the partitions hold the rows (a plain table has no tree).
+            await using var command = new NpgsqlCommand(
+                $"SELECT (pg_total_relation_size('{table}') + COALESCE((SELECT SUM(pg_total_relation_size(relid)) "
+                + $"FROM pg_partition_tree('{table}') WHERE level > 0), 0))::bigint;",
+                connection);
             return (long)(await command.ExecuteScalarAsync())!;
         }
-        long runBytes = await SizeAsync("runs"), pingBytes = await SizeAsync("pings"), rollupBytes = await SizeAsync("rollups");
+        long runBytes = await SizeAsync("runs") + await SizeAsync("run_ids"), pingBytes = await SizeAsync("pings"), rollupBytes = await SizeAsync("rollups");
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Disk (tables with indexes and TOAST): runs {runBytes / 1048576.0:N0} MiB = **{(double)runBytes / runs.Value:N0} B per run**; " +
+            $"Disk (tables with indexes and TOAST, all month partitions): runs (with run_ids) {runBytes / 1048576.0:N0} MiB = **{(double)runBytes / runs.Value:N0} B per run**; " +
             $"rollups {rollupBytes / 1048576.0:N0} MiB = {(double)rollupBytes / runs.Value:N0} B per run; pings {pingBytes / 1048576.0:N0} MiB for {pings.Value:N0} pings = {(pings.Value == 0 ? 0 : (double)pingBytes / pings.Value):N0} B per ping " +
             $"(a run's 200 raw pings would add {(pings.Value == 0 ? 0 : 200.0 * pingBytes / pings.Value):N0} B: what ping retention saves).");
         report.AppendLine();
