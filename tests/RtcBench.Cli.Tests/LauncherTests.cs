@@ -46,6 +46,11 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(args, JsonSerializer.Deserialize<string[]>(first.Stdout));
         Assert.Contains("rtcbench: building rtcbench (first run", first.Stderr, StringComparison.Ordinal);
         Assert.Contains("stub: on stderr", first.Stderr, StringComparison.Ordinal);
+        // The launcher's lock (fd 9) stays with the launcher: a lingering build node holding it would make the next
+        // rebuild wait forever.
+        var inherited = File.ReadAllLines(Path.Combine(_dir, "src", "RtcBench.Cli", "build-fds.txt"));
+        Assert.Contains("2", inherited);
+        Assert.DoesNotContain("9", inherited);
 
         // Second run: nothing changed, so no build: stderr is the program's own.
         var second = await RunAsync(launcher, _dir, "0");
@@ -112,6 +117,10 @@ public sealed class LauncherTests : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
               </PropertyGroup>
+              <!-- What a process started by the build inherits (MSBuild's worker nodes, which outlive it, do too). -->
+              <Target Name="RecordInheritedFds" AfterTargets="Build">
+                <Exec Command="ls /proc/self/fd &gt; build-fds.txt" />
+              </Target>
             </Project>
             """);
         File.WriteAllText(Path.Combine(project, "Program.cs"), program);
