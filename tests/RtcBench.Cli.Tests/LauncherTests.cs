@@ -96,6 +96,21 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(2, usage.ExitCode);
         Assert.Equal("", usage.Stdout);
         Assert.Equal("rtcbench: error: --count: 'abc' is not a whole number; give one from 1 to 10000000\n", usage.Stderr);
+
+        // Hints name the program as it was started: ./rtcbench from the clone (as the README says), the full path
+        // when started by one; --help says rtcbench whatever the launcher was called (docs/cli.md is generated from it).
+        var relative = await RunAsync("/bin/bash", root, env, "-c", "./rtcbench run");
+        Assert.Equal(2, relative.ExitCode);
+        Assert.Equal("rtcbench: error: --agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: ./rtcbench quickstart\n", relative.Stderr);
+
+        var absolute = await RunAsync(launcher, root, env, "results", "lsit");
+        Assert.Equal(2, absolute.ExitCode);
+        Assert.Contains($"for `{InvokedAs.Name(launcher)} results`", absolute.Stderr, StringComparison.Ordinal);
+
+        var help = await RunAsync("/bin/bash", root, env, "-c", "./rtcbench --help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Start here:  rtcbench quickstart", help.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("./rtcbench", help.Stdout, StringComparison.Ordinal);
     }
 
     private string CopyLauncherWithStubProject(string program)
