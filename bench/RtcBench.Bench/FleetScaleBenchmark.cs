@@ -152,6 +152,14 @@ internal static class FleetScaleBenchmark
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var pingRuns = new List<(Guid Id, DateTimeOffset Started, int Template)>();
+        // The store partitions runs and pings by UTC month (migration 0006) and creates a month's partitions at its
+        // first save; a bulk load creates them for the whole span first.
+        for (var month = new DateTimeOffset(start.Year, start.Month, 1, 0, 0, 0, TimeSpan.Zero); month < end; month = month.AddMonths(1))
+        {
+            await using var create = new NpgsqlCommand("SELECT rtcbench_create_month_partitions(@t);", connection);
+            create.Parameters.AddWithValue("t", NpgsqlDbType.TimestampTz, month);
+            await create.ExecuteNonQueryAsync();
+        }
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY runs (id, schema, tool_version, platform, channel, transport_mode, location, started_at, started_at_ticks, ended_at, ended_at_ticks, "
             + "count, interval_ms, warmup, deadline_ms, payload_bytes, schedule, outcome_status, sent, ok, lost, late, loss_rate, "
@@ -224,9 +232,14 @@ internal static class FleetScaleBenchmark
             }
             await importer.CompleteAsync();
         }
+        // The run ids' registry (dedup and id lookups), as the store's saves fill it.
+        await using (var ids = new NpgsqlCommand("INSERT INTO run_ids (id, started_at) SELECT id, started_at FROM runs;", connection))
+        {
+            await ids.ExecuteNonQueryAsync();
+        }
         long pings = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY pings (run_id, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)"))
+            "COPY pings (run_id, run_started_at, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var (id, started, t) in pingRuns)
             {
@@ -235,6 +248,7 @@ internal static class FleetScaleBenchmark
                 {
                     await importer.StartRowAsync();
                     await importer.WriteAsync(id, NpgsqlDbType.Uuid);
+                    await importer.WriteAsync(started, NpgsqlDbType.TimestampTz);
                     await importer.WriteAsync(ping.Seq, NpgsqlDbType.Bigint);
                     await importer.WriteAsync(ping.Status, NpgsqlDbType.Text);
                     await importer.WriteAsync(ping.ScheduledAt.Add(offset), NpgsqlDbType.TimestampTz);
@@ -268,12 +282,16 @@ internal static class FleetScaleBenchmark
         await connection.OpenAsync();
         async Task<long> SizeAsync(string table)
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_total_relation_size('{table}');", connection);
+            // Month-partitioned tables (runs, pings): the partitions hold the rows (a plain table has no tree).
+            await using var command = new NpgsqlCommand(
+                $"SELECT (pg_total_relation_size('{table}') + COALESCE((SELECT SUM(pg_total_relation_size(relid)) "
+                + $"FROM pg_partition_tree('{table}') WHERE level > 0), 0))::bigint;",
+                connection);
             return (long)(await command.ExecuteScalarAsync())!;
         }
-        long runBytes = await SizeAsync("runs"), pingBytes = await SizeAsync("pings"), rollupBytes = await SizeAsync("rollups");
+        long runBytes = await SizeAsync("runs") + await SizeAsync("run_ids"), pingBytes = await SizeAsync("pings"), rollupBytes = await SizeAsync("rollups");
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Disk (tables with indexes and TOAST): runs {runBytes / 1048576.0:N0} MiB = **{(double)runBytes / runs.Value:N0} B per run**; " +
+            $"Disk (tables with indexes and TOAST, all month partitions): runs (with run_ids) {runBytes / 1048576.0:N0} MiB = **{(double)runBytes / runs.Value:N0} B per run**; " +
             $"rollups {rollupBytes / 1048576.0:N0} MiB = {(double)rollupBytes / runs.Value:N0} B per run; pings {pingBytes / 1048576.0:N0} MiB for {pings.Value:N0} pings = {(pings.Value == 0 ? 0 : (double)pingBytes / pings.Value):N0} B per ping " +
             $"(a run's 200 raw pings would add {(pings.Value == 0 ? 0 : 200.0 * pingBytes / pings.Value):N0} B: what ping retention saves).");
         report.AppendLine();

@@ -31,9 +31,9 @@ public static class CliApp
         {
             ctx.Error.WriteLine("rtcbench: no command given. To try it now, run:");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("    rtcbench quickstart");
+            ctx.Error.WriteLine($"    {ctx.Command("quickstart")}");
             ctx.Error.WriteLine();
-            ctx.Error.WriteLine("Commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor. See `rtcbench --help` or `rtcbench COMMAND --help`.");
+            ctx.Error.WriteLine($"Commands: quickstart, run, runner, agent, serve, push, results, compare, db, doctor. See `{ctx.Command("--help")}` or `{ctx.Command("COMMAND --help")}`.");
             return ExitCodes.Usage;
         });
         return root;
@@ -47,7 +47,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // One line per problem, each naming the option (--count) and what is valid; see Parsing/ParseErrorText.
-            foreach (string line in ParseErrorText.Describe(parse))
+            foreach (string line in ParseErrorText.Describe(parse, ctx.Program))
             {
                 ctx.Error.WriteLine($"rtcbench: error: {line}");
             }

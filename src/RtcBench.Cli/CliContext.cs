@@ -40,9 +40,30 @@ public sealed class CliContext
     /// <summary>Environment lookup (injectable for tests).</summary>
     public Func<string, string?> GetEnvironment { get; init; } = Environment.GetEnvironmentVariable;
 
-    /// <summary>Prints one clear error line and returns <paramref name="exitCode"/>.</summary>
+    /// <summary>
+    /// How hints name this program: <c>./rtcbench</c> when the repo launcher was started that way (it exports
+    /// RTCBENCH_INVOKED_AS, see <see cref="InvokedAs"/>), otherwise <c>rtcbench</c> (the dotnet tool on PATH).
+    /// Help text always says <c>rtcbench</c>, so docs/cli.md does not depend on how it was generated.
+    /// </summary>
+    public string Program => InvokedAs.Name(GetEnvironment(InvokedAs.Variable));
+
+    /// <summary>A command to suggest in a hint, as the user would type it: <c>Command("results list")</c>.</summary>
+    public string Command(string arguments) => $"{Program} {arguments}";
+
+    /// <summary>
+    /// The event log of a command that has one (runner, run, quickstart), once its options are checked: with
+    /// <c>--log-format json</c>, <see cref="Fail"/> writes a JSON event too, so every stderr line stays JSON.
+    /// </summary>
+    internal Output.EventLog? Events { get; set; }
+
+    /// <summary>Prints one clear error line (a JSON error event under --log-format json) and returns <paramref name="exitCode"/>.</summary>
     public int Fail(int exitCode, string message)
     {
+        if (Events is { Json: true } events)
+        {
+            events.Error("error", $"error: {message}", ("ExitCode", exitCode));
+            return exitCode;
+        }
         Error.WriteLine($"rtcbench: error: {message}");
         return exitCode;
     }

@@ -46,6 +46,11 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(args, JsonSerializer.Deserialize<string[]>(first.Stdout));
         Assert.Contains("rtcbench: building rtcbench (first run", first.Stderr, StringComparison.Ordinal);
         Assert.Contains("stub: on stderr", first.Stderr, StringComparison.Ordinal);
+        // The launcher's lock (fd 9) stays with the launcher: a lingering build node holding it would make the next
+        // rebuild wait forever.
+        var inherited = File.ReadAllLines(Path.Combine(_dir, "src", "RtcBench.Cli", "build-fds.txt"));
+        Assert.Contains("2", inherited);
+        Assert.DoesNotContain("9", inherited);
 
         // Second run: nothing changed, so no build: stderr is the program's own.
         var second = await RunAsync(launcher, _dir, "0");
@@ -91,6 +96,21 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(2, usage.ExitCode);
         Assert.Equal("", usage.Stdout);
         Assert.Equal("rtcbench: error: --count: 'abc' is not a whole number; give one from 1 to 10000000\n", usage.Stderr);
+
+        // Hints name the program as it was started: ./rtcbench from the clone (as the README says), the full path
+        // when started by one; --help says rtcbench whatever the launcher was called (docs/cli.md is generated from it).
+        var relative = await RunAsync("/bin/bash", root, env, "-c", "./rtcbench run");
+        Assert.Equal(2, relative.ExitCode);
+        Assert.Equal("rtcbench: error: --agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: ./rtcbench quickstart\n", relative.Stderr);
+
+        var absolute = await RunAsync(launcher, root, env, "results", "lsit");
+        Assert.Equal(2, absolute.ExitCode);
+        Assert.Contains($"for `{InvokedAs.Name(launcher)} results`", absolute.Stderr, StringComparison.Ordinal);
+
+        var help = await RunAsync("/bin/bash", root, env, "-c", "./rtcbench --help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Start here:  rtcbench quickstart", help.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("./rtcbench", help.Stdout, StringComparison.Ordinal);
     }
 
     private string CopyLauncherWithStubProject(string program)
@@ -112,6 +132,10 @@ public sealed class LauncherTests : IDisposable
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
               </PropertyGroup>
+              <!-- What a process started by the build inherits (MSBuild's worker nodes, which outlive it, do too). -->
+              <Target Name="RecordInheritedFds" AfterTargets="Build">
+                <Exec Command="ls /proc/self/fd &gt; build-fds.txt" />
+              </Target>
             </Project>
             """);
         File.WriteAllText(Path.Combine(project, "Program.cs"), program);

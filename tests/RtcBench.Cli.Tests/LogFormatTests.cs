@@ -42,6 +42,9 @@ public sealed class LogFormatTests
     [Theory]
     [InlineData("agent")]
     [InlineData("serve")]
+    [InlineData("runner")]
+    [InlineData("run")]
+    [InlineData("quickstart")]
     public async Task LogFormat_Unknown_IsOneUsageLine(string command)
     {
         using var cli = new CliHarness();
@@ -51,12 +54,15 @@ public sealed class LogFormatTests
         Assert.Contains("--log-format: 'xml' is not a choice; use text or json", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task LogFormat_UnknownInTheEnvironment_IsOneUsageLineNamingTheVariable()
+    [Theory]
+    [InlineData("agent", "--listen", "127.0.0.1:0")]
+    [InlineData("run", "--agent", "http://127.0.0.1:9", "--no-store")]
+    [InlineData("quickstart", "--no-store")]
+    public async Task LogFormat_UnknownInTheEnvironment_IsOneUsageLineNamingTheVariable(params string[] args)
     {
         using var cli = new CliHarness();
         cli.Environment["RTCBENCH_LOG_FORMAT"] = "yaml";
-        var result = await cli.RunAsync("agent", "--listen", "127.0.0.1:0");
+        var result = await cli.RunAsync(args);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("$RTCBENCH_LOG_FORMAT: unknown log format 'yaml'; use text or json", result.Stderr, StringComparison.Ordinal);

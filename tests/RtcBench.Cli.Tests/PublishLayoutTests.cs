@@ -4,9 +4,9 @@ using System.Text.Json;
 namespace RtcBench.Cli.Tests;
 
 /// <summary>
-/// What `dotnet publish src/RtcBench.Cli` ships (README, "Install"): the daily platform's browser library without a
-/// bundled Node (Playwright's driver was 135 MB of the old 215 MB), and native libraries for the machine's own
-/// runtime identifier only. The properties are read from MSBuild's evaluation, as publish sees them.
+/// What `dotnet publish src/RtcBench.Cli` ships (README, "Install: publish for this machine"): the daily platform's
+/// browser library without a bundled Node (Playwright's driver was 135 MB of the old 215 MB), and native libraries
+/// for the machine's own runtime identifier only. The properties are read from MSBuild's evaluation, as publish sees them.
 /// </summary>
 public sealed class PublishLayoutTests
 {

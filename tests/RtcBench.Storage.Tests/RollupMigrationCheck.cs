@@ -29,17 +29,17 @@ internal static class RollupMigrationCheck
         ];
     }
 
-    /// <summary>SQL that turns a current store into one at schema version 4 (before weekly rollups).</summary>
+    /// <summary>SQL that turns a store at schema version 5 into one at schema version 4 (before weekly rollups).</summary>
     public const string BackToVersion4 = "DELETE FROM rollups WHERE grain_s = 604800; DELETE FROM schema_migrations WHERE version >= 5;";
 
     public static Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct) =>
-        AssertMigratedAsync(reopened, before, 2, ["0003_rollups.sql", "0004_ping_retention.sql", "0005_weekly_rollups.sql"], ct);
+        AssertMigratedAsync(reopened, before, 2, ["0003_rollups.sql", "0004_ping_retention.sql", "0005_weekly_rollups.sql", "0006_month_partitions.sql"], ct);
 
     public static async Task AssertMigratedAsync(
         IResultStore reopened, IReadOnlyList<RollupAggregate> before, int fromVersion, string[] applied, CancellationToken ct)
     {
         var report = await reopened.InitializeAsync(ct);
-        Assert.Equal((fromVersion, 5), (report.FromVersion, report.ToVersion));
+        Assert.Equal((fromVersion, 6), (report.FromVersion, report.ToVersion));
         Assert.Equal(applied, report.Applied);
         var after = await ReadAsync(reopened, ct);
         Assert.Equal(before.Count, after.Count);

@@ -140,11 +140,11 @@ internal static class AgentCommand
     }
 
     /// <summary><c>--log-format text|json</c> (no default value: unset, <c>$RTCBENCH_LOG_FORMAT</c> decides, else text).</summary>
-    internal static Option<string?> LogFormatOption()
+    internal static Option<string?> LogFormatOption(string? description = null)
     {
         var option = new Option<string?>("--log-format")
         {
-            Description = $"Log lines on stderr as text or json (one JSON object per line); default ${ConsoleLogging.FormatVariable}, else text.",
+            Description = description ?? $"Log lines on stderr as text or json (one JSON object per line); default ${ConsoleLogging.FormatVariable}, else text.",
             HelpName = "text|json",
         };
         option.CustomParser = result =>

@@ -21,23 +21,27 @@ internal static class DeliveryHelp
             ctx.GetEnvironment(ResultStoreFactory.HomeVariable),
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)));
 
-    /// <summary>Re-sends what is spooled; reports on stderr. Returns the report.</summary>
-    public static async Task<FlushReport> FlushAsync(CliContext ctx, ResultDelivery delivery, Uri url, CancellationToken ct)
+    /// <summary>
+    /// Re-sends what is spooled; reports on stderr (or to <paramref name="report"/>: the line without the
+    /// <c>rtcbench: </c> prefix, and whether it is a warning). Returns the report.
+    /// </summary>
+    public static async Task<FlushReport> FlushAsync(CliContext ctx, ResultDelivery delivery, Uri url, CancellationToken ct, Action<string, bool>? report = null)
     {
-        var report = await delivery.FlushAsync(ct);
-        if (report.Delivered > 0)
+        report ??= (line, warning) => ctx.Error.WriteLine(warning ? $"rtcbench: warning: {line}" : $"rtcbench: {line}");
+        var flushed = await delivery.FlushAsync(ct);
+        if (flushed.Delivered > 0)
         {
-            ctx.Error.WriteLine($"rtcbench: delivered {report.Delivered} spooled run(s) to {url}");
+            report($"delivered {flushed.Delivered} spooled run(s) to {url}", false);
         }
-        foreach (var (file, detail) in report.Rejections)
+        foreach (var (file, detail) in flushed.Rejections)
         {
-            ctx.Error.WriteLine($"rtcbench: warning: {url} refused the spooled run {Path.GetFileName(file)}: {detail}; moved to {Path.GetDirectoryName(file)} (it is not re-sent)");
+            report($"{url} refused the spooled run {Path.GetFileName(file)}: {detail}; moved to {Path.GetDirectoryName(file)} (it is not re-sent)", true);
         }
-        if (report.StoppedBy is { } stop)
+        if (flushed.StoppedBy is { } stop)
         {
-            ctx.Error.WriteLine($"rtcbench: warning: {report.Remaining} run(s) still spooled in {delivery.Spool.Directory}: {url} answered {stop.Detail}");
+            report($"{flushed.Remaining} run(s) still spooled in {delivery.Spool.Directory}: {url} answered {stop.Detail}", true);
         }
-        return report;
+        return flushed;
     }
 
     /// <summary>
@@ -91,7 +95,7 @@ internal static class DeliveryHelp
         }
         if (spooled > 0)
         {
-            message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `rtcbench push`");
+            message($"spooled {spooled} run(s) to {delivery.Spool.Directory}; they are re-sent on the next run or by `{ctx.Command("push")}`");
         }
         if (rejected > 0)
         {

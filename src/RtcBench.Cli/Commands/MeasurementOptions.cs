@@ -47,9 +47,22 @@ internal sealed class MeasurementOptions
 
     public Option<string[]> Threshold { get; } = ThresholdOption.Create();
 
+    public Option<string?> LogFormat { get; } = AgentCommand.LogFormatOption(
+        "Progress and messages on stderr as text or json (one JSON event object per line, no terminal redraw); default $RTCBENCH_LOG_FORMAT, else text.");
+
+    /// <summary>
+    /// The stderr event log the command's --log-format (or $RTCBENCH_LOG_FORMAT) asks for; the value was checked by
+    /// <see cref="RunExecution.Validate"/>.
+    /// </summary>
+    public Output.EventLog CreateEvents(ParseResult parse, CliContext ctx)
+    {
+        Hosting.ConsoleLogging.TryResolveFormat(parse.GetValue(LogFormat), ctx.GetEnvironment(Hosting.ConsoleLogging.FormatVariable), out bool json, out _);
+        return new Output.EventLog(ctx.Error, "rtcbench", "RtcBench.Run", json);
+    }
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Channel, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet, Threshold })
+        foreach (var option in new Option[] { Count, Interval, Warmup, Deadline, PayloadBytes, Schedule, Channel, Seed, Location, Latitude, Longitude, Output, Store, StoreToken, NoStore, Json, Quiet, Threshold, LogFormat })
         {
             command.Options.Add(option);
         }

@@ -29,9 +29,11 @@ internal static class QuickstartCommand
             {
                 return usage; // before starting anything
             }
+            using var events = measurement.CreateEvents(parse, ctx);
+            ctx.Events = events;
             if (!quiet)
             {
-                ctx.Error.WriteLine("rtcbench: starting a local echo agent");
+                events.Info("step", "starting a local echo agent");
             }
             JanusAgentOptions janusOptions;
             try
@@ -46,13 +48,13 @@ internal static class QuickstartCommand
             bool withJanus = janusOptions.Enabled && janusProblem is null;
             if (!quiet)
             {
-                ctx.Error.WriteLine(withJanus ? $"rtcbench: janus: measuring too ({janusOptions.Url!.GetLeftPart(UriPartial.Path)}, path sfu)"
-                    : janusProblem is not null ? $"rtcbench: janus: not measured: {janusProblem}"
-                    : "rtcbench: janus: not measured: set JANUS_URL (and JANUS_ADMIN_KEY if its plugins have one) to a Janus with data channels and the VideoRoom plugin to include it (README, Janus)");
+                events.Info("step", withJanus ? $"janus: measuring too ({janusOptions.Url!.GetLeftPart(UriPartial.Path)}, path sfu)"
+                    : janusProblem is not null ? $"janus: not measured: {janusProblem}"
+                    : "janus: not measured: set JANUS_URL (and JANUS_ADMIN_KEY if its plugins have one) to a Janus with data channels and the VideoRoom plugin to include it (README, Janus)");
             }
             var platforms = withJanus ? [.. PlatformCatalog.LocalPlatforms, "janus"] : PlatformCatalog.LocalPlatforms;
             var options = new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), Location = "local", Janus = withJanus ? janusOptions : JanusAgentOptions.Off };
-            using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning);
+            using var loggerFactory = AgentCommand.CreateLoggerFactory(LogLevel.Warning, events.Json);
             RunningAgent agent;
             try
             {
@@ -66,7 +68,7 @@ internal static class QuickstartCommand
             {
                 if (!quiet)
                 {
-                    ctx.Error.WriteLine($"rtcbench: started a local echo agent at {agent.BaseUrl}");
+                    events.Info("step", $"started a local echo agent at {agent.BaseUrl}", ("AgentUrl", agent.BaseUrl.ToString()));
                 }
                 var delivery = new DeliveryTally();
                 int exit = await RunExecution.ExecuteAsync(
@@ -74,7 +76,7 @@ internal static class QuickstartCommand
                 await agent.StopAsync();
                 if (exit == ExitCodes.Ok && !quiet && !parse.GetValue(measurement.Json))
                 {
-                    ctx.Error.WriteLine(NextStep(ServiceUrl(ctx, measurement, parse), delivery));
+                    events.Info("next", NextStep(ctx, ServiceUrl(ctx, measurement, parse), delivery));
                 }
                 return exit;
             }
@@ -107,19 +109,19 @@ internal static class QuickstartCommand
     /// The last line: the dashboard of the results service the runs went to; when it could not be reached and the
     /// runs were spooled, where they are and how to send them instead (never the URL of a service that is down).
     /// </summary>
-    private static string NextStep(Uri? service, DeliveryTally delivery)
+    private static string NextStep(CliContext ctx, Uri? service, DeliveryTally delivery)
     {
         if (service is null)
         {
-            return "rtcbench: next: `rtcbench results list` shows stored runs; `rtcbench agent` + `rtcbench run --agent URL` measure between two machines.";
+            return $"next: `{ctx.Command("results list")}` shows stored runs; `{ctx.Command("agent")}` + `{ctx.Command("run --agent URL")}` measure between two machines.";
         }
         string url = service.ToString().TrimEnd('/');
         if (delivery.Spooled > 0)
         {
-            return $"rtcbench: next: {url} could not be reached, so {delivery.Spooled} run(s) wait in {delivery.SpoolDirectory}; "
-                + $"once it is up, `rtcbench push --store {url}` sends them (the next run with this --store does too).";
+            return $"next: {url} could not be reached, so {delivery.Spooled} run(s) wait in {delivery.SpoolDirectory}; "
+                + $"once it is up, `{ctx.Command("push --store " + url)}` sends them (the next run with this --store does too).";
         }
-        return $"rtcbench: dashboard: {new Uri(service, "/")} (the results service's page: every platform, location and run)";
+        return $"dashboard: {new Uri(service, "/")} (the results service's page: every platform, location and run)";
     }
 
     /// <summary>The results service the runs went to (<c>--store http(s)://…</c>), or null.</summary>

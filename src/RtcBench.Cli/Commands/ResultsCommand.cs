@@ -46,7 +46,7 @@ internal static class ResultsCommand
                 }
                 if (page.Items.Count == 0)
                 {
-                    ctx.Error.WriteLine("rtcbench: no stored runs match; run `rtcbench quickstart` to make one");
+                    ctx.Error.WriteLine($"rtcbench: no stored runs match; run `{ctx.Command("quickstart")}` to make one");
                     return ExitCodes.Ok;
                 }
                 var table = new Table().Border(TableBorder.Rounded).Title($"{page.Items.Count} of {page.Total} runs (latency in ms)");
@@ -166,7 +166,7 @@ internal static class ResultsCommand
         catch (StoreNotFoundException ex)
         {
             return ctx.Fail(ExitCodes.NotFound,
-                $"{ex.Message} (reads never create a store; `rtcbench run` stores runs there, `rtcbench db migrate {StoreOption(parsed)}` creates it empty)");
+                $"{ex.Message} (reads never create a store; `{ctx.Command("run")}` stores runs there, `{ctx.Command("db migrate " + StoreOption(parsed))}` creates it empty)");
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or System.Data.Common.DbException or ArgumentException)
         {

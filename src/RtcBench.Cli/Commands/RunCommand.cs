@@ -68,7 +68,7 @@ internal static class RunCommand
                 string? fromEnv = ctx.GetEnvironment("RTCBENCH_AGENT_URL");
                 if (string.IsNullOrWhiteSpace(fromEnv))
                 {
-                    return ctx.Fail(ExitCodes.Usage, "--agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: rtcbench quickstart");
+                    return ctx.Fail(ExitCodes.Usage, $"--agent is required (or set RTCBENCH_AGENT_URL); to try it all locally run: {ctx.Command("quickstart")}");
                 }
                 if (!Uri.TryCreate(fromEnv, UriKind.Absolute, out agentUrl) || (agentUrl.Scheme != Uri.UriSchemeHttp && agentUrl.Scheme != Uri.UriSchemeHttps))
                 {

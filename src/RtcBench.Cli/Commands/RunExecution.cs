@@ -26,6 +26,26 @@ internal static class RunExecution
         {
             return usage;
         }
+        if (ctx.Events is not null)
+        {
+            return await ExecuteValidatedAsync(ctx, m, parse, agentUrl, apiKey, platforms, dailyTopology, delivery, janusPath);
+        }
+        using var events = m.CreateEvents(parse, ctx);
+        ctx.Events = events;
+        try
+        {
+            return await ExecuteValidatedAsync(ctx, m, parse, agentUrl, apiKey, platforms, dailyTopology, delivery, janusPath);
+        }
+        finally
+        {
+            ctx.Events = null;
+        }
+    }
+
+    private static async Task<int> ExecuteValidatedAsync(
+        CliContext ctx, MeasurementOptions m, ParseResult parse, Uri agentUrl, string? apiKey, IReadOnlyList<string> platforms,
+        string? dailyTopology, DeliveryTally? delivery, string? janusPath)
+    {
         var config = m.ToConfig(parse, out _);
         bool json = parse.GetValue(m.Json);
         bool quiet = parse.GetValue(m.Quiet);
@@ -42,7 +62,7 @@ internal static class RunExecution
         }
         string? storeToken = DeliveryHelp.Token(parse.GetValue(m.StoreToken), ctx);
 
-        var observer = new ConsoleObserver(ctx.Error, ctx.InteractiveError, quiet);
+        var observer = new ConsoleObserver(ctx.Error, ctx.InteractiveError, quiet, ctx.Events);
         ctx.Interrupts.OnInterrupt = n => observer.Message(n == 1
             ? "interrupted: no more pings; waiting for answers in flight (Ctrl-C again to stop now)"
             : "stopping now");
@@ -66,7 +86,8 @@ internal static class RunExecution
             // Runs spooled by an earlier run go first, so the service receives runs in the order they were made.
             using var client = new ResultServiceClient(serviceUrl, storeToken);
             using var flushTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, DeliveryHelp.Spool(ctx)), serviceUrl, flushTimeout.Token);
+            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, DeliveryHelp.Spool(ctx)), serviceUrl, flushTimeout.Token,
+                (line, warning) => observer.Message(warning ? "warning: " + line : line));
         }
 
         BenchmarkReport report;
@@ -125,7 +146,7 @@ internal static class RunExecution
                 {
                     await store.SaveRunAsync(result, timeout.Token);
                 }
-                observer.Message($"stored {results.Count} run(s) in {parsedStore}; see: rtcbench results list");
+                observer.Message($"stored {results.Count} run(s) in {parsedStore}; see: {ctx.Command("results list")}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -180,6 +201,10 @@ internal static class RunExecution
         foreach (string e in errors)
         {
             ctx.Fail(ExitCodes.Usage, e);
+        }
+        if (!Hosting.ConsoleLogging.TryResolveFormat(parse.GetValue(m.LogFormat), ctx.GetEnvironment(Hosting.ConsoleLogging.FormatVariable), out _, out string formatError))
+        {
+            return ctx.Fail(ExitCodes.Usage, formatError);
         }
         string? storeSpec = parse.GetValue(m.NoStore) ? null : StoreHelp.Resolve(parse.GetValue(m.Store), ctx);
         if (storeSpec is not null && !ResultServiceClient.TryParseUrl(storeSpec, out _) && !ResultStoreFactory.TryParse(storeSpec, out _, out string storeError))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RtcBench.Cli.Fleet;
+using RtcBench.Cli.Output;
 using RtcBench.Cli.Parsing;
 using RtcBench.Storage.Delivery;
 
@@ -15,6 +16,7 @@ internal static class RunnerCommand
         var store = new Option<string?>("--store") { HelpName = "url", Description = "The results service, http(s)://HOST:PORT, when the plan names none (default $RTCBENCH_STORE)." };
         var storeToken = new Option<string?>("--store-token") { HelpName = "token", Description = $"Ingest token for the results service (prefer ${DeliveryHelp.TokenVariable}: command lines are visible to other users)." };
         var keys = new ApiKeyOptions();
+        var logFormat = AgentCommand.LogFormatOption();
         var command = new Command("runner",
             "Measure on a schedule until stopped: each job of the plan runs on its cron schedule (UTC) plus a random jitter, so a fleet "
             + "does not fire at once; runs are posted to the results service, and spooled while it is down (flushed before every run). "
@@ -25,6 +27,7 @@ internal static class RunnerCommand
         command.Options.Add(store);
         command.Options.Add(storeToken);
         keys.AddTo(command);
+        command.Options.Add(logFormat);
         command.SetAction(async (parse, _) =>
         {
             var file = parse.GetValue(plan);
@@ -52,10 +55,16 @@ internal static class RunnerCommand
             {
                 return ctx.Fail(ExitCodes.Usage, keyError);
             }
-            ctx.Interrupts.OnInterrupt = n => ctx.Error.WriteLine(n == 1
-                ? "rtcbench runner: stopping: a run in progress ends as partial and is delivered (Ctrl-C again to stop now)"
-                : "rtcbench runner: stopping now");
-            var runner = new ScheduledRunner(ctx, loaded, service, DeliveryHelp.Token(parse.GetValue(storeToken), ctx), key, parse.GetValue(status)?.FullName);
+            if (!Hosting.ConsoleLogging.TryResolveFormat(parse.GetValue(logFormat), ctx.GetEnvironment(Hosting.ConsoleLogging.FormatVariable), out bool json, out string formatError))
+            {
+                return ctx.Fail(ExitCodes.Usage, formatError);
+            }
+            using var log = new EventLog(ctx.Error, "rtcbench runner", "RtcBench.Runner", json);
+            ctx.Events = log;
+            ctx.Interrupts.OnInterrupt = n => log.Info("stopping", n == 1
+                ? "stopping: a run in progress ends as partial and is delivered (Ctrl-C again to stop now)"
+                : "stopping now", ("Signal", n == 1 ? "first" : "second"));
+            var runner = new ScheduledRunner(ctx, loaded, service, DeliveryHelp.Token(parse.GetValue(storeToken), ctx), key, parse.GetValue(status)?.FullName, log);
             return await runner.RunAsync();
         });
         return command;

@@ -14,7 +14,7 @@ namespace RtcBench.Cli.Fleet;
 /// Jobs run one at a time; a start missed while another run was going is skipped, not queued. The first interruption
 /// (Ctrl-C, SIGTERM) ends a run in progress as partial, delivers it and stops; the second aborts.
 /// </summary>
-internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan, Uri service, string? storeToken, string? apiKey, string? statusFile)
+internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan, Uri service, string? storeToken, string? apiKey, string? statusFile, EventLog log)
 {
     private readonly RunnerStatus _status = new()
     {
@@ -32,7 +32,8 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         // Per job: the cron time of its next start, and that time plus this occurrence's random jitter.
         var cron = plan.Jobs.Select(j => j.NextAfter(now)).ToArray();
         var due = plan.Jobs.Select((j, i) => WithJitter(j, cron[i])).ToArray();
-        Line($"started: {plan.Jobs.Count} job(s), results to {service}, spool {spool.Directory}");
+        log.Info("started", $"started: {plan.Jobs.Count} job(s), results to {service}, spool {spool.Directory}",
+            ("Jobs", plan.Jobs.Count), ("Store", service.ToString()), ("Spool", spool.Directory));
         while (!stop.IsCancellationRequested)
         {
             int next = -1;
@@ -45,7 +46,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
             }
             if (next < 0)
             {
-                Line("no job has a future start; stopping");
+                log.Warning("no-future-start", "no job has a future start; stopping");
                 break;
             }
             for (int i = 0; i < due.Length; i++)
@@ -80,7 +81,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
             j.NextRunAt = null;
         }
         Publish("stopped", spool);
-        Line($"stopped; {_status.SpoolPending} run(s) wait in the spool");
+        log.Info("stopped", $"stopped; {_status.SpoolPending} run(s) wait in the spool", ("SpoolPending", _status.SpoolPending));
         return ExitCodes.Ok;
     }
 
@@ -102,7 +103,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         BenchmarkReport report;
         try
         {
-            report = await new BenchmarkRunner(ctx.Clock, new ConsoleObserver(ctx.Error, interactive: false, quiet: true))
+            report = await new BenchmarkRunner(ctx.Clock, new ConsoleObserver(ctx.Error, interactive: false, quiet: true, log))
                 .RunAsync(options, ctx.Interrupts.StopRequested, ctx.Interrupts.AbortRequested);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -110,21 +111,23 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
             string why = ex is RunnerException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             status.Failures++;
             status.LastRun = new LastRun { StartedAt = started, EndedAt = DateTimeOffset.UtcNow, Outcome = "failed", Error = why };
-            Line($"{job.Name}: failed: {why}");
+            log.Warning("attempt-failed", $"{job.Name}: failed: {why}", ("Job", job.Name), ("Outcome", "failed"), ("Error", why));
             return;
         }
         foreach (var failure in report.Failures)
         {
-            Line($"{job.Name}: {failure.Platform} failed: {failure.Message}");
+            log.Warning("platform-failed", $"{job.Name}: {failure.Platform} failed: {failure.Message}", ("Job", job.Name), ("Platform", failure.Platform), ("Error", failure.Message));
         }
         var verdicts = ThresholdEvaluator.Evaluate(job.Thresholds, report.Results);
         foreach (var run in report.Results)
         {
-            Line($"{job.Name}: measured run {run.RunId} {run.Platform}/{run.Channel} {run.Outcome.Status}, ok {run.Stats.Ok}/{run.Stats.Sent}, p50 {Format.Ms(run.Stats.Rtt?.P50Us)} ms");
+            log.Info("measured", $"{job.Name}: measured run {run.RunId} {run.Platform}/{run.Channel} {run.Outcome.Status}, ok {run.Stats.Ok}/{run.Stats.Sent}, p50 {Format.Ms(run.Stats.Rtt?.P50Us)} ms",
+                ("Job", job.Name), ("RunId", run.RunId), ("Platform", run.Platform), ("Channel", run.Channel), ("Outcome", run.Outcome.Status),
+                ("Ok", run.Stats.Ok), ("Sent", run.Stats.Sent), ("P50Us", run.Stats.Rtt?.P50Us));
         }
         foreach (var failed in verdicts.Where(v => !v.Passed))
         {
-            Line($"{job.Name}: {ThresholdView.FailureLine(failed)}");
+            log.Warning("threshold-failed", $"{job.Name}: {ThresholdView.FailureLine(failed)}", ("Job", job.Name), ("Threshold", ThresholdView.FailureLine(failed)));
         }
         status.RunsMeasured += report.Results.Count;
         if (report.Results.Count == 0)
@@ -142,7 +145,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         };
         if (report.Results.Count > 0)
         {
-            await DeliveryHelp.DeliverAsync(ctx, service, storeToken, report.Results, m => Line($"{job.Name}: {m}"));
+            await DeliveryHelp.DeliverAsync(ctx, service, storeToken, report.Results, m => log.Info("delivery", $"{job.Name}: {m}", ("Job", job.Name), ("Detail", m)));
         }
     }
 
@@ -157,11 +160,21 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
         try
         {
-            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, spool), service, timeout.Token);
+            await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, spool), service, timeout.Token, (message, warning) =>
+            {
+                if (warning)
+                {
+                    log.Warning("spool-flush", "warning: " + message, ("Detail", message));
+                }
+                else
+                {
+                    log.Info("spool-flush", message, ("Detail", message));
+                }
+            });
         }
         catch (OperationCanceledException)
         {
-            Line("flushing the spool was cut short; it is retried before the next run");
+            log.Warning("spool-flush", "flushing the spool was cut short; it is retried before the next run");
         }
     }
 
@@ -180,16 +193,16 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Line($"warning: cannot write the status file {statusFile}: {ex.Message}");
+            log.Warning("status-file", $"warning: cannot write the status file {statusFile}: {ex.Message}", ("StatusFile", statusFile), ("Error", ex.Message));
         }
         if (state == "waiting")
         {
-            string next = string.Join(", ", _status.Jobs.Where(j => j.NextRunAt is not null).Select(j => $"{j.Name} at {Format.Time(j.NextRunAt!.Value)}"));
-            Line($"status: waiting; next: {next}; spool {_status.SpoolPending}");
+            var upcoming = _status.Jobs.Where(j => j.NextRunAt is not null).OrderBy(j => j.NextRunAt).ToList();
+            string next = string.Join(", ", upcoming.Select(j => $"{j.Name} at {Format.Time(j.NextRunAt!.Value)}"));
+            log.Info("waiting", $"status: waiting; next: {next}; spool {_status.SpoolPending}",
+                ("Job", upcoming.FirstOrDefault()?.Name), ("NextRunAt", upcoming.FirstOrDefault()?.NextRunAt), ("SpoolPending", _status.SpoolPending));
         }
     }
-
-    private void Line(string text) => ctx.Error.WriteLine($"rtcbench runner: {text}");
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -8,7 +8,9 @@ namespace RtcBench.Cli.Output;
 /// Progress on stderr while a benchmark runs: what it is doing (checking the agent, joining each platform, waiting
 /// for the echo), then for each run its live p50, loss so far and time left — one updating line on a terminal, a
 /// line every <see cref="LineEveryNs"/> of run time at most otherwise (CI logs and pipes stay readable). Silent with
-/// --quiet. Nothing here goes to stdout, so <c>--json</c> output stays clean.
+/// --quiet. Nothing here goes to stdout, so <c>--json</c> output stays clean. With JSON events
+/// (<c>--log-format json</c>) every line becomes one event object instead and the terminal redraw is off: steps,
+/// run start and end (with their figures as fields), messages, and progress at the off-terminal cadence.
 /// </summary>
 internal sealed class ConsoleObserver : IBenchmarkObserver
 {
@@ -24,11 +26,13 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
     private string _current = "";
     private long _nextLineNs;
     private bool _lineOpen;
+    private readonly EventLog? _events;
 
-    public ConsoleObserver(TextWriter err, bool interactive, bool quiet)
+    public ConsoleObserver(TextWriter err, bool interactive, bool quiet, EventLog? events = null)
     {
         _err = err;
-        _interactive = interactive;
+        _events = events is { Json: true } ? events : null;
+        _interactive = interactive && _events is null;
         _quiet = quiet;
     }
 
@@ -40,6 +44,11 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
         }
         lock (_gate)
         {
+            if (_events is not null)
+            {
+                _events.Info("step", message);
+                return;
+            }
             EndLine();
             _err.WriteLine($"rtcbench: {message}");
         }
@@ -51,7 +60,11 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
         {
             _current = $"{platform}/{channel}";
             _nextLineNs = LineEveryNs;
-            if (!_quiet && !_interactive)
+            if (!_quiet && _events is not null)
+            {
+                _events.Info("run-started", $"{_current}: measuring ({totalPings} pings)", ("Platform", platform), ("Channel", channel), ("Pings", totalPings));
+            }
+            else if (!_quiet && !_interactive)
             {
                 _err.WriteLine($"rtcbench: {_current}: measuring ({totalPings} pings)");
             }
@@ -78,6 +91,12 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
             {
                 _nextLineNs = (progress.ElapsedNs / LineEveryNs + 1) * LineEveryNs;
                 int percent = (int)(100L * progress.Sent / progress.Total);
+                if (_events is not null)
+                {
+                    _events.Info("progress", $"{_current} {percent}% ({progress.Sent}/{progress.Total} sent): {Figures(progress)}",
+                        ("Run", _current), ("Sent", progress.Sent), ("Total", progress.Total), ("P50Us", progress.P50Us), ("Lost", progress.Lost));
+                    return;
+                }
                 _err.WriteLine($"rtcbench: {_current} {percent}% ({progress.Sent}/{progress.Total} sent): {Figures(progress)}");
             }
         }
@@ -108,6 +127,11 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
     {
         if (EchoLostLine.For(result) is { } echoLost)
         {
+            if (_events is not null)
+            {
+                _events.Warning("run-failed", echoLost, ("Platform", result.Platform), ("Channel", result.Channel), ("RunId", result.RunId), ("Outcome", result.Outcome.Status));
+                return;
+            }
             Message(echoLost); // even with --quiet: the run failed
             return;
         }
@@ -119,6 +143,13 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
         {
             EndLine();
             string p50 = result.Stats.Rtt is { } rtt ? $", p50 {Format.Ms(rtt.P50Us)} ms" : "";
+            if (_events is not null)
+            {
+                _events.Info("run-finished", $"{result.Platform}/{result.Channel} done: {result.Stats.Ok} ok, {result.Stats.Lost} lost, {result.Stats.Late} late{p50} ({result.Outcome.Status})",
+                    ("Platform", result.Platform), ("Channel", result.Channel), ("RunId", result.RunId), ("Outcome", result.Outcome.Status),
+                    ("Ok", result.Stats.Ok), ("Lost", result.Stats.Lost), ("Late", result.Stats.Late), ("P50Us", result.Stats.Rtt?.P50Us));
+                return;
+            }
             _err.WriteLine($"rtcbench: {result.Platform}/{result.Channel} done: {result.Stats.Ok} ok, {result.Stats.Lost} lost, {result.Stats.Late} late{p50} ({result.Outcome.Status})");
         }
     }
@@ -127,6 +158,11 @@ internal sealed class ConsoleObserver : IBenchmarkObserver
     {
         lock (_gate)
         {
+            if (_events is not null)
+            {
+                _events.Info("message", text);
+                return;
+            }
             EndLine();
             _err.WriteLine($"rtcbench: {text}");
         }

@@ -12,7 +12,7 @@ namespace RtcBench.Cli.Parsing;
 /// </summary>
 internal static class ParseErrorText
 {
-    public static IReadOnlyList<string> Describe(ParseResult parse)
+    public static IReadOnlyList<string> Describe(ParseResult parse, string program = InvokedAs.Default)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var lines = new List<string>();
@@ -29,11 +29,11 @@ internal static class ParseErrorText
             }
             string line = error.SymbolResult switch
             {
-                OptionResult option => DescribeOption(option, error.Message),
-                ArgumentResult { Parent: OptionResult option } argument when argument.Tokens.Count == 0 => DescribeOption(option, error.Message),
-                ArgumentResult argument => DescribeArgument(argument, error.Message),
-                CommandResult command => DescribeCommand(command, error.Message, unmatched),
-                _ => DescribeCommand(parse.CommandResult, error.Message, unmatched),
+                OptionResult option => DescribeOption(option, error.Message, program),
+                ArgumentResult { Parent: OptionResult option } argument when argument.Tokens.Count == 0 => DescribeOption(option, error.Message, program),
+                ArgumentResult argument => DescribeArgument(argument, error.Message, program),
+                CommandResult command => DescribeCommand(command, error.Message, unmatched, program),
+                _ => DescribeCommand(parse.CommandResult, error.Message, unmatched, program),
             };
             if (!lines.Contains(line, StringComparer.Ordinal))
             {
@@ -62,23 +62,23 @@ internal static class ParseErrorText
         return values;
     }
 
-    /// <summary>"rtcbench results list" for the command a result belongs to.</summary>
-    public static string CommandPath(SymbolResult? result)
+    /// <summary>"rtcbench results list" for the command a result belongs to, the root named as the user invoked it.</summary>
+    public static string CommandPath(SymbolResult? result, string program = InvokedAs.Default)
     {
         var names = new List<string>();
         for (var r = result; r is not null; r = r.Parent)
         {
             if (r is CommandResult c)
             {
-                names.Insert(0, c.Command.Name);
+                names.Insert(0, c.Parent is null ? program : c.Command.Name);
             }
         }
-        return names.Count == 0 ? "rtcbench" : string.Join(' ', names);
+        return names.Count == 0 ? program : string.Join(' ', names);
     }
 
-    private static string Help(SymbolResult result) => $"see `{CommandPath(result)} --help`";
+    private static string Help(SymbolResult result, string program) => $"see `{CommandPath(result, program)} --help`";
 
-    private static string DescribeOption(OptionResult result, string message)
+    private static string DescribeOption(OptionResult result, string message, string program)
     {
         string name = result.Option.Name;
         if (message.StartsWith(name + ":", StringComparison.Ordinal))
@@ -88,42 +88,42 @@ internal static class ParseErrorText
         if (result.Tokens.Count == 0)
         {
             string? expected = CliOption.ExpectedValue(result.Option);
-            return expected is null ? $"{name}: needs a value; {Help(result)}" : $"{name}: needs a value; give {expected}";
+            return expected is null ? $"{name}: needs a value; {Help(result, program)}" : $"{name}: needs a value; give {expected}";
         }
         if (result.Tokens.Count > 1)
         {
             return $"{name}: given {result.Tokens.Count} times ({string.Join(", ", result.Tokens.Select(t => $"'{t.Value}'"))}); give it once";
         }
-        return $"{name}: '{result.Tokens[0].Value}' is not valid; {Help(result)}";
+        return $"{name}: '{result.Tokens[0].Value}' is not valid; {Help(result, program)}";
     }
 
-    private static string DescribeArgument(ArgumentResult result, string message)
+    private static string DescribeArgument(ArgumentResult result, string message, string program)
     {
         if (result.Tokens.Count > 0)
         {
             return message; // our parsers' wording
         }
-        return MissingArgument(result.Parent as CommandResult, result.Argument);
+        return MissingArgument(result.Parent as CommandResult, result.Argument, program);
     }
 
-    private static string MissingArgument(CommandResult? command, Argument argument)
+    private static string MissingArgument(CommandResult? command, Argument argument, string program)
     {
-        string path = CommandPath(command);
+        string path = CommandPath(command, program);
         string name = argument.Name.ToUpperInvariant();
         return CliOption.ExpectedValue(argument) is { } expected
             ? $"`{path}` needs {name}: {expected}"
             : $"`{path}` needs its {name} argument; see `{path} --help`";
     }
 
-    private static string DescribeCommand(CommandResult command, string message, List<string> unmatched)
+    private static string DescribeCommand(CommandResult command, string message, List<string> unmatched, string program)
     {
-        string path = CommandPath(command);
+        string path = CommandPath(command, program);
         // One error per unmatched token, in order; the token's value is the only part of the text we rely on.
         string? token = unmatched.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
         if (token is not null)
         {
             unmatched.Remove(token);
-            return Unmatched(command, token, path);
+            return Unmatched(command, token, path, program);
         }
         var subcommands = command.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
         if (subcommands.Count > 0 && !command.Children.OfType<CommandResult>().Any())
@@ -133,18 +133,18 @@ internal static class ParseErrorText
         var missing = command.Command.Arguments.FirstOrDefault(a => command.GetResult(a) is not { Tokens.Count: > 0 });
         if (missing is not null)
         {
-            return MissingArgument(command, missing);
+            return MissingArgument(command, missing, program);
         }
         return $"{message.TrimEnd('.')}; see `{path} --help`";
     }
 
-    private static string Unmatched(CommandResult command, string token, string path)
+    private static string Unmatched(CommandResult command, string token, string path, string program)
     {
         if (token.StartsWith('-') && token.Length > 1)
         {
             var names = AllOptions(command).SelectMany(o => o.Aliases.Append(o.Name)).Distinct().ToList();
             string? near = Nearest(token.Split('=')[0], names);
-            return $"unknown option '{token}' for `{path}`; {(near is null ? Help(command) : $"did you mean {near}?")}";
+            return $"unknown option '{token}' for `{path}`; {(near is null ? Help(command, program) : $"did you mean {near}?")}";
         }
         var subcommands = command.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
         if (subcommands.Count > 0)
@@ -152,7 +152,7 @@ internal static class ParseErrorText
             string? near = Nearest(token, subcommands);
             return $"unknown command '{token}' for `{path}`{(near is null ? "" : $"; did you mean {near}?")} (commands: {string.Join(", ", subcommands)})";
         }
-        return $"unexpected argument '{token}' for `{path}`; {Help(command)}";
+        return $"unexpected argument '{token}' for `{path}`; {Help(command, program)}";
     }
 
     private static IEnumerable<Option> AllOptions(CommandResult command)

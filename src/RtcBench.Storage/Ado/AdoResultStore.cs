@@ -72,17 +72,33 @@ public abstract class AdoResultStore : IResultStore
         {
             await InitializeAsync(cancellationToken);
             await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
-            if (!await RunWriter.TryInsertRunAsync(Dialect, connection, run, histogram, cancellationToken))
+            try
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return SaveOutcome.AlreadyExists;
+                return await SaveOnceAsync(connection, run, histogram, cancellationToken);
             }
-            await Rollups.AddRunAsync(Dialect, connection, run, histogram, cancellationToken);
-            await Dialect.InsertPingsAsync(connection, run.RunId, run.Pings, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return SaveOutcome.Inserted;
+            catch (Exception e) when (Dialect.IsMissingPartition(e))
+            {
+                // The first run of a month (PostgreSQL): the save rolled back; create the month's partitions in a
+                // transaction of their own and save again.
+                await Dialect.CreatePartitionsAsync(connection, run.StartedAt, cancellationToken);
+                return await SaveOnceAsync(connection, run, histogram, cancellationToken);
+            }
         });
+    }
+
+    private async Task<SaveOutcome> SaveOnceAsync(
+        DbConnection connection, RunResult run, byte[] histogram, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken);
+        if (!await RunWriter.TryInsertRunAsync(Dialect, connection, run, histogram, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return SaveOutcome.AlreadyExists;
+        }
+        await Rollups.AddRunAsync(Dialect, connection, run, histogram, cancellationToken);
+        await Dialect.InsertPingsAsync(connection, run, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return SaveOutcome.Inserted;
     }
 
     /// <inheritdoc />
@@ -103,7 +119,7 @@ public abstract class AdoResultStore : IResultStore
         return ReadAsync<IReadOnlyList<string>>(async c =>
         {
             await using var command = c.CreateCommand();
-            command.CommandText = "SELECT id FROM runs WHERE id >= @low AND id <= @high ORDER BY id LIMIT @limit;";
+            command.CommandText = $"SELECT id FROM {Dialect.RunIdTable} WHERE id >= @low AND id <= @high ORDER BY id LIMIT @limit;";
             var (lowValue, kind) = Dialect.Id(low);
             Dialect.Add(command, "low", kind, lowValue);
             Dialect.Add(command, "high", kind, Dialect.Id(high).Value);
@@ -202,7 +218,8 @@ public abstract class AdoResultStore : IResultStore
             await using (var delete = connection.CreateCommand())
             {
                 delete.CommandText =
-                    "DELETE FROM pings WHERE run_id IN (SELECT id FROM runs WHERE started_at < @before AND pings_pruned_at IS NULL);";
+                    "DELETE FROM pings WHERE run_id IN (SELECT id FROM runs WHERE started_at < @before AND pings_pruned_at IS NULL)"
+                    + Dialect.PingStartedBeforeExtra + ";";
                 Dialect.Add(delete, "before", kind, before);
                 pings = await delete.ExecuteNonQueryAsync(cancellationToken);
             }

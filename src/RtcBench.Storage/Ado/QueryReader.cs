@@ -89,7 +89,7 @@ internal static class QueryReader
             string where = BuildWhere(dialect, filter, command, "r.");
             command.CommandText =
                 $"SELECT r.{dialect.RunKeyColumn} AS run_key, {dialect.UnixMicrosOf("p.scheduled_at")} AS scheduled_us, p.rtt_us "
-                + "FROM runs r JOIN pings p ON p.run_id = r.id"
+                + "FROM runs r JOIN pings p ON p.run_id = r.id" + dialect.PingRunJoinExtra
                 + (where.Length == 0 ? " WHERE" : where + " AND")
                 + $" p.status = 'ok' AND p.rtt_us IS NOT NULL ORDER BY r.{dialect.RunKeyColumn}, p.seq;";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -5,7 +5,7 @@ using RtcBench.Core.Results;
 
 namespace RtcBench.Storage.Ado;
 
-/// <summary>Writes one run row (INSERT … ON CONFLICT DO NOTHING) inside the caller's transaction; both databases.</summary>
+/// <summary>Writes one run row (the id claimed first: INSERT … ON CONFLICT DO NOTHING) inside the caller's transaction; both databases.</summary>
 internal static class RunWriter
 {
     /// <summary>Inserts the run row; false when a run with this id is already stored (nothing written).</summary>
@@ -16,6 +16,10 @@ internal static class RunWriter
         string statsJson = JsonSerializer.Serialize(stats, ResultJson.Options);
         string? pathJson = run.Path is null ? null : JsonSerializer.Serialize(run.Path, ResultJson.Options);
         dialect.CheckText(run, statsJson, pathJson);
+        if (!await dialect.TryClaimRunIdAsync(connection, run, cancellationToken))
+        {
+            return false;
+        }
 
         var values = new List<(string Column, DbKind Kind, object? Value)>(48);
         var (id, idKind) = dialect.Id(run.RunId);
@@ -80,7 +84,7 @@ internal static class RunWriter
             parameters.Append(parameters.Length == 0 ? "@" : ", @").Append(column);
             dialect.Add(command, column, kind, value);
         }
-        command.CommandText = $"INSERT INTO runs ({columns}) VALUES ({parameters}) ON CONFLICT (id) DO NOTHING;";
+        command.CommandText = $"INSERT INTO runs ({columns}) VALUES ({parameters}){dialect.RunInsertConflict};";
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

@@ -98,8 +98,33 @@ internal abstract class StoreDialect
     public abstract ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Writes a run's pings (which passed <see cref="RunValidator.Validate"/>) in the current transaction.</summary>
-    public abstract Task InsertPingsAsync(
-        DbConnection connection, string runId, IReadOnlyList<PingResult> pings, CancellationToken cancellationToken);
+    public abstract Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the run id in the current write transaction before the run row is written: false when a run with this
+    /// id is stored (a concurrent claim waits for the other transaction). SQLite claims by the run row itself.
+    /// </summary>
+    public virtual Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken) =>
+        Task.FromResult(true);
+
+    /// <summary>What follows the run row's INSERT: the id conflict clause where the runs table keys the id.</summary>
+    public virtual string RunInsertConflict => " ON CONFLICT (id) DO NOTHING";
+
+    /// <summary>The table whose key is the run id alone (FindRunIds' range scan).</summary>
+    public virtual string RunIdTable => "runs";
+
+    /// <summary>Extra condition joining pings <c>p</c> to their run <c>r</c> beyond the id (PostgreSQL: the partition key).</summary>
+    public virtual string PingRunJoinExtra => "";
+
+    /// <summary>Extra condition on pings in a prune by run start <c>@before</c> (PostgreSQL: the partition key).</summary>
+    public virtual string PingStartedBeforeExtra => "";
+
+    /// <summary>True when a save failed because the run's month has no partition yet.</summary>
+    public virtual bool IsMissingPartition(Exception error) => false;
+
+    /// <summary>Creates the partitions that hold runs started at <paramref name="startedAt"/>, in its own transaction.</summary>
+    public virtual Task CreatePartitionsAsync(DbConnection connection, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
 
 /// <summary>Run key → position in a list of runs, read without boxing the key.</summary>

@@ -16,7 +16,7 @@ internal sealed class PostgresDialect : StoreDialect
     public static readonly PostgresDialect Instance = new();
 
     private const string CopyPingsSql =
-        "COPY pings (run_id, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)";
+        "COPY pings (run_id, run_started_at, seq, status, scheduled_at, sent_at, send_delay_us, rtt_us, net_rtt_us) FROM STDIN (FORMAT BINARY)";
 
     public override DbParameter Parameter(string name, DbKind kind, object? value) =>
         new NpgsqlParameter(name, Type(kind)) { Value = value ?? DBNull.Value };
@@ -93,20 +93,22 @@ internal sealed class PostgresDialect : StoreDialect
         await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
     /// <summary>Streams the pings to the server with one binary COPY.</summary>
-    public override async Task InsertPingsAsync(
-        DbConnection connection, string runId, IReadOnlyList<PingResult> pings, CancellationToken cancellationToken)
+    public override async Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken)
     {
+        IReadOnlyList<PingResult> pings = run.Pings;
         if (pings.Count == 0)
         {
             return;
         }
-        Guid id = PostgresRunId.ToGuid(runId);
+        Guid id = PostgresRunId.ToGuid(run.RunId);
+        DateTimeOffset runStarted = PostgresTime.Floor(run.StartedAt);
         await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyPingsSql, cancellationToken);
         for (int i = 0; i < pings.Count; i++)
         {
             PingResult ping = pings[i];
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(runStarted, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(ping.Seq, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(ping.Status, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(ping.ScheduledAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
@@ -123,6 +125,45 @@ internal sealed class PostgresDialect : StoreDialect
             await WriteAsync(importer, ping.NetRttUs, cancellationToken);
         }
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the id in <c>run_ids</c> (the partitioned runs table can only key (id, started_at)): a concurrent save
+    /// of the same id waits on this key until the other transaction ends, then does nothing if it committed.
+    /// </summary>
+    public override async Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO run_ids (id, started_at) VALUES (@id, @started_at) ON CONFLICT (id) DO NOTHING;",
+            (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = PostgresRunId.ToGuid(run.RunId) });
+        command.Parameters.Add(new NpgsqlParameter("started_at", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Floor(run.StartedAt) });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // The id is claimed in run_ids first, so the run row never conflicts.
+    public override string RunInsertConflict => "";
+
+    public override string RunIdTable => "run_ids";
+
+    // Same month partition on both sides: each month's pings join only that month's runs.
+    public override string PingRunJoinExtra => " AND p.run_started_at = r.started_at";
+
+    public override string PingStartedBeforeExtra => " AND run_started_at < @before";
+
+    /// <summary>
+    /// "no partition of relation … found for row": SQLSTATE 23514 without a constraint name (a CHECK constraint's
+    /// violation names it), recognised without reading the message, which the server may translate.
+    /// </summary>
+    public override bool IsMissingPartition(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: null };
+
+    /// <summary>Calls <c>rtcbench_create_month_partitions</c> (migration 0006) in a transaction of its own.</summary>
+    public override async Task CreatePartitionsAsync(DbConnection connection, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT rtcbench_create_month_partitions(@t);", (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter("t", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Floor(startedAt) });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static Task WriteAsync(NpgsqlBinaryImporter importer, double? value, CancellationToken cancellationToken) =>

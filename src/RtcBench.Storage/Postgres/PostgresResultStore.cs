@@ -7,8 +7,9 @@ namespace RtcBench.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL result store for shared deployments: one <see cref="NpgsqlDataSource"/> (pooled connections),
-/// versioned migrations under an advisory lock, a run row inserted with <c>ON CONFLICT DO NOTHING</c> and its pings
-/// streamed with binary COPY in the same transaction. Behaves exactly as <see cref="SqliteResultStore"/>; both pass
+/// versioned migrations under an advisory lock, the run id claimed in <c>run_ids</c> with <c>ON CONFLICT DO
+/// NOTHING</c>, the run row and its pings (streamed with binary COPY) written to their month's partitions in the same
+/// transaction. Behaves exactly as <see cref="SqliteResultStore"/>; both pass
 /// one contract test suite.
 /// </summary>
 public sealed class PostgresResultStore : AdoResultStore

@@ -78,9 +78,10 @@ internal sealed class SqliteDialect : StoreDialect
     /// Inserts the pings with two prepared multi-row commands (a full batch and the remainder), each built once and
     /// re-bound for every batch.
     /// </summary>
-    public override Task InsertPingsAsync(
-        DbConnection connection, string runId, IReadOnlyList<PingResult> pings, CancellationToken cancellationToken)
+    public override Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken)
     {
+        string runId = run.RunId;
+        IReadOnlyList<PingResult> pings = run.Pings;
         var sqlite = (SqliteConnection)connection;
         int full = pings.Count / PingBatchSize;
         int remainder = pings.Count % PingBatchSize;

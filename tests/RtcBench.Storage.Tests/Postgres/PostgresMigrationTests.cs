@@ -51,14 +51,15 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         string[] indexes =
         [
             "runs_pkey", "ix_runs_started_at", "ix_runs_platform_location_started_at", "ix_runs_location_started_at",
-            "ix_runs_channel_started_at", "pings_pkey", "ix_pings_scheduled_at",
+            "ix_runs_channel_started_at", "ix_runs_platform_channel_started_at", "pings_pkey", "ix_pings_scheduled_at",
+            "run_ids_pkey",
         ];
         foreach (string index in indexes)
         {
             Assert.Equal(1, await CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE indexname = '{index}';"));
         }
         Assert.Equal(
-            "run_id, seq",
+            "run_id, seq, run_started_at",
             await server.ScalarAsync<string>(
                 _database,
                 "SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM pg_index i "
@@ -199,9 +200,13 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         {
             before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
         }
-        await server.ExecuteAsync(_database, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
+        string version5 = await PostgresVersion5.CopyAsync(server, _database, Ct);
+        await server.ExecuteAsync(
+            _database,
+            "SET search_path TO v5; DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;",
+            Ct);
 
-        await using var reopened = new PostgresResultStore(ConnectionString);
+        await using var reopened = new PostgresResultStore(version5);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
     }
 
@@ -214,9 +219,10 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
             before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
         }
         Assert.Contains(before, r => r.GrainSeconds == 604800);
-        await server.ExecuteAsync(_database, RollupMigrationCheck.BackToVersion4, Ct);
+        string version5 = await PostgresVersion5.CopyAsync(server, _database, Ct);
+        await server.ExecuteAsync(_database, "SET search_path TO v5; " + RollupMigrationCheck.BackToVersion4, Ct);
 
-        await using var reopened = new PostgresResultStore(ConnectionString);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql"], Ct);
+        await using var reopened = new PostgresResultStore(version5);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql"], Ct);
     }
 }
