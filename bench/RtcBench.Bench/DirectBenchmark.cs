@@ -113,10 +113,19 @@ internal static class DirectBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round) and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
         sb.AppendLine();
-        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | p50 ÷ udp p50 | p99 ÷ udp p99 |");
-        sb.AppendLine("|---|---|---|---|---|---|---|");
+        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | p50 ÷ udp p50 | p99 ÷ udp p99 | agent hold p50 µs (rtt − net_rtt) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        double HoldP50(List<double> v)
+        {
+            if (!Holds.TryGetValue(v, out var h))
+            {
+                return double.NaN;
+            }
+            h.Sort();
+            return P(h, 0.5);
+        }
         void Row(string name, List<double> v) =>
-            sb.AppendLine(inv, $"| {name} | {v.Count} | {P(v, 0.5):0.0} | {P(v, 0.9):0.0} | {P(v, 0.99):0.0} | {P(v, 0.5) / P(udp, 0.5):0.00} | {P(v, 0.99) / P(udp, 0.99):0.00} |");
+            sb.AppendLine(inv, $"| {name} | {v.Count} | {P(v, 0.5):0.0} | {P(v, 0.9):0.0} | {P(v, 0.99):0.0} | {P(v, 0.5) / P(udp, 0.5):0.00} | {P(v, 0.99) / P(udp, 0.99):0.00} | {(double.IsNaN(HoldP50(v)) ? "–" : HoldP50(v).ToString("0.0", inv))} |");
         Row("direct, reliable (ordered)", reliable);
         Row("direct, lossy (unordered, maxRetransmits 0)", lossy);
         Row("udp platform (the floor)", udp);
@@ -124,7 +133,12 @@ internal static class DirectBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"**direct / udp p50 ratio: reliable {P(reliable, 0.5) / P(udp, 0.5):0.00}, lossy {P(lossy, 0.5) / P(udp, 0.5):0.00}** (+{P(reliable, 0.5) - P(udp, 0.5):0} µs, +{P(lossy, 0.5) - P(udp, 0.5):0} µs).");
         sb.AppendLine();
+        sb.AppendLine(inv, $"Agent hold p50 (rtt − net_rtt: the echo's t3 − t2, receive to send on the agent's clock): direct reliable {HoldP50(reliable):0.0} µs, lossy {HoldP50(lossy):0.0} µs, udp {HoldP50(udp):0.0} µs (direct ÷ udp: {HoldP50(reliable) / HoldP50(udp):0.0}, {HoldP50(lossy) / HoldP50(udp):0.0}).");
+        sb.AppendLine();
     }
+
+    /// <summary>The agent's hold (rtt − net_rtt, µs) of each ok ping, keyed by the path's RTT list.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<List<double>, List<double>> Holds = [];
 
     private static async Task<int> RunPlatformAsync(BenchmarkRunner runner, Uri agentUrl, RunConfig config, string platform, Func<string, List<double>> byChannel)
     {
@@ -141,6 +155,10 @@ internal static class DirectBenchmark
                 if (ping.Status == "ok")
                 {
                     byChannel(run.Channel).Add(ping.RttUs!.Value);
+                    if (ping.NetRttUs is { } net)
+                    {
+                        Holds.GetOrAdd(byChannel(run.Channel), _ => []).Add(ping.RttUs!.Value - net);
+                    }
                 }
                 else if (ping.Status != "warmup")
                 {
