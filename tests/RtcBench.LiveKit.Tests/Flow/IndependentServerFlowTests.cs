@@ -26,8 +26,11 @@ public sealed class IndependentServerFlowTests
         Assert.Contains("a=setup:active", session.PublisherAnswerSdp, StringComparison.Ordinal);
         Assert.Contains("a=setup:actpass", session.SubscriberOfferSdp, StringComparison.Ordinal);
         Assert.DoesNotContain("a=ice-lite", session.SubscriberOfferSdp, StringComparison.Ordinal);
-        Assert.Equal("connected", session.Publisher!.State);
-        Assert.Equal("connected", session.Subscriber!.State);
+        // werift reports its connection state on its own event: a channel can be open before that event arrives.
+        Assert.True(await session.Publisher!.WhenConnected.WaitAsync(guard.Token));
+        Assert.True(await session.Subscriber!.WhenConnected.WaitAsync(guard.Token));
+        Assert.Equal("connected", session.Publisher.State);
+        Assert.Equal("connected", session.Subscriber.State);
 
         // All three server channels were acknowledged by our client (it ignores _data_track, but must not refuse it).
         Assert.True(await session.Subscriber.WhenOpen(StandInSession.DataTrackLabel).WaitAsync(guard.Token));
