@@ -43,8 +43,38 @@ public sealed partial class PeerConnection
     /// </summary>
     public Task WhenGatheringComplete => _gathered.Task;
 
-    /// <summary>Raised on the loop for each candidate gathered after creation (the relay candidate): trickle it.</summary>
-    public event Action<PeerConnection, string>? LocalCandidateGathered;
+    /// <summary>
+    /// Raised on the loop for each candidate gathered after creation (the relay candidate): trickle it. A handler added
+    /// after some were raised (the allocation can finish before the caller subscribes) gets those at once, on the
+    /// subscribing thread, so none is missed and none comes twice.
+    /// </summary>
+    public event Action<PeerConnection, string>? LocalCandidateGathered
+    {
+        add
+        {
+            string[] missed;
+            lock (_trickleGate)
+            {
+                _localCandidateGathered += value;
+                missed = _raisedCandidates;
+            }
+            foreach (string candidate in missed)
+            {
+                value?.Invoke(this, candidate);
+            }
+        }
+        remove
+        {
+            lock (_trickleGate)
+            {
+                _localCandidateGathered -= value;
+            }
+        }
+    }
+
+    private readonly Lock _trickleGate = new();
+    private Action<PeerConnection, string>? _localCandidateGathered;
+    private string[] _raisedCandidates = [];
 
     /// <summary>
     /// What became of the ICE servers, for the run record: "no TURN server given", "allocating on turn:…",
@@ -271,11 +301,17 @@ public sealed partial class PeerConnection
         var strings = gathered.ConvertAll(c => c.ToTrickleString());
         _localCandidateStrings = Array.AsReadOnly([.. _localCandidateStrings, .. strings]);
         AttachRelay();
+        Action<PeerConnection, string>? handlers;
+        lock (_trickleGate)
+        {
+            _raisedCandidates = [.. _raisedCandidates, .. strings];
+            handlers = _localCandidateGathered;
+        }
         foreach (string candidate in strings)
         {
             try
             {
-                LocalCandidateGathered?.Invoke(this, candidate);
+                handlers?.Invoke(this, candidate);
             }
             catch (Exception)
             {

@@ -21,6 +21,21 @@ public sealed class PeerConnectionRelayTests(CoturnServer coturn) : IClassFixtur
         Options(o => o with { IceServers = [Turn(password)], IceTransportPolicy = IceTransportPolicy.Relay });
 
     [Fact]
+    public async Task LocalCandidateGathered_SubscribedAfterTheAllocation_GetsTheRelayCandidateOnce()
+    {
+        await using var offerer = PeerConnection.CreateOfferer(RelayOnly());
+        offerer.CreateDataChannel("reliable");
+        await WithTimeout(offerer.WhenGatheringComplete.ContinueWith(_ => true));
+
+        var late = new List<string>();
+        offerer.LocalCandidateGathered += (_, c) => late.Add(c); // after the event was raised: replayed at once
+
+        string relay = Assert.Single(offerer.LocalCandidates);
+        Assert.Contains(" typ relay ", relay, StringComparison.Ordinal);
+        Assert.Equal([relay], late);
+    }
+
+    [Fact]
     public async Task RelayOnlyOfferer_LiteAnswerer_EverythingGoesThroughCoturn_500EchoesByteExact()
     {
         await using var offerer = PeerConnection.CreateOfferer(RelayOnly());
