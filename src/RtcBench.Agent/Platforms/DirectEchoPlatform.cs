@@ -177,10 +177,12 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
 
             Interlocked.Exchange(ref _lastActivityNs, receivedNs);
             int n = PingCodec.WritePong(_pong, ping, receivedNs, clock.NowNs(), _wallAnchorUs);
+            // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
+            Interlocked.Increment(ref _echoed);
             bool sent = isText ? channel.SendText(_pong.AsSpan(0, n)) : channel.Send(_pong.AsSpan(0, n));
-            if (sent)
+            if (!sent)
             {
-                Interlocked.Increment(ref _echoed);
+                Interlocked.Decrement(ref _echoed);
             }
         }
     }

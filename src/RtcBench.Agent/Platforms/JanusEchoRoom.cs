@@ -94,6 +94,8 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
 
         Interlocked.Exchange(ref _lastActivityNs, receivedNs);
         int length = PingCodec.WritePong(_pong, ping, receivedNs, _clock.NowNs(), _wallAnchorUs);
+        // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
+        Interlocked.Increment(ref _echoed);
         bool sent;
         try
         {
@@ -104,12 +106,9 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
             sent = false; // The participant left under us.
         }
 
-        if (sent)
+        if (!sent)
         {
-            Interlocked.Increment(ref _echoed);
-        }
-        else
-        {
+            Interlocked.Decrement(ref _echoed);
             Interlocked.Increment(ref _sendFailed);
         }
     }

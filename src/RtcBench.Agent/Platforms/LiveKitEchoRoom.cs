@@ -127,6 +127,8 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
             return;
         }
 
+        // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
+        Interlocked.Increment(ref _echoed);
         bool sent;
         try
         {
@@ -137,12 +139,9 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
             sent = false; // The session ended under us.
         }
 
-        if (sent)
+        if (!sent)
         {
-            Interlocked.Increment(ref _echoed);
-        }
-        else
-        {
+            Interlocked.Decrement(ref _echoed);
             Interlocked.Increment(ref _sendFailed);
         }
     }

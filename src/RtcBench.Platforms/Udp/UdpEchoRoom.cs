@@ -58,6 +58,9 @@ internal sealed class UdpEchoRoom
         Volatile.Write(ref _lastActivityNs, nowNs);
     }
 
+    /// <summary>Takes back a <see cref="RecordEcho"/> whose pong the socket refused.</summary>
+    public void RecordEchoNotSent() => Interlocked.Decrement(ref _pingsEchoed);
+
     /// <summary>A verified ping (token, expiry, replay check passed) that is not answered now: still activity.</summary>
     public void RecordActivity(long nowNs) => Volatile.Write(ref _lastActivityNs, nowNs);
 

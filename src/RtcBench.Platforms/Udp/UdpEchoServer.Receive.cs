@@ -186,21 +186,25 @@ public sealed partial class UdpEchoServer
             Interlocked.Increment(ref _droppedProbeTooSmall);
             return;
         }
+        // Counted before the pong leaves, so whoever has received it also sees it counted (a counter bumped after
+        // SendTo can lag the pong the client already holds); taken back if the send fails.
+        Interlocked.Increment(ref _echoed);
+        room.RecordEcho(txNs);
         try
         {
             _socket.SendTo(buffer.AsSpan(0, UdpFrame.HeaderLength + n), SocketFlags.None, to);
         }
         catch (SocketException)
         {
+            Interlocked.Decrement(ref _echoed);
+            room.RecordEchoNotSent();
             Interlocked.Increment(ref _socketErrors);
-            return;
         }
         catch (ObjectDisposedException)
         {
-            return;
+            Interlocked.Decrement(ref _echoed);
+            room.RecordEchoNotSent();
         }
-        Interlocked.Increment(ref _echoed);
-        room.RecordEcho(txNs);
     }
 
     /// <summary>
