@@ -23,6 +23,7 @@ internal static class DirectCommand
                 case "--alloc-pings": o = o with { AllocPings = int.Parse(v, inv) }; break;
                 case "--max-sessions": o = o with { MaxSessions = int.Parse(v, inv) }; break;
                 case "--window-s": o = o with { WindowSeconds = int.Parse(v, inv) }; break;
+                case "--agent-socket" when v is "shared" or "per-session" or "both": o = o with { AgentSocket = v }; break;
                 case "--out": output = v; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
