@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Peer;
+using RtcBench.Rtc.Sdp;
 using static RtcBench.Rtc.Tests.Peer.PeerTestKit;
 
 namespace RtcBench.Rtc.Tests.Peer;
@@ -11,9 +12,10 @@ namespace RtcBench.Rtc.Tests.Peer;
 public sealed class PeerConnectionSharedSocketTests
 {
     [Theory]
-    [InlineData(AnswererIceMode.Lite)]
-    [InlineData(AnswererIceMode.Full)]
-    public async Task TwoSessions_OneSharedPort_BothEchoWithoutCrossTalk(AnswererIceMode mode)
+    [InlineData(AnswererIceMode.Lite, SdpSetup.Passive)]
+    [InlineData(AnswererIceMode.Lite, SdpSetup.Active)]
+    [InlineData(AnswererIceMode.Full, SdpSetup.Passive)]
+    public async Task TwoSessions_OneSharedPort_BothEchoWithoutCrossTalk(AnswererIceMode mode, SdpSetup setup)
     {
         using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerConnectionOptions.DefaultClock);
         var offerers = new PeerConnection[2];
@@ -27,7 +29,7 @@ public sealed class PeerConnectionSharedSocketTests
             {
                 offerers[i] = PeerConnection.CreateOfferer(Options());
                 channels[i] = offerers[i].CreateDataChannel("reliable");
-                answerers[i] = PeerConnection.AcceptOffer(offerers[i].CreateOffer(), Options(o => o with { SharedSocket = mux, AnswererIceMode = mode }));
+                answerers[i] = PeerConnection.AcceptOffer(offerers[i].CreateOffer(), Options(o => o with { SharedSocket = mux, AnswererIceMode = mode, AnswerSetup = setup }));
                 EchoTagged(answerers[i], $"a{i}", heard[i]);
                 int k = i;
                 channels[i].OnMessage = (_, m, _, _) => echoed[k].Enqueue(Encoding.UTF8.GetString(m));
