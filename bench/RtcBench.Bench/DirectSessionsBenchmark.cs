@@ -141,7 +141,9 @@ internal static class DirectSessionsBenchmark
     /// The agent's two socket modes side by side (<c>--agent-socket both</c>): two agent processes, one per mode; at each
     /// level the sessions are opened afresh on one agent, warmed, measured and closed, then on the other (the order
     /// alternates level by level), so both modes see the same machine load over the run. Each mode's pass mark is its
-    /// own single-session p99 + 2 ms, as in the ramp. Stops when both modes miss a level or the time budget is spent.
+    /// own single-session p99 + 2 ms, as in the ramp, with one retry; a mode that missed is still measured at the next
+    /// levels (its threads, sockets and CPU are the comparison), but holds no more. Stops at <c>--max-sessions</c>, when
+    /// a level cannot be opened in either mode, or when the time budget is spent.
     /// </summary>
     public static async Task CompareSocketModesAsync(DirectBenchOptions o, MonoTime clock, StringBuilder sb)
     {
@@ -165,6 +167,7 @@ internal static class DirectSessionsBenchmark
         var baseline = new Dictionary<string, double>();
         var held = modes.ToDictionary(m => m, _ => 0);
         var failed = new HashSet<string>();
+        var unopenable = new HashSet<string>();
         var inv = CultureInfo.InvariantCulture;
         var rows = new List<string>();
         var ratios = new List<string>();
@@ -176,7 +179,7 @@ internal static class DirectSessionsBenchmark
             var results = new Dictionary<string, Measurement?>();
             foreach (string mode in li % 2 == 0 ? modes : modes.Reverse())
             {
-                if (failed.Contains(mode))
+                if (unopenable.Contains(mode))
                 {
                     results[mode] = null;
                     continue;
@@ -192,6 +195,7 @@ internal static class DirectSessionsBenchmark
                     {
                         rows.Add(string.Create(inv, $"| {level} | {mode} | opening session #{sessions.Count + 1} failed: {openError} |||||||||"));
                         failed.Add(mode);
+                        unopenable.Add(mode);
                         results[mode] = null;
                         continue;
                     }
@@ -205,17 +209,26 @@ internal static class DirectSessionsBenchmark
                     }
 
                     bool ok = m.Passes(baseline[mode]);
-                    if (ok)
+                    string passes = ok ? "yes" : "**no**";
+                    if (!ok)
+                    {
+                        var first = m;
+                        m = await MeasureAsync(lanes, level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds, clock, agent).ConfigureAwait(false);
+                        ok = m.Passes(baseline[mode]);
+                        passes = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
+                    }
+
+                    if (ok && !failed.Contains(mode))
                     {
                         held[mode] = level;
                     }
-                    else
+                    else if (!ok)
                     {
                         failed.Add(mode);
                     }
 
                     results[mode] = m;
-                    rows.Add(string.Create(inv, $"| {level} | {mode} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {(ok ? "yes" : "**no**")} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.UdpSockets} | {m.Agent.WorkingSetBytes / 1048576.0:0} |"));
+                    rows.Add(string.Create(inv, $"| {level} | {mode} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {passes} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.UdpSockets} | {m.Agent.WorkingSetBytes / 1048576.0:0} |"));
                     Console.Error.WriteLine($"sessions {level} {mode}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent cpu {m.AgentCpuPct:0}% threads {m.Agent.Threads} udp sockets {m.Agent.UdpSockets}");
                 }
                 finally
@@ -229,9 +242,9 @@ internal static class DirectSessionsBenchmark
                 ratios.Add(string.Create(inv, $"| {level} | {s.P50 / p.P50:0.00} | {s.P99 / p.P99:0.00} | {s.AgentCpuPct / Math.Max(0.5, p.AgentCpuPct):0.00} | {(double)s.Agent.Threads / p.Agent.Threads:0.00} ({s.Agent.Threads} vs {p.Agent.Threads}) | {s.Agent.UdpSockets} vs {p.Agent.UdpSockets} | {s.Agent.WorkingSetBytes / (double)p.Agent.WorkingSetBytes:0.00} |"));
             }
 
-            if (failed.Count == modes.Length)
+            if (unopenable.Count == modes.Length)
             {
-                stop = $"both modes missed at {level} sessions";
+                stop = $"neither mode could open {level} sessions";
                 break;
             }
 
@@ -244,7 +257,7 @@ internal static class DirectSessionsBenchmark
 
         sb.AppendLine("## Concurrent direct sessions: shared socket against a socket per session");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Two agent processes, `--direct-socket per-session` and `--direct-socket shared`. At each level the sessions are opened afresh on one agent (8 at a time), each pings on its `reliable` channel at 10 pings/s staggered over the 100 ms period by one pacing thread, 2 s unmeasured, then {o.WindowSeconds} s measured ({3 * o.WindowSeconds} s at 1 session), then closed; then the same on the other agent. The order alternates by level. A mode passes a level when p99 ≤ its own single-session p99 + 2 ms, loss ≤ 1 % and no send fails; a mode that misses is not measured again. Agent UDP sockets include the agent's `udp` platform socket (1). Runner and agent share the {Environment.ProcessorCount} cores.");
+        sb.AppendLine(inv, $"Two agent processes, `--direct-socket per-session` and `--direct-socket shared`. At each level the sessions are opened afresh on one agent (8 at a time), each pings on its `reliable` channel at 10 pings/s staggered over the 100 ms period by one pacing thread, 2 s unmeasured, then {o.WindowSeconds} s measured ({3 * o.WindowSeconds} s at 1 session), then closed; then the same on the other agent. The order alternates by level. A mode passes a level when p99 ≤ its own single-session p99 + 2 ms, loss ≤ 1 % and no send fails (a miss is measured once more); a mode holds the last level before its first double miss, and is still measured above it. Agent UDP sockets include the agent's `udp` platform socket (1). Runner and agent share the {Environment.ProcessorCount} cores.");
         sb.AppendLine();
         sb.AppendLine("| sessions | agent sockets | pongs | loss % | p50 µs | p99 µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent UDP sockets | agent working set MiB |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
