@@ -141,7 +141,7 @@ internal static class DirectSessionsBenchmark
     /// The agent's two socket modes side by side (<c>--agent-socket both</c>): two agent processes, one per mode; at each
     /// level the sessions are opened afresh on one agent, warmed, measured and closed, then on the other (the order
     /// alternates level by level), so both modes see the same machine load over the run. Each mode's pass mark is its
-    /// own single-session p99 + 2 ms, as in the ramp, with one retry; a mode that missed is still measured at the next
+    /// the lower of the two single-session p99s + 2 ms (one bar for both), with one retry; a mode that missed is still measured at the next
     /// levels (its threads, sockets and CPU are the comparison), but holds no more. Stops at <c>--max-sessions</c>, when
     /// a level cannot be opened in either mode, or when the time budget is spent.
     /// </summary>
@@ -164,7 +164,9 @@ internal static class DirectSessionsBenchmark
             ["per-session"] = (perSession, perSessionClient),
             ["shared"] = (shared, sharedClient),
         };
+        // One pass mark for both: the lower single-session p99 (a noisy baseline must not make one mode's bar easier).
         var baseline = new Dictionary<string, double>();
+        double Mark(string mode, int level) => level == 1 ? baseline[mode] : baseline.Values.Min();
         var held = modes.ToDictionary(m => m, _ => 0);
         var failed = new HashSet<string>();
         var unopenable = new HashSet<string>();
@@ -208,13 +210,13 @@ internal static class DirectSessionsBenchmark
                         baseline[mode] = m.P99;
                     }
 
-                    bool ok = m.Passes(baseline[mode]);
+                    bool ok = m.Passes(Mark(mode, level));
                     string passes = ok ? "yes" : "**no**";
                     if (!ok)
                     {
                         var first = m;
                         m = await MeasureAsync(lanes, level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds, clock, agent).ConfigureAwait(false);
-                        ok = m.Passes(baseline[mode]);
+                        ok = m.Passes(Mark(mode, level));
                         passes = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
                     }
 
@@ -257,7 +259,7 @@ internal static class DirectSessionsBenchmark
 
         sb.AppendLine("## Concurrent direct sessions: shared socket against a socket per session");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Two agent processes, `--direct-socket per-session` and `--direct-socket shared`. At each level the sessions are opened afresh on one agent (8 at a time), each pings on its `reliable` channel at 10 pings/s staggered over the 100 ms period by one pacing thread, 2 s unmeasured, then {o.WindowSeconds} s measured ({3 * o.WindowSeconds} s at 1 session), then closed; then the same on the other agent. The order alternates by level. A mode passes a level when p99 ≤ its own single-session p99 + 2 ms, loss ≤ 1 % and no send fails (a miss is measured once more); a mode holds the last level before its first double miss, and is still measured above it. Agent UDP sockets include the agent's `udp` platform socket (1). Runner and agent share the {Environment.ProcessorCount} cores.");
+        sb.AppendLine(inv, $"Two agent processes, `--direct-socket per-session` and `--direct-socket shared`. At each level the sessions are opened afresh on one agent (8 at a time), each pings on its `reliable` channel at 10 pings/s staggered over the 100 ms period by one pacing thread, 2 s unmeasured, then {o.WindowSeconds} s measured ({3 * o.WindowSeconds} s at 1 session), then closed; then the same on the other agent. The order alternates by level. A mode passes a level when p99 ≤ the lower of the two modes' single-session p99 + 2 ms (one bar for both), loss ≤ 1 % and no send fails (a miss is measured once more); a mode holds the last level before its first double miss, and is still measured above it. Agent UDP sockets include the agent's `udp` platform socket (1). Runner and agent share the {Environment.ProcessorCount} cores.");
         sb.AppendLine();
         sb.AppendLine("| sessions | agent sockets | pongs | loss % | p50 µs | p99 µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent UDP sockets | agent working set MiB |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -32,7 +32,7 @@ public sealed class DirectSharedSocketTests
                 var room = await h.ConnectAsync("{\"platforms\":[\"udp\",\"direct\"]}");
                 var credentials = room.Body.GetProperty("platforms").GetProperty("direct");
                 var context = new PlatformJoinContext(room.Id.ToString("N"), MonoTime.System) { AgentUrl = h.Agent.BaseUrl, PayloadBytes = 64 };
-                var channels = await new DirectPlatformClient().JoinAsync(credentials, context, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                var channels = await new DirectPlatformClient().JoinAsync(credentials, context, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
                 var reliable = channels.Single(c => c.Channel == "reliable");
                 var pongs = new PongCollector();
                 reliable.SetSink(pongs);
@@ -85,10 +85,10 @@ public sealed class DirectSharedSocketTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the pongs");
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the pongs (a hang guard only)");
             await Task.Delay(10);
         }
     }
