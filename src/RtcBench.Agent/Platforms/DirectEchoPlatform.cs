@@ -16,8 +16,8 @@ namespace RtcBench.Agent.Platforms;
 /// The <c>direct</c> platform: a WebRTC data-channel echo. A room gets a token; the runner POSTs its SDP offer to
 /// <c>/direct/{room_id}/offer</c> (see Http/DirectSignalEndpoints) and we answer as ICE-lite on the agent's address,
 /// as DTLS server (<c>a=setup:passive</c>) or, with <c>dtlsRole</c> Client, as DTLS client (<c>a=setup:active</c>).
-/// Every session is served from one UDP socket per local address (<see cref="DirectSocketMode.Shared"/>, Rtc/Net/UdpMux:
-/// demultiplexed by ICE ufrag and remote address, one receive thread per socket), or from a socket of its own
+/// Every session is served from one UDP port per local address (<see cref="DirectSocketMode.Shared"/>, Rtc/Net/UdpMux:
+/// demultiplexed by ICE ufrag and remote address, a receive thread per core), or from a socket of its own
 /// (<see cref="DirectSocketMode.PerSession"/>). Every ping that arrives on a channel is answered on that same channel
 /// with a pong (PingCodec: rx = the socket receive time of the datagram that completed the ping, tx = just before
 /// sending). The peer is closed when the room ends; the shared sockets when the platform is disposed.
@@ -108,7 +108,8 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_sharedSockets.TryGetValue(local, out var mux))
             {
-                mux = new UdpMux(new IPEndPoint(local, 0), clock.NowNs, "direct-mux-receive");
+                // Receive threads in proportion to cores, not sessions (SO_REUSEPORT spreads peers over them).
+                mux = new UdpMux(new IPEndPoint(local, 0), clock.NowNs, "direct-mux-receive", Math.Clamp(Environment.ProcessorCount, 1, 16));
                 _sharedSockets[local] = mux;
             }
 

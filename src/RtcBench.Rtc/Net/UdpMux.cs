@@ -7,8 +7,9 @@ namespace RtcBench.Rtc.Net;
 
 /// <summary>
 /// One UDP socket shared by many peer connections (the echo agent's sessions), as LiveKit's (Pion's) UDP mux and Janus
-/// serve every session from one port. One receive thread per socket reads the clock the moment <c>ReceiveFrom</c>
-/// returns and routes the datagram to one <see cref="UdpMuxSession"/>:
+/// serve every session from one port. A receive thread (one, or with SO_REUSEPORT one per socket on the same port: see
+/// the constructor) reads the clock the moment <c>ReceiveFrom</c> returns and routes the datagram to one
+/// <see cref="UdpMuxSession"/>:
 /// <list type="bullet">
 /// <item>a STUN request carrying USERNAME goes to the session whose local ufrag is its first part (before ':'), wherever
 /// it comes from: the first check of a new session, consent checks, a peer that moved;</item>
@@ -27,9 +28,10 @@ public sealed class UdpMux : IDisposable
     /// <summary>Routes one session may hold; a further claim replaces its oldest.</summary>
     public const int MaxRoutesPerSession = 16;
 
+    private readonly Socket[] _sockets;
     private readonly Socket _socket;
     private readonly Func<long> _clock;
-    private readonly Thread _thread;
+    private readonly Thread[] _threads;
     private readonly object _lock = new();
     private readonly ConcurrentDictionary<string, UdpMuxSession> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UdpMuxSession>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
@@ -44,29 +46,63 @@ public sealed class UdpMux : IDisposable
 
     /// <param name="bind">Local address and port (port 0: any free port). A concrete address: it is the sessions' host candidate.</param>
     /// <param name="clock">Monotonic ns, the scale of <c>RtcBench.Core.Timing.MonoTime.NowNs()</c>; the sessions' receive times.</param>
-    /// <param name="threadName">Name of the receive thread, for diagnostics.</param>
-    public UdpMux(IPEndPoint bind, Func<long> clock, string threadName = "rtc-mux-receive")
+    /// <param name="threadName">Name of the receive threads, for diagnostics.</param>
+    /// <param name="receiveThreads">
+    /// Receive threads, 1..64 (the agent: one per core). Above 1, on Linux, that many sockets share the port
+    /// (SO_REUSEPORT): the kernel hashes each remote address and port to one of them, so one peer's datagrams stay on
+    /// one thread, in order, while different peers are received in parallel. Elsewhere: 1.
+    /// </param>
+    public UdpMux(IPEndPoint bind, Func<long> clock, string threadName = "rtc-mux-receive", int receiveThreads = 1)
     {
         ArgumentNullException.ThrowIfNull(bind);
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(receiveThreads, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(receiveThreads, 64);
         _clock = clock;
         _ufragLookup = _byUfrag.GetAlternateLookup<ReadOnlySpan<char>>();
-        _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        int count = OperatingSystem.IsLinux() ? receiveThreads : 1;
+        _sockets = new Socket[count];
         try
         {
-            _socket.ReceiveBufferSize = 4 << 20;
-            _socket.Bind(bind);
+            for (int i = 0; i < count; i++)
+            {
+                var socket = _sockets[i] = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                socket.ReceiveBufferSize = (4 << 20) / count;
+                if (count > 1)
+                {
+                    socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+                }
+
+                // The first binds (perhaps to any free port); the others join it on the port it got.
+                socket.Bind(i == 0 ? bind : new IPEndPoint(bind.Address, ((IPEndPoint)_sockets[0].LocalEndPoint!).Port));
+            }
         }
         catch
         {
-            _socket.Dispose();
+            foreach (var socket in _sockets)
+            {
+                socket?.Dispose();
+            }
+
             throw;
         }
 
+        _socket = _sockets[0];
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _thread = new Thread(ReceiveLoop) { IsBackground = true, Name = threadName, Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
+        _threads = new Thread[count];
+        for (int i = 0; i < count; i++)
+        {
+            var socket = _sockets[i];
+            _threads[i] = new Thread(() => ReceiveLoop(socket)) { IsBackground = true, Name = threadName, Priority = ThreadPriority.AboveNormal };
+            _threads[i].Start();
+        }
     }
+
+    private const int SolSocket = 1;   // Linux SOL_SOCKET
+    private const int SoReusePort = 15; // Linux SO_REUSEPORT
+
+    /// <summary>Receive threads (and sockets on the shared port).</summary>
+    public int ReceiveThreads => _threads.Length;
 
     public IPEndPoint LocalEndPoint { get; }
 
@@ -91,8 +127,11 @@ public sealed class UdpMux : IDisposable
 
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
-    /// <summary>Bytes allocated by the receive thread, sampled after each datagram (for the zero-allocation test).</summary>
+    /// <summary>Bytes allocated by the receive thread, sampled after each datagram (for the zero-allocation test; one thread).</summary>
     internal long ReceiveThreadAllocatedBytes { get; private set; }
+
+    /// <summary>More than one receive thread: a session's handler calls are serialised (its remotes may hash apart).</summary>
+    internal bool Parallel => _threads.Length > 1;
 
     /// <summary>
     /// Registers a session whose STUN requests carry <paramref name="localUfrag"/> (ours, the first part of USERNAME).
@@ -123,10 +162,17 @@ public sealed class UdpMux : IDisposable
         }
 
         _disposed = true;
-        _socket.Dispose();
-        if (Thread.CurrentThread != _thread)
+        foreach (var socket in _sockets)
         {
-            _thread.Join(TimeSpan.FromSeconds(5));
+            socket.Dispose();
+        }
+
+        foreach (var thread in _threads)
+        {
+            if (Thread.CurrentThread != thread)
+            {
+                thread.Join(TimeSpan.FromSeconds(5));
+            }
         }
     }
 
@@ -201,18 +247,18 @@ public sealed class UdpMux : IDisposable
         }
     }
 
-    private void ReceiveLoop()
+    private void ReceiveLoop(Socket socket)
     {
         var buffer = new byte[RtcUdpSocket.MaxDatagram];
-        var address = new SocketAddress(_socket.AddressFamily);
-        var template = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var address = new SocketAddress(socket.AddressFamily);
+        var template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         Span<char> ufrag = stackalloc char[IceUfragMaxLength];
         while (!_disposed)
         {
             int length;
             try
             {
-                length = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, address);
             }
             catch (SocketException) when (!_disposed)
             {

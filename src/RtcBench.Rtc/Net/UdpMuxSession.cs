@@ -11,6 +11,7 @@ public sealed class UdpMuxSession : IPeerSocket
 {
     private readonly UdpMux _mux;
     private readonly IRtcDatagramHandler _handler;
+    private readonly object _receiveLock = new();
     private volatile UdpMuxRoute[] _routes = [];
     private volatile bool _removed;
     private SendTarget? _lastTarget;
@@ -112,6 +113,22 @@ public sealed class UdpMuxSession : IPeerSocket
         }
 
         Interlocked.Increment(ref _received);
+        if (!_mux.Parallel)
+        {
+            Deliver(kind, datagram, from, receivedNs);
+            return;
+        }
+
+        // Two of this session's remotes can hash to different receive threads: the handler, like one socket's
+        // receive thread, sees one datagram at a time (uncontended but for that case).
+        lock (_receiveLock)
+        {
+            Deliver(kind, datagram, from, receivedNs);
+        }
+    }
+
+    private void Deliver(RtcPacketKind kind, ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
+    {
         if (kind == RtcPacketKind.Stun)
         {
             _handler.OnStun(datagram, from, receivedNs);

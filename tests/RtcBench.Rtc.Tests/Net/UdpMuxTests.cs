@@ -166,6 +166,49 @@ public sealed class UdpMuxTests
     }
 
     [Fact]
+    public async Task ReusePortThreads_OnePort_EveryPeerReachesItsSessionInOrder()
+    {
+        using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerRtcClock, receiveThreads: 4);
+        Assert.Equal(OperatingSystem.IsLinux() ? 4 : 1, mux.ReceiveThreads);
+        var recorders = new Recorder[8];
+        var peers = new Socket[8];
+        try
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                recorders[i] = new Recorder();
+                Assert.True(mux.TryRegister($"ufr{i}", recorders[i], out var session));
+                peers[i] = Client();
+                session.Claim((IPEndPoint)peers[i].LocalEndPoint!);
+            }
+
+            for (int n = 0; n < 100; n++)
+            {
+                for (int i = 0; i < 8; i++)
+                {
+                    peers[i].SendTo(new byte[] { 0x17, 0xFE, 0xFD, (byte)i, (byte)n }, mux.LocalEndPoint); // To the one shared port.
+                }
+            }
+
+            await WaitUntilAsync(() => recorders.All(r => r.Seen.Count == 100));
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.All(recorders[i].Seen, s => Assert.Equal(peers[i].LocalEndPoint, s.From));
+                Assert.Equal(Enumerable.Range(0, 100).Select(n => (byte)n), recorders[i].Last); // One peer stays on one thread: in order.
+            }
+
+            Assert.Equal(0, mux.DroppedUnknown);
+        }
+        finally
+        {
+            foreach (var p in peers)
+            {
+                p?.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task ReceivePath_ManySourcesAndSessions_AllocatesNothingInSteadyState()
     {
         using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerRtcClock);
@@ -244,9 +287,16 @@ public sealed class UdpMuxTests
     {
         public ConcurrentQueue<(string Kind, byte First, IPEndPoint From, long RxNs)> Seen { get; } = new();
 
+        /// <summary>Each datagram's last byte, in the order the handler got them.</summary>
+        public ConcurrentQueue<byte> Last { get; } = new();
+
         public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("stun", datagram[0], from, receivedNs));
 
-        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("dtls", datagram[0], from, receivedNs));
+        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
+        {
+            Last.Enqueue(datagram[^1]);
+            Seen.Enqueue(("dtls", datagram[0], from, receivedNs));
+        }
     }
 
     private sealed class Counter : IRtcDatagramHandler

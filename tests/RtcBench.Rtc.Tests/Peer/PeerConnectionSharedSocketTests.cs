@@ -12,12 +12,13 @@ namespace RtcBench.Rtc.Tests.Peer;
 public sealed class PeerConnectionSharedSocketTests
 {
     [Theory]
-    [InlineData(AnswererIceMode.Lite, SdpSetup.Passive)]
-    [InlineData(AnswererIceMode.Lite, SdpSetup.Active)]
-    [InlineData(AnswererIceMode.Full, SdpSetup.Passive)]
-    public async Task TwoSessions_OneSharedPort_BothEchoWithoutCrossTalk(AnswererIceMode mode, SdpSetup setup)
+    [InlineData(AnswererIceMode.Lite, SdpSetup.Passive, 1)]
+    [InlineData(AnswererIceMode.Lite, SdpSetup.Active, 1)]
+    [InlineData(AnswererIceMode.Full, SdpSetup.Passive, 1)]
+    [InlineData(AnswererIceMode.Lite, SdpSetup.Passive, 3)]
+    public async Task TwoSessions_OneSharedPort_BothEchoWithoutCrossTalk(AnswererIceMode mode, SdpSetup setup, int receiveThreads)
     {
-        using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerConnectionOptions.DefaultClock);
+        using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerConnectionOptions.DefaultClock, receiveThreads: receiveThreads);
         var offerers = new PeerConnection[2];
         var answerers = new PeerConnection[2];
         var channels = new DataChannel[2];
