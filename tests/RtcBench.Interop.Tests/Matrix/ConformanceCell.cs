@@ -196,7 +196,7 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
             if (_ice == CellIce.Lite)
             {
                 // As the echo agent answers: on a UDP socket shared with other sessions, routed by ufrag and address.
-                _shared = new UdpMux(new IPEndPoint(_peer.OurAddress, 0), PeerConnectionOptions.DefaultClock, "cell-mux-receive");
+                _shared = new UdpMux(new IPEndPoint(_peer.OurAddress, 0), PeerConnectionOptions.DefaultClock, "cell-mux-receive", Math.Clamp(Environment.ProcessorCount, 1, 16));
                 options = options with { SharedSocket = _shared };
                 _notes.Add("our lite answerer on a shared socket (UdpMux), as the agent runs it");
             }
