@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using System.Text.Json;
 using RtcBench.Agent.Platforms;
 using RtcBench.Agent.Tests.Support;
@@ -6,6 +7,7 @@ using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms;
 using RtcBench.Platforms.Direct;
+using RtcBench.Tests.Shared;
 
 namespace RtcBench.Agent.Tests;
 
@@ -45,6 +47,18 @@ public sealed class DirectSharedSocketTests
                 var mux = Assert.Single(direct.SharedSockets);
                 Assert.Equal(2, mux.Sessions);
                 Assert.All(remotes, r => Assert.Equal(mux.LocalEndPoint.ToString(), r));
+
+                // A stranger on the shared port reaches no session: dropped, counted, in /metrics.
+                using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                stranger.SendTo(new byte[] { 0x17, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 }, mux.LocalEndPoint);
+                stranger.SendTo(new byte[] { 0x80, 0x60, 0, 1 }, mux.LocalEndPoint);
+                await WaitUntilAsync(() => mux.DroppedUnknown >= 1 && mux.DroppedOther >= 1);
+                using var response = await h.Http.GetAsync("/metrics");
+                var metrics = new PrometheusText(await response.Content.ReadAsStringAsync());
+                Assert.Equal(2, metrics.Value("rtcbench_agent_direct_shared_sessions"));
+                Assert.InRange(metrics.Value("rtcbench_agent_direct_shared_dropped_total", "reason=\"unknown\""), 1, mux.DroppedUnknown);
+                Assert.InRange(metrics.Value("rtcbench_agent_direct_shared_dropped_total", "reason=\"other\""), 1, mux.DroppedOther);
+                Assert.True(metrics.Value("rtcbench_agent_direct_shared_received_total") > 0);
             }
             else
             {

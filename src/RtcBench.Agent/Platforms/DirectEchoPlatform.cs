@@ -177,6 +177,10 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         {
             return new DirectOfferResult(DirectOfferStatus.BadOffer, Error: ex.Message);
         }
+        catch (ObjectDisposedException)
+        {
+            return new DirectOfferResult(DirectOfferStatus.UnknownRoom); // The agent is stopping: its rooms are closed.
+        }
 
         if (!room.TryAttach(peer))
         {
