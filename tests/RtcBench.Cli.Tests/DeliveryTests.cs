@@ -65,6 +65,10 @@ public sealed class DeliveryTests : IDisposable
                 result.Stderr.TrimEnd(), StringComparison.Ordinal);
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             Assert.Contains("<title>RtcBench", await http.GetStringAsync("/"), StringComparison.Ordinal);
+            // quickstart reported its (empty) spool under the host's name.
+            var metrics = new RtcBench.Tests.Shared.PrometheusText(await http.GetStringAsync("/metrics"));
+            Assert.Equal(1, metrics.Value("rtcbench_runners_tracked"));
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_pending", $"runner=\"{Environment.MachineName}\",location=\"none\""));
         }
     }
 
