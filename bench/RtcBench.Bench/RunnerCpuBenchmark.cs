@@ -65,7 +65,28 @@ internal static class RunnerCpuBenchmark
         public long SpunNs;
         public long MarginNs;
         public int LateWakes;
+        public readonly Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
     }
+
+    /// <summary>How a round's run paces its sends.</summary>
+    private enum Pacing
+    {
+        /// <summary>Wave 0: whole-ms sleep to 1 ms before each send, then spin (<see cref="LegacySpinPacer"/>).</summary>
+        Legacy,
+
+        /// <summary>Wave 1 (this morning): adaptive margin, a coarse sleep to 2 ms before the wake, then a precise one.</summary>
+        Today,
+
+        /// <summary>Now: adaptive margin calibrated before the first run, one precise sleep per send.</summary>
+        New,
+    }
+
+    private static readonly (Pacing Kind, string Name)[] Pacings =
+    [
+        (Pacing.Legacy, "wave 0: sleep to 1 ms before, spin"),
+        (Pacing.Today, "wave 1 (this morning): coarse + precise sleep, adaptive spin"),
+        (Pacing.New, "now: calibrated before the first run, one precise sleep, adaptive spin"),
+    ];
 
     private static async Task PacingAsync(RunnerCpuOptions o, StringBuilder sb)
     {
@@ -78,32 +99,49 @@ internal static class RunnerCpuBenchmark
             Interval = TimeSpan.FromMilliseconds(o.IntervalMs),
             Deadline = TimeSpan.FromSeconds(1),
         };
-        var old = new Sample();
-        var neu = new Sample();
-        var oversleeps = new OversleepWindow(); // as one BenchmarkRunner keeps it across its runs
+        var samples = Pacings.Select(_ => new Sample()).ToArray();
         for (int round = 0; round < o.Rounds; round++)
         {
-            bool oldFirst = round % 2 == 0;
-            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? old : neu, legacy: oldFirst, oversleeps);
-            await MeasurePacingAsync(clock, agent.BaseUrl, config, oldFirst ? neu : old, legacy: !oldFirst, oversleeps);
-            Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: old {old.CpuMs / Math.Max(1, old.Pings):0.000} ms/ping, new {neu.CpuMs / Math.Max(1, neu.Pings):0.000} ms/ping");
+            // Every run starts with a fresh oversleep window, as the one run of an `rtcbench run --platform udp` does.
+            var windows = Pacings.Select(_ => new OversleepWindow()).ToArray();
+            for (int i = 0; i < Pacings.Length; i++)
+            {
+                int k = (i + round) % Pacings.Length; // rotate the order each round
+                await MeasurePacingAsync(clock, agent.BaseUrl, config, samples[k], Pacings[k].Kind, windows[k]);
+            }
+            Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: " + string.Join(", ", Pacings.Select((p, k) => $"{p.Kind} {samples[k].CpuMs / Math.Max(1, samples[k].Pings):0.000} ms/ping")));
         }
 
-        sb.AppendLine("## pacing: runner CPU per ping and send-time error, old vs new");
+        sb.AppendLine("## pacing: runner CPU per ping and send-time error, wave 0 vs this morning's pacer vs now");
         sb.AppendLine();
-        sb.Append(Inv, $"{o.Rounds} interleaved rounds (order alternating) of one `udp` run each way through `BenchmarkRunner`, {config.TotalPings} pings ");
+        sb.Append(Inv, $"{o.Rounds} interleaved rounds (order rotating) of one `udp` run per pacer through `BenchmarkRunner`, {config.TotalPings} pings ");
         sb.Append(Inv, $"({config.Warmup} warm-up) every {o.IntervalMs} ms; the agent is a child process. CPU = this process's CPU time from the run's ");
         sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping. " +
-            "The new pacer's oversleep window is kept from one of its runs to the next, as one `BenchmarkRunner` keeps it; its first run starts uncalibrated.");
+            "Every run starts with a fresh oversleep window, as the single run of an `rtcbench run --platform udp` process does: this morning's pacer learns from its own sends (1 ms spin ceiling until 16 samples), the new one is calibrated while the runner checks the agent and joins. " +
+            "All three run under today's `PingDriver` (progress reported after a send, never between a wake-up and a send).");
         sb.AppendLine();
         sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | margin at end µs | late wakes |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        Row(sb, "old: sleep to 1 ms before, spin", old);
-        Row(sb, "new: hi-res sleep, adaptive spin", neu);
+        for (int k = 0; k < Pacings.Length; k++)
+        {
+            Row(sb, Pacings[k].Name, samples[k]);
+        }
         sb.AppendLine();
-        double cpuRatio = neu.CpuMs / neu.Pings / (old.CpuMs / old.Pings);
-        double delayRatio = P(neu.SendDelayUs, 0.99) / P(old.SendDelayUs, 0.99);
-        sb.AppendLine(Inv, $"**new / old: CPU per ping {cpuRatio:0.00}×, p99 send_delay {delayRatio:0.00}×** (target: CPU ≤ 0.3 ms per ping, p99 send_delay no worse).");
+        Sample today = samples[1], neu = samples[2];
+        double cpuRatio = neu.CpuMs / neu.Pings / (today.CpuMs / today.Pings);
+        double delayRatio = P(neu.SendDelayUs, 0.99) / P(today.SendDelayUs, 0.99);
+        sb.AppendLine(Inv, $"**now / this morning: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {today.CpuMs / today.Pings:0.000} ms), p99 send_delay {delayRatio:0.00}×** (target: CPU ≤ 0.3 ms per ping, p99 send_delay no worse).");
+        sb.AppendLine();
+        sb.AppendLine("CPU per ping by thread (µs; from `/proc/self/task/*/schedstat`, threads alive at the run's start and end, grouped by name):");
+        sb.AppendLine();
+        var threadNames = samples.SelectMany(s => s.ThreadCpuMs.Keys).Distinct().OrderByDescending(n => samples.Max(s => s.ThreadCpuMs.GetValueOrDefault(n) / Math.Max(1, s.Pings))).ToList();
+        sb.AppendLine("| thread | " + string.Join(" | ", Pacings.Select(p => p.Kind.ToString())) + " |");
+        sb.AppendLine("|---|" + string.Concat(Pacings.Select(_ => "---|")));
+        foreach (string name in threadNames)
+        {
+            string cells = string.Join(" | ", samples.Select(s => (s.ThreadCpuMs.GetValueOrDefault(name) * 1000 / Math.Max(1, s.Pings)).ToString("0.0", Inv)));
+            sb.AppendLine("| " + name + " | " + cells + " |");
+        }
         sb.AppendLine();
     }
 
@@ -115,15 +153,17 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {margin} | {late} |");
     }
 
-    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, bool legacy, OversleepWindow oversleeps)
+    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, Pacing kind, OversleepWindow oversleeps)
     {
         SendPacer? pacer = null;
         var disposables = new List<IDisposable>();
         var runner = new BenchmarkRunner(clock, new CpuObserver(into))
         {
+            Oversleeps = oversleeps,
+            CalibratePacer = kind == Pacing.New,
             PacerFactory = (stop, abort) =>
             {
-                if (legacy)
+                if (kind == Pacing.Legacy)
                 {
                     var l = new LegacySpinPacer(clock, stop, abort);
                     disposables.Add(l);
@@ -132,7 +172,10 @@ internal static class RunnerCpuBenchmark
                 var waits = new SystemPacingWaits(stop, abort);
                 waits.PrepareThread(); // the factory runs on the driver thread
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, waits, oversleeps);
+                return pacer = new SendPacer(clock, waits, oversleeps)
+                {
+                    PreciseSpanNs = kind == Pacing.Today ? SendPacer.CoarseLeadNs : SendPacer.DefaultPreciseSpanNs,
+                };
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
@@ -157,10 +200,41 @@ internal static class RunnerCpuBenchmark
         }
     }
 
+    /// <summary>On-CPU time (ms) of each of this process's threads, by thread id, with its name.</summary>
+    private static Dictionary<string, (string Name, double Ms)> ThreadCpu()
+    {
+        var threads = new Dictionary<string, (string, double)>(StringComparer.Ordinal);
+        try
+        {
+            foreach (string dir in Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    string name = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+                    long ns = long.Parse(File.ReadAllText(Path.Combine(dir, "schedstat")).Split(' ')[0], Inv);
+                    threads[Path.GetFileName(dir)] = (name, ns / 1e6);
+                }
+                catch (IOException)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // not Linux
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return threads;
+    }
+
     /// <summary>Reads this process's CPU time when a run starts and when its result is built.</summary>
     private sealed class CpuObserver(Sample into) : IBenchmarkObserver
     {
         private TimeSpan _start;
+        private Dictionary<string, (string Name, double Ms)> _threads = [];
 
         public void OnStep(string message)
         {
@@ -168,12 +242,19 @@ internal static class RunnerCpuBenchmark
 
         public void OnRunStarted(string platform, string channel, int totalPings)
         {
+            _threads = ThreadCpu();
             _start = Process.GetCurrentProcess().TotalProcessorTime;
         }
 
         public void OnRunFinished(RunResult result)
         {
             into.CpuMs += (Process.GetCurrentProcess().TotalProcessorTime - _start).TotalMilliseconds;
+            foreach (var (tid, (name, ms)) in ThreadCpu())
+            {
+                // Threads started during the run (the ping driver's) count from zero; .NET's pool threads share a name.
+                double before = _threads.TryGetValue(tid, out var at) ? at.Ms : 0;
+                into.ThreadCpuMs[name] = into.ThreadCpuMs.GetValueOrDefault(name) + (ms - before);
+            }
             into.Pings += result.Pings.Count(p => p.Status != "not_sent");
         }
     }
