@@ -66,6 +66,7 @@ internal static class RunnerCpuBenchmark
         public long MarginNs;
         public int LateWakes;
         public readonly Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
+        public readonly List<double> RunCpuMsPerPing = [];
     }
 
     /// <summary>How a round's run paces its sends.</summary>
@@ -77,7 +78,7 @@ internal static class RunnerCpuBenchmark
         /// <summary>Wave 1 (this morning): adaptive margin, a coarse sleep to 2 ms before the wake, then a precise one.</summary>
         Today,
 
-        /// <summary>Now: adaptive margin calibrated before the first run, one precise sleep per send.</summary>
+        /// <summary>Now: adaptive margin, one precise sleep per send.</summary>
         New,
     }
 
@@ -85,7 +86,7 @@ internal static class RunnerCpuBenchmark
     [
         (Pacing.Legacy, "wave 0: sleep to 1 ms before, spin"),
         (Pacing.Today, "wave 1 (this morning): coarse + precise sleep, adaptive spin"),
-        (Pacing.New, "now: calibrated before the first run, one precise sleep, adaptive spin"),
+        (Pacing.New, "now: one precise sleep, adaptive spin"),
     ];
 
     private static async Task PacingAsync(RunnerCpuOptions o, StringBuilder sb)
@@ -117,7 +118,7 @@ internal static class RunnerCpuBenchmark
         sb.Append(Inv, $"{o.Rounds} interleaved rounds (order rotating) of one `udp` run per pacer through `BenchmarkRunner`, {config.TotalPings} pings ");
         sb.Append(Inv, $"({config.Warmup} warm-up) every {o.IntervalMs} ms; the agent is a child process. CPU = this process's CPU time from the run's ");
         sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping. " +
-            "Every run starts with a fresh oversleep window, as the single run of an `rtcbench run --platform udp` process does: this morning's pacer learns from its own sends (1 ms spin ceiling until 16 samples), the new one is calibrated while the runner checks the agent and joins. " +
+            "Every run starts with a fresh oversleep window, as the single run of an `rtcbench run --platform udp` process does (1 ms spin ceiling until 16 samples, then the largest oversleep seen, the second-largest from 256 on, the third from 512). " +
             "All three run under today's `PingDriver` (progress reported after a send, never between a wake-up and a send).");
         sb.AppendLine();
         sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | margin at end µs | late wakes |");
@@ -132,11 +133,27 @@ internal static class RunnerCpuBenchmark
         double delayRatio = P(neu.SendDelayUs, 0.99) / P(today.SendDelayUs, 0.99);
         sb.AppendLine(Inv, $"**now / this morning: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {today.CpuMs / today.Pings:0.000} ms), p99 send_delay {delayRatio:0.00}×** (target: CPU ≤ 0.3 ms per ping, p99 send_delay no worse).");
         sb.AppendLine();
+        sb.AppendLine("CPU ms per ping, run by run (round order):");
+        sb.AppendLine();
+        sb.AppendLine("| pacing | " + string.Join(" | ", Enumerable.Range(1, o.Rounds).Select(r => "round " + r.ToString(Inv))) + " | median |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Range(0, o.Rounds + 1).Select(_ => "---|")));
+        for (int k = 0; k < Pacings.Length; k++)
+        {
+            var runs = samples[k].RunCpuMsPerPing;
+            sb.AppendLine("| " + Pacings[k].Kind + " | " + string.Join(" | ", runs.Select(v => v.ToString("0.000", Inv))) + " | " + P(runs, 0.5).ToString("0.000", Inv) + " |");
+        }
+        sb.AppendLine();
         sb.AppendLine("CPU per ping by thread (µs; from `/proc/self/task/*/schedstat`, threads alive at the run's start and end, grouped by name):");
         sb.AppendLine();
         var threadNames = samples.SelectMany(s => s.ThreadCpuMs.Keys).Distinct().OrderByDescending(n => samples.Max(s => s.ThreadCpuMs.GetValueOrDefault(n) / Math.Max(1, s.Pings))).ToList();
         sb.AppendLine("| thread | " + string.Join(" | ", Pacings.Select(p => p.Kind.ToString())) + " |");
         sb.AppendLine("|---|" + string.Concat(Pacings.Select(_ => "---|")));
+        foreach (var s in samples)
+        {
+            // The ping driver's thread ends before the result is built: what no live thread accounts for is its share.
+            s.ThreadCpuMs["(ended: ping driver)"] = s.CpuMs - s.ThreadCpuMs.Values.Sum();
+        }
+        threadNames.Insert(0, "(ended: ping driver)");
         foreach (string name in threadNames)
         {
             string cells = string.Join(" | ", samples.Select(s => (s.ThreadCpuMs.GetValueOrDefault(name) * 1000 / Math.Max(1, s.Pings)).ToString("0.0", Inv)));
@@ -159,8 +176,6 @@ internal static class RunnerCpuBenchmark
         var disposables = new List<IDisposable>();
         var runner = new BenchmarkRunner(clock, new CpuObserver(into))
         {
-            Oversleeps = oversleeps,
-            CalibratePacer = kind == Pacing.New,
             PacerFactory = (stop, abort) =>
             {
                 if (kind == Pacing.Legacy)
@@ -248,7 +263,9 @@ internal static class RunnerCpuBenchmark
 
         public void OnRunFinished(RunResult result)
         {
-            into.CpuMs += (Process.GetCurrentProcess().TotalProcessorTime - _start).TotalMilliseconds;
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - _start).TotalMilliseconds;
+            into.CpuMs += cpuMs;
+            into.RunCpuMsPerPing.Add(cpuMs / Math.Max(1, result.Pings.Count(p => p.Status != "not_sent")));
             foreach (var (tid, (name, ms)) in ThreadCpu())
             {
                 // Threads started during the run (the ping driver's) count from zero; .NET's pool threads share a name.

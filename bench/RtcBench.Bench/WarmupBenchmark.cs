@@ -44,11 +44,11 @@ internal static class WarmupBenchmark
 
     private static readonly Variant[] All =
     [
-        new("today", "today: TieredCompilation off, --warmup 10", 10, 0, NoTiering),
+        new("no-tier-10", "this morning: TieredCompilation off, --warmup 10", 10, 0, NoTiering),
         new("tiered", "tiered JIT, .NET defaults (QuickJit, TieredPGO), --warmup 10", 10, 0, TieredDefaults),
         new("tiered-nopgo", "tiered JIT, TieredPGO off, --warmup 10", 10, 0, [.. TieredDefaults, ("DOTNET_TieredPGO", "0")]),
         new("tiered-3s", "tiered JIT, .NET defaults, time-based warm-up 3 s", 10, 3000, TieredDefaults),
-        new("today-1s", "TieredCompilation off, time-based warm-up 1 s", 10, 1000, NoTiering),
+        new("no-tier-1s", "now (the default): TieredCompilation off, warm-up of the first second", 10, 1000, NoTiering),
         new("r2r-off", "TieredCompilation off, ReadyToRun off (framework JIT-compiled too), --warmup 10", 10, 0, [.. NoTiering, ("DOTNET_ReadyToRun", "0")]),
     ];
 

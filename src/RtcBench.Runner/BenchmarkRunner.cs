@@ -20,6 +20,7 @@ public sealed class BenchmarkRunner
 {
     private readonly MonoTime _clock;
     private readonly IBenchmarkObserver? _observer;
+    private readonly OversleepWindow _oversleeps = new(); // the send pacer's calibration, kept from run to run
 
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
     {
@@ -30,13 +31,6 @@ public sealed class BenchmarkRunner
     /// <summary>Makes each run's send pacer (from its stop-sending and abort tokens); null for the default
     /// <see cref="SendPacer"/>. Only benchmarks set it, to compare pacing strategies in one run.</summary>
     internal Func<CancellationToken, CancellationToken, ISendPacer>? PacerFactory { get; init; }
-
-    /// <summary>The send pacer's calibration (oversleeps seen), kept from run to run; benchmarks share theirs in.</summary>
-    internal OversleepWindow Oversleeps { get; init; } = new();
-
-    /// <summary>Whether <see cref="Oversleeps"/> is filled before the first run (<see cref="PacerCalibration"/>); off
-    /// only in benchmarks that compare with the pacer that had no calibration.</summary>
-    internal bool CalibratePacer { get; init; } = true;
 
     /// <param name="options">What to run.</param>
     /// <param name="stopSending">First interruption: stop sending, keep the data, wait for in-flight answers.</param>
@@ -54,31 +48,6 @@ public sealed class BenchmarkRunner
             clients.Add(client!);
         }
 
-        // The send pacer learns this machine's timer wake-up latency while the agent is checked and the platforms
-        // joined, so the first run does not start at the 1 ms spin ceiling (PacerCalibration).
-        using var calibrationStop = new CancellationTokenSource();
-        var calibration = CalibratePacer && Oversleeps.Count < PacerCalibration.Samples
-            ? PacerCalibration.StartAsync(Oversleeps, _clock, calibrationStop.Token)
-            : Task.CompletedTask;
-        try
-        {
-            async Task StopCalibrating()
-            {
-                await calibrationStop.CancelAsync().ConfigureAwait(false);
-                await calibration.ConfigureAwait(false);
-            }
-            return await RunCalibratingAsync(options, clients, StopCalibrating, stopSending, abort).ConfigureAwait(false);
-        }
-        finally
-        {
-            await calibrationStop.CancelAsync().ConfigureAwait(false);
-            await calibration.ConfigureAwait(false);
-        }
-    }
-
-    private async Task<BenchmarkReport> RunCalibratingAsync(
-        BenchmarkOptions options, List<IPlatformClient> clients, Func<Task> stopCalibrating, CancellationToken stopSending, CancellationToken abort)
-    {
         using var agent = new AgentClient(options.AgentUrl, options.ApiKey);
         _observer?.OnStep($"checking agent {options.AgentUrl}");
         var health = await agent.HealthAsync(abort).ConfigureAwait(false);
@@ -105,7 +74,7 @@ public sealed class BenchmarkRunner
                 {
                     break;
                 }
-                await RunPlatformAsync(client, agent, connection, options, results, failures, stopCalibrating, stopSending, abort).ConfigureAwait(false);
+                await RunPlatformAsync(client, agent, connection, options, results, failures, stopSending, abort).ConfigureAwait(false);
             }
         }
         finally
@@ -128,7 +97,6 @@ public sealed class BenchmarkRunner
         BenchmarkOptions options,
         List<RunResult> results,
         List<BenchmarkFailure> failures,
-        Func<Task> stopCalibrating,
         CancellationToken stopSending,
         CancellationToken abort)
     {
@@ -177,7 +145,7 @@ public sealed class BenchmarkRunner
                 }
                 try
                 {
-                    var result = await MeasureAsync(client.Name, channel, agent, connection, options, joinMs, stopCalibrating, stopSending, abort).ConfigureAwait(false);
+                    var result = await MeasureAsync(client.Name, channel, agent, connection, options, joinMs, stopSending, abort).ConfigureAwait(false);
                     results.Add(result);
                     if (result.Outcome.Reason == RunOutcome.EchoLostReason)
                     {
@@ -211,7 +179,6 @@ public sealed class BenchmarkRunner
         AgentConnection connection,
         BenchmarkOptions options,
         double joinMs,
-        Func<Task> stopCalibrating,
         CancellationToken stopSending,
         CancellationToken abort)
     {
@@ -234,12 +201,11 @@ public sealed class BenchmarkRunner
             }
         }
 
-        await stopCalibrating().ConfigureAwait(false); // nothing else wakes beside the measurement
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, Oversleeps);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _oversleeps);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));
