@@ -1,4 +1,3 @@
-using System.Globalization;
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
@@ -64,66 +63,42 @@ static void Usage(TextWriter to)
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)
 {
-    var o = new RunnerCpuOptions();
-    string? output = null;
-    var inv = CultureInfo.InvariantCulture;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--timer-samples") is not { } a)
     {
-        string v = args[i + 1];
-        switch (args[i])
-        {
-            case "--parts": o = o with { Parts = new HashSet<string>(v.Split(','), StringComparer.Ordinal) }; break;
-            case "--rounds": o = o with { Rounds = int.Parse(v, inv) }; break;
-            case "--pings": o = o with { Pings = int.Parse(v, inv) }; break;
-            case "--interval-ms": o = o with { IntervalMs = double.Parse(v, inv) }; break;
-            case "--timer-samples": o = o with { TimerSamples = int.Parse(v, inv) }; break;
-            case "--out": output = v; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
-    string report = await RunnerCpuBenchmark.RunAsync(o, command);
-    return await BenchReport.EmitAsync(report, output);
+
+    var d = new RunnerCpuOptions();
+    var o = d with
+    {
+        Parts = a.Parts("--parts") ?? d.Parts,
+        Rounds = a.Int("--rounds", d.Rounds),
+        Pings = a.Int("--pings", d.Pings),
+        IntervalMs = a.Double("--interval-ms", d.IntervalMs),
+        TimerSamples = a.Int("--timer-samples", d.TimerSamples),
+    };
+    string report = await RunnerCpuBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
+    return await BenchReport.EmitAsync(report, a.Output);
 }
 
 static async Task<int> UdpFloorAsync(string[] args)
 {
-    int rounds = 10, pings = 200;
-    double intervalMs = 10;
-    string? output = null;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--rounds", "--pings", "--interval-ms") is not { } a)
     {
-        switch (args[i])
-        {
-            case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--pings": pings = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--interval-ms": intervalMs = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--out": output = args[i + 1]; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMilliseconds(intervalMs));
-    return await BenchReport.EmitAsync(report, output);
+
+    string report = await UdpFloorBenchmark.RunAsync(a.Int("--rounds", 10), a.Int("--pings", 200), TimeSpan.FromMilliseconds(a.Double("--interval-ms", 10)));
+    return await BenchReport.EmitAsync(report, a.Output);
 }
 
 static async Task<int> JanusCommandAsync(string[] args)
 {
-    int rounds = 6, pings = 200;
-    double intervalMs = 10;
-    string? output = null;
-    var inv = CultureInfo.InvariantCulture;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--rounds", "--pings", "--interval-ms") is not { } a)
     {
-        switch (args[i])
-        {
-            case "--rounds": rounds = int.Parse(args[i + 1], inv); break;
-            case "--pings": pings = int.Parse(args[i + 1], inv); break;
-            case "--interval-ms": intervalMs = double.Parse(args[i + 1], inv); break;
-            case "--out": output = args[i + 1]; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
-    string report = await JanusBenchmark.RunAsync(rounds, pings, intervalMs, command);
-    return await BenchReport.EmitAsync(report, output);
+
+    string report = await JanusBenchmark.RunAsync(a.Int("--rounds", 6), a.Int("--pings", 200), a.Double("--interval-ms", 10), BenchArgs.CommandLine(args));
+    return await BenchReport.EmitAsync(report, a.Output);
 }

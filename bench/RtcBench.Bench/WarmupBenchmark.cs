@@ -56,32 +56,26 @@ internal static class WarmupBenchmark
 
     public static async Task<int> CommandAsync(string[] args)
     {
-        var o = new WarmupBenchOptions();
-        string? output = null;
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        if (BenchArgs.Read(args, "--rounds", "--interval-ms", "--variants", "--platforms") is not { } a)
         {
-            string v = args[i + 1];
-            switch (args[i])
-            {
-                case "--rounds": o = o with { Rounds = int.Parse(v, Inv) }; break;
-                case "--interval-ms": o = o with { IntervalMs = double.Parse(v, Inv) }; break;
-                case "--variants":
-                    var keys = v.Split(',');
-                    if (keys.FirstOrDefault(k => !VariantKeys.Contains(k)) is { } unknown)
-                    {
-                        Console.Error.WriteLine($"unknown variant {unknown}; known: {string.Join(',', VariantKeys)}");
-                        return 2;
-                    }
-                    o = o with { Variants = keys };
-                    break;
-                case "--platforms": o = o with { Platforms = v.Split(',') }; break;
-                case "--out": output = v; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
+            return 2;
         }
-        string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
-        string report = await RunAsync(o, command);
-        return await BenchReport.EmitAsync(report, output);
+        var d = new WarmupBenchOptions();
+        var variants = a.String("--variants")?.Split(',') ?? [.. d.Variants];
+        if (variants.FirstOrDefault(k => !VariantKeys.Contains(k)) is { } unknown)
+        {
+            Console.Error.WriteLine($"unknown variant {unknown}; known: {string.Join(',', VariantKeys)}");
+            return 2;
+        }
+        var o = d with
+        {
+            Rounds = a.Int("--rounds", d.Rounds),
+            IntervalMs = a.Double("--interval-ms", d.IntervalMs),
+            Variants = variants,
+            Platforms = a.String("--platforms")?.Split(',') ?? d.Platforms,
+        };
+        string report = await RunAsync(o, BenchArgs.CommandLine(args));
+        return await BenchReport.EmitAsync(report, a.Output);
     }
 
     private sealed class Row
