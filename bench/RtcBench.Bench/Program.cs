@@ -1,14 +1,14 @@
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
-string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus"];
+string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus", "warmup"];
 if (args.Length > 0 && args[0] == "agent-host")
 {
     return await AgentChildProcess.RunChildAsync(args); // the direct benchmark's agent process
 }
 if (args.Length > 0 && args[0] == "warmup-probe")
 {
-    return await RunnerCpuBenchmark.RunProbeAsync(args); // runner-cpu's cold process
+    return await WarmupBenchmark.RunProbeAsync(args); // the warmup benchmark's cold process
 }
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -38,6 +38,7 @@ try
         case "relay": return await RelayCommand.RunAsync(args);
         case "runner-cpu": return await RunnerCpuCommandAsync(args);
         case "janus": return await JanusCommandAsync(args);
+        case "warmup": return await WarmupBenchmark.CommandAsync(args);
         default: return await UdpFloorAsync(args);
     }
 }
@@ -53,7 +54,8 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
-    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing,warmup] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--warmup-reps 3] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench warmup [--rounds 5] [--interval-ms 10] [--variants no-tier-10,tiered,tiered-nopgo,tiered-3s,no-tier-1s,r2r-off] [--platforms udp,direct] [--out bench/results/warmup.md]");
     to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
     to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000] [--out bench/results/fleet-scale.md]");
@@ -61,7 +63,7 @@ static void Usage(TextWriter to)
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)
 {
-    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--warmup-reps", "--timer-samples") is not { } a)
+    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--timer-samples") is not { } a)
     {
         return 2;
     }
@@ -73,7 +75,6 @@ static async Task<int> RunnerCpuCommandAsync(string[] args)
         Rounds = a.Int("--rounds", d.Rounds),
         Pings = a.Int("--pings", d.Pings),
         IntervalMs = a.Double("--interval-ms", d.IntervalMs),
-        WarmupReps = a.Int("--warmup-reps", d.WarmupReps),
         TimerSamples = a.Int("--timer-samples", d.TimerSamples),
     };
     string report = await RunnerCpuBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
