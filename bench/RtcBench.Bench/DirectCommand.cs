@@ -5,12 +5,19 @@ internal static class DirectCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s") is not { } a)
+        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket") is not { } a)
         {
             return 2;
         }
 
         var d = new DirectBenchOptions();
+        string agentSocket = a.String("--agent-socket", d.AgentSocket);
+        if (agentSocket is not ("shared" or "per-session" or "both"))
+        {
+            Console.Error.WriteLine($"--agent-socket: shared, per-session or both, not '{agentSocket}'");
+            return 2;
+        }
+
         var o = d with
         {
             Parts = a.Parts("--parts") ?? d.Parts,
@@ -21,6 +28,7 @@ internal static class DirectCommand
             AllocPings = a.Int("--alloc-pings", d.AllocPings),
             MaxSessions = a.Int("--max-sessions", d.MaxSessions),
             WindowSeconds = a.Int("--window-s", d.WindowSeconds),
+            AgentSocket = agentSocket,
         };
         string report = await DirectBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
         return await BenchReport.EmitAsync(report, a.Output);
