@@ -165,6 +165,6 @@ public sealed class SqliteMigrationTests : IDisposable
         await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
     }
 }

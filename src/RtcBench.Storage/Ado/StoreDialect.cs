@@ -101,14 +101,12 @@ internal abstract class StoreDialect
     public abstract Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims the run id in the current write transaction before the run row is written: false when a run with this
-    /// id is stored (a concurrent claim waits for the other transaction). SQLite claims by the run row itself.
+    /// The statement that claims the run id and writes the run row (<paramref name="columns"/>, bound as
+    /// <paramref name="parameters"/>), returning one row when it did and none when a run with this id is stored (a
+    /// concurrent claim waits for the other transaction). SQLite's runs table keys the id itself.
     /// </summary>
-    public virtual Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken) =>
-        Task.FromResult(true);
-
-    /// <summary>What follows the run row's INSERT: the id conflict clause where the runs table keys the id.</summary>
-    public virtual string RunInsertConflict => " ON CONFLICT (id) DO NOTHING";
+    public virtual string RunInsertSql(string columns, string parameters) =>
+        $"INSERT INTO runs ({columns}) VALUES ({parameters}) ON CONFLICT (id) DO NOTHING RETURNING 1;";
 
     /// <summary>The table whose key is the run id alone (FindRunIds' range scan).</summary>
     public virtual string RunIdTable => "runs";

@@ -128,21 +128,13 @@ internal sealed class PostgresDialect : StoreDialect
     }
 
     /// <summary>
-    /// Claims the id in <c>run_ids</c> (the partitioned runs table can only key (id, started_at)): a concurrent save
-    /// of the same id waits on this key until the other transaction ends, then does nothing if it committed.
+    /// Claims the id in <c>run_ids</c> (the partitioned runs table can only key (id, started_at)) and inserts the run
+    /// row only when the claim did, in one statement: a concurrent save of the same id waits on the key until the other
+    /// transaction ends, then claims nothing if it committed.
     /// </summary>
-    public override async Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO run_ids (id, started_at) VALUES (@id, @started_at) ON CONFLICT (id) DO NOTHING;",
-            (NpgsqlConnection)connection);
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = PostgresRunId.ToGuid(run.RunId) });
-        command.Parameters.Add(new NpgsqlParameter("started_at", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Floor(run.StartedAt) });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    // The id is claimed in run_ids first, so the run row never conflicts.
-    public override string RunInsertConflict => "";
+    public override string RunInsertSql(string columns, string parameters) =>
+        "WITH claim AS (INSERT INTO run_ids (id, started_at) VALUES (@id, @started_at) ON CONFLICT (id) DO NOTHING RETURNING id) "
+        + $"INSERT INTO runs ({columns}) SELECT {parameters} FROM claim RETURNING 1;";
 
     public override string RunIdTable => "run_ids";
 

@@ -51,13 +51,17 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         string[] indexes =
         [
             "runs_pkey", "ix_runs_started_at", "ix_runs_platform_location_started_at", "ix_runs_location_started_at",
-            "ix_runs_channel_started_at", "ix_runs_platform_channel_started_at", "pings_pkey", "ix_pings_scheduled_at",
+            "ix_runs_channel_started_at", "ix_runs_platform_channel_started_at", "pings_pkey",
             "run_ids_pkey",
         ];
         foreach (string index in indexes)
         {
             Assert.Equal(1, await CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE indexname = '{index}';"));
         }
+        // 0007: pings carry no per-row foreign-key check and no BRIN index; a row trigger on runs deletes a run's pings.
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'ix_pings_scheduled_at';"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'pings'::regclass AND contype = 'f';"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'runs'::regclass AND tgname = 'runs_delete_pings';"));
         Assert.Equal(
             "run_id, seq, run_started_at",
             await server.ScalarAsync<string>(
@@ -223,6 +227,6 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await server.ExecuteAsync(_database, "SET search_path TO v5; " + RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new PostgresResultStore(version5);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
     }
 }
