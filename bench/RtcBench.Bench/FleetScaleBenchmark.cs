@@ -30,11 +30,24 @@ internal static class FleetScaleBenchmark
     {
         string? postgres = Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
         int locations = 100, intervalMin = 15, days = 365, queries = 20, ingestRuns = 3000;
-        string? output = null;
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        string? output = null, reuse = null;
+        bool keep = false;
+        for (int i = 1; i < args.Length; i += 2)
         {
+            if (args[i] == "--keep")
+            {
+                keep = true;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.Length)
+            {
+                Console.Error.WriteLine($"{args[i]} needs a value");
+                return 2;
+            }
             switch (args[i])
             {
+                case "--reuse": reuse = args[i + 1]; break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--locations": locations = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--interval-min": intervalMin = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -65,8 +78,14 @@ internal static class FleetScaleBenchmark
         report.AppendLine("- the 2-core VM is shared with other work: treat differences under ~20% as noise");
         report.AppendLine();
 
-        string database = "fleet_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(postgres, $"CREATE DATABASE {database};");
+        // --keep leaves the loaded database behind (its name on stderr); --reuse NAME measures one left behind by a
+        // run with the same fleet options, without loading it again (for working on the queries).
+        string database = reuse ?? "fleet_" + Guid.NewGuid().ToString("N")[..12];
+        if (reuse is null)
+        {
+            await ExecuteAsync(postgres, $"CREATE DATABASE {database};");
+        }
+        Console.Error.WriteLine($"fleet-scale: database {database}");
         string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 20, CommandTimeout = 3600 }.ConnectionString;
         try
         {
@@ -75,20 +94,30 @@ internal static class FleetScaleBenchmark
             {
                 await store.InitializeAsync(CancellationToken.None);
                 var now = DateTimeOffset.UtcNow;
-                var end = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute);
-                var load = Stopwatch.StartNew();
-                long pings = await BulkLoadAsync(connection, locations, intervalMin, days, end);
-                load.Stop();
-                Console.Error.WriteLine($"fleet-scale: loaded {total:N0} runs in {load.Elapsed.TotalSeconds:F0} s; rebuilding rollups…");
-                var rebuild = Stopwatch.StartNew();
-                var rebuilt = await store.RebuildRollupsAsync(CancellationToken.None);
-                rebuild.Stop();
-                await ExecuteAsync(connection, "VACUUM ANALYZE;");
-                report.AppendLine(CultureInfo.InvariantCulture,
-                    $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
-                    $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
-                report.AppendLine();
-                await DiskAsync(connection, total, pings, report);
+                if (reuse is null)
+                {
+                    var end = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute);
+                    var load = Stopwatch.StartNew();
+                    long pings = await BulkLoadAsync(connection, locations, intervalMin, days, end);
+                    load.Stop();
+                    Console.Error.WriteLine($"fleet-scale: loaded {total:N0} runs in {load.Elapsed.TotalSeconds:F0} s; rebuilding rollups…");
+                    var rebuild = Stopwatch.StartNew();
+                    var rebuilt = await store.RebuildRollupsAsync(CancellationToken.None);
+                    rebuild.Stop();
+                    Console.Error.WriteLine($"fleet-scale: rebuilt rollups in {rebuild.Elapsed.TotalSeconds:F0} s; vacuum…");
+                    await ExecuteAsync(connection, "VACUUM ANALYZE;");
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
+                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                    report.AppendLine();
+                    await DiskAsync(connection, total, pings, report);
+                }
+                else
+                {
+                    // The window ends now: the reused store's last runs are older than a fresh load's.
+                    report.AppendLine(CultureInfo.InvariantCulture, $"(Measured on database {reuse}, loaded by an earlier run with the same options.)");
+                    report.AppendLine();
+                }
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
                 // The baseline: the same store and service, planning with days as the coarsest grain (before weeks).
@@ -125,13 +154,19 @@ internal static class FleetScaleBenchmark
                     Console.Error.WriteLine($"fleet-scale: {query}: p95 {timed.P95:F1} ms (baseline {baseline.P95:F1} ms)");
                 }
                 report.AppendLine();
-                await IngestAsync(http, ingestRuns, now, report);
-                await IngestComparisonAsync(postgres, ingestRuns, now, report);
+                if (ingestRuns > 0)
+                {
+                    await IngestAsync(http, ingestRuns, now, report);
+                    await IngestComparisonAsync(postgres, ingestRuns, now, report);
+                }
             }
         }
         finally
         {
-            await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
+            if (!keep)
+            {
+                await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
+            }
         }
         return await BenchReport.EmitAsync(report.ToString(), output);
     }
