@@ -32,22 +32,12 @@ internal static class FleetScaleBenchmark
         int locations = 100, intervalMin = 15, days = 365, queries = 20, ingestRuns = 3000;
         string? output = null, reuse = null;
         bool keep = false;
-        for (int i = 1; i < args.Length; i += 2)
+        for (int i = 1; i + 1 < args.Length; i += 2)
         {
-            if (args[i] == "--keep")
-            {
-                keep = true;
-                i--;
-                continue;
-            }
-            if (i + 1 >= args.Length)
-            {
-                Console.Error.WriteLine($"{args[i]} needs a value");
-                return 2;
-            }
             switch (args[i])
             {
                 case "--reuse": reuse = args[i + 1]; break;
+                case "--keep": keep = args[i + 1] == "yes"; break;
                 case "--postgres": postgres = args[i + 1]; break;
                 case "--locations": locations = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--interval-min": intervalMin = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -78,7 +68,7 @@ internal static class FleetScaleBenchmark
         report.AppendLine("- the 2-core VM is shared with other work: treat differences under ~20% as noise");
         report.AppendLine();
 
-        // --keep leaves the loaded database behind (its name on stderr); --reuse NAME measures one left behind by a
+        // --keep yes leaves the loaded database behind (its name on stderr); --reuse NAME measures one left behind by a
         // run with the same fleet options, without loading it again (for working on the queries).
         string database = reuse ?? "fleet_" + Guid.NewGuid().ToString("N")[..12];
         if (reuse is null)

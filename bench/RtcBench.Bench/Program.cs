@@ -57,7 +57,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing,warmup] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--warmup-reps 3] [--out bench/results/runner-cpu.md]");
     to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
-    to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000] [--out bench/results/fleet-scale.md]");
+    to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000 (0: none)] [--keep yes] [--reuse DATABASE] [--out bench/results/fleet-scale.md]");
 }
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)

@@ -50,6 +50,28 @@ internal static class LogHistogramEncoding
     public static bool TryDeserialize(ReadOnlySpan<byte> data, out LogHistogram? histogram)
     {
         histogram = null;
+        var result = new LogHistogram();
+        if (!TryRead(data, result))
+        {
+            return false;
+        }
+        histogram = result;
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the histogram in <paramref name="data"/> to <paramref name="target"/> without building it first: the bytes
+    /// are validated completely, then merged (nothing is added when they do not decode).
+    /// </summary>
+    public static bool TryMergeInto(ReadOnlySpan<byte> data, LogHistogram target) =>
+        TryRead(data, null) && TryRead(data, target);
+
+    /// <summary>True when <paramref name="data"/> decodes.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> data) => TryRead(data, null);
+
+    /// <summary>Validates <paramref name="data"/>, adding it to <paramref name="into"/> (when given) as it goes.</summary>
+    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into)
+    {
         int pos = 0;
         if (data.IsEmpty || data[pos++] != FormatVersion)
         {
@@ -83,7 +105,6 @@ internal static class LogHistogramEncoding
         {
             return false;
         }
-        var result = new LogHistogram();
         int index = 0;
         int firstIndex = 0;
         for (int b = 0; b < buckets; b++)
@@ -119,7 +140,7 @@ internal static class LogHistogramEncoding
                 return false;
             }
             total += (long)count;
-            result.AddDecodedBucket(index, (long)count);
+            into?.AddDecodedBucket(index, (long)count);
         }
         if (pos != data.Length)
         {
@@ -129,8 +150,7 @@ internal static class LogHistogramEncoding
         {
             return false;
         }
-        result.Restore((long)zero, min, max);
-        histogram = result;
+        into?.AddDecoded((long)zero, hasValues, min, max);
         return true;
     }
 

@@ -41,7 +41,7 @@ internal static class Aggregator
         foreach (var run in runs)
         {
             var group = GroupOf(run.Platform, run.Location, run.Channel, run.StartedAt);
-            if (run.Histogram.Length > 0 && !LogHistogram.TryDeserialize(run.Histogram, out _))
+            if (run.Histogram.Length > 0 && !LogHistogram.IsValidSerialized(run.Histogram))
             {
                 throw new InvalidOperationException($"Run {run.RunId} has a stored histogram that does not decode.");
             }

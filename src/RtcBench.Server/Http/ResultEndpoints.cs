@@ -133,14 +133,18 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, int
         {
             return ProblemResults.BadRequest(error);
         }
-        var runs = await store.QueryRunAggregatesAsync(filter, context.RequestAborted);
+        // Whole weeks, days and hours from the rollups (their merged histograms are the runs' histograms merged), the
+        // partial hours at the window's edges from the runs.
+        var plan = SourcePlan.Plan(since, until, null, coarsestRollupSeconds);
+        var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, context.RequestAborted);
         return TypedResults.Ok(new DistributionResponse
         {
+            MethodNote = Distributions.Note + SourcePlan.Describe(used),
             Since = since,
             Until = until,
             AcrossLocations = across,
             RelativeAccuracy = Core.Histograms.LogHistogram.RelativeAccuracy,
-            Groups = Distributions.Merge(runs, across),
+            Groups = Distributions.Merge(runs, rollups, across),
         });
     }
 
