@@ -91,6 +91,29 @@ internal abstract class StoreDialect
     {
     }
 
+    /// <summary>Where this database's migrations are embedded (<c>…Migrations.</c>, then <c>NNNN_name.sql</c>).</summary>
+    public abstract string MigrationResourcePrefix { get; }
+
+    /// <summary>The migrations shipped for this database, ordered by version.</summary>
+    public IReadOnlyList<Migration> Migrations => _migrations ??= Migrator.Load(MigrationResourcePrefix);
+
+    private IReadOnlyList<Migration>? _migrations;
+
+    /// <summary>
+    /// Starts the transaction migrations run in, holding what keeps a second process out until it ends (SQLite: the
+    /// write lock; PostgreSQL: an advisory lock): that process then finds the versions this one applied.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Creates <c>schema_migrations</c> if missing.</summary>
+    public abstract string MigrationsTableSql { get; }
+
+    /// <summary>Records an applied migration (parameters @version, @name, @appliedAt).</summary>
+    public abstract string RecordMigrationSql { get; }
+
+    /// <summary>How <c>schema_migrations.applied_at</c> stores a time.</summary>
+    public abstract (object Value, DbKind Kind) MigrationTime(DateTimeOffset time);
+
     /// <summary>Starts the transaction a save runs in (SQLite takes the write lock now).</summary>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 

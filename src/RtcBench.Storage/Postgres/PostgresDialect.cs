@@ -84,6 +84,32 @@ internal sealed class PostgresDialect : StoreDialect
     public override void CheckText(RunResult run, string statsJson, string? pathJson) =>
         PostgresTextCheck.ThrowIfNul(run, statsJson, pathJson);
 
+    /// <summary>The advisory lock key of migrations (the ASCII of "rtcbench"); advisory locks are per database.</summary>
+    internal const long MigrationLockKey = 0x72746362656E6368;
+
+    public override string MigrationResourcePrefix => "RtcBench.Storage.Postgres.Migrations.";
+
+    /// <summary>
+    /// READ COMMITTED, then a transaction-scoped advisory lock: every statement after the lock sees what the lock's
+    /// previous holder committed.
+    /// </summary>
+    public override async ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key);", (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Bigint) { Value = MigrationLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    public override string MigrationsTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL);";
+
+    public override string RecordMigrationSql =>
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt);";
+
+    public override (object Value, DbKind Kind) MigrationTime(DateTimeOffset time) => (time.ToUniversalTime(), DbKind.Time);
+
     // Read committed on purpose for writes: a concurrent insert of the same id waits on the primary key until the
     // other transaction ends, then does nothing if it committed.
     public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Npgsql;
 using RtcBench.Storage.Ado;
-using RtcBench.Storage.Sqlite;
 
 namespace RtcBench.Storage.Postgres;
 
@@ -31,7 +30,7 @@ public sealed class PostgresResultStore : AdoResultStore
     /// <param name="access">Create the schema when missing, or require a database that holds one.</param>
     /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
     public PostgresResultStore(string connectionString, StoreAccess access, TimeProvider? timeProvider = null)
-        : this(connectionString, PostgresMigrator.All, timeProvider ?? TimeProvider.System, access)
+        : this(connectionString, PostgresDialect.Instance.Migrations, timeProvider ?? TimeProvider.System, access)
     {
     }
 
@@ -78,7 +77,7 @@ public sealed class PostgresResultStore : AdoResultStore
                 throw new StoreNotFoundException($"{DatabaseName} holds no RtcBench result store (no RtcBench schema)");
             }
         }
-        return await PostgresMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
+        return await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
     }
 
     /// <summary>Opens a connection; for a reader, a database that does not exist (SQLSTATE 3D000) is a missing store.</summary>
