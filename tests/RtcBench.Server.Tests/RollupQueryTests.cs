@@ -120,7 +120,8 @@ public sealed class RollupQueryTests
             var buckets = new Buckets(since, until, size);
 
             var expected = Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, Ct), buckets, across);
-            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), Ct);
+            var grouping = new RollupGrouping { BucketSizeUs = size is { } s ? s.Ticks / 10 : null, AcrossLocations = across };
+            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), grouping, Ct);
             weekly += used.Count(p => p.Kind == SourceKind.Weeks);
             var actual = Aggregator.FromHistograms(runs, rollups, buckets, across);
 
@@ -159,7 +160,8 @@ public sealed class RollupQueryTests
             var filter = new AggregateFilter { Since = since, Until = until, Platform = i % 4 == 1 ? "udp" : null };
 
             var expected = Distributions.Merge(await store.QueryRunAggregatesAsync(filter, Ct), across);
-            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, null), Ct);
+            var (runs, rollups, used) = await SourcePlan.ReadAsync(
+                store, filter, SourcePlan.Plan(since, until, null), new RollupGrouping { AcrossLocations = across }, Ct);
             fromRollups += rollups.Count;
             var actual = Distributions.Merge(runs, rollups, across);
 

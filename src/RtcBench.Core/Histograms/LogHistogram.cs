@@ -119,6 +119,13 @@ public sealed class LogHistogram
     /// </summary>
     public bool TryMergeSerialized(ReadOnlySpan<byte> data) => LogHistogramEncoding.TryMergeInto(data, this);
 
+    /// <summary>
+    /// Adds every histogram of <paramref name="data"/>, serialised forms (<see cref="Serialize"/>) written one after
+    /// another (as a database concatenates them), to this one. False at the first that does not decode; those before
+    /// it have been added.
+    /// </summary>
+    public bool TryMergeSerializedSequence(ReadOnlySpan<byte> data) => LogHistogramEncoding.TryMergeSequenceInto(data, this);
+
     /// <summary>True when <paramref name="data"/> is a histogram <see cref="TryDeserialize"/> accepts.</summary>
     public static bool IsValidSerialized(ReadOnlySpan<byte> data) => LogHistogramEncoding.IsValid(data);
 

@@ -69,9 +69,34 @@ internal static class LogHistogramEncoding
     /// <summary>True when <paramref name="data"/> decodes.</summary>
     public static bool IsValid(ReadOnlySpan<byte> data) => TryRead(data, null);
 
-    /// <summary>Validates <paramref name="data"/>, adding it to <paramref name="into"/> (when given) as it goes.</summary>
-    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into)
+    /// <summary>
+    /// Adds every histogram of <paramref name="data"/>, serialised forms written one after another, to
+    /// <paramref name="target"/>; false at the first that does not decode (those before it are added).
+    /// </summary>
+    public static bool TryMergeSequenceInto(ReadOnlySpan<byte> data, LogHistogram target)
     {
+        while (!data.IsEmpty)
+        {
+            if (!TryRead(data, null, out int length) || !TryRead(data[..length], target, out _))
+            {
+                return false;
+            }
+            data = data[length..];
+        }
+        return true;
+    }
+
+    /// <summary>Validates <paramref name="data"/> (one whole serialised histogram), adding it to <paramref name="into"/> when given.</summary>
+    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into) =>
+        TryRead(data, into, out int length) && length == data.Length;
+
+    /// <summary>
+    /// Validates the serialised histogram at the start of <paramref name="data"/> (<paramref name="length"/>: its
+    /// bytes), adding it to <paramref name="into"/> (when given) as it goes.
+    /// </summary>
+    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into, out int length)
+    {
+        length = 0;
         int pos = 0;
         if (data.IsEmpty || data[pos++] != FormatVersion)
         {
@@ -142,10 +167,7 @@ internal static class LogHistogramEncoding
             total += (long)count;
             into?.AddDecodedBucket(index, (long)count);
         }
-        if (pos != data.Length)
-        {
-            return false;
-        }
+        length = pos;
         if (hasValues && !MinMaxConsistent(zero > 0, buckets, firstIndex, index, min, max))
         {
             return false;

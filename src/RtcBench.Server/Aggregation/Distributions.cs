@@ -22,7 +22,7 @@ internal static class Distributions
     {
         var groups = new Dictionary<(string Platform, string? Location, string Channel), RollupSums>();
         var locations = new Dictionary<(string Platform, string? Location, string Channel), HashSet<string?>>();
-        RollupSums GroupOf(string platform, string? location, string channel)
+        RollupSums GroupOf(string platform, string? location, string channel, IReadOnlyList<string?>? merged = null)
         {
             var key = (platform, acrossLocations ? null : location, channel);
             if (!groups.TryGetValue(key, out var sums))
@@ -32,13 +32,21 @@ internal static class Distributions
             }
             if (acrossLocations)
             {
-                (locations.TryGetValue(key, out var pooled) ? pooled : locations[key] = []).Add(location);
+                var pooled = locations.TryGetValue(key, out var found) ? found : locations[key] = [];
+                if (merged is null)
+                {
+                    pooled.Add(location);
+                }
+                else
+                {
+                    pooled.UnionWith(merged);
+                }
             }
             return sums;
         }
         foreach (var rollup in rollups)
         {
-            GroupOf(rollup.Platform, rollup.Location, rollup.Channel).Add(rollup.Sums);
+            GroupOf(rollup.Platform, rollup.Location, rollup.Channel, rollup.Locations).Add(rollup.Sums);
         }
         foreach (var run in runs)
         {

@@ -236,6 +236,24 @@ public abstract class AdoResultStore : IResultStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(grouping);
+        if (!Rollups.IsGrain(grainSeconds))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
+        }
+        if (grouping.BucketSizeUs is { } size && (size <= 0 || size % (grainSeconds * 1_000_000L) != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(grouping), size, "The bucket size must be a whole multiple of the grain.");
+        }
+        return ReadAsync(c => Rollups.QueryGroupsAsync(Dialect, c, filter, grainSeconds, grouping, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);

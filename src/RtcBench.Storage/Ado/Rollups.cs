@@ -133,6 +133,133 @@ internal static class Rollups
         StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        string where = Where(dialect, command, filter, grainSeconds);
+        command.CommandText =
+            $"SELECT platform, location, channel, bucket_start, {SumColumns} FROM rollups WHERE {where} "
+            + "ORDER BY bucket_start, platform, location_key, channel;";
+        var rows = new List<RollupAggregate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int bucket = reader.GetOrdinal("bucket_start");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new RollupAggregate
+            {
+                Platform = reader.Text("platform"),
+                Location = reader.NullableText("location"),
+                Channel = reader.Text("channel"),
+                GrainSeconds = grainSeconds,
+                BucketStart = dialect.ReadMicros(reader, bucket),
+                Sums = ReadSums(reader),
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows of <see cref="QueryAsync"/> merged per <paramref name="grouping"/> group: by the database where the
+    /// dialect can (one row per group, histograms concatenated), else in memory.
+    /// </summary>
+    public static async Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken)
+    {
+        if (!dialect.GroupsRollupsInSql)
+        {
+            return GroupInMemory(await QueryAsync(dialect, connection, filter, grainSeconds, cancellationToken), grainSeconds, grouping);
+        }
+        await using var command = connection.CreateCommand();
+        string where = Where(dialect, command, filter, grainSeconds);
+        string us = dialect.UnixMicrosOf("bucket_start");
+        string bucket;
+        if (grouping.BucketSizeUs is { } size)
+        {
+            dialect.Add(command, "size", DbKind.BigInt, size);
+            bucket = $"{us} - mod(mod({us}, @size) + @size, @size)";
+        }
+        else
+        {
+            bucket = "0";
+        }
+        string location = grouping.AcrossLocations
+            ? "NULL AS location, array_agg(DISTINCT location_key) AS location_keys"
+            : "location, NULL AS location_keys";
+        string groupBy = grouping.AcrossLocations ? "platform, channel, bucket" : "platform, location_key, location, channel, bucket";
+        command.CommandText =
+            $"SELECT platform, {location}, channel, {bucket} AS bucket, MIN({us}) AS first_us, "
+            + "SUM(runs)::bigint AS runs, SUM(sent)::bigint AS sent, SUM(ok)::bigint AS ok, SUM(lost)::bigint AS lost, "
+            + "SUM(late)::bigint AS late, SUM(mean_count)::bigint AS mean_count, SUM(mean_sum) AS mean_sum, "
+            + "SUM(pairs)::bigint AS pairs, SUM(jitter_sum) AS jitter_sum, SUM(undecodable)::bigint AS undecodable, "
+            + $"{dialect.ConcatBlobs("histogram")} AS histogram FROM rollups WHERE {where} "
+            + $"GROUP BY {groupBy} ORDER BY bucket, platform, {(grouping.AcrossLocations ? "" : "location_key, ")}channel;";
+        var rows = new List<RollupAggregate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int keys = reader.GetOrdinal("location_keys");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            IReadOnlyList<string?>? locations = null;
+            if (grouping.AcrossLocations)
+            {
+                locations = reader.GetFieldValue<string[]>(keys).Select(k => k == "0" ? null : k[1..])
+                    .OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal).ToList();
+            }
+            var sums = RollupSums.FromStoredSequence(
+                reader.Int64("runs"), reader.Int64("sent"), reader.Int64("ok"), reader.Int64("lost"), reader.Int64("late"),
+                reader.Int64("mean_count"), reader.Double("mean_sum"), reader.Int64("pairs"), reader.Double("jitter_sum"),
+                reader.Int64("undecodable"), reader.Bytes("histogram"));
+            long start = grouping.BucketSizeUs is null ? reader.Int64("first_us") : reader.Int64("bucket");
+            rows.Add(new RollupAggregate
+            {
+                Platform = reader.Text("platform"),
+                Location = reader.NullableText("location"),
+                Channel = reader.Text("channel"),
+                GrainSeconds = grainSeconds,
+                BucketStart = UnixMicros.ToTime(start),
+                Sums = sums,
+                Locations = locations,
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>The grouping of <see cref="QueryGroupsAsync"/> done over the rows (ordered as <see cref="QueryAsync"/> orders them).</summary>
+    internal static IReadOnlyList<RollupAggregate> GroupInMemory(IReadOnlyList<RollupAggregate> rows, int grainSeconds, RollupGrouping grouping)
+    {
+        var groups = new Dictionary<(long Bucket, string Platform, string? Location, string Channel), (long First, RollupSums Sums, HashSet<string?> Locations)>();
+        foreach (var row in rows)
+        {
+            long us = UnixMicros.Floor(row.BucketStart);
+            var key = (grouping.BucketOf(us), row.Platform, grouping.AcrossLocations ? null : row.Location, row.Channel);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = (us, new RollupSums(), []);
+                groups.Add(key, group);
+            }
+            group.Sums.Add(row.Sums);
+            group.Locations.Add(row.Location);
+            groups[key] = (Math.Min(group.First, us), group.Sums, group.Locations);
+        }
+        return groups
+            .OrderBy(g => g.Key.Bucket)
+            .ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
+            .ThenBy(g => LocationKey(g.Key.Location), StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
+            .Select(g => new RollupAggregate
+            {
+                Platform = g.Key.Platform,
+                Location = g.Key.Location,
+                Channel = g.Key.Channel,
+                GrainSeconds = grainSeconds,
+                BucketStart = UnixMicros.ToTime(grouping.BucketSizeUs is null ? g.Value.First : g.Key.Bucket),
+                Sums = g.Value.Sums,
+                Locations = grouping.AcrossLocations
+                    ? g.Value.Locations.OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal).ToList()
+                    : null,
+            })
+            .ToList();
+    }
+
+    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
+    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int grainSeconds)
+    {
         var where = new StringBuilder("grain_s = @grain");
         dialect.Add(command, "grain", DbKind.Integer, grainSeconds);
         if (filter.Platform is not null)
@@ -162,25 +289,7 @@ internal static class Rollups
             var (value, kind) = dialect.Micros(until);
             dialect.Add(command, "until", kind, value);
         }
-        command.CommandText =
-            $"SELECT platform, location, channel, bucket_start, {SumColumns} FROM rollups WHERE {where} "
-            + "ORDER BY bucket_start, platform, location_key, channel;";
-        var rows = new List<RollupAggregate>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        int bucket = reader.GetOrdinal("bucket_start");
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new RollupAggregate
-            {
-                Platform = reader.Text("platform"),
-                Location = reader.NullableText("location"),
-                Channel = reader.Text("channel"),
-                GrainSeconds = grainSeconds,
-                BucketStart = dialect.ReadMicros(reader, bucket),
-                Sums = ReadSums(reader),
-            });
-        }
-        return rows;
+        return where.ToString();
     }
 
     /// <summary>

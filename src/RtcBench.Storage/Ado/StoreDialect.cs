@@ -83,6 +83,12 @@ internal abstract class StoreDialect
     /// <summary>A statement that keeps other writers off the rollups during a rebuild; empty when the transaction does.</summary>
     public abstract string LockRollupsSql { get; }
 
+    /// <summary>True when the database merges rollup rows per group itself (<see cref="ConcatBlobs"/>); else in memory.</summary>
+    public virtual bool GroupsRollupsInSql => false;
+
+    /// <summary>An aggregate that concatenates the bytes of <paramref name="column"/> over a group.</summary>
+    public virtual string ConcatBlobs(string column) => throw new NotSupportedException();
+
     /// <summary>The statement a health check runs.</summary>
     public abstract string CheckSql { get; }
 

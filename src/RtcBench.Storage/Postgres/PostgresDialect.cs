@@ -81,6 +81,10 @@ internal sealed class PostgresDialect : StoreDialect
 
     public override string CheckSql => "SELECT 1;";
 
+    public override bool GroupsRollupsInSql => true;
+
+    public override string ConcatBlobs(string column) => $"string_agg({column}, ''::bytea)";
+
     public override void CheckText(RunResult run, string statsJson, string? pathJson) =>
         PostgresTextCheck.ThrowIfNul(run, statsJson, pathJson);
 

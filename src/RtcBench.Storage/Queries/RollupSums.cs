@@ -120,6 +120,23 @@ public sealed class RollupSums
         return sums;
     }
 
+    /// <summary>Stored rollup rows merged by the database: their sums, and their histograms' bytes one after another.</summary>
+    /// <exception cref="InvalidOperationException">A stored merged histogram does not decode.</exception>
+    public static RollupSums FromStoredSequence(
+        long runs, long sent, long ok, long lost, long late, long meanCount, double meanSum, long pairs, double jitterSum, long undecodable, ReadOnlySpan<byte> histograms)
+    {
+        var sums = new RollupSums
+        {
+            Runs = runs, Sent = sent, Ok = ok, Lost = lost, Late = late,
+            MeanCount = meanCount, MeanSum = meanSum, Pairs = pairs, JitterSum = jitterSum, Undecodable = undecodable,
+        };
+        if (!sums.Histogram.TryMergeSerializedSequence(histograms))
+        {
+            throw new InvalidOperationException("A stored rollup histogram does not decode.");
+        }
+        return sums;
+    }
+
     /// <summary>A stored rollup's sums, keeping <paramref name="histogram"/> (validated, not copied) until its histogram is used.</summary>
     /// <exception cref="InvalidOperationException">The stored merged histogram does not decode.</exception>
     public static RollupSums FromStored(

@@ -125,6 +125,24 @@ public sealed class LogHistogramEncodingTests
     }
 
     [Fact]
+    public void TryMergeSerializedSequence_Concatenated_SameAsMergingEach()
+    {
+        var parts = new[] { Of(LogNormal.Samples(5, 800, 20_000, 0.7)), new LogHistogram(), Of([0.0, 3.0]), Of([1e7]) };
+        byte[] sequence = parts.Where(p => p.Count > 0).SelectMany(p => p.Serialize()).ToArray();
+        var expected = new LogHistogram();
+        foreach (var part in parts)
+        {
+            expected.Merge(part);
+        }
+
+        var merged = new LogHistogram();
+        Assert.True(merged.TryMergeSerializedSequence(sequence));
+        AssertSame(expected, merged);
+        Assert.True(new LogHistogram().TryMergeSerializedSequence([]));
+        Assert.False(new LogHistogram().TryMergeSerializedSequence(sequence.AsSpan(0, sequence.Length - 1)));
+    }
+
+    [Fact]
     public void TryMergeSerialized_MutatedBytes_AddsAllOrNothing()
     {
         byte[] original = Of(LogNormal.Samples(9, 500, 20_000, 1.0)).Serialize();
