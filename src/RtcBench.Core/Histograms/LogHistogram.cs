@@ -121,8 +121,8 @@ public sealed class LogHistogram
 
     /// <summary>
     /// Adds every histogram of <paramref name="data"/>, serialised forms (<see cref="Serialize"/>) written one after
-    /// another (as a database concatenates them), to this one. False at the first that does not decode; those before
-    /// it have been added.
+    /// another (as a database concatenates them), to this one, in one pass. False at the first that does not decode,
+    /// with part of the data added: discard this histogram then.
     /// </summary>
     public bool TryMergeSerializedSequence(ReadOnlySpan<byte> data) => LogHistogramEncoding.TryMergeSequenceInto(data, this);
 

@@ -71,13 +71,14 @@ internal static class LogHistogramEncoding
 
     /// <summary>
     /// Adds every histogram of <paramref name="data"/>, serialised forms written one after another, to
-    /// <paramref name="target"/>; false at the first that does not decode (those before it are added).
+    /// <paramref name="target"/> in one pass; false at the first that does not decode, leaving part of it added
+    /// (the caller discards the target then).
     /// </summary>
     public static bool TryMergeSequenceInto(ReadOnlySpan<byte> data, LogHistogram target)
     {
         while (!data.IsEmpty)
         {
-            if (!TryRead(data, null, out int length) || !TryRead(data[..length], target, out _))
+            if (!TryRead(data, target, out int length))
             {
                 return false;
             }

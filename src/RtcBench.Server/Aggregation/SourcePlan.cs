@@ -109,9 +109,13 @@ internal static class SourcePlan
                     break;
                 default:
                     int grain = piece.Kind switch { SourceKind.Weeks => 604800, SourceKind.Days => 86400, _ => 3600 };
-                    var rows = grouping is null
-                        ? await store.QueryRollupsAsync(range, grain, ct)
-                        : await store.QueryRollupGroupsAsync(range, grain, grouping, ct);
+                    // The store merges rows per group only where a group gathers several rows (buckets coarser than
+                    // the grain, or across locations): otherwise grouping is work that merges nothing.
+                    bool merges = grouping is not null
+                        && (grouping.AcrossLocations || grouping.BucketSizeUs is not { } size || size > grain * 1_000_000L);
+                    var rows = merges
+                        ? await store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
+                        : await store.QueryRollupsAsync(range, grain, ct);
                     if (rows.Any(r => r.Sums.Undecodable > 0))
                     {
                         var all = await store.QueryRunAggregatesAsync(filter, ct);
