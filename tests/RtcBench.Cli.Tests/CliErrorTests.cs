@@ -255,6 +255,26 @@ public sealed class CliErrorTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(new string[0], 10)] // the default interval, 100 ms: ten pings fill the first second
+    [InlineData(new[] { "--interval", "10ms" }, 100)]
+    [InlineData(new[] { "--interval", "1ms" }, 1000)]
+    [InlineData(new[] { "--interval", "3ms" }, 334)]
+    [InlineData(new[] { "--interval", "1s" }, 10)]
+    [InlineData(new[] { "--interval", "10ms", "--warmup", "0" }, 0)]
+    [InlineData(new[] { "--interval", "10ms", "--warmup", "25" }, 25)]
+    public void Warmup_NotGiven_FillsTheFirstSecondWithAtLeastTen(string[] args, int expected)
+    {
+        var options = new Commands.MeasurementOptions();
+        var command = new System.CommandLine.Command("x");
+        options.AddTo(command);
+
+        var config = options.ToConfig(command.Parse(args), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, config.Warmup);
+    }
+
     [Fact]
     public async Task Run_NoAgent_ExplainsHowToGiveOneOrUseQuickstart()
     {
