@@ -6,6 +6,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RtcBench.Core.Results;
+using RtcBench.Core.Statistics;
 using RtcBench.Server;
 using RtcBench.Storage;
 using RtcBench.Storage.Postgres;
@@ -27,7 +28,7 @@ internal static class FleetScaleBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (BenchArgs.Read(args, "--postgres", "--locations", "--interval-min", "--days", "--queries", "--ingest-runs") is not { } a)
+        if (BenchArgs.Read(args, "--postgres", "--locations", "--interval-min", "--days", "--queries", "--ingest-runs", "--keep", "--reuse") is not { } a)
         {
             return 2;
         }
@@ -35,6 +36,8 @@ internal static class FleetScaleBenchmark
         string? postgres = a.String("--postgres") ?? Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
         int locations = a.Int("--locations", 100), intervalMin = a.Int("--interval-min", 15), days = a.Int("--days", 365);
         int queries = a.Int("--queries", 20), ingestRuns = a.Int("--ingest-runs", 3000);
+        string? reuse = a.String("--reuse");
+        bool keep = a.String("--keep") == "yes";
         if (string.IsNullOrEmpty(postgres))
         {
             Console.Error.WriteLine("fleet-scale needs --postgres CONNSTRING (or $RTCBENCH_BENCH_POSTGRES): a server where the bench may create a database");
@@ -55,8 +58,14 @@ internal static class FleetScaleBenchmark
         report.AppendLine("- the 2-core VM is shared with other work: treat differences under ~20% as noise");
         report.AppendLine();
 
-        string database = "fleet_" + Guid.NewGuid().ToString("N")[..12];
-        await ExecuteAsync(postgres, $"CREATE DATABASE {database};");
+        // --keep yes leaves the loaded database behind (its name on stderr); --reuse NAME measures one left behind by a
+        // run with the same fleet options, without loading it again (for working on the queries).
+        string database = reuse ?? "fleet_" + Guid.NewGuid().ToString("N")[..12];
+        if (reuse is null)
+        {
+            await ExecuteAsync(postgres, $"CREATE DATABASE {database};");
+        }
+        Console.Error.WriteLine($"fleet-scale: database {database}");
         string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 20, CommandTimeout = 3600 }.ConnectionString;
         try
         {
@@ -65,31 +74,42 @@ internal static class FleetScaleBenchmark
             {
                 await store.InitializeAsync(CancellationToken.None);
                 var now = DateTimeOffset.UtcNow;
-                var end = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute);
-                var load = Stopwatch.StartNew();
-                long pings = await BulkLoadAsync(connection, locations, intervalMin, days, end);
-                load.Stop();
-                Console.Error.WriteLine($"fleet-scale: loaded {total:N0} runs in {load.Elapsed.TotalSeconds:F0} s; rebuilding rollups…");
-                var rebuild = Stopwatch.StartNew();
-                var rebuilt = await store.RebuildRollupsAsync(CancellationToken.None);
-                rebuild.Stop();
-                await ExecuteAsync(connection, "VACUUM ANALYZE;");
-                report.AppendLine(CultureInfo.InvariantCulture,
-                    $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
-                    $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
-                report.AppendLine();
-                await DiskAsync(connection, total, pings, report);
+                if (reuse is null)
+                {
+                    var end = DateTimeOffset.UnixEpoch.AddTicks((now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute);
+                    var load = Stopwatch.StartNew();
+                    long pings = await BulkLoadAsync(connection, locations, intervalMin, days, end);
+                    load.Stop();
+                    Console.Error.WriteLine($"fleet-scale: loaded {total:N0} runs in {load.Elapsed.TotalSeconds:F0} s; rebuilding rollups…");
+                    var rebuild = Stopwatch.StartNew();
+                    var rebuilt = await store.RebuildRollupsAsync(CancellationToken.None);
+                    rebuild.Stop();
+                    Console.Error.WriteLine($"fleet-scale: rebuilt rollups in {rebuild.Elapsed.TotalSeconds:F0} s; vacuum…");
+                    await ExecuteAsync(connection, "VACUUM ANALYZE;");
+                    report.AppendLine(CultureInfo.InvariantCulture,
+                        $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
+                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                    report.AppendLine();
+                    await DiskAsync(connection, total, pings, report);
+                }
+                else
+                {
+                    // The window ends now: the reused store's last runs are older than a fresh load's.
+                    report.AppendLine(CultureInfo.InvariantCulture, $"(Measured on database {reuse}, loaded by an earlier run with the same options.)");
+                    report.AppendLine();
+                }
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
-                // The baseline: the same store and service, planning with days as the coarsest grain (before weeks).
+                // The baseline: the same store, plan and service reading every rollup row and merging them in the
+                // service (the read path before the store merged rows per group in the database).
                 await using var daysServer = await ServerHost.StartAsync(
-                    new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), CoarsestRollupSeconds = 86400 }, store);
+                    new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), GroupRollupsInStore = false }, store);
                 using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 using var daysHttp = new HttpClient { BaseAddress = daysServer.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same service planning with days as its coarsest grain, as before weekly rollups; the window ends now, so its edges are partial hours read from the runs):");
+                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same service and plan reading every rollup row and merging them in the service, as before the store merged them per group; the window ends now, so its edges are partial hours read from the runs):");
                 report.AppendLine();
-                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (days) p50 / p95 ms | p95 ratio | source (method_note) |");
+                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (rows) p50 / p95 ms | p95 ratio | source (method_note) |");
                 report.AppendLine("|---|---|---|---|---|---|---|---|");
                 string loc = "loc-001";
                 foreach (string query in new[]
@@ -115,13 +135,19 @@ internal static class FleetScaleBenchmark
                     Console.Error.WriteLine($"fleet-scale: {query}: p95 {timed.P95:F1} ms (baseline {baseline.P95:F1} ms)");
                 }
                 report.AppendLine();
-                await IngestAsync(http, ingestRuns, now, report);
-                await DiskAsync(connection, null, null, null);
+                if (ingestRuns > 0)
+                {
+                    await IngestAsync(http, ingestRuns, now, report);
+                    await IngestComparisonAsync(postgres, ingestRuns, now, report);
+                }
             }
         }
         finally
         {
-            await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
+            if (!keep)
+            {
+                await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
+            }
         }
         return await BenchReport.EmitAsync(report.ToString(), a.Output);
     }
@@ -287,9 +313,12 @@ internal static class FleetScaleBenchmark
         report.AppendLine();
     }
 
-    private static async Task IngestAsync(HttpClient http, int runs, DateTimeOffset now, StringBuilder report)
+    private const int IngestClients = 4;
+
+    /// <summary>Result documents of <paramref name="runs"/> runs of 200 pings started in the 45 minutes before <paramref name="now"/> − 5 min.</summary>
+    private static string[] IngestDocuments(int runs, DateTimeOffset now, int seed)
     {
-        var random = new Random(4242);
+        var random = new Random(seed);
         var documents = new string[runs];
         for (int i = 0; i < runs; i++)
         {
@@ -299,13 +328,143 @@ internal static class FleetScaleBenchmark
                     Channels[(i / 4) % 2], PingsPerRun, 20_000 + (random.NextDouble() * 40_000), sigma: 0.25),
                 indented: false);
         }
-        const int clients = 4;
-        var (total, perRequest) = await HttpTiming.IngestAsync(http, documents, clients);
-        report.AppendLine(CultureInfo.InvariantCulture,
-            $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.TotalSeconds:F1} s: " +
-            $"**{runs / total.TotalSeconds:F0} runs/s**; per-request p50 {perRequest.P50:F1} ms, p95 {perRequest.P95:F1} ms " +
-            $"(each run: validation and recomputation of its statistics from the pings, the run row, 3 rollup rows (hour, day, week) read-merged-written, 200 pings by COPY).");
+        return documents;
     }
+
+    /// <summary>Posts documents [from, to) by <see cref="IngestClients"/> concurrent clients; per-request latencies into <paramref name="latencies"/>.</summary>
+    private static async Task PostAllAsync(HttpClient http, string[] documents, int from, int to, double[] latencies)
+    {
+        int next = from - 1;
+        await Task.WhenAll(Enumerable.Range(0, IngestClients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < to)
+            {
+                long start = Stopwatch.GetTimestamp();
+                using var content = new StringContent(documents[i], Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync("/api/runs", content);
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }));
+    }
+
+    private static async Task IngestAsync(HttpClient http, int runs, DateTimeOffset now, StringBuilder report)
+    {
+        var documents = IngestDocuments(runs, now, 4242);
+        const int clients = IngestClients;
+        var latencies = new double[runs];
+        var total = Stopwatch.StartNew();
+        await PostAllAsync(http, documents, 0, runs, latencies);
+        total.Stop();
+        Array.Sort(latencies);
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
+            $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
+            $"(each run: validation and recomputation of its statistics from the pings; one transaction of four round trips: the id claimed and the run row written with its hour, day and week rollup rows created if missing and locked, the 3 rows written back merged, 200 pings by COPY, commit).");
+        report.AppendLine();
+    }
+
+    /// <summary>
+    /// Ingest into three fresh databases side by side, interleaved in blocks of <see cref="IngestBlock"/> runs (A, B,
+    /// C, then B, C, A, …) so the machine's load falls on all three alike: (A) this store; (B) the same with rollup
+    /// maintenance off (the cost of the rollups); (C) the same code on the ping table as it was before migration 0007
+    /// (a foreign key checked per ping, a BRIN index on scheduled_at).
+    /// </summary>
+    private static async Task IngestComparisonAsync(string postgres, int runs, DateTimeOffset now, StringBuilder report)
+    {
+        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "pings as before 0007: FK + BRIN (baseline C)"];
+        var databases = new string[3];
+        var stores = new PostgresResultStore[3];
+        var servers = new RunningServer[3];
+        var clients = new HttpClient[3];
+        try
+        {
+            for (int v = 0; v < 3; v++)
+            {
+                databases[v] = "ingest_" + Guid.NewGuid().ToString("N")[..12];
+                await ExecuteAsync(postgres, $"CREATE DATABASE {databases[v]};");
+                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString;
+                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1 };
+                await stores[v].InitializeAsync(CancellationToken.None);
+                if (v == 2)
+                {
+                    await ExecuteAsync(connection,
+                        "DROP TRIGGER runs_delete_pings ON runs; "
+                        + "ALTER TABLE pings ADD FOREIGN KEY (run_id, run_started_at) REFERENCES runs (id, started_at) ON DELETE CASCADE; "
+                        + "CREATE INDEX ix_pings_scheduled_at ON pings USING brin (scheduled_at);");
+                }
+                servers[v] = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, stores[v]);
+                clients[v] = new HttpClient { BaseAddress = servers[v].BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+            }
+            var documents = new string[3][];
+            var latencies = new double[3][];
+            var elapsed = new TimeSpan[3];
+            var cpu = new TimeSpan[3];
+            for (int v = 0; v < 3; v++)
+            {
+                documents[v] = IngestDocuments(runs, now, 4243 + v);
+                latencies[v] = new double[runs];
+                // Warm-up: one run each (connections, JIT, the month's partitions).
+                await PostAllAsync(clients[v], IngestDocuments(1, now.AddMinutes(-1), 99 + v), 0, 1, new double[1]);
+            }
+            using var process = Process.GetCurrentProcess();
+            for (int block = 0, at = 0; at < runs; block++, at += IngestBlock)
+            {
+                int to = Math.Min(runs, at + IngestBlock);
+                for (int k = 0; k < 3; k++)
+                {
+                    int v = (block + k) % 3;
+                    process.Refresh();
+                    var cpuBefore = process.TotalProcessorTime;
+                    long start = Stopwatch.GetTimestamp();
+                    await PostAllAsync(clients[v], documents[v], at, to, latencies[v]);
+                    elapsed[v] += Stopwatch.GetElapsedTime(start);
+                    process.Refresh();
+                    cpu[v] += process.TotalProcessorTime - cpuBefore;
+                }
+            }
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"Ingest, same-run baselines: {runs:N0} runs × {PingsPerRun} pings into each of three fresh databases, {IngestClients} concurrent HTTP clients, interleaved in blocks of {IngestBlock} runs (rotating order):");
+            report.AppendLine();
+            report.AppendLine("| store | runs/s | ratio to A | request p50 ms | p95 ms | bench process CPU ms per run (client + service + driver) |");
+            report.AppendLine("|---|---|---|---|---|---|");
+            double rateA = runs / elapsed[0].TotalSeconds;
+            for (int v = 0; v < 3; v++)
+            {
+                Array.Sort(latencies[v]);
+                double rate = runs / elapsed[v].TotalSeconds;
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {(char)('A' + v)}: {names[v]} | **{rate:F0}** | {rate / rateA:F2} | {Percentile.Linear(latencies[v], 0.5):F1} | {Percentile.Linear(latencies[v], 0.95):F1} | {cpu[v].TotalMilliseconds / runs:F2} |");
+                Console.Error.WriteLine($"fleet-scale: ingest {names[v]}: {rate:F0} runs/s");
+            }
+            report.AppendLine();
+        }
+        finally
+        {
+            for (int v = 0; v < 3; v++)
+            {
+                clients[v]?.Dispose();
+                if (servers[v] is not null)
+                {
+                    await servers[v].DisposeAsync();
+                }
+                if (stores[v] is not null)
+                {
+                    await stores[v].DisposeAsync();
+                }
+                if (databases[v] is not null)
+                {
+                    await ExecuteAsync(postgres, $"DROP DATABASE {databases[v]} WITH (FORCE);");
+                }
+            }
+        }
+    }
+
+    private const int IngestBlock = 100;
 
     /// <summary>Times <paramref name="query"/> on two services, alternating request by request (A then B, B then A).</summary>
     private static async Task<(Timing Now, Timing Baseline)> TimeAsync(HttpClient http, HttpClient baselineHttp, string query, int count)

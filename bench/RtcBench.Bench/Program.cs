@@ -58,7 +58,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench warmup [--rounds 5] [--interval-ms 10] [--variants no-tier-10,tiered,tiered-nopgo,tiered-3s,no-tier-1s,r2r-off] [--platforms udp,direct] [--out bench/results/warmup.md]");
     to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
-    to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000] [--out bench/results/fleet-scale.md]");
+    to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000 (0: none)] [--keep yes] [--reuse DATABASE] [--out bench/results/fleet-scale.md]");
 }
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)

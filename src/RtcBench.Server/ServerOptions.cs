@@ -74,6 +74,12 @@ public sealed class ServerOptions
     /// </summary>
     internal int CoarsestRollupSeconds { get; init; } = 604800;
 
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: rollup rows come back one by one and are merged in the
+    /// service (the read path before the store merged them per group).
+    /// </summary>
+    internal bool GroupRollupsInStore { get; init; } = true;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -74,6 +74,15 @@ public interface IResultStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows <see cref="QueryRollupsAsync"/> would return, merged per <paramref name="grouping"/> group (as <see
+    /// cref="RollupSums.Add"/> merges them) before they leave the database where it can (PostgreSQL: one row per
+    /// group, the histograms concatenated), so a year of a fleet is a few hundred rows, not 10⁵. A group's
+    /// <see cref="RollupAggregate.BucketStart"/> is its result bucket's start (without buckets: its first row's).
+    /// </summary>
+    Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken);
+
     /// <summary>Recomputes every rollup row from the runs, in one transaction (saves wait meanwhile).</summary>
     Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken);
 

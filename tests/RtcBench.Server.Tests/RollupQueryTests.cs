@@ -117,7 +117,8 @@ public sealed class RollupQueryTests
             var buckets = new Buckets(since, until, size);
 
             var expected = Aggregator.FromHistograms(await store.QueryRunAggregatesAsync(filter, Ct), buckets, across);
-            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), Ct);
+            var grouping = new RollupGrouping { BucketSizeUs = size is { } s ? s.Ticks / 10 : null, AcrossLocations = across };
+            var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), grouping, Ct);
             weekly += used.Count(p => p.Kind == SourceKind.Weeks);
             var actual = Aggregator.FromHistograms(runs, rollups, buckets, across);
 
@@ -135,6 +136,56 @@ public sealed class RollupQueryTests
             }
         }
         Assert.True(weekly > 0, "some windows are served by weekly rollups");
+    }
+
+    [Fact]
+    public async Task Distribution_RandomisedRunsAndWindows_RollupsGiveTheHistogramsOfTheRuns()
+    {
+        using var directory = new TempDirectory();
+        await using var store = new SqliteResultStore(directory.File("results.db"));
+        var random = new Random(2027);
+        foreach (var run in RandomRuns(random, 300))
+        {
+            await store.SaveRunAsync(run, Ct);
+        }
+        int fromRollups = 0;
+        for (int i = 0; i < 12; i++)
+        {
+            var since = Origin.AddMinutes(random.Next(-120, 3 * 24 * 60));
+            var until = since.AddMinutes(random.Next(30, 17 * 24 * 60)).AddTicks(random.Next(0, 10_000_000));
+            bool across = i % 3 == 0;
+            var filter = new AggregateFilter { Since = since, Until = until, Platform = i % 4 == 1 ? "udp" : null };
+
+            var expected = Distributions.Merge(await store.QueryRunAggregatesAsync(filter, Ct), across);
+            var (runs, rollups, used) = await SourcePlan.ReadAsync(
+                store, filter, SourcePlan.Plan(since, until, null), new RollupGrouping { AcrossLocations = across }, Ct);
+            fromRollups += rollups.Count;
+            var actual = Distributions.Merge(runs, rollups, across);
+
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected.Count, actual.Count);
+            for (int g = 0; g < expected.Count; g++)
+            {
+                var (e, a) = (expected[g], actual[g]);
+                Assert.Equal((e.Platform, e.Location, e.Channel, e.Runs, e.Count, e.MinUs, e.MaxUs), (a.Platform, a.Location, a.Channel, a.Runs, a.Count, a.MinUs, a.MaxUs));
+                Assert.Equal(e.Locations, a.Locations);
+                Assert.Equal(e.Buckets, a.Buckets);
+            }
+        }
+        Assert.True(fromRollups > 0, "some windows are served by rollups");
+    }
+
+    [Fact]
+    public async Task Distribution_MethodNote_SaysWhichTablesAnswered()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await harness.PostAllAsync(AggregationTests.ThreeRuns(RunFactory.BaseTime));
+
+        var distribution = await harness.GetJsonAsync("/api/results/distribution?hours=24");
+
+        string note = distribution.GetProperty("method_note").GetString()!;
+        Assert.StartsWith("Merged RTT histograms", note, StringComparison.Ordinal);
+        Assert.Contains("hourly rollups for 24 whole hours", note, StringComparison.Ordinal);
     }
 
     [Fact]

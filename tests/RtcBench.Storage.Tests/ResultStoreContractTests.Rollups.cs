@@ -47,6 +47,57 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task QueryRollupGroups_RandomisedRuns_EqualTheRowsMergedInMemory()
+    {
+        var store = await OpenAsync();
+        foreach (var run in RandomRuns(seed: 2020, count: 120))
+        {
+            await store.SaveRunAsync(run, Ct);
+        }
+        var filters = new[]
+        {
+            new AggregateFilter { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(12) },
+            new AggregateFilter { Since = RollupOrigin.AddHours(7), Until = RollupOrigin.AddDays(6), Platform = "udp" },
+            new AggregateFilter { Since = RollupOrigin, Until = RollupOrigin.AddDays(9), Channel = "lossy", Location = "eu-west-1" },
+        };
+        long?[] sizes = [null, 3_600_000_000L * 6, 86_400_000_000L, 604_800_000_000L * 2];
+        int compared = 0;
+        foreach (var filter in filters)
+        {
+            foreach (int grain in new[] { 3600, 86400, 604800 })
+            {
+                foreach (long? size in sizes.Where(z => z is null || z % (grain * 1_000_000L) == 0))
+                {
+                    foreach (bool across in new[] { false, true })
+                    {
+                        var grouping = new RollupGrouping { BucketSizeUs = size, AcrossLocations = across };
+                        var expected = Ado.Rollups.GroupInMemory(await store.QueryRollupsAsync(filter, grain, Ct), grain, grouping);
+
+                        var actual = await store.QueryRollupGroupsAsync(filter, grain, grouping, Ct);
+
+                        Assert.Equal(expected.Count, actual.Count);
+                        for (int i = 0; i < expected.Count; i++)
+                        {
+                            var (e, a) = (expected[i], actual[i]);
+                            Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
+                            Assert.Equal(e.Locations, a.Locations);
+                            Assert.Equal(
+                                (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
+                                (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
+                            // The database may add the doubles in another order.
+                            Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
+                            Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
+                            Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
+                            compared++;
+                        }
+                    }
+                }
+            }
+        }
+        Assert.True(compared > 100, $"{compared} groups compared");
+    }
+
+    [Fact]
     public async Task QueryRollups_RunWithUndecodableHistogram_CountedAsUndecodable()
     {
         var store = await OpenAsync();

@@ -33,13 +33,13 @@ internal static class RollupMigrationCheck
     public const string BackToVersion4 = "DELETE FROM rollups WHERE grain_s = 604800; DELETE FROM schema_migrations WHERE version >= 5;";
 
     public static Task AssertMigratedAsync(IResultStore reopened, IReadOnlyList<RollupAggregate> before, CancellationToken ct) =>
-        AssertMigratedAsync(reopened, before, 2, ["0003_rollups.sql", "0004_ping_retention.sql", "0005_weekly_rollups.sql", "0006_month_partitions.sql"], ct);
+        AssertMigratedAsync(reopened, before, 2, ["0003_rollups.sql", "0004_ping_retention.sql", "0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], ct);
 
     public static async Task AssertMigratedAsync(
         IResultStore reopened, IReadOnlyList<RollupAggregate> before, int fromVersion, string[] applied, CancellationToken ct)
     {
         var report = await reopened.InitializeAsync(ct);
-        Assert.Equal((fromVersion, 6), (report.FromVersion, report.ToVersion));
+        Assert.Equal((fromVersion, 7), (report.FromVersion, report.ToVersion));
         Assert.Equal(applied, report.Applied);
         var after = await ReadAsync(reopened, ct);
         Assert.Equal(before.Count, after.Count);

@@ -1,3 +1,4 @@
+using RtcBench.Storage.Ado;
 using RtcBench.Storage.Sqlite;
 
 namespace RtcBench.Storage.Tests;
@@ -23,7 +24,7 @@ public sealed class SqliteMigrationTests : IDisposable
     [Fact]
     public void Embedded_Migrations_AreNumberedFromOneWithoutGaps()
     {
-        var all = SqliteMigrator.All;
+        var all = SqliteDialect.Instance.Migrations;
 
         Assert.NotEmpty(all);
         Assert.Equal(Enumerable.Range(1, all.Count), all.Select(m => m.Version));
@@ -38,8 +39,8 @@ public sealed class SqliteMigrationTests : IDisposable
             await store.InitializeAsync(Ct);
         }
 
-        Assert.Equal(SqliteMigrator.All.Count, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM schema_migrations;", Ct));
-        Assert.Equal(SqliteMigrator.All[^1].Version, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT MAX(version) FROM schema_migrations;", Ct));
+        Assert.Equal(SqliteDialect.Instance.Migrations.Count, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM schema_migrations;", Ct));
+        Assert.Equal(SqliteDialect.Instance.Migrations[^1].Version, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT MAX(version) FROM schema_migrations;", Ct));
         Assert.Equal(1, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'pings';", Ct));
     }
 
@@ -58,7 +59,7 @@ public sealed class SqliteMigrationTests : IDisposable
             await store.InitializeAsync(Ct);
         }
 
-        Assert.Equal(SqliteMigrator.All.Count, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM schema_migrations;", Ct));
+        Assert.Equal(SqliteDialect.Instance.Migrations.Count, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM schema_migrations;", Ct));
         Assert.Equal(appliedAt, await SqliteTestDatabase.TextAsync(DbPath, "SELECT applied_at FROM schema_migrations WHERE version = 1;", Ct));
         Assert.Equal("2026-11-21T12:00:00.0000000+00:00", appliedAt);
     }
@@ -68,11 +69,11 @@ public sealed class SqliteMigrationTests : IDisposable
     {
         var clock = new FixedTimeProvider(TestRuns.BaseTime);
         var run = TestRuns.Create();
-        await using (var store = new SqliteResultStore(DbPath, SqliteMigrator.All, clock))
+        await using (var store = new SqliteResultStore(DbPath, SqliteDialect.Instance.Migrations, clock))
         {
             await store.SaveRunAsync(run, Ct);
         }
-        var newer = SqliteMigrator.All.Append(Extra(SqliteMigrator.All.Count + 1)).ToList();
+        var newer = SqliteDialect.Instance.Migrations.Append(Extra(SqliteDialect.Instance.Migrations.Count + 1)).ToList();
 
         await using (var store = new SqliteResultStore(DbPath, newer, clock))
         {
@@ -91,7 +92,7 @@ public sealed class SqliteMigrationTests : IDisposable
         {
             await store.InitializeAsync(Ct);
         }
-        int known = SqliteMigrator.All[^1].Version;
+        int known = SqliteDialect.Instance.Migrations[^1].Version;
         await SqliteTestDatabase.ExecuteAsync(
             DbPath, $"INSERT INTO schema_migrations (version, applied_at) VALUES ({known + 41}, 'later');", Ct);
 
@@ -106,7 +107,7 @@ public sealed class SqliteMigrationTests : IDisposable
     [Fact]
     public async Task Initialize_FailingMigration_RollsBackEverything()
     {
-        var broken = new List<Migration>(SqliteMigrator.All) { new(SqliteMigrator.All.Count + 1, "broken.sql", "CREATE TABLE ok_table (x INTEGER); SELECT * FROM no_such_table;") };
+        var broken = new List<Migration>(SqliteDialect.Instance.Migrations) { new(SqliteDialect.Instance.Migrations.Count + 1, "broken.sql", "CREATE TABLE ok_table (x INTEGER); SELECT * FROM no_such_table;") };
 
         await using (var store = new SqliteResultStore(DbPath, broken, TimeProvider.System))
         {
@@ -120,7 +121,7 @@ public sealed class SqliteMigrationTests : IDisposable
     public void Order_GapInVersions_Throws()
     {
         var error = Assert.Throws<InvalidOperationException>(
-            () => SqliteMigrator.Order([("0001_a.sql", "SELECT 1;"), ("0003_c.sql", "SELECT 1;")]));
+            () => Migrator.Order([("0001_a.sql", "SELECT 1;"), ("0003_c.sql", "SELECT 1;")]));
 
         Assert.Contains("0003_c.sql", error.Message, StringComparison.Ordinal);
     }
@@ -128,13 +129,13 @@ public sealed class SqliteMigrationTests : IDisposable
     [Fact]
     public void Order_NameWithoutVersion_Throws()
     {
-        Assert.Throws<InvalidOperationException>(() => SqliteMigrator.Order([("initial.sql", "SELECT 1;")]));
+        Assert.Throws<InvalidOperationException>(() => Migrator.Order([("initial.sql", "SELECT 1;")]));
     }
 
     [Fact]
     public void Order_UnorderedNames_SortedByVersion()
     {
-        var ordered = SqliteMigrator.Order([("0002_b.sql", "B"), ("0001_a.sql", "A")]);
+        var ordered = Migrator.Order([("0002_b.sql", "B"), ("0001_a.sql", "A")]);
 
         Assert.Equal(["A", "B"], ordered.Select(m => m.Sql));
     }
@@ -165,6 +166,6 @@ public sealed class SqliteMigrationTests : IDisposable
         await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
     }
 }

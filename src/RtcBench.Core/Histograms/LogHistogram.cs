@@ -113,6 +113,23 @@ public sealed class LogHistogram
     }
 
     /// <summary>
+    /// Adds the serialised histogram <paramref name="data"/> (<see cref="Serialize"/>) to this one without building it
+    /// first: the same result as <see cref="TryDeserialize"/> then <see cref="Merge"/>, without allocating. False, and
+    /// nothing added, when the bytes do not decode.
+    /// </summary>
+    public bool TryMergeSerialized(ReadOnlySpan<byte> data) => LogHistogramEncoding.TryMergeInto(data, this);
+
+    /// <summary>
+    /// Adds every histogram of <paramref name="data"/>, serialised forms (<see cref="Serialize"/>) written one after
+    /// another (as a database concatenates them), to this one, in one pass. False at the first that does not decode,
+    /// with part of the data added: discard this histogram then.
+    /// </summary>
+    public bool TryMergeSerializedSequence(ReadOnlySpan<byte> data) => LogHistogramEncoding.TryMergeSequenceInto(data, this);
+
+    /// <summary>True when <paramref name="data"/> is a histogram <see cref="TryDeserialize"/> accepts.</summary>
+    public static bool IsValidSerialized(ReadOnlySpan<byte> data) => LogHistogramEncoding.IsValid(data);
+
+    /// <summary>
     /// The value at quantile <paramref name="q"/> by the rank rule in the class remarks, or NaN when empty.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="q"/> is not in [0, 1].</exception>
@@ -221,13 +238,15 @@ public sealed class LogHistogram
     internal long CountAt(int index) =>
         index < _offset || index >= _offset + _counts.Length ? 0 : _counts[index - _offset];
 
-    /// <summary>Restores decoded state; the caller has validated every part.</summary>
-    internal void Restore(long zeroCount, double min, double max)
+    /// <summary>Adds a decoded zero-bucket count and min/max (when it has values); the caller validated every part.</summary>
+    internal void AddDecoded(long zeroCount, bool hasValues, double min, double max)
     {
-        _zeroCount = zeroCount;
+        _zeroCount += zeroCount;
         _count += zeroCount;
-        _min = min;
-        _max = max;
+        if (hasValues)
+        {
+            UpdateMinMax(min, max);
+        }
     }
 
     /// <summary>Adds a bucket count while decoding (index and count validated by the caller).</summary>

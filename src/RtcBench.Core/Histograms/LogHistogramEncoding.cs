@@ -50,6 +50,54 @@ internal static class LogHistogramEncoding
     public static bool TryDeserialize(ReadOnlySpan<byte> data, out LogHistogram? histogram)
     {
         histogram = null;
+        var result = new LogHistogram();
+        if (!TryRead(data, result))
+        {
+            return false;
+        }
+        histogram = result;
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the histogram in <paramref name="data"/> to <paramref name="target"/> without building it first: the bytes
+    /// are validated completely, then merged (nothing is added when they do not decode).
+    /// </summary>
+    public static bool TryMergeInto(ReadOnlySpan<byte> data, LogHistogram target) =>
+        TryRead(data, null) && TryRead(data, target);
+
+    /// <summary>True when <paramref name="data"/> decodes.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> data) => TryRead(data, null);
+
+    /// <summary>
+    /// Adds every histogram of <paramref name="data"/>, serialised forms written one after another, to
+    /// <paramref name="target"/> in one pass; false at the first that does not decode, leaving part of it added
+    /// (the caller discards the target then).
+    /// </summary>
+    public static bool TryMergeSequenceInto(ReadOnlySpan<byte> data, LogHistogram target)
+    {
+        while (!data.IsEmpty)
+        {
+            if (!TryRead(data, target, out int length))
+            {
+                return false;
+            }
+            data = data[length..];
+        }
+        return true;
+    }
+
+    /// <summary>Validates <paramref name="data"/> (one whole serialised histogram), adding it to <paramref name="into"/> when given.</summary>
+    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into) =>
+        TryRead(data, into, out int length) && length == data.Length;
+
+    /// <summary>
+    /// Validates the serialised histogram at the start of <paramref name="data"/> (<paramref name="length"/>: its
+    /// bytes), adding it to <paramref name="into"/> (when given) as it goes.
+    /// </summary>
+    private static bool TryRead(ReadOnlySpan<byte> data, LogHistogram? into, out int length)
+    {
+        length = 0;
         int pos = 0;
         if (data.IsEmpty || data[pos++] != FormatVersion)
         {
@@ -83,7 +131,6 @@ internal static class LogHistogramEncoding
         {
             return false;
         }
-        var result = new LogHistogram();
         int index = 0;
         int firstIndex = 0;
         for (int b = 0; b < buckets; b++)
@@ -119,18 +166,14 @@ internal static class LogHistogramEncoding
                 return false;
             }
             total += (long)count;
-            result.AddDecodedBucket(index, (long)count);
+            into?.AddDecodedBucket(index, (long)count);
         }
-        if (pos != data.Length)
-        {
-            return false;
-        }
+        length = pos;
         if (hasValues && !MinMaxConsistent(zero > 0, buckets, firstIndex, index, min, max))
         {
             return false;
         }
-        result.Restore((long)zero, min, max);
-        histogram = result;
+        into?.AddDecoded((long)zero, hasValues, min, max);
         return true;
     }
 

@@ -23,7 +23,7 @@ internal static class Aggregator
         IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false)
     {
         var groups = new Dictionary<GroupKey, HistogramGroup>();
-        HistogramGroup GroupOf(string platform, string? location, string channel, DateTimeOffset start)
+        HistogramGroup GroupOf(string platform, string? location, string channel, DateTimeOffset start, IReadOnlyList<string?>? pooled = null)
         {
             var key = new GroupKey(platform, acrossLocations ? null : location, channel, buckets.StartOf(start));
             if (!groups.TryGetValue(key, out var group))
@@ -31,17 +31,25 @@ internal static class Aggregator
                 group = new HistogramGroup();
                 groups.Add(key, group);
             }
-            group.Locations.Add(location);
+            if (pooled is null)
+            {
+                group.Locations.Add(location);
+            }
+            else
+            {
+                group.Locations.UnionWith(pooled);
+            }
             return group;
         }
         foreach (var rollup in rollups)
         {
-            GroupOf(rollup.Platform, rollup.Location, rollup.Channel, rollup.BucketStart).Sums.Add(rollup.Sums);
+            // A group of rows merged by the store across locations lists the locations it pooled.
+            GroupOf(rollup.Platform, rollup.Location, rollup.Channel, rollup.BucketStart, rollup.Locations).Sums.Add(rollup.Sums);
         }
         foreach (var run in runs)
         {
             var group = GroupOf(run.Platform, run.Location, run.Channel, run.StartedAt);
-            if (run.Histogram.Length > 0 && !LogHistogram.TryDeserialize(run.Histogram, out _))
+            if (run.Histogram.Length > 0 && !LogHistogram.IsValidSerialized(run.Histogram))
             {
                 throw new InvalidOperationException($"Run {run.RunId} has a stored histogram that does not decode.");
             }

@@ -89,8 +89,13 @@ internal static class SourcePlan
     /// When a rollup counts a run whose histogram does not decode, reads the whole window from the runs instead (as
     /// before rollups: the aggregation then reports that run).
     /// </summary>
+    /// <param name="grouping">
+    /// The result buckets and across-locations pooling of the query: the store merges rollup rows per group before
+    /// returning them (a group's rows all lie in one result bucket; merging them first changes no figure). Null: every
+    /// row comes back (the bench's baseline).
+    /// </param>
     public static async Task<(IReadOnlyList<RunAggregate> Runs, IReadOnlyList<RollupAggregate> Rollups, IReadOnlyList<SourcePiece> Used)> ReadAsync(
-        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, CancellationToken ct)
+        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct)
     {
         var runs = new List<RunAggregate>();
         var rollups = new List<RollupAggregate>();
@@ -104,7 +109,13 @@ internal static class SourcePlan
                     break;
                 default:
                     int grain = piece.Kind switch { SourceKind.Weeks => 604800, SourceKind.Days => 86400, _ => 3600 };
-                    var rows = await store.QueryRollupsAsync(range, grain, ct);
+                    // The store merges rows per group only where a group gathers several rows (buckets coarser than
+                    // the grain, or across locations): otherwise grouping is work that merges nothing.
+                    bool merges = grouping is not null
+                        && (grouping.AcrossLocations || grouping.BucketSizeUs is not { } size || size > grain * 1_000_000L);
+                    var rows = merges
+                        ? await store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
+                        : await store.QueryRollupsAsync(range, grain, ct);
                     if (rows.Any(r => r.Sums.Undecodable > 0))
                     {
                         var all = await store.QueryRunAggregatesAsync(filter, ct);

@@ -6,6 +6,9 @@ namespace RtcBench.Server.Contracts;
 /// </summary>
 public sealed record DistributionResponse
 {
+    /// <summary>How the histograms were merged and which tables answered (rollups for whole weeks, days and hours, runs for the rest).</summary>
+    public required string MethodNote { get; init; }
+
     public required DateTimeOffset Since { get; init; }
 
     public required DateTimeOffset Until { get; init; }

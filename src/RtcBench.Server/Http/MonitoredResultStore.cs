@@ -47,6 +47,10 @@ internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outag
     public Task<IReadOnlyList<RollupAggregate>> QueryRollupsAsync(AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.QueryRollupsAsync(filter, grainSeconds, cancellationToken));
 
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.QueryRollupGroupsAsync(filter, grainSeconds, grouping, cancellationToken));
+
     public Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken) =>
         WatchAsync(() => inner.RebuildRollupsAsync(cancellationToken));
 

@@ -32,9 +32,6 @@ internal static class Rollups
 
     private const string SumColumns = "runs, sent, ok, lost, late, mean_count, mean_sum, pairs, jitter_sum, undecodable, histogram";
 
-    private const string KeyCondition =
-        "grain_s = @grain AND platform = @platform AND location_key = @location_key AND channel = @channel AND bucket_start = @bucket";
-
     /// <summary>The NOT NULL key of a location: '0' for none, '1' + the name otherwise.</summary>
     public static string LocationKey(string? location) => location is null ? "0" : "1" + location;
 
@@ -45,66 +42,87 @@ internal static class Rollups
         return unixUs - (((unixUs % size) + size) % size);
     }
 
-    /// <summary>Adds a just-inserted run to its hour, day and week rows (inside the save's transaction).</summary>
-    public static async Task AddRunAsync(
-        StoreDialect dialect, DbConnection connection, RunResult run, byte[] histogram, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends to a save's command the statements that add its run to its hour, day and week rows: each row is created
+    /// empty when missing (<c>ON CONFLICT DO NOTHING</c>: a concurrent save of the same key waits, then finds it),
+    /// then all three are read under a row lock in grain order (hour, day, week, so concurrent saves lock in one
+    /// order). <see cref="RunRollups.ReadLockedAsync"/> reads them, <see cref="RunRollups.WriteAsync"/> writes them
+    /// back merged: two round trips for the three rows.
+    /// </summary>
+    public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
     {
         var sums = new RollupSums();
         var stats = run.Stats;
         sums.AddRun(stats.Sent, stats.Ok, stats.Lost, stats.Late, stats.Rtt?.MeanUs, stats.MeanAbsDeltaRttUs, histogram);
         long startedUs = UnixMicros.Floor(run.StartedAt);
-        foreach (int grain in Grains)
+        var buckets = new long[Grains.Length];
+        var where = new StringBuilder();
+        dialect.Add(command, "r_platform", DbKind.Text, run.Platform);
+        dialect.Add(command, "r_location_key", DbKind.Text, LocationKey(run.Location));
+        dialect.Add(command, "r_location", DbKind.Text, run.Location);
+        dialect.Add(command, "r_channel", DbKind.Text, run.Channel);
+        dialect.Add(command, "r_empty", DbKind.Blob, Array.Empty<byte>());
+        for (int i = 0; i < Grains.Length; i++)
         {
-            await MergeAsync(
-                dialect, connection, grain, run.Platform, run.Location, run.Channel, BucketStart(startedUs, grain), sums, cancellationToken);
+            buckets[i] = BucketStart(startedUs, Grains[i]);
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            dialect.Add(command, "r_grain" + n, DbKind.Integer, Grains[i]);
+            var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
+            dialect.Add(command, "r_bucket" + n, kind, bucket);
+            sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) ")
+                .Append($"VALUES (@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @r_empty) ")
+                .Append("ON CONFLICT DO NOTHING;");
+            where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @r_grain{n} AND bucket_start = @r_bucket{n})");
         }
+        sql.Append($"SELECT grain_s, {SumColumns} FROM rollups WHERE platform = @r_platform AND location_key = @r_location_key ")
+            .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
+        return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums);
     }
 
-    /// <summary>Adds <paramref name="sums"/> to one rollup row, creating it when missing; the row is locked meanwhile.</summary>
-    private static async Task MergeAsync(
-        StoreDialect dialect,
-        DbConnection connection,
-        int grain,
-        string platform,
-        string? location,
-        string channel,
-        long bucketUs,
-        RollupSums sums,
-        CancellationToken cancellationToken)
+    /// <summary>A saved run's three rollup rows: their keys, the run's own sums, and (once read) the stored sums.</summary>
+    internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run)
     {
-        // A missing row is created empty first (a concurrent save of the same key waits, then finds it), then read
-        // under a row lock, merged in memory (histograms merge bucket by bucket) and written back.
-        await using (var insert = connection.CreateCommand())
+        private readonly RollupSums?[] _stored = new RollupSums?[Grains.Length];
+
+        /// <summary>Reads the locked rows from the current result of <paramref name="reader"/>.</summary>
+        public async Task ReadLockedAsync(DbDataReader reader, CancellationToken cancellationToken)
         {
-            insert.CommandText =
-                $"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) "
-                + "VALUES (@grain, @platform, @location_key, @location, @channel, @bucket, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @empty) "
-                + "ON CONFLICT DO NOTHING;";
-            AddKey(dialect, insert, grain, platform, location, channel, bucketUs);
-            dialect.Add(insert, "location", DbKind.Text, location);
-            dialect.Add(insert, "empty", DbKind.Blob, Array.Empty<byte>());
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        var stored = new RollupSums();
-        await using (var select = connection.CreateCommand())
-        {
-            select.CommandText = $"SELECT {SumColumns} FROM rollups WHERE {KeyCondition}{dialect.ForUpdate};";
-            AddKey(dialect, select, grain, platform, location, channel, bucketUs);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
             {
-                throw new InvalidOperationException("The rollup row just created is missing.");
+                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
+                _stored[grain] = ReadSums(reader);
             }
-            stored = ReadSums(reader);
+            if (Array.IndexOf(_stored, null) >= 0)
+            {
+                throw new InvalidOperationException("A rollup row just created is missing.");
+            }
         }
-        stored.Add(sums);
-        await using var update = connection.CreateCommand();
-        update.CommandText =
-            "UPDATE rollups SET runs = @runs, sent = @sent, ok = @ok, lost = @lost, late = @late, mean_count = @mean_count, "
-            + $"mean_sum = @mean_sum, pairs = @pairs, jitter_sum = @jitter_sum, undecodable = @undecodable, histogram = @histogram WHERE {KeyCondition};";
-        AddKey(dialect, update, grain, platform, location, channel, bucketUs);
-        AddSums(dialect, update, stored);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+
+        /// <summary>Writes the three rows back with the run added, in one command.</summary>
+        public async Task WriteAsync(StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
+        {
+            await using var update = connection.CreateCommand();
+            var sql = new StringBuilder();
+            dialect.Add(update, "platform", DbKind.Text, platform);
+            dialect.Add(update, "location_key", DbKind.Text, LocationKey(location));
+            dialect.Add(update, "channel", DbKind.Text, channel);
+            for (int i = 0; i < Grains.Length; i++)
+            {
+                var merged = _stored[i]!;
+                merged.Add(run);
+                string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append($"UPDATE rollups SET runs = @runs{n}, sent = @sent{n}, ok = @ok{n}, lost = @lost{n}, late = @late{n}, ")
+                    .Append($"mean_count = @mean_count{n}, mean_sum = @mean_sum{n}, pairs = @pairs{n}, jitter_sum = @jitter_sum{n}, ")
+                    .Append($"undecodable = @undecodable{n}, histogram = @histogram{n} WHERE grain_s = @grain{n} AND platform = @platform ")
+                    .Append($"AND location_key = @location_key AND channel = @channel AND bucket_start = @bucket{n};");
+                dialect.Add(update, "grain" + n, DbKind.Integer, Grains[i]);
+                var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
+                dialect.Add(update, "bucket" + n, kind, bucket);
+                AddSums(dialect, update, merged, n);
+            }
+            update.CommandText = sql.ToString();
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -115,6 +133,133 @@ internal static class Rollups
         StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        string where = Where(dialect, command, filter, grainSeconds);
+        command.CommandText =
+            $"SELECT platform, location, channel, bucket_start, {SumColumns} FROM rollups WHERE {where} "
+            + "ORDER BY bucket_start, platform, location_key, channel;";
+        var rows = new List<RollupAggregate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int bucket = reader.GetOrdinal("bucket_start");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new RollupAggregate
+            {
+                Platform = reader.Text("platform"),
+                Location = reader.NullableText("location"),
+                Channel = reader.Text("channel"),
+                GrainSeconds = grainSeconds,
+                BucketStart = dialect.ReadMicros(reader, bucket),
+                Sums = ReadSums(reader),
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows of <see cref="QueryAsync"/> merged per <paramref name="grouping"/> group: by the database where the
+    /// dialect can (one row per group, histograms concatenated), else in memory.
+    /// </summary>
+    public static async Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken)
+    {
+        if (!dialect.GroupsRollupsInSql)
+        {
+            return GroupInMemory(await QueryAsync(dialect, connection, filter, grainSeconds, cancellationToken), grainSeconds, grouping);
+        }
+        await using var command = connection.CreateCommand();
+        string where = Where(dialect, command, filter, grainSeconds);
+        string us = dialect.UnixMicrosOf("bucket_start");
+        string bucket;
+        if (grouping.BucketSizeUs is { } size)
+        {
+            dialect.Add(command, "size", DbKind.BigInt, size);
+            bucket = $"{us} - mod(mod({us}, @size) + @size, @size)";
+        }
+        else
+        {
+            bucket = "0";
+        }
+        string location = grouping.AcrossLocations
+            ? "NULL AS location, array_agg(DISTINCT location_key) AS location_keys"
+            : "location, NULL AS location_keys";
+        string groupBy = grouping.AcrossLocations ? "platform, channel, bucket" : "platform, location_key, location, channel, bucket";
+        command.CommandText =
+            $"SELECT platform, {location}, channel, {bucket} AS bucket, MIN({us}) AS first_us, "
+            + "SUM(runs)::bigint AS runs, SUM(sent)::bigint AS sent, SUM(ok)::bigint AS ok, SUM(lost)::bigint AS lost, "
+            + "SUM(late)::bigint AS late, SUM(mean_count)::bigint AS mean_count, SUM(mean_sum) AS mean_sum, "
+            + "SUM(pairs)::bigint AS pairs, SUM(jitter_sum) AS jitter_sum, SUM(undecodable)::bigint AS undecodable, "
+            + $"{dialect.ConcatBlobs("histogram")} AS histogram FROM rollups WHERE {where} "
+            + $"GROUP BY {groupBy} ORDER BY bucket, platform, {(grouping.AcrossLocations ? "" : "location_key, ")}channel;";
+        var rows = new List<RollupAggregate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int keys = reader.GetOrdinal("location_keys");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            IReadOnlyList<string?>? locations = null;
+            if (grouping.AcrossLocations)
+            {
+                locations = reader.GetFieldValue<string[]>(keys).Select(k => k == "0" ? null : k[1..])
+                    .OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal).ToList();
+            }
+            var sums = RollupSums.FromStoredSequence(
+                reader.Int64("runs"), reader.Int64("sent"), reader.Int64("ok"), reader.Int64("lost"), reader.Int64("late"),
+                reader.Int64("mean_count"), reader.Double("mean_sum"), reader.Int64("pairs"), reader.Double("jitter_sum"),
+                reader.Int64("undecodable"), reader.Bytes("histogram"));
+            long start = grouping.BucketSizeUs is null ? reader.Int64("first_us") : reader.Int64("bucket");
+            rows.Add(new RollupAggregate
+            {
+                Platform = reader.Text("platform"),
+                Location = reader.NullableText("location"),
+                Channel = reader.Text("channel"),
+                GrainSeconds = grainSeconds,
+                BucketStart = UnixMicros.ToTime(start),
+                Sums = sums,
+                Locations = locations,
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>The grouping of <see cref="QueryGroupsAsync"/> done over the rows (ordered as <see cref="QueryAsync"/> orders them).</summary>
+    internal static IReadOnlyList<RollupAggregate> GroupInMemory(IReadOnlyList<RollupAggregate> rows, int grainSeconds, RollupGrouping grouping)
+    {
+        var groups = new Dictionary<(long Bucket, string Platform, string? Location, string Channel), (long First, RollupSums Sums, HashSet<string?> Locations)>();
+        foreach (var row in rows)
+        {
+            long us = UnixMicros.Floor(row.BucketStart);
+            var key = (grouping.BucketOf(us), row.Platform, grouping.AcrossLocations ? null : row.Location, row.Channel);
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = (us, new RollupSums(), []);
+                groups.Add(key, group);
+            }
+            group.Sums.Add(row.Sums);
+            group.Locations.Add(row.Location);
+            groups[key] = (Math.Min(group.First, us), group.Sums, group.Locations);
+        }
+        return groups
+            .OrderBy(g => g.Key.Bucket)
+            .ThenBy(g => g.Key.Platform, StringComparer.Ordinal)
+            .ThenBy(g => LocationKey(g.Key.Location), StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
+            .Select(g => new RollupAggregate
+            {
+                Platform = g.Key.Platform,
+                Location = g.Key.Location,
+                Channel = g.Key.Channel,
+                GrainSeconds = grainSeconds,
+                BucketStart = UnixMicros.ToTime(grouping.BucketSizeUs is null ? g.Value.First : g.Key.Bucket),
+                Sums = g.Value.Sums,
+                Locations = grouping.AcrossLocations
+                    ? g.Value.Locations.OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal).ToList()
+                    : null,
+            })
+            .ToList();
+    }
+
+    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
+    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int grainSeconds)
+    {
         var where = new StringBuilder("grain_s = @grain");
         dialect.Add(command, "grain", DbKind.Integer, grainSeconds);
         if (filter.Platform is not null)
@@ -144,25 +289,7 @@ internal static class Rollups
             var (value, kind) = dialect.Micros(until);
             dialect.Add(command, "until", kind, value);
         }
-        command.CommandText =
-            $"SELECT platform, location, channel, bucket_start, {SumColumns} FROM rollups WHERE {where} "
-            + "ORDER BY bucket_start, platform, location_key, channel;";
-        var rows = new List<RollupAggregate>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        int bucket = reader.GetOrdinal("bucket_start");
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new RollupAggregate
-            {
-                Platform = reader.Text("platform"),
-                Location = reader.NullableText("location"),
-                Channel = reader.Text("channel"),
-                GrainSeconds = grainSeconds,
-                BucketStart = dialect.ReadMicros(reader, bucket),
-                Sums = ReadSums(reader),
-            });
-        }
-        return rows;
+        return where.ToString();
     }
 
     /// <summary>
@@ -288,30 +415,19 @@ internal static class Rollups
         dialect.Add(command, "until", kind, dialect.Micros(UnixMicros.ToTime(untilUs)).Value);
     }
 
-    private static void AddKey(
-        StoreDialect dialect, DbCommand command, int grain, string platform, string? location, string channel, long bucketUs)
+    private static void AddSums(StoreDialect dialect, DbCommand command, RollupSums sums, string suffix)
     {
-        dialect.Add(command, "grain", DbKind.Integer, grain);
-        dialect.Add(command, "platform", DbKind.Text, platform);
-        dialect.Add(command, "location_key", DbKind.Text, LocationKey(location));
-        dialect.Add(command, "channel", DbKind.Text, channel);
-        var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(bucketUs));
-        dialect.Add(command, "bucket", kind, bucket);
-    }
-
-    private static void AddSums(StoreDialect dialect, DbCommand command, RollupSums sums)
-    {
-        dialect.Add(command, "runs", DbKind.BigInt, sums.Runs);
-        dialect.Add(command, "sent", DbKind.BigInt, sums.Sent);
-        dialect.Add(command, "ok", DbKind.BigInt, sums.Ok);
-        dialect.Add(command, "lost", DbKind.BigInt, sums.Lost);
-        dialect.Add(command, "late", DbKind.BigInt, sums.Late);
-        dialect.Add(command, "mean_count", DbKind.BigInt, sums.MeanCount);
-        dialect.Add(command, "mean_sum", DbKind.Double, sums.MeanSum);
-        dialect.Add(command, "pairs", DbKind.BigInt, sums.Pairs);
-        dialect.Add(command, "jitter_sum", DbKind.Double, sums.JitterSum);
-        dialect.Add(command, "undecodable", DbKind.BigInt, sums.Undecodable);
-        dialect.Add(command, "histogram", DbKind.Blob, sums.SerializeHistogram());
+        dialect.Add(command, "runs" + suffix, DbKind.BigInt, sums.Runs);
+        dialect.Add(command, "sent" + suffix, DbKind.BigInt, sums.Sent);
+        dialect.Add(command, "ok" + suffix, DbKind.BigInt, sums.Ok);
+        dialect.Add(command, "lost" + suffix, DbKind.BigInt, sums.Lost);
+        dialect.Add(command, "late" + suffix, DbKind.BigInt, sums.Late);
+        dialect.Add(command, "mean_count" + suffix, DbKind.BigInt, sums.MeanCount);
+        dialect.Add(command, "mean_sum" + suffix, DbKind.Double, sums.MeanSum);
+        dialect.Add(command, "pairs" + suffix, DbKind.BigInt, sums.Pairs);
+        dialect.Add(command, "jitter_sum" + suffix, DbKind.Double, sums.JitterSum);
+        dialect.Add(command, "undecodable" + suffix, DbKind.BigInt, sums.Undecodable);
+        dialect.Add(command, "histogram" + suffix, DbKind.Blob, sums.SerializeHistogram());
     }
 
     private static RollupSums ReadSums(DbDataReader reader) =>

@@ -5,21 +5,20 @@ using RtcBench.Core.Results;
 
 namespace RtcBench.Storage.Ado;
 
-/// <summary>Writes one run row (the id claimed first: INSERT … ON CONFLICT DO NOTHING) inside the caller's transaction; both databases.</summary>
+/// <summary>
+/// The statement that writes one run row, its id claimed in the same statement (INSERT … ON CONFLICT DO NOTHING …
+/// RETURNING 1: a row when the run was inserted, none when a run with this id is stored); both databases. It is sent
+/// in one command with the save's rollup statements (one round trip).
+/// </summary>
 internal static class RunWriter
 {
-    /// <summary>Inserts the run row; false when a run with this id is already stored (nothing written).</summary>
-    public static async Task<bool> TryInsertRunAsync(
-        StoreDialect dialect, DbConnection connection, RunResult run, byte[] histogram, CancellationToken cancellationToken)
+    /// <summary>Appends the run row's INSERT (returning one row when inserted) to <paramref name="sql"/> and binds its values.</summary>
+    public static void AppendInsert(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
     {
         var stats = run.Stats;
         string statsJson = JsonSerializer.Serialize(stats, ResultJson.Options);
         string? pathJson = run.Path is null ? null : JsonSerializer.Serialize(run.Path, ResultJson.Options);
         dialect.CheckText(run, statsJson, pathJson);
-        if (!await dialect.TryClaimRunIdAsync(connection, run, cancellationToken))
-        {
-            return false;
-        }
 
         var values = new List<(string Column, DbKind Kind, object? Value)>(48);
         var (id, idKind) = dialect.Id(run.RunId);
@@ -75,7 +74,6 @@ internal static class RunWriter
         values.Add(("histogram_count", DbKind.BigInt, run.Histogram.Count));
         values.Add(("histogram", DbKind.Blob, histogram));
 
-        await using var command = connection.CreateCommand();
         var columns = new StringBuilder();
         var parameters = new StringBuilder();
         foreach (var (column, kind, value) in values)
@@ -84,7 +82,6 @@ internal static class RunWriter
             parameters.Append(parameters.Length == 0 ? "@" : ", @").Append(column);
             dialect.Add(command, column, kind, value);
         }
-        command.CommandText = $"INSERT INTO runs ({columns}) VALUES ({parameters}){dialect.RunInsertConflict};";
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        sql.Append(dialect.RunInsertSql(columns.ToString(), parameters.ToString()));
     }
 }

@@ -83,6 +83,12 @@ internal abstract class StoreDialect
     /// <summary>A statement that keeps other writers off the rollups during a rebuild; empty when the transaction does.</summary>
     public abstract string LockRollupsSql { get; }
 
+    /// <summary>True when the database merges rollup rows per group itself (<see cref="ConcatBlobs"/>); else in memory.</summary>
+    public virtual bool GroupsRollupsInSql => false;
+
+    /// <summary>An aggregate that concatenates the bytes of <paramref name="column"/> over a group.</summary>
+    public virtual string ConcatBlobs(string column) => throw new NotSupportedException();
+
     /// <summary>The statement a health check runs.</summary>
     public abstract string CheckSql { get; }
 
@@ -90,6 +96,29 @@ internal abstract class StoreDialect
     public virtual void CheckText(RunResult run, string statsJson, string? pathJson)
     {
     }
+
+    /// <summary>Where this database's migrations are embedded (<c>…Migrations.</c>, then <c>NNNN_name.sql</c>).</summary>
+    public abstract string MigrationResourcePrefix { get; }
+
+    /// <summary>The migrations shipped for this database, ordered by version.</summary>
+    public IReadOnlyList<Migration> Migrations => _migrations ??= Migrator.Load(MigrationResourcePrefix);
+
+    private IReadOnlyList<Migration>? _migrations;
+
+    /// <summary>
+    /// Starts the transaction migrations run in, holding what keeps a second process out until it ends (SQLite: the
+    /// write lock; PostgreSQL: an advisory lock): that process then finds the versions this one applied.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Creates <c>schema_migrations</c> if missing.</summary>
+    public abstract string MigrationsTableSql { get; }
+
+    /// <summary>Records an applied migration (parameters @version, @name, @appliedAt).</summary>
+    public abstract string RecordMigrationSql { get; }
+
+    /// <summary>How <c>schema_migrations.applied_at</c> stores a time.</summary>
+    public abstract (object Value, DbKind Kind) MigrationTime(DateTimeOffset time);
 
     /// <summary>Starts the transaction a save runs in (SQLite takes the write lock now).</summary>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -101,14 +130,12 @@ internal abstract class StoreDialect
     public abstract Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Claims the run id in the current write transaction before the run row is written: false when a run with this
-    /// id is stored (a concurrent claim waits for the other transaction). SQLite claims by the run row itself.
+    /// The statement that claims the run id and writes the run row (<paramref name="columns"/>, bound as
+    /// <paramref name="parameters"/>), returning one row when it did and none when a run with this id is stored (a
+    /// concurrent claim waits for the other transaction). SQLite's runs table keys the id itself.
     /// </summary>
-    public virtual Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken) =>
-        Task.FromResult(true);
-
-    /// <summary>What follows the run row's INSERT: the id conflict clause where the runs table keys the id.</summary>
-    public virtual string RunInsertConflict => " ON CONFLICT (id) DO NOTHING";
+    public virtual string RunInsertSql(string columns, string parameters) =>
+        $"INSERT INTO runs ({columns}) VALUES ({parameters}) ON CONFLICT (id) DO NOTHING RETURNING 1;";
 
     /// <summary>The table whose key is the run id alone (FindRunIds' range scan).</summary>
     public virtual string RunIdTable => "runs";

@@ -81,8 +81,38 @@ internal sealed class PostgresDialect : StoreDialect
 
     public override string CheckSql => "SELECT 1;";
 
+    public override bool GroupsRollupsInSql => true;
+
+    public override string ConcatBlobs(string column) => $"string_agg({column}, ''::bytea)";
+
     public override void CheckText(RunResult run, string statsJson, string? pathJson) =>
         PostgresTextCheck.ThrowIfNul(run, statsJson, pathJson);
+
+    /// <summary>The advisory lock key of migrations (the ASCII of "rtcbench"); advisory locks are per database.</summary>
+    internal const long MigrationLockKey = 0x72746362656E6368;
+
+    public override string MigrationResourcePrefix => "RtcBench.Storage.Postgres.Migrations.";
+
+    /// <summary>
+    /// READ COMMITTED, then a transaction-scoped advisory lock: every statement after the lock sees what the lock's
+    /// previous holder committed.
+    /// </summary>
+    public override async ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key);", (NpgsqlConnection)connection);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Bigint) { Value = MigrationLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    public override string MigrationsTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL);";
+
+    public override string RecordMigrationSql =>
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt);";
+
+    public override (object Value, DbKind Kind) MigrationTime(DateTimeOffset time) => (time.ToUniversalTime(), DbKind.Time);
 
     // Read committed on purpose for writes: a concurrent insert of the same id waits on the primary key until the
     // other transaction ends, then does nothing if it committed.
@@ -128,21 +158,13 @@ internal sealed class PostgresDialect : StoreDialect
     }
 
     /// <summary>
-    /// Claims the id in <c>run_ids</c> (the partitioned runs table can only key (id, started_at)): a concurrent save
-    /// of the same id waits on this key until the other transaction ends, then does nothing if it committed.
+    /// Claims the id in <c>run_ids</c> (the partitioned runs table can only key (id, started_at)) and inserts the run
+    /// row only when the claim did, in one statement: a concurrent save of the same id waits on the key until the other
+    /// transaction ends, then claims nothing if it committed.
     /// </summary>
-    public override async Task<bool> TryClaimRunIdAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO run_ids (id, started_at) VALUES (@id, @started_at) ON CONFLICT (id) DO NOTHING;",
-            (NpgsqlConnection)connection);
-        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = PostgresRunId.ToGuid(run.RunId) });
-        command.Parameters.Add(new NpgsqlParameter("started_at", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Floor(run.StartedAt) });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    // The id is claimed in run_ids first, so the run row never conflicts.
-    public override string RunInsertConflict => "";
+    public override string RunInsertSql(string columns, string parameters) =>
+        "WITH claim AS (INSERT INTO run_ids (id, started_at) VALUES (@id, @started_at) ON CONFLICT (id) DO NOTHING RETURNING id) "
+        + $"INSERT INTO runs ({columns}) SELECT {parameters} FROM claim RETURNING 1;";
 
     public override string RunIdTable => "run_ids";
 

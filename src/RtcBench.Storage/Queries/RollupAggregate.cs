@@ -18,4 +18,10 @@ public sealed record RollupAggregate
     public required DateTimeOffset BucketStart { get; init; }
 
     public required RollupSums Sums { get; init; }
+
+    /// <summary>
+    /// A group of <see cref="IResultStore.QueryRollupGroupsAsync"/> across locations: the distinct locations merged
+    /// (null: no location); <see cref="Location"/> is then null. Null for a single row or a per-location group.
+    /// </summary>
+    public IReadOnlyList<string?>? Locations { get; init; }
 }

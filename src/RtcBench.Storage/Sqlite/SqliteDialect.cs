@@ -67,6 +67,21 @@ internal sealed class SqliteDialect : StoreDialect
 
     public override string CheckSql => "SELECT COUNT(*) FROM schema_migrations;";
 
+    public override string MigrationResourcePrefix => "RtcBench.Storage.Sqlite.Migrations.";
+
+    // Not deferred: BEGIN IMMEDIATE takes the write lock now, so a second process waits (busy timeout) and then sees
+    // the versions this one applied.
+    public override ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        BeginWriteAsync(connection, cancellationToken);
+
+    public override string MigrationsTableSql =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT;";
+
+    // SQLite's table has no name column (its migrations are named by version alone).
+    public override string RecordMigrationSql => "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @appliedAt);";
+
+    public override (object Value, DbKind Kind) MigrationTime(DateTimeOffset time) => (UnixMicros.ToText(time), DbKind.Text);
+
     public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         // Not deferred: BEGIN IMMEDIATE takes the write lock up front.
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));

@@ -34,7 +34,7 @@ public sealed class SqliteResultStore : AdoResultStore
     /// <param name="access">Create the file (and its directories) when missing, or require an existing RtcBench store.</param>
     /// <param name="timeProvider">Clock for <c>schema_migrations.applied_at</c>; the system clock by default.</param>
     public SqliteResultStore(string databasePath, StoreAccess access, TimeProvider? timeProvider = null)
-        : this(databasePath, SqliteMigrator.All, timeProvider ?? TimeProvider.System, access)
+        : this(databasePath, SqliteDialect.Instance.Migrations, timeProvider ?? TimeProvider.System, access)
     {
     }
 
@@ -89,7 +89,7 @@ public sealed class SqliteResultStore : AdoResultStore
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             await wal.ExecuteScalarAsync(cancellationToken);
         }
-        var report = await SqliteMigrator.ApplyAsync(connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
+        var report = await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
         return report with { Created = !existed || report.Created };
     }
 

@@ -106,6 +106,69 @@ public sealed class LogHistogramEncodingTests
     }
 
     [Fact]
+    public void TryMergeSerialized_IntoNonEmpty_SameAsDecodeThenMerge()
+    {
+        var into = Of(LogNormal.Samples(3, 2_000, 20_000, 0.5));
+        var expected = Of(LogNormal.Samples(3, 2_000, 20_000, 0.5));
+        foreach (var other in new[] { Of(LogNormal.Samples(4, 3_000, 90_000, 1.5)), Of([0.0, 0.0005, 7.0]), new LogHistogram(), Of([1e9]) })
+        {
+            byte[] bytes = other.Serialize();
+            Assert.True(LogHistogram.IsValidSerialized(bytes));
+            Assert.True(into.TryMergeSerialized(bytes));
+            Assert.True(LogHistogram.TryDeserialize(bytes, out var decoded));
+            expected.Merge(decoded!);
+            AssertSame(expected, into);
+        }
+        var empty = new LogHistogram();
+        Assert.True(empty.TryMergeSerialized(Of([5.0, 6.0]).Serialize()));
+        AssertSame(Of([5.0, 6.0]), empty);
+    }
+
+    [Fact]
+    public void TryMergeSerializedSequence_Concatenated_SameAsMergingEach()
+    {
+        var parts = new[] { Of(LogNormal.Samples(5, 800, 20_000, 0.7)), new LogHistogram(), Of([0.0, 3.0]), Of([1e7]) };
+        byte[] sequence = parts.Where(p => p.Count > 0).SelectMany(p => p.Serialize()).ToArray();
+        var expected = new LogHistogram();
+        foreach (var part in parts)
+        {
+            expected.Merge(part);
+        }
+
+        var merged = new LogHistogram();
+        Assert.True(merged.TryMergeSerializedSequence(sequence));
+        AssertSame(expected, merged);
+        Assert.True(new LogHistogram().TryMergeSerializedSequence([]));
+        Assert.False(new LogHistogram().TryMergeSerializedSequence(sequence.AsSpan(0, sequence.Length - 1)));
+    }
+
+    [Fact]
+    public void TryMergeSerialized_MutatedBytes_AddsAllOrNothing()
+    {
+        byte[] original = Of(LogNormal.Samples(9, 500, 20_000, 1.0)).Serialize();
+        var random = new Random(7);
+        var before = Of([10.0, 20.0, 30.0]);
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] mutated = original[..Math.Clamp(original.Length + random.Next(-2, 1), 0, original.Length)];
+            if (mutated.Length > 0)
+            {
+                mutated[random.Next(mutated.Length)] ^= (byte)(1 << random.Next(8));
+            }
+            var into = Of([10.0, 20.0, 30.0]);
+            bool decodes = LogHistogram.TryDeserialize(mutated, out var decoded);
+            Assert.Equal(decodes, LogHistogram.IsValidSerialized(mutated));
+            Assert.Equal(decodes, into.TryMergeSerialized(mutated));
+            var expected = Of([10.0, 20.0, 30.0]);
+            if (decodes)
+            {
+                expected.Merge(decoded!);
+            }
+            AssertSame(decodes ? expected : before, into);
+        }
+    }
+
+    [Fact]
     public void TryDeserialize_MutatedBytes_NeverThrowsAndAcceptsOnlyConsistent()
     {
         byte[] original = Of(LogNormal.Samples(9, 500, 20_000, 1.0)).Serialize();

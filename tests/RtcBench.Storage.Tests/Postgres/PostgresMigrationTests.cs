@@ -1,4 +1,5 @@
 using Npgsql;
+using RtcBench.Storage.Ado;
 using RtcBench.Storage.Postgres;
 using RtcBench.Storage.Sqlite;
 
@@ -29,7 +30,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
     [Fact]
     public void Embedded_Migrations_AreNumberedFromOneWithoutGaps()
     {
-        var all = PostgresMigrator.All;
+        var all = PostgresDialect.Instance.Migrations;
 
         Assert.NotEmpty(all);
         Assert.Equal(Enumerable.Range(1, all.Count), all.Select(m => m.Version));
@@ -44,20 +45,24 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
             await store.InitializeAsync(Ct);
         }
 
-        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(PostgresMigrator.All[^1].Version, await server.ScalarAsync<int>(_database, "SELECT MAX(version) FROM schema_migrations;", Ct));
+        Assert.Equal(PostgresDialect.Instance.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(PostgresDialect.Instance.Migrations[^1].Version, await server.ScalarAsync<int>(_database, "SELECT MAX(version) FROM schema_migrations;", Ct));
         Assert.Equal(
             "0001_initial.sql", await server.ScalarAsync<string>(_database, "SELECT name FROM schema_migrations WHERE version = 1;", Ct));
         string[] indexes =
         [
             "runs_pkey", "ix_runs_started_at", "ix_runs_platform_location_started_at", "ix_runs_location_started_at",
-            "ix_runs_channel_started_at", "ix_runs_platform_channel_started_at", "pings_pkey", "ix_pings_scheduled_at",
+            "ix_runs_channel_started_at", "ix_runs_platform_channel_started_at", "pings_pkey",
             "run_ids_pkey",
         ];
         foreach (string index in indexes)
         {
             Assert.Equal(1, await CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE indexname = '{index}';"));
         }
+        // 0007: pings carry no per-row foreign-key check and no BRIN index; a row trigger on runs deletes a run's pings.
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'ix_pings_scheduled_at';"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_constraint WHERE conrelid = 'pings'::regclass AND contype = 'f';"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM pg_trigger WHERE tgrelid = 'runs'::regclass AND tgname = 'runs_delete_pings';"));
         Assert.Equal(
             "run_id, seq, run_started_at",
             await server.ScalarAsync<string>(
@@ -82,7 +87,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
             await store.InitializeAsync(Ct);
         }
 
-        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(PostgresDialect.Instance.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
         Assert.Equal(
             TestRuns.BaseTime,
             await server.ScalarAsync<DateTime>(_database, "SELECT applied_at FROM schema_migrations WHERE version = 1;", Ct));
@@ -96,7 +101,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         {
             await store.SaveRunAsync(run, Ct);
         }
-        var newer = PostgresMigrator.All.Append(Extra(PostgresMigrator.All.Count + 1)).ToList();
+        var newer = PostgresDialect.Instance.Migrations.Append(Extra(PostgresDialect.Instance.Migrations.Count + 1)).ToList();
 
         await using (var store = new PostgresResultStore(ConnectionString, newer, TimeProvider.System))
         {
@@ -115,7 +120,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         {
             await store.InitializeAsync(Ct);
         }
-        int known = PostgresMigrator.All[^1].Version;
+        int known = PostgresDialect.Instance.Migrations[^1].Version;
         await server.ExecuteAsync(
             _database, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({known + 41}, 'later.sql', now());", Ct);
         var withPassword = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "hunter2-secret" };
@@ -135,9 +140,9 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
     [Fact]
     public async Task Initialize_FailingMigration_RollsBackEverything()
     {
-        var broken = new List<Migration>(PostgresMigrator.All)
+        var broken = new List<Migration>(PostgresDialect.Instance.Migrations)
         {
-            new(PostgresMigrator.All.Count + 1, "broken.sql", "CREATE TABLE ok_table (x integer); SELECT * FROM no_such_table;"),
+            new(PostgresDialect.Instance.Migrations.Count + 1, "broken.sql", "CREATE TABLE ok_table (x integer); SELECT * FROM no_such_table;"),
         };
 
         await using (var store = new PostgresResultStore(ConnectionString, broken, TimeProvider.System))
@@ -157,7 +162,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
             // Start together: each store opens its own connection and waits on the advisory lock.
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync(Ct))));
 
-            Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+            Assert.Equal(PostgresDialect.Instance.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
             var run = TestRuns.Create();
             Assert.Equal(SaveOutcome.Inserted, await stores[0].SaveRunAsync(run, Ct));
             Assert.Equal(SaveOutcome.AlreadyExists, await stores[5].SaveRunAsync(run, Ct));
@@ -177,7 +182,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await using var holder = new NpgsqlConnection(ConnectionString);
         await holder.OpenAsync(Ct);
         await using var transaction = await holder.BeginTransactionAsync(Ct);
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresMigrator.AdvisoryLockKey});", holder, transaction))
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresDialect.MigrationLockKey});", holder, transaction))
         {
             await take.ExecuteNonQueryAsync(Ct);
         }
@@ -189,7 +194,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await transaction.CommitAsync(Ct);
         await initialize.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        Assert.Equal(PostgresMigrator.All.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(PostgresDialect.Instance.Migrations.Count, await CountAsync("SELECT COUNT(*) FROM schema_migrations;"));
     }
 
     [Fact]
@@ -223,6 +228,6 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await server.ExecuteAsync(_database, "SET search_path TO v5; " + RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new PostgresResultStore(version5);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
     }
 }

@@ -144,6 +144,24 @@ public sealed class PostgresResultStoreServerTests(PostgresServer server, ITestO
     }
 
     [Fact]
+    public async Task DeleteRun_FromItsMonthPartition_CascadesToItsPingsOnly()
+    {
+        var kept = TestRuns.Create();
+        var deleted = TestRuns.Create();
+        await using (var store = Open())
+        {
+            await store.SaveRunAsync(kept, Ct);
+            await store.SaveRunAsync(deleted, Ct);
+        }
+        string partition = await ScalarAsync<string>("SELECT tableoid::regclass::text FROM runs LIMIT 1;");
+
+        await server.ExecuteAsync(_database, $"DELETE FROM {partition} WHERE id = '{deleted.RunId}';", Ct);
+
+        Assert.Equal(0, await ScalarAsync<long>($"SELECT COUNT(*) FROM pings WHERE run_id = '{deleted.RunId}';"));
+        Assert.Equal(kept.Pings.Count, await ScalarAsync<long>($"SELECT COUNT(*) FROM pings WHERE run_id = '{kept.RunId}';"));
+    }
+
+    [Fact]
     public async Task SaveRun_PingInsertFails_RunRowRolledBack()
     {
         await using var store = Open();

@@ -1,4 +1,5 @@
 using Npgsql;
+using RtcBench.Storage.Ado;
 using RtcBench.Storage.Postgres;
 
 namespace RtcBench.Storage.Tests.Postgres;
@@ -17,7 +18,7 @@ internal static class PostgresVersion5
     {
         await server.ExecuteAsync(database, $"CREATE SCHEMA {Schema};", ct);
         string connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString(database)) { SearchPath = Schema }.ConnectionString;
-        await using (var store = new PostgresResultStore(connectionString, PostgresMigrator.All.Take(5).ToList(), TimeProvider.System))
+        await using (var store = new PostgresResultStore(connectionString, PostgresDialect.Instance.Migrations.Take(5).ToList(), TimeProvider.System))
         {
             var report = await store.InitializeAsync(ct);
             Assert.Equal((0, 5), (report.FromVersion, report.ToVersion));

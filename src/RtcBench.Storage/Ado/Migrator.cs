@@ -1,46 +1,38 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 
-namespace RtcBench.Storage.Sqlite;
+namespace RtcBench.Storage.Ado;
 
 /// <summary>
-/// Applies the embedded <c>Sqlite/Migrations/NNNN_name.sql</c> scripts a database lacks, in version order, in one
-/// write transaction (so two processes initialising at once apply each migration exactly once), recording each
-/// in <c>schema_migrations</c>.
+/// The one migration runner for both databases: applies the embedded <c>NNNN_name.sql</c> scripts of the store's
+/// dialect (<see cref="StoreDialect.MigrationResourcePrefix"/>) that the database lacks, in version order, in one
+/// write transaction (<see cref="StoreDialect.BeginMigrationAsync"/>: SQLite's <c>BEGIN IMMEDIATE</c>, PostgreSQL's
+/// advisory lock), so two processes initialising at once apply each migration exactly once; records each in
+/// <c>schema_migrations</c>. Both databases' DDL is transactional: a failing migration leaves the database as it was.
+/// Only the SQL files differ between the databases.
 /// </summary>
-internal static class SqliteMigrator
+internal static class Migrator
 {
-    private const string ResourcePrefix = "RtcBench.Storage.Sqlite.Migrations.";
-
-    private static readonly Lazy<IReadOnlyList<Migration>> Embedded = new(LoadEmbedded);
-
-    /// <summary>The migrations shipped with this assembly, ordered by version (1, 2, 3, … without gaps).</summary>
-    public static IReadOnlyList<Migration> All => Embedded.Value;
-
     /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; says what it found and applied.</summary>
     /// <exception cref="InvalidOperationException">The database has a version newer than the last migration.</exception>
     public static async Task<SchemaReport> ApplyAsync(
-        SqliteConnection connection,
+        StoreDialect dialect,
+        DbConnection connection,
         IReadOnlyList<Migration> migrations,
         TimeProvider timeProvider,
         string databaseName,
         CancellationToken cancellationToken)
     {
         int latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
-        // Serializable and not deferred: BEGIN IMMEDIATE takes the write lock now, so a second process waits
-        // (busy timeout) and then sees the versions this one applied.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        await ExecuteAsync(
-            connection,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT;",
-            cancellationToken);
+        await using var transaction = await dialect.BeginMigrationAsync(connection, cancellationToken);
+        await ExecuteAsync(connection, dialect.MigrationsTableSql, cancellationToken);
 
         var applied = new HashSet<int>();
-        using (var select = connection.CreateCommand())
+        await using (var select = connection.CreateCommand())
         {
             select.CommandText = "SELECT version FROM schema_migrations;";
-            using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 applied.Add(reader.GetInt32(0));
@@ -62,15 +54,32 @@ internal static class SqliteMigrator
                 continue;
             }
             await ExecuteAsync(connection, migration.Sql, cancellationToken);
-            using var record = connection.CreateCommand();
-            record.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @appliedAt);";
-            record.Parameters.AddWithValue("@version", migration.Version);
-            record.Parameters.AddWithValue("@appliedAt", UnixMicros.ToText(timeProvider.GetUtcNow()));
+            await using var record = connection.CreateCommand();
+            record.CommandText = dialect.RecordMigrationSql;
+            dialect.Add(record, "version", DbKind.Integer, migration.Version);
+            dialect.Add(record, "name", DbKind.Text, migration.Name);
+            var (appliedAt, kind) = dialect.MigrationTime(timeProvider.GetUtcNow());
+            dialect.Add(record, "appliedAt", kind, appliedAt);
             await record.ExecuteNonQueryAsync(cancellationToken);
             done.Add(migration.Name);
         }
-        transaction.Commit();
+        await transaction.CommitAsync(cancellationToken);
         return new SchemaReport(current == 0, current, latest, done);
+    }
+
+    /// <summary>The migrations embedded under <paramref name="resourcePrefix"/>, ordered by version (1..N without gaps).</summary>
+    public static IReadOnlyList<Migration> Load(string resourcePrefix)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var scripts = new List<(string, string)>();
+        foreach (string resource in assembly.GetManifestResourceNames())
+        {
+            if (resource.StartsWith(resourcePrefix, StringComparison.Ordinal) && resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                scripts.Add((resource[resourcePrefix.Length..], ReadResource(assembly, resource)));
+            }
+        }
+        return Order(scripts);
     }
 
     /// <summary>Parses and orders migration scripts by the leading digits of their names; checks 1..N without gaps.</summary>
@@ -102,22 +111,6 @@ internal static class SqliteMigrator
         return migrations;
     }
 
-    private static IReadOnlyList<Migration> LoadEmbedded()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        var scripts = new List<(string, string)>();
-        foreach (string resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal)
-                || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            scripts.Add((resource[ResourcePrefix.Length..], ReadResource(assembly, resource)));
-        }
-        return Order(scripts);
-    }
-
     private static string ReadResource(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
@@ -126,9 +119,9 @@ internal static class SqliteMigrator
         return reader.ReadToEnd();
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
