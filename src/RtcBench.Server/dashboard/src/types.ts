@@ -168,4 +168,5 @@ export interface DistributionResponse {
   until: string;
   relative_accuracy: number;
   groups: DistributionGroup[];
+  method_note: string;
 }
