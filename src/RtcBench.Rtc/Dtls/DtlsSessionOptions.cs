@@ -35,6 +35,18 @@ public sealed record DtlsSessionOptions
     /// </summary>
     public bool RequireSrtp { get; init; }
 
+    /// <summary>
+    /// Which implementation runs the handshake: <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session,
+    /// the default) or <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto, Dtls/Managed, no thread).
+    /// </summary>
+    public DtlsEngine Engine { get; init; } = DtlsEngine.Bouncy;
+
+    /// <summary>
+    /// Managed engine as server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347
+    /// §4.2.1). On by default; BouncyCastle's server (the Bouncy engine) never sends one.
+    /// </summary>
+    public bool HelloVerifyCookie { get; init; } = true;
+
     /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

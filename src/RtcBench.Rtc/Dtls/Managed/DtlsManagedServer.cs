@@ -1,0 +1,292 @@
+using System.Security.Cryptography;
+
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>
+/// The server side of the managed handshake (RFC 6347 §4.2.4 flights 2, 4 and 6). A ClientHello without a valid
+/// cookie gets a HelloVerifyRequest and leaves no state behind (RFC 6347 §4.2.1: the cookie is an HMAC of the
+/// client's random under a per-engine secret, so a retransmitted or spoofed ClientHello costs nothing); with
+/// <see cref="DtlsSessionOptions.HelloVerifyCookie"/> off the first ClientHello is answered at once. We select 0xC02B,
+/// require the extended master secret, answer use_srtp with the first of our profiles the client offered, always send
+/// a CertificateRequest and check the client's certificate against the SDP fingerprint.
+/// </summary>
+internal sealed class DtlsManagedServer : DtlsManagedEngine
+{
+    private const int CookieLength = 32;
+
+    private readonly byte[] _cookieSecret = RandomNumberGenerator.GetBytes(32);
+    private Step _step = Step.ExpectClientHello;
+    private ECDiffieHellman? _ephemeral;
+    private ECDsa? _clientKey;
+    private DtlsFlight? _finalFlight;
+
+    internal DtlsManagedServer(DtlsSessionOptions options, int mtu)
+        : base(options, mtu)
+    {
+    }
+
+    private enum Step
+    {
+        ExpectClientHello,
+        ExpectCertificate,
+        ExpectClientKeyExchange,
+        ExpectCertificateVerify,
+        ExpectFinished,
+        Done,
+    }
+
+    /// <summary>HelloVerifyRequests sent (each answers one ClientHello without a valid cookie).</summary>
+    internal long HelloVerifyRequests { get; private set; }
+
+    protected override void OnStart(long nowNs)
+    {
+    }
+
+    protected override bool OnHandshakeFragmentBeforeHello(long nowNs, ReadOnlySpan<byte> fragment, long recordSequence)
+    {
+        if (_step != Step.ExpectClientHello)
+        {
+            return false;
+        }
+
+        int length = DtlsHandshakeReassembler.ReadU24(fragment[1..]);
+        int sequence = (fragment[4] << 8) | fragment[5];
+        int offset = DtlsHandshakeReassembler.ReadU24(fragment[6..]);
+        int fragmentLength = DtlsHandshakeReassembler.ReadU24(fragment[9..]);
+        if (fragment[0] != DtlsHandshakeType.ClientHello || offset != 0 || fragmentLength != length
+            || fragment.Length < DtlsHandshakeType.HeaderLength + length)
+        {
+            return true; // only a whole ClientHello can start the handshake; dropped
+        }
+
+        byte[] body = fragment.Slice(DtlsHandshakeType.HeaderLength, length).ToArray();
+        if (!DtlsHello.TryReadClientHello(body, out var hello))
+        {
+            FailDecode("ClientHello");
+            return true;
+        }
+
+        if (Options.HelloVerifyCookie && !CookieMatches(hello))
+        {
+            HelloVerifyRequests++;
+            SendStatelessMessage(DtlsHandshakeType.HelloVerifyRequest, sequence,
+                DtlsHandshakeMessages.WriteHelloVerifyRequest(Cookie(hello.Random)), recordSequence);
+            return true;
+        }
+
+        Reassembler.NextSequence = sequence + 1;
+        NextWriteMessageSequence = sequence;
+        AddToTranscript(DtlsHandshakeType.ClientHello, sequence, body);
+        OnClientHello(nowNs, hello);
+        return true;
+    }
+
+    protected override void OnMessage(long nowNs, byte type, byte[] body, int epoch)
+    {
+        int sequence = Reassembler.NextSequence - 1;
+        switch (_step)
+        {
+            case Step.ExpectCertificate when type == DtlsHandshakeType.Certificate:
+                StopFlightTimer();
+                AddToTranscript(type, sequence, body);
+                OnCertificate(body);
+                return;
+            case Step.ExpectClientKeyExchange when type == DtlsHandshakeType.ClientKeyExchange:
+                AddToTranscript(type, sequence, body);
+                if (!DtlsHandshakeMessages.TryReadClientKeyExchange(body, out byte[] point))
+                {
+                    FailDecode("ClientKeyExchange");
+                    return;
+                }
+
+                if (!DtlsKeyExchange.TryAgree(_ephemeral!, point, out byte[] preMaster))
+                {
+                    Fail(DtlsFailureReason.ProtocolError, "The DTLS client's ECDHE point is not on P-256.", DtlsAlerts.IllegalParameter);
+                    return;
+                }
+
+                DeriveKeys(preMaster);
+                _step = Step.ExpectCertificateVerify;
+                return;
+            case Step.ExpectCertificateVerify when type == DtlsHandshakeType.CertificateVerify:
+                if (!DtlsHandshakeMessages.TryReadSigned(body, out int scheme, out byte[] signature))
+                {
+                    FailDecode("CertificateVerify");
+                    return;
+                }
+
+                if (!DtlsKeyExchange.Verify(_clientKey!, scheme, TranscriptBytes(), signature))
+                {
+                    Fail(DtlsFailureReason.ProtocolError, "The DTLS client's CertificateVerify did not verify.", DtlsAlerts.DecryptError);
+                    return;
+                }
+
+                AddToTranscript(type, sequence, body);
+                _step = Step.ExpectFinished;
+                return;
+            case Step.ExpectFinished when type == DtlsHandshakeType.Finished && epoch == DtlsAeadRecordLayer.Epoch:
+                if (!CryptographicOperations.FixedTimeEquals(body, FinishedVerifyData(DtlsRole.Client)))
+                {
+                    Fail(DtlsFailureReason.ProtocolError, "The DTLS client's Finished did not verify.", DtlsAlerts.DecryptError);
+                    return;
+                }
+
+                AddToTranscript(type, sequence, body);
+                SendFinalFlight(nowNs);
+                return;
+            default:
+                FailUnexpected(type);
+                return;
+        }
+    }
+
+    protected override void OnDispose()
+    {
+        _ephemeral?.Dispose();
+        _clientKey?.Dispose();
+    }
+
+    private byte[] Cookie(ReadOnlySpan<byte> clientRandom) =>
+        HMACSHA256.HashData(_cookieSecret, clientRandom)[..CookieLength];
+
+    private bool CookieMatches(DtlsHello hello) =>
+        hello.Cookie.Length == CookieLength && CryptographicOperations.FixedTimeEquals(hello.Cookie, Cookie(hello.Random));
+
+    private void OnClientHello(long nowNs, DtlsHello hello)
+    {
+        if (hello.Version > DtlsHandshakeType.Dtls12)
+        {
+            // DTLS versions count down: 0xFEFF is 1.0, 0xFEFD is 1.2; a larger number is older than 1.2.
+            Fail(DtlsFailureReason.ProtocolError, $"The DTLS client offers version 0x{hello.Version:X4}; only DTLS 1.2 is supported.", DtlsAlerts.ProtocolVersion);
+            return;
+        }
+
+        if (Array.IndexOf(hello.CipherSuites, DtlsRecordKeys.CipherSuiteAes128GcmSha256) < 0)
+        {
+            Fail(DtlsFailureReason.ProtocolError, "The DTLS client does not offer TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256.", DtlsAlerts.HandshakeFailure);
+            return;
+        }
+
+        if (!hello.Extensions.ContainsKey(DtlsHandshakeType.ExtExtendedMasterSecret))
+        {
+            Fail(DtlsFailureReason.ProtocolError, "The DTLS client does not offer the extended master secret (RFC 7627), which we require.", DtlsAlerts.HandshakeFailure);
+            return;
+        }
+
+        if (hello.Extensions.TryGetValue(DtlsHandshakeType.ExtSupportedGroups, out byte[]? groups) && !DtlsHello.ListContains(groups, DtlsHandshakeType.Secp256r1))
+        {
+            Fail(DtlsFailureReason.ProtocolError, "The DTLS client does not offer secp256r1.", DtlsAlerts.HandshakeFailure);
+            return;
+        }
+
+        SrtpProfile = SelectSrtp(hello);
+        if (SrtpProfile == DtlsSrtpProfile.None && Options.RequireSrtp)
+        {
+            Fail(DtlsFailureReason.SrtpProfileMismatch, "The DTLS client offers none of our SRTP profiles (use_srtp) and RequireSrtp is set.", DtlsAlerts.HandshakeFailure);
+            return;
+        }
+
+        ClientRandom = hello.Random;
+        ServerRandom = RandomNumberGenerator.GetBytes(DtlsHandshakeType.RandomLength);
+        var extensions = new Dictionary<int, byte[]>();
+        if (hello.Extensions.ContainsKey(DtlsHandshakeType.ExtRenegotiationInfo) || Array.IndexOf(hello.CipherSuites, DtlsHandshakeType.EmptyRenegotiationInfoScsv) >= 0)
+        {
+            extensions[DtlsHandshakeType.ExtRenegotiationInfo] = [0];
+        }
+
+        extensions[DtlsHandshakeType.ExtExtendedMasterSecret] = [];
+        if (hello.Extensions.ContainsKey(DtlsHandshakeType.ExtEcPointFormats))
+        {
+            extensions[DtlsHandshakeType.ExtEcPointFormats] = [1, 0];
+        }
+
+        if (SrtpProfile != DtlsSrtpProfile.None)
+        {
+            extensions[DtlsHandshakeType.ExtUseSrtp] = DtlsHello.WriteUseSrtp([SrtpProfile]);
+        }
+
+        var flight = new DtlsFlight(retransmits: true);
+        Add(flight, DtlsHandshakeType.ServerHello, new DtlsHello
+        {
+            Version = DtlsHandshakeType.Dtls12,
+            Random = ServerRandom,
+            CipherSuites = [DtlsRecordKeys.CipherSuiteAes128GcmSha256],
+            Extensions = extensions,
+        }.WriteServerHello());
+        Add(flight, DtlsHandshakeType.Certificate, DtlsHandshakeMessages.WriteCertificate(Options.Certificate.Der));
+
+        _ephemeral = DtlsKeyExchange.CreateEphemeral(out byte[] point);
+        byte[] ecdhParams = DtlsHandshakeMessages.WriteEcdhParams(point);
+        byte[] signature = DtlsKeyExchange.Sign(SigningKey, [.. ClientRandom, .. ServerRandom, .. ecdhParams]);
+        Add(flight, DtlsHandshakeType.ServerKeyExchange, DtlsHandshakeMessages.WriteServerKeyExchange(ecdhParams, DtlsHandshakeType.EcdsaSecp256r1Sha256, signature));
+        Add(flight, DtlsHandshakeType.CertificateRequest, DtlsHandshakeMessages.WriteCertificateRequest());
+        Add(flight, DtlsHandshakeType.ServerHelloDone, []);
+        _step = Step.ExpectCertificate;
+        StartFlight(nowNs, flight);
+    }
+
+    /// <summary>The first of our profiles the client offered (RFC 5764 §4.1.1), or None.</summary>
+    private DtlsSrtpProfile SelectSrtp(DtlsHello hello)
+    {
+        if (Options.SrtpProfiles.Count == 0 || !hello.Extensions.TryGetValue(DtlsHandshakeType.ExtUseSrtp, out byte[]? data)
+            || !DtlsHello.TryReadUseSrtp(data, out int[] offered, out _))
+        {
+            return DtlsSrtpProfile.None;
+        }
+
+        foreach (var profile in Options.SrtpProfiles)
+        {
+            if (Array.IndexOf(offered, (int)profile) >= 0)
+            {
+                return profile;
+            }
+        }
+
+        return DtlsSrtpProfile.None;
+    }
+
+    private void OnCertificate(byte[] body)
+    {
+        if (!DtlsHandshakeMessages.TryReadCertificate(body, out byte[] der))
+        {
+            FailDecode("Certificate");
+            return;
+        }
+
+        if (der.Length == 0 || !Options.RemoteFingerprint.Matches(der))
+        {
+            Fail(DtlsFailureReason.FingerprintMismatch, "The DTLS client's certificate does not match the fingerprint in its SDP.", DtlsAlerts.BadCertificate);
+            return;
+        }
+
+        _clientKey = DtlsKeyExchange.PublicKeyOf(der);
+        if (_clientKey is null)
+        {
+            Fail(DtlsFailureReason.ProtocolError, "The DTLS client's certificate has no ECDSA key.", DtlsAlerts.BadCertificate);
+            return;
+        }
+
+        _step = Step.ExpectClientKeyExchange;
+    }
+
+    /// <summary>Flight 6: ChangeCipherSpec, Finished. Not timed: resent when the client retransmits its flight 5.</summary>
+    private void SendFinalFlight(long nowNs)
+    {
+        _finalFlight = new DtlsFlight(retransmits: false);
+        _finalFlight.AddChangeCipherSpec();
+        int sequence = NextWriteMessageSequence++;
+        byte[] verifyData = FinishedVerifyData(DtlsRole.Server);
+        AddToTranscript(DtlsHandshakeType.Finished, sequence, verifyData);
+        _finalFlight.AddHandshake(DtlsHandshakeType.Finished, sequence, verifyData, encrypted: true);
+        _step = Step.Done;
+        StartFlight(nowNs, _finalFlight);
+        Connect();
+    }
+
+    private void Add(DtlsFlight flight, byte type, byte[] body)
+    {
+        int sequence = NextWriteMessageSequence++;
+        AddToTranscript(type, sequence, body);
+        flight.AddHandshake(type, sequence, body, encrypted: false);
+    }
+}
