@@ -294,6 +294,7 @@ internal abstract class DtlsManagedEngine : IDisposable
         WritePlainHeader(datagram, DtlsWire.Handshake, recordSequence, DtlsHandshakeType.HeaderLength + body.Length);
         WriteFragmentHeader(datagram.AsSpan(RecordHeaderLength), type, body.Length, messageSequence, 0, body.Length);
         body.CopyTo(datagram, RecordHeaderLength + DtlsHandshakeType.HeaderLength);
+        _writeSequence0 = Math.Max(_writeSequence0, recordSequence + 1); // never reuse it (the peer's replay window)
         _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, datagram.Length, Pooled: false));
     }
 
