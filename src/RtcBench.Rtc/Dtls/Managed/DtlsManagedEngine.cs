@@ -117,7 +117,6 @@ internal abstract class DtlsManagedEngine : IDisposable
             throw new InvalidOperationException("The engine was already started.");
         }
 
-        ReleaseLent();
         State = DtlsManagedState.Handshaking;
         _handshakeDeadlineNs = nowNs + (long)(Options.HandshakeTimeout.TotalMilliseconds * 1_000_000);
         OnStart(nowNs);
@@ -126,7 +125,6 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>Handles one received datagram. Never throws on its content.</summary>
     internal void HandleDatagram(long nowNs, ReadOnlySpan<byte> datagram)
     {
-        ReleaseLent();
         if (State is not (DtlsManagedState.Handshaking or DtlsManagedState.Connected))
         {
             DroppedDatagrams++;
@@ -162,7 +160,6 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>Fires the flight timer and the handshake timeout when due.</summary>
     internal void HandleTimeout(long nowNs)
     {
-        ReleaseLent();
         if (State != DtlsManagedState.Handshaking)
         {
             return;
@@ -204,7 +201,6 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>Encrypts one application-data record into a transmit output. Connected only; no allocation once warm.</summary>
     internal void Send(ReadOnlySpan<byte> data)
     {
-        ReleaseLent();
         if (State != DtlsManagedState.Connected || Records is null)
         {
             throw new InvalidOperationException($"The DTLS session is {State}, not connected.");
@@ -223,7 +219,6 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>Sends close_notify when connected and ends the session (<see cref="DtlsCloseReason.Local"/>); during the handshake it fails it as Cancelled.</summary>
     internal void Close()
     {
-        ReleaseLent();
         if (State == DtlsManagedState.Connected)
         {
             SendAlert(DtlsWire.AlertWarning, DtlsWire.CloseNotify);
@@ -237,6 +232,7 @@ internal abstract class DtlsManagedEngine : IDisposable
 
     public void Dispose()
     {
+        ReleaseLent();
         Records?.Dispose();
         SigningKey.Dispose();
         OnDispose();

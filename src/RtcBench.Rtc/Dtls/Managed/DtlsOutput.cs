@@ -23,8 +23,9 @@ internal enum DtlsOutputKind
 }
 
 /// <summary>
-/// One output of the managed engine. <see cref="Data"/> points into an engine-owned buffer that stays valid only
-/// until the next call into the engine: send or copy it first (this keeps the record path allocation-free).
+/// One output of the managed engine. <see cref="Data"/> points into an engine-owned buffer that stays valid until the
+/// next <see cref="DtlsManagedEngine.PollOutput"/>: send or copy it first (this keeps the record path allocation-free).
+/// Calling <see cref="DtlsManagedEngine.Send"/> meanwhile (an echo from a data handler) is safe.
 /// </summary>
 internal readonly struct DtlsOutput(DtlsOutputKind kind, ReadOnlyMemory<byte> data, long timeoutNs)
 {
