@@ -38,8 +38,16 @@ public sealed record DtlsSessionOptions
     /// <summary>
     /// Which implementation runs the handshake: <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session,
     /// the default) or <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto, Dtls/Managed, no thread).
+    /// The default can be switched process-wide with <c>RTCBENCH_DTLS_ENGINE=managed</c> (read once; for running the
+    /// interop suite on the managed engine without touching the code that builds sessions).
     /// </summary>
-    public DtlsEngine Engine { get; init; } = DtlsEngine.Bouncy;
+    public DtlsEngine Engine { get; init; } = DefaultEngine;
+
+    /// <summary><see cref="DtlsEngine.Managed"/> when <c>RTCBENCH_DTLS_ENGINE</c> is <c>managed</c> (any case), else Bouncy.</summary>
+    public static DtlsEngine DefaultEngine { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE"), "managed", StringComparison.OrdinalIgnoreCase)
+            ? DtlsEngine.Managed
+            : DtlsEngine.Bouncy;
 
     /// <summary>
     /// Managed engine as server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347
@@ -101,6 +109,11 @@ public sealed record DtlsSessionOptions
             {
                 errors.Add("RequireSrtp needs at least one SrtpProfile.");
             }
+        }
+
+        if (!Enum.IsDefined(Engine))
+        {
+            errors.Add($"Engine {Engine} is not a DtlsEngine.");
         }
 
         if (TimeProvider is null)
