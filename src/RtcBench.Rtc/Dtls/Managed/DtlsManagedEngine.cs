@@ -67,6 +67,9 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>The fatal alert description the peer sent, or null.</summary>
     internal int? PeerAlert { get; private set; }
 
+    /// <summary>The alert involved in the failure (the peer's, or the one we sent; 0 for the peer's close_notify), or null.</summary>
+    internal int? FailureAlert { get; private set; }
+
     /// <summary>The fatal alert we sent when the handshake failed here, or null.</summary>
     internal int? SentAlert { get; private set; }
 
@@ -330,6 +333,7 @@ internal abstract class DtlsManagedEngine : IDisposable
         {
             SendAlert(DtlsWire.AlertFatal, (byte)alert);
             SentAlert = alert;
+            FailureAlert = alert;
         }
 
         Flight?.Stop();
@@ -469,7 +473,8 @@ internal abstract class DtlsManagedEngine : IDisposable
             }
             else
             {
-                Fail(DtlsFailureReason.PeerClosed, "The peer sent close_notify before the DTLS handshake finished.", alert: -1);
+                FailureAlert = DtlsWire.CloseNotify;
+                Fail(DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake", alert: -1);
             }
 
             return true;
@@ -481,6 +486,7 @@ internal abstract class DtlsManagedEngine : IDisposable
         }
 
         PeerAlert = description;
+        FailureAlert = description;
         if (State == DtlsManagedState.Connected)
         {
             EndConnected(DtlsCloseReason.PeerAlert);

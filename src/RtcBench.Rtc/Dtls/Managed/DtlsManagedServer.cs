@@ -179,10 +179,12 @@ internal sealed class DtlsManagedServer : DtlsManagedEngine
             return;
         }
 
-        SrtpProfile = SelectSrtp(hello);
+        SrtpProfile = SelectSrtp(hello, out int[]? offered);
         if (SrtpProfile == DtlsSrtpProfile.None && Options.RequireSrtp)
         {
-            Fail(DtlsFailureReason.SrtpProfileMismatch, "The DTLS client offers none of our SRTP profiles (use_srtp) and RequireSrtp is set.", DtlsAlerts.HandshakeFailure);
+            string offeredNames = offered is null ? "no use_srtp" : "[" + string.Join(", ", offered.Select(p => DtlsSrtpProfiles.Name((DtlsSrtpProfile)p))) + "]";
+            string ours = string.Join(", ", Options.SrtpProfiles.Select(DtlsSrtpProfiles.Name));
+            Fail(DtlsFailureReason.SrtpProfileMismatch, $"The DTLS client offered {offeredNames}; none of [{ours}] and RequireSrtp is set.", DtlsAlerts.HandshakeFailure);
             return;
         }
 
@@ -226,11 +228,12 @@ internal sealed class DtlsManagedServer : DtlsManagedEngine
     }
 
     /// <summary>The first of our profiles the client offered (RFC 5764 §4.1.1), or None.</summary>
-    private DtlsSrtpProfile SelectSrtp(DtlsHello hello)
+    private DtlsSrtpProfile SelectSrtp(DtlsHello hello, out int[]? offered)
     {
-        if (Options.SrtpProfiles.Count == 0 || !hello.Extensions.TryGetValue(DtlsHandshakeType.ExtUseSrtp, out byte[]? data)
-            || !DtlsHello.TryReadUseSrtp(data, out int[] offered, out _))
+        offered = null;
+        if (!hello.Extensions.TryGetValue(DtlsHandshakeType.ExtUseSrtp, out byte[]? data) || !DtlsHello.TryReadUseSrtp(data, out offered, out _))
         {
+            offered = null;
             return DtlsSrtpProfile.None;
         }
 

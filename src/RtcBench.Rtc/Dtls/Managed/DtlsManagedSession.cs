@@ -171,7 +171,7 @@ internal sealed class DtlsManagedSession : IDisposable
                 case DtlsOutputKind.Failed:
                     _state = DtlsSessionState.Failed;
                     _handshake.TrySetException(new DtlsHandshakeException(_engine.FailureReason!.Value, _engine.FailureMessage!,
-                        _engine.PeerAlert ?? _engine.SentAlert));
+                        _engine.FailureAlert));
                     break;
                 case DtlsOutputKind.Data:
                     Deliver(output.Data.Span);
