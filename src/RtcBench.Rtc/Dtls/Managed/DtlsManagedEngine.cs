@@ -11,7 +11,7 @@ namespace RtcBench.Rtc.Dtls;
 /// come out of <see cref="PollOutput"/>; drain it after every input. Nothing a peer sends throws: bad records are
 /// dropped and counted. After the handshake the records go through <see cref="DtlsAeadRecordLayer"/> (the same layer
 /// the BouncyCastle path hands over to) without allocating.
-/// This file: records in and out, outputs, alerts, timers. The handshake itself: <see cref="DtlsManagedClient"/>,
+/// This file: records in, outputs, alerts, timers (datagrams out: <see cref="DtlsFlightWriter"/>). The handshake itself: <see cref="DtlsManagedClient"/>,
 /// <see cref="DtlsManagedServer"/>.
 /// </summary>
 internal abstract class DtlsManagedEngine : IDisposable
@@ -25,7 +25,7 @@ internal abstract class DtlsManagedEngine : IDisposable
     private readonly Stack<byte[]> _pool = new();
     private readonly Queue<byte[]> _earlyData = new();
     private byte[]? _lent;
-    private long _writeSequence0;
+    private readonly DtlsFlightWriter _writer;
     private long _handshakeDeadlineNs = long.MaxValue;
     private bool _retransmitRequested;
 
@@ -40,6 +40,7 @@ internal abstract class DtlsManagedEngine : IDisposable
 
         Options = options;
         Mtu = mtu;
+        _writer = new DtlsFlightWriter(mtu);
         SigningKey = options.Certificate.CreateSigningKey();
     }
 
@@ -289,11 +290,7 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>A plaintext (epoch-0) handshake datagram sent once and not remembered (HelloVerifyRequest, RFC 6347 §4.2.1).</summary>
     protected void SendStatelessMessage(byte type, int messageSequence, byte[] body, long recordSequence)
     {
-        byte[] datagram = new byte[RecordHeaderLength + DtlsHandshakeType.HeaderLength + body.Length];
-        WritePlainHeader(datagram, DtlsWire.Handshake, recordSequence, DtlsHandshakeType.HeaderLength + body.Length);
-        WriteFragmentHeader(datagram.AsSpan(RecordHeaderLength), type, body.Length, messageSequence, 0, body.Length);
-        body.CopyTo(datagram, RecordHeaderLength + DtlsHandshakeType.HeaderLength);
-        _writeSequence0 = Math.Max(_writeSequence0, recordSequence + 1); // never reuse it (the peer's replay window)
+        byte[] datagram = _writer.StatelessMessage(type, messageSequence, body, recordSequence);
         _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, datagram.Length, Pooled: false));
     }
 
@@ -509,7 +506,7 @@ internal abstract class DtlsManagedEngine : IDisposable
     private void SendAlert(byte level, byte description)
     {
         Span<byte> alert = [level, description];
-        if (Records is not null && SentChangeCipherSpec)
+        if (Records is not null && _writer.SentChangeCipherSpec)
         {
             byte[] buffer = Rent(alert.Length + DtlsAeadRecordLayer.Overhead);
             int written = Records.Encrypt(DtlsWire.Alert, alert, buffer);
@@ -517,19 +514,11 @@ internal abstract class DtlsManagedEngine : IDisposable
             return;
         }
 
-        byte[] datagram = new byte[RecordHeaderLength + 2];
-        WritePlainHeader(datagram, DtlsWire.Alert, _writeSequence0++, 2);
-        alert.CopyTo(datagram.AsSpan(RecordHeaderLength));
+        byte[] datagram = _writer.PlainRecord(DtlsWire.Alert, alert);
         _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, datagram.Length, Pooled: false));
     }
 
-    /// <summary>True once a flight with our ChangeCipherSpec went out: alerts are then encrypted.</summary>
-    private bool SentChangeCipherSpec { get; set; }
-
-    /// <summary>
-    /// Writes the flight as records packed into datagrams of at most <see cref="Mtu"/> bytes, fragmenting handshake
-    /// messages where needed (RFC 6347 §4.2.3). Every send uses fresh record sequence numbers.
-    /// </summary>
+    /// <summary>Sends (or resends) <paramref name="flight"/> and arms its timer.</summary>
     private void SendFlight(long nowNs, DtlsFlight flight)
     {
         if (flight.Sends > 0)
@@ -537,89 +526,8 @@ internal abstract class DtlsManagedEngine : IDisposable
             Retransmissions++;
         }
 
-        byte[] datagram = new byte[Mtu];
-        int at = 0;
-        foreach (var entry in flight.Entries)
-        {
-            if (entry.ContentType == DtlsWire.ChangeCipherSpec)
-            {
-                if (at + RecordHeaderLength + 1 > Mtu)
-                {
-                    Flush(ref datagram, ref at);
-                }
-
-                WritePlainHeader(datagram.AsSpan(at), DtlsWire.ChangeCipherSpec, _writeSequence0++, 1);
-                datagram[at + RecordHeaderLength] = 1;
-                at += RecordHeaderLength + 1;
-                SentChangeCipherSpec = true;
-                continue;
-            }
-
-            int overhead = RecordHeaderLength + DtlsHandshakeType.HeaderLength + (entry.Encrypted ? DtlsAeadRecordLayer.ExplicitNonceLength + DtlsAeadRecordLayer.TagLength : 0);
-            int offset = 0;
-            do
-            {
-                int left = entry.Body.Length - offset;
-                int space = Mtu - at - overhead;
-                if (space < Math.Min(left, 64) || (left > 0 && space <= 0))
-                {
-                    Flush(ref datagram, ref at);
-                    space = Mtu - overhead;
-                }
-
-                int take = Math.Min(left, space);
-                byte[] fragment = new byte[DtlsHandshakeType.HeaderLength + take];
-                WriteFragmentHeader(fragment, entry.HandshakeType, entry.Body.Length, entry.MessageSequence, offset, take);
-                entry.Body.AsSpan(offset, take).CopyTo(fragment.AsSpan(DtlsHandshakeType.HeaderLength));
-                if (entry.Encrypted)
-                {
-                    at += Records!.Encrypt(DtlsWire.Handshake, fragment, datagram.AsSpan(at));
-                }
-                else
-                {
-                    WritePlainHeader(datagram.AsSpan(at), DtlsWire.Handshake, _writeSequence0++, fragment.Length);
-                    fragment.CopyTo(datagram.AsSpan(at + RecordHeaderLength));
-                    at += RecordHeaderLength + fragment.Length;
-                }
-
-                offset += take;
-            }
-            while (offset < entry.Body.Length);
-        }
-
-        Flush(ref datagram, ref at);
+        _writer.Write(flight, Records, (datagram, length) => _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, length, Pooled: false)));
         flight.OnSent(nowNs);
-    }
-
-    private void Flush(ref byte[] datagram, ref int at)
-    {
-        if (at == 0)
-        {
-            return;
-        }
-
-        _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, at, Pooled: false));
-        datagram = new byte[Mtu];
-        at = 0;
-    }
-
-    private static void WritePlainHeader(Span<byte> destination, byte type, long sequence, int length)
-    {
-        destination[0] = type;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[1..], DtlsHandshakeType.Dtls12);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[3..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[5..], (ushort)(sequence >> 32));
-        BinaryPrimitives.WriteUInt32BigEndian(destination[7..], (uint)sequence);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[11..], (ushort)length);
-    }
-
-    private static void WriteFragmentHeader(Span<byte> destination, byte type, int length, int messageSequence, int offset, int fragmentLength)
-    {
-        destination[0] = type;
-        DtlsHandshakeWriter.WriteU24(destination[1..], length);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[4..], (ushort)messageSequence);
-        DtlsHandshakeWriter.WriteU24(destination[6..], offset);
-        DtlsHandshakeWriter.WriteU24(destination[9..], fragmentLength);
     }
 
     private byte[] Rent(int length) =>
