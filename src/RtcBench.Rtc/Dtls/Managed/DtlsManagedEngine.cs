@@ -418,10 +418,16 @@ internal abstract class DtlsManagedEngine : IDisposable
                 return any;
             }
 
-            if (State == DtlsManagedState.Handshaking && OnHandshakeFragmentBeforeHello(nowNs, bytes, recordSequence))
+            int own = DtlsHandshakeType.HeaderLength + DtlsHandshakeReassembler.ReadU24(bytes[9..]);
+            if (own > bytes.Length)
             {
-                int own = DtlsHandshakeType.HeaderLength + DtlsHandshakeReassembler.ReadU24(bytes[9..]);
-                bytes = bytes[Math.Min(own, bytes.Length)..];
+                MalformedRecords++;
+                return any;
+            }
+
+            if (State == DtlsManagedState.Handshaking && OnHandshakeFragmentBeforeHello(nowNs, bytes[..own], recordSequence))
+            {
+                bytes = bytes[own..];
                 any = true;
                 continue;
             }

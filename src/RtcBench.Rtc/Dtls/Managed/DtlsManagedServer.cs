@@ -6,7 +6,8 @@ namespace RtcBench.Rtc.Dtls;
 /// The server side of the managed handshake (RFC 6347 §4.2.4 flights 2, 4 and 6). A ClientHello without a valid
 /// cookie gets a HelloVerifyRequest and leaves no state behind (RFC 6347 §4.2.1: the cookie is an HMAC of the
 /// client's random under a per-engine secret, so a retransmitted or spoofed ClientHello costs nothing); with
-/// <see cref="DtlsSessionOptions.HelloVerifyCookie"/> off the first ClientHello is answered at once. We select 0xC02B,
+/// <see cref="DtlsSessionOptions.HelloVerifyCookie"/> off the first ClientHello is answered at once. A fragmented
+/// ClientHello (message_seq 0 or 1) is reassembled first; only that one message is held. We select 0xC02B,
 /// require the extended master secret, answer use_srtp with the first of our profiles the client offered, always send
 /// a CertificateRequest and check the client's certificate against the SDP fingerprint.
 /// </summary>
@@ -19,6 +20,7 @@ internal sealed class DtlsManagedServer : DtlsManagedEngine
     private ECDiffieHellman? _ephemeral;
     private ECDsa? _clientKey;
     private DtlsFlight? _finalFlight;
+    private DtlsHandshakeReassembler? _hello;
 
     internal DtlsManagedServer(DtlsSessionOptions options, int mtu)
         : base(options, mtu)
@@ -49,17 +51,26 @@ internal sealed class DtlsManagedServer : DtlsManagedEngine
             return false;
         }
 
-        int length = DtlsHandshakeReassembler.ReadU24(fragment[1..]);
         int sequence = (fragment[4] << 8) | fragment[5];
-        int offset = DtlsHandshakeReassembler.ReadU24(fragment[6..]);
-        int fragmentLength = DtlsHandshakeReassembler.ReadU24(fragment[9..]);
-        if (fragment[0] != DtlsHandshakeType.ClientHello || offset != 0 || fragmentLength != length
-            || fragment.Length < DtlsHandshakeType.HeaderLength + length)
+        if (fragment[0] != DtlsHandshakeType.ClientHello || sequence > 1)
         {
-            return true; // only a whole ClientHello can start the handshake; dropped
+            return true; // nothing but a first or second ClientHello can start the handshake; dropped
         }
 
-        byte[] body = fragment.Slice(DtlsHandshakeType.HeaderLength, length).ToArray();
+        // A ClientHello can come in fragments (Chromium's, with DTLS 1.3 and post-quantum key shares, is larger than
+        // one datagram): hold one (bounded by the reassembler) until it is whole. A different message_seq starts over.
+        if (_hello is null || _hello.NextSequence != sequence)
+        {
+            _hello = new DtlsHandshakeReassembler { NextSequence = sequence };
+        }
+
+        _hello.Add(fragment, 0, out _);
+        if (!_hello.TryTake(out _, out byte[] body, out _))
+        {
+            return true;
+        }
+
+        _hello = null;
         if (!DtlsHello.TryReadClientHello(body, out var hello))
         {
             FailDecode("ClientHello");

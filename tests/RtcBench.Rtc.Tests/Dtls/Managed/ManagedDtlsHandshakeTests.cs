@@ -106,6 +106,26 @@ public sealed class ManagedDtlsHandshakeTests
         Assert.True(sizes.Count > 6, $"only {sizes.Count} datagrams: nothing was fragmented");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Handshake_ClientHelloInFragments_ServerReassemblesIt(bool cookie)
+    {
+        // Chromium's ClientHello (DTLS 1.3 and post-quantum key shares) does not fit one datagram.
+        int split = 0;
+        using var sim = new ManagedDtlsSim(seed: 31, server: o => o with { HelloVerifyCookie = cookie })
+        {
+            Tap = (toServer, bytes) => toServer && bytes[13] == 1 && split++ < 4 ? SplitInTwo(bytes) : bytes,
+        };
+
+        sim.Start();
+        sim.RunHandshake();
+
+        Assert.True(sim.Client.Connected && sim.Server.Connected, sim.Server.Engine.FailureMessage);
+        Assert.Equal(cookie ? 2 : 1, split);
+        Assert.Equal(0, sim.Client.Engine.Retransmissions);
+    }
+
     [Fact]
     public void Handshake_ServerFlightLostOnce_ClientRetransmitsAfterOneSecond()
     {
@@ -221,5 +241,34 @@ public sealed class ManagedDtlsHandshakeTests
         Assert.Equal(DtlsFailureReason.Timeout, sim.Client.Engine.FailureReason);
         Assert.Equal(5_000_000_000, sim.NowNs);
         Assert.Equal(2, sim.Client.Engine.Retransmissions); // at 1 s and 3 s (doubling); the next would be at 7 s
+    }
+
+    /// <summary>
+    /// A datagram of one plaintext handshake record as two records (fragments at half the body), in one datagram:
+    /// what a peer with a small MTU sends, minus the second datagram (the sim delivers one; both halves are in it).
+    /// </summary>
+    private static byte[] SplitInTwo(byte[] datagram)
+    {
+        int bodyLength = (datagram[14] << 16) | (datagram[15] << 8) | datagram[16];
+        var body = datagram.AsSpan(25, bodyLength);
+        int half = bodyLength / 2;
+        byte[] result = new byte[(2 * 25) + bodyLength];
+        WriteFragment(result.AsSpan(0), datagram, half, bodyLength - half, body[half..]);
+        WriteFragment(result.AsSpan(25 + bodyLength - half), datagram, 0, half, body[..half]);
+        return result;
+    }
+
+    private static void WriteFragment(Span<byte> into, byte[] original, int offset, int length, ReadOnlySpan<byte> bytes)
+    {
+        original.AsSpan(0, 25).CopyTo(into);
+        into[11] = (byte)((12 + length) >> 8);
+        into[12] = (byte)(12 + length);
+        into[19] = (byte)(offset >> 16);
+        into[20] = (byte)(offset >> 8);
+        into[21] = (byte)offset;
+        into[22] = (byte)(length >> 16);
+        into[23] = (byte)(length >> 8);
+        into[24] = (byte)length;
+        bytes.CopyTo(into[25..]);
     }
 }
