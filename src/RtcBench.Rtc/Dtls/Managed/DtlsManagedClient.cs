@@ -108,6 +108,13 @@ internal sealed class DtlsManagedClient : DtlsManagedEngine
 
     protected override void OnDispose() => _serverKey?.Dispose();
 
+    /// <summary>
+    /// A resent HelloVerifyRequest or ServerHelloDone (flights 2 and 4) asks for our ClientHello or flight 5 again.
+    /// Once connected nothing does: the server's Finished, repeated, needs no answer (BouncyCastle's client ignores it too).
+    /// </summary>
+    protected override bool EndsPeersRetransmittedFlight(byte type, int epoch) =>
+        State == DtlsManagedState.Handshaking && type is DtlsHandshakeType.HelloVerifyRequest or DtlsHandshakeType.ServerHelloDone;
+
     private void SendClientHello(long nowNs)
     {
         var extensions = new Dictionary<int, byte[]>

@@ -247,6 +247,12 @@ internal abstract class DtlsManagedEngine : IDisposable
     /// <summary>One complete handshake message, in order. <paramref name="epoch"/> is the epoch it arrived in.</summary>
     protected abstract void OnMessage(long nowNs, byte type, byte[] body, int epoch);
 
+    /// <summary>
+    /// True when a retransmitted message of <paramref name="type"/> (from a record of <paramref name="epoch"/>) ends the
+    /// peer's previous flight, so our current flight must go again.
+    /// </summary>
+    protected abstract bool EndsPeersRetransmittedFlight(byte type, int epoch);
+
     /// <summary>Server hook for fragments that arrive before a ClientHello was accepted. True if consumed.</summary>
     protected virtual bool OnHandshakeFragmentBeforeHello(long nowNs, ReadOnlySpan<byte> fragment, long recordSequence) => false;
 
@@ -432,6 +438,7 @@ internal abstract class DtlsManagedEngine : IDisposable
                 continue;
             }
 
+            byte fragmentType = bytes[0];
             var outcome = Reassembler.Add(bytes, epoch, out int consumed);
             if (outcome == DtlsHandshakeReassembler.Outcome.Dropped && consumed == 0)
             {
@@ -442,7 +449,9 @@ internal abstract class DtlsManagedEngine : IDisposable
             bytes = bytes[consumed..];
             if (outcome == DtlsHandshakeReassembler.Outcome.Retransmission)
             {
-                _retransmitRequested = true; // RFC 6347 §4.2.4: the peer lost (part of) our last flight
+                // RFC 6347 §4.2.4: the peer resent its last flight, so it lost (part of) ours. Answer only to the message
+                // that ends that flight (once per flight, not once per datagram of it, and never ping-pong after the end).
+                _retransmitRequested |= EndsPeersRetransmittedFlight(fragmentType, epoch);
                 any = true;
                 continue;
             }

@@ -151,6 +151,13 @@ internal sealed class DtlsManagedServer : DtlsManagedEngine
         }
     }
 
+    /// <summary>
+    /// A resent ClientHello (flight 3) asks for flight 4 again; a resent, authenticated Finished (the end of flight 5)
+    /// for our ChangeCipherSpec + Finished, also once connected (as the Bouncy path's final-flight replay).
+    /// </summary>
+    protected override bool EndsPeersRetransmittedFlight(byte type, int epoch) =>
+        type == DtlsHandshakeType.ClientHello || (type == DtlsHandshakeType.Finished && epoch == DtlsAeadRecordLayer.Epoch);
+
     protected override void OnDispose()
     {
         _ephemeral?.Dispose();
