@@ -4,7 +4,8 @@ namespace RtcBench.Rtc.Dtls;
 /// One flight of our handshake (RFC 6347 §4.2.4) and its retransmission timer: the messages are kept (bodies, with
 /// their message_seq) and written again as new records on every resend. The timer starts at
 /// <see cref="InitialTimeoutNs"/> (1 s, as RFC 6347 and BouncyCastle's <c>DtlsReliableHandshake</c>) and doubles up to
-/// <see cref="MaxTimeoutNs"/> (60 s). A final flight has no timer: it is sent again only when the peer retransmits.
+/// <see cref="MaxTimeoutNs"/> (60 s). A final flight has no timer: it is sent again, byte for byte, only when the
+/// peer retransmits.
 /// </summary>
 internal sealed class DtlsFlight
 {
@@ -20,6 +21,9 @@ internal sealed class DtlsFlight
     }
 
     internal List<Entry> Entries { get; } = [];
+
+    /// <summary>A final flight's datagrams as first sent: replays repeat them byte for byte.</summary>
+    internal List<byte[]> Sent { get; } = [];
 
     internal bool Retransmits { get; }
 

@@ -541,7 +541,29 @@ internal abstract class DtlsManagedEngine : IDisposable
             Retransmissions++;
         }
 
-        _writer.Write(flight, Records, (datagram, length) => _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, length, Pooled: false)));
+        if (!flight.Retransmits && flight.Sent.Count > 0)
+        {
+            // The final flight is replayed byte for byte (as the Bouncy path does): the same records, sequence numbers and
+            // GCM nonces. A peer that already has our Finished drops the copy in its replay window instead of processing
+            // a second Finished (werift re-ran its connect on one and stalled).
+            foreach (byte[] sent in flight.Sent)
+            {
+                _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, sent, sent.Length, Pooled: false));
+            }
+        }
+        else
+        {
+            _writer.Write(flight, Records, (datagram, length) =>
+            {
+                if (!flight.Retransmits)
+                {
+                    flight.Sent.Add(datagram.AsSpan(0, length).ToArray());
+                }
+
+                _outputs.Enqueue(new Pending(DtlsOutputKind.Transmit, datagram, length, Pooled: false));
+            });
+        }
+
         flight.OnSent(nowNs);
     }
 

@@ -147,10 +147,16 @@ public sealed class ManagedDtlsHandshakeTests
     public void Handshake_ServerFinalFlightLost_ReplayedWhenClientRetransmits()
     {
         bool dropped = false;
+        var finalFlights = new List<byte[]>();
         using var sim = new ManagedDtlsSim(seed: 5)
         {
             Tap = (toServer, bytes) =>
             {
+                if (!toServer && bytes[0] == DtlsWire.ChangeCipherSpec)
+                {
+                    finalFlights.Add(bytes);
+                }
+
                 if (!toServer && !dropped && bytes[0] == DtlsWire.ChangeCipherSpec)
                 {
                     dropped = true;
@@ -168,6 +174,8 @@ public sealed class ManagedDtlsHandshakeTests
         Assert.True(dropped);
         Assert.True(sim.Client.Connected && sim.Server.Connected);
         Assert.Equal(1, sim.Server.Engine.Retransmissions);
+        Assert.Equal(2, finalFlights.Count);
+        Assert.Equal(finalFlights[0], finalFlights[1]); // replayed byte for byte: a peer that has it drops the copy
     }
 
     [Fact]
