@@ -305,6 +305,7 @@ internal abstract class DtlsManagedEngine : IDisposable
     {
         Flight?.Stop();
         State = DtlsManagedState.Connected;
+        Records!.ResetReplayWindow(); // application data starts a fresh window, as on the Bouncy path (werift reuses numbers)
         Negotiated = new DtlsNegotiatedParameters(DtlsHandshakeType.Dtls12, DtlsRecordKeys.CipherSuiteAes128GcmSha256, true, 1)
         {
             SrtpProfile = SrtpProfile,

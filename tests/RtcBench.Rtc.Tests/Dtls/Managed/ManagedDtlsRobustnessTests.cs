@@ -61,6 +61,36 @@ public sealed class ManagedDtlsRobustnessTests
     }
 
     [Fact]
+    public void Connected_PeerReusesItsFinishedSequenceForData_ReplayWindowStartsFreshAtConnect()
+    {
+        // werift numbers its application records from 1 again after an epoch-1 Finished at seq 7; its 7th record must
+        // not be taken for a replay of the Finished. Seen here as: the client's Finished (epoch 1, seq 0) arriving again
+        // after the handshake is not a replay any more; the server answers it with its final flight, byte for byte.
+        byte[]? clientFinished = null;
+        using var sim = new ManagedDtlsSim(seed: 25)
+        {
+            Tap = (toServer, bytes) =>
+            {
+                if (toServer && clientFinished is null && Array.IndexOf(bytes, DtlsWire.ChangeCipherSpec) >= 0)
+                {
+                    clientFinished = bytes;
+                }
+
+                return bytes;
+            },
+        };
+        sim.Start();
+        sim.RunHandshake();
+        Assert.NotNull(clientFinished);
+
+        sim.Server.Engine.HandleDatagram(sim.NowNs, clientFinished!);
+        sim.Server.Drain(_ => { });
+
+        Assert.Equal(0, sim.Server.Engine.ReplayedRecords);
+        Assert.Equal(1, sim.Server.Engine.Retransmissions);
+    }
+
+    [Fact]
     public void HandleDatagram_MutatedHandshakeDatagrams_NeverThrow()
     {
         var clientDatagrams = new List<byte[]>();
