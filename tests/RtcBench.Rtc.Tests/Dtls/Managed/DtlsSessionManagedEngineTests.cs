@@ -132,4 +132,28 @@ public sealed class DtlsSessionManagedEngineTests
         pipe.Server.HandleDatagram([23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0]);
         Assert.Equal(DtlsSessionState.Closed, pipe.Server.State);
     }
+
+    [Fact]
+    public async Task Session_ManagedEngineWarmedSendAndReceive_AllocatesNothing()
+    {
+        using var pipe = new DtlsTestPipe(clientEngine: DtlsEngine.Managed, serverEngine: DtlsEngine.Managed);
+        await pipe.HandshakeAsync().WaitAsync(Patience);
+        long received = 0;
+        pipe.Server.DataReceivedAt += (data, _) => received += data.Length;
+        var message = new byte[128];
+        for (int i = 0; i < 100; i++)
+        {
+            pipe.Client.Send(message); // The pipe delivers synchronously: the server decrypts on this thread.
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            pipe.Client.Send(message);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1100 * 128, received);
+        Assert.Equal(0, allocated);
+    }
 }
