@@ -22,7 +22,8 @@ internal sealed class AgentChildProcess : IDisposable
 
     public Uri BaseUrl { get; }
 
-    public static AgentChildProcess Start()
+    /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
+    public static AgentChildProcess Start(string directSocket = "shared")
     {
         string self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -36,6 +37,7 @@ internal sealed class AgentChildProcess : IDisposable
             psi.FileName = self;
         }
         psi.ArgumentList.Add("agent-host");
+        psi.ArgumentList.Add(directSocket);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the agent process");
         string? line = process.StandardOutput.ReadLine();
         if (line is null || !line.StartsWith("url ", StringComparison.Ordinal))
@@ -86,12 +88,13 @@ internal sealed class AgentChildProcess : IDisposable
     }
 
     /// <summary>The child side: run the agent until stdin closes.</summary>
-    public static async Task<int> RunChildAsync()
+    public static async Task<int> RunChildAsync(string[] args)
     {
         await using var agent = await AgentHost.StartAsync(new AgentOptions
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             MaxRooms = 5000,
+            DirectSocket = args.Length > 1 && args[1] == "per-session" ? Agent.Platforms.DirectSocketMode.PerSession : Agent.Platforms.DirectSocketMode.Shared,
         });
         using var sampler = new AllocationSampler();
         Console.Out.WriteLine("url " + agent.BaseUrl);
@@ -117,22 +120,69 @@ internal sealed class AgentChildProcess : IDisposable
     }
 }
 
-/// <summary>One process's figures. Allocation is read first so reading the rest is not counted in it.</summary>
-internal readonly record struct ProcessFigures(long AllocatedBytes, int Threads, long WorkingSetBytes, long ManagedHeapBytes, double CpuMs)
+/// <summary>
+/// One process's figures. Allocation is read first so reading the rest is not counted in it. <see cref="UdpSockets"/>:
+/// the process's open UDP sockets (its socket descriptors whose inode is in /proc/net/udp or udp6), -1 off Linux.
+/// </summary>
+internal readonly record struct ProcessFigures(long AllocatedBytes, int Threads, long WorkingSetBytes, long ManagedHeapBytes, double CpuMs, int UdpSockets)
 {
     public static ProcessFigures Current()
     {
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         using var self = Process.GetCurrentProcess();
-        return new ProcessFigures(allocated, self.Threads.Count, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes, self.TotalProcessorTime.TotalMilliseconds);
+        return new ProcessFigures(allocated, self.Threads.Count, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes, self.TotalProcessorTime.TotalMilliseconds, CountUdpSockets());
     }
 
-    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes} {Threads} {WorkingSetBytes} {ManagedHeapBytes} {CpuMs}");
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes} {Threads} {WorkingSetBytes} {ManagedHeapBytes} {CpuMs} {UdpSockets}");
 
     public static ProcessFigures Parse(string line)
     {
         var p = line.Split(' ');
         var inv = CultureInfo.InvariantCulture;
-        return new ProcessFigures(long.Parse(p[0], inv), int.Parse(p[1], inv), long.Parse(p[2], inv), long.Parse(p[3], inv), double.Parse(p[4], inv));
+        return new ProcessFigures(long.Parse(p[0], inv), int.Parse(p[1], inv), long.Parse(p[2], inv), long.Parse(p[3], inv), double.Parse(p[4], inv), int.Parse(p[5], inv));
+    }
+
+    private static int CountUdpSockets()
+    {
+        if (!Directory.Exists("/proc/self/fd"))
+        {
+            return -1;
+        }
+
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string table in new[] { "/proc/self/net/udp", "/proc/self/net/udp6" })
+        {
+            if (!File.Exists(table))
+            {
+                continue;
+            }
+
+            foreach (string line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9)
+                {
+                    inodes.Add(fields[9]);
+                }
+            }
+        }
+
+        int count = 0;
+        foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]))
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // Closed while we looked.
+            }
+        }
+
+        return count;
     }
 }

@@ -28,27 +28,19 @@ internal static class DashboardBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int runs = 10_000, loads = 10;
-        string? output = null;
-        string chromium = "/usr/bin/chromium";
-        string? screenshot = null;
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        if (BenchArgs.Read(args, "--runs", "--loads", "--chromium", "--screenshot") is not { } a)
         {
-            switch (args[i])
-            {
-                case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--loads": loads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--chromium": chromium = args[i + 1]; break;
-                case "--out": output = args[i + 1]; break;
-                case "--screenshot": screenshot = args[i + 1]; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
+            return 2;
         }
+
+        int runs = a.Int("--runs", 10_000), loads = a.Int("--loads", 10);
+        string chromium = a.String("--chromium", "/usr/bin/chromium");
+        string? screenshot = a.String("--screenshot");
         string directory = Directory.CreateTempSubdirectory("rtcbench-dashboard-bench-").FullName;
         try
         {
             string report = await MeasureAsync(Path.Combine(directory, "results.db"), runs, loads, chromium, screenshot);
-            return await BenchReport.EmitAsync(report, output);
+            return await BenchReport.EmitAsync(report, a.Output);
         }
         finally
         {

@@ -17,6 +17,9 @@ internal sealed record DirectBenchOptions
     public int AllocPings { get; init; } = 5000;
     public int MaxSessions { get; init; } = 1000;
     public int WindowSeconds { get; init; } = 10;
+
+    /// <summary>The agent's <c>--direct-socket</c>; <c>both</c>: the sessions part compares the two, level by level.</summary>
+    public string AgentSocket { get; init; } = "shared";
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
 }
 
@@ -30,7 +33,7 @@ internal static class DirectBenchmark
     public static async Task<string> RunAsync(DirectBenchOptions o, string commandLine)
     {
         var clock = MonoTime.System;
-        using var agent = AgentChildProcess.Start();
+        using var agent = AgentChildProcess.Start(o.AgentSocket == "per-session" ? "per-session" : "shared");
         using var agentClient = new AgentClient(agent.BaseUrl, apiKey: null);
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -38,7 +41,7 @@ internal static class DirectBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- command: `{commandLine}`");
-        sb.AppendLine("- the echo agent runs in a child process; the runner side (and the raw UDP echo) in the benchmark process");
+        sb.AppendLine(inv, $"- the echo agent runs in a child process (`--direct-socket {(o.AgentSocket == "both" ? "shared`; the sessions part compares `shared` and `per-session`" : o.AgentSocket + "`")}); the runner side (and the raw UDP echo) in the benchmark process");
         sb.AppendLine(inv, $"- load average at start: {LoadAverage()} (other work on the machine shows here; figures under load are noisier)");
         sb.AppendLine();
         if (o.Parts.Contains("rtt"))
@@ -57,7 +60,11 @@ internal static class DirectBenchmark
         {
             await DirectSessionsBenchmark.IdleAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
         }
-        if (o.Parts.Contains("sessions"))
+        if (o.Parts.Contains("sessions") && o.AgentSocket == "both")
+        {
+            await DirectSessionsBenchmark.CompareSocketModesAsync(o, clock, sb).ConfigureAwait(false);
+        }
+        else if (o.Parts.Contains("sessions"))
         {
             await DirectSessionsBenchmark.RunAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
         }

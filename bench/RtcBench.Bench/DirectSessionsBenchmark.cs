@@ -69,8 +69,8 @@ internal static class DirectSessionsBenchmark
                     ok = m.Passes(baselineP99);
                     attempt = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
                 }
-                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
-                Console.Error.WriteLine($"sessions {level}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent threads {m.Agent.Threads} ws {m.Agent.WorkingSetBytes >> 20} MiB");
+                rows.Add(string.Create(inv, $"| {level} | {openTime.Elapsed.TotalSeconds:0.0} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {m.Max:0} | {attempt} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.UdpSockets} | {m.Agent.WorkingSetBytes / 1048576.0:0} | {m.Agent.ManagedHeapBytes / 1048576.0:0} | {m.Runner.Threads} | {m.Runner.WorkingSetBytes / 1048576.0:0} |"));
+                Console.Error.WriteLine($"sessions {level}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent threads {m.Agent.Threads} udp sockets {m.Agent.UdpSockets} ws {m.Agent.WorkingSetBytes >> 20} MiB");
                 if (!ok)
                 {
                     stop = string.Create(inv, $"at {level} sessions: p99 {m.P99:0} µs vs single-session {baselineP99:0} µs + 2000, loss {m.LossPct:0.00} %, send errors {m.SendErrors}");
@@ -93,8 +93,8 @@ internal static class DirectSessionsBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"Sessions are added level by level (kept open between levels; opened 8 at a time) and each pings on its `reliable` channel at 10 pings/s, all sessions staggered evenly over the 100 ms period by one pacing thread, for {o.WindowSeconds} s per level ({3 * o.WindowSeconds} s for the single-session baseline, measured twice, the lower p99 kept), after 2 s of unmeasured pings. A level passes when p99 ≤ single-session p99 + 2 ms, loss ≤ 1 % and no send fails; a level that misses is measured once more (load from outside the benchmark comes in bursts) and ends the ramp only if it misses twice. Both sides share the same {Environment.ProcessorCount} cores: the runner's sessions (this process) cost about as much CPU as the agent's, so this is a lower bound for an agent on its own machine.");
         sb.AppendLine();
-        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| sessions | open s | pongs | loss % | p50 µs | p99 µs | max µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent UDP sockets | agent working set MiB | agent managed heap MiB | runner threads | runner working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             sb.AppendLine(r);
@@ -127,7 +127,7 @@ internal static class DirectSessionsBenchmark
             double agentPct = 100 * (a1.CpuMs - a0.CpuMs) / ms, runnerPct = 100 * (r1.CpuMs - r0.CpuMs) / ms;
             sb.AppendLine("## Idle cost of open sessions");
             sb.AppendLine();
-            sb.AppendLine(inv, $"{sessions.Count} `direct` sessions open{(error is null ? "" : $" (stopped opening: {error})")}, no pings, 5 s to settle, then 10 s measured: agent process **{agentPct:0.0} % of a core** ({(a1.CpuMs - a0.CpuMs) / (ms / 1000) / Math.Max(1, sessions.Count):0.000} ms CPU per session per second), {(a1.AllocatedBytes - a0.AllocatedBytes) / (ms / 1000) / Math.Max(1, sessions.Count):0} B allocated per session per second; runner process {runnerPct:0.0} % of a core. Threads: agent {a1.Threads}, runner {r1.Threads}.");
+            sb.AppendLine(inv, $"{sessions.Count} `direct` sessions open{(error is null ? "" : $" (stopped opening: {error})")}, no pings, 5 s to settle, then 10 s measured: agent process **{agentPct:0.0} % of a core** ({(a1.CpuMs - a0.CpuMs) / (ms / 1000) / Math.Max(1, sessions.Count):0.000} ms CPU per session per second), {(a1.AllocatedBytes - a0.AllocatedBytes) / (ms / 1000) / Math.Max(1, sessions.Count):0} B allocated per session per second; runner process {runnerPct:0.0} % of a core. Threads: agent {a1.Threads}, runner {r1.Threads}; agent UDP sockets {a1.UdpSockets}.");
             sb.AppendLine();
             Console.Error.WriteLine($"idle {sessions.Count} sessions: agent {agentPct:0.0}% runner {runnerPct:0.0}%");
         }
@@ -135,6 +135,152 @@ internal static class DirectSessionsBenchmark
         {
             await CloseAllAsync(sessions).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The agent's two socket modes side by side (<c>--agent-socket both</c>): two agent processes, one per mode; at each
+    /// level the sessions are opened afresh on one agent, warmed, measured and closed, then on the other (the order
+    /// alternates level by level), so both modes see the same machine load over the run. Each mode's pass mark is its
+    /// the lower of the two single-session p99s + 2 ms (one bar for both), with one retry; a mode that missed is still measured at the next
+    /// levels (its threads, sockets and CPU are the comparison), but holds no more. Stops at <c>--max-sessions</c>, when
+    /// a level cannot be opened in either mode, or when the time budget is spent.
+    /// </summary>
+    public static async Task CompareSocketModesAsync(DirectBenchOptions o, MonoTime clock, StringBuilder sb)
+    {
+        string[] modes = ["per-session", "shared"];
+        var levels = new List<int> { 1, 10, 100, 250, 500, 750, 1000, 1500, 2000 };
+        levels.RemoveAll(l => l > o.MaxSessions);
+        if (levels.Count == 0 || levels[^1] != o.MaxSessions)
+        {
+            levels.Add(o.MaxSessions);
+        }
+
+        using var perSession = AgentChildProcess.Start("per-session");
+        using var shared = AgentChildProcess.Start("shared");
+        using var perSessionClient = new AgentClient(perSession.BaseUrl, apiKey: null);
+        using var sharedClient = new AgentClient(shared.BaseUrl, apiKey: null);
+        var agents = new Dictionary<string, (AgentChildProcess Agent, AgentClient Client)>
+        {
+            ["per-session"] = (perSession, perSessionClient),
+            ["shared"] = (shared, sharedClient),
+        };
+        // One pass mark for both: the lower single-session p99 (a noisy baseline must not make one mode's bar easier).
+        var baseline = new Dictionary<string, double>();
+        double Mark(string mode, int level) => level == 1 ? baseline[mode] : baseline.Values.Min();
+        var held = modes.ToDictionary(m => m, _ => 0);
+        var failed = new HashSet<string>();
+        var unopenable = new HashSet<string>();
+        var inv = CultureInfo.InvariantCulture;
+        var rows = new List<string>();
+        var ratios = new List<string>();
+        var total = Stopwatch.StartNew();
+        string stop = $"reached --max-sessions {o.MaxSessions}";
+        for (int li = 0; li < levels.Count; li++)
+        {
+            int level = levels[li];
+            var results = new Dictionary<string, Measurement?>();
+            foreach (string mode in li % 2 == 0 ? modes : modes.Reverse())
+            {
+                if (unopenable.Contains(mode))
+                {
+                    results[mode] = null;
+                    continue;
+                }
+
+                var (agent, client) = agents[mode];
+                var sessions = new List<DirectSession>();
+                int capacity = 3 * o.WindowSeconds * 10;
+                try
+                {
+                    string? openError = await OpenUpToAsync(sessions, level, client, agent.BaseUrl, clock, capacity).ConfigureAwait(false);
+                    if (openError is not null)
+                    {
+                        rows.Add(string.Create(inv, $"| {level} | {mode} | opening session #{sessions.Count + 1} failed: {openError} |||||||||"));
+                        failed.Add(mode);
+                        unopenable.Add(mode);
+                        results[mode] = null;
+                        continue;
+                    }
+
+                    var lanes = sessions.Select(s => s.Reliable).ToArray();
+                    await Task.Factory.StartNew(() => PaceAll(lanes, 20, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                    var m = await MeasureAsync(lanes, level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds, clock, agent).ConfigureAwait(false);
+                    if (level == 1)
+                    {
+                        baseline[mode] = m.P99;
+                    }
+
+                    bool ok = m.Passes(Mark(mode, level));
+                    string passes = ok ? "yes" : "**no**";
+                    if (!ok)
+                    {
+                        var first = m;
+                        m = await MeasureAsync(lanes, level == 1 ? 3 * o.WindowSeconds : o.WindowSeconds, clock, agent).ConfigureAwait(false);
+                        ok = m.Passes(Mark(mode, level));
+                        passes = ok ? string.Create(inv, $"yes (retry; 1st p99 {first.P99:0})") : string.Create(inv, $"**no** (twice; 1st p99 {first.P99:0})");
+                    }
+
+                    if (ok && !failed.Contains(mode))
+                    {
+                        held[mode] = level;
+                    }
+                    else if (!ok)
+                    {
+                        failed.Add(mode);
+                    }
+
+                    results[mode] = m;
+                    rows.Add(string.Create(inv, $"| {level} | {mode} | {m.Rtts.Count}/{m.Sent} | {m.LossPct:0.00} | {m.P50:0} | {m.P99:0} | {passes} | {m.AgentCpuPct:0} | {m.RunnerCpuPct:0} | {m.Agent.Threads} | {m.Agent.UdpSockets} | {m.Agent.WorkingSetBytes / 1048576.0:0} |"));
+                    Console.Error.WriteLine($"sessions {level} {mode}: p50 {m.P50:0} µs p99 {m.P99:0} µs loss {m.LossPct:0.00}% agent cpu {m.AgentCpuPct:0}% threads {m.Agent.Threads} udp sockets {m.Agent.UdpSockets}");
+                }
+                finally
+                {
+                    await CloseAllAsync(sessions).ConfigureAwait(false);
+                }
+            }
+
+            if (results.GetValueOrDefault("shared") is { } s && results.GetValueOrDefault("per-session") is { } p)
+            {
+                ratios.Add(string.Create(inv, $"| {level} | {s.P50 / p.P50:0.00} | {s.P99 / p.P99:0.00} | {s.AgentCpuPct / Math.Max(0.5, p.AgentCpuPct):0.00} | {(double)s.Agent.Threads / p.Agent.Threads:0.00} ({s.Agent.Threads} vs {p.Agent.Threads}) | {s.Agent.UdpSockets} vs {p.Agent.UdpSockets} | {s.Agent.WorkingSetBytes / (double)p.Agent.WorkingSetBytes:0.00} |"));
+            }
+
+            if (unopenable.Count == modes.Length)
+            {
+                stop = $"neither mode could open {level} sessions";
+                break;
+            }
+
+            if (total.Elapsed > Budget)
+            {
+                stop = $"time budget ({Budget.TotalMinutes:0} min) spent";
+                break;
+            }
+        }
+
+        sb.AppendLine("## Concurrent direct sessions: shared socket against a socket per session");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Two agent processes, `--direct-socket per-session` and `--direct-socket shared`. At each level the sessions are opened afresh on one agent (8 at a time), each pings on its `reliable` channel at 10 pings/s staggered over the 100 ms period by one pacing thread, 2 s unmeasured, then {o.WindowSeconds} s measured ({3 * o.WindowSeconds} s at 1 session), then closed; then the same on the other agent. The order alternates by level. A mode passes a level when p99 ≤ the lower of the two modes' single-session p99 + 2 ms (one bar for both), loss ≤ 1 % and no send fails (a miss is measured once more); a mode holds the last level before its first double miss, and is still measured above it. Agent UDP sockets include the agent's `udp` platform socket (1). Runner and agent share the {Environment.ProcessorCount} cores.");
+        sb.AppendLine();
+        sb.AppendLine("| sessions | agent sockets | pongs | loss % | p50 µs | p99 µs | passes | agent CPU % of a core | runner CPU % of a core | agent threads | agent UDP sockets | agent working set MiB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(r);
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Shared ÷ per-session at the same level (same run):");
+        sb.AppendLine();
+        sb.AppendLine("| sessions | p50 | p99 | agent CPU | agent threads | agent UDP sockets | agent working set |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var r in ratios)
+        {
+            sb.AppendLine(r);
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(inv, $"**Held: shared {held["shared"]}, per-session {held["per-session"]} sessions.** Stopped: {stop}. Load average after: {DirectBenchmark.LoadAverage()}.");
+        sb.AppendLine();
     }
 
     private static async Task<Measurement> MeasureAsync(PingLane[] lanes, int seconds, MonoTime clock, AgentChildProcess agent)

@@ -6,7 +6,6 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using RtcBench.Core.Results;
-using RtcBench.Core.Statistics;
 using RtcBench.Server;
 using RtcBench.Storage;
 using RtcBench.Storage.Postgres;
@@ -28,23 +27,14 @@ internal static class FleetScaleBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? postgres = Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
-        int locations = 100, intervalMin = 15, days = 365, queries = 20, ingestRuns = 3000;
-        string? output = null;
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        if (BenchArgs.Read(args, "--postgres", "--locations", "--interval-min", "--days", "--queries", "--ingest-runs") is not { } a)
         {
-            switch (args[i])
-            {
-                case "--postgres": postgres = args[i + 1]; break;
-                case "--locations": locations = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--interval-min": intervalMin = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--days": days = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--queries": queries = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--ingest-runs": ingestRuns = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--out": output = args[i + 1]; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
+            return 2;
         }
+
+        string? postgres = a.String("--postgres") ?? Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
+        int locations = a.Int("--locations", 100), intervalMin = a.Int("--interval-min", 15), days = a.Int("--days", 365);
+        int queries = a.Int("--queries", 20), ingestRuns = a.Int("--ingest-runs", 3000);
         if (string.IsNullOrEmpty(postgres))
         {
             Console.Error.WriteLine("fleet-scale needs --postgres CONNSTRING (or $RTCBENCH_BENCH_POSTGRES): a server where the bench may create a database");
@@ -133,7 +123,7 @@ internal static class FleetScaleBenchmark
         {
             await ExecuteAsync(postgres, $"DROP DATABASE {database} WITH (FORCE);");
         }
-        return await BenchReport.EmitAsync(report.ToString(), output);
+        return await BenchReport.EmitAsync(report.ToString(), a.Output);
     }
 
     /// <summary>COPYs the runs (and the last day's pings); returns the pings loaded.</summary>
@@ -310,62 +300,36 @@ internal static class FleetScaleBenchmark
                 indented: false);
         }
         const int clients = 4;
-        int next = -1;
-        var latencies = new double[runs];
-        var total = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < runs)
-            {
-                long start = Stopwatch.GetTimestamp();
-                using var content = new StringContent(documents[i], Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync("/api/runs", content);
-                if (response.StatusCode != HttpStatusCode.Created)
-                {
-                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                }
-                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-        }));
-        total.Stop();
-        Array.Sort(latencies);
+        var (total, perRequest) = await HttpTiming.IngestAsync(http, documents, clients);
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
-            $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
+            $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.TotalSeconds:F1} s: " +
+            $"**{runs / total.TotalSeconds:F0} runs/s**; per-request p50 {perRequest.P50:F1} ms, p95 {perRequest.P95:F1} ms " +
             $"(each run: validation and recomputation of its statistics from the pings, the run row, 3 rollup rows (hour, day, week) read-merged-written, 200 pings by COPY).");
     }
 
     /// <summary>Times <paramref name="query"/> on two services, alternating request by request (A then B, B then A).</summary>
     private static async Task<(Timing Now, Timing Baseline)> TimeAsync(HttpClient http, HttpClient baselineHttp, string query, int count)
     {
-        string body = "", baselineBody = "";
+        byte[] body = [], baselineBody = [];
         for (int i = 0; i < 2; i++)
         {
-            body = await GetAsync(http, query);
-            baselineBody = await GetAsync(baselineHttp, query);
+            body = await HttpTiming.GetAsync(http, query);
+            baselineBody = await HttpTiming.GetAsync(baselineHttp, query);
         }
         var times = new double[count];
         var baselineTimes = new double[count];
         for (int i = 0; i < count; i++)
         {
             bool first = i % 2 == 0;
-            (first ? times : baselineTimes)[i] = await ElapsedAsync(first ? http : baselineHttp, query);
-            (first ? baselineTimes : times)[i] = await ElapsedAsync(first ? baselineHttp : http, query);
+            (first ? times : baselineTimes)[i] = await HttpTiming.TimeGetAsync(first ? http : baselineHttp, query);
+            (first ? baselineTimes : times)[i] = await HttpTiming.TimeGetAsync(first ? baselineHttp : http, query);
         }
         return (Summarise(times, body), Summarise(baselineTimes, baselineBody));
     }
 
-    private static async Task<double> ElapsedAsync(HttpClient http, string query)
+    private static Timing Summarise(double[] times, byte[] body)
     {
-        long start = Stopwatch.GetTimestamp();
-        await GetAsync(http, query);
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static Timing Summarise(double[] times, string body)
-    {
-        Array.Sort(times);
+        var latencies = Latencies.Of(times);
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
         int groups = root.TryGetProperty("groups", out var g) ? g.GetArrayLength()
@@ -374,21 +338,10 @@ internal static class FleetScaleBenchmark
         int at = note.IndexOf(" Source: ", StringComparison.Ordinal);
         note = at < 0 ? "" : note[(at + 9)..];
         int semicolon = note.IndexOf(';', StringComparison.Ordinal);
-        return new Timing(Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1], groups, semicolon < 0 ? note : note[..semicolon]);
+        return new Timing(latencies.P50, latencies.P95, latencies.Max, groups, semicolon < 0 ? note : note[..semicolon]);
     }
 
     private readonly record struct Timing(double P50, double P95, double Max, int Groups, string Note);
-
-    private static async Task<string> GetAsync(HttpClient http, string query)
-    {
-        using var response = await http.GetAsync(query);
-        string body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{query} answered {(int)response.StatusCode}: {body}");
-        }
-        return body;
-    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

@@ -1,15 +1,14 @@
-using System.Globalization;
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
-string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus"];
+string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus", "warmup"];
 if (args.Length > 0 && args[0] == "agent-host")
 {
-    return await AgentChildProcess.RunChildAsync(); // the direct benchmark's agent process
+    return await AgentChildProcess.RunChildAsync(args); // the direct benchmark's agent process
 }
 if (args.Length > 0 && args[0] == "warmup-probe")
 {
-    return await RunnerCpuBenchmark.RunProbeAsync(args); // runner-cpu's cold process
+    return await WarmupBenchmark.RunProbeAsync(args); // the warmup benchmark's cold process
 }
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -39,6 +38,7 @@ try
         case "relay": return await RelayCommand.RunAsync(args);
         case "runner-cpu": return await RunnerCpuCommandAsync(args);
         case "janus": return await JanusCommandAsync(args);
+        case "warmup": return await WarmupBenchmark.CommandAsync(args);
         default: return await UdpFloorAsync(args);
     }
 }
@@ -51,10 +51,11 @@ catch (FormatException ex)
 static void Usage(TextWriter to)
 {
     to.WriteLine("usage: RtcBench.Bench udp-floor [--rounds 10] [--pings 200] [--interval-ms 10] [--out bench/results/udp-floor.md]");
-    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--out bench/results/direct.md]");
+    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
-    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing,warmup] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--warmup-reps 3] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--rounds 6] [--pings 500] [--interval-ms 10] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench warmup [--rounds 5] [--interval-ms 10] [--variants no-tier-10,tiered,tiered-nopgo,tiered-3s,no-tier-1s,r2r-off] [--platforms udp,direct] [--out bench/results/warmup.md]");
     to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
     to.WriteLine("       RtcBench.Bench fleet-scale [--postgres CONNSTRING] [--locations 100] [--interval-min 15] [--days 365] [--queries 20] [--ingest-runs 3000] [--out bench/results/fleet-scale.md]");
@@ -62,67 +63,42 @@ static void Usage(TextWriter to)
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)
 {
-    var o = new RunnerCpuOptions();
-    string? output = null;
-    var inv = CultureInfo.InvariantCulture;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--timer-samples") is not { } a)
     {
-        string v = args[i + 1];
-        switch (args[i])
-        {
-            case "--parts": o = o with { Parts = new HashSet<string>(v.Split(','), StringComparer.Ordinal) }; break;
-            case "--rounds": o = o with { Rounds = int.Parse(v, inv) }; break;
-            case "--pings": o = o with { Pings = int.Parse(v, inv) }; break;
-            case "--interval-ms": o = o with { IntervalMs = double.Parse(v, inv) }; break;
-            case "--warmup-reps": o = o with { WarmupReps = int.Parse(v, inv) }; break;
-            case "--timer-samples": o = o with { TimerSamples = int.Parse(v, inv) }; break;
-            case "--out": output = v; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
-    string report = await RunnerCpuBenchmark.RunAsync(o, command);
-    return await BenchReport.EmitAsync(report, output);
+
+    var d = new RunnerCpuOptions();
+    var o = d with
+    {
+        Parts = a.Parts("--parts") ?? d.Parts,
+        Rounds = a.Int("--rounds", d.Rounds),
+        Pings = a.Int("--pings", d.Pings),
+        IntervalMs = a.Double("--interval-ms", d.IntervalMs),
+        TimerSamples = a.Int("--timer-samples", d.TimerSamples),
+    };
+    string report = await RunnerCpuBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
+    return await BenchReport.EmitAsync(report, a.Output);
 }
 
 static async Task<int> UdpFloorAsync(string[] args)
 {
-    int rounds = 10, pings = 200;
-    double intervalMs = 10;
-    string? output = null;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--rounds", "--pings", "--interval-ms") is not { } a)
     {
-        switch (args[i])
-        {
-            case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--pings": pings = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--interval-ms": intervalMs = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-            case "--out": output = args[i + 1]; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string report = await UdpFloorBenchmark.RunAsync(rounds, pings, TimeSpan.FromMilliseconds(intervalMs));
-    return await BenchReport.EmitAsync(report, output);
+
+    string report = await UdpFloorBenchmark.RunAsync(a.Int("--rounds", 10), a.Int("--pings", 200), TimeSpan.FromMilliseconds(a.Double("--interval-ms", 10)));
+    return await BenchReport.EmitAsync(report, a.Output);
 }
 
 static async Task<int> JanusCommandAsync(string[] args)
 {
-    int rounds = 6, pings = 200;
-    double intervalMs = 10;
-    string? output = null;
-    var inv = CultureInfo.InvariantCulture;
-    for (int i = 1; i + 1 < args.Length; i += 2)
+    if (BenchArgs.Read(args, "--rounds", "--pings", "--interval-ms") is not { } a)
     {
-        switch (args[i])
-        {
-            case "--rounds": rounds = int.Parse(args[i + 1], inv); break;
-            case "--pings": pings = int.Parse(args[i + 1], inv); break;
-            case "--interval-ms": intervalMs = double.Parse(args[i + 1], inv); break;
-            case "--out": output = args[i + 1]; break;
-            default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-        }
+        return 2;
     }
-    string command = "dotnet run -c Release --project bench/RtcBench.Bench -- " + string.Join(' ', args.TakeWhile(a => a != "--out"));
-    string report = await JanusBenchmark.RunAsync(rounds, pings, intervalMs, command);
-    return await BenchReport.EmitAsync(report, output);
+
+    string report = await JanusBenchmark.RunAsync(a.Int("--rounds", 6), a.Int("--pings", 200), a.Double("--interval-ms", 10), BenchArgs.CommandLine(args));
+    return await BenchReport.EmitAsync(report, a.Output);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -6,7 +5,6 @@ using Npgsql;
 using RtcBench.Core.Histograms;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Results;
-using RtcBench.Core.Statistics;
 using RtcBench.Server;
 using RtcBench.Storage;
 using RtcBench.Storage.Postgres;
@@ -102,58 +100,25 @@ internal static class ResultsServiceBenchmark
                 MakeRun(random, started, Platforms[i % Platforms.Length], Locations[(i / Platforms.Length) % Locations.Length]),
                 indented: false);
         }
-        int next = -1;
-        var latencies = new double[runs];
-        var total = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, Clients).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < runs)
-            {
-                long start = Stopwatch.GetTimestamp();
-                using var content = new StringContent(documents[i], Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync("/api/runs", content);
-                if (response.StatusCode != HttpStatusCode.Created)
-                {
-                    throw new InvalidOperationException($"ingest answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                }
-                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-        }).ToArray();
-        await Task.WhenAll(workers);
-        total.Stop();
-        Array.Sort(latencies);
+        var (total, perRequest) = await HttpTiming.IngestAsync(http, documents, Clients);
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Ingest: {runs:N0} runs × {PingsPerRun} pings ({documents[0].Length / 1024.0:F0} KiB each) by {Clients} concurrent clients in {total.Elapsed.TotalSeconds:F1} s: " +
-            $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s** ({runs * PingsPerRun / total.Elapsed.TotalSeconds:N0} pings/s); " +
-            $"per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms.");
+            $"Ingest: {runs:N0} runs × {PingsPerRun} pings ({documents[0].Length / 1024.0:F0} KiB each) by {Clients} concurrent clients in {total.TotalSeconds:F1} s: " +
+            $"**{runs / total.TotalSeconds:F0} runs/s** ({runs * PingsPerRun / total.TotalSeconds:N0} pings/s); " +
+            $"per-request p50 {perRequest.P50:F1} ms, p95 {perRequest.P95:F1} ms.");
     }
 
-    private static async Task<(double P50, double P95, double Max)> TimeAsync(HttpClient http, string query, int count)
+    private static async Task<Latencies> TimeAsync(HttpClient http, string query, int count)
     {
         for (int i = 0; i < 3; i++)
         {
-            await GetAsync(http, query);
+            await HttpTiming.GetAsync(http, query);
         }
         var times = new double[count];
         for (int i = 0; i < count; i++)
         {
-            long start = Stopwatch.GetTimestamp();
-            await GetAsync(http, query);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            times[i] = await HttpTiming.TimeGetAsync(http, query);
         }
-        Array.Sort(times);
-        return (Percentile.Linear(times, 0.5), Percentile.Linear(times, 0.95), times[^1]);
-    }
-
-    private static async Task GetAsync(HttpClient http, string query)
-    {
-        using var response = await http.GetAsync(query);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{query} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-        await response.Content.ReadAsByteArrayAsync();
+        return Latencies.Of(times);
     }
 
     /// <summary>A run of 200 pings around 20–60 ms on the lossy channel.</summary>

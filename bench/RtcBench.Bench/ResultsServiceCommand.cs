@@ -8,22 +8,14 @@ internal static class ResultsServiceCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string stores = "sqlite,postgres";
-        string? postgres = Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
-        int pings = 1_000_000, queries = 30;
-        string? output = null;
-        for (int i = 1; i + 1 < args.Length; i += 2)
+        if (BenchArgs.Read(args, "--stores", "--postgres", "--pings", "--queries") is not { } a)
         {
-            switch (args[i])
-            {
-                case "--stores": stores = args[i + 1]; break;
-                case "--postgres": postgres = args[i + 1]; break;
-                case "--pings": pings = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--queries": queries = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--out": output = args[i + 1]; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-            }
+            return 2;
         }
+
+        string stores = a.String("--stores", "sqlite,postgres");
+        string? postgres = a.String("--postgres") ?? Environment.GetEnvironmentVariable("RTCBENCH_BENCH_POSTGRES");
+        int pings = a.Int("--pings", 1_000_000), queries = a.Int("--queries", 30);
         var kinds = stores.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (kinds.Contains("postgres") && string.IsNullOrEmpty(postgres))
         {
@@ -44,6 +36,6 @@ internal static class ResultsServiceCommand
             report.AppendLine();
         }
         string text = report.ToString();
-        return await BenchReport.EmitAsync(text, output);
+        return await BenchReport.EmitAsync(text, a.Output);
     }
 }

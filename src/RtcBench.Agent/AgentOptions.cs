@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Agent.Platforms;
 using RtcBench.Core.Security;
 using RtcBench.Platforms.Udp;
 using RtcBench.Rtc.Dtls;
@@ -54,6 +55,12 @@ public sealed class AgentOptions
     /// <c>a=setup:passive</c>, <see cref="DtlsRole.Client"/> answers <c>a=setup:active</c> and starts the handshake.
     /// </summary>
     public DtlsRole DirectDtlsRole { get; set; } = DtlsRole.Server;
+
+    /// <summary>
+    /// The <c>direct</c> platform's UDP sockets: <see cref="DirectSocketMode.Shared"/> (default) serves every session
+    /// from one socket per local address; <see cref="DirectSocketMode.PerSession"/> gives each its own.
+    /// </summary>
+    public DirectSocketMode DirectSocket { get; set; } = DirectSocketMode.Shared;
 
     /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
     public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;
@@ -128,6 +135,10 @@ public sealed class AgentOptions
         if (DirectDtlsRole is not (DtlsRole.Client or DtlsRole.Server))
         {
             problems.Add($"DirectDtlsRole: must be Client or Server, got {DirectDtlsRole}");
+        }
+        if (DirectSocket is not (DirectSocketMode.Shared or DirectSocketMode.PerSession))
+        {
+            problems.Add($"DirectSocket: must be Shared or PerSession, got {DirectSocket}");
         }
         if (LiveKit is null)
         {

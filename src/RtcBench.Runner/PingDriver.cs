@@ -18,8 +18,13 @@ internal sealed class PingDriver : IMessageSink
 {
     private const long ProgressEveryNs = 200_000_000;
 
-    /// <summary>A send this close (or closer than the next progress tick) is waited for precisely.</summary>
-    private const long PreciseWaitNs = SendPacer.CoarseLeadNs + SendPacer.MaxMarginNs;
+    /// <summary>A send this close is waited for by <see cref="ISendPacer.WaitForSend"/> in one go: one precise
+    /// (not stoppable) sleep and a short spin, so at the pacings that need precision (≤ 20 ms) one timer wake-up per
+    /// ping. A stop request is noticed at the latest this long after it is made.</summary>
+    internal const long PreciseWaitNs = SendPacer.DefaultPreciseSpanNs;
+
+    /// <summary>A progress report due less than this before the next send waits until just after that send.</summary>
+    private const long ProgressGapNs = 5_000_000;
 
     private readonly PingSession _session;
     private readonly IPingChannel _channel;
@@ -89,6 +94,7 @@ internal sealed class PingDriver : IMessageSink
         long nextProgressNs = 0;
         long previousScheduledNs = 0;
         long previousSentNs = CatchUp.NoneSent;
+        bool justSent = false;
         try
         {
             while (!abort.IsCancellationRequested)
@@ -98,11 +104,6 @@ internal sealed class PingDriver : IMessageSink
                     _session.StopSending();
                 }
                 long now = _clock.NowNs();
-                if (now >= nextProgressNs)
-                {
-                    progress?.Invoke(_session.SentCount, _session.AnsweredCount);
-                    nextProgressNs = now + ProgressEveryNs;
-                }
                 if (_session.IsComplete(now))
                 {
                     break;
@@ -111,25 +112,45 @@ internal sealed class PingDriver : IMessageSink
                 long due = CatchUp.SendAtNs(scheduled, previousScheduledNs, previousSentNs);
                 if (due <= now)
                 {
+                    // A due ping goes first: nothing (not even a progress report) runs between the wait and the send.
                     long sentNs = _clock.NowNs();
                     int length = _session.WriteNextPing(sentNs, _buffer, out _);
                     _channel.Send(_buffer.AsSpan(0, length));
                     previousScheduledNs = scheduled;
                     previousSentNs = sentNs;
+                    justSent = true;
                     continue;
                 }
-                if (due != long.MaxValue && (due <= nextProgressNs || due - now <= PreciseWaitNs))
+                // Progress is reported only here: just after a send, when the next one is furthest away, or with no
+                // send near; so a slow observer (a console write on a loaded machine) delays no send.
+                bool reportNow = now >= nextProgressNs && (justSent || due == long.MaxValue || due - now > ProgressGapNs);
+                justSent = false;
+                if (reportNow)
+                {
+                    progress?.Invoke(_session.SentCount, _session.AnsweredCount);
+                    nextProgressNs = now + ProgressEveryNs;
+                    continue; // the report took time: look at the clock again
+                }
+                if (due != long.MaxValue && due - now <= PreciseWaitNs)
                 {
                     pacer.WaitForSend(due);
                     continue;
                 }
-                // No send soon: wake for the next progress tick, a little before the next send, or the final
-                // deadline, and at least every 5 ms once all pings are out so completion is noticed promptly.
-                long wakeAt = Math.Min(nextProgressNs, due == long.MaxValue ? long.MaxValue : due - PreciseWaitNs);
+                // No send soon: sleep (stoppably) to the next progress report or a little before the next send, and at
+                // least every 5 ms once all pings are out so completion is noticed promptly, or to the final deadline.
+                long wakeAt;
                 if (due == long.MaxValue)
                 {
                     long finalDeadline = _session.FinalDeadlineNs;
-                    wakeAt = Math.Min(Math.Min(wakeAt, now + 5_000_000), finalDeadline == long.MaxValue ? long.MaxValue : finalDeadline + 1);
+                    wakeAt = Math.Min(Math.Min(nextProgressNs, now + 5_000_000), finalDeadline == long.MaxValue ? long.MaxValue : finalDeadline + 1);
+                }
+                else
+                {
+                    wakeAt = due - PreciseWaitNs;
+                    if (nextProgressNs < wakeAt)
+                    {
+                        wakeAt = nextProgressNs;
+                    }
                 }
                 pacer.WaitLoosely(wakeAt);
             }

@@ -47,8 +47,9 @@ public static class ServerHost
         string storeName = store.ToString() ?? store.GetType().Name;
         var outage = new StoreOutage(storeName, logger, time);
         var monitored = new MonitoredResultStore(store, outage);
-        var metrics = new ServerMetrics(monitored, Core.ToolInfo.Version);
-        var app = BuildApp(options, monitored, StoreKindName(store), outage, events, metrics, loggerFactory, logger, time);
+        var runners = new Runners.RunnerRegistry(options.MaxRunners, options.RunnerExpiry, time);
+        var metrics = new ServerMetrics(monitored, runners, Core.ToolInfo.Version);
+        var app = BuildApp(options, monitored, StoreKindName(store), outage, events, metrics, runners, loggerFactory, logger, time);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -76,7 +77,7 @@ public static class ServerHost
 
     private static WebApplication BuildApp(
         ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
-        ServerMetrics metrics, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
+        ServerMetrics metrics, Runners.RunnerRegistry runners, ILoggerFactory loggerFactory, ILogger logger, TimeProvider time)
     {
         var builder = MinimalApiHost.CreateBuilder("RtcBench.Server", options.Listen, options.HardBodyLimit, loggerFactory);
         var app = builder.Build();
@@ -91,19 +92,20 @@ public static class ServerHost
         }
         app.UseRouting();
         app.Use(new QueryAudit().InvokeAsync);
-        Map(app, options, store, storeKind, outage, events, metrics, logger, time);
+        Map(app, options, store, storeKind, outage, events, metrics, runners, logger, time);
         return app;
     }
 
     private static void Map(
         WebApplication app, ServerOptions options, IResultStore store, string storeKind, StoreOutage outage, RunEventHub events,
-        ServerMetrics metrics, ILogger logger, TimeProvider time)
+        ServerMetrics metrics, Runners.RunnerRegistry runners, ILogger logger, TimeProvider time)
     {
         var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, time, logger);
         var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
         var results = new ResultEndpoints(store, time, options.CoarsestRollupSeconds);
         var runs = new RunEndpoints(store);
         app.MapPost("/api/runs", Handler(ingest.HandleAsync));
+        app.MapPost("/api/runners/heartbeat", Handler(new Runners.HeartbeatEndpoint(runners).HandleAsync));
         app.MapGet("/api/runs", Handler(runs.ListAsync));
         app.MapGet("/api/runs/{id}", (HttpContext c, string id) => runs.GetAsync(c, id));
         app.MapGet("/api/results/aggregated", Handler(results.AggregatedAsync));

@@ -15,6 +15,12 @@ public sealed class ServerOptions
     /// <summary>The default limit of clients listening to <c>GET /api/events</c> at once.</summary>
     public const int DefaultMaxEventClients = 1000;
 
+    /// <summary>The default limit of runners whose reports (<c>POST /api/runners/heartbeat</c>) are tracked.</summary>
+    public const int DefaultMaxRunners = 1000;
+
+    /// <summary>The default time after its last report when a runner is forgotten (its series leave <c>/metrics</c>).</summary>
+    public static readonly TimeSpan DefaultRunnerExpiry = TimeSpan.FromHours(24);
+
     public IPEndPoint Listen { get; set; } = new(IPAddress.Loopback, 8090);
 
     /// <summary>
@@ -40,6 +46,15 @@ public sealed class ServerOptions
 
     /// <summary>At most this many <c>GET /api/events</c> streams at once; more answer 503 (the dashboard then polls).</summary>
     public int MaxEventClients { get; set; } = DefaultMaxEventClients;
+
+    /// <summary>
+    /// At most this many runners' reports are kept (and shown on <c>/metrics</c>); a new runner beyond it answers 429
+    /// until one is forgotten (<see cref="RunnerExpiry"/>). Bounds the metrics' cardinality.
+    /// </summary>
+    public int MaxRunners { get; set; } = DefaultMaxRunners;
+
+    /// <summary>A runner that has not reported for this long is forgotten.</summary>
+    public TimeSpan RunnerExpiry { get; set; } = DefaultRunnerExpiry;
 
     /// <summary>
     /// Kestrel's limit: 4 × <see cref="MaxBodyBytes"/>. Bodies between the two are read and discarded so the client
@@ -95,6 +110,14 @@ public sealed class ServerOptions
         if (MaxEventClients < 1)
         {
             problems.Add($"MaxEventClients must be at least 1 (got {MaxEventClients})");
+        }
+        if (MaxRunners < 1)
+        {
+            problems.Add($"MaxRunners must be at least 1 (got {MaxRunners})");
+        }
+        if (RunnerExpiry < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"RunnerExpiry must be at least a minute (got {RunnerExpiry})");
         }
         return problems;
     }

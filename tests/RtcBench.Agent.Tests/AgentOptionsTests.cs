@@ -35,6 +35,13 @@ public sealed class AgentOptionsTests
     }
 
     [Fact]
+    public void Validate_UndefinedDirectSocket_Listed()
+    {
+        var problems = new AgentOptions { DirectSocket = (RtcBench.Agent.Platforms.DirectSocketMode)7 }.Validate();
+        Assert.StartsWith("DirectSocket: must be Shared or PerSession", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_UndefinedDirectDtlsRole_Listed()
     {
         var problems = new AgentOptions { DirectDtlsRole = (RtcBench.Rtc.Dtls.DtlsRole)7 }.Validate();

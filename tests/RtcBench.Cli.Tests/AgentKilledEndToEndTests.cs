@@ -23,9 +23,9 @@ public sealed class AgentKilledEndToEndTests : IDisposable
     {
         await using var agent = await AgentProcess.StartAsync();
 
-        var (result, killedAt, _) = await RunAndEndAgentAsync(agent, "udp/lossy", a => a.KillAsync(), "--platform", "udp");
+        var (result, killedAt, exitedAt) = await RunAndEndAgentAsync(agent, "udp/lossy", a => a.KillAsync(), "--platform", "udp");
 
-        var run = EchoLostAssert.EchoLost(result, killedAt, killedAt, reliable: false);
+        var run = EchoLostAssert.EchoLost(result, killedAt, exitedAt, reliable: false);
         Assert.Matches(@"^no pong for \d+\.\d s and GET /health failed: .*refused", run.Outcome.Detail);
         await AssertKeptAsync(run);
 
@@ -42,10 +42,10 @@ public sealed class AgentKilledEndToEndTests : IDisposable
     {
         await using var agent = await AgentProcess.StartAsync();
 
-        var (result, killedAt, _) = await RunAndEndAgentAsync(agent, "direct/reliable", a => a.KillAsync(),
+        var (result, killedAt, exitedAt) = await RunAndEndAgentAsync(agent, "direct/reliable", a => a.KillAsync(),
             "--platform", "direct", "--channel", "reliable");
 
-        var run = EchoLostAssert.EchoLost(result, killedAt, killedAt, reliable: true);
+        var run = EchoLostAssert.EchoLost(result, killedAt, exitedAt, reliable: true);
         Assert.Equal("reliable", run.Channel);
         // SIGKILL: no SCTP ABORT, no close_notify; the silence and the refused agent tell.
         Assert.Matches(@"^no pong for \d+\.\d s and GET /health failed: .*refused", run.Outcome.Detail);
@@ -57,10 +57,10 @@ public sealed class AgentKilledEndToEndTests : IDisposable
     {
         await using var agent = await AgentProcess.StartAsync();
 
-        var (result, killedAt, _) = await RunAndEndAgentAsync(agent, "direct/lossy", a => a.KillAsync(),
+        var (result, killedAt, exitedAt) = await RunAndEndAgentAsync(agent, "direct/lossy", a => a.KillAsync(),
             "--platform", "direct", "--channel", "lossy");
 
-        var run = EchoLostAssert.EchoLost(result, killedAt, killedAt, reliable: false);
+        var run = EchoLostAssert.EchoLost(result, killedAt, exitedAt, reliable: false);
         Assert.Equal("lossy", run.Channel);
         Assert.Matches(@"^no pong for \d+\.\d s and GET /health failed: .*refused", run.Outcome.Detail);
         await AssertKeptAsync(run);

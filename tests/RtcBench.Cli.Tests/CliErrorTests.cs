@@ -126,6 +126,7 @@ public sealed class CliErrorTests : IDisposable
         { ["agent", "--room-ttl", "25h"], "--room-ttl: '25h' is out of range; give a duration from 1s to 24h" },
         { ["agent", "--max-rooms", "0"], "--max-rooms: 0 is out of range; give one from 1 up" },
         { ["agent", "--direct-dtls-role", "sideways"], "--direct-dtls-role: 'sideways' is not a choice; use server or client" },
+        { ["agent", "--direct-socket", "pooled"], "--direct-socket: 'pooled' is not a choice; use shared or per-session" },
         { ["agent", "--metrics-auth", "token"], "--metrics-auth: 'token' is not a choice; use key or open" },
         { ["agent", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["agent", "--api-key-file", ""], "--api-key-file: '' is not a file path" },
@@ -253,6 +254,26 @@ public sealed class CliErrorTests : IDisposable
             options.ToConfig(p, out var errors);
             Assert.Empty(errors);
         }
+    }
+
+    [Theory]
+    [InlineData(new string[0], 10)] // the default interval, 100 ms: ten pings fill the first second
+    [InlineData(new[] { "--interval", "10ms" }, 100)]
+    [InlineData(new[] { "--interval", "1ms" }, 1000)]
+    [InlineData(new[] { "--interval", "3ms" }, 334)]
+    [InlineData(new[] { "--interval", "1s" }, 10)]
+    [InlineData(new[] { "--interval", "10ms", "--warmup", "0" }, 0)]
+    [InlineData(new[] { "--interval", "10ms", "--warmup", "25" }, 25)]
+    public void Warmup_NotGiven_FillsTheFirstSecondWithAtLeastTen(string[] args, int expected)
+    {
+        var options = new Commands.MeasurementOptions();
+        var command = new System.CommandLine.Command("x");
+        options.AddTo(command);
+
+        var config = options.ToConfig(command.Parse(args), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, config.Warmup);
     }
 
     [Fact]

@@ -65,6 +65,10 @@ public sealed class DeliveryTests : IDisposable
                 result.Stderr.TrimEnd(), StringComparison.Ordinal);
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             Assert.Contains("<title>RtcBench", await http.GetStringAsync("/"), StringComparison.Ordinal);
+            // quickstart reported its (empty) spool under the host's name.
+            var metrics = new RtcBench.Tests.Shared.PrometheusText(await http.GetStringAsync("/metrics"));
+            Assert.Equal(1, metrics.Value("rtcbench_runners_tracked"));
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_pending", $"runner=\"{Environment.MachineName}\",location=\"none\""));
         }
     }
 
@@ -93,9 +97,33 @@ public sealed class DeliveryTests : IDisposable
             Assert.True(push.ExitCode == ExitCodes.Ok, push.Stderr);
             Assert.Contains("delivered 1 spooled run(s)", push.Stderr, StringComparison.Ordinal);
             Assert.Empty(Spooled());
+            // push reported the emptied spool under the host's name (no $RTCBENCH_RUNNER_ID).
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            var metrics = new RtcBench.Tests.Shared.PrometheusText(await http.GetStringAsync("/metrics"));
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_pending", $"runner=\"{Environment.MachineName}\",location=\"none\""));
             Assert.Contains("nothing to push", again.Stderr, StringComparison.Ordinal);
             var page = await store.ListRunsAsync(new RunQuery(), CancellationToken.None);
             Assert.Equal(document.RunId, Assert.Single(page.Items).RunId);
+        }
+    }
+
+    [Fact]
+    public async Task Run_RunnerIdTheServiceRefuses_WarnsWithTheFieldAndStillDelivers()
+    {
+        await using var agent = await CliHarness.StartAgentAsync();
+        int port = FreePort();
+        string url = $"http://127.0.0.1:{port}";
+        _cli.Environment["RTCBENCH_STORE_TOKEN"] = Token;
+        _cli.Environment["RTCBENCH_RUNNER_ID"] = "no spaces allowed";
+        var (server, store) = await StartServiceAsync(port, Path.Combine(_cli.TempDir, "service.db"));
+        await using (store)
+        await using (server)
+        {
+            var run = await RunAsync(agent.BaseUrl.ToString(), url);
+
+            Assert.True(run.ExitCode == ExitCodes.Ok, run.Stderr);
+            Assert.Contains($"rtcbench: warning: {url}/ refused this runner's spool report: 400 runner_id: 'no spaces allowed' may hold only", run.Stderr, StringComparison.Ordinal);
+            Assert.Equal(1, (await store.ListRunsAsync(new RunQuery(), CancellationToken.None)).Total);
         }
     }
 

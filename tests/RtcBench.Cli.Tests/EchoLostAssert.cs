@@ -18,9 +18,10 @@ internal static class EchoLostAssert
     /// Exit 6, outcome failed/echo-lost noticed after <paramref name="endingFrom"/> (when the echo was told to go),
     /// no ping sent after <paramref name="goneAt"/> (when it was surely gone) counted lost or ok (on a reliable channel
     /// no ping lost at all), the pings before kept with statistics computed from them only, and the one stderr line
-    /// that says so. A killed echo goes at once: both times are the kill's. <paramref name="silenceNoticed"/>: the loss
-    /// was found by a silence, so pings were surely out unanswered (abandoned); an echo that closes the connection is
-    /// noticed at once, possibly with no ping in flight.
+    /// that says so. Even a killed echo is surely gone only once its process has exited: on a loaded machine the test
+    /// can read the clock, be descheduled and signal later, while the runner's late pings are still answered.
+    /// <paramref name="silenceNoticed"/>: the loss was found by a silence, so pings were surely out unanswered
+    /// (abandoned); an echo that closes the connection is noticed at once, possibly with no ping in flight.
     /// </summary>
     public static RunResult EchoLost(CliResult result, DateTimeOffset endingFrom, DateTimeOffset goneAt, bool reliable, bool silenceNoticed = true)
     {

@@ -5,7 +5,7 @@ namespace RtcBench.Cli.Tests;
 /// <summary>
 /// The warm-up policy's other half: rtcbench runs without tiered JIT, so the warm-up pings get every method on the
 /// ping's path compiled fully optimised and nothing is recompiled in the background while measured pings go out
-/// (bench/results/runner-cpu.md). The setting lives in the runtimeconfig that ships next to rtcbench.dll.
+/// (bench/results/warmup.md). The setting lives in the runtimeconfig that ships next to rtcbench.dll.
 /// </summary>
 public sealed class JitPolicyTests
 {

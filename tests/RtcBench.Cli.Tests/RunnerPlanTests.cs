@@ -68,4 +68,17 @@ public sealed class RunnerPlanTests : IDisposable
         // Spread: every tenth of the window gets starts (2000 uniform draws leave none empty but with odds ~1e-90).
         Assert.Equal(10, offsets.Select(o => (int)(o.TotalSeconds)).Distinct().Count());
     }
+
+    [Fact]
+    public void Warmup_NotGiven_AsRunFillsTheFirstSecondWithAtLeastTen()
+    {
+        var jobs = Load("""
+            { "agent": "http://127.0.0.1:8080", "jobs": [
+                { "schedule": "* * * * *" },
+                { "schedule": "* * * * *", "interval": "10ms" },
+                { "schedule": "* * * * *", "interval": "10ms", "warmup": 3 } ] }
+            """);
+
+        Assert.Equal([10, 100, 3], jobs.Select(j => j.Config.Warmup));
+    }
 }

@@ -152,6 +152,106 @@ public sealed partial class ScheduledRunnerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The runner reports its spool to the service it posts to, and the status file and the service's /metrics show
+    /// one reading: first with the service down (runs spool), then up over a store that cannot be opened (it answers
+    /// 503 to runs but takes the reports), then up with its store (a `run` drains the spool and reports it empty).
+    /// </summary>
+    [Fact]
+    public async Task Runner_ServiceDownThenUp_ReportsItsSpoolToMetricsAsItsStatusFileShowsIt()
+    {
+        const string runnerId = "runner-spool-test";
+        const string labels = $"runner=\"{runnerId}\",location=\"spool-test\"";
+        _cli.Environment["RTCBENCH_RUNNER_ID"] = runnerId;
+        int agentPort = FreePort(), servicePort = FreePort();
+        string planFile = Path.Combine(_cli.TempDir, "plan.json");
+        string statusFile = Path.Combine(_cli.TempDir, "status.json");
+        string notADatabase = Directory.CreateDirectory(Path.Combine(_cli.TempDir, "not-a-database")).FullName;
+        await File.WriteAllTextAsync(planFile, $$"""
+            {
+              "agent": "http://127.0.0.1:{{agentPort}}",
+              "store": "http://127.0.0.1:{{servicePort}}",
+              "location": "spool-test",
+              "jobs": [ { "name": "fast", "schedule": "* * * * * *", "platforms": ["udp"], "count": 5,
+                          "interval": "5ms", "warmup": 0, "deadline": "500ms" } ]
+            }
+            """);
+        await using var agent = await AgentProcess.StartAsync($"127.0.0.1:{agentPort}");
+        var brokenStore = new SqliteResultStore(notADatabase);
+        RunningServer? service = null;
+        var store = new SqliteResultStore(Path.Combine(_cli.TempDir, "service.db"));
+        try
+        {
+            var runner = _cli.RunAsync(TimeSpan.FromMinutes(10), "runner", "--plan", planFile, "--status-file", statusFile);
+            await WaitForLineAsync(l => l.Contains("fast: spooled 1 run(s)", StringComparison.Ordinal), "a run spooled with the service down");
+
+            // Up, but its store cannot be opened: runs are refused with 503 and stay spooled; reports are taken.
+            service = await StartServiceAsync(servicePort, brokenStore);
+            await WaitForLineAsync(l => l.Contains("unavailable (503 ", StringComparison.Ordinal), "a run refused with 503");
+            await WaitForLineAsync(l => l.Contains("fast: spooled 1 run(s)", StringComparison.Ordinal), "the refused run spooled");
+            _cli.Interrupts.Interrupt();
+            var result = await runner;
+            Assert.True(result.ExitCode == 0, result.Stderr);
+
+            // The last reading went both to the status file and to the service.
+            using var status = JsonDocument.Parse(await File.ReadAllTextAsync(statusFile));
+            var root = status.RootElement;
+            int pending = root.GetProperty("spool_pending").GetInt32();
+            Assert.True(pending >= 2, result.Stderr);
+            Assert.Equal(pending, Directory.GetFiles(Path.Combine(_cli.TempDir, "spool"), "*.json").Length);
+            Assert.Equal(runnerId, root.GetProperty("runner_id").GetString());
+            Assert.Equal(JsonValueKind.String, root.GetProperty("reported_at").ValueKind);
+            double statusAge = root.GetProperty("spool_oldest_age_seconds").GetDouble();
+            Assert.True(statusAge > 0);
+            var metrics = await ScrapeAsync(service.BaseUrl);
+            Assert.Equal(pending, metrics.Value("rtcbench_runner_spool_pending", labels));
+            Assert.Equal(root.GetProperty("spool_bytes").GetInt64(), metrics.Value("rtcbench_runner_spool_bytes", labels));
+            Assert.Equal(root.GetProperty("spool_rejected").GetInt32(), metrics.Value("rtcbench_runner_spool_rejected", labels));
+            Assert.True(metrics.Value("rtcbench_runner_spool_oldest_age_seconds", labels) >= statusAge);   // it ages at the service
+            Assert.Equal(0, metrics.Value("rtcbench_store_up"));
+
+            // The service and its store are back: a `run` drains the spool, delivers its own run, reports the spool empty.
+            await service.DisposeAsync();
+            service = await StartServiceAsync(servicePort, store);
+            using var second = new CliHarness();   // the first one's interrupt stays raised
+            second.Environment["RTCBENCH_HOME"] = _cli.TempDir;
+            second.Environment["RTCBENCH_RUNNER_ID"] = runnerId;
+            var run = await second.RunAsync("run", "--agent", $"http://127.0.0.1:{agentPort}", "--count", "5", "--warmup", "0",
+                "--interval", "5ms", "--quiet", "--location", "spool-test", "--store", $"http://127.0.0.1:{servicePort}");
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}{run.Stdout}");
+            Assert.Contains($"delivered {pending} spooled run(s)", run.Stderr, StringComparison.Ordinal);
+            metrics = await ScrapeAsync(service.BaseUrl);
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_pending", labels));
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_oldest_age_seconds", labels));
+            Assert.Equal(0, metrics.Value("rtcbench_runner_spool_bytes", labels));
+            Assert.Equal(pending + 1, metrics.Value("rtcbench_runs_ingested_total"));
+            List<string> measured;
+            lock (_measured)
+            {
+                measured = [.. _measured];
+            }
+            foreach (string id in measured)
+            {
+                Assert.NotNull(await store.GetRunAsync(id, includePings: false, CancellationToken.None));
+            }
+        }
+        finally
+        {
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
+            await brokenStore.DisposeAsync();
+            await store.DisposeAsync();
+        }
+    }
+
+    private static async Task<RtcBench.Tests.Shared.PrometheusText> ScrapeAsync(Uri service)
+    {
+        using var http = new HttpClient { BaseAddress = service };
+        return new RtcBench.Tests.Shared.PrometheusText(await http.GetStringAsync("/metrics"));
+    }
+
     [Theory]
     [InlineData("""{ "jobs": [] }""", "the plan has no jobs")]
     [InlineData("""{ "agent": "http://127.0.0.1:1", "store": "http://127.0.0.1:2", "jobs": [ { "schedule": "every minute" } ] }""", "jobs[0].schedule: 'every minute' is not a cron expression")]

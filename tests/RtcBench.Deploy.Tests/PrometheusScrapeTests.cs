@@ -39,6 +39,12 @@ public sealed class PrometheusScrapeTests
         {
             Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         }
+        // One runner's report of its spool (3 runs waiting, the oldest 90 s old).
+        using (var client = new Storage.Delivery.ResultServiceClient(server.BaseUrl, token: null))
+        {
+            var reported = await client.ReportAsync(new Storage.Delivery.RunnerReport("bench-fra1", "fra1", new Storage.Delivery.SpoolState(3, 90, 6000, 0)), ct);
+            Assert.Equal(Storage.Delivery.DeliveryStatus.Delivered, reported.Status);
+        }
         using (var connect = new HttpRequestMessage(HttpMethod.Post, new Uri(agent.BaseUrl, "/connect")) { Content = new StringContent("{}", Encoding.UTF8, "application/json") })
         {
             connect.Headers.Add("X-Api-Key", AgentKey);
@@ -82,12 +88,15 @@ public sealed class PrometheusScrapeTests
         var rooms = Assert.Single(await prometheus.WaitForAsync("rtcbench_agent_rooms_created_total", a => a.Count == 1, ct));
         Assert.Equal(1, rooms.Value);
         Assert.Equal(4, Assert.Single(await prometheus.WaitForAsync("rtcbench_agent_rooms_max", a => a.Count == 1, ct)).Value);
+        var spool = Assert.Single(await prometheus.WaitForAsync("rtcbench_runner_spool_pending", a => a.Count == 1, ct));
+        Assert.Equal(("bench-fra1", "fra1", 3.0), (spool.Labels["runner"], spool.Labels["location"], spool.Value));
+        Assert.True(Assert.Single(await prometheus.WaitForAsync("rtcbench_runner_spool_oldest_age_seconds", a => a.Count == 1, ct)).Value >= 90);
         var cpu = await prometheus.WaitForAsync("process_cpu_seconds_total", a => a.Count == 2, ct);
         Assert.All(cpu, s => Assert.True(s.Value > 0));
 
         // Every shipped rule evaluates without error on the live series.
         var rules = await WaitForRulesEvaluatedAsync(prometheus, ct);
-        Assert.Equal(9, rules.Count);
+        Assert.Equal(11, rules.Count);
         Assert.All(rules, r => Assert.True(r.Health == "ok", $"rule {r.Name}: {r.Health} {r.Error}"));
     }
 

@@ -204,6 +204,6 @@ public sealed class ReadEndpointTests
             .ToArray();
         var served = harness.Server.Routes.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(served, documented);
-        Assert.Equal(13, served.Length);
+        Assert.Equal(14, served.Length);
     }
 }

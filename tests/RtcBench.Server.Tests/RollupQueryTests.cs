@@ -18,46 +18,43 @@ public sealed class RollupQueryTests
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    [Fact]
-    public void Plan_WindowOverSeveralDays_DaysInTheMiddleHoursAroundThemRunsAtTheEdges()
+    /// <summary>
+    /// The window runs from 10:17 on the first day to 09:05 on the last: runs up to the first whole hour and from the
+    /// last one, hourly rollups up to the first whole day and from the last one, and so on up to the coarsest grain
+    /// that fits. Origin is a Friday; epoch-aligned weeks start on Thursdays (2026-11-26, 12-03, 12-10).
+    /// </summary>
+    public static TheoryData<int, string, DateTimeOffset[]> WindowsOverDays => new()
+    {
+        { 3, "Runs Hours Days Hours Runs", [Origin.AddHours(11), Origin.AddDays(1), Origin.AddDays(3), Origin.AddDays(3).AddHours(9)] },
+        {
+            21, "Runs Hours Days Weeks Days Hours Runs",
+            [Origin.AddHours(11), Origin.AddDays(1), Origin.AddDays(6), Origin.AddDays(20), Origin.AddDays(21), Origin.AddDays(21).AddHours(9)]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(WindowsOverDays))]
+    public void Plan_WindowOverDays_CoarsestRollupsInTheMiddleFinerOnesAroundThemRunsAtTheEdges(int days, string expectedKinds, DateTimeOffset[] innerEdges)
     {
         var since = Origin.AddHours(10).AddMinutes(17);
-        var until = Origin.AddDays(3).AddHours(9).AddMinutes(5);
+        var until = Origin.AddDays(days).AddHours(9).AddMinutes(5);
+        DateTimeOffset[] edges = [since, .. innerEdges, until];
 
         var pieces = SourcePlan.Plan(since, until, bucket: null);
 
         Assert.Equal(
-            [
-                (SourceKind.Runs, since, Origin.AddHours(11)),
-                (SourceKind.Hours, Origin.AddHours(11), Origin.AddDays(1)),
-                (SourceKind.Days, Origin.AddDays(1), Origin.AddDays(3)),
-                (SourceKind.Hours, Origin.AddDays(3), Origin.AddDays(3).AddHours(9)),
-                (SourceKind.Runs, Origin.AddDays(3).AddHours(9), until),
-            ],
+            expectedKinds.Split(' ').Select((kind, i) => (Enum.Parse<SourceKind>(kind), edges[i], edges[i + 1])),
             pieces.Select(p => (p.Kind, Buckets.FromUs(p.FromUs), Buckets.FromUs(p.ToUs))));
     }
 
     [Fact]
-    public void Plan_WindowOverWeeks_WeeksFromThursdayInTheMiddleDaysHoursAndRunsAroundThem()
+    public void Plan_WindowOverWeeks_DescribedAsWeeksFromThursday_AndTheDayBasedPlanReadsDays()
     {
-        // Origin is a Friday; epoch-aligned weeks start on Thursdays (2026-11-26, 12-03, 12-10).
         var since = Origin.AddHours(10).AddMinutes(17);
         var until = Origin.AddDays(21).AddHours(9).AddMinutes(5);
 
-        var pieces = SourcePlan.Plan(since, until, bucket: null);
-
-        Assert.Equal(
-            [
-                (SourceKind.Runs, since, Origin.AddHours(11)),
-                (SourceKind.Hours, Origin.AddHours(11), Origin.AddDays(1)),
-                (SourceKind.Days, Origin.AddDays(1), Origin.AddDays(6)),
-                (SourceKind.Weeks, Origin.AddDays(6), Origin.AddDays(20)),
-                (SourceKind.Days, Origin.AddDays(20), Origin.AddDays(21)),
-                (SourceKind.Hours, Origin.AddDays(21), Origin.AddDays(21).AddHours(9)),
-                (SourceKind.Runs, Origin.AddDays(21).AddHours(9), until),
-            ],
-            pieces.Select(p => (p.Kind, Buckets.FromUs(p.FromUs), Buckets.FromUs(p.ToUs))));
-        Assert.Contains("weekly rollups for 2 whole weeks (from Thursday 00:00 UTC), daily rollups for 6 whole UTC days", SourcePlan.Describe(pieces), StringComparison.Ordinal);
+        Assert.Contains("weekly rollups for 2 whole weeks (from Thursday 00:00 UTC), daily rollups for 6 whole UTC days",
+            SourcePlan.Describe(SourcePlan.Plan(since, until, bucket: null)), StringComparison.Ordinal);
         // The day-based plan (the bench's baseline) reads the same window from days.
         Assert.Equal(
             "Runs Hours Days Hours Runs",

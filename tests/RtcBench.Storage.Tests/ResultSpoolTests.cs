@@ -26,6 +26,35 @@ public sealed class ResultSpoolTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_CountsWaitingRunsTheirBytesTheOldestAgeAndTheRejected()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        Assert.Equal(SpoolState.Empty, spool.Snapshot(TestRuns.BaseTime));
+        var older = TestRuns.Create(pingCount: 5);
+        var newer = TestRuns.Create(pingCount: 7, startedAt: TestRuns.BaseTime.AddMinutes(30));
+        var refused = TestRuns.Create(pingCount: 3, startedAt: TestRuns.BaseTime.AddMinutes(-90));
+        spool.Add(newer);
+        spool.Add(older);
+        spool.Reject(spool.Add(refused));
+
+        var state = spool.Snapshot(TestRuns.BaseTime.AddHours(2));
+
+        Assert.Equal(2, state.Pending);
+        Assert.Equal(7200, state.OldestAgeSeconds, 3);   // the oldest waiting run, not the rejected one
+        Assert.Equal(spool.List().Sum(f => new FileInfo(f).Length), state.Bytes);
+        Assert.Equal(1, state.Rejected);
+    }
+
+    [Fact]
+    public void Snapshot_RunStartedAfterNow_AgeIsZeroNotNegative()
+    {
+        var spool = new ResultSpool(_directory.File("spool"));
+        spool.Add(TestRuns.Create(pingCount: 5, startedAt: TestRuns.BaseTime.AddMinutes(1)));
+
+        Assert.Equal(0, spool.Snapshot(TestRuns.BaseTime).OldestAgeSeconds);
+    }
+
+    [Fact]
     public void Add_SameRunTwice_OneFile()
     {
         var spool = new ResultSpool(_directory.File("spool"));

@@ -9,7 +9,8 @@ namespace RtcBench.Agent.Metrics;
 
 /// <summary>
 /// The agent's <c>/metrics</c>: rooms (open, limit, created, refused at the limit, closed by reason) and the echo's
-/// packet counters (UDP received/echoed/dropped by reason, LiveKit pings echoed and malformed). Everything but the
+/// packet counters (UDP received/echoed/dropped by reason, the direct platform's shared sockets, LiveKit pings echoed
+/// and malformed). Everything but the
 /// room closings is read at scrape time from the counters the echo paths already keep, so the per-packet paths do
 /// no extra work; a closing (not per packet) counts itself.
 /// </summary>
@@ -29,6 +30,9 @@ internal sealed class AgentMetrics : IDisposable
     private readonly Counter _udpSocketErrors;
     private readonly Counter _echoed;
     private readonly Counter _malformed;
+    private readonly Gauge _directSessions;
+    private readonly Counter _directReceived;
+    private readonly Counter _directDropped;
 
     public AgentMetrics(RoomRegistry rooms, UdpEchoServer udp, string version)
     {
@@ -55,6 +59,13 @@ internal sealed class AgentMetrics : IDisposable
         _echoed = f.CreateCounter("rtcbench_agent_pings_echoed_total", "Pings echoed, by platform (udp and livekit).", ["platform"]);
         _malformed = f.CreateCounter("rtcbench_agent_malformed_total",
             "Packets dropped as malformed, by platform (udp and livekit).", ["platform"]);
+        _directSessions = f.CreateGauge("rtcbench_agent_direct_shared_sessions", "direct sessions on the shared UDP sockets now.");
+        _directReceived = f.CreateCounter("rtcbench_agent_direct_shared_received_total", "Datagrams the direct platform's shared UDP sockets received.");
+        _directDropped = f.CreateCounter("rtcbench_agent_direct_shared_dropped_total",
+            "Datagrams the direct platform's shared UDP sockets dropped, by reason: unknown (no session has that ICE ufrag or "
+            + "that source address), other (neither STUN nor DTLS).", ["reason"]);
+        _directDropped.WithLabels("unknown");
+        _directDropped.WithLabels("other");
         rooms.RoomClosed += OnRoomClosed;
         _exposition.Registry.AddBeforeCollectCallback(Read);
     }
@@ -84,6 +95,16 @@ internal sealed class AgentMetrics : IDisposable
         _udpSocketErrors.IncTo(udp.SocketErrors);
         _echoed.WithLabels("udp").IncTo(udp.Echoed);
         _malformed.WithLabels("udp").IncTo(udp.DroppedMalformed);
+        if (_rooms.FindPlatform(DirectEchoPlatform.PlatformName) is DirectEchoPlatform direct)
+        {
+            // Shared sockets live until the agent stops, so these sums only grow.
+            var sockets = direct.SharedSockets;
+            _directSessions.Set(sockets.Sum(s => s.Sessions));
+            _directReceived.IncTo(sockets.Sum(s => s.Received));
+            _directDropped.WithLabels("unknown").IncTo(sockets.Sum(s => s.DroppedUnknown));
+            _directDropped.WithLabels("other").IncTo(sockets.Sum(s => s.DroppedOther));
+        }
+
         if ((_rooms.FindPlatform(LiveKitEchoPlatform.PlatformName) as LiveKitEchoPlatform)?.Health() is { } livekit)
         {
             _echoed.WithLabels("livekit").IncTo(livekit.PingsEchoed);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RtcBench.Core.Protocol;
 using RtcBench.Core.Timing;
 using RtcBench.Rtc.Dtls;
+using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Peer;
 using RtcBench.Rtc.Sdp;
 
@@ -13,17 +14,35 @@ namespace RtcBench.Agent.Platforms;
 
 /// <summary>
 /// The <c>direct</c> platform: a WebRTC data-channel echo. A room gets a token; the runner POSTs its SDP offer to
-/// <c>/direct/{room_id}/offer</c> (see Http/DirectSignalEndpoints) and we answer as ICE-lite from a UDP socket of our
-/// own on the agent's address, as DTLS server (<c>a=setup:passive</c>) or, with <c>dtlsRole</c> Client, as DTLS client
-/// (<c>a=setup:active</c>). Every ping that arrives on a channel is answered on that same channel with a pong
-/// (PingCodec: rx = the socket receive time of the datagram that completed the ping, tx = just before sending).
-/// The peer is closed when the room ends.
+/// <c>/direct/{room_id}/offer</c> (see Http/DirectSignalEndpoints) and we answer as ICE-lite on the agent's address,
+/// as DTLS server (<c>a=setup:passive</c>) or, with <c>dtlsRole</c> Client, as DTLS client (<c>a=setup:active</c>).
+/// Every session is served from one UDP port per local address (<see cref="DirectSocketMode.Shared"/>, Rtc/Net/UdpMux:
+/// demultiplexed by ICE ufrag and remote address, a receive thread per core), or from a socket of its own
+/// (<see cref="DirectSocketMode.PerSession"/>). Every ping that arrives on a channel is answered on that same channel
+/// with a pong (PingCodec: rx = the socket receive time of the datagram that completed the ping, tx = just before
+/// sending). The peer is closed when the room ends; the shared sockets when the platform is disposed.
 /// </summary>
-internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsRole, MonoTime clock, ILogger logger) : IEchoPlatform
+internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsRole, DirectSocketMode socketMode, MonoTime clock, ILogger logger)
+    : IEchoPlatform, IAsyncDisposable
 {
     public const string PlatformName = "direct";
 
     private readonly ConcurrentDictionary<Guid, DirectEchoRoom> _rooms = new();
+    private readonly Dictionary<IPAddress, UdpMux> _sharedSockets = [];
+    private readonly ConcurrentDictionary<Task, byte> _closing = new();
+    private bool _disposed;
+
+    /// <summary>The shared sockets open now (one per local address sessions were answered on).</summary>
+    public IReadOnlyList<UdpMux> SharedSockets
+    {
+        get
+        {
+            lock (_sharedSockets)
+            {
+                return [.. _sharedSockets.Values];
+            }
+        }
+    }
 
     public string Name => PlatformName;
 
@@ -40,7 +59,61 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
     {
         if (_rooms.TryRemove(roomId, out var room))
         {
-            room.Close();
+            Track(room.Close());
+        }
+    }
+
+    /// <summary>Once every room is closed (the agent stops): waits for the peers to say goodbye, then closes the shared sockets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var roomId in _rooms.Keys)
+        {
+            CloseRoom(roomId);
+        }
+
+        await Task.WhenAll(_closing.Keys).ConfigureAwait(false);
+        lock (_sharedSockets)
+        {
+            _disposed = true;
+            foreach (var mux in _sharedSockets.Values)
+            {
+                mux.Dispose();
+            }
+
+            _sharedSockets.Clear();
+        }
+    }
+
+    private void Track(Task closing)
+    {
+        if (closing.IsCompleted)
+        {
+            return;
+        }
+
+        _closing.TryAdd(closing, 0);
+        closing.ContinueWith(t => _closing.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>The shared socket on <paramref name="local"/>, bound (any free port) the first time a session needs it.</summary>
+    private UdpMux? SharedSocket(IPAddress local)
+    {
+        if (socketMode != DirectSocketMode.Shared)
+        {
+            return null;
+        }
+
+        lock (_sharedSockets)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_sharedSockets.TryGetValue(local, out var mux))
+            {
+                // Receive threads in proportion to cores, not sessions (SO_REUSEPORT spreads peers over them).
+                mux = new UdpMux(new IPEndPoint(local, 0), clock.NowNs, "direct-mux-receive", Math.Clamp(Environment.ProcessorCount, 1, 16));
+                _sharedSockets[local] = mux;
+            }
+
+            return mux;
         }
     }
 
@@ -90,6 +163,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             peer = PeerConnection.AcceptOffer(offerSdp, new PeerConnectionOptions
             {
                 LocalAddress = local,
+                SharedSocket = SharedSocket(local),
                 AnswerSetup = dtlsRole == DtlsRole.Client ? SdpSetup.Active : SdpSetup.Passive,
                 Clock = clock.NowNs,
                 TimeProvider = clock.Provider,
@@ -103,16 +177,20 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         {
             return new DirectOfferResult(DirectOfferStatus.BadOffer, Error: ex.Message);
         }
+        catch (ObjectDisposedException)
+        {
+            return new DirectOfferResult(DirectOfferStatus.UnknownRoom); // The agent is stopping: its rooms are closed.
+        }
 
         if (!room.TryAttach(peer))
         {
-            _ = peer.DisposeAsync().AsTask();
+            Track(peer.DisposeAsync().AsTask());
             return new DirectOfferResult(DirectOfferStatus.AlreadyConnected);
         }
 
         if (!_rooms.ContainsKey(roomId))
         {
-            room.Close(); // Closed while we were answering.
+            Track(room.Close()); // Closed while we were answering.
             return new DirectOfferResult(DirectOfferStatus.UnknownRoom);
         }
 
@@ -158,12 +236,15 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             return true;
         }
 
-        public void Close()
+        /// <summary>Closes the peer (once); the task ends when it has said goodbye and released its socket.</summary>
+        public Task Close()
         {
             if (Interlocked.Exchange(ref _closed, 1) == 0 && Interlocked.Exchange(ref _peer, null) is { } peer)
             {
-                _ = peer.DisposeAsync().AsTask();
+                return peer.DisposeAsync().AsTask();
             }
+
+            return Task.CompletedTask;
         }
 
         /// <summary>On the peer's event loop: parse the ping, write the pong into the room's buffer, send it back.</summary>

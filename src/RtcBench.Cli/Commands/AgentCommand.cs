@@ -46,6 +46,7 @@ internal static class AgentCommand
         var roomTtl = CliOption.Duration("--room-ttl", "Default room lifetime when a runner asks for none, 1s to 24h.", "10m", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
         var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
         var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
+        var directSocket = CliOption.Choice("--direct-socket", "The direct platform's UDP sockets: shared (one per address for every session, demultiplexed by ICE ufrag and remote address) or per-session (one socket and receive thread each).", "shared", "shared", "per-session");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var logFormat = LogFormatOption();
         var metricsAuth = CliOption.Choice("--metrics-auth",
@@ -57,7 +58,7 @@ internal static class AgentCommand
             + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; "
             + "janus when JANUS_URL is set (with JANUS_ADMIN_KEY for the rooms, JANUS_API_SECRET or JANUS_TOKEN when Janus wants them). "
             + "GET /health lists the platforms this agent offers.");
-        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, metricsAuth, verbose, logFormat })
+        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, directSocket, metricsAuth, verbose, logFormat })
         {
             command.Options.Add(o);
         }
@@ -102,6 +103,7 @@ internal static class AgentCommand
                 MaxRooms = parse.GetValue(maxRooms),
                 MetricsOpen = parse.GetValue(metricsAuth) == "open",
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
+                DirectSocket = parse.GetValue(directSocket) == "per-session" ? Agent.Platforms.DirectSocketMode.PerSession : Agent.Platforms.DirectSocketMode.Shared,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
                 Janus = janus,

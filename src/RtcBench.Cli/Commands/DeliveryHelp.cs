@@ -16,6 +16,41 @@ internal static class DeliveryHelp
         return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
     }
 
+    /// <summary>This runner's name in its reports: <c>$RTCBENCH_RUNNER_ID</c>, else the host name.</summary>
+    public static string RunnerId(CliContext ctx) => RunnerReport.DefaultRunnerId(ctx.GetEnvironment(RunnerReport.RunnerIdVariable));
+
+    /// <summary>How long a report may take: it is best effort, and must not hold up a run or the schedule.</summary>
+    public static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Reads the spool once and reports it, with the runner's name and location, to the service
+    /// (<c>POST /api/runners/heartbeat</c>; its <c>/metrics</c> shows it). Best effort: a service that cannot be
+    /// reached is left to the delivery messages; a refusal is passed to <paramref name="warn"/> with the service's
+    /// reason. Returns the reading (the one the status file shows too) and whether the service took it.
+    /// </summary>
+    public static async Task<(SpoolState Spool, bool Reported)> ReportAsync(
+        CliContext ctx, Uri url, string? token, string? location, Action<string>? warn, CancellationToken ct = default)
+    {
+        var spool = Spool(ctx).Snapshot(DateTimeOffset.UtcNow);
+        using var client = new ResultServiceClient(url, token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ReportTimeout);
+        DeliveryResult result;
+        try
+        {
+            result = await client.ReportAsync(new RunnerReport(RunnerId(ctx), location, spool), timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return (spool, false);
+        }
+        if (result.Status is DeliveryStatus.Rejected or DeliveryStatus.Unauthorized)
+        {
+            warn?.Invoke($"{url} refused this runner's spool report: {result.Detail}");
+        }
+        return (spool, result.Status == DeliveryStatus.Delivered);
+    }
+
     public static ResultSpool Spool(CliContext ctx) =>
         new(ResultSpool.DefaultDirectory(
             ctx.GetEnvironment(ResultStoreFactory.HomeVariable),

@@ -15,7 +15,7 @@ internal sealed class MeasurementOptions
 
     public Option<string> Interval { get; } = CliOption.Duration("--interval", "Mean time between pings (open loop), 1ms to 10m.", "100ms", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
 
-    public Option<int> Warmup { get; } = CliOption.Int("--warmup", "Warm-up pings sent first and excluded from statistics; they also get the ping path's code compiled before measuring, 0 to 100000.", 10, 0, 100_000);
+    public Option<int?> Warmup { get; } = CliOption.OptionalInt("--warmup", "Warm-up pings sent first and excluded from statistics; they also get the code of the ping path and of the runner's and agent's periodic work compiled before measuring, 0 to 100000 (default: the pings of the first second, at least 10: 10 at --interval 100ms, 100 at 10ms; the number used is recorded in the result).", 0, 100_000);
 
     public Option<string> Deadline { get; } = CliOption.Duration("--deadline", "Per-ping deadline: a later pong is 'late', none at all is 'lost'; 1ms to 5m.", "5s", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(5));
 
@@ -72,11 +72,12 @@ internal sealed class MeasurementOptions
     public RunConfig ToConfig(ParseResult parse, out IReadOnlyList<string> errors)
     {
         bool poisson = parse.GetValue(Schedule) == "poisson";
+        var interval = ParseDuration(parse.GetValue(Interval));
         var config = new RunConfig
         {
             Count = parse.GetValue(Count),
-            Interval = ParseDuration(parse.GetValue(Interval)),
-            Warmup = parse.GetValue(Warmup),
+            Interval = interval,
+            Warmup = parse.GetValue(Warmup) ?? RunConfig.DefaultWarmupFor(interval),
             Deadline = ParseDuration(parse.GetValue(Deadline)),
             PayloadBytes = parse.GetValue(PayloadBytes),
             Schedule = poisson ? ScheduleKind.Poisson : ScheduleKind.Fixed,

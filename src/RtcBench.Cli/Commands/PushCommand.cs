@@ -38,6 +38,9 @@ internal static class PushCommand
             using var client = new ResultServiceClient(url!, DeliveryHelp.Token(parse.GetValue(token), ctx));
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
             var report = await DeliveryHelp.FlushAsync(ctx, new ResultDelivery(client, spool), url!, timeout.Token);
+            string? location = ctx.GetEnvironment("RTCBENCH_LOCATION");
+            await DeliveryHelp.ReportAsync(ctx, url!, DeliveryHelp.Token(parse.GetValue(token), ctx),
+                string.IsNullOrWhiteSpace(location) ? null : location.Trim(), line => ctx.Error.WriteLine("rtcbench: warning: " + line), timeout.Token);
             return report.Remaining == 0 && report.Rejected == 0
                 ? ExitCodes.Ok
                 : ctx.Fail(ExitCodes.StoreFailed, $"{report.Rejected} run(s) refused by the service (set aside, not re-sent), {report.Remaining} still spooled");

@@ -163,6 +163,11 @@ internal static class RunExecution
                 exit = delivered;
             }
         }
+        if (serviceUrl is not null)
+        {
+            // The spool as it is now, for the service's /metrics (per runner); best effort.
+            await DeliveryHelp.ReportAsync(ctx, serviceUrl, storeToken, options.Location, line => observer.Message("warning: " + line));
+        }
 
         foreach (var failure in report.Failures)
         {

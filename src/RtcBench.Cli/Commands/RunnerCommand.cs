@@ -12,14 +12,15 @@ internal static class RunnerCommand
     public static Command Create(CliContext ctx)
     {
         var plan = CliOption.File("--plan", "The plan: JSON with the agent, the results service, the jobs (platforms, channels, counts, a cron schedule each) and the jitter; see docs/runner-plan.md.");
-        var status = CliOption.File("--status-file", "Keep the runner's health in this JSON file (state, each job's last and next run, runs waiting in the spool), rewritten atomically on every change.");
+        var status = CliOption.File("--status-file", "Keep the runner's health in this JSON file (state, each job's last and next run, the spool as reported to the results service), rewritten atomically on every change.");
         var store = new Option<string?>("--store") { HelpName = "url", Description = "The results service, http(s)://HOST:PORT, when the plan names none (default $RTCBENCH_STORE)." };
         var storeToken = new Option<string?>("--store-token") { HelpName = "token", Description = $"Ingest token for the results service (prefer ${DeliveryHelp.TokenVariable}: command lines are visible to other users)." };
         var keys = new ApiKeyOptions();
         var logFormat = AgentCommand.LogFormatOption();
         var command = new Command("runner",
             "Measure on a schedule until stopped: each job of the plan runs on its cron schedule (UTC) plus a random jitter, so a fleet "
-            + "does not fire at once; runs are posted to the results service, and spooled while it is down (flushed before every run). "
+            + "does not fire at once; runs are posted to the results service, and spooled while it is down (flushed before every run); "
+            + "the spool is reported to the service (its /metrics) at every change and at least once a minute. "
             + "An agent or service that is down costs that attempt, not the runner. Ctrl-C or SIGTERM ends a run in progress as partial, "
             + "delivers it and exits 0. Exit 2 for a bad plan (every problem listed).");
         command.Options.Add(plan);

@@ -12,7 +12,8 @@ internal static class StoreHelp
     /// <summary>For commands that produce runs: a results service is a store too.</summary>
     public const string RunText = Text +
         " Or http(s)://SERVICE: post each run to a results service (`rtcbench serve`); a run it cannot take now is " +
-        "spooled to $RTCBENCH_HOME/spool (default ~/.rtcbench/spool) and re-sent on the next run or by `rtcbench push`.";
+        "spooled to $RTCBENCH_HOME/spool (default ~/.rtcbench/spool) and re-sent on the next run or by `rtcbench push`; " +
+        "the spool's size is then reported to the service for its /metrics, as runner $RTCBENCH_RUNNER_ID (default: the host name).";
 
     public static string Resolve(string? option, CliContext ctx)
     {

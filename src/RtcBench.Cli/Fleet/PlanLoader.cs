@@ -100,11 +100,12 @@ internal static class PlanLoader
                 "lossy" => ["lossy"],
                 var other => Invalid<IReadOnlyList<string>>(errors, $"{at}.channel: '{other}' is not a choice; use reliable, lossy or both"),
             };
+            var interval = Duration(errors, $"{at}.interval", job.Interval ?? "100ms");
             var config = new RunConfig
             {
                 Count = job.Count ?? 200,
-                Interval = Duration(errors, $"{at}.interval", job.Interval ?? "100ms"),
-                Warmup = job.Warmup ?? 10,
+                Interval = interval,
+                Warmup = job.Warmup ?? RunConfig.DefaultWarmupFor(interval),
                 Deadline = Duration(errors, $"{at}.deadline", job.Deadline ?? "5s"),
                 PayloadBytes = job.PayloadBytes ?? 128,
             };

@@ -27,8 +27,25 @@ internal sealed class RunnerStatus
 
     public string? Store { get; init; }
 
+    /// <summary>This runner's name in its reports to the service (<c>$RTCBENCH_RUNNER_ID</c>, else the host name).</summary>
+    public string? RunnerId { get; init; }
+
+    public string? Location { get; init; }
+
     /// <summary>Runs waiting in the spool for the results service.</summary>
     public int SpoolPending { get; set; }
+
+    /// <summary>Seconds since the oldest waiting run started (0 when none waits).</summary>
+    public double SpoolOldestAgeSeconds { get; set; }
+
+    /// <summary>Bytes of the waiting runs.</summary>
+    public long SpoolBytes { get; set; }
+
+    /// <summary>Runs the service refused, kept in <c>spool/rejected</c>.</summary>
+    public int SpoolRejected { get; set; }
+
+    /// <summary>When the service last took this runner's report (the spool figures above), or null.</summary>
+    public DateTimeOffset? ReportedAt { get; set; }
 
     public string? SpoolDirectory { get; set; }
 

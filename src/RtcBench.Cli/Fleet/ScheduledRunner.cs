@@ -20,6 +20,8 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
     {
         StartedAt = DateTimeOffset.UtcNow,
         Store = service.ToString(),
+        RunnerId = DeliveryHelp.RunnerId(ctx),
+        Location = plan.Location ?? NullIfEmpty(ctx.GetEnvironment("RTCBENCH_LOCATION")),
         Jobs = plan.Jobs.Select(j => new JobStatus { Name = j.Name, Schedule = j.ScheduleText }).ToList(),
     };
 
@@ -53,21 +55,31 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
             {
                 _status.Jobs[i].NextRunAt = due[i];
             }
-            Publish("waiting", spool);
-            var wait = due[next]!.Value - DateTimeOffset.UtcNow;
-            if (wait > TimeSpan.Zero)
+            await PublishAsync("waiting", spool);
+            // Wait for the start, reporting to the service at least every ReportInterval meanwhile.
+            bool stopped = false;
+            while (due[next]!.Value - DateTimeOffset.UtcNow is { } wait && wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(wait, stop);
+                    await Task.Delay(wait < ReportInterval ? wait : ReportInterval, stop);
                 }
                 catch (OperationCanceledException)
                 {
+                    stopped = true;
                     break;
                 }
+                if (due[next]!.Value > DateTimeOffset.UtcNow)
+                {
+                    await PublishAsync("waiting", spool, quiet: true);
+                }
+            }
+            if (stopped)
+            {
+                break;
             }
             var job = plan.Jobs[next];
-            Publish("running", spool);
+            await PublishAsync("running", spool);
             await AttemptAsync(job, _status.Jobs[next], spool);
             // The next start after the run ended: starts missed while it ran are skipped (and counted), not queued.
             var after = DateTimeOffset.UtcNow;
@@ -80,7 +92,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         {
             j.NextRunAt = null;
         }
-        Publish("stopped", spool);
+        await PublishAsync("stopped", spool);
         log.Info("stopped", $"stopped; {_status.SpoolPending} run(s) wait in the spool", ("SpoolPending", _status.SpoolPending));
         return ExitCodes.Ok;
     }
@@ -97,7 +109,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
             Platforms = job.Platforms,
             Channels = job.Channels,
             Config = job.Config with { Seed = Random.Shared.Next() },
-            Location = plan.Location ?? NullIfEmpty(ctx.GetEnvironment("RTCBENCH_LOCATION")),
+            Location = _status.Location,
             RunnerHost = Environment.MachineName,
         };
         BenchmarkReport report;
@@ -182,11 +194,26 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
     internal static DateTimeOffset? WithJitter(ScheduledJob job, DateTimeOffset? cronTime) =>
         cronTime + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * job.Jitter.Ticks));
 
-    private void Publish(string state, ResultSpool spool)
+    /// <summary>How often a waiting runner reports to the service when no run or event does it sooner.</summary>
+    internal static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Reads the spool once, reports it to the service (best effort) and writes the same reading to the status file,
+    /// so the file and the service's <c>/metrics</c> agree; logs the waiting line unless <paramref name="quiet"/>.
+    /// </summary>
+    private async Task PublishAsync(string state, ResultSpool spool, bool quiet = false)
     {
         _status.State = state;
+        var (reading, reported) = await DeliveryHelp.ReportAsync(ctx, service, storeToken, _status.Location, ReportRefused, ctx.Interrupts.AbortRequested);
         _status.UpdatedAt = DateTimeOffset.UtcNow;
-        _status.SpoolPending = spool.List().Count;
+        _status.SpoolPending = reading.Pending;
+        _status.SpoolOldestAgeSeconds = Math.Round(reading.OldestAgeSeconds, 3);
+        _status.SpoolBytes = reading.Bytes;
+        _status.SpoolRejected = reading.Rejected;
+        if (reported)
+        {
+            _status.ReportedAt = _status.UpdatedAt;
+        }
         try
         {
             _status.WriteTo(statusFile);
@@ -195,7 +222,7 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
         {
             log.Warning("status-file", $"warning: cannot write the status file {statusFile}: {ex.Message}", ("StatusFile", statusFile), ("Error", ex.Message));
         }
-        if (state == "waiting")
+        if (state == "waiting" && !quiet)
         {
             var upcoming = _status.Jobs.Where(j => j.NextRunAt is not null).OrderBy(j => j.NextRunAt).ToList();
             string next = string.Join(", ", upcoming.Select(j => $"{j.Name} at {Format.Time(j.NextRunAt!.Value)}"));
@@ -203,6 +230,18 @@ internal sealed class ScheduledRunner(CliContext ctx, PlanLoader.LoadedPlan plan
                 ("Job", upcoming.FirstOrDefault()?.Name), ("NextRunAt", upcoming.FirstOrDefault()?.NextRunAt), ("SpoolPending", _status.SpoolPending));
         }
     }
+
+    /// <summary>The service refused a report (bad runner id, too many runners): said once per distinct reason.</summary>
+    private void ReportRefused(string message)
+    {
+        if (message != _lastRefusal)
+        {
+            _lastRefusal = message;
+            log.Warning("report-refused", "warning: " + message, ("Detail", message));
+        }
+    }
+
+    private string? _lastRefusal;
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

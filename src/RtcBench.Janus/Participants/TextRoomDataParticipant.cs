@@ -4,7 +4,6 @@ using RtcBench.Janus.Client;
 using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Plugins.TextRoom;
 using RtcBench.Rtc.Peer;
-using RtcBench.Rtc.Sdp;
 
 namespace RtcBench.Janus.Participants;
 
@@ -17,41 +16,32 @@ namespace RtcBench.Janus.Participants;
 /// </summary>
 public sealed class TextRoomDataParticipant : IAsyncDisposable
 {
-    private readonly JanusClient _client;
-    private readonly JanusSession _session;
-    private readonly JanusHandle _handle;
-    private readonly PeerConnection _pc;
-    private readonly DataChannel _channel;
+    private readonly JanusDataLink _link;
     private readonly IJanusDataReceiver _receiver;
     private readonly TextRoomEnvelope _envelope;
     private readonly byte[] _peer;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<TextRoomDataMessage>> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _present = [];
     private readonly Lock _sendGate = new();
-    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _presenceChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _text = new byte[2048];
     private long _dropped;
     private int _disposed;
 
-    private TextRoomDataParticipant(JanusClient client, JanusSession session, JanusHandle handle, PeerConnection pc, DataChannel channel,
+    private TextRoomDataParticipant(JanusDataLink link, JanusHandle handle, PeerConnection pc, DataChannel channel,
         long room, string username, string peer, IJanusDataReceiver receiver)
     {
-        _client = client;
-        _session = session;
-        _handle = handle;
-        _pc = pc;
-        _channel = channel;
+        _link = link;
+        Connection = pc;
+        Channel = channel;
         _receiver = receiver;
         Room = room;
         Username = username;
         Peer = peer;
         _peer = System.Text.Encoding.UTF8.GetBytes(peer);
         _envelope = new TextRoomEnvelope(room, peer);
-        _channel.OnMessage = OnMessage;
-        Watch(session.WhenEnded.ContinueWith(t => $"the Janus session ended ({t.Result})", TaskScheduler.Default));
-        Watch(handle.WhenHungUp.ContinueWith(t => $"Janus hung up the TextRoom connection ({t.Result.Reason})", TaskScheduler.Default));
-        Watch(pc.WhenEnded.ContinueWith(t => $"the TextRoom connection ended ({t.Result})", TaskScheduler.Default));
+        Channel.OnMessage = OnMessage;
+        link.Watch(handle, pc, "TextRoom");
     }
 
     public long Room { get; }
@@ -61,62 +51,42 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
     /// <summary>Who we send to and hear from.</summary>
     public string Peer { get; }
 
-    public PeerConnection Connection => _pc;
+    public PeerConnection Connection { get; }
 
-    public DataChannel Channel => _channel;
+    public DataChannel Channel { get; }
 
-    public JanusSession Session => _session;
+    public JanusSession Session => _link.Session;
 
     /// <summary>Room messages that were neither from our peer nor a reply or presence change we track.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public Task<string> WhenEnded => _ended.Task;
+    public Task<string> WhenEnded => _link.WhenEnded;
 
     /// <summary>Connects through the TextRoom plugin and joins <paramref name="room"/> as <paramref name="username"/>.</summary>
-    public static async Task<TextRoomDataParticipant> JoinAsync(JanusParticipantOptions options, long room, string username, string? pin, string peer,
+    public static Task<TextRoomDataParticipant> JoinAsync(JanusParticipantOptions options, long room, string username, string? pin, string peer,
         IJanusDataReceiver receiver, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(receiver);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.JoinTimeout);
-        var client = await JanusClient.ConnectAsync(options.Client, timeout.Token).ConfigureAwait(false);
-        PeerConnection? pc = null;
-        try
+        return JanusDataLink.JoinAsync(options, $"joining TextRoom room {room}", async (link, joinCt) =>
         {
-            var local = await PeerSetup.LocalAddressAsync(options, timeout.Token).ConfigureAwait(false);
-            var session = await client.CreateSessionAsync(timeout.Token).ConfigureAwait(false);
-            var handle = await session.AttachAsync(JanusPlugins.TextRoom, ct: timeout.Token).ConfigureAwait(false);
-            var offered = await handle.SendAsync(new TextRoomSetup(), ct: timeout.Token).ConfigureAwait(false);
+            var handle = await link.Session.AttachAsync(JanusPlugins.TextRoom, ct: joinCt).ConfigureAwait(false);
+            var offered = await handle.SendAsync(new TextRoomSetup(), ct: joinCt).ConfigureAwait(false);
             if (offered.Jsep is not { IsOffer: true } offer)
             {
                 throw new JanusProtocolException("the TextRoom answered 'setup' without an offer.");
             }
 
-            pc = PeerConnection.AcceptOffer(offer.Sdp, PeerSetup.PeerOptions(options, local) with
-            {
-                AnswerSetup = SdpSetup.Active,
-                AnswererIceMode = AnswererIceMode.Full,
-            });
-            await handle.SendAsync(TextRoomAck.Instance, JanusJsep.Answer(pc.LocalDescription!), timeout.Token).ConfigureAwait(false);
-            await PeerSetup.ConnectedAsync(pc, handle, "TextRoom", timeout.Token).ConfigureAwait(false);
+            var pc = link.AcceptOffer(offer.Sdp);
+            await handle.SendAsync(TextRoomAck.Instance, JanusJsep.Answer(pc.LocalDescription!), joinCt).ConfigureAwait(false);
+            await JanusDataLink.ConnectedAsync(pc, handle, "TextRoom", joinCt).ConfigureAwait(false);
             var channel = pc.CreateDataChannel(TextRoomData.Label);
-            await PeerSetup.OpenAsync(channel, "TextRoom", timeout.Token).ConfigureAwait(false);
-            var participant = new TextRoomDataParticipant(client, session, handle, pc, channel, room, username, peer, receiver);
-            var joined = await participant.RequestAsync(tx => TextRoomData.Join(tx, room, username, pin: pin), "join", timeout.Token).ConfigureAwait(false);
+            await JanusDataLink.OpenAsync(channel, "TextRoom", joinCt).ConfigureAwait(false);
+            var participant = new TextRoomDataParticipant(link, handle, pc, channel, room, username, peer, receiver);
+            var joined = await participant.RequestAsync(tx => TextRoomData.Join(tx, room, username, pin: pin), "join", joinCt).ConfigureAwait(false);
             participant.Present(joined.Participants, []);
             return participant;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            await Abandon(client, pc).ConfigureAwait(false);
-            throw new JanusTimeoutException($"joining TextRoom room {room} did not finish within {options.JoinTimeout.TotalSeconds:0} s.");
-        }
-        catch
-        {
-            await Abandon(client, pc).ConfigureAwait(false);
-            throw;
-        }
+        }, ct);
     }
 
     /// <summary>Waits until <paramref name="username"/> is in the room.</summary>
@@ -146,7 +116,7 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
         {
             return Volatile.Read(ref _disposed) != 0
                 ? throw new InvalidOperationException($"{Username} has left TextRoom room {Room}.")
-                : _channel.SendText(_envelope.Write(text));
+                : Channel.SendText(_envelope.Write(text));
         }
     }
 
@@ -163,8 +133,8 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
             _disposed = 1;
         }
 
-        _ended.TrySetResult("left");
-        if (_pc.State == PeerConnectionState.Connected)
+        _link.End("left");
+        if (Connection.State == PeerConnectionState.Connected)
         {
             try
             {
@@ -177,9 +147,7 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
             }
         }
 
-        await _session.DisposeAsync().ConfigureAwait(false);
-        await _pc.DisposeAsync().ConfigureAwait(false);
-        await _client.DisposeAsync().ConfigureAwait(false);
+        await _link.DisposeAsync().ConfigureAwait(false);
         lock (_sendGate)
         {
             _envelope.Dispose();
@@ -193,7 +161,7 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
         _pending[transaction] = reply;
         try
         {
-            if (_pc.State != PeerConnectionState.Connected || !_channel.SendText(request(transaction)))
+            if (Connection.State != PeerConnectionState.Connected || !Channel.SendText(request(transaction)))
             {
                 throw new JanusPeerException($"the TextRoom '{what}' could not be sent (our channel is closed or full).");
             }
@@ -238,7 +206,7 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
         }
         else if (m.Kind == "destroyed")
         {
-            _ended.TrySetResult($"the TextRoom room {Room} was destroyed");
+            _link.End($"the TextRoom room {Room} was destroyed");
         }
         else
         {
@@ -258,17 +226,5 @@ public sealed class TextRoomDataParticipant : IAsyncDisposable
         }
 
         changed.TrySetResult();
-    }
-
-    private void Watch(Task<string> reason) => reason.ContinueWith(t => _ended.TrySetResult(t.Result), TaskScheduler.Default);
-
-    private static async Task Abandon(JanusClient client, PeerConnection? pc)
-    {
-        if (pc is not null)
-        {
-            await pc.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await client.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -4,7 +4,6 @@ using RtcBench.Janus.Client;
 using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Plugins.VideoRoom;
 using RtcBench.Rtc.Peer;
-using RtcBench.Rtc.Sdp;
 
 namespace RtcBench.Janus.Participants;
 
@@ -19,31 +18,23 @@ namespace RtcBench.Janus.Participants;
 /// </summary>
 public sealed class VideoRoomDataParticipant : IAsyncDisposable
 {
-    private readonly JanusClient _client;
-    private readonly JanusSession _session;
+    private readonly JanusDataLink _link;
     private readonly JanusHandle _publisher;
-    private readonly PeerConnection _publisherPeer;
     private readonly DataChannel _send;
     private readonly IJanusDataReceiver _receiver;
-    private readonly JanusParticipantOptions _options;
     private readonly Dictionary<long, string?> _publishers = [];
-    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string? _pin;
     private JanusHandle? _subscriber;
-    private PeerConnection? _subscriberPeer;
-    private int _disposed;
 
-    private VideoRoomDataParticipant(JanusClient client, JanusSession session, JanusHandle publisher, PeerConnection pc, DataChannel send,
-        VideoRoomJoined joined, string? pin, IJanusDataReceiver receiver, JanusParticipantOptions options)
+    private VideoRoomDataParticipant(JanusDataLink link, JanusHandle publisher, PeerConnection pc, DataChannel send,
+        VideoRoomJoined joined, string? pin, IJanusDataReceiver receiver)
     {
         _pin = pin;
-        _client = client;
-        _session = session;
+        _link = link;
         _publisher = publisher;
-        _publisherPeer = pc;
+        Publisher = pc;
         _send = send;
         _receiver = receiver;
-        _options = options;
         Room = joined.Room;
         FeedId = joined.Id;
         PrivateId = joined.PrivateId;
@@ -52,9 +43,7 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
             _publishers[p.Id] = p.Display;
         }
 
-        Watch(session.WhenEnded.ContinueWith(t => $"the Janus session ended ({t.Result})", TaskScheduler.Default));
-        Watch(publisher.WhenHungUp.ContinueWith(t => $"Janus hung up the publisher connection ({t.Result.Reason})", TaskScheduler.Default));
-        Watch(pc.WhenEnded.ContinueWith(t => $"the publisher connection ended ({t.Result})", TaskScheduler.Default));
+        link.Watch(publisher, pc, "publisher");
     }
 
     public long Room { get; }
@@ -65,62 +54,46 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
     public long? PrivateId { get; }
 
     /// <summary>The connection we publish on.</summary>
-    public PeerConnection Publisher => _publisherPeer;
+    public PeerConnection Publisher { get; }
 
     /// <summary>The connection we receive the subscribed feed on, once subscribed.</summary>
-    public PeerConnection? Subscriber => _subscriberPeer;
+    public PeerConnection? Subscriber { get; private set; }
 
     /// <summary>The channel Janus relays the subscribed feed on, once it has opened it (on its first message).</summary>
     public DataChannel? RelayChannel { get; private set; }
 
-    public JanusSession Session => _session;
+    public JanusSession Session => _link.Session;
 
     /// <summary>Completes once, with why the participant can no longer send or receive.</summary>
-    public Task<string> WhenEnded => _ended.Task;
+    public Task<string> WhenEnded => _link.WhenEnded;
 
     /// <summary>Joins room <paramref name="room"/> as publisher <paramref name="display"/> and publishes a reliable data channel.</summary>
-    public static async Task<VideoRoomDataParticipant> JoinAsync(JanusParticipantOptions options, long room, string display, string? pin, IJanusDataReceiver receiver, CancellationToken ct)
+    public static Task<VideoRoomDataParticipant> JoinAsync(JanusParticipantOptions options, long room, string display, string? pin, IJanusDataReceiver receiver, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(receiver);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.JoinTimeout);
-        var client = await JanusClient.ConnectAsync(options.Client, timeout.Token).ConfigureAwait(false);
-        PeerConnection? pc = null;
-        try
+        return JanusDataLink.JoinAsync(options, $"joining VideoRoom room {room}", async (link, joinCt) =>
         {
-            var local = await PeerSetup.LocalAddressAsync(options, timeout.Token).ConfigureAwait(false);
-            var session = await client.CreateSessionAsync(timeout.Token).ConfigureAwait(false);
-            var publisher = await session.AttachAsync(JanusPlugins.VideoRoom, ct: timeout.Token).ConfigureAwait(false);
-            var reply = await publisher.SendAsync(new VideoRoomJoinPublisher { Room = room, Display = display, Pin = pin }, ct: timeout.Token).ConfigureAwait(false);
+            var publisher = await link.Session.AttachAsync(JanusPlugins.VideoRoom, ct: joinCt).ConfigureAwait(false);
+            var reply = await publisher.SendAsync(new VideoRoomJoinPublisher { Room = room, Display = display, Pin = pin }, ct: joinCt).ConfigureAwait(false);
             if (!VideoRoomJoined.TryRead(reply, out var joined))
             {
                 throw new JanusProtocolException($"the VideoRoom answered 'join' with '{reply.GetString("videoroom")}', not 'joined'.");
             }
 
-            pc = PeerConnection.CreateOfferer(PeerSetup.PeerOptions(options, local));
+            var pc = link.CreateOfferer();
             var send = pc.CreateDataChannel("rtcbench");
-            var configured = await publisher.SendAsync(new VideoRoomPublish { Display = display }, JanusJsep.Offer(pc.CreateOffer()), timeout.Token).ConfigureAwait(false);
+            var configured = await publisher.SendAsync(new VideoRoomPublish { Display = display }, JanusJsep.Offer(pc.CreateOffer()), joinCt).ConfigureAwait(false);
             if (configured.Jsep is not { IsAnswer: true } answer)
             {
                 throw new JanusProtocolException("the VideoRoom answered 'publish' without a JSEP answer.");
             }
 
             pc.SetRemoteAnswer(answer.Sdp);
-            await PeerSetup.ConnectedAsync(pc, publisher, "publisher", timeout.Token).ConfigureAwait(false);
-            await PeerSetup.OpenAsync(send, "publisher", timeout.Token).ConfigureAwait(false);
-            return new VideoRoomDataParticipant(client, session, publisher, pc, send, joined!, pin, receiver, options);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            await Abandon(client, pc).ConfigureAwait(false);
-            throw new JanusTimeoutException($"joining VideoRoom room {room} did not finish within {options.JoinTimeout.TotalSeconds:0} s.");
-        }
-        catch
-        {
-            await Abandon(client, pc).ConfigureAwait(false);
-            throw;
-        }
+            await JanusDataLink.ConnectedAsync(pc, publisher, "publisher", joinCt).ConfigureAwait(false);
+            await JanusDataLink.OpenAsync(send, "publisher", joinCt).ConfigureAwait(false);
+            return new VideoRoomDataParticipant(link, publisher, pc, send, joined!, pin, receiver);
+        }, ct);
     }
 
     /// <summary>Waits until a publisher called <paramref name="display"/> is in the room and returns its feed id.</summary>
@@ -156,25 +129,21 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.JoinTimeout);
+        timeout.CancelAfter(_link.Options.JoinTimeout);
         try
         {
-            _subscriber = await _session.AttachAsync(JanusPlugins.VideoRoom, ct: timeout.Token).ConfigureAwait(false);
+            _subscriber = await _link.Session.AttachAsync(JanusPlugins.VideoRoom, ct: timeout.Token).ConfigureAwait(false);
             var attached = await _subscriber.SendAsync(new VideoRoomJoinSubscriber { Room = Room, Streams = [(feed, null)], PrivateId = PrivateId, Pin = _pin }, ct: timeout.Token).ConfigureAwait(false);
             if (attached.Jsep is not { IsOffer: true } offer)
             {
                 throw new JanusProtocolException("the VideoRoom answered the subscription without an offer.");
             }
 
-            var local = _publisherPeer.LocalEndPoint.Address;
             // DTLS client: our streams are even, and Janus's relay channel takes the lowest free id >= 1 (odd).
-            _subscriberPeer = PeerConnection.AcceptOffer(offer.Sdp, PeerSetup.PeerOptions(_options, local) with
-            {
-                AnswerSetup = SdpSetup.Active,
-                AnswererIceMode = AnswererIceMode.Full,
-            });
+            var subscriber = _link.AcceptOffer(offer.Sdp);
+            Subscriber = subscriber;
             string label = feed.ToString(CultureInfo.InvariantCulture);
-            _subscriberPeer.DataChannelOpened += channel =>
+            subscriber.DataChannelOpened += channel =>
             {
                 if (channel.Label == label)
                 {
@@ -182,15 +151,14 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
                     RelayChannel = channel;
                 }
             };
-            await _subscriber.SendAsync(VideoRoomSimpleRequest.Start, JanusJsep.Answer(_subscriberPeer.LocalDescription!), timeout.Token).ConfigureAwait(false);
-            await PeerSetup.ConnectedAsync(_subscriberPeer, _subscriber, "subscriber", timeout.Token).ConfigureAwait(false);
-            await PeerSetup.OpenAsync(_subscriberPeer.CreateDataChannel("JanusDataChannel"), "subscriber", timeout.Token).ConfigureAwait(false);
-            Watch(_subscriber.WhenHungUp.ContinueWith(t => $"Janus hung up the subscriber connection ({t.Result.Reason})", TaskScheduler.Default));
-            Watch(_subscriberPeer.WhenEnded.ContinueWith(t => $"the subscriber connection ended ({t.Result})", TaskScheduler.Default));
+            await _subscriber.SendAsync(VideoRoomSimpleRequest.Start, JanusJsep.Answer(subscriber.LocalDescription!), timeout.Token).ConfigureAwait(false);
+            await JanusDataLink.ConnectedAsync(subscriber, _subscriber, "subscriber", timeout.Token).ConfigureAwait(false);
+            await JanusDataLink.OpenAsync(subscriber.CreateDataChannel("JanusDataChannel"), "subscriber", timeout.Token).ConfigureAwait(false);
+            _link.Watch(_subscriber, subscriber, "subscriber");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new JanusTimeoutException($"subscribing to feed {feed} did not finish within {_options.JoinTimeout.TotalSeconds:0} s.");
+            throw new JanusTimeoutException($"subscribing to feed {feed} did not finish within {_link.Options.JoinTimeout.TotalSeconds:0} s.");
         }
     }
 
@@ -198,35 +166,7 @@ public sealed class VideoRoomDataParticipant : IAsyncDisposable
     public bool Send(ReadOnlySpan<byte> utf8) => _send.SendText(utf8);
 
     /// <summary>Leaves: destroys the session (Janus hangs up and detaches our handles) and closes our connections.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _ended.TrySetResult("left");
-        await _session.DisposeAsync().ConfigureAwait(false);
-        if (_subscriberPeer is not null)
-        {
-            await _subscriberPeer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await _publisherPeer.DisposeAsync().ConfigureAwait(false);
-        await _client.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _link.DisposeAsync();
 
     private void OnRelayed(DataChannel channel, ReadOnlySpan<byte> message, bool isText, long receivedNs) => _receiver.OnData(message, receivedNs);
-
-    private void Watch(Task<string> reason) => reason.ContinueWith(t => _ended.TrySetResult(t.Result), TaskScheduler.Default);
-
-    private static async Task Abandon(JanusClient client, PeerConnection? pc)
-    {
-        if (pc is not null)
-        {
-            await pc.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await client.DisposeAsync().ConfigureAwait(false); // Destroys the session in Janus: its handles go with it.
-    }
 }

@@ -10,7 +10,7 @@ namespace RtcBench.Rtc.Net;
 /// (they are counted: loss is what we measure). The receive path allocates nothing in steady state: the source
 /// endpoint object is reused while the source stays the same.
 /// </summary>
-public sealed class RtcUdpSocket : IDisposable
+public sealed class RtcUdpSocket : IPeerSocket
 {
     /// <summary>Larger than any datagram we accept (DTLS receive limit 1500); longer ones are truncated and dropped.</summary>
     public const int MaxDatagram = 2048;
@@ -102,6 +102,11 @@ public sealed class RtcUdpSocket : IDisposable
         {
             // Disposed concurrently.
         }
+    }
+
+    /// <summary>Every datagram on this socket is the one session's: nothing to route.</summary>
+    void IPeerSocket.Claim(IPEndPoint remote)
+    {
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Net;
 using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Ice;
@@ -274,7 +275,7 @@ public sealed partial class PeerConnection
         {
             if (t.Local == IceAgent.HostCandidate)
             {
-                _socket.SendTo(t.Payload, t.Destination);
+                SendStun(t.Payload, t.Destination);
             }
             else if (_turn is { } turn && turn.Send(t.Destination, t.Payload))
             {
@@ -293,8 +294,26 @@ public sealed partial class PeerConnection
 
         while (lite.TryPollTransmit(out var t))
         {
-            _socket.SendTo(t.Payload, t.Destination);
+            SendStun(t.Payload, t.Destination);
         }
+    }
+
+    /// <summary>
+    /// An ICE message from our host candidate. On a shared socket a check (Binding request) or a success response
+    /// claims the destination first, so that its answer, and then its DTLS, is routed to us (a success response
+    /// answers a request that passed MESSAGE-INTEGRITY with our password). Error responses claim nothing.
+    /// </summary>
+    private const ushort BindingRequest = 0x0001;
+    private const ushort BindingSuccess = 0x0101;
+
+    private void SendStun(ReadOnlySpan<byte> payload, IPEndPoint destination)
+    {
+        if (payload.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(payload) is BindingRequest or BindingSuccess)
+        {
+            _socket.Claim(destination);
+        }
+
+        _socket.SendTo(payload, destination);
     }
 
     private void OnIceEvent(IceEvent e)

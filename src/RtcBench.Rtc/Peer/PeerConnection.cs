@@ -28,9 +28,9 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     private readonly PeerConnectionOptions _options;
     private readonly Func<long> _clock;
     private readonly Channel<PeerInput> _inputs;
-    private readonly RtcUdpSocket _socket;
+    private readonly IPeerSocket _socket;
     private readonly DtlsCertificate _certificate;
-    private readonly IceCredentials _localIce = IceCredentials.Generate();
+    private readonly IceCredentials _localIce;
     private readonly TaskCompletionSource<PeerOutcome> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PeerOutcome> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITimer _timer;
@@ -62,9 +62,31 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             AllowSynchronousContinuations = false,
         });
         _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _socket = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
+        (_socket, _localIce) = OpenSocket(options);
         _localCandidateStrings = UseHostCandidate ? Array.AsReadOnly([LocalHostCandidate().ToTrickleString()]) : Array.AsReadOnly(Array.Empty<string>());
         StartGathering();
+    }
+
+    /// <summary>
+    /// Our own socket, or a session on <see cref="PeerConnectionOptions.SharedSocket"/> registered under our local ufrag
+    /// (a fresh one in the rare case another session has it).
+    /// </summary>
+    private (IPeerSocket Socket, IceCredentials LocalIce) OpenSocket(PeerConnectionOptions options)
+    {
+        if (options.SharedSocket is not { } mux)
+        {
+            var own = new RtcUdpSocket(new IPEndPoint(options.LocalAddress, options.LocalPort), _clock, this, "rtc-peer-receive");
+            return (own, IceCredentials.Generate());
+        }
+
+        while (true)
+        {
+            var ice = IceCredentials.Generate();
+            if (mux.TryRegister(ice.Ufrag, this, out var session))
+            {
+                return (session, ice);
+            }
+        }
     }
 
     /// <summary>Whether this side made the offer rather than answered it.</summary>
@@ -115,8 +137,15 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     /// <summary>Exceptions thrown by user callbacks (they are caught and counted; the loop goes on).</summary>
     public long CallbackErrors => Interlocked.Read(ref _callbackErrors);
 
-    /// <summary>The UDP shell under this connection (counters).</summary>
-    public RtcUdpSocket Socket => _socket;
+    /// <summary>
+    /// The UDP shell under this connection (counters). Throws <see cref="InvalidOperationException"/> when the connection
+    /// runs on <see cref="PeerConnectionOptions.SharedSocket"/>: see <see cref="MuxSession"/>.
+    /// </summary>
+    public RtcUdpSocket Socket => _socket as RtcUdpSocket
+        ?? throw new InvalidOperationException("This connection runs on a shared socket (PeerConnectionOptions.SharedSocket): see MuxSession.");
+
+    /// <summary>Our session on <see cref="PeerConnectionOptions.SharedSocket"/> (routes, counters), or null on a socket of our own.</summary>
+    public UdpMuxSession? MuxSession => _socket as UdpMuxSession;
 
     /// <summary>Creates the offering side (full controlling ICE agent) and binds its socket.</summary>
     public static PeerConnection CreateOfferer(PeerConnectionOptions options) => new(options, offerer: true);

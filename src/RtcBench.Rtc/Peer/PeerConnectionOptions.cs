@@ -16,6 +16,15 @@ public sealed record PeerConnectionOptions
     /// <summary>0: any free port.</summary>
     public int LocalPort { get; init; }
 
+    /// <summary>
+    /// A UDP socket shared with other connections (the echo agent serves all its sessions from one per address):
+    /// this connection registers its local ICE ufrag there instead of binding a socket of its own, and its host
+    /// candidate is the shared socket's port. <see cref="LocalAddress"/> must be the socket's address and
+    /// <see cref="LocalPort"/> 0; no TURN (<see cref="IceServers"/> empty). The caller owns it: dispose it after the
+    /// connections. Null (the default): a socket and receive thread of our own.
+    /// </summary>
+    public Net.UdpMux? SharedSocket { get; init; }
+
     /// <summary>Monotonic ns, the scale of <c>RtcBench.Core.Timing.MonoTime.NowNs()</c>. Receive timestamps come from it.</summary>
     public Func<long> Clock { get; init; } = DefaultClock;
 
@@ -159,6 +168,24 @@ public sealed record PeerConnectionOptions
         if (LocalPort is < 0 or > 65535)
         {
             errors.Add("LocalPort must be 0..65535.");
+        }
+
+        if (SharedSocket is { } shared)
+        {
+            if (LocalAddress is not null && !shared.LocalEndPoint.Address.Equals(LocalAddress))
+            {
+                errors.Add($"LocalAddress must be the shared socket's address ({shared.LocalEndPoint.Address}).");
+            }
+
+            if (LocalPort != 0)
+            {
+                errors.Add("LocalPort must be 0 with a SharedSocket (the host candidate is its port).");
+            }
+
+            if (IceServers is { Count: > 0 })
+            {
+                errors.Add("IceServers (a TURN relay) need a socket of the connection's own, not a SharedSocket.");
+            }
         }
 
         if (AnswerSetup is not (SdpSetup.Active or SdpSetup.Passive))

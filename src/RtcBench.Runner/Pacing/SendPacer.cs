@@ -3,9 +3,10 @@ using RtcBench.Core.Timing;
 namespace RtcBench.Runner.Pacing;
 
 /// <summary>
-/// Waits for each send time without burning a core: a coarse sleep (ended at once by a stop request) to a few
-/// milliseconds before the send, a precise high-resolution sleep to <see cref="MarginNs"/> before it, then a spin for
-/// the last stretch. The margin adapts to the oversleep this machine shows (<see cref="OversleepWindow"/>: about the
+/// Waits for each send time without burning a core: one precise high-resolution sleep to <see cref="MarginNs"/>
+/// before the send, then a spin for the last stretch; a wait longer than <see cref="PreciseSpanNs"/> starts with a
+/// coarse sleep (ended at once by a stop request) to <see cref="CoarseLeadNs"/> before the precise one. So at the
+/// pacings that need precision the thread wakes once per send. The margin adapts to the oversleep this machine shows (<see cref="OversleepWindow"/>: about the
 /// largest of the last 512 precise sleeps, 20 µs–1 ms). So on a quiet kernel it spins tens of µs per send, and on a
 /// loaded one it spins longer rather than send late. Never returns before the send time; allocates nothing per wait.
 /// Not thread-safe: one pacer per driver thread.
@@ -23,6 +24,9 @@ internal sealed class SendPacer : ISendPacer
     /// <summary>The coarse (millisecond, stoppable) sleep ends this long before the precise sleep starts.</summary>
     public const long CoarseLeadNs = 2_000_000;
 
+    /// <summary>The longest wait done as one precise sleep (and the longest a stop request waits to be noticed).</summary>
+    public const long DefaultPreciseSpanNs = 20_000_000;
+
     private readonly MonoTime _clock;
     private readonly IPacingWaits _waits;
     private readonly OversleepWindow _oversleeps;
@@ -38,6 +42,10 @@ internal sealed class SendPacer : ISendPacer
         _oversleeps = oversleeps ?? new OversleepWindow();
         _marginNs = _oversleeps.MarginNs;
     }
+
+    /// <summary>Waits up to this long are one precise sleep; longer ones start with a coarse sleep. The wave-1 pacer
+    /// used <see cref="CoarseLeadNs"/> (two wake-ups per send at 10 ms pacing); benchmarks set it to compare.</summary>
+    public long PreciseSpanNs { get; init; } = DefaultPreciseSpanNs;
 
     /// <summary>How long before a send the precise sleep ends and the spin starts.</summary>
     public long MarginNs => _marginNs;
@@ -55,7 +63,7 @@ internal sealed class SendPacer : ISendPacer
     {
         long now = _clock.NowNs();
         long wakeAt = dueNs - _marginNs;
-        if (wakeAt - now > CoarseLeadNs)
+        if (wakeAt - now > PreciseSpanNs)
         {
             if (_waits.SleepCoarse(wakeAt - CoarseLeadNs - now))
             {

@@ -10,8 +10,8 @@ namespace RtcBench.Server.Metrics;
 /// <summary>
 /// The results service's <c>/metrics</c>: ingest outcomes (counted once per <c>POST /api/runs</c>, from the answer's
 /// status) and the newest run of every platform × location × channel, read from the store at scrape time (so the
-/// figures survive a restart of the service and cost nothing between scrapes). Runners do not report their spool
-/// through the ingest API, so no spool size appears here.
+/// figures survive a restart of the service and cost nothing between scrapes), and each runner's latest report of
+/// its spool (<c>POST /api/runners/heartbeat</c>, <see cref="Runners.RunnerRegistry"/>: bounded and expiring).
 /// </summary>
 internal sealed class ServerMetrics : IDisposable
 {
@@ -19,6 +19,11 @@ internal sealed class ServerMetrics : IDisposable
     public const string NoLocation = "none";
 
     private static readonly string[] LatestLabels = ["platform", "location", "channel"];
+
+    private static readonly string[] RunnerLabels = ["runner", "location"];
+
+    /// <summary>The route runners report on.</summary>
+    public const string HeartbeatPath = "/api/runners/heartbeat";
 
     private readonly MetricsExposition _exposition;
     private readonly IResultStore _store;
@@ -33,10 +38,20 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Gauge _started;
     private readonly Gauge _ok;
     private readonly HashSet<(string Platform, string Location, string Channel)> _shown = [];
+    private readonly Runners.RunnerRegistry _runners;
+    private readonly Gauge _runnerPending;
+    private readonly Gauge _runnerOldest;
+    private readonly Gauge _runnerBytes;
+    private readonly Gauge _runnerRejected;
+    private readonly Gauge _runnerSeen;
+    private readonly Gauge _runnersTracked;
+    private readonly Counter _reportErrors;
+    private readonly HashSet<(string Runner, string Location)> _runnersShown = [];
 
-    public ServerMetrics(IResultStore store, string version)
+    public ServerMetrics(IResultStore store, Runners.RunnerRegistry runners, string version)
     {
         _store = store;
+        _runners = runners;
         _exposition = new MetricsExposition(version);
         var f = _exposition.Factory;
         _ingested = f.CreateCounter("rtcbench_runs_ingested_total", "Runs stored by POST /api/runs (201 Created).");
@@ -55,7 +70,22 @@ internal sealed class ServerMetrics : IDisposable
         {
             _errors.WithLabels(reason);   // present from the start at 0, so rate() sees the first error
         }
+        _runnerPending = f.CreateGauge("rtcbench_runner_spool_pending", "Runs waiting in the runner's spool for the service, as it last reported.", RunnerLabels);
+        _runnerOldest = f.CreateGauge("rtcbench_runner_spool_oldest_age_seconds",
+            "Age of the oldest run waiting in the runner's spool (0 when none waits); grows between reports as it does on the runner.", RunnerLabels);
+        _runnerBytes = f.CreateGauge("rtcbench_runner_spool_bytes", "Bytes of the runs waiting in the runner's spool, as it last reported.", RunnerLabels);
+        _runnerRejected = f.CreateGauge("rtcbench_runner_spool_rejected", "Runs the service refused, kept in the runner's spool/rejected (never re-sent).", RunnerLabels);
+        _runnerSeen = f.CreateGauge("rtcbench_runner_last_seen_timestamp_seconds", "Unix time of the runner's last report.", RunnerLabels);
+        _runnersTracked = f.CreateGauge("rtcbench_runners_tracked", "Runners whose reports are kept (at most the limit; one is forgotten a day after its last report).");
+        _reportErrors = f.CreateCounter("rtcbench_runner_reports_refused_total",
+            "POST /api/runners/heartbeat refused, by reason: invalid (400), unauthorized (401), too_large (413), "
+            + "unsupported_media_type (415), runner_limit (429), other.", ["reason"]);
+        foreach (var reason in (string[])["invalid", "unauthorized", "runner_limit"])
+        {
+            _reportErrors.WithLabels(reason);
+        }
         _exposition.Registry.AddBeforeCollectCallback(ReadLatestAsync);
+        _exposition.Registry.AddBeforeCollectCallback(ReadRunners);
     }
 
     /// <summary>How long a scrape waits for the store.</summary>
@@ -64,7 +94,9 @@ internal sealed class ServerMetrics : IDisposable
     /// <summary>Middleware: counts the outcome of every <c>POST /api/runs</c> by its final status (outermost).</summary>
     public async Task CountIngestAsync(HttpContext context, RequestDelegate next)
     {
-        bool ingest = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/api/runs", StringComparison.Ordinal);
+        bool post = HttpMethods.IsPost(context.Request.Method);
+        bool ingest = post && context.Request.Path.Equals("/api/runs", StringComparison.Ordinal);
+        bool report = post && context.Request.Path.Equals(HeartbeatPath, StringComparison.Ordinal);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -74,6 +106,10 @@ internal sealed class ServerMetrics : IDisposable
             if (ingest)
             {
                 Count(context.Response.StatusCode);
+            }
+            else if (report && context.Response.StatusCode >= 400)
+            {
+                _reportErrors.WithLabels(context.Response.StatusCode == StatusCodes.Status429TooManyRequests ? "runner_limit" : Reason(context.Response.StatusCode)).Inc();
             }
         }
     }
@@ -136,6 +172,37 @@ internal sealed class ServerMetrics : IDisposable
                 _shown.Remove(gone);
             }
             _shown.UnionWith(seen);
+        }
+    }
+
+    /// <summary>Each tracked runner's last report; the series of forgotten runners (or a runner's old location) go.</summary>
+    private void ReadRunners()
+    {
+        var (runners, now) = _runners.Snapshot();
+        var seen = new HashSet<(string, string)>();
+        lock (_runnersShown)
+        {
+            foreach (var r in runners)
+            {
+                string[] labels = [r.RunnerId, r.Location];
+                seen.Add((r.RunnerId, r.Location));
+                _runnerPending.WithLabels(labels).Set(r.Pending);
+                _runnerOldest.WithLabels(labels).Set(r.Pending > 0 ? r.OldestAgeSeconds + Math.Max(0, (now - r.ReceivedAt).TotalSeconds) : 0);
+                _runnerBytes.WithLabels(labels).Set(r.Bytes);
+                _runnerRejected.WithLabels(labels).Set(r.Rejected);
+                _runnerSeen.WithLabels(labels).Set(r.ReceivedAt.ToUnixTimeMilliseconds() / 1e3);
+            }
+            foreach (var gone in _runnersShown.Where(k => !seen.Contains(k)).ToList())
+            {
+                string[] labels = [gone.Runner, gone.Location];
+                foreach (var gauge in (Gauge[])[_runnerPending, _runnerOldest, _runnerBytes, _runnerRejected, _runnerSeen])
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+                _runnersShown.Remove(gone);
+            }
+            _runnersShown.UnionWith(seen);
+            _runnersTracked.Set(runners.Count);
         }
     }
 

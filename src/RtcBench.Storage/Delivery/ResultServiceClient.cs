@@ -50,12 +50,26 @@ public sealed class ResultServiceClient : IDisposable
     }
 
     /// <summary>Posts one document (UTF-8 JSON text).</summary>
-    public async Task<DeliveryResult> PostAsync(string documentJson, CancellationToken cancellationToken)
+    public Task<DeliveryResult> PostAsync(string documentJson, CancellationToken cancellationToken) =>
+        SendAsync("api/runs", documentJson, cancellationToken);
+
+    /// <summary>
+    /// Reports the runner and its spool (<c>POST /api/runners/heartbeat</c>). Delivered on a 2xx; otherwise the status
+    /// as for a run (a 400 naming the field is Rejected; 429, when the service tracks too many runners, Unavailable)
+    /// with the service's detail.
+    /// </summary>
+    public Task<DeliveryResult> ReportAsync(RunnerReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return SendAsync(RunnerReport.Route, report.ToJson(), cancellationToken);
+    }
+
+    private async Task<DeliveryResult> SendAsync(string route, string documentJson, CancellationToken cancellationToken)
     {
         try
         {
             using var content = new StringContent(documentJson, Encoding.UTF8, "application/json");
-            using var response = await _http.PostAsync("api/runs", content, cancellationToken).ConfigureAwait(false);
+            using var response = await _http.PostAsync(route, content, cancellationToken).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {

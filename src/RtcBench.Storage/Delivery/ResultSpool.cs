@@ -61,6 +61,46 @@ public sealed class ResultSpool
             ? System.IO.Directory.GetFiles(Directory, "*.json").Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList()
             : [];
 
+    /// <summary>
+    /// The spool now: how many runs wait, how long ago the oldest started (read from its file name, which carries the
+    /// run's start, so it does not depend on file times), their bytes, and how many were set aside as rejected.
+    /// </summary>
+    public SpoolState Snapshot(DateTimeOffset now)
+    {
+        var files = List();
+        long bytes = 0;
+        foreach (string file in files)
+        {
+            try
+            {
+                bytes += new FileInfo(file).Length;
+            }
+            catch (IOException)
+            {
+                // Delivered and deleted between the listing and here.
+            }
+        }
+        double oldest = 0;
+        if (files.Count > 0 && StartedOf(files[0]) is { } started)
+        {
+            oldest = Math.Max(0, (now - started).TotalSeconds);
+        }
+        string rejected = Path.Combine(Directory, RejectedDirectoryName);
+        int rejectedCount = System.IO.Directory.Exists(rejected) ? System.IO.Directory.GetFiles(rejected, "*.json").Length : 0;
+        return new SpoolState(files.Count, oldest, bytes, rejectedCount);
+    }
+
+    /// <summary>The run's start from a spool file name <c>yyyyMMddTHHmmssfffffff-RUNID.json</c>; null for another name.</summary>
+    internal static DateTimeOffset? StartedOf(string path)
+    {
+        string name = Path.GetFileName(path);
+        int dash = name.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && DateTime.TryParseExact(name[..dash], "yyyyMMdd'T'HHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var started)
+            ? new DateTimeOffset(started, TimeSpan.Zero)
+            : null;
+    }
+
     /// <summary>Removes a delivered document.</summary>
     public static void Remove(string path) => File.Delete(path);
 

@@ -29,11 +29,13 @@ internal sealed partial class ConformanceCell
             return "no peer connection yet";
         }
 
-        var socket = _us.Socket;
+        string udp = _us.MuxSession is { } session
+            ? $"shared udp (mux) session recv={session.Received} sent={session.Sent} mux droppedUnknown={session.Mux.DroppedUnknown} droppedOther={session.Mux.DroppedOther}"
+            : $"udp recv={_us.Socket.Received} sent={_us.Socket.Sent} droppedOther={_us.Socket.DroppedOther}";
         string channels = string.Join("; ", _ours.Values.Select(c => c.ToString()));
         return $"{_us.State}, outcome {(_us.Outcome?.ToString() ?? (_us.WhenConnected.IsCompleted ? _us.WhenConnected.Result.ToString() : "pending"))}, " +
             $"dtls {_us.DtlsRole?.ToString() ?? "?"}, ice {(_us.IsIceLite ? "lite" : "full")} {_us.IceRole}, pair {_us.SelectedPair?.ToString() ?? "none"}, " +
-            $"udp recv={socket.Received} sent={socket.Sent} droppedOther={socket.DroppedOther} dropped={_us.Dropped} callbackErrors={_us.CallbackErrors}; " +
+            $"{udp} dropped={_us.Dropped} callbackErrors={_us.CallbackErrors}; " +
             $"channels {(channels.Length > 0 ? channels : "none")}; sctp {Describe(_us.SctpStats)}";
     }
 

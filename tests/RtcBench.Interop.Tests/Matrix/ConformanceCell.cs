@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RtcBench.Interop.Tests.Peers;
 using RtcBench.Rtc.Dtls;
+using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Peer;
 using RtcBench.Rtc.Sdp;
 using Xunit.Abstractions;
@@ -39,6 +41,9 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
     private readonly long _logMark;
     private readonly List<string> _notes = [];
     private PeerConnection? _us;
+
+    /// <summary>Our lite answerer's shared socket: the echo agent runs its direct sessions so (Rtc/Net/UdpMux).</summary>
+    private UdpMux? _shared;
     private string _step = "create";
 
     private ConformanceCell(IInteropPeer peer, CellOfferer offerer, CellDtls dtls, CellIce ice, CellChannel channel)
@@ -92,6 +97,8 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
         {
             await _us.DisposeAsync();
         }
+
+        _shared?.Dispose();
     }
 
     private async Task<string> RunCoreAsync()
@@ -186,6 +193,14 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
             _step = "they offer";
             theirSdp = (await Call(new JsonObject { ["cmd"] = "offer", ["pc"] = _pc }))["sdp"]!.GetValue<string>();
             _step = "we answer their offer";
+            if (_ice == CellIce.Lite)
+            {
+                // As the echo agent answers: on a UDP socket shared with other sessions, routed by ufrag and address.
+                _shared = new UdpMux(new IPEndPoint(_peer.OurAddress, 0), PeerConnectionOptions.DefaultClock, "cell-mux-receive", Math.Clamp(Environment.ProcessorCount, 1, 16));
+                options = options with { SharedSocket = _shared };
+                _notes.Add("our lite answerer on a shared socket (UdpMux), as the agent runs it");
+            }
+
             _us = PeerConnection.AcceptOffer(theirSdp, options);
             _us.DataChannelOpened += channel =>
             {

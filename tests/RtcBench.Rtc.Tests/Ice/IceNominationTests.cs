@@ -24,39 +24,33 @@ public sealed class IceNominationTests
     private static readonly uint HighPriority = IcePriority.Compute(IcePriority.HostTypePreference, 65535, 1);
     private static readonly uint LowPriority = IcePriority.Compute(IcePriority.RelayedTypePreference, 65535, 1);
 
-    [Fact]
-    public void Connected_LowerPriorityPairNominatedLater_SelectionStaysOnTheHigherOne()
+    /// <summary>
+    /// One pair is nominated and selected, then the peer nominates the other too (werift: USE-CANDIDATE on every check)
+    /// and our check on it succeeds: a lower-priority pair leaves the selection on the higher one, a higher-priority
+    /// pair takes it over. Either way the data of both pairs is still ours: the peer may send on either.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]  // then the lower-priority pair: the selection stays
+    [InlineData(false)] // then the higher-priority pair: the selection moves there
+    public void Connected_SecondPairNominatedLater_SelectionEndsOnTheHigherPriorityOne(bool highNominatedFirst)
     {
-        var (agent, highCheck, _) = StartWithTwoPairs();
-        agent.HandleDatagram(60 * Ms, Nominating(), High);
-        agent.HandleDatagram(60 * Ms, SuccessFor(highCheck), High);
+        var (agent, highCheck, lowCheck) = StartWithTwoPairs();
+        var (first, firstCheck, second) = highNominatedFirst ? (High, highCheck, Low) : (Low, lowCheck, High);
+        agent.HandleDatagram(60 * Ms, Nominating(), first);
+        agent.HandleDatagram(60 * Ms, SuccessFor(firstCheck), first);
+        Assert.Equal(first, agent.SelectedEndpoint);
+
+        agent.HandleDatagram(70 * Ms, Nominating(), second);
+        var probe = TakeCheckTo(agent, second);
+        agent.HandleDatagram(75 * Ms, SuccessFor(probe), second);
+
+        IceEvent[] selections = highNominatedFirst
+            ? [IceEvent.Selected(High, nominated: true)]
+            : [IceEvent.Selected(Low, nominated: true), IceEvent.Selected(High, nominated: true)];
         Assert.Equal(High, agent.SelectedEndpoint);
-
-        // Now the peer nominates the lower-priority pair too (werift: USE-CANDIDATE on every check) and our check on
-        // it succeeds.
-        agent.HandleDatagram(70 * Ms, Nominating(), Low);
-        var probe = TakeCheckTo(agent, Low);
-        agent.HandleDatagram(75 * Ms, SuccessFor(probe), Low);
-
-        Assert.Equal(High, agent.SelectedEndpoint);
-        Assert.Equal([IceEvent.Selected(High, nominated: true)], Events(agent));
-        Assert.True(agent.AcceptsData(Low)); // Its data is still ours: the peer may send there.
-    }
-
-    [Fact]
-    public void Connected_HigherPriorityPairNominatedLater_SelectionMovesThere()
-    {
-        var (agent, _, lowCheck) = StartWithTwoPairs();
-        agent.HandleDatagram(60 * Ms, Nominating(), Low);
-        agent.HandleDatagram(60 * Ms, SuccessFor(lowCheck), Low);
-        Assert.Equal(Low, agent.SelectedEndpoint);
-
-        agent.HandleDatagram(70 * Ms, Nominating(), High);
-        var probe = TakeCheckTo(agent, High);
-        agent.HandleDatagram(75 * Ms, SuccessFor(probe), High);
-
-        Assert.Equal(High, agent.SelectedEndpoint);
-        Assert.Equal([IceEvent.Selected(Low, nominated: true), IceEvent.Selected(High, nominated: true)], Events(agent));
+        Assert.Equal(selections, Events(agent));
+        Assert.True(agent.AcceptsData(Low));
+        Assert.True(agent.AcceptsData(High));
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class RtcUdpSocketTests
         Assert.Equal(before, socket.ReceiveThreadAllocatedBytes);
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 5000)
+    internal static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 60000)
     {
         var sw = Stopwatch.StartNew();
         while (!condition())

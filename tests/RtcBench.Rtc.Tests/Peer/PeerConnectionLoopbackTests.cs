@@ -191,7 +191,7 @@ public sealed class PeerConnectionLoopbackTests
         await answerer.DisposeAsync();
         offerer.SetRemoteAnswer(answer);
 
-        await Task.WhenAny(offerer.WhenConnected, Task.Delay(5000));
+        await Task.WhenAny(offerer.WhenConnected, Task.Delay(60000));
         Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} loop={offerer.LoopTask?.Status}");
         var outcome = await offerer.WhenConnected;
         Assert.Equal(PeerPhase.Ice, outcome.Phase);

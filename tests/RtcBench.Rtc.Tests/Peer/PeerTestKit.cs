@@ -26,14 +26,14 @@ internal static class PeerTestKit
             }
         };
 
-    public static async Task<T> WithTimeout<T>(Task<T> task, int ms = 15000)
+    public static async Task<T> WithTimeout<T>(Task<T> task, int ms = 60000)
     {
         var done = await Task.WhenAny(task, Task.Delay(ms));
         Assert.True(done == task, $"timed out after {ms} ms");
         return await task;
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10000)
+    public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 60000)
     {
         var sw = Stopwatch.StartNew();
         while (!condition())

@@ -13,11 +13,11 @@ public sealed class PingDriverPacingTests
 
     private readonly ManualClock _clock = new();
 
-    private async Task<PingRecord[]> RunAsync(RunConfig config, Func<CancellationToken, CancellationToken, ISendPacer> pacer)
+    private async Task<PingRecord[]> RunAsync(RunConfig config, Func<CancellationToken, CancellationToken, ISendPacer> pacer, Action<int, int>? progress = null)
     {
         var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
         var channel = new RecordingChannel(_clock);
-        await new PingDriver(session, channel, new MonoTime(_clock), pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+        await new PingDriver(session, channel, new MonoTime(_clock), pacer).RunAsync(progress, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
         session.Finish();
         var records = session.Records.ToArray();
         Assert.Equal(records.Length, channel.SentAtNs.Count);
@@ -42,6 +42,34 @@ public sealed class PingDriverPacingTests
         }
         // ...and the sender is back on schedule 45 / 5 = 9 pings later.
         Assert.All(records.Skip(5 + 9), r => Assert.Equal(0, r.SendDelayNs));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(1)]
+    public async Task Driver_SlowProgressObserver_DelaysNoSendAndStillReports(int intervalMs)
+    {
+        // Each progress report takes 40 % of an interval (a console write on a loaded machine). Before, a report that
+        // fell due during the wait for a send ran between the wake-up and the send and made that send late.
+        long intervalNs = intervalMs * 1_000_000L;
+        var config = new RunConfig { Count = 2_000, Warmup = 0, Interval = TimeSpan.FromMilliseconds(intervalMs), Deadline = TimeSpan.FromMilliseconds(1) };
+        var reportedAt = new List<long>();
+
+        var records = await RunAsync(config, (_, _) => new JumpPacer(_clock), (_, _) =>
+        {
+            reportedAt.Add(_clock.NowNs);
+            _clock.NowNs += intervalNs * 4 / 10;
+        });
+
+        Assert.All(records, r => Assert.Equal(0, r.SendDelayNs));
+        // Reports still come about every 200 ms while sending (at most one interval later than due).
+        long sendingEnd = records[^1].SentNs;
+        var whileSending = reportedAt.Where(t => t <= sendingEnd).ToList();
+        Assert.True(whileSending.Count >= (sendingEnd - records[0].SentNs) / (200_000_000 + 2 * intervalNs), $"{whileSending.Count} reports");
+        for (int i = 1; i < whileSending.Count; i++)
+        {
+            Assert.InRange(whileSending[i] - whileSending[i - 1], 200_000_000, 200_000_000 + 2 * intervalNs);
+        }
     }
 
     [Fact]

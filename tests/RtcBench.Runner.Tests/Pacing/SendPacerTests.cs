@@ -166,6 +166,30 @@ public sealed class SendPacerTests
     }
 
     [Fact]
+    public void WaitForSend_TenMillisecondsAway_OnePreciseSleepAndNoCoarseOne()
+    {
+        _waits.Oversleep = _ => 30_000;
+
+        var (late, _) = Pace(OversleepWindow.MinSamples + 20);
+
+        // One timer wake-up per send at 10 ms pacing: the wave-1 pacer woke twice (coarse, then precise).
+        Assert.Equal(0, _waits.CoarseSleeps);
+        Assert.Equal(OversleepWindow.MinSamples + 20, _waits.PreciseSleeps);
+        Assert.All(late, l => Assert.InRange(l, 0, _waits.SpinStepNs));
+    }
+
+    [Fact]
+    public void WaitForSend_PreciseSpanOfTheCoarseLead_SleepsCoarselyFirstAsTheWaveOnePacerDid()
+    {
+        var pacer = new SendPacer(new MonoTime(_clock), _waits) { PreciseSpanNs = SendPacer.CoarseLeadNs };
+
+        Assert.True(pacer.WaitForSend(_clock.NowNs + IntervalNs));
+
+        Assert.Equal(1, _waits.CoarseSleeps);
+        Assert.Equal(1, _waits.PreciseSleeps);
+    }
+
+    [Fact]
     public void WaitForSend_StopDuringTheCoarseSleep_ReturnsFalseWithoutSpinning()
     {
         _waits.StopNextCoarse = true;

@@ -43,7 +43,8 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public static async Task<ServerHarness> StartAsync(
         IResultStore? store = null, string? token = null, int maxBodyBytes = ServerOptions.DefaultMaxBodyBytes,
-        Action<ServerOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        Action<ServerOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        TimeProvider? time = null)
     {
         TempDirectory? directory = null;
         if (store is null)
@@ -62,7 +63,7 @@ public sealed class ServerHarness : IAsyncDisposable
         RunningServer server;
         try
         {
-            server = await ServerHost.StartAsync(options, store, loggerFactory, time: new FixedTimeProvider(Now), ct: timeout.Token);
+            server = await ServerHost.StartAsync(options, store, loggerFactory, time: time ?? new FixedTimeProvider(Now), ct: timeout.Token);
         }
         catch when (directory is not null)
         {
