@@ -140,6 +140,14 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Starts the anti-replay window afresh: the managed handshake calls it when connected, so that the handshake's own
+    /// epoch-1 records (the Finished) do not occupy sequence numbers application data may reuse. werift numbers its
+    /// epoch-1 application data from 1 again after its Finished (seq 7), and its 7th record was dropped as a replay.
+    /// The Bouncy path gets the same effect by creating this layer after the handshake.
+    /// </summary>
+    internal void ResetReplayWindow() => _window = new DtlsReplayWindow();
+
     public void Dispose()
     {
         _encrypt.Dispose();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
@@ -34,6 +35,23 @@ public sealed class DtlsCertificate
     public DtlsFingerprint Fingerprint { get; }
 
     internal AsymmetricKeyParameter PrivateKey { get; }
+
+    /// <summary>
+    /// The private key as a .NET <see cref="System.Security.Cryptography.ECDsa"/> (P-256), for the managed handshake
+    /// (<see cref="DtlsManagedEngine"/>). The caller disposes it.
+    /// </summary>
+    internal System.Security.Cryptography.ECDsa CreateSigningKey()
+    {
+        var d = ((ECPrivateKeyParameters)PrivateKey).D.ToByteArrayUnsigned();
+        byte[] scalar = new byte[32];
+        d.CopyTo(scalar, 32 - d.Length);
+        using var certificate = X509CertificateLoader.LoadCertificate(_der);
+        using var publicKey = certificate.GetECDsaPublicKey()
+            ?? throw new InvalidOperationException("The certificate has no ECDSA key.");
+        var parameters = publicKey.ExportParameters(false);
+        parameters.D = scalar;
+        return System.Security.Cryptography.ECDsa.Create(parameters);
+    }
 
     /// <summary>The one-certificate chain BouncyCastle sends, bound to a session's <paramref name="crypto"/>.</summary>
     internal TlsCertificateChain ToChain(TlsCrypto crypto) => new([crypto.CreateCertificate(_der)]);

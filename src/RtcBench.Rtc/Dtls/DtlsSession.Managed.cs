@@ -30,13 +30,13 @@ public sealed partial class DtlsSession
     private long _ignoredHandshakeRecords;
 
     /// <summary>True once the session runs its own AES-GCM record layer (0xC02B negotiated and enabled).</summary>
-    public bool UsesManagedRecordLayer => Volatile.Read(ref _direct);
+    public bool UsesManagedRecordLayer => _managed is not null ? State is DtlsSessionState.Connected or DtlsSessionState.Closed : Volatile.Read(ref _direct);
 
     /// <summary>Records that failed authentication in the managed record layer (forged or corrupted).</summary>
-    public long ForgedRecords => _records?.Forged ?? 0;
+    public long ForgedRecords => _managed is not null ? _managed.Engine.ForgedRecords : _records?.Forged ?? 0;
 
     /// <summary>Records the managed record layer's replay window discarded.</summary>
-    public long ReplayedRecords => _records?.Replayed ?? 0;
+    public long ReplayedRecords => _managed is not null ? _managed.Engine.ReplayedRecords : _records?.Replayed ?? 0;
 
     /// <summary>How often our final handshake flight was sent again because the peer retransmitted its Finished.</summary>
     public long FinalFlightReplays => Interlocked.Read(ref _flightReplays);

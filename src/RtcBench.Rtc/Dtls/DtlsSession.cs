@@ -29,8 +29,10 @@ public sealed partial class DtlsSession : IDtlsTransport
     private DtlsFailureReason? _abortReason;
     private DtlsTransport? _transport;
     private bool _localClose;
+    private Exception? _fault;
     private int _closedRaised;
     private Task? _worker;
+    private readonly DtlsManagedSession? _managed;
 
     public DtlsSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram)
     {
@@ -45,6 +47,11 @@ public sealed partial class DtlsSession : IDtlsTransport
         {
             KeepEarlyData = options.ManagedRecordLayer,
         };
+        if (options.Engine == DtlsEngine.Managed)
+        {
+            // The sans-IO handshake (Dtls/Managed): no DTLS thread at all; BouncyCastle is not used.
+            _managed = new DtlsManagedSession(options, sendDatagram, RaiseData, reason => Closed?.Invoke(this, reason));
+        }
     }
 
     public event DtlsBytesHandler? DataReceived;
@@ -63,6 +70,11 @@ public sealed partial class DtlsSession : IDtlsTransport
     {
         get
         {
+            if (_managed is not null)
+            {
+                return _managed.State;
+            }
+
             lock (_stateLock)
             {
                 return _state;
@@ -70,33 +82,46 @@ public sealed partial class DtlsSession : IDtlsTransport
         }
     }
 
-    public DtlsNegotiatedParameters? Negotiated => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.Negotiated : null;
+    public DtlsNegotiatedParameters? Negotiated => State is DtlsSessionState.Connected or DtlsSessionState.Closed
+        ? _managed?.Engine.Negotiated ?? _peer.Negotiated
+        : null;
 
     /// <summary>
     /// The SRTP master keys and salts exported for the profile use_srtp selected (RFC 5764 §4.2), local and remote by
     /// our role; null until connected, or when no profile was agreed. Captured during the handshake.
     /// </summary>
-    public DtlsSrtpKeyingMaterial? SrtpKeyingMaterial => State is DtlsSessionState.Connected or DtlsSessionState.Closed ? _peer.SrtpKeys : null;
+    public DtlsSrtpKeyingMaterial? SrtpKeyingMaterial => State is DtlsSessionState.Connected or DtlsSessionState.Closed
+        ? (_managed is not null ? _managed.Engine.SrtpKeyingMaterial : _peer.SrtpKeys)
+        : null;
 
-    public int SendLimit => _records is not null ? ManagedSendLimit : Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
+    public int SendLimit => _managed is not null
+        ? (_managed.State == DtlsSessionState.Connected ? _managed.Engine.SendLimit : 0)
+        : _records is not null ? ManagedSendLimit : Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
+
+    /// <summary>Which implementation runs this session (<see cref="DtlsSessionOptions.Engine"/>).</summary>
+    public DtlsEngine Engine => _options.Engine;
 
     /// <summary>
     /// Datagrams dropped on arrival (queue full, oversize, malformed, or no authentic record once the managed record
     /// layer runs), plus records BouncyCastle's record layer rejected (forged or undecodable; one count each).
     /// </summary>
-    public long DroppedDatagrams => _adapter.Dropped + Interlocked.Read(ref _managedDropped) + (_peer.Cipher?.Rejected ?? 0);
+    public long DroppedDatagrams => _managed is not null ? _managed.Engine.DroppedDatagrams : _adapter.Dropped + Interlocked.Read(ref _managedDropped) + (_peer.Cipher?.Rejected ?? 0);
 
     /// <summary>
     /// The fatal alert the peer sent (RFC 5246 §7.2 description, e.g. 40 for handshake_failure), during the handshake
     /// or after it; null if it sent none. With <see cref="DtlsCloseReason.PeerAlert"/> this names what ended the session.
     /// </summary>
-    public int? PeerFatalAlert => _peer.FatalAlertReceived is >= 0 and var description ? description : null;
+    public int? PeerFatalAlert => _managed is not null ? _managed.Engine.PeerAlert : _peer.FatalAlertReceived is >= 0 and var description ? description : null;
 
     /// <summary>An alert description as a name with its number, e.g. "handshake_failure(40)".</summary>
     public static string DescribeAlert(int description) => AlertDescription.GetText((short)description);
 
     /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
-    public Exception? Fault { get; private set; }
+    public Exception? Fault
+    {
+        get => _managed is not null ? _managed.Fault : _fault;
+        private set => _fault = value;
+    }
 
     public void HandleDatagram(ReadOnlySpan<byte> datagram) => HandleDatagram(datagram, 0);
 
@@ -108,6 +133,12 @@ public sealed partial class DtlsSession : IDtlsTransport
     /// </summary>
     public void HandleDatagram(ReadOnlySpan<byte> datagram, long receivedNs)
     {
+        if (_managed is not null)
+        {
+            _managed.HandleDatagram(datagram, receivedNs);
+            return;
+        }
+
         if (_options.ManagedRecordLayer)
         {
             lock (_receiveLock)
@@ -129,6 +160,11 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     public Task HandshakeAsync(CancellationToken cancellationToken)
     {
+        if (_managed is not null)
+        {
+            return _managed.HandshakeAsync(cancellationToken);
+        }
+
         lock (_stateLock)
         {
             if (_state != DtlsSessionState.New)
@@ -145,6 +181,12 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     public void Send(ReadOnlySpan<byte> data)
     {
+        if (_managed is not null)
+        {
+            _managed.Send(data);
+            return;
+        }
+
         var transport = Volatile.Read(ref _transport);
         if (transport is null || State != DtlsSessionState.Connected)
         {
@@ -184,6 +226,12 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     public void Close()
     {
+        if (_managed is not null)
+        {
+            _managed.Close();
+            return;
+        }
+
         DtlsTransport? transport = null;
         bool abort = false;
         lock (_stateLock)
@@ -232,6 +280,13 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     public void Dispose()
     {
+        if (_managed is not null)
+        {
+            _managed.Dispose();
+            _adapter.Dispose();
+            return;
+        }
+
         Close();
         DisposeManaged();
         if (_worker is null)
@@ -242,6 +297,12 @@ public sealed partial class DtlsSession : IDtlsTransport
         {
             _worker.ContinueWith(_ => _adapter.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
+    }
+
+    private void RaiseData(ReadOnlySpan<byte> data, long receivedNs)
+    {
+        DataReceivedAt?.Invoke(data, receivedNs);
+        DataReceived?.Invoke(data);
     }
 
     private async Task WaitForHandshakeAsync(CancellationToken cancellationToken)

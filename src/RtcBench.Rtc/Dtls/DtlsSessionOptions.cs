@@ -35,6 +35,26 @@ public sealed record DtlsSessionOptions
     /// </summary>
     public bool RequireSrtp { get; init; }
 
+    /// <summary>
+    /// Which implementation runs the handshake: <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session,
+    /// the default) or <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto, Dtls/Managed, no thread).
+    /// The default can be switched process-wide with <c>RTCBENCH_DTLS_ENGINE=managed</c> (read once; for running the
+    /// interop suite on the managed engine without touching the code that builds sessions).
+    /// </summary>
+    public DtlsEngine Engine { get; init; } = DefaultEngine;
+
+    /// <summary><see cref="DtlsEngine.Managed"/> when <c>RTCBENCH_DTLS_ENGINE</c> is <c>managed</c> (any case), else Bouncy.</summary>
+    public static DtlsEngine DefaultEngine { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE"), "managed", StringComparison.OrdinalIgnoreCase)
+            ? DtlsEngine.Managed
+            : DtlsEngine.Bouncy;
+
+    /// <summary>
+    /// Managed engine as server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347
+    /// §4.2.1). On by default; BouncyCastle's server (the Bouncy engine) never sends one.
+    /// </summary>
+    public bool HelloVerifyCookie { get; init; } = true;
+
     /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -89,6 +109,11 @@ public sealed record DtlsSessionOptions
             {
                 errors.Add("RequireSrtp needs at least one SrtpProfile.");
             }
+        }
+
+        if (!Enum.IsDefined(Engine))
+        {
+            errors.Add($"Engine {Engine} is not a DtlsEngine.");
         }
 
         if (TimeProvider is null)

@@ -16,19 +16,22 @@ public sealed class DtlsOpenSslInteropTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData(OpenSslProfiles, DtlsSrtpProfile.AeadAes128Gcm)]
-    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80)]
-    public async Task Handshake_WeAreClientOpenSslServer_ProfileKeysCertificatesAndDataAgree(string openSslProfiles, DtlsSrtpProfile expected)
+    [InlineData(OpenSslProfiles, DtlsSrtpProfile.AeadAes128Gcm, DtlsEngine.Bouncy)]
+    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80, DtlsEngine.Bouncy)]
+    [InlineData(OpenSslProfiles, DtlsSrtpProfile.AeadAes128Gcm, DtlsEngine.Managed)]
+    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80, DtlsEngine.Managed)]
+    public async Task Handshake_WeAreClientOpenSslServer_ProfileKeysCertificatesAndDataAgree(string openSslProfiles, DtlsSrtpProfile expected, DtlsEngine engine)
     {
         using var deadline = new CancellationTokenSource(Patience);
         using var certificate = await OpenSslCertificate.CreateAsync();
         using var server = StartServer(certificate, openSslProfiles, KeyingMaterialLength(expected));
         var port = ParsePort(await server.WaitForLineStartingAsync("ACCEPT ", deadline.Token));
         var ours = DtlsCertificate.Generate();
-        using var client = new UdpDtlsEndpoint(Options(DtlsRole.Client, ours, certificate.Fingerprint), new IPEndPoint(IPAddress.Loopback, port));
+        using var client = new UdpDtlsEndpoint(Options(DtlsRole.Client, ours, certificate.Fingerprint) with { Engine = engine }, new IPEndPoint(IPAddress.Loopback, port));
 
         await client.Session.HandshakeAsync(deadline.Token);
 
+        Assert.Equal(engine, client.Session.Engine);
         await AssertAgreementAsync(client.Session, server, expected, deadline.Token);
         Assert.Equal(ours.Der.ToArray(), server.PrintedCertificate("Client certificate"));
         await AssertDataBothWaysAsync(client, server, deadline.Token);
@@ -39,14 +42,16 @@ public sealed class DtlsOpenSslInteropTests
     }
 
     [Theory]
-    [InlineData("SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM", DtlsSrtpProfile.AeadAes128Gcm)] // Our preference wins.
-    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80)]
-    public async Task Handshake_WeAreServerOpenSslClient_ProfileKeysCertificatesAndDataAgree(string openSslProfiles, DtlsSrtpProfile expected)
+    [InlineData("SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM", DtlsSrtpProfile.AeadAes128Gcm, DtlsEngine.Bouncy)] // Our preference wins.
+    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80, DtlsEngine.Bouncy)]
+    [InlineData("SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM", DtlsSrtpProfile.AeadAes128Gcm, DtlsEngine.Managed)] // HelloVerifyRequest too.
+    [InlineData("SRTP_AES128_CM_SHA1_80", DtlsSrtpProfile.Aes128CmHmacSha1_80, DtlsEngine.Managed)]
+    public async Task Handshake_WeAreServerOpenSslClient_ProfileKeysCertificatesAndDataAgree(string openSslProfiles, DtlsSrtpProfile expected, DtlsEngine engine)
     {
         using var deadline = new CancellationTokenSource(Patience);
         using var certificate = await OpenSslCertificate.CreateAsync();
         var ours = DtlsCertificate.Generate();
-        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, ours, certificate.Fingerprint));
+        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, ours, certificate.Fingerprint) with { Engine = engine });
         var handshake = server.Session.HandshakeAsync(deadline.Token);
         using var client = StartClient(certificate, server.Port, "-use_srtp", openSslProfiles,
             "-keymatexport", DtlsSrtpKeyingMaterial.ExporterLabel, "-keymatexportlen", KeyingMaterialLength(expected).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -31,7 +31,9 @@ internal sealed class DtlsTestPipe : IDisposable
         IReadOnlyList<DtlsSrtpProfile>? clientSrtp = null,
         IReadOnlyList<DtlsSrtpProfile>? serverSrtp = null,
         bool clientRequiresSrtp = false,
-        bool serverRequiresSrtp = false)
+        bool serverRequiresSrtp = false,
+        DtlsEngine clientEngine = DtlsEngine.Bouncy,
+        DtlsEngine serverEngine = DtlsEngine.Bouncy)
     {
         _dropClientToServer = [.. dropClientToServer ?? []];
         _dropServerToClient = [.. dropServerToClient ?? []];
@@ -50,6 +52,7 @@ internal sealed class DtlsTestPipe : IDisposable
                 ManagedRecordLayer = clientManaged,
                 SrtpProfiles = clientSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
                 RequireSrtp = clientRequiresSrtp,
+                Engine = clientEngine,
             },
             ToServer);
         Server = new DtlsSession(
@@ -63,6 +66,7 @@ internal sealed class DtlsTestPipe : IDisposable
                 ManagedRecordLayer = serverManaged,
                 SrtpProfiles = serverSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
                 RequireSrtp = serverRequiresSrtp,
+                Engine = serverEngine,
             },
             ToClient);
     }

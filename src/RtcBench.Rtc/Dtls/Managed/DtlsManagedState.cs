@@ -1,0 +1,11 @@
+namespace RtcBench.Rtc.Dtls;
+
+/// <summary>The life of a <see cref="DtlsManagedEngine"/>.</summary>
+internal enum DtlsManagedState
+{
+    New,
+    Handshaking,
+    Connected,
+    Failed,
+    Closed,
+}
