@@ -280,11 +280,14 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             return;
         }
 
-        if (_loop is not null && Post(() => End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, "closed locally"))))
+        if (_loop is not null)
         {
+            // When the post fails the connection has already ended (the peer closed it) and the loop is on its way
+            // out: wait for it all the same, so the socket (or the shared-socket session) is released on return.
+            Post(() => End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, "closed locally")));
             await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
-        else if (_loop is null)
+        else
         {
             End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, "closed locally"));
             ReleaseResources();
