@@ -155,8 +155,9 @@ public sealed class JanusPlatformEndToEndTests
         await using var janus = await JanusServer.StartAsync();
         await using var deployment = await JanusDeployment.StartAsync(janus, JanusTransportKind.WebSocket);
         var running = deployment.RunAsync("--count", "5000", "--interval", "2ms", "--warmup", "5", "--deadline", "2s");
-        // Kill Janus once the agent's echo has answered 100 pings (the agent's own count, read from GET /rooms).
-        while (await deployment.EchoedAsync() < 100)
+        // Kill Janus once the agent's echo has answered 100 measured pings (the agent's own count, read from GET /rooms,
+        // which includes the 5 warm-up pings: the runner's ok count never does).
+        while (await deployment.EchoedAsync() < 100 + 5)
         {
             if (running.IsCompleted)
             {
