@@ -120,6 +120,7 @@ public sealed partial class SctpAssociation
         if (!ok && !_terminated && IsKnownType(type))
         {
             Stats.MalformedPackets++;
+            Stats.LastMalformedChunkType = type;
         }
 
         return ok;

@@ -14,6 +14,9 @@ public sealed class SctpStats
 
     public long MalformedPackets { get; internal set; }
 
+    /// <summary>The type of the last chunk refused as malformed (or whose handler refused it); 0 when none was.</summary>
+    public byte LastMalformedChunkType { get; internal set; }
+
     public long BadVerificationTags { get; internal set; }
 
     public long BadPorts { get; internal set; }
