@@ -169,6 +169,13 @@ export function createCore(stack, platform) {
       const s = session(cmd.pc);
       await until(() => cmd.labels.every(l => s.chans.get(l)?.opened), cmd.ms || 15000,
         () => `channels ${cmd.labels.join(', ')} open (${s.peer.state()}; ${describeChannels(s)})`);
+      // Chromium raises a channel's open before its own connectionState leaves 'new'/'connecting' (the state is
+      // posted from another thread: 4 ms later in one run): let it settle, then report it as it is.
+      try {
+        await until(() => !['new', 'connecting'].includes(s.peer.connectionState()), cmd.ms || 15000, 'the connection state to settle');
+      } catch {
+        // Reported below: the caller checks the state.
+      }
       return { connection: s.peer.connectionState(), channels: cmd.labels.map(l => ({ label: l, id: s.chans.get(l).chan.id })) };
     },
 
