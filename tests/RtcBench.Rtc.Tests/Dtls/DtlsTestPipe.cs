@@ -6,6 +6,10 @@ namespace RtcBench.Rtc.Tests.Dtls;
 /// Two <see cref="DtlsSession"/>s wired back to back in memory. Delivery is synchronous (the sender's thread calls
 /// the peer's HandleDatagram, which only enqueues). Optional seeded impairment: drop the listed datagram indices
 /// per direction, and/or hold every datagram at an odd index until the next one has been delivered (swapping pairs).
+/// <c>queueDelivery</c>: deliver in order on the thread pool instead. Needed when both sessions run the managed
+/// engine and both retransmit: each handles its timer under its own lock and sends under it, so synchronous delivery
+/// can leave each waiting for the other's lock (a real socket never calls back into the peer; this pipe did, and hung
+/// a test run).
 /// </summary>
 internal sealed class DtlsTestPipe : IDisposable
 {
@@ -17,6 +21,9 @@ internal sealed class DtlsTestPipe : IDisposable
     private int _serverSent;
     private byte[]? _heldForServer;
     private byte[]? _heldForClient;
+    private readonly bool _queueDelivery;
+    private Task _toClientTail = Task.CompletedTask;
+    private Task _toServerTail = Task.CompletedTask;
 
     internal DtlsTestPipe(
         TimeSpan? handshakeTimeout = null,
@@ -33,8 +40,10 @@ internal sealed class DtlsTestPipe : IDisposable
         bool clientRequiresSrtp = false,
         bool serverRequiresSrtp = false,
         DtlsEngine clientEngine = DtlsEngine.Bouncy,
-        DtlsEngine serverEngine = DtlsEngine.Bouncy)
+        DtlsEngine serverEngine = DtlsEngine.Bouncy,
+        bool queueDelivery = false)
     {
+        _queueDelivery = queueDelivery;
         _dropClientToServer = [.. dropClientToServer ?? []];
         _dropServerToClient = [.. dropServerToClient ?? []];
         _swapServerToClientBelow = swapServerToClientBelow;
@@ -140,10 +149,44 @@ internal sealed class DtlsTestPipe : IDisposable
             }
         }
 
+        if (_queueDelivery)
+        {
+            Enqueue(to, datagram.ToArray(), release);
+            return;
+        }
+
         to.HandleDatagram(datagram);
         if (release is not null)
         {
             to.HandleDatagram(release);
+        }
+    }
+
+    // Its own method: a lambda capturing Deliver's parameters would make every call of Deliver allocate its closure,
+    // queued or not (the allocation tests measure synchronous delivery).
+    private void Enqueue(DtlsSession to, byte[] copy, byte[]? release)
+    {
+        lock (_lock)
+        {
+            ref Task tail = ref to == Client ? ref _toClientTail : ref _toServerTail;
+            tail = tail.ContinueWith(_ => HandleQuietly(to, copy, release), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private static void HandleQuietly(DtlsSession to, byte[] datagram, byte[]? release)
+    {
+        try
+        {
+            to.HandleDatagram(datagram);
+            if (release is not null)
+            {
+                to.HandleDatagram(release);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The test ended and disposed the session while this datagram was queued.
         }
     }
 }

@@ -50,7 +50,8 @@ public sealed class DtlsSessionManagedEngineTests
     [Fact]
     public async Task Session_ManagedEngineLosesFirstFlights_RetransmitsAndConnects()
     {
-        using var pipe = new DtlsTestPipe(dropClientToServer: [0], dropServerToClient: [1], clientEngine: DtlsEngine.Managed, serverEngine: DtlsEngine.Managed);
+        using var pipe = new DtlsTestPipe(dropClientToServer: [0], dropServerToClient: [1], clientEngine: DtlsEngine.Managed, serverEngine: DtlsEngine.Managed,
+            queueDelivery: true);
 
         await pipe.HandshakeAsync().WaitAsync(Patience);
 
