@@ -329,15 +329,5 @@ internal static class WarmupBenchmark
         return Percentile.Linear(sorted, q);
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
+    private static string LoadAverage() => DirectBenchmark.LoadAverage();
 }
