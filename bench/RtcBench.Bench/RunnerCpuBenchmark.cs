@@ -64,6 +64,8 @@ internal static class RunnerCpuBenchmark
         public readonly List<double> RttUs = [];
         public long SpunNs;
         public long MarginNs;
+        public long SliceMarginNs;
+        public long Slices;
         public int LateWakes;
         public readonly Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
         public readonly List<double> RunCpuMsPerPing = [];
@@ -75,19 +77,31 @@ internal static class RunnerCpuBenchmark
         /// <summary>Wave 0: whole-ms sleep to 1 ms before each send, then spin (<see cref="LegacySpinPacer"/>).</summary>
         Legacy,
 
-        /// <summary>Wave 1 (this morning): adaptive margin, a coarse sleep to 2 ms before the wake, then a precise one.</summary>
-        Today,
+        /// <summary>Until now: one precise sleep to the adaptive margin, then a spin (<see cref="PacingCalibration.SpinOnly"/>).</summary>
+        SpinOnly,
 
-        /// <summary>Now: adaptive margin, one precise sleep per send.</summary>
-        New,
+        /// <summary>Now (the default): one precise sleep, short precise sleeps of ≤ 250 µs, a spin for their lateness.</summary>
+        Sliced,
+
+        /// <summary>As <see cref="Sliced"/> but one second sleep of any length (≤ 2 ms) instead of 250 µs steps.</summary>
+        TwoSleeps,
     }
 
     private static readonly (Pacing Kind, string Name)[] Pacings =
     [
         (Pacing.Legacy, "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.Today, "wave 1 (this morning): coarse + precise sleep, adaptive spin"),
-        (Pacing.New, "now: one precise sleep, adaptive spin"),
+        (Pacing.SpinOnly, "until now: one precise sleep, spin the adaptive margin"),
+        (Pacing.Sliced, "now: precise sleep, then 250 µs sleeps, spin their margin"),
+        (Pacing.TwoSleeps, "variant: precise sleep, one second sleep, spin its margin"),
     ];
+
+    private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
+    {
+        Pacing.SpinOnly => PacingCalibration.SpinOnly(),
+        Pacing.Sliced => PacingCalibration.Sliced(),
+        Pacing.TwoSleeps => PacingCalibration.Sliced(PacingCalibration.SlicedWakeCeilingNs),
+        _ => null,
+    };
 
     private static async Task PacingAsync(RunnerCpuOptions o, StringBuilder sb)
     {
@@ -104,7 +118,7 @@ internal static class RunnerCpuBenchmark
         for (int round = 0; round < o.Rounds; round++)
         {
             // Every run starts with a fresh oversleep window, as the one run of an `rtcbench run --platform udp` does.
-            var windows = Pacings.Select(_ => new OversleepWindow()).ToArray();
+            var windows = Pacings.Select(p => NewCalibration(p.Kind)).ToArray();
             for (int i = 0; i < Pacings.Length; i++)
             {
                 int k = (i + round) % Pacings.Length; // rotate the order each round
@@ -113,25 +127,32 @@ internal static class RunnerCpuBenchmark
             Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: " + string.Join(", ", Pacings.Select((p, k) => $"{p.Kind} {samples[k].CpuMs / Math.Max(1, samples[k].Pings):0.000} ms/ping")));
         }
 
-        sb.AppendLine("## pacing: runner CPU per ping and send-time error, wave 0 vs this morning's pacer vs now");
+        sb.AppendLine("## pacing: runner CPU per ping and send-time error, wave 0 vs spin-only vs sliced pacers");
         sb.AppendLine();
         sb.Append(Inv, $"{o.Rounds} interleaved rounds (order rotating) of one `udp` run per pacer through `BenchmarkRunner`, {config.TotalPings} pings ");
         sb.Append(Inv, $"({config.Warmup} warm-up) every {o.IntervalMs} ms; the agent is a child process. CPU = this process's CPU time from the run's ");
         sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping. " +
-            "Every run starts with a fresh oversleep window, as the single run of an `rtcbench run --platform udp` process does (1 ms spin ceiling until 16 samples, then the largest oversleep seen, the second-largest from 256 on, the third from 512). " +
-            "All three run under today's `PingDriver` (progress reported after a send, never between a wake-up and a send).");
+            "Every run starts with fresh oversleep windows, as the single run of an `rtcbench run --platform udp` process does (spin-only: 1 ms margin until 16 samples, then the largest oversleep seen, the second-largest from 256 on, the third from 512; sliced: the first sleep's margin covers the largest of its window, up to 2 ms, the short sleeps' the largest, then from 512 on the second-largest, up to 1 ms). " +
+            "spin = time spent spinning; sleeps = short sleeps per ping; margins = the last run's at its end (first sleep / short sleeps); late = sends whose last sleep woke after the send time.");
         sb.AppendLine();
-        sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | margin at end µs | late wakes |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | sleeps / ping | margins at end µs | late |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int k = 0; k < Pacings.Length; k++)
         {
             Row(sb, Pacings[k].Name, samples[k]);
         }
         sb.AppendLine();
-        Sample today = samples[1], neu = samples[2];
-        double cpuRatio = neu.CpuMs / neu.Pings / (today.CpuMs / today.Pings);
-        double delayRatio = P(neu.SendDelayUs, 0.99) / P(today.SendDelayUs, 0.99);
-        sb.AppendLine(Inv, $"**now / this morning: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {today.CpuMs / today.Pings:0.000} ms), p99 send_delay {delayRatio:0.00}×** (target: CPU ≤ 0.3 ms per ping, p99 send_delay no worse).");
+        Sample spinOnly = samples[(int)Pacing.SpinOnly];
+        foreach (var kind in new[] { Pacing.Sliced, Pacing.TwoSleeps })
+        {
+            Sample neu = samples[(int)kind];
+            double cpuRatio = neu.CpuMs / neu.Pings / (spinOnly.CpuMs / spinOnly.Pings);
+            double medianRatio = P(neu.RunCpuMsPerPing, 0.5) / P(spinOnly.RunCpuMsPerPing, 0.5);
+            double delayRatio = P(neu.SendDelayUs, 0.99) / P(spinOnly.SendDelayUs, 0.99);
+            sb.AppendLine(Inv, $"- **{kind} / SpinOnly: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {spinOnly.CpuMs / spinOnly.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(spinOnly.SendDelayUs, 0.99):0.0} µs)**");
+        }
+        sb.AppendLine();
+        sb.AppendLine("(target: CPU ≤ 0.3 ms per ping at 10 ms pacing, p99 send_delay no worse.)");
         sb.AppendLine();
         sb.AppendLine("CPU ms per ping, run by run (round order):");
         sb.AppendLine();
@@ -165,12 +186,13 @@ internal static class RunnerCpuBenchmark
     private static void Row(StringBuilder sb, string name, Sample s)
     {
         string spin = s.SpunNs > 0 ? (s.SpunNs / 1000.0 / s.Pings).ToString("0.0", Inv) : "-";
-        string margin = s.MarginNs > 0 ? (s.MarginNs / 1000.0).ToString("0", Inv) : "-";
+        string margin = s.MarginNs > 0 ? (s.MarginNs / 1000.0).ToString("0", Inv) + (s.SliceMarginNs > 0 ? " / " + (s.SliceMarginNs / 1000.0).ToString("0", Inv) : "") : "-";
+        string slices = s.MarginNs > 0 ? ((double)s.Slices / s.Pings).ToString("0.00", Inv) : "-";
         string late = s.MarginNs > 0 ? s.LateWakes.ToString(Inv) : "-";
-        sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {margin} | {late} |");
+        sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {slices} | {margin} | {late} |");
     }
 
-    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, Pacing kind, OversleepWindow oversleeps)
+    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, Pacing kind, PacingCalibration? calibration)
     {
         SendPacer? pacer = null;
         var disposables = new List<IDisposable>();
@@ -187,10 +209,7 @@ internal static class RunnerCpuBenchmark
                 var waits = new SystemPacingWaits(stop, abort);
                 waits.PrepareThread(); // the factory runs on the driver thread
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, waits, oversleeps)
-                {
-                    PreciseSpanNs = kind == Pacing.Today ? SendPacer.CoarseLeadNs : SendPacer.DefaultPreciseSpanNs,
-                };
+                return pacer = new SendPacer(clock, waits, calibration);
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
@@ -211,6 +230,8 @@ internal static class RunnerCpuBenchmark
         {
             into.SpunNs += pacer.SpunNs;
             into.MarginNs = pacer.MarginNs;
+            into.SliceMarginNs = pacer.SliceMarginNs;
+            into.Slices += pacer.Slices;
             into.LateWakes += pacer.LateWakes;
         }
     }
