@@ -4,14 +4,14 @@ namespace RtcBench.Runner.Pacing;
 
 /// <summary>
 /// Waits for each send time without burning a core: one precise high-resolution sleep to <see cref="MarginNs"/>
-/// before the send; with the sliced strategy (the default, <see cref="PacingCalibration.Sliced"/>) then short precise
-/// sleeps to <see cref="SliceMarginNs"/> before it; then a spin for the last stretch. A wait longer than
+/// before the send; with the two-stage strategy (the default, <see cref="PacingCalibration.TwoStage"/>) then a short
+/// precise sleep to <see cref="ShortMarginNs"/> before it; then a spin for the last stretch. A wait longer than
 /// <see cref="PreciseSpanNs"/> starts with a coarse sleep (ended at once by a stop request) to
 /// <see cref="CoarseLeadNs"/> before the precise one, so at the pacings that need precision the first wake-up is the
 /// precise one. Each margin adapts to the oversleep its kind of sleep shows on this machine (<see cref="OversleepWindow"/>:
-/// about the largest of the last 512, 20 µs–1 ms; 2 ms for the first sleep when slicing). So on a quiet kernel it
-/// spins tens of µs per send, and on a loaded one it sleeps in short steps and spins only what those can miss,
-/// rather than send late. Never returns before the send time; allocates nothing per wait.
+/// about the largest of the last 512, 20 µs–1 ms; 2 ms for the first sleep of two). So on a quiet kernel it spins
+/// tens of µs per send, and on a loaded one it sleeps off the first wake-up's lateness and spins only what the short
+/// sleep can miss, rather than send late. Never returns before the send time; allocates nothing per wait.
 /// Not thread-safe: one pacer per driver thread.
 /// </summary>
 internal sealed class SendPacer : ISendPacer
@@ -25,7 +25,7 @@ internal sealed class SendPacer : ISendPacer
     public const long MinSleepNs = 30_000;
 
     /// <summary>A bound on the short sleeps of one wait, should sleeps keep ending early (signals).</summary>
-    public const int MaxSlicesPerWait = 64;
+    public const int MaxShortSleepsPerWait = 64;
 
     /// <summary>Added to the oversleep the margin covers.</summary>
     public const long GuardNs = 10_000;
@@ -39,39 +39,39 @@ internal sealed class SendPacer : ISendPacer
     private readonly MonoTime _clock;
     private readonly IPacingWaits _waits;
     private readonly OversleepWindow _oversleeps;
-    private readonly OversleepWindow? _sliceOversleeps;
-    private readonly long _sliceNs;
+    private readonly OversleepWindow? _shortOversleeps;
+    private readonly long _maxShortSleepNs;
     private long _marginNs;
-    private long _sliceMarginNs;
+    private long _shortMarginNs;
 
     /// <param name="calibration">The strategy and the oversleeps seen so far (shared by a runner's successive runs);
-    /// null starts a fresh <see cref="PacingCalibration.Sliced"/> one.</param>
+    /// null starts a fresh <see cref="PacingCalibration.TwoStage"/> one.</param>
     public SendPacer(MonoTime clock, IPacingWaits waits, PacingCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(waits);
         _clock = clock;
         _waits = waits;
-        calibration ??= PacingCalibration.Sliced();
-        _oversleeps = calibration.Wake;
-        _sliceOversleeps = calibration.Slice;
-        _sliceNs = calibration.SliceNs;
+        calibration ??= PacingCalibration.TwoStage();
+        _oversleeps = calibration.First;
+        _shortOversleeps = calibration.Short;
+        _maxShortSleepNs = calibration.MaxShortSleepNs;
         _marginNs = _oversleeps.MarginNs;
-        _sliceMarginNs = _sliceOversleeps?.MarginNs ?? 0;
+        _shortMarginNs = _shortOversleeps?.MarginNs ?? 0;
     }
 
     /// <summary>Waits up to this long are one precise sleep; longer ones start with a coarse sleep. The wave-1 pacer
     /// used <see cref="CoarseLeadNs"/> (two wake-ups per send at 10 ms pacing); benchmarks set it to compare.</summary>
     public long PreciseSpanNs { get; init; } = DefaultPreciseSpanNs;
 
-    /// <summary>How long before a send the first precise sleep ends (and, without slicing, the spin starts).</summary>
+    /// <summary>How long before a send the first precise sleep ends (and, spin-only, the spin starts).</summary>
     public long MarginNs => _marginNs;
 
-    /// <summary>How long before a send the short sleeps end and the spin starts; 0 without slicing.</summary>
-    public long SliceMarginNs => _sliceMarginNs;
+    /// <summary>How long before a send the short sleep ends and the spin starts; 0 for spin-only.</summary>
+    public long ShortMarginNs => _shortMarginNs;
 
     /// <summary>Short sleeps taken, for benchmarks and tests.</summary>
-    public long Slices { get; private set; }
+    public long ShortSleeps { get; private set; }
 
     /// <summary>Total time spent spinning, for benchmarks and tests.</summary>
     public long SpunNs { get; private set; }
@@ -104,16 +104,16 @@ internal sealed class SendPacer : ISendPacer
                 LateWakes++;
             }
         }
-        if (_sliceOversleeps is not null)
+        if (_shortOversleeps is not null)
         {
-            long spinAt = dueNs - _sliceMarginNs;
-            for (int i = 0; i < MaxSlicesPerWait && spinAt - now >= MinSleepNs; i++)
+            long spinAt = dueNs - _shortMarginNs;
+            for (int i = 0; i < MaxShortSleepsPerWait && spinAt - now >= MinSleepNs; i++)
             {
-                long sliceEnd = Math.Min(spinAt, now + _sliceNs);
-                _waits.SleepPrecise(sliceEnd - now);
+                long shortEnd = Math.Min(spinAt, now + _maxShortSleepNs);
+                _waits.SleepPrecise(shortEnd - now);
                 now = _clock.NowNs();
-                _sliceMarginNs = _sliceOversleeps.Add(now - sliceEnd);
-                Slices++;
+                _shortMarginNs = _shortOversleeps.Add(now - shortEnd);
+                ShortSleeps++;
                 if (now > dueNs)
                 {
                     LateWakes++;
