@@ -78,10 +78,10 @@ internal static class RunnerCpuBenchmark
         /// <summary>Wave 0: whole-ms sleep to 1 ms before each send, then spin (<see cref="LegacySpinPacer"/>).</summary>
         Legacy,
 
-        /// <summary>Until now: one precise sleep to the adaptive margin, then a spin (<see cref="PacingCalibration.SpinOnly"/>).</summary>
+        /// <summary>The default: one precise sleep to the adaptive margin, then a spin (<see cref="PacingCalibration.SpinOnly"/>).</summary>
         SpinOnly,
 
-        /// <summary>Now (the default): one precise sleep, one short one, a spin covering the largest short-sleep oversleep of the window.</summary>
+        /// <summary>One precise sleep, one short one, a spin covering the largest short-sleep oversleep of the window.</summary>
         TwoStage,
 
         /// <summary>As <see cref="TwoStage"/>, the spin covering the second-largest.</summary>
@@ -95,8 +95,8 @@ internal static class RunnerCpuBenchmark
     internal static readonly (Pacing Kind, string Option, string Name)[] AllPacings =
     [
         (Pacing.Legacy, "legacy", "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.SpinOnly, "spin-only", "until now: one precise sleep, spin the adaptive margin"),
-        (Pacing.TwoStage, "two-stage", "now: precise sleep, short sleep, spin the short sleep's margin"),
+        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin"),
+        (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
         (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
         (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
     ];

@@ -20,7 +20,7 @@ public sealed class BenchmarkRunner
 {
     private readonly MonoTime _clock;
     private readonly IBenchmarkObserver? _observer;
-    private readonly PacingCalibration _pacing = PacingCalibration.TwoStage(); // the send pacer's calibration, kept from run to run
+    private readonly PacingCalibration _pacing = PacingCalibration.SpinOnly(); // the send pacer's calibration, kept from run to run
 
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
     {

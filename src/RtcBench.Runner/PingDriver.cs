@@ -18,9 +18,9 @@ internal sealed class PingDriver : IMessageSink
 {
     private const long ProgressEveryNs = 200_000_000;
 
-    /// <summary>A send this close is waited for by <see cref="ISendPacer.WaitForSend"/> in one go: one or two precise
-    /// (not stoppable) sleeps and a short spin, so at the pacings that need precision (≤ 20 ms) at most two timer
-    /// wake-ups per ping. A stop request is noticed at the latest this long after it is made.</summary>
+    /// <summary>A send this close is waited for by <see cref="ISendPacer.WaitForSend"/> in one go: one precise
+    /// (not stoppable) sleep and a short spin, so at the pacings that need precision (≤ 20 ms) one timer wake-up per
+    /// ping. A stop request is noticed at the latest this long after it is made.</summary>
     internal const long PreciseWaitNs = SendPacer.DefaultPreciseSpanNs;
 
     /// <summary>A progress report due less than this before the next send waits until just after that send.</summary>

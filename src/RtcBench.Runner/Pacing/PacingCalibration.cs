@@ -3,20 +3,19 @@ namespace RtcBench.Runner.Pacing;
 /// <summary>
 /// How a <see cref="SendPacer"/> waits and what it has learnt about this machine's timers, kept from run to run by a
 /// <see cref="BenchmarkRunner"/> so each run after the first starts calibrated.
-/// <para><see cref="TwoStage"/> (the default): one precise sleep to <see cref="First"/>'s margin before the send, a
-/// second, short precise sleep to <see cref="Short"/>'s margin before it, then a spin. On this virtual machine a
-/// sleep of 10 ms wakes 35 µs late as a rule and up to a millisecond late on a loaded host, and the spin-only pacer
-/// spun for that whole tail before every send; the first wake-up is now covered by a second sleep, and the spin covers
-/// only the second sleep's lateness (bench/results/runner-cpu.md). Each sleep is a chance to wake late, so there are
-/// at most two (with the default <see cref="MaxShortSleepNs"/>) and each margin covers the largest oversleep of its
-/// window (a late send needs a sleep to oversleep everything seen in the last 512: about 0.2 % each).</para>
-/// <para><see cref="SpinOnly"/> (the pacer before, kept to be measured against): one precise sleep to the margin
-/// (the third-largest oversleep of the window), then a spin for all of it.</para>
+/// <para><see cref="SpinOnly"/> (the default): one precise sleep to <see cref="First"/>'s margin (the third-largest
+/// oversleep of its window plus 10 µs), then a spin for all of it.</para>
+/// <para><see cref="TwoStage"/> (measured, not the default): one precise sleep to <see cref="First"/>'s margin (the
+/// largest oversleep of its window, up to 2 ms), a short precise sleep to <see cref="Short"/>'s margin, then a spin
+/// covering only the short sleep's lateness. It pays when a short sleep taken right after a wake-up wakes with a much
+/// shorter tail than the long one; on this development VM it does not reliably (the two tails are alike within noise
+/// under load), so the second sleep adds a second chance to wake late: in four interleaved runs it used 0.55–1.14×
+/// the spin-only pacer's CPU per ping and sent late 0.7–1.4× as often (bench/results/runner-cpu.md).</para>
 /// </summary>
 internal sealed class PacingCalibration
 {
     /// <summary>The longest short sleep by default: as long as the first sleep's margin can be, so one short sleep
-    /// covers it (benchmarks try shorter ones: several short sleeps per send).</summary>
+    /// covers it (a shorter one means several short sleeps per send).</summary>
     public const long DefaultMaxShortSleepNs = FirstCeilingNs;
 
     /// <summary>The two-stage strategy's ceiling for the first sleep's margin (a longer margin costs only a longer
@@ -48,6 +47,6 @@ internal sealed class PacingCalibration
         return new(new OversleepWindow(rank: 1, ceilingNs: FirstCeilingNs), new OversleepWindow(shortRank), maxShortSleepNs);
     }
 
-    /// <summary>One precise sleep, then a spin over the whole margin (the pacer before the two-stage one).</summary>
+    /// <summary>One precise sleep, then a spin over the whole margin (the default).</summary>
     public static PacingCalibration SpinOnly() => new(new OversleepWindow(), null, 0);
 }

@@ -4,14 +4,13 @@ namespace RtcBench.Runner.Pacing;
 
 /// <summary>
 /// Waits for each send time without burning a core: one precise high-resolution sleep to <see cref="MarginNs"/>
-/// before the send; with the two-stage strategy (the default, <see cref="PacingCalibration.TwoStage"/>) then a short
-/// precise sleep to <see cref="ShortMarginNs"/> before it; then a spin for the last stretch. A wait longer than
+/// before the send (with the two-stage strategy, <see cref="PacingCalibration.TwoStage"/>, measured but not the
+/// default, then a short precise sleep to <see cref="ShortMarginNs"/> before it); then a spin for the last stretch. A wait longer than
 /// <see cref="PreciseSpanNs"/> starts with a coarse sleep (ended at once by a stop request) to
 /// <see cref="CoarseLeadNs"/> before the precise one, so at the pacings that need precision the first wake-up is the
 /// precise one. Each margin adapts to the oversleep its kind of sleep shows on this machine (<see cref="OversleepWindow"/>:
 /// about the largest of the last 512, 20 µs–1 ms; 2 ms for the first sleep of two). So on a quiet kernel it spins
-/// tens of µs per send, and on a loaded one it sleeps off the first wake-up's lateness and spins only what the short
-/// sleep can miss, rather than send late. Never returns before the send time; allocates nothing per wait.
+/// tens of µs per send, and on a loaded one it spins longer rather than send late. Never returns before the send time; allocates nothing per wait.
 /// Not thread-safe: one pacer per driver thread.
 /// </summary>
 internal sealed class SendPacer : ISendPacer
@@ -45,14 +44,14 @@ internal sealed class SendPacer : ISendPacer
     private long _shortMarginNs;
 
     /// <param name="calibration">The strategy and the oversleeps seen so far (shared by a runner's successive runs);
-    /// null starts a fresh <see cref="PacingCalibration.TwoStage"/> one.</param>
+    /// null starts a fresh <see cref="PacingCalibration.SpinOnly"/> one.</param>
     public SendPacer(MonoTime clock, IPacingWaits waits, PacingCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(waits);
         _clock = clock;
         _waits = waits;
-        calibration ??= PacingCalibration.TwoStage();
+        calibration ??= PacingCalibration.SpinOnly();
         _oversleeps = calibration.First;
         _shortOversleeps = calibration.Short;
         _maxShortSleepNs = calibration.MaxShortSleepNs;

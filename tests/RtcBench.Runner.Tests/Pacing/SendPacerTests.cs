@@ -3,7 +3,7 @@ using RtcBench.Runner.Pacing;
 
 namespace RtcBench.Runner.Tests.Pacing;
 
-/// <summary>The spin-only strategy (one precise sleep, then a spin); the sliced one: <see cref="TwoStageSendPacerTests"/>.</summary>
+/// <summary>The spin-only strategy (the default: one precise sleep, then a spin); the two-stage one: <see cref="TwoStageSendPacerTests"/>.</summary>
 public sealed class SendPacerTests
 {
     private const long IntervalNs = 10_000_000;

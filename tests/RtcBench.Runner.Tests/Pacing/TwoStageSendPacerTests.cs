@@ -4,7 +4,7 @@ using RtcBench.Runner.Pacing;
 namespace RtcBench.Runner.Tests.Pacing;
 
 /// <summary>
-/// The two-stage strategy (the default): a first precise sleep to the first margin, a short precise sleep to the short
+/// The two-stage strategy (<see cref="PacingCalibration.TwoStage"/>, not the default): a first precise sleep to the first margin, a short precise sleep to the short
 /// margin, then a spin. The fake tells the two kinds of sleep apart by length: at 10 ms pacing the first asks for at
 /// least 8 ms, a short one for at most <see cref="PacingCalibration.FirstCeilingNs"/> (2 ms).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class TwoStageSendPacerTests
     public TwoStageSendPacerTests()
     {
         _waits = new FakeWaits(_clock);
-        _pacer = new SendPacer(new MonoTime(_clock), _waits);
+        _pacer = new SendPacer(new MonoTime(_clock), _waits, PacingCalibration.TwoStage());
     }
 
     private static bool IsShort(long requestedNs) => requestedNs <= PacingCalibration.FirstCeilingNs;
