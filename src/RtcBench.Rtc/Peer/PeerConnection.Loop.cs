@@ -66,13 +66,13 @@ public sealed partial class PeerConnection
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop. False when the loop has ended (or its queue is full).</summary>
-    internal bool Post(Action action) => _inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Control, Ref: action));
+    internal bool Post(Action action) => _inputs.Writer.TryWrite(PeerInput.Control(action));
 
     internal bool PostSend(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(body.Length);
         body.CopyTo(buffer);
-        if (_inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Send, buffer, body.Length, Ppid: ppid, Ref: channel)))
+        if (_inputs.Writer.TryWrite(PeerInput.Send(channel, buffer, body.Length, ppid)))
         {
             return true;
         }
@@ -85,7 +85,7 @@ public sealed partial class PeerConnection
     {
         var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
         datagram.CopyTo(buffer);
-        if (!_inputs.Writer.TryWrite(new PeerInput(kind, buffer, datagram.Length, from, receivedNs)))
+        if (!_inputs.Writer.TryWrite(PeerInput.Datagram(kind, buffer, datagram.Length, from, receivedNs)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             Interlocked.Increment(ref _dropped);
@@ -178,7 +178,7 @@ public sealed partial class PeerConnection
                 _timerFired = true;
                 break;
             case PeerInputKind.Control:
-                ((Action)input.Ref!)();
+                input.Action!();
                 break;
         }
     }

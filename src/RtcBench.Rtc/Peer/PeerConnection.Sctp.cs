@@ -129,7 +129,7 @@ public sealed partial class PeerConnection
 
     private void HandleSend(in PeerInput input)
     {
-        var channel = (DataChannel)input.Ref!;
+        var channel = input.Channel!;
         bool sent = false;
         if (_sctp is { } sctp && channel.StreamId >= 0 && channel.State == DataChannelState.Open)
         {
