@@ -331,7 +331,7 @@ public sealed partial class PeerConnection
         _gathered.TrySetResult();
         if (!UseHostCandidate || _relayRoute is not null)
         {
-            Fail(PeerPhase.Ice, reason);
+            Fail(PeerPhase.Ice, PeerFailureReason.RelayFailed, reason);
         }
     }
 
