@@ -306,6 +306,7 @@ public sealed partial class RtcCore : IDisposable
             sctp.HandleTimeout(nowNs);
             if (State == RtcCoreState.Associating && nowNs >= _sctpDeadlineNs)
             {
+                sctp.Abort("not established in time"); // ABORT (when the peer's tag is known) tells a peer that got further
                 Fail(RtcFailureReason.SctpTimeout, "the SCTP association was not established in time");
                 return;
             }
