@@ -322,3 +322,60 @@ public sealed class RtcCoreSimulationTests
         Assert.Equal(Enumerable.Range(0, 50), pair.A.On(channel).Select(m => BitConverter.ToInt32(m.Data)));
     }
 }
+
+/// <summary>Hostile and misaddressed input never throws, never ends a connected session, and is counted.</summary>
+public sealed class RtcCoreRobustnessTests
+{
+    [Fact]
+    public void OwnVsOwn_GarbageStunDtlsAndOtherBytes_DroppedSessionStaysUpAndStillDelivers()
+    {
+        using var pair = new RtcCorePair(12, new() { DelayNs = 5 * RtcTime.NsPerMs });
+        int channel = pair.A.Open(0, new RtcChannelOptions { Label = "x" });
+        Assert.True(pair.RunUntil(() => pair.A.IsOpen(channel) && pair.B.Core.Channels.Count == 1));
+        var random = new Random(12);
+        var stranger = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.9.9.9"), 999);
+        long droppedBefore = pair.B.Core.DroppedDatagrams;
+
+        for (int i = 0; i < 3000; i++)
+        {
+            var junk = new byte[random.Next(0, 300)];
+            random.NextBytes(junk);
+            if (junk.Length > 0)
+            {
+                junk[0] = (byte)(i % 3 == 0 ? random.Next(0, 4) : i % 3 == 1 ? random.Next(20, 64) : random.Next(64, 256));
+            }
+
+            if (junk.Length > 13 && i % 2 == 0)
+            {
+                junk[1] = 0xFE; // DTLS-shaped header: reaches the record layer, which must drop it
+                junk[2] = 0xFD;
+            }
+
+            var from = i % 5 == 0 ? stranger : RtcCorePair.AddressA;
+            pair.B.Core.HandleInput(pair.Net.NowNs, RtcInput.Receive(junk, from, RtcCorePair.AddressB));
+            pair.B.Drain(pair.Net.NowNs);
+        }
+
+        // Addressed to another local endpoint: not ours.
+        Assert.False(pair.B.Core.HandleInput(pair.Net.NowNs, RtcInput.Receive(new byte[] { 23, 0xFE, 0xFD }, RtcCorePair.AddressA, stranger)));
+
+        Assert.True(pair.B.Core.DroppedDatagrams > droppedBefore);
+        Assert.Equal(RtcCoreState.Connected, pair.B.Core.State);
+        pair.A.Send(pair.Net.NowNs, channel, [7]);
+        int theirs = pair.B.Core.Channels[0].Id;
+        Assert.True(pair.RunUntil(() => pair.B.On(theirs).Count == 1));
+        Assert.Equal(7, pair.B.On(theirs)[0].Data[0]);
+    }
+
+    [Fact]
+    public void Misuse_UnknownChannelAndBadOptions_ThrowArgumentException()
+    {
+        using var pair = new RtcCorePair(13, SimulatedLinkOptions.Perfect);
+        Assert.Throws<ArgumentException>(() => pair.A.Core.HandleInput(0, RtcInput.Send(5, [1], false)));
+        Assert.Throws<ArgumentException>(() => pair.A.Core.OpenChannel(0, new RtcChannelOptions { MaxRetransmits = 1, MaxPacketLifeTimeMs = 5 }));
+        Assert.Throws<ArgumentException>(() => pair.A.Core.OpenChannel(0, new RtcChannelOptions { Negotiated = true }));
+        Assert.Throws<ArgumentException>(() => pair.A.Core.OpenChannel(0, new RtcChannelOptions { StreamId = 3 }));
+        pair.A.Core.OpenChannel(0, new RtcChannelOptions { Negotiated = true, StreamId = 3 });
+        Assert.Throws<InvalidOperationException>(() => pair.A.Core.OpenChannel(0, new RtcChannelOptions { Negotiated = true, StreamId = 3 }));
+    }
+}
