@@ -43,10 +43,22 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
         _clock = clock;
         _onEvent = onEvent;
         _timer = time.CreateTimer(static s => ((RtcCoreMuxHost)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (!mux.TryRegister(options.LocalIce.Ufrag, this, out _session))
+        bool registered = false;
+        try
         {
-            _timer.Dispose();
-            _core.Dispose();
+            registered = mux.TryRegister(options.LocalIce.Ufrag, this, out _session);
+        }
+        finally
+        {
+            if (!registered)
+            {
+                _timer.Dispose();
+                _core.Dispose();
+            }
+        }
+
+        if (!registered)
+        {
             throw new InvalidOperationException($"The ufrag {options.LocalIce.Ufrag} is already registered on this mux.");
         }
 
