@@ -1,13 +1,16 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using RtcBench.Deploy.Tests.Support;
+using RtcBench.Storage.Sqlite;
+using RtcBench.Storage.Tests;
 
 namespace RtcBench.Deploy.Tests;
 
 /// <summary>
 /// The container image built by scripts/build-image.sh (buildah, from scratch), read back from the OCI archive it
 /// writes: its config says what a runtime will do, and its root filesystem runs rtcbench — the version, a quickstart,
-/// and an agent with a runner measuring through it — as the image's non-root user, in namespaces the tests create.
+/// and an agent and a results service with a runner measuring through the one and delivering to the other — as the image's non-root user, in namespaces the tests create.
 /// </summary>
 [Collection(BuiltImageCollection.Name)]
 public sealed class ContainerImageTests(BuiltImage image)
@@ -70,7 +73,7 @@ public sealed class ContainerImageTests(BuiltImage image)
     }
 
     [Fact]
-    public async Task Image_AgentAndRunnerInOneNetworkNamespace_MeasureUdpThroughTheAgent()
+    public async Task Image_AgentServiceAndRunnerInOneNetworkNamespace_MeasureUdpAndTheServiceStoresTheRun()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         string netns = "rtcbench-img-" + Guid.NewGuid().ToString("N")[..8];
@@ -78,61 +81,107 @@ public sealed class ContainerImageTests(BuiltImage image)
         try
         {
             await IpAsync("-n", netns, "link", "set", "lo", "up");
-            using var agent = image.Start(["agent", "--listen", "127.0.0.1:8080", "--udp-port", "40000"], netns);
-            var log = new StringBuilder();
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            void OnLine(string? line)
-            {
-                if (line is null)
-                {
-                    return;
-                }
-                lock (log)
-                {
-                    log.AppendLine(line);
-                }
-                if (line.Contains("listening on http://127.0.0.1:8080/", StringComparison.Ordinal))
-                {
-                    listening.TrySetResult();
-                }
-            }
-            agent.OutputDataReceived += (_, e) => OnLine(e.Data);
-            agent.ErrorDataReceived += (_, e) => OnLine(e.Data);
-            agent.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("the agent exited"));
-            agent.EnableRaisingEvents = true;
-            agent.BeginOutputReadLine();
-            agent.BeginErrorReadLine();
-            try
-            {
-                await listening.Task.WaitAsync(timeout.Token);
+            using var service = Daemon.Start(image, ["serve", "--listen", "127.0.0.1:8090", "--store", "sqlite:/var/lib/rtcbench/service.db"], netns,
+                "listening on http://127.0.0.1:8090/");
+            using var agent = Daemon.Start(image, ["agent", "--listen", "127.0.0.1:8080", "--udp-port", "40000"], netns,
+                "listening on http://127.0.0.1:8080/ (udp 127.0.0.1:40000)");
+            await service.Ready.WaitAsync(timeout.Token);
+            await agent.Ready.WaitAsync(timeout.Token);
 
-                var result = await image.RunAsync(
-                    ["run", "--agent", "http://127.0.0.1:8080", "--platform", "udp", "--count", "20", "--interval", "10ms", "--warmup", "2", "--json", "-q"], netns);
+            var result = await image.RunAsync(
+                ["run", "--agent", "http://127.0.0.1:8080", "--platform", "udp", "--count", "20", "--interval", "10ms", "--warmup", "2",
+                 "--store", "http://127.0.0.1:8090", "--json", "-q"], netns);
 
-                Assert.True(result.ExitCode == 0, result.ToString());
-                var run = Assert.Single(Documents(result.Stdout));
-                Assert.Equal(("udp", "ok", 20), (run.GetProperty("platform").GetString(), run.GetProperty("outcome").GetProperty("status").GetString(), run.GetProperty("stats").GetProperty("ok").GetInt32()));
-                lock (log)
-                {
-                    Assert.Contains("(udp 127.0.0.1:40000)", log.ToString(), StringComparison.Ordinal);
-                }
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            Assert.True(result.ExitCode == 0, $"{result}\n--- agent\n{agent.Log}\n--- service\n{service.Log}");
+            var run = Assert.Single(Documents(result.Stdout));
+            Assert.Equal(("udp", "ok", 20), (run.GetProperty("platform").GetString(), run.GetProperty("outcome").GetProperty("status").GetString(), run.GetProperty("stats").GetProperty("ok").GetInt32()));
+            Assert.Contains("delivered 1 run(s) to http://127.0.0.1:8090/", result.Stderr, StringComparison.Ordinal);
+
+            // The service wrote the run into its store in the image's state folder, as the image's user.
+            service.Dispose();
+            Assert.StartsWith("10001:10001 ", await StatAsync("/var/lib/rtcbench/service.db"), StringComparison.Ordinal);
+            using var copy = new TempDirectory();
+            foreach (var f in Directory.GetFiles(image.PathInImage("/var/lib/rtcbench"), "service.db*"))
             {
-                lock (log)
-                {
-                    throw new InvalidOperationException("agent in the image:\n" + log, e);
-                }
+                File.Copy(f, copy.File(Path.GetFileName(f)));
             }
-            finally
-            {
-                agent.Kill(entireProcessTree: true);
-                await agent.WaitForExitAsync(CancellationToken.None);
-            }
+            await using var store = new SqliteResultStore(copy.File("service.db"));
+            await store.InitializeAsync(timeout.Token);
+            var stored = await store.GetRunAsync(run.GetProperty("run_id").GetString()!, includePings: false, timeout.Token);
+            Assert.NotNull(stored);
+            Assert.Equal(20, stored.Stats.Ok);
         }
         finally
         {
             await IpAsync("netns", "del", netns);
+        }
+    }
+
+    /// <summary>A long-running rtcbench command in the image, ready once it printed <c>readyText</c>; killed on dispose.</summary>
+    private sealed class Daemon : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _log = new();
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool _disposed;
+
+        private Daemon(Process process) => _process = process;
+
+        public Task Ready => _ready.Task;
+
+        public string Log
+        {
+            get
+            {
+                lock (_log)
+                {
+                    return _log.ToString();
+                }
+            }
+        }
+
+        public static Daemon Start(BuiltImage image, IEnumerable<string> args, string netns, string readyText)
+        {
+            var daemon = new Daemon(image.Start(args, netns));
+            daemon._process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data, readyText);
+            daemon._process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data, readyText);
+            daemon._process.EnableRaisingEvents = true;
+            daemon._process.Exited += (_, _) => daemon._ready.TrySetException(new InvalidOperationException("exited before it was ready:\n" + daemon.Log));
+            daemon._process.BeginOutputReadLine();
+            daemon._process.BeginErrorReadLine();
+            return daemon;
+        }
+
+        private void OnLine(string? line, string readyText)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
+            if (line.Contains(readyText, StringComparison.Ordinal))
+            {
+                _ready.TrySetResult();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            if (!_process.HasExited)
+            {
+                // run-in-rootfs.sh's unshare dies and takes its namespace's processes with it (--kill-child).
+                _process.Kill(entireProcessTree: true);
+            }
+            _process.WaitForExit();
+            _process.Dispose();
         }
     }
 
