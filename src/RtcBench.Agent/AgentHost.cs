@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RtcBench.Hosting;
 using RtcBench.Agent.Http;
 using RtcBench.Agent.Metrics;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Rooms;
 using RtcBench.Core.Timing;
-using RtcBench.Platforms.Udp;
+using RtcBench.Hosting;
 
 namespace RtcBench.Agent;
 

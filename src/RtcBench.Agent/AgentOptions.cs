@@ -1,7 +1,7 @@
 using System.Net;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Core.Security;
-using RtcBench.Platforms.Udp;
 using RtcBench.Rtc.Dtls;
 
 namespace RtcBench.Agent;

@@ -205,10 +205,8 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
     {
         private readonly byte[] _pong = new byte[PingCodec.MaxPayloadBytes + 1024];
         private readonly double _wallAnchorUs = clock.WallAnchorUs();
+        private readonly EchoTally _tally = new();
         private PeerConnection? _peer;
-        private long _echoed;
-        private long _lastActivityNs = -1;
-        private long _dropped;
         private int _closed;
 
         /// <summary>Constant-time comparison of a presented token with the room's.</summary>
@@ -216,14 +214,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             presented is not null
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.ASCII.GetBytes(token));
 
-        public PlatformRoomActivity Activity
-        {
-            get
-            {
-                long last = Interlocked.Read(ref _lastActivityNs);
-                return new PlatformRoomActivity(Interlocked.Read(ref _echoed), last < 0 ? null : last);
-            }
-        }
+        public PlatformRoomActivity Activity => _tally.Activity;
 
         public bool TryAttach(PeerConnection peer)
         {
@@ -252,18 +243,16 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         {
             if (receivedNs >= expiresAtNs || !PingCodec.TryReadPing(message, out var ping))
             {
-                Interlocked.Increment(ref _dropped);
+                _tally.Drop();
                 return;
             }
 
-            Interlocked.Exchange(ref _lastActivityNs, receivedNs);
             int n = PingCodec.WritePong(_pong, ping, receivedNs, clock.NowNs(), _wallAnchorUs);
-            // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
-            Interlocked.Increment(ref _echoed);
+            _tally.Answering(receivedNs);
             bool sent = isText ? channel.SendText(_pong.AsSpan(0, n)) : channel.Send(_pong.AsSpan(0, n));
             if (!sent)
             {
-                Interlocked.Decrement(ref _echoed);
+                _tally.NotSent();
             }
         }
     }
