@@ -15,7 +15,9 @@
 # docker://REGISTRY/rtcbench:VERSION`, or push NAME with `buildah push`. --storage DIR keeps buildah's storage in DIR
 # (vfs driver) instead of the system's, as the tests do. Needs buildah (Debian: apt-get install buildah) and root.
 set -euo pipefail
+here=$PWD
 cd "$(dirname "$0")/.."
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$here/$1" ;; esac; }   # paths given are relative to where it was started
 
 output=dist/rtcbench-image.tar
 tag=""
@@ -23,10 +25,10 @@ binary=""
 storage=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --output) output=$2; shift 2 ;;
+    --output) output=$(abs "$2"); shift 2 ;;
     --tag) tag=$2; shift 2 ;;
-    --binary) binary=$2; shift 2 ;;
-    --storage) storage=(--root "$2/root" --runroot "$2/run" --storage-driver vfs); shift 2 ;;
+    --binary) binary=$(abs "$2"); shift 2 ;;
+    --storage) storage=(--root "$(abs "$2")/root" --runroot "$(abs "$2")/run" --storage-driver vfs); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-image.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
