@@ -98,8 +98,7 @@ public sealed partial class SctpAssociation
         State = SctpState.CookieEchoed;
         _t1Chunk = new CookieEchoChunk { Cookie = cookie };
         _control.Enqueue(_t1Chunk);
-        _t1Count = 0;
-        _t1DeadlineNs = _now + _rto.RtoNs;
+        StartT1();
         return SctpChunkResult.Stop; // INIT-ACK is alone in its packet (§6.10); done, not malformed
     }
 
@@ -165,7 +164,7 @@ public sealed partial class SctpAssociation
             _t1Chunk = BuildInit();
             EmitSingle(_t1Chunk, 0);
             Stats.InitsSent++;
-            _t1DeadlineNs = _now + _rto.RtoNs;
+            StartT1();
             return SctpChunkResult.Stop;
         }
 
