@@ -23,7 +23,7 @@ internal sealed class AgentChildProcess : IDisposable
     public Uri BaseUrl { get; }
 
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
-    /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>peer</c> (the default) or <c>core</c>.</param>
+    /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>core</c> (the agent's default) or <c>peer</c>.</param>
     public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer")
     {
         string self = Environment.ProcessPath!;

@@ -63,18 +63,18 @@ public sealed class AgentOptions
     public DirectSocketMode DirectSocket { get; set; } = DirectSocketMode.Shared;
 
     /// <summary>
-    /// What runs the <c>direct</c> platform's sessions: <see cref="Platforms.DirectEngine.Peer"/> (default,
-    /// PeerConnection) or <see cref="Platforms.DirectEngine.Core"/> (RtcCore on the shared socket's receive thread; it
-    /// runs on the shared socket only: with <see cref="DirectSocketMode.PerSession"/> sessions stay on PeerConnection).
-    /// <c>RTCBENCH_DIRECT_ENGINE=core</c> switches the default.
+    /// What runs the <c>direct</c> platform's sessions: <see cref="Platforms.DirectEngine.Core"/> (default: RtcCore on
+    /// the shared socket's receive thread; it runs on the shared socket only: with <see cref="DirectSocketMode.PerSession"/>
+    /// sessions stay on PeerConnection) or <see cref="Platforms.DirectEngine.Peer"/> (PeerConnection, an event loop per
+    /// session). <c>RTCBENCH_DIRECT_ENGINE=peer</c> switches the default.
     /// </summary>
     public DirectEngine DirectEngine { get; set; } = DefaultDirectEngine;
 
-    /// <summary><see cref="Platforms.DirectEngine.Core"/> when <c>RTCBENCH_DIRECT_ENGINE</c> is <c>core</c> (any case), else Peer.</summary>
+    /// <summary><see cref="Platforms.DirectEngine.Peer"/> when <c>RTCBENCH_DIRECT_ENGINE</c> is <c>peer</c> (any case), else Core.</summary>
     public static DirectEngine DefaultDirectEngine { get; } =
-        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DIRECT_ENGINE"), "core", StringComparison.OrdinalIgnoreCase)
-            ? DirectEngine.Core
-            : DirectEngine.Peer;
+        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DIRECT_ENGINE"), "peer", StringComparison.OrdinalIgnoreCase)
+            ? DirectEngine.Peer
+            : DirectEngine.Core;
 
     /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
     public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;

@@ -18,11 +18,13 @@ public sealed class DirectEndToEndTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    [Fact]
-    public async Task Run_AgentProcessOnDirectEngineCore_200PingsOnBothChannelsNoneLost()
+    [Theory]
+    [InlineData("--direct-engine core")] // RtcCore on the shared socket's receive thread (the default).
+    [InlineData("--direct-engine peer")] // A PeerConnection and its event loop per session.
+    [InlineData("--direct-socket per-session")] // No engine asked for: per-session sockets run PeerConnection.
+    public async Task Run_AgentProcessOnEachDirectEngine_200PingsOnBothChannelsNoneLost(string agentArgs)
     {
-        // `rtcbench agent --direct-engine core`: the sessions run on RtcCore on the shared socket's receive thread.
-        await using var agent = await AgentProcess.StartAsync(extraArgs: ["--direct-engine", "core"]);
+        await using var agent = await AgentProcess.StartAsync(extraArgs: agentArgs.Split(' '));
 
         var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct",
             "--count", "200", "--interval", "5ms", "--warmup", "10", "--json", "--quiet");

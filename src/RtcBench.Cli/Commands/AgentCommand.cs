@@ -47,7 +47,7 @@ internal static class AgentCommand
         var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
         var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
         var directSocket = CliOption.Choice("--direct-socket", "The direct platform's UDP sockets: shared (one per address for every session, demultiplexed by ICE ufrag and remote address) or per-session (one socket and receive thread each).", "shared", "shared", "per-session");
-        var directEngine = CliOption.Choice("--direct-engine", "What runs each direct session: peer (PeerConnection, an event loop per session) or core (RtcCore on the shared socket's receive thread, each ping answered on the thread that received it; needs --direct-socket shared).", "peer", "peer", "core");
+        var directEngine = CliOption.Choice("--direct-engine", "What runs each direct session: core (RtcCore on the shared socket's receive thread, each ping answered on the thread that received it; shared socket only, so --direct-socket per-session runs peer unless core is asked for, which is refused) or peer (PeerConnection, an event loop per session).", "core", "core", "peer");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var logFormat = LogFormatOption();
         var metricsAuth = CliOption.Choice("--metrics-auth",
@@ -74,7 +74,9 @@ internal static class AgentCommand
             {
                 return ctx.Fail(ExitCodes.Usage, $"--room-ttl: {ttlError}");
             }
-            if (parse.GetValue(directEngine) == "core" && parse.GetValue(directSocket) == "per-session")
+            bool engineGiven = parse.GetResult(directEngine) is { Implicit: false };
+            bool perSession = parse.GetValue(directSocket) == "per-session";
+            if (engineGiven && parse.GetValue(directEngine) == "core" && perSession)
             {
                 return ctx.Fail(ExitCodes.Usage, "--direct-engine core runs on the shared socket: it cannot be combined with --direct-socket per-session");
             }
@@ -109,7 +111,8 @@ internal static class AgentCommand
                 MetricsOpen = parse.GetValue(metricsAuth) == "open",
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 DirectSocket = parse.GetValue(directSocket) == "per-session" ? Agent.Platforms.DirectSocketMode.PerSession : Agent.Platforms.DirectSocketMode.Shared,
-                DirectEngine = parse.GetValue(directEngine) == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
+                DirectEngine = !engineGiven ? (perSession ? Agent.Platforms.DirectEngine.Peer : AgentOptions.DefaultDirectEngine)
+                    : parse.GetValue(directEngine) == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
                 Janus = janus,
