@@ -30,7 +30,8 @@ internal static class DbCommand
         {
             var report = await s.RebuildRollupsAsync(ct);
             ctx.Error.WriteLine(
-                $"rtcbench: rebuilt the rollups of {where} from {report.Runs} run(s): {report.HourRows} hourly, {report.DayRows} daily and {report.WeekRows} weekly row(s)");
+                $"rtcbench: rebuilt the rollups of {where} from {report.Runs} run(s): {report.HourRows} hourly, {report.DayRows} daily and {report.WeekRows} weekly row(s) "
+                + $"(and {report.SixHourRows} six-hour and {report.FourWeekRows} four-week row(s))");
             return ExitCodes.Ok;
         }));
         var command = new Command("db", "Manage the result store.");

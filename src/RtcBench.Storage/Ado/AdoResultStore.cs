@@ -61,6 +61,20 @@ public abstract class AdoResultStore : IResultStore
         }
     }
 
+    /// <summary>
+    /// The part of a migration that is not SQL, in the migration's transaction (<see cref="Migrator.ApplyAsync"/>):
+    /// 0008 fills the six-hour rows from the hourly ones and the four-week rows from the weekly ones, so a store
+    /// keeps every rollup it had and gains the new grains without reading its runs again.
+    /// </summary>
+    private protected Task AfterMigrationAsync(int version, DbConnection connection, CancellationToken cancellationToken) =>
+        version == Rollups.FourWeekSchemaVersion ? FillNewGrainsAsync(connection, cancellationToken) : Task.CompletedTask;
+
+    private async Task FillNewGrainsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await Rollups.FillFromFinerAsync(Dialect, connection, Rollups.HourSeconds, Rollups.SixHourSeconds, cancellationToken);
+        await Rollups.FillFromFinerAsync(Dialect, connection, Rollups.WeekSeconds, Rollups.FourWeekSeconds, cancellationToken);
+    }
+
     /// <summary>Creates or migrates the schema (called once, under a lock).</summary>
     private protected abstract Task<SchemaReport> InitializeCoreAsync(CancellationToken cancellationToken);
 
@@ -230,7 +244,7 @@ public abstract class AdoResultStore : IResultStore
         if (!Rollups.IsGrain(grainSeconds))
         {
             throw new ArgumentOutOfRangeException(
-                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
+                nameof(grainSeconds), grainSeconds, Rollups.GrainsText);
         }
         return ReadAsync(c => Rollups.QueryAsync(Dialect, c, filter, grainSeconds, cancellationToken), cancellationToken);
     }
@@ -244,7 +258,7 @@ public abstract class AdoResultStore : IResultStore
         if (!Rollups.IsGrain(grainSeconds))
         {
             throw new ArgumentOutOfRangeException(
-                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
+                nameof(grainSeconds), grainSeconds, Rollups.GrainsText);
         }
         if (grouping.BucketSizeUs is { } size && (size <= 0 || size % (grainSeconds * 1_000_000L) != 0))
         {

@@ -16,19 +16,41 @@ internal static class Rollups
 
     public const int HourSeconds = 3600;
 
+    /// <summary>Six hours from 00:00, 06:00, 12:00 or 18:00 UTC (added by migration 0008).</summary>
+    public const int SixHourSeconds = 21600;
+
     public const int DaySeconds = 86400;
 
     /// <summary>Seven days from a Thursday 00:00 UTC (weeks are aligned to the unix epoch, as result buckets are).</summary>
     public const int WeekSeconds = 604800;
 
+    /// <summary>
+    /// 28 days from a Thursday 00:00 UTC, aligned to the unix epoch (1970-01-01 starts one): four whole weeks, so a
+    /// year is ~13 rows per series (added by migration 0008).
+    /// </summary>
+    public const int FourWeekSeconds = 2419200;
+
     /// <summary>The schema version that added the weekly rows (migration 0005: the store rebuilds the rollups).</summary>
     public const int WeekSchemaVersion = 5;
 
-    /// <summary>Grains in the order a save locks their rows (hour, day, week), so concurrent saves cannot deadlock.</summary>
-    public static readonly int[] Grains = [HourSeconds, DaySeconds, WeekSeconds];
+    /// <summary>
+    /// The schema version that added the six-hour and four-week rows (migration 0008: the store fills them from the
+    /// hourly and weekly rows in the migration's transaction).
+    /// </summary>
+    public const int FourWeekSchemaVersion = 8;
+
+    /// <summary>
+    /// Grains in the order a save locks their rows (hour, six hours, day, week, four weeks: ascending, as
+    /// <c>ORDER BY grain_s</c>), so concurrent saves cannot deadlock. Each grain's buckets nest in the next one's.
+    /// </summary>
+    public static readonly int[] Grains = [HourSeconds, SixHourSeconds, DaySeconds, WeekSeconds, FourWeekSeconds];
 
     /// <summary>True for a grain the rollups keep.</summary>
-    public static bool IsGrain(int seconds) => seconds is HourSeconds or DaySeconds or WeekSeconds;
+    public static bool IsGrain(int seconds) => Array.IndexOf(Grains, seconds) >= 0;
+
+    /// <summary>The grains for an error message.</summary>
+    public const string GrainsText =
+        "Rollups are kept per hour (3600), six hours (21600), day (86400), week (604800) and four weeks (2419200).";
 
     private const string SumColumns = "runs, sent, ok, lost, late, mean_count, mean_sum, pairs, jitter_sum, undecodable, histogram";
 
@@ -43,11 +65,11 @@ internal static class Rollups
     }
 
     /// <summary>
-    /// Appends to a save's command the statements that add its run to its hour, day and week rows: each row is created
-    /// empty when missing (<c>ON CONFLICT DO NOTHING</c>: a concurrent save of the same key waits, then finds it),
-    /// then all three are read under a row lock in grain order (hour, day, week, so concurrent saves lock in one
-    /// order). <see cref="RunRollups.ReadLockedAsync"/> reads them, <see cref="RunRollups.WriteAsync"/> writes them
-    /// back merged: two round trips for the three rows.
+    /// Appends to a save's command the statements that add its run to its rows of every grain (<see cref="Grains"/>):
+    /// each row is created empty when missing (one multi-row <c>INSERT … ON CONFLICT DO NOTHING</c>: a concurrent
+    /// save of the same key waits, then finds it), then all are read under a row lock in grain order (so concurrent
+    /// saves lock in one order). <see cref="RunRollups.ReadLockedAsync"/> reads them, <see cref="RunRollups.WriteAsync"/>
+    /// writes them back merged: two round trips for the five rows.
     /// </summary>
     public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
     {
@@ -62,6 +84,7 @@ internal static class Rollups
         dialect.Add(command, "r_location", DbKind.Text, run.Location);
         dialect.Add(command, "r_channel", DbKind.Text, run.Channel);
         dialect.Add(command, "r_empty", DbKind.Blob, Array.Empty<byte>());
+        sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
         for (int i = 0; i < Grains.Length; i++)
         {
             buckets[i] = BucketStart(startedUs, Grains[i]);
@@ -69,17 +92,18 @@ internal static class Rollups
             dialect.Add(command, "r_grain" + n, DbKind.Integer, Grains[i]);
             var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
             dialect.Add(command, "r_bucket" + n, kind, bucket);
-            sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) ")
-                .Append($"VALUES (@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @r_empty) ")
-                .Append("ON CONFLICT DO NOTHING;");
+            sql.Append(i == 0 ? "" : ", ")
+                .Append($"(@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @r_empty)");
             where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @r_grain{n} AND bucket_start = @r_bucket{n})");
         }
+        // Rows created in grain order, one statement; a row another save created first is left alone.
+        sql.Append(" ON CONFLICT DO NOTHING;");
         sql.Append($"SELECT grain_s, {SumColumns} FROM rollups WHERE platform = @r_platform AND location_key = @r_location_key ")
             .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
         return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums);
     }
 
-    /// <summary>A saved run's three rollup rows: their keys, the run's own sums, and (once read) the stored sums.</summary>
+    /// <summary>A saved run's rollup rows (one per grain): their keys, the run's own sums, and (once read) the stored sums.</summary>
     internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run)
     {
         private readonly RollupSums?[] _stored = new RollupSums?[Grains.Length];
@@ -98,7 +122,7 @@ internal static class Rollups
             }
         }
 
-        /// <summary>Writes the three rows back with the run added, in one command.</summary>
+        /// <summary>Writes the rows back with the run added, in one command.</summary>
         public async Task WriteAsync(StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
         {
             await using var update = connection.CreateCommand();
@@ -293,8 +317,9 @@ internal static class Rollups
     }
 
     /// <summary>
-    /// Recomputes every rollup row from the runs, a day of runs at a time (days from their hours, weeks from their
-    /// days), inside the caller's write transaction; returns the number of runs and of rows written.
+    /// Recomputes every rollup row from the runs, a day of runs at a time (six hours and days from their hours, weeks
+    /// from their days, four weeks from their weeks), inside the caller's write transaction; returns the number of
+    /// runs and of rows written.
     /// </summary>
     public static async Task<RollupRebuildReport> RebuildAsync(
         StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
@@ -304,10 +329,11 @@ internal static class Rollups
             await ExecuteAsync(connection, dialect.LockRollupsSql, cancellationToken);
         }
         await ExecuteAsync(connection, "DELETE FROM rollups;", cancellationToken);
-        long runs = 0, hourRows = 0, dayRows = 0, weekRows = 0;
+        long runs = 0, hourRows = 0, sixHourRows = 0, dayRows = 0, weekRows = 0, fourWeekRows = 0;
         var batch = new RowBatch(dialect, connection);
         var weeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
-        long? week = null;
+        var fourWeeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
+        long? week = null, fourWeek = null;
         long? next = await NextRunStartAsync(dialect, connection, null, cancellationToken);
         while (next is { } startUs)
         {
@@ -315,9 +341,15 @@ internal static class Rollups
             long dayEnd = dayStart + DaySeconds * 1_000_000L;
             if (week is { } current && current != BucketStart(dayStart, WeekSeconds))
             {
+                AddAll(weeks, fourWeeks, fourWeek!.Value);
                 weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
             }
+            if (fourWeek is { } currentFour && currentFour != BucketStart(dayStart, FourWeekSeconds))
+            {
+                fourWeekRows += await WriteAllAsync(batch, FourWeekSeconds, fourWeeks, cancellationToken);
+            }
             week = BucketStart(dayStart, WeekSeconds);
+            fourWeek = BucketStart(dayStart, FourWeekSeconds);
             var hours = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
             await using (var command = connection.CreateCommand())
             {
@@ -346,37 +378,107 @@ internal static class Rollups
                     runs++;
                 }
             }
-            // Days are built from their hours, in hour order, as a save adds to both; rows go out in multi-row INSERTs.
+            // Six hours and days are built from their hours, in hour order, as a save adds to each; rows go out in
+            // multi-row INSERTs.
+            var sixHours = new Dictionary<(string, string?, string, long), RollupSums>();
             var days = new Dictionary<(string, string?, string, long), RollupSums>();
             foreach (var (key, sums) in hours.OrderBy(h => h.Key.Bucket))
             {
                 await batch.AddAsync(HourSeconds, key.Platform, key.Location, key.Channel, key.Bucket, sums, cancellationToken);
                 hourRows++;
-                var dayKey = (key.Platform, key.Location, key.Channel, dayStart);
-                if (!days.TryGetValue(dayKey, out var day))
-                {
-                    day = new RollupSums();
-                    days.Add(dayKey, day);
-                }
-                day.Add(sums);
+                Add(sixHours, (key.Platform, key.Location, key.Channel, BucketStart(key.Bucket, SixHourSeconds)), sums);
+                Add(days, (key.Platform, key.Location, key.Channel, dayStart), sums);
             }
-            foreach (var ((p, l, c, b), sums) in days)
-            {
-                await batch.AddAsync(DaySeconds, p, l, c, b, sums, cancellationToken);
-                dayRows++;
-                var weekKey = (p, l, c, week.Value);
-                if (!weeks.TryGetValue(weekKey, out var weekSums))
-                {
-                    weekSums = new RollupSums();
-                    weeks.Add(weekKey, weekSums);
-                }
-                weekSums.Add(sums);
-            }
+            sixHourRows += await WriteAllAsync(batch, SixHourSeconds, sixHours, cancellationToken);
+            AddAll(days, weeks, week.Value);
+            dayRows += await WriteAllAsync(batch, DaySeconds, days, cancellationToken);
             next = await NextRunStartAsync(dialect, connection, dayEnd, cancellationToken);
         }
+        if (fourWeek is { } last)
+        {
+            AddAll(weeks, fourWeeks, last);
+        }
         weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
+        fourWeekRows += await WriteAllAsync(batch, FourWeekSeconds, fourWeeks, cancellationToken);
         await batch.FlushAsync(cancellationToken);
-        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows };
+        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows, SixHourRows = sixHourRows, FourWeekRows = fourWeekRows };
+    }
+
+    /// <summary>
+    /// Migration 0008: fills the rows of a grain the store did not keep before from the rows of a finer grain that
+    /// nests in it (six hours from hours, four weeks from weeks), inside the migration's transaction, one series
+    /// (platform × location × channel, as the weekly rows list them) at a time. Returns the rows written.
+    /// </summary>
+    public static async Task<long> FillFromFinerAsync(
+        StoreDialect dialect, DbConnection connection, int finerSeconds, int grainSeconds, CancellationToken cancellationToken)
+    {
+        var series = new List<(string Platform, string LocationKey, string Channel)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT platform, location_key, channel FROM rollups WHERE grain_s = @grain ORDER BY platform, location_key, channel;";
+            dialect.Add(command, "grain", DbKind.Integer, WeekSeconds);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                series.Add((reader.Text("platform"), reader.Text("location_key"), reader.Text("channel")));
+            }
+        }
+        var batch = new RowBatch(dialect, connection);
+        long written = 0;
+        foreach (var (platform, locationKey, channel) in series)
+        {
+            var rows = new List<(long Bucket, RollupSums Sums)>();
+            string? location = locationKey == "0" ? null : locationKey[1..];
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText =
+                    $"SELECT {dialect.UnixMicrosOf("bucket_start")} AS bucket_us, {SumColumns} FROM rollups WHERE grain_s = @grain "
+                    + "AND platform = @platform AND location_key = @location_key AND channel = @channel ORDER BY bucket_start;";
+                dialect.Add(command, "grain", DbKind.Integer, finerSeconds);
+                dialect.Add(command, "platform", DbKind.Text, platform);
+                dialect.Add(command, "location_key", DbKind.Text, locationKey);
+                dialect.Add(command, "channel", DbKind.Text, channel);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    long bucket = BucketStart(reader.Int64("bucket_us"), grainSeconds);
+                    if (rows.Count == 0 || rows[^1].Bucket != bucket)
+                    {
+                        rows.Add((bucket, new RollupSums()));
+                    }
+                    rows[^1].Sums.Add(ReadSums(reader));
+                }
+            }
+            foreach (var (bucket, sums) in rows)
+            {
+                await batch.AddAsync(grainSeconds, platform, location, channel, bucket, sums, cancellationToken);
+            }
+            written += rows.Count;
+        }
+        await batch.FlushAsync(cancellationToken);
+        return written;
+    }
+
+    private static void Add(Dictionary<(string, string?, string, long), RollupSums> rows, (string, string?, string, long) key, RollupSums sums)
+    {
+        if (!rows.TryGetValue(key, out var row))
+        {
+            row = new RollupSums();
+            rows.Add(key, row);
+        }
+        row.Add(sums);
+    }
+
+    /// <summary>Adds every row of <paramref name="finer"/> to its row of bucket <paramref name="bucket"/> in <paramref name="coarser"/>.</summary>
+    private static void AddAll(
+        Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums> finer,
+        Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums> coarser,
+        long bucket)
+    {
+        foreach (var ((p, l, c, _), sums) in finer)
+        {
+            Add(coarser, (p, l, c, bucket), sums);
+        }
     }
 
     /// <summary>Queues every row of <paramref name="rows"/> and empties it; returns how many.</summary>

@@ -77,7 +77,7 @@ public sealed class PostgresResultStore : AdoResultStore
                 throw new StoreNotFoundException($"{DatabaseName} holds no RtcBench result store (no RtcBench schema)");
             }
         }
-        return await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabaseName, cancellationToken);
+        return await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabaseName, cancellationToken, AfterMigrationAsync);
     }
 
     /// <summary>Opens a connection; for a reader, a database that does not exist (SQLSTATE 3D000) is a missing store.</summary>
