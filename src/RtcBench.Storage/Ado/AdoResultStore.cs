@@ -140,11 +140,23 @@ public abstract class AdoResultStore : IResultStore
                 await rollups.ReadLockedAsync(reader, cancellationToken);
             }
         }
-        if (rollups is not null)
+        // (2) The rollup rows written back and (PostgreSQL) the pings, in one command.
+        bool pingsWritten;
+        await using (var write = connection.CreateCommand())
         {
-            await rollups.WriteAsync(Dialect, connection, cancellationToken);
+            var sql = new System.Text.StringBuilder(1024);
+            rollups?.AppendWrite(Dialect, write, sql);
+            pingsWritten = Dialect.AppendPingsInsert(write, sql, run);
+            if (sql.Length > 0)
+            {
+                write.CommandText = sql.ToString();
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
-        await Dialect.InsertPingsAsync(connection, run, cancellationToken);
+        if (!pingsWritten)
+        {
+            await Dialect.InsertPingsAsync(connection, run, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return SaveOutcome.Inserted;
     }

@@ -66,10 +66,12 @@ internal static class Rollups
 
     /// <summary>
     /// Appends to a save's command the statements that add its run to its rows of every grain (<see cref="Grains"/>):
-    /// each row is created empty when missing (one multi-row <c>INSERT … ON CONFLICT DO NOTHING</c>: a concurrent
-    /// save of the same key waits, then finds it), then all are read under a row lock in grain order (so concurrent
-    /// saves lock in one order). <see cref="RunRollups.ReadLockedAsync"/> reads them, <see cref="RunRollups.WriteAsync"/>
-    /// writes them back merged: two round trips for the five rows.
+    /// the missing rows are created holding the run alone (one multi-row <c>INSERT … ON CONFLICT DO NOTHING
+    /// RETURNING grain_s</c>, rows in grain order: a concurrent save of the same key waits, then finds it), then all
+    /// are read under a row lock in grain order (so concurrent saves lock in one order). <see
+    /// cref="RunRollups.ReadLockedAsync"/> reads both results; <see cref="RunRollups.AppendWrite"/> writes back, merged,
+    /// only the rows that existed before (with the pings, where the dialect can): two round trips, and a row this save
+    /// created (every hour's first run of a series) is written once.
     /// </summary>
     public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
     {
@@ -83,7 +85,7 @@ internal static class Rollups
         dialect.Add(command, "r_location_key", DbKind.Text, LocationKey(run.Location));
         dialect.Add(command, "r_location", DbKind.Text, run.Location);
         dialect.Add(command, "r_channel", DbKind.Text, run.Channel);
-        dialect.Add(command, "r_empty", DbKind.Blob, Array.Empty<byte>());
+        AddSums(dialect, command, sums, "_r");
         sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
         for (int i = 0; i < Grains.Length; i++)
         {
@@ -93,11 +95,11 @@ internal static class Rollups
             var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
             dialect.Add(command, "r_bucket" + n, kind, bucket);
             sql.Append(i == 0 ? "" : ", ")
-                .Append($"(@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @r_empty)");
+                .Append($"(@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, @runs_r, @sent_r, @ok_r, @lost_r, ")
+                .Append("@late_r, @mean_count_r, @mean_sum_r, @pairs_r, @jitter_sum_r, @undecodable_r, @histogram_r)");
             where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @r_grain{n} AND bucket_start = @r_bucket{n})");
         }
-        // Rows created in grain order, one statement; a row another save created first is left alone.
-        sql.Append(" ON CONFLICT DO NOTHING;");
+        sql.Append(" ON CONFLICT DO NOTHING RETURNING grain_s;");
         sql.Append($"SELECT grain_s, {SumColumns} FROM rollups WHERE platform = @r_platform AND location_key = @r_location_key ")
             .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
         return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums);
@@ -107,31 +109,58 @@ internal static class Rollups
     internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run)
     {
         private readonly RollupSums?[] _stored = new RollupSums?[Grains.Length];
+        private readonly bool[] _created = new bool[Grains.Length];
 
-        /// <summary>Reads the locked rows from the current result of <paramref name="reader"/>.</summary>
+        /// <summary>
+        /// Reads, from the current result of <paramref name="reader"/> on, the grains of the rows this save created
+        /// (they hold the run already), then the locked rows.
+        /// </summary>
         public async Task ReadLockedAsync(DbDataReader reader, CancellationToken cancellationToken)
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
-                _stored[grain] = ReadSums(reader);
+                _created[Array.IndexOf(Grains, reader.GetInt32(0))] = true;
             }
-            if (Array.IndexOf(_stored, null) >= 0)
+            if (!await reader.NextResultAsync(cancellationToken))
             {
-                throw new InvalidOperationException("A rollup row just created is missing.");
+                throw new InvalidOperationException("The save's command returned no locked rollup rows.");
+            }
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
+                if (!_created[grain])
+                {
+                    _stored[grain] = ReadSums(reader);
+                }
+            }
+            for (int i = 0; i < Grains.Length; i++)
+            {
+                if (!_created[i] && _stored[i] is null)
+                {
+                    throw new InvalidOperationException("A rollup row just created is missing.");
+                }
             }
         }
 
-        /// <summary>Writes the rows back with the run added, in one command.</summary>
-        public async Task WriteAsync(StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
+        /// <summary>
+        /// Appends to <paramref name="update"/> the statements that write the rows that existed before this save back
+        /// with the run added (one UPDATE each, in grain order).
+        /// </summary>
+        public void AppendWrite(StoreDialect dialect, DbCommand update, StringBuilder sql)
         {
-            await using var update = connection.CreateCommand();
-            var sql = new StringBuilder();
+            if (Array.IndexOf(_created, false) < 0)
+            {
+                return;
+            }
             dialect.Add(update, "platform", DbKind.Text, platform);
             dialect.Add(update, "location_key", DbKind.Text, LocationKey(location));
             dialect.Add(update, "channel", DbKind.Text, channel);
             for (int i = 0; i < Grains.Length; i++)
             {
+                if (_created[i])
+                {
+                    continue;
+                }
                 var merged = _stored[i]!;
                 merged.Add(run);
                 string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -144,8 +173,6 @@ internal static class Rollups
                 dialect.Add(update, "bucket" + n, kind, bucket);
                 AddSums(dialect, update, merged, n);
             }
-            update.CommandText = sql.ToString();
-            await update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

@@ -130,6 +130,13 @@ internal abstract class StoreDialect
     public abstract Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Appends to a save's command one statement that writes the run's pings (PostgreSQL: an INSERT from arrays, sent
+    /// with the rollup rows' write: one round trip for both, where a COPY takes two of its own); false when the
+    /// dialect writes them with <see cref="InsertPingsAsync"/> instead.
+    /// </summary>
+    public virtual bool AppendPingsInsert(DbCommand command, System.Text.StringBuilder sql, RunResult run) => false;
+
+    /// <summary>
     /// The statement that claims the run id and writes the run row (<paramref name="columns"/>, bound as
     /// <paramref name="parameters"/>), returning one row when it did and none when a run with this id is stored (a
     /// concurrent claim waits for the other transaction). SQLite's runs table keys the id itself.
