@@ -371,12 +371,13 @@ internal static class FleetScaleBenchmark
     /// <summary>
     /// Ingest into three fresh databases side by side, interleaved in blocks of <see cref="IngestBlock"/> runs (A, B,
     /// C, then B, C, A, …) so the machine's load falls on all three alike: (A) this store; (B) the same with rollup
-    /// maintenance off (the cost of the rollups); (C) the same code on the ping table as it was before migration 0007
-    /// (a foreign key checked per ping, a BRIN index on scheduled_at).
+    /// maintenance off (the cost of the rollups); (C) the save as it ran before its statements were prepared and its
+    /// pings went with the rollup write (Npgsql's Max Auto Prepare 0 and a reset on every pool return, as the store's
+    /// connection settings were; pings by binary COPY in two round trips of their own).
     /// </summary>
     private static async Task IngestComparisonAsync(string postgres, int runs, DateTimeOffset now, StringBuilder report)
     {
-        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "pings as before 0007: FK + BRIN (baseline C)"];
+        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "rollups on, save as before: unprepared, pings by COPY (baseline C)"];
         var databases = new string[3];
         var stores = new PostgresResultStore[3];
         var servers = new RunningServer[3];
@@ -387,16 +388,10 @@ internal static class FleetScaleBenchmark
             {
                 databases[v] = "ingest_" + Guid.NewGuid().ToString("N")[..12];
                 await ExecuteAsync(postgres, $"CREATE DATABASE {databases[v]};");
-                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString;
-                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1 };
+                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString
+                    + (v == 2 ? ";Max Auto Prepare=0;No Reset On Close=false" : "");
+                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1, PingsOnTheirOwn = v == 2 };
                 await stores[v].InitializeAsync(CancellationToken.None);
-                if (v == 2)
-                {
-                    await ExecuteAsync(connection,
-                        "DROP TRIGGER runs_delete_pings ON runs; "
-                        + "ALTER TABLE pings ADD FOREIGN KEY (run_id, run_started_at) REFERENCES runs (id, started_at) ON DELETE CASCADE; "
-                        + "CREATE INDEX ix_pings_scheduled_at ON pings USING brin (scheduled_at);");
-                }
                 servers[v] = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, stores[v]);
                 clients[v] = new HttpClient { BaseAddress = servers[v].BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
             }

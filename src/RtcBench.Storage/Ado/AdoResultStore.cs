@@ -27,6 +27,12 @@ public abstract class AdoResultStore : IResultStore
     /// </summary>
     internal bool MaintainRollups { get; set; } = true;
 
+    /// <summary>
+    /// True only for the ingest bench's baseline of the save before pings went with the rollup write: pings by the
+    /// dialect's <see cref="StoreDialect.InsertPingsAsync"/> (PostgreSQL: binary COPY) in round trips of their own.
+    /// </summary>
+    internal bool PingsOnTheirOwn { get; set; }
+
     /// <summary>True once <see cref="DisposeAsync"/> ran.</summary>
     private protected bool Disposed { get; private set; }
 
@@ -146,7 +152,7 @@ public abstract class AdoResultStore : IResultStore
         {
             var sql = new System.Text.StringBuilder(1024);
             rollups?.AppendWrite(Dialect, write, sql);
-            pingsWritten = Dialect.AppendPingsInsert(write, sql, run);
+            pingsWritten = !PingsOnTheirOwn && Dialect.AppendPingsInsert(write, sql, run);
             if (sql.Length > 0)
             {
                 write.CommandText = sql.ToString();
