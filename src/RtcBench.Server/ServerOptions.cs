@@ -81,6 +81,12 @@ public sealed class ServerOptions
     /// </summary>
     internal bool GroupRollupsInStore { get; init; } = true;
 
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: the rollup pieces of a query (four weeks, weeks, days, …) are
+    /// read and merged per group one query each, as before, instead of in one query.
+    /// </summary>
+    internal bool RollupsInOnePass { get; init; } = true;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

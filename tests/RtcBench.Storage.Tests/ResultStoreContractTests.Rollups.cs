@@ -115,6 +115,58 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task QueryRollupGroups_SeveralPieces_EqualTheirRowsMergedInMemory()
+    {
+        var store = await OpenAsync();
+        foreach (var run in RandomRuns(seed: 2121, count: 120, spanDays: 40))
+        {
+            await store.SaveRunAsync(run, Ct);
+        }
+        // A window cut as a query plan cuts one: hours, six hours, days, weeks, then a four-week period.
+        RollupPiece[] pieces =
+        [
+            new(3600, RollupOrigin.AddHours(2), RollupOrigin.AddHours(6)),
+            new(21600, RollupOrigin.AddHours(6), RollupOrigin.AddDays(1)),
+            new(86400, RollupOrigin.AddDays(1), RollupOrigin.AddDays(6)),
+            new(604800, RollupOrigin.AddDays(6), RollupOrigin.AddDays(27)),
+            new(2419200, RollupOrigin.AddDays(27), RollupOrigin.AddDays(55)),
+        ];
+        var rows = new List<RollupAggregate>();
+        foreach (var piece in pieces)
+        {
+            rows.AddRange(await store.QueryRollupsAsync(new AggregateFilter { Since = piece.Since, Until = piece.Until, Channel = "lossy" }, piece.GrainSeconds, Ct));
+        }
+        Assert.Contains(rows, r => r.GrainSeconds == 2419200);
+        int compared = 0;
+        foreach (long? size in new long?[] { null, 2_419_200_000_000L })
+        {
+            foreach (bool across in new[] { false, true })
+            {
+                var grouping = new RollupGrouping { BucketSizeUs = size, AcrossLocations = across };
+                var expected = Ado.Rollups.GroupInMemory(rows, 3600, grouping);
+
+                var actual = await store.QueryRollupGroupsAsync(new AggregateFilter { Channel = "lossy" }, pieces, grouping, Ct);
+
+                Assert.Equal(expected.Count, actual.Count);
+                for (int i = 0; i < expected.Count; i++)
+                {
+                    var (e, a) = (expected[i], actual[i]);
+                    Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
+                    Assert.Equal(e.Locations, a.Locations);
+                    Assert.Equal(
+                        (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
+                        (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
+                    Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
+                    Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
+                    Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
+                    compared++;
+                }
+            }
+        }
+        Assert.True(compared > 20, $"{compared} groups compared");
+    }
+
+    [Fact]
     public async Task QueryRollups_RunWithUndecodableHistogram_CountedAsUndecodable()
     {
         var store = await OpenAsync();

@@ -114,10 +114,14 @@ internal static class SourcePlan
     /// row comes back (the bench's baseline).
     /// </param>
     public static async Task<(IReadOnlyList<RunAggregate> Runs, IReadOnlyList<RollupAggregate> Rollups, IReadOnlyList<SourcePiece> Used)> ReadAsync(
-        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct)
+        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct,
+        bool onePass = true)
     {
         var runs = new List<RunAggregate>();
         var rollups = new List<RollupAggregate>();
+        // The pieces whose rows the store merges per group: read in one query, one row per group (onePass), or one
+        // query per piece (the fleet-scale bench's baseline, as before).
+        var together = new List<RollupPiece>();
         foreach (var piece in plan)
         {
             var range = filter with { Since = Buckets.FromUs(piece.FromUs), Until = Buckets.FromUs(piece.ToUs) };
@@ -127,18 +131,16 @@ internal static class SourcePlan
                     runs.AddRange(await store.QueryRunAggregatesAsync(range, ct));
                     break;
                 default:
-                    int grain = piece.Kind switch
-                    {
-                        SourceKind.FourWeeks => 2419200,
-                        SourceKind.Weeks => 604800,
-                        SourceKind.Days => 86400,
-                        SourceKind.SixHours => 21600,
-                        _ => 3600,
-                    };
+                    int grain = GrainSeconds(piece.Kind);
                     // The store merges rows per group only where a group gathers several rows (buckets coarser than
                     // the grain, or across locations): otherwise grouping is work that merges nothing.
                     bool merges = grouping is not null
                         && (grouping.AcrossLocations || grouping.BucketSizeUs is not { } size || size > grain * 1_000_000L);
+                    if (merges && onePass)
+                    {
+                        together.Add(new RollupPiece(grain, range.Since!.Value, range.Until!.Value));
+                        break;
+                    }
                     var rows = merges
                         ? await store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
                         : await store.QueryRollupsAsync(range, grain, ct);
@@ -151,8 +153,27 @@ internal static class SourcePlan
                     break;
             }
         }
+        if (together.Count > 0)
+        {
+            var rows = await store.QueryRollupGroupsAsync(filter, together, grouping!, ct);
+            if (rows.Any(r => r.Sums.Undecodable > 0))
+            {
+                var all = await store.QueryRunAggregatesAsync(filter, ct);
+                return (all, [], [new SourcePiece(SourceKind.Runs, Buckets.ToUs(filter.Since!.Value), Buckets.ToUs(filter.Until!.Value))]);
+            }
+            rollups.AddRange(rows);
+        }
         return (runs, rollups, plan);
     }
+
+    private static int GrainSeconds(SourceKind kind) => kind switch
+    {
+        SourceKind.FourWeeks => 2419200,
+        SourceKind.Weeks => 604800,
+        SourceKind.Days => 86400,
+        SourceKind.SixHours => 21600,
+        _ => 3600,
+    };
 
     /// <summary>One sentence for method_note: which tables answered which part of the window.</summary>
     public static string Describe(IReadOnlyList<SourcePiece> pieces)

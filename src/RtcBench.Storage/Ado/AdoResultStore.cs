@@ -286,6 +286,31 @@ public abstract class AdoResultStore : IResultStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(pieces);
+        ArgumentNullException.ThrowIfNull(grouping);
+        if (pieces.Count == 0)
+        {
+            throw new ArgumentException("No piece to read.", nameof(pieces));
+        }
+        foreach (var piece in pieces)
+        {
+            if (!Rollups.IsGrain(piece.GrainSeconds))
+            {
+                throw new ArgumentOutOfRangeException(nameof(pieces), piece.GrainSeconds, Rollups.GrainsText);
+            }
+            if (grouping.BucketSizeUs is { } size && (size <= 0 || size % (piece.GrainSeconds * 1_000_000L) != 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(grouping), size, "The bucket size must be a whole multiple of every piece's grain.");
+            }
+        }
+        return ReadAsync(c => Rollups.QueryGroupsAsync(Dialect, c, filter, pieces, grouping, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);

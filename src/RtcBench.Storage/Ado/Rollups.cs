@@ -210,15 +210,35 @@ internal static class Rollups
     /// The rows of <see cref="QueryAsync"/> merged per <paramref name="grouping"/> group: by the database where the
     /// dialect can (one row per group, histograms concatenated), else in memory.
     /// </summary>
+    public static Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken) =>
+        QueryGroupsAsync(
+            dialect, connection, filter,
+            [new RollupPiece(grainSeconds, filter.Since ?? DateTimeOffset.MinValue, filter.Until ?? DateTimeOffset.MaxValue)],
+            grouping, cancellationToken, single: true);
+
+    /// <summary>
+    /// The rows of every piece merged per <paramref name="grouping"/> group, in one query where the dialect can
+    /// (else read piece by piece and merged in memory). <paramref name="single"/>: one piece whose window is the
+    /// filter's own (open ends allowed).
+    /// </summary>
     public static async Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
-        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken)
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping,
+        CancellationToken cancellationToken, bool single = false)
     {
+        int grainSeconds = pieces.Min(p => p.GrainSeconds);
         if (!dialect.GroupsRollupsInSql)
         {
-            return GroupInMemory(await QueryAsync(dialect, connection, filter, grainSeconds, cancellationToken), grainSeconds, grouping);
+            var all = new List<RollupAggregate>();
+            foreach (var piece in pieces)
+            {
+                var range = single ? filter : filter with { Since = piece.Since, Until = piece.Until };
+                all.AddRange(await QueryAsync(dialect, connection, range, piece.GrainSeconds, cancellationToken));
+            }
+            return GroupInMemory(all, grainSeconds, grouping);
         }
         await using var command = connection.CreateCommand();
-        string where = Where(dialect, command, filter, grainSeconds);
+        string where = single ? Where(dialect, command, filter, grainSeconds) : WherePieces(dialect, command, filter, pieces);
         string us = dialect.UnixMicrosOf("bucket_start");
         string bucket;
         if (grouping.BucketSizeUs is { } size)
@@ -308,11 +328,34 @@ internal static class Rollups
             .ToList();
     }
 
-    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
-    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int grainSeconds)
+    /// <summary>
+    /// The WHERE condition (and its parameters) of the rows of several pieces matching a filter's platform, location
+    /// and channel: one range of bucket starts per piece and grain.
+    /// </summary>
+    private static string WherePieces(StoreDialect dialect, DbCommand command, AggregateFilter filter, IReadOnlyList<RollupPiece> pieces)
     {
-        var where = new StringBuilder("grain_s = @grain");
-        dialect.Add(command, "grain", DbKind.Integer, grainSeconds);
+        var where = new StringBuilder(Where(dialect, command, filter with { Since = null, Until = null }, null));
+        where.Append(" AND (");
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @pg{n} AND bucket_start >= @ps{n} AND bucket_start < @pu{n})");
+            dialect.Add(command, "pg" + n, DbKind.Integer, pieces[i].GrainSeconds);
+            var (since, kind) = dialect.Micros(pieces[i].Since);
+            dialect.Add(command, "ps" + n, kind, since);
+            dialect.Add(command, "pu" + n, kind, dialect.Micros(pieces[i].Until).Value);
+        }
+        return where.Append(')').ToString();
+    }
+
+    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
+    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int? grainSeconds)
+    {
+        var where = new StringBuilder(grainSeconds is null ? "TRUE" : "grain_s = @grain");
+        if (grainSeconds is { } grain)
+        {
+            dialect.Add(command, "grain", DbKind.Integer, grain);
+        }
         if (filter.Platform is not null)
         {
             where.Append(" AND platform = @platform");
