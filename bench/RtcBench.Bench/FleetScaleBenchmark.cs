@@ -370,7 +370,7 @@ internal static class FleetScaleBenchmark
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
             $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
-            $"(each run: validation and recomputation of its statistics from the pings; one transaction of four round trips: the id claimed and the run row written with its hour, day and week rollup rows created if missing and locked, the 3 rows written back merged, 200 pings by COPY, commit).");
+            $"(each run: validation and recomputation of its statistics from the pings; one transaction of three round trips: the id claimed and the run row written with its five rollup rows created if missing and locked, the rows that existed written back merged with the 200 pings inserted from arrays, commit).");
         report.AppendLine();
     }
 

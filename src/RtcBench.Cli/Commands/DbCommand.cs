@@ -23,8 +23,8 @@ internal static class DbCommand
         }));
         var rebuildStore = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
         var rebuild = new Command("rebuild-rollups",
-            "Recompute the hourly, daily and weekly rollups (which aggregate queries read for whole hours, days and weeks) from the " +
-            "stored runs, in one transaction (saves wait meanwhile), say how many runs and rows, then exit.");
+            "Recompute the hourly, six-hour, daily, weekly and four-week rollups (which aggregate queries read for whole hours to four weeks) " +
+            "from the stored runs, in one transaction (saves wait meanwhile), say how many runs and rows, then exit.");
         rebuild.Options.Add(rebuildStore);
         rebuild.SetAction(async (parse, ct) => await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(rebuildStore), StoreAccess.ReadExisting, async (s, where) =>
         {
