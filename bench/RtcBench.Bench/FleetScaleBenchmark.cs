@@ -97,6 +97,7 @@ internal static class FleetScaleBenchmark
                     // The window ends now: the reused store's last runs are older than a fresh load's.
                     report.AppendLine(CultureInfo.InvariantCulture, $"(Measured on database {reuse}, loaded by an earlier run with the same options.)");
                     report.AppendLine();
+                    await DiskAsync(connection, await CountAsync(connection, "runs"), await CountAsync(connection, "pings"), report);
                 }
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
@@ -115,6 +116,7 @@ internal static class FleetScaleBenchmark
                 report.AppendLine(CultureInfo.InvariantCulture,
                     $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same store and service as before this change: hourly, daily and weekly rollups only (the plan before six-hour and four-week rollups), merged per group by the store one query per piece (this change: one query for all pieces); the window ends now, so its edges are partial hours read from the runs):");
                 report.AppendLine();
+                string loadBeforeQueries = DirectBenchmark.LoadAverage();
                 report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (hours, days, weeks) p50 / p95 ms | p95 ratio | source (method_note) |");
                 report.AppendLine("|---|---|---|---|---|---|---|---|");
                 string loc = "loc-001";
@@ -141,10 +143,15 @@ internal static class FleetScaleBenchmark
                     Console.Error.WriteLine($"fleet-scale: {query}: p95 {timed.P95:F1} ms (baseline {baseline.P95:F1} ms)");
                 }
                 report.AppendLine();
+                report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) before the queries: {loadBeforeQueries}; after: {DirectBenchmark.LoadAverage()}.");
+                report.AppendLine();
                 if (ingestRuns > 0)
                 {
                     await IngestAsync(http, ingestRuns, now, report);
+                    string loadBeforeIngest = DirectBenchmark.LoadAverage();
                     await IngestComparisonAsync(postgres, ingestRuns, now, report);
+                    report.AppendLine(CultureInfo.InvariantCulture, $"Load average before the ingest comparison: {loadBeforeIngest}; after: {DirectBenchmark.LoadAverage()}.");
+                    report.AppendLine();
                 }
             }
         }
@@ -502,6 +509,14 @@ internal static class FleetScaleBenchmark
     }
 
     private readonly record struct Timing(double P50, double P95, double Max, int Groups, string Note);
+
+    private static async Task<long> CountAsync(string connectionString, string table)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT COUNT(*) FROM {table};", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
