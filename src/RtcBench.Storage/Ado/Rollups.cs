@@ -237,6 +237,10 @@ internal static class Rollups
             }
             return GroupInMemory(all, grainSeconds, grouping);
         }
+        if (dialect.GroupedQueryPrelude.Length > 0)
+        {
+            await ExecuteAsync(connection, dialect.GroupedQueryPrelude, cancellationToken);
+        }
         await using var command = connection.CreateCommand();
         string where = single ? Where(dialect, command, filter, grainSeconds) : WherePieces(dialect, command, filter, pieces);
         string us = dialect.UnixMicrosOf("bucket_start");

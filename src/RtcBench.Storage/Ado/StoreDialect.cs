@@ -89,6 +89,12 @@ internal abstract class StoreDialect
     /// <summary>An aggregate that concatenates the bytes of <paramref name="column"/> over a group.</summary>
     public virtual string ConcatBlobs(string column) => throw new NotSupportedException();
 
+    /// <summary>
+    /// A statement run in a read transaction before a grouped rollup query (PostgreSQL: more sort memory for this
+    /// transaction only); empty for none.
+    /// </summary>
+    public virtual string GroupedQueryPrelude => "";
+
     /// <summary>The statement a health check runs.</summary>
     public abstract string CheckSql { get; }
 
