@@ -21,7 +21,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 #   network namespace they create (Janus skips loopback candidates) and connect our stack to its plugins;
 # - prometheus (Prometheus 2.42 and promtool) and prometheus-alertmanager (amtool): the deploy tests run a real
 #   Prometheus that scrapes /metrics of a live service and agent, `promtool test rules` on the shipped alert rules
-#   and `amtool check-config` on the Alertmanager example (they start their own Prometheus on a free port).
+#   and `amtool check-config` on the Alertmanager example (they start their own Prometheus on a free port);
+# - buildah: the deploy tests build the container image with scripts/build-image.sh (from scratch: no registry, no
+#   base image; vfs storage in a temp folder, so neither runc/crun nor fuse-overlayfs is needed) and run its root
+#   filesystem in namespaces they create (unshare/nsenter from util-linux); the image takes the CA bundle from
+#   ca-certificates.
 need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -32,6 +36,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)     # the DTLS interop tes
 [ -x /usr/bin/janus ] || need+=(janus)   # the Janus tests run a real Janus in a network namespace
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)   # the deploy tests: a live Prometheus, promtool
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)   # the deploy tests: amtool check-config
+command -v buildah >/dev/null 2>&1 || need+=(buildah)   # the deploy tests build the container image
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)   # the image's CA bundle
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing OS packages the tests need: ${need[*]}" >&2
   sudo=""

@@ -23,7 +23,8 @@ internal sealed class AgentChildProcess : IDisposable
     public Uri BaseUrl { get; }
 
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
-    public static AgentChildProcess Start(string directSocket = "shared")
+    /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>peer</c> (the default) or <c>core</c>.</param>
+    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer")
     {
         string self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -38,6 +39,7 @@ internal sealed class AgentChildProcess : IDisposable
         }
         psi.ArgumentList.Add("agent-host");
         psi.ArgumentList.Add(directSocket);
+        psi.ArgumentList.Add(directEngine);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the agent process");
         string? line = process.StandardOutput.ReadLine();
         if (line is null || !line.StartsWith("url ", StringComparison.Ordinal))
@@ -95,6 +97,7 @@ internal sealed class AgentChildProcess : IDisposable
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             MaxRooms = 5000,
             DirectSocket = args.Length > 1 && args[1] == "per-session" ? Agent.Platforms.DirectSocketMode.PerSession : Agent.Platforms.DirectSocketMode.Shared,
+            DirectEngine = args.Length > 2 && args[2] == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
         });
         using var sampler = new AllocationSampler();
         Console.Out.WriteLine("url " + agent.BaseUrl);

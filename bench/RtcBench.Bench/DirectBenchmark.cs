@@ -20,6 +20,12 @@ internal sealed record DirectBenchOptions
 
     /// <summary>The agent's <c>--direct-socket</c>; <c>both</c>: the sessions part compares the two, level by level.</summary>
     public string AgentSocket { get; init; } = "shared";
+
+    /// <summary>
+    /// The agent's <c>--direct-engine</c>: <c>peer</c> or <c>core</c> for every part; <c>both</c>: the rtt part runs a
+    /// second agent process on <c>core</c> and interleaves its direct runs with the others (the other parts use peer).
+    /// </summary>
+    public string AgentEngine { get; init; } = "peer";
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
 }
 
@@ -33,7 +39,8 @@ internal static class DirectBenchmark
     public static async Task<string> RunAsync(DirectBenchOptions o, string commandLine)
     {
         var clock = MonoTime.System;
-        using var agent = AgentChildProcess.Start(o.AgentSocket == "per-session" ? "per-session" : "shared");
+        using var agent = AgentChildProcess.Start(o.AgentSocket == "per-session" ? "per-session" : "shared", o.AgentEngine == "core" ? "core" : "peer");
+        using var coreAgent = o.AgentEngine == "both" && o.Parts.Contains("rtt") ? AgentChildProcess.Start("shared", "core") : null;
         using var agentClient = new AgentClient(agent.BaseUrl, apiKey: null);
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -42,11 +49,12 @@ internal static class DirectBenchmark
         sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- command: `{commandLine}`");
         sb.AppendLine(inv, $"- the echo agent runs in a child process (`--direct-socket {(o.AgentSocket == "both" ? "shared`; the sessions part compares `shared` and `per-session`" : o.AgentSocket + "`")}); the runner side (and the raw UDP echo) in the benchmark process");
+        sb.AppendLine(inv, $"- the agent's `--direct-engine`: {(o.AgentEngine == "both" ? "`peer`, and a second agent process on `core` whose direct runs the rtt part interleaves with the others" : "`" + o.AgentEngine + "`")}");
         sb.AppendLine(inv, $"- load average at start: {LoadAverage()} (other work on the machine shows here; figures under load are noisier)");
         sb.AppendLine();
         if (o.Parts.Contains("rtt"))
         {
-            await RttAgainstUdpFloorAsync(o, clock, agent.BaseUrl, sb).ConfigureAwait(false);
+            await RttAgainstUdpFloorAsync(o, clock, agent.BaseUrl, coreAgent?.BaseUrl, sb).ConfigureAwait(false);
         }
         if (o.Parts.Contains("setup"))
         {
@@ -81,7 +89,7 @@ internal static class DirectBenchmark
 
     internal static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Percentile.Linear(sorted.ToArray(), q);
 
-    private static async Task RttAgainstUdpFloorAsync(DirectBenchOptions o, MonoTime clock, Uri agentUrl, StringBuilder sb)
+    private static async Task RttAgainstUdpFloorAsync(DirectBenchOptions o, MonoTime clock, Uri agentUrl, Uri? coreAgentUrl, StringBuilder sb)
     {
         var runner = new BenchmarkRunner(clock);
         var config = new RunConfig { Count = o.Pings, Warmup = 10, Interval = TimeSpan.FromMilliseconds(o.IntervalMs), Deadline = TimeSpan.FromSeconds(1) };
@@ -90,14 +98,20 @@ internal static class DirectBenchmark
         var reliable = new List<double>();
         var lossy = new List<double>();
         var rawRtts = new List<double>();
+        var coreReliable = new List<double>();
+        var coreLossy = new List<double>();
+        int paths = coreAgentUrl is null ? 3 : 4;
         int lost = 0;
         for (int round = 0; round < o.Rounds; round++)
         {
             // Rotate the order so no path always runs first (on a cooler or a warmer machine).
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < paths; k++)
             {
-                switch ((round + k) % 3)
+                switch ((round + k) % paths)
                 {
+                    case 3:
+                        lost += await RunPlatformAsync(runner, coreAgentUrl!, config, "direct", c => c == "reliable" ? coreReliable : coreLossy).ConfigureAwait(false);
+                        break;
                     case 0:
                         lost += await RunPlatformAsync(runner, agentUrl, config, "udp", _ => udp).ConfigureAwait(false);
                         break;
@@ -111,14 +125,14 @@ internal static class DirectBenchmark
             }
             Console.Error.WriteLine($"rtt round {round + 1}/{o.Rounds}: udp n={udp.Count} direct n={reliable.Count}+{lossy.Count} raw n={rawRtts.Count}");
         }
-        foreach (var l in new[] { udp, reliable, lossy, rawRtts })
+        foreach (var l in new[] { udp, reliable, lossy, rawRtts, coreReliable, coreLossy })
         {
             l.Sort();
         }
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("## RTT: direct vs the udp floor, same run, interleaved");
         sb.AppendLine();
-        sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round) and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
+        sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round){(coreAgentUrl is null ? "" : ", one of `direct` against the core-engine agent")} and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
         sb.AppendLine();
         sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | p50 ÷ udp p50 | p99 ÷ udp p99 | agent hold p50 µs (rtt − net_rtt) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -135,6 +149,12 @@ internal static class DirectBenchmark
             sb.AppendLine(inv, $"| {name} | {v.Count} | {P(v, 0.5):0.0} | {P(v, 0.9):0.0} | {P(v, 0.99):0.0} | {P(v, 0.5) / P(udp, 0.5):0.00} | {P(v, 0.99) / P(udp, 0.99):0.00} | {(double.IsNaN(HoldP50(v)) ? "–" : HoldP50(v).ToString("0.0", inv))} |");
         Row("direct, reliable (ordered)", reliable);
         Row("direct, lossy (unordered, maxRetransmits 0)", lossy);
+        if (coreAgentUrl is not null)
+        {
+            Row("direct on `--direct-engine core`, reliable", coreReliable);
+            Row("direct on `--direct-engine core`, lossy", coreLossy);
+        }
+
         Row("udp platform (the floor)", udp);
         Row("raw UDP echo (one thread)", rawRtts);
         sb.AppendLine();
@@ -142,6 +162,11 @@ internal static class DirectBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"Agent hold p50 (rtt − net_rtt: the echo's t3 − t2, receive to send on the agent's clock): direct reliable {HoldP50(reliable):0.0} µs, lossy {HoldP50(lossy):0.0} µs, udp {HoldP50(udp):0.0} µs (direct ÷ udp: {HoldP50(reliable) / HoldP50(udp):0.0}, {HoldP50(lossy) / HoldP50(udp):0.0}).");
         sb.AppendLine();
+        if (coreAgentUrl is not null)
+        {
+            sb.AppendLine(inv, $"**On the core engine (a second agent process, same run): direct / udp p50 reliable {P(coreReliable, 0.5) / P(udp, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(udp, 0.5):0.00}; core ÷ peer p50 reliable {P(coreReliable, 0.5) / P(reliable, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(lossy, 0.5):0.00}; agent hold p50 reliable {HoldP50(coreReliable):0.0} µs, lossy {HoldP50(coreLossy):0.0} µs.**");
+            sb.AppendLine();
+        }
     }
 
     /// <summary>The agent's hold (rtt − net_rtt, µs) of each ok ping, keyed by the path's RTT list.</summary>

@@ -5,7 +5,7 @@ internal static class DirectCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket") is not { } a)
+        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket", "--agent-engine") is not { } a)
         {
             return 2;
         }
@@ -15,6 +15,13 @@ internal static class DirectCommand
         if (agentSocket is not ("shared" or "per-session" or "both"))
         {
             Console.Error.WriteLine($"--agent-socket: shared, per-session or both, not '{agentSocket}'");
+            return 2;
+        }
+
+        string agentEngine = a.String("--agent-engine", d.AgentEngine);
+        if (agentEngine is not ("peer" or "core" or "both"))
+        {
+            Console.Error.WriteLine($"--agent-engine: peer, core or both, not '{agentEngine}'");
             return 2;
         }
 
@@ -29,6 +36,7 @@ internal static class DirectCommand
             MaxSessions = a.Int("--max-sessions", d.MaxSessions),
             WindowSeconds = a.Int("--window-s", d.WindowSeconds),
             AgentSocket = agentSocket,
+            AgentEngine = agentEngine,
         };
         string report = await DirectBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
         return await BenchReport.EmitAsync(report, a.Output);

@@ -19,6 +19,7 @@ internal sealed record RunnerCpuOptions
     public int Rounds { get; init; } = 6;
     public int Pings { get; init; } = 500;
     public double IntervalMs { get; init; } = 10;
+    public HashSet<string> Pacers { get; init; } = new(["legacy", "spin-only", "two-stage"], StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -64,33 +65,59 @@ internal static class RunnerCpuBenchmark
         public readonly List<double> RttUs = [];
         public long SpunNs;
         public long MarginNs;
+        public long ShortMarginNs;
+        public long ShortSleeps;
         public int LateWakes;
         public readonly Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
         public readonly List<double> RunCpuMsPerPing = [];
     }
 
     /// <summary>How a round's run paces its sends.</summary>
-    private enum Pacing
+    internal enum Pacing
     {
         /// <summary>Wave 0: whole-ms sleep to 1 ms before each send, then spin (<see cref="LegacySpinPacer"/>).</summary>
         Legacy,
 
-        /// <summary>Wave 1 (this morning): adaptive margin, a coarse sleep to 2 ms before the wake, then a precise one.</summary>
-        Today,
+        /// <summary>The default: one precise sleep to the adaptive margin, then a spin (<see cref="PacingCalibration.SpinOnly"/>).</summary>
+        SpinOnly,
 
-        /// <summary>Now: adaptive margin, one precise sleep per send.</summary>
-        New,
+        /// <summary>One precise sleep, one short one, a spin covering the largest short-sleep oversleep of the window.</summary>
+        TwoStage,
+
+        /// <summary>As <see cref="TwoStage"/>, the spin covering the second-largest.</summary>
+        TwoStageRank2,
+
+        /// <summary>As <see cref="TwoStage"/>, with short sleeps of at most 250 µs (several per send).</summary>
+        Sliced250,
     }
 
-    private static readonly (Pacing Kind, string Name)[] Pacings =
+    /// <summary>The names <c>--pacers</c> takes, in report order.</summary>
+    internal static readonly (Pacing Kind, string Option, string Name)[] AllPacings =
     [
-        (Pacing.Legacy, "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.Today, "wave 1 (this morning): coarse + precise sleep, adaptive spin"),
-        (Pacing.New, "now: one precise sleep, adaptive spin"),
+        (Pacing.Legacy, "legacy", "wave 0: sleep to 1 ms before, spin"),
+        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin"),
+        (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
+        (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
+        (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
     ];
+
+    private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
+    {
+        Pacing.SpinOnly => PacingCalibration.SpinOnly(),
+        Pacing.TwoStage => PacingCalibration.TwoStage(),
+        Pacing.TwoStageRank2 => PacingCalibration.TwoStage(shortRank: 2),
+        Pacing.Sliced250 => PacingCalibration.TwoStage(maxShortSleepNs: 250_000),
+        _ => null,
+    };
 
     private static async Task PacingAsync(RunnerCpuOptions o, StringBuilder sb)
     {
+        var unknown = o.Pacers.Where(p => !AllPacings.Any(a => a.Option == p)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new FormatException($"--pacers: unknown {string.Join(", ", unknown)} (known: {string.Join(", ", AllPacings.Select(a => a.Option))})");
+        }
+        var pacings = AllPacings.Where(a => o.Pacers.Contains(a.Option)).Select(a => (a.Kind, a.Name)).ToArray();
         using var agent = AgentChildProcess.Start();
         var clock = MonoTime.System;
         var config = new RunConfig
@@ -100,54 +127,65 @@ internal static class RunnerCpuBenchmark
             Interval = TimeSpan.FromMilliseconds(o.IntervalMs),
             Deadline = TimeSpan.FromSeconds(1),
         };
-        var samples = Pacings.Select(_ => new Sample()).ToArray();
+        var samples = pacings.Select(_ => new Sample()).ToArray();
         for (int round = 0; round < o.Rounds; round++)
         {
             // Every run starts with a fresh oversleep window, as the one run of an `rtcbench run --platform udp` does.
-            var windows = Pacings.Select(_ => new OversleepWindow()).ToArray();
-            for (int i = 0; i < Pacings.Length; i++)
+            var windows = pacings.Select(p => NewCalibration(p.Kind)).ToArray();
+            for (int i = 0; i < pacings.Length; i++)
             {
-                int k = (i + round) % Pacings.Length; // rotate the order each round
-                await MeasurePacingAsync(clock, agent.BaseUrl, config, samples[k], Pacings[k].Kind, windows[k]);
+                int k = (i + round) % pacings.Length; // rotate the order each round
+                await MeasurePacingAsync(clock, agent.BaseUrl, config, samples[k], pacings[k].Kind, windows[k]);
             }
-            Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: " + string.Join(", ", Pacings.Select((p, k) => $"{p.Kind} {samples[k].CpuMs / Math.Max(1, samples[k].Pings):0.000} ms/ping")));
+            Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: " + string.Join(", ", pacings.Select((p, k) => $"{p.Kind} {samples[k].CpuMs / Math.Max(1, samples[k].Pings):0.000} ms/ping")));
         }
 
-        sb.AppendLine("## pacing: runner CPU per ping and send-time error, wave 0 vs this morning's pacer vs now");
+        sb.AppendLine("## pacing: runner CPU per ping and send-time error, by pacer");
         sb.AppendLine();
         sb.Append(Inv, $"{o.Rounds} interleaved rounds (order rotating) of one `udp` run per pacer through `BenchmarkRunner`, {config.TotalPings} pings ");
         sb.Append(Inv, $"({config.Warmup} warm-up) every {o.IntervalMs} ms; the agent is a child process. CPU = this process's CPU time from the run's ");
         sb.AppendLine("start (after readiness) to its result, divided by the pings sent; send_delay = actual − scheduled send time over every sent ping. " +
-            "Every run starts with a fresh oversleep window, as the single run of an `rtcbench run --platform udp` process does (1 ms spin ceiling until 16 samples, then the largest oversleep seen, the second-largest from 256 on, the third from 512). " +
-            "All three run under today's `PingDriver` (progress reported after a send, never between a wake-up and a send).");
+            "Every run starts with fresh oversleep windows, as the single run of an `rtcbench run --platform udp` process does (spin-only: 1 ms margin until 16 samples, then the largest oversleep seen, the second-largest from 256 on, the third from 512; two-stage: the first sleep's margin covers the largest of its window (up to 2 ms, 2 ms until 16 samples), the short sleep's the largest of its own (up to 1 ms; rank 2: the second-largest from 512 on)). " +
+            "spin = time spent spinning; short sleeps = per ping; margins = the last run's at its end (first / short); late = sends whose last sleep woke after the send time.");
         sb.AppendLine();
-        sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | margin at end µs | late wakes |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        for (int k = 0; k < Pacings.Length; k++)
+        sb.AppendLine("| pacing | pings | CPU ms / ping | send_delay p50 µs | p99 µs | max µs | RTT p50 µs | RTT p99 µs | spin µs / ping | short sleeps / ping | margins at end µs | late |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int k = 0; k < pacings.Length; k++)
         {
-            Row(sb, Pacings[k].Name, samples[k]);
+            Row(sb, pacings[k].Name, samples[k]);
         }
         sb.AppendLine();
-        Sample today = samples[1], neu = samples[2];
-        double cpuRatio = neu.CpuMs / neu.Pings / (today.CpuMs / today.Pings);
-        double delayRatio = P(neu.SendDelayUs, 0.99) / P(today.SendDelayUs, 0.99);
-        sb.AppendLine(Inv, $"**now / this morning: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {today.CpuMs / today.Pings:0.000} ms), p99 send_delay {delayRatio:0.00}×** (target: CPU ≤ 0.3 ms per ping, p99 send_delay no worse).");
+        int baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnly);
+        for (int k = 0; k < pacings.Length && baseline >= 0; k++)
+        {
+            if (pacings[k].Kind is Pacing.Legacy or Pacing.SpinOnly)
+            {
+                continue;
+            }
+            Sample spinOnly = samples[baseline], neu = samples[k];
+            double cpuRatio = neu.CpuMs / neu.Pings / (spinOnly.CpuMs / spinOnly.Pings);
+            double medianRatio = P(neu.RunCpuMsPerPing, 0.5) / P(spinOnly.RunCpuMsPerPing, 0.5);
+            double delayRatio = P(neu.SendDelayUs, 0.99) / P(spinOnly.SendDelayUs, 0.99);
+            sb.AppendLine(Inv, $"- **{pacings[k].Kind} / SpinOnly: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {spinOnly.CpuMs / spinOnly.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(spinOnly.SendDelayUs, 0.99):0.0} µs), late sends {neu.LateWakes} vs {spinOnly.LateWakes}**");
+        }
+        sb.AppendLine();
+        sb.AppendLine("(target: CPU ≤ 0.3 ms per ping at 10 ms pacing, p99 send_delay no worse.)");
         sb.AppendLine();
         sb.AppendLine("CPU ms per ping, run by run (round order):");
         sb.AppendLine();
         sb.AppendLine("| pacing | " + string.Join(" | ", Enumerable.Range(1, o.Rounds).Select(r => "round " + r.ToString(Inv))) + " | median |");
         sb.AppendLine("|---|" + string.Concat(Enumerable.Range(0, o.Rounds + 1).Select(_ => "---|")));
-        for (int k = 0; k < Pacings.Length; k++)
+        for (int k = 0; k < pacings.Length; k++)
         {
             var runs = samples[k].RunCpuMsPerPing;
-            sb.AppendLine("| " + Pacings[k].Kind + " | " + string.Join(" | ", runs.Select(v => v.ToString("0.000", Inv))) + " | " + P(runs, 0.5).ToString("0.000", Inv) + " |");
+            sb.AppendLine("| " + pacings[k].Kind + " | " + string.Join(" | ", runs.Select(v => v.ToString("0.000", Inv))) + " | " + P(runs, 0.5).ToString("0.000", Inv) + " |");
         }
         sb.AppendLine();
         sb.AppendLine("CPU per ping by thread (µs; from `/proc/self/task/*/schedstat`, threads alive at the run's start and end, grouped by name):");
         sb.AppendLine();
         var threadNames = samples.SelectMany(s => s.ThreadCpuMs.Keys).Distinct().OrderByDescending(n => samples.Max(s => s.ThreadCpuMs.GetValueOrDefault(n) / Math.Max(1, s.Pings))).ToList();
-        sb.AppendLine("| thread | " + string.Join(" | ", Pacings.Select(p => p.Kind.ToString())) + " |");
-        sb.AppendLine("|---|" + string.Concat(Pacings.Select(_ => "---|")));
+        sb.AppendLine("| thread | " + string.Join(" | ", pacings.Select(p => p.Kind.ToString())) + " |");
+        sb.AppendLine("|---|" + string.Concat(pacings.Select(_ => "---|")));
         foreach (var s in samples)
         {
             // The ping driver's thread ends before the result is built: what no live thread accounts for is its share.
@@ -165,12 +203,13 @@ internal static class RunnerCpuBenchmark
     private static void Row(StringBuilder sb, string name, Sample s)
     {
         string spin = s.SpunNs > 0 ? (s.SpunNs / 1000.0 / s.Pings).ToString("0.0", Inv) : "-";
-        string margin = s.MarginNs > 0 ? (s.MarginNs / 1000.0).ToString("0", Inv) : "-";
+        string margin = s.MarginNs > 0 ? (s.MarginNs / 1000.0).ToString("0", Inv) + (s.ShortMarginNs > 0 ? " / " + (s.ShortMarginNs / 1000.0).ToString("0", Inv) : "") : "-";
+        string slices = s.MarginNs > 0 ? ((double)s.ShortSleeps / s.Pings).ToString("0.00", Inv) : "-";
         string late = s.MarginNs > 0 ? s.LateWakes.ToString(Inv) : "-";
-        sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {margin} | {late} |");
+        sb.AppendLine(Inv, $"| {name} | {s.Pings} | {s.CpuMs / s.Pings:0.000} | {P(s.SendDelayUs, 0.5):0.0} | {P(s.SendDelayUs, 0.99):0.0} | {P(s.SendDelayUs, 1):0.0} | {P(s.RttUs, 0.5):0.0} | {P(s.RttUs, 0.99):0.0} | {spin} | {slices} | {margin} | {late} |");
     }
 
-    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, Pacing kind, OversleepWindow oversleeps)
+    private static async Task MeasurePacingAsync(MonoTime clock, Uri agentUrl, RunConfig config, Sample into, Pacing kind, PacingCalibration? calibration)
     {
         SendPacer? pacer = null;
         var disposables = new List<IDisposable>();
@@ -187,10 +226,7 @@ internal static class RunnerCpuBenchmark
                 var waits = new SystemPacingWaits(stop, abort);
                 waits.PrepareThread(); // the factory runs on the driver thread
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, waits, oversleeps)
-                {
-                    PreciseSpanNs = kind == Pacing.Today ? SendPacer.CoarseLeadNs : SendPacer.DefaultPreciseSpanNs,
-                };
+                return pacer = new SendPacer(clock, waits, calibration);
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
@@ -211,6 +247,8 @@ internal static class RunnerCpuBenchmark
         {
             into.SpunNs += pacer.SpunNs;
             into.MarginNs = pacer.MarginNs;
+            into.ShortMarginNs = pacer.ShortMarginNs;
+            into.ShortSleeps += pacer.ShortSleeps;
             into.LateWakes += pacer.LateWakes;
         }
     }

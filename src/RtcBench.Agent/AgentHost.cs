@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RtcBench.Hosting;
 using RtcBench.Agent.Http;
 using RtcBench.Agent.Metrics;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Rooms;
 using RtcBench.Core.Timing;
-using RtcBench.Platforms.Udp;
+using RtcBench.Hosting;
 
 namespace RtcBench.Agent;
 
@@ -55,7 +55,7 @@ public static class AgentHost
         try
         {
             var daily = new DailyEchoPlatform(options.Daily ?? DailyAgentOptions.Off, clock, logger);
-            var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, options.DirectSocket, clock, logger);
+            var direct = new DirectEchoPlatform(options.Listen.Address, options.DirectDtlsRole, options.DirectSocket, clock, logger, options.DirectEngine);
             livekit = new LiveKitEchoPlatform(options.LiveKit, clock, logger);
             janus = new JanusEchoPlatform(options.Janus ?? JanusAgentOptions.Off, clock, logger);
             var registry = new RoomRegistry([new UdpEchoPlatform(udp), direct, daily, livekit, janus], clock, options.MaxRooms, logger);

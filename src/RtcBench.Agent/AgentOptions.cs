@@ -1,7 +1,7 @@
 using System.Net;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Core.Security;
-using RtcBench.Platforms.Udp;
 using RtcBench.Rtc.Dtls;
 
 namespace RtcBench.Agent;
@@ -61,6 +61,20 @@ public sealed class AgentOptions
     /// from one socket per local address; <see cref="DirectSocketMode.PerSession"/> gives each its own.
     /// </summary>
     public DirectSocketMode DirectSocket { get; set; } = DirectSocketMode.Shared;
+
+    /// <summary>
+    /// What runs the <c>direct</c> platform's sessions: <see cref="Platforms.DirectEngine.Peer"/> (default,
+    /// PeerConnection) or <see cref="Platforms.DirectEngine.Core"/> (RtcCore on the shared socket's receive thread; it
+    /// runs on the shared socket only: with <see cref="DirectSocketMode.PerSession"/> sessions stay on PeerConnection).
+    /// <c>RTCBENCH_DIRECT_ENGINE=core</c> switches the default.
+    /// </summary>
+    public DirectEngine DirectEngine { get; set; } = DefaultDirectEngine;
+
+    /// <summary><see cref="Platforms.DirectEngine.Core"/> when <c>RTCBENCH_DIRECT_ENGINE</c> is <c>core</c> (any case), else Peer.</summary>
+    public static DirectEngine DefaultDirectEngine { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DIRECT_ENGINE"), "core", StringComparison.OrdinalIgnoreCase)
+            ? DirectEngine.Core
+            : DirectEngine.Peer;
 
     /// <summary>The <c>daily</c> platform (off unless an API key is given).</summary>
     public DailyAgentOptions Daily { get; set; } = DailyAgentOptions.Off;
@@ -139,6 +153,10 @@ public sealed class AgentOptions
         if (DirectSocket is not (DirectSocketMode.Shared or DirectSocketMode.PerSession))
         {
             problems.Add($"DirectSocket: must be Shared or PerSession, got {DirectSocket}");
+        }
+        if (DirectEngine is not (DirectEngine.Peer or DirectEngine.Core))
+        {
+            problems.Add($"DirectEngine: must be Peer or Core, got {DirectEngine}");
         }
         if (LiveKit is null)
         {

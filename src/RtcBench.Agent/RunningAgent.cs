@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RtcBench.Agent.Metrics;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Rooms;
 using RtcBench.Hosting;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent;
 

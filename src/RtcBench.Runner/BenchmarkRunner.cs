@@ -20,7 +20,7 @@ public sealed class BenchmarkRunner
 {
     private readonly MonoTime _clock;
     private readonly IBenchmarkObserver? _observer;
-    private readonly OversleepWindow _oversleeps = new(); // the send pacer's calibration, kept from run to run
+    private readonly PacingCalibration _pacing = PacingCalibration.SpinOnly(); // the send pacer's calibration, kept from run to run
 
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
     {
@@ -205,7 +205,7 @@ public sealed class BenchmarkRunner
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, _oversleeps);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

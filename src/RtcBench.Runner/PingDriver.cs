@@ -30,24 +30,24 @@ internal sealed class PingDriver : IMessageSink
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
     private readonly Func<CancellationToken, CancellationToken, ISendPacer>? _pacerFactory;
-    private readonly OversleepWindow? _oversleeps;
+    private readonly PacingCalibration? _calibration;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
     /// (benchmarks swap it).</param>
-    /// <param name="oversleeps">The <see cref="SendPacer"/>'s calibration, shared across a runner's runs; null starts afresh.</param>
+    /// <param name="calibration">The <see cref="SendPacer"/>'s calibration, shared across a runner's runs; null starts afresh.</param>
     public PingDriver(
         PingSession session,
         IPingChannel channel,
         MonoTime clock,
         Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null,
-        OversleepWindow? oversleeps = null)
+        PacingCalibration? calibration = null)
     {
         _session = session;
         _channel = channel;
         _clock = clock;
         _pacerFactory = pacerFactory;
-        _oversleeps = oversleeps;
+        _calibration = calibration;
     }
 
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
@@ -84,7 +84,7 @@ internal sealed class PingDriver : IMessageSink
         if (waits is not null)
         {
             waits.PrepareThread();
-            pacer = new SendPacer(_clock, waits, _oversleeps);
+            pacer = new SendPacer(_clock, waits, _calibration);
         }
         else
         {

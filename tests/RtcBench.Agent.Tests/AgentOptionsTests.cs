@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using RtcBench.Platforms.Udp;
+using RtcBench.Agent.Platforms.Udp;
 
 namespace RtcBench.Agent.Tests;
 

@@ -20,11 +20,16 @@ public sealed class DirectSharedSocketTests
     private const int Pings = 200;
 
     [Theory]
-    [InlineData(DirectSocketMode.Shared)]
-    [InlineData(DirectSocketMode.PerSession)]
-    public async Task TwoConcurrentSessions_EachGetsExactlyItsOwnPongs_OnOneSharedPortWhenShared(DirectSocketMode mode)
+    [InlineData(DirectSocketMode.Shared, DirectEngine.Peer)]
+    [InlineData(DirectSocketMode.PerSession, DirectEngine.Peer)]
+    [InlineData(DirectSocketMode.Shared, DirectEngine.Core)]
+    public async Task TwoConcurrentSessions_EachGetsExactlyItsOwnPongs_OnOneSharedPortWhenShared(DirectSocketMode mode, DirectEngine engine)
     {
-        await using var h = await AgentHarness.StartAsync(o => o.DirectSocket = mode);
+        await using var h = await AgentHarness.StartAsync(o =>
+        {
+            o.DirectSocket = mode;
+            o.DirectEngine = engine;
+        });
         var direct = h.Agent.Rooms.Platforms.OfType<DirectEchoPlatform>().Single();
         var sessions = new List<(IPingChannel Reliable, IReadOnlyList<IPingChannel> All, PongCollector Pongs, RunId Run)>();
         try
@@ -41,6 +46,7 @@ public sealed class DirectSharedSocketTests
                 sessions.Add((reliable, channels, pongs, RunId.New()));
             }
 
+            Assert.Equal(engine == DirectEngine.Core ? 2 : 0, direct.CoreSessions); // RtcCore on the receive thread, or PeerConnection
             string[] remotes = [.. sessions.Select(s => s.Reliable.DescribePath().RemoteAddress!)];
             if (mode == DirectSocketMode.Shared)
             {

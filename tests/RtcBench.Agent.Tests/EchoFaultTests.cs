@@ -1,6 +1,6 @@
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Tests.Support;
 using RtcBench.Core.Protocol;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent.Tests;
 

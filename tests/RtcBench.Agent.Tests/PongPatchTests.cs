@@ -1,5 +1,5 @@
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Core.Protocol;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent.Tests;
 

@@ -1,3 +1,4 @@
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Core.Protocol;
 using RtcBench.Platforms.Udp;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Tests.Support;
 using RtcBench.Core.Protocol;
 using RtcBench.Platforms.Udp;

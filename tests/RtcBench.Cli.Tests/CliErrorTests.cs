@@ -127,6 +127,8 @@ public sealed class CliErrorTests : IDisposable
         { ["agent", "--max-rooms", "0"], "--max-rooms: 0 is out of range; give one from 1 up" },
         { ["agent", "--direct-dtls-role", "sideways"], "--direct-dtls-role: 'sideways' is not a choice; use server or client" },
         { ["agent", "--direct-socket", "pooled"], "--direct-socket: 'pooled' is not a choice; use shared or per-session" },
+        { ["agent", "--direct-engine", "fast"], "--direct-engine: 'fast' is not a choice; use peer or core" },
+        { ["agent", "--direct-engine", "core", "--direct-socket", "per-session"], "--direct-engine core runs on the shared socket: it cannot be combined with --direct-socket per-session" },
         { ["agent", "--metrics-auth", "token"], "--metrics-auth: 'token' is not a choice; use key or open" },
         { ["agent", "--log-format", "xml"], "--log-format: 'xml' is not a choice; use text or json" },
         { ["agent", "--api-key-file", ""], "--api-key-file: '' is not a file path" },

@@ -19,6 +19,26 @@ public sealed class DirectEndToEndTests : IDisposable
     public void Dispose() => _cli.Dispose();
 
     [Fact]
+    public async Task Run_AgentProcessOnDirectEngineCore_200PingsOnBothChannelsNoneLost()
+    {
+        // `rtcbench agent --direct-engine core`: the sessions run on RtcCore on the shared socket's receive thread.
+        await using var agent = await AgentProcess.StartAsync(extraArgs: ["--direct-engine", "core"]);
+
+        var result = await _cli.RunAsync("run", "--agent", agent.BaseUrl.ToString(), "--platform", "direct",
+            "--count", "200", "--interval", "5ms", "--warmup", "10", "--json", "--quiet");
+
+        Assert.True(result.ExitCode == 0, result.Stderr + "\n--- agent ---\n" + agent.Stderr);
+        var runs = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ResultJson.Deserialize).ToList();
+        Assert.Equal(["reliable", "lossy"], runs.Select(r => r.Channel));
+        Assert.All(runs, run =>
+        {
+            Assert.Equal("ok", run.Outcome.Status);
+            Assert.Equal(200, run.Stats.Ok);
+            Assert.Equal(0, run.Stats.Lost);
+        });
+    }
+
+    [Fact]
     public async Task Run_Direct200PingsOnBothChannels_NoneLostPathRecordedAndStored()
     {
         await using var agent = await CliHarness.StartAgentAsync();

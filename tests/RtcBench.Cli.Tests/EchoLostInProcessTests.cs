@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using RtcBench.Platforms.Udp;
+using RtcBench.Agent.Platforms.Udp;
 
 namespace RtcBench.Cli.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Core.Results;
-using RtcBench.Platforms.Udp;
 using RtcBench.Storage;
 
 namespace RtcBench.Cli.Tests;

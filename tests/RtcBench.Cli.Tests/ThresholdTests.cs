@@ -1,7 +1,7 @@
 using System.Text.Json;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Cli.Thresholds;
 using RtcBench.Core.Results;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Cli.Tests;
 

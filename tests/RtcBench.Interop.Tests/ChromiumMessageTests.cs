@@ -7,8 +7,8 @@ namespace RtcBench.Interop.Tests;
 /// Messages both ways on both channel kinds, in every offer direction and both DTLS roles: text, binary, empty text,
 /// empty binary and 64 KiB (text and binary), first sent by the page and echoed by us, then sent by us and echoed by
 /// the page. Each side checks the bytes it gets back. Nothing may be lost, except that a 64 KiB message on the
-/// maxRetransmits-0 channel gets three tries: one retransmission timeout on either side (a CPU stall of a few hundred
-/// ms on a loaded 2-core runner, measured) abandons all 57 fragments, and that is PR-SCTP working as specified.
+/// maxRetransmits-0 channel gets six tries: one retransmission timeout on either side (a CPU stall past RTO.Min, 400 ms
+/// on our side, on a loaded 2-core runner) abandons all 57 fragments, and that is PR-SCTP working as specified.
 /// </summary>
 [Collection(ChromiumNetnsCollection.Name)]
 public sealed class ChromiumMessageTests(ChromiumNetns chromium)

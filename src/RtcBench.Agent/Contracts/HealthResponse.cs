@@ -1,4 +1,4 @@
-using RtcBench.Platforms.Udp;
+using RtcBench.Agent.Platforms.Udp;
 
 namespace RtcBench.Agent.Contracts;
 

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using RtcBench.Agent.Contracts;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Rooms;
 using RtcBench.Platforms.Daily;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent.Http;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 using RtcBench.Agent.Platforms;
+using RtcBench.Agent.Platforms.Udp;
 using RtcBench.Agent.Rooms;
 using RtcBench.Hosting;
-using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Agent.Metrics;
 

@@ -239,7 +239,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
 
     private async Task CreateJanusRoomAsync(string path, long janusRoom, string secret, string pin, CancellationToken ct)
     {
-        IJanusPluginRequest create = path == "sfu"
+        JanusRoomCreate create = path == "sfu"
             ? new VideoRoomCreateRoom { Room = janusRoom, Secret = secret, Pin = pin, AdminKey = _options.AdminKey, Publishers = 2, IsPrivate = true, Description = "rtcbench" }
             : new TextRoomCreateRoom { Room = janusRoom, Secret = secret, Pin = pin, AdminKey = _options.TextRoomAdminKey ?? _options.AdminKey, IsPrivate = true, Description = "rtcbench" };
         await AdminRequestAsync(path, create, ct).ConfigureAwait(false);
@@ -247,9 +247,7 @@ internal sealed class JanusEchoPlatform : IEchoPlatform, IAsyncDisposable
 
     private async Task DestroyJanusRoomAsync(JanusEchoRoom room)
     {
-        IJanusPluginRequest destroy = room.Path == "sfu"
-            ? new VideoRoomDestroyRoom { Room = room.JanusRoom, Secret = room.Secret }
-            : new TextRoomDestroyRoom { Room = room.JanusRoom, Secret = room.Secret };
+        var destroy = new JanusRoomDestroy { Room = room.JanusRoom, Secret = room.Secret };
         try
         {
             using var timeout = new CancellationTokenSource(_options.JoinTimeout);

@@ -19,10 +19,7 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
     private readonly double _wallAnchorUs;
     private readonly byte[] _pong = new byte[PingCodec.MaxMessageBytes];
     private PongSender? _send;
-    private long _echoed;
-    private long _malformed;
-    private long _sendFailed;
-    private long _lastActivityNs = -1;
+    private readonly EchoTally _tally = new();
     private volatile string _echo = "joining";
     private volatile string _roomState = "open";
 
@@ -47,20 +44,13 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
     /// <summary>The echo participant once joined (a VideoRoomDataParticipant or a TextRoomDataParticipant).</summary>
     public IAsyncDisposable? Participant { get; private set; }
 
-    public long Echoed => Interlocked.Read(ref _echoed);
+    public long Echoed => _tally.Echoed;
 
-    public long Malformed => Interlocked.Read(ref _malformed);
+    public long Malformed => _tally.Dropped;
 
-    public long SendFailed => Interlocked.Read(ref _sendFailed);
+    public long SendFailed => _tally.SendFailed;
 
-    public PlatformRoomActivity Activity
-    {
-        get
-        {
-            long last = Interlocked.Read(ref _lastActivityNs);
-            return new PlatformRoomActivity(Echoed, last < 0 ? null : last);
-        }
-    }
+    public PlatformRoomActivity Activity => _tally.Activity;
 
     /// <summary>What the echo is doing, in words (GET /rooms).</summary>
     public string Echo
@@ -88,14 +78,12 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
     {
         if (!PingCodec.TryReadPing(message, out var ping))
         {
-            Interlocked.Increment(ref _malformed);
+            _tally.Drop();
             return;
         }
 
-        Interlocked.Exchange(ref _lastActivityNs, receivedNs);
         int length = PingCodec.WritePong(_pong, ping, receivedNs, _clock.NowNs(), _wallAnchorUs);
-        // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
-        Interlocked.Increment(ref _echoed);
+        _tally.Answering(receivedNs);
         bool sent;
         try
         {
@@ -108,8 +96,7 @@ internal sealed class JanusEchoRoom : IJanusDataReceiver
 
         if (!sent)
         {
-            Interlocked.Decrement(ref _echoed);
-            Interlocked.Increment(ref _sendFailed);
+            _tally.NotSent();
         }
     }
 }

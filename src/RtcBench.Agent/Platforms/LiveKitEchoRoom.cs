@@ -24,10 +24,7 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
     private readonly double _wallAnchorUs;
     private readonly byte[] _reliablePong = new byte[PingCodec.MaxMessageBytes];
     private readonly byte[] _lossyPong = new byte[PingCodec.MaxMessageBytes];
-    private long _echoed;
-    private long _malformed;
-    private long _sendFailed;
-    private long _lastActivityNs = -1;
+    private readonly EchoTally _tally = new();
     private string? _leaveReason;
     private volatile bool _runnerJoined;
     private volatile bool _runnerLeft;
@@ -60,22 +57,15 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
     public LiveKitParticipant Participant { get; }
 
     /// <summary>Pongs handed to LiveKit.</summary>
-    public long Echoed => Interlocked.Read(ref _echoed);
+    public long Echoed => _tally.Echoed;
 
     /// <summary>Packets that were not a ping we can answer (not the ping JSON, no sender identity, pong too large).</summary>
-    public long Malformed => Interlocked.Read(ref _malformed);
+    public long Malformed => _tally.Dropped;
 
     /// <summary>Pongs that could not be sent (the stack's queue was full, or the session had ended).</summary>
-    public long SendFailed => Interlocked.Read(ref _sendFailed);
+    public long SendFailed => _tally.SendFailed;
 
-    public PlatformRoomActivity Activity
-    {
-        get
-        {
-            long last = Interlocked.Read(ref _lastActivityNs);
-            return new PlatformRoomActivity(Interlocked.Read(ref _echoed), last < 0 ? null : last);
-        }
-    }
+    public PlatformRoomActivity Activity => _tally.Activity;
 
     /// <summary>Why the echo left (first reason wins), or null while it is in the room or when the server ended it.</summary>
     public string? LeaveReason => Volatile.Read(ref _leaveReason);
@@ -114,21 +104,19 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
     {
         if (senderIdentity.Length == 0 || !PingCodec.TryReadPing(payload, out var ping))
         {
-            Interlocked.Increment(ref _malformed);
+            _tally.Drop();
             return;
         }
 
-        Interlocked.Exchange(ref _lastActivityNs, receivedNs);
         byte[] pong = kind == LiveKitDataKind.Reliable ? _reliablePong : _lossyPong;
         int length = PingCodec.WritePong(pong, ping, receivedNs, _clock.NowNs(), _wallAnchorUs);
         if (length > LiveKitParticipant.MaxPayloadBytes)
         {
-            Interlocked.Increment(ref _malformed); // A ping so large its pong exceeds LiveKit's packet limit.
+            _tally.Drop(); // A ping so large its pong exceeds LiveKit's packet limit.
             return;
         }
 
-        // Counted before the pong leaves, so whoever has received it also sees it counted; taken back if not sent.
-        Interlocked.Increment(ref _echoed);
+        _tally.Answering(receivedNs);
         bool sent;
         try
         {
@@ -141,8 +129,7 @@ internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver
 
         if (!sent)
         {
-            Interlocked.Decrement(ref _echoed);
-            Interlocked.Increment(ref _sendFailed);
+            _tally.NotSent();
         }
     }
 

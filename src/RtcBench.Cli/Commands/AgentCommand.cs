@@ -47,6 +47,7 @@ internal static class AgentCommand
         var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
         var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
         var directSocket = CliOption.Choice("--direct-socket", "The direct platform's UDP sockets: shared (one per address for every session, demultiplexed by ICE ufrag and remote address) or per-session (one socket and receive thread each).", "shared", "shared", "per-session");
+        var directEngine = CliOption.Choice("--direct-engine", "What runs each direct session: peer (PeerConnection, an event loop per session) or core (RtcCore on the shared socket's receive thread, each ping answered on the thread that received it; needs --direct-socket shared).", "peer", "peer", "core");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var logFormat = LogFormatOption();
         var metricsAuth = CliOption.Choice("--metrics-auth",
@@ -58,7 +59,7 @@ internal static class AgentCommand
             + "always; daily when DAILY_API_KEY is set; livekit when LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are all set; "
             + "janus when JANUS_URL is set (with JANUS_ADMIN_KEY for the rooms, JANUS_API_SECRET or JANUS_TOKEN when Janus wants them). "
             + "GET /health lists the platforms this agent offers.");
-        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, directSocket, metricsAuth, verbose, logFormat })
+        foreach (var o in new Option[] { listen, udpPort, publicHost, location, roomTtl, maxRooms, directDtlsRole, directSocket, directEngine, metricsAuth, verbose, logFormat })
         {
             command.Options.Add(o);
         }
@@ -72,6 +73,10 @@ internal static class AgentCommand
             if (!DurationParser.TryParse(parse.GetValue(roomTtl), out var ttl, out string ttlError))
             {
                 return ctx.Fail(ExitCodes.Usage, $"--room-ttl: {ttlError}");
+            }
+            if (parse.GetValue(directEngine) == "core" && parse.GetValue(directSocket) == "per-session")
+            {
+                return ctx.Fail(ExitCodes.Usage, "--direct-engine core runs on the shared socket: it cannot be combined with --direct-socket per-session");
             }
             if (!keys.TryResolve(parse, ctx, out string? key, out string keyError))
             {
@@ -104,6 +109,7 @@ internal static class AgentCommand
                 MetricsOpen = parse.GetValue(metricsAuth) == "open",
                 DirectDtlsRole = parse.GetValue(directDtlsRole) == "client" ? Rtc.Dtls.DtlsRole.Client : Rtc.Dtls.DtlsRole.Server,
                 DirectSocket = parse.GetValue(directSocket) == "per-session" ? Agent.Platforms.DirectSocketMode.PerSession : Agent.Platforms.DirectSocketMode.Shared,
+                DirectEngine = parse.GetValue(directEngine) == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
                 Daily = DailyFromEnvironment(ctx),
                 LiveKit = livekit,
                 Janus = janus,

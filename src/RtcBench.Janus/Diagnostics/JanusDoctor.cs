@@ -127,14 +127,14 @@ public sealed class JanusDoctor
             using var timeout = new CancellationTokenSource(_options.StepTimeout);
             try
             {
-                await admin.SendAsync(new VideoRoomDestroyRoom { Room = id, Secret = secret }, ct: timeout.Token).ConfigureAwait(false);
+                await admin.SendAsync(new JanusRoomDestroy { Room = id, Secret = secret }, ct: timeout.Token).ConfigureAwait(false);
             }
             catch (JanusPluginException ex) when (ex.ErrorCode == 426)
             {
                 // No such room: creating it had failed.
             }
 
-            var exists = await admin.SendAsync(VideoRoomRoomQuery.Exists(id), ct: timeout.Token).ConfigureAwait(false);
+            var exists = await admin.SendAsync(JanusRoomQuery.Exists(id), ct: timeout.Token).ConfigureAwait(false);
             detail = exists.GetBoolean("exists") == false ? $"room {id} destroyed" : throw new JanusProtocolException($"room {id} still exists");
         }
 

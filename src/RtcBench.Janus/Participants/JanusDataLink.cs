@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using RtcBench.Janus.Client;
+using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Peer;
 using RtcBench.Rtc.Sdp;
 
@@ -179,25 +180,19 @@ internal sealed class JanusDataLink : IAsyncDisposable
         }
 
         string host = options.Client.Url.Host;
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var remote))
+        IPAddress remote;
+        try
         {
-            try
-            {
-                var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-                remote = Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork)
-                    ?? (addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound));
-            }
-            catch (SocketException ex)
-            {
-                throw new JanusTransportException($"cannot resolve the Janus host '{host}': {ex.Message}", ex);
-            }
+            remote = await HostRoute.ResolveAsync(host, ct).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new JanusTransportException($"cannot resolve the Janus host '{host}': {ex.Message}", ex);
         }
 
         try
         {
-            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            probe.Connect(new IPEndPoint(remote, 9)); // Sends nothing: picks the route and our source address.
-            return ((IPEndPoint)probe.LocalEndPoint!).Address;
+            return HostRoute.SourceTowards(remote);
         }
         catch (SocketException ex)
         {

@@ -20,6 +20,9 @@ public sealed record LiveKitOutcome(LiveKitEndKind Kind, string Reason)
     /// <summary>The failed phase for <see cref="LiveKitEndKind.PeerFailed"/>.</summary>
     public PeerPhase? PeerPhase { get; init; }
 
+    /// <summary>What ended the failed peer connection, typed (<see cref="PeerOutcome.Cause"/>), for <see cref="LiveKitEndKind.PeerFailed"/>.</summary>
+    public PeerFailureReason? PeerCause { get; init; }
+
     /// <summary>Which peer connection failed: "publisher" or "subscriber".</summary>
     public string? PeerConnection { get; init; }
 

@@ -303,6 +303,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
             {
                 PeerConnection = "publisher",
                 PeerPhase = publisher.Outcome?.Phase,
+                PeerCause = publisher.Outcome?.Cause,
             });
         }
 
@@ -370,7 +371,7 @@ public sealed partial class LiveKitParticipant : IAsyncDisposable
         string relay = _peerOptions is { IceServers.Count: > 0 } && !text.Contains(peer.RelayStatus, StringComparison.Ordinal)
             ? $" (TURN: {peer.RelayStatus})"
             : string.Empty;
-        return new(LiveKitEndKind.PeerFailed, $"the {which} connection failed: {text}{relay}") { PeerConnection = which, PeerPhase = outcome.Phase };
+        return new(LiveKitEndKind.PeerFailed, $"the {which} connection failed: {text}{relay}") { PeerConnection = which, PeerPhase = outcome.Phase, PeerCause = outcome.Cause };
     }
 
     /// <summary>When the connections were given TURN servers: what became of the relay (an ICE failure is often that).</summary>

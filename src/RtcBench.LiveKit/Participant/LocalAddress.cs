@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using RtcBench.Rtc.Net;
 
 namespace RtcBench.LiveKit.Participant;
 
@@ -8,30 +9,19 @@ internal static class LocalAddress
 {
     public static async Task<IPAddress> TowardsAsync(string host, CancellationToken ct)
     {
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var remote))
+        IPAddress remote;
+        try
         {
-            try
-            {
-                var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-                remote = Array.Find(addresses, a => a.AddressFamily == AddressFamily.InterNetwork)
-                    ?? (addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound));
-            }
-            catch (SocketException ex)
-            {
-                throw new LiveKitException(new LiveKitOutcome(LiveKitEndKind.Unreachable, $"cannot resolve the LiveKit host '{host}': {ex.Message}"), ex);
-            }
+            remote = await HostRoute.ResolveAsync(host, ct).ConfigureAwait(false);
         }
-
-        if (IPAddress.IsLoopback(remote))
+        catch (SocketException ex)
         {
-            return remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+            throw new LiveKitException(new LiveKitOutcome(LiveKitEndKind.Unreachable, $"cannot resolve the LiveKit host '{host}': {ex.Message}"), ex);
         }
 
         try
         {
-            using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            probe.Connect(new IPEndPoint(remote, 9)); // No packet is sent: connect only picks the route and source address.
-            return ((IPEndPoint)probe.LocalEndPoint!).Address;
+            return HostRoute.SourceTowards(remote);
         }
         catch (SocketException ex)
         {

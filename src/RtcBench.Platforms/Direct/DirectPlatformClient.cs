@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Peer;
 
 namespace RtcBench.Platforms.Direct;
@@ -156,27 +157,24 @@ public sealed class DirectPlatformClient : IPlatformClient
     /// <summary>The local address the OS routes towards <paramref name="host"/>: our host candidate.</summary>
     private static async Task<IPAddress> LocalAddressTowardsAsync(string host, CancellationToken ct)
     {
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var remote))
+        IPAddress remote;
+        try
         {
-            try
-            {
-                var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-                remote = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
-            }
-            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
-            {
-                throw new PlatformException($"cannot resolve the agent host '{host}': {ex.Message}", ex);
-            }
+            remote = await HostRoute.ResolveAsync(host, ct).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new PlatformException($"cannot resolve the agent host '{host}': {ex.Message}", ex);
         }
 
-        if (IPAddress.IsLoopback(remote))
+        try
         {
-            return remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+            return HostRoute.SourceTowards(remote);
         }
-
-        using var probe = new Socket(remote.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        probe.Connect(new IPEndPoint(remote, 9)); // No packet is sent: connect only picks the route and source address.
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        catch (SocketException ex)
+        {
+            throw new PlatformException($"no route to the agent host '{host}': {ex.Message}", ex);
+        }
     }
 
     private static string ReadString(JsonElement credentials, string name)

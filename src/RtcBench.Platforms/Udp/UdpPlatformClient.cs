@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using RtcBench.Rtc.Net;
 
 namespace RtcBench.Platforms.Udp;
 
@@ -43,17 +44,13 @@ public sealed class UdpPlatformClient : IPlatformClient
             throw new PlatformException($"The room id '{context.RoomId}' is not 32 hex digits.");
         }
         IPAddress address;
-        if (!IPAddress.TryParse(host, out address!))
+        try
         {
-            try
-            {
-                var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-                address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
-            }
-            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
-            {
-                throw new PlatformException($"Cannot resolve the agent's udp host '{host}': {ex.Message}", ex);
-            }
+            address = await HostRoute.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw new PlatformException($"Cannot resolve the agent's udp host '{host}': {ex.Message}", ex);
         }
         var channel = UdpPingChannel.Open(new IPEndPoint(address, port), room, token, context.Clock);
         return [channel];

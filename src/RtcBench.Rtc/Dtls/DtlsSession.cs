@@ -4,8 +4,10 @@ using Org.BouncyCastle.Tls;
 namespace RtcBench.Rtc.Dtls;
 
 /// <summary>
-/// One DTLS 1.2 session over BouncyCastle 2.x's blocking engine, behind <see cref="IDtlsTransport"/>.
-/// <para>Threading: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
+/// One DTLS 1.2 session behind <see cref="IDtlsTransport"/>, run by the engine <see cref="DtlsSessionOptions.Engine"/>
+/// names. <see cref="DtlsEngine.Managed"/> (the default): the sans-IO handshake in a thin shell
+/// (<see cref="DtlsManagedSession"/>), no thread; datagrams are sent outside its lock (Dtls/README.md, threading).
+/// <para>Threading with <see cref="DtlsEngine.Bouncy"/>: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
 /// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c>. When 0xC02B was negotiated (and
 /// <see cref="DtlsSessionOptions.ManagedRecordLayer"/> is on) that task then ends: our AES-GCM record layer
 /// (DtlsSession.Managed.cs) decrypts on the thread that calls HandleDatagram. Otherwise the task goes on to run

@@ -36,18 +36,22 @@ public sealed record DtlsSessionOptions
     public bool RequireSrtp { get; init; }
 
     /// <summary>
-    /// Which implementation runs the handshake: <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session,
-    /// the default) or <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto, Dtls/Managed, no thread).
-    /// The default can be switched process-wide with <c>RTCBENCH_DTLS_ENGINE=managed</c> (read once; for running the
-    /// interop suite on the managed engine without touching the code that builds sessions).
+    /// Which implementation runs the handshake: <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto,
+    /// Dtls/Managed, no thread; the default) or <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session
+    /// during the handshake). The default can be switched back process-wide with <c>RTCBENCH_DTLS_ENGINE=bouncy</c>
+    /// (read once; for running a suite or a deployment on BouncyCastle without touching the code that builds sessions).
     /// </summary>
     public DtlsEngine Engine { get; init; } = DefaultEngine;
 
-    /// <summary><see cref="DtlsEngine.Managed"/> when <c>RTCBENCH_DTLS_ENGINE</c> is <c>managed</c> (any case), else Bouncy.</summary>
-    public static DtlsEngine DefaultEngine { get; } =
-        string.Equals(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE"), "managed", StringComparison.OrdinalIgnoreCase)
-            ? DtlsEngine.Managed
-            : DtlsEngine.Bouncy;
+    /// <summary>
+    /// <see cref="DtlsEngine.Bouncy"/> when <c>RTCBENCH_DTLS_ENGINE</c> is <c>bouncy</c> (any case), else Managed
+    /// (<c>managed</c>, unset, or anything else).
+    /// </summary>
+    public static DtlsEngine DefaultEngine { get; } = ParseEngine(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE"));
+
+    /// <summary>The engine <c>RTCBENCH_DTLS_ENGINE</c>'s value selects (see <see cref="DefaultEngine"/>).</summary>
+    internal static DtlsEngine ParseEngine(string? value) =>
+        string.Equals(value?.Trim(), "bouncy", StringComparison.OrdinalIgnoreCase) ? DtlsEngine.Bouncy : DtlsEngine.Managed;
 
     /// <summary>
     /// Managed engine as server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347

@@ -66,13 +66,13 @@ public sealed partial class PeerConnection
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop. False when the loop has ended (or its queue is full).</summary>
-    internal bool Post(Action action) => _inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Control, Ref: action));
+    internal bool Post(Action action) => _inputs.Writer.TryWrite(PeerInput.Control(action));
 
     internal bool PostSend(DataChannel channel, uint ppid, ReadOnlySpan<byte> body)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(body.Length);
         body.CopyTo(buffer);
-        if (_inputs.Writer.TryWrite(new PeerInput(PeerInputKind.Send, buffer, body.Length, Ppid: ppid, Ref: channel)))
+        if (_inputs.Writer.TryWrite(PeerInput.Send(channel, buffer, body.Length, ppid)))
         {
             return true;
         }
@@ -85,7 +85,7 @@ public sealed partial class PeerConnection
     {
         var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
         datagram.CopyTo(buffer);
-        if (!_inputs.Writer.TryWrite(new PeerInput(kind, buffer, datagram.Length, from, receivedNs)))
+        if (!_inputs.Writer.TryWrite(PeerInput.Datagram(kind, buffer, datagram.Length, from, receivedNs)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             Interlocked.Increment(ref _dropped);
@@ -131,7 +131,7 @@ public sealed partial class PeerConnection
         }
         catch (Exception e)
         {
-            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, e.GetType().Name + ": " + e.Message));
+            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Internal, PeerFailureReason.Internal, e.GetType().Name + ": " + e.Message));
         }
         finally
         {
@@ -178,7 +178,7 @@ public sealed partial class PeerConnection
                 _timerFired = true;
                 break;
             case PeerInputKind.Control:
-                ((Action)input.Ref!)();
+                input.Action!();
                 break;
         }
     }
@@ -215,7 +215,7 @@ public sealed partial class PeerConnection
 
         if (now >= _iceDeadlineNs)
         {
-            Fail(PeerPhase.Ice, $"no ICE connectivity check succeeded within {_options.IceTimeout.TotalSeconds:0.###} s");
+            Fail(PeerPhase.Ice, PeerFailureReason.IceTimeout, $"no ICE connectivity check succeeded within {_options.IceTimeout.TotalSeconds:0.###} s");
             return;
         }
 
@@ -344,10 +344,10 @@ public sealed partial class PeerConnection
                 ReplayEarlyDtls();
                 break;
             case IceEventKind.ConsentExpired:
-                Fail(PeerPhase.Consent, $"consent expired: no answer from {e.Endpoint} for {_options.ConsentTimeout.TotalSeconds:0.###} s");
+                Fail(PeerPhase.Consent, PeerFailureReason.ConsentExpired, $"consent expired: no answer from {e.Endpoint} for {_options.ConsentTimeout.TotalSeconds:0.###} s");
                 break;
             case IceEventKind.Failed:
-                Fail(PeerPhase.Ice, e.Reason ?? "ICE failed");
+                Fail(PeerPhase.Ice, PeerFailureReason.IceFailed, e.Reason ?? "ICE failed");
                 break;
         }
     }
@@ -494,12 +494,14 @@ public sealed partial class PeerConnection
         {
             if (error is DtlsHandshakeException { Reason: DtlsFailureReason.PeerClosed } closed)
             {
-                End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed, $"{closed.Reason}: {closed.Message}"));
+                End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed, PeerFailureReason.DtlsPeerClosed, $"{closed.Reason}: {closed.Message}")
+                    with { DtlsFailure = closed.Reason });
                 return;
             }
 
-            string reason = error is DtlsHandshakeException d ? $"{d.Reason}: {d.Message}" : error.Message;
-            Fail(PeerPhase.Dtls, reason);
+            var dtlsFailure = (error as DtlsHandshakeException)?.Reason;
+            string reason = dtlsFailure is { } typed ? $"{typed}: {error.Message}" : error.Message;
+            End(PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Dtls, PeerFailureReason.DtlsHandshakeFailed, reason) with { DtlsFailure = dtlsFailure });
             return;
         }
 
@@ -516,16 +518,16 @@ public sealed partial class PeerConnection
 
         var outcome = reason switch
         {
-            DtlsCloseReason.PeerCloseNotify => PeerOutcome.Failure(PeerPhase.PeerClosed, "the peer closed DTLS (close_notify)"),
+            DtlsCloseReason.PeerCloseNotify => PeerOutcome.Failure(PeerPhase.PeerClosed, PeerFailureReason.DtlsPeerClosed, "the peer closed DTLS (close_notify)"),
             DtlsCloseReason.PeerAlert when _dtls?.PeerFatalAlert is { } alert =>
-                PeerOutcome.Failure(PeerPhase.Dtls, $"{reason}: peer sent fatal alert {DtlsSession.DescribeAlert(alert)}"),
-            _ when _dtls?.Fault is { } fault => PeerOutcome.Failure(PeerPhase.Dtls, $"{reason}: {fault.Message}"),
-            _ => PeerOutcome.Failure(PeerPhase.Dtls, $"DTLS ended: {reason}"),
+                PeerOutcome.Failure(PeerPhase.Dtls, PeerFailureReason.DtlsPeerAlert, $"{reason}: peer sent fatal alert {DtlsSession.DescribeAlert(alert)}"),
+            _ when _dtls?.Fault is { } fault => PeerOutcome.Failure(PeerPhase.Dtls, PeerFailureReason.DtlsError, $"{reason}: {fault.Message}"),
+            _ => PeerOutcome.Failure(PeerPhase.Dtls, PeerFailureReason.DtlsEnded, $"DTLS ended: {reason}"),
         };
         End(reason == DtlsCloseReason.PeerCloseNotify ? PeerConnectionState.Closed : PeerConnectionState.Failed, outcome);
     }
 
-    private void Fail(PeerPhase phase, string reason) => End(PeerConnectionState.Failed, PeerOutcome.Failure(phase, reason));
+    private void Fail(PeerPhase phase, PeerFailureReason cause, string reason) => End(PeerConnectionState.Failed, PeerOutcome.Failure(phase, cause, reason));
 
     /// <summary>Ends the connection once: tells the peer (ABORT, close_notify), closes channels, stops the loop.</summary>
     private void End(PeerConnectionState state, PeerOutcome outcome)

@@ -331,7 +331,7 @@ public sealed partial class PeerConnection
         _gathered.TrySetResult();
         if (!UseHostCandidate || _relayRoute is not null)
         {
-            Fail(PeerPhase.Ice, reason);
+            Fail(PeerPhase.Ice, PeerFailureReason.RelayFailed, reason);
         }
     }
 
@@ -353,7 +353,7 @@ public sealed partial class PeerConnection
                 {
                     var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
                     data.CopyTo(buffer, 0);
-                    _earlyDtls.Enqueue(new PeerInput(PeerInputKind.Dtls, buffer, data.Length, peer, _turnInputNs, Relayed: true));
+                    _earlyDtls.Enqueue(PeerInput.Datagram(PeerInputKind.Dtls, buffer, data.Length, peer, _turnInputNs, relayed: true));
                 }
                 else
                 {

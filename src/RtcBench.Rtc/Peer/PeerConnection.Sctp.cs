@@ -129,7 +129,7 @@ public sealed partial class PeerConnection
 
     private void HandleSend(in PeerInput input)
     {
-        var channel = (DataChannel)input.Ref!;
+        var channel = input.Channel!;
         bool sent = false;
         if (_sctp is { } sctp && channel.StreamId >= 0 && channel.State == DataChannelState.Open)
         {
@@ -179,7 +179,7 @@ public sealed partial class PeerConnection
 
         if (now >= _sctpDeadlineNs)
         {
-            Fail(PeerPhase.Sctp, $"the SCTP association was not up within {_options.SctpTimeout.TotalSeconds:0.###} s of DTLS");
+            Fail(PeerPhase.Sctp, PeerFailureReason.SctpTimeout, $"the SCTP association was not up within {_options.SctpTimeout.TotalSeconds:0.###} s of DTLS");
             return;
         }
 
@@ -472,14 +472,15 @@ public sealed partial class PeerConnection
             case SctpCloseReason.LocalAbort:
                 return;
             case SctpCloseReason.Failed:
-                Fail(PeerPhase.Sctp, "SCTP failed: " + closed.Detail);
+                Fail(PeerPhase.Sctp, PeerFailureReason.SctpFailed, "SCTP failed: " + closed.Detail);
                 return;
             case SctpCloseReason.ProtocolViolation:
                 FlushSctp(); // The ABORT goes out before the loop stops.
-                Fail(PeerPhase.Sctp, "SCTP aborted: " + closed.Detail);
+                Fail(PeerPhase.Sctp, PeerFailureReason.SctpProtocolViolation, "SCTP aborted: " + closed.Detail);
                 return;
             default:
                 End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed,
+                    closed.Reason == SctpCloseReason.PeerAbort ? PeerFailureReason.SctpPeerAbort : PeerFailureReason.SctpPeerShutdown,
                     closed.Reason == SctpCloseReason.PeerAbort ? $"the peer aborted SCTP ({_abortDetail ?? closed.Detail})" : "the peer shut SCTP down"));
                 return;
         }

@@ -144,6 +144,13 @@ public sealed partial class PeerConnection
             _trickled.Add(candidate);
         }
 
+        // Its checks may have arrived first and the pair been selected with a peer-reflexive remote: the signalled
+        // candidate names what that address really is (as libwebrtc upgrades a prflx candidate that is signalled later).
+        if (SelectedPair is { RemoteType: "prflx" } selected && selected.Remote.Equals(endpoint))
+        {
+            SelectedPair = selected with { RemoteType = IceCandidateLine.FormatType(candidate.Type) };
+        }
+
         // An ICE-lite answerer needs no remote candidates: it answers the checks that arrive.
         if (_iceStarted)
         {

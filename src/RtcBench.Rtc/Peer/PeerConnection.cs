@@ -284,12 +284,12 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         {
             // When the post fails the connection has already ended (the peer closed it) and the loop is on its way
             // out: wait for it all the same, so the socket (or the shared-socket session) is released on return.
-            Post(() => End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, "closed locally")));
+            Post(() => End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, PeerFailureReason.ClosedLocally, "closed locally")));
             await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
         else
         {
-            End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, "closed locally"));
+            End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, PeerFailureReason.ClosedLocally, "closed locally"));
             ReleaseResources();
         }
     }

@@ -18,12 +18,11 @@ public sealed partial class SctpAssociation
         Parameters = [SctpTlv.Empty(SctpParameterType.ForwardTsnSupported), new SctpTlv(SctpParameterType.SupportedExtensions, SupportedExtensions)],
     };
 
-    private bool OnInit(InitChunk init)
+    private SctpChunkResult OnInit(InitChunk init)
     {
         if (init.InitiateTag == 0)
         {
-            Stats.MalformedPackets++;
-            return false;
+            return SctpChunkResult.Malformed; // RFC 9260 §3.3.2: Initiate Tag 0 is a protocol error
         }
 
         if (State is not (SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed))
@@ -52,7 +51,7 @@ public sealed partial class SctpAssociation
             InitialTsn = localTsn,
             Parameters = parameters,
         }, init.InitiateTag);
-        return false; // INIT must be alone in its packet
+        return SctpChunkResult.Stop; // INIT must be alone in its packet (§6.10)
     }
 
     /// <summary>RFC 9260 §3.2.1: unknown parameters whose type has bit 0x4000 set are reported back.</summary>
@@ -82,7 +81,7 @@ public sealed partial class SctpAssociation
         }
     }
 
-    private bool OnInitAck(InitAckChunk ack)
+    private SctpChunkResult OnInitAck(InitAckChunk ack)
     {
         if (State != SctpState.CookieWait)
         {
@@ -91,8 +90,7 @@ public sealed partial class SctpAssociation
 
         if (ack.InitiateTag == 0 || ack.StateCookie is not { Length: > 0 } cookie)
         {
-            Stats.MalformedPackets++;
-            return false;
+            return SctpChunkResult.Malformed; // §3.3.3: Initiate Tag 0, or no State Cookie
         }
 
         _peerTag = ack.InitiateTag;
@@ -100,24 +98,23 @@ public sealed partial class SctpAssociation
         State = SctpState.CookieEchoed;
         _t1Chunk = new CookieEchoChunk { Cookie = cookie };
         _control.Enqueue(_t1Chunk);
-        _t1Count = 0;
-        _t1DeadlineNs = _now + _rto.RtoNs;
-        return false;
+        StartT1();
+        return SctpChunkResult.Stop; // INIT-ACK is alone in its packet (§6.10); done, not malformed
     }
 
-    private bool OnCookieEcho(SctpCommonHeader header, CookieEchoChunk echo)
+    private SctpChunkResult OnCookieEcho(SctpCommonHeader header, CookieEchoChunk echo)
     {
         var fresh = SctpCookie.TryValidate(echo.Cookie, _secret, _now, _options.CookieLifetimeNs, out var c);
         if (c is null || header.VerificationTag != c.LocalTag)
         {
             Stats.BadCookies++;
-            return false;
+            return SctpChunkResult.Stop;
         }
 
         if (State is not (SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed) && c.LocalTag == _localTag && c.PeerTag == _peerTag)
         {
             _control.Enqueue(new CookieAckChunk()); // §5.2.4 case D: our COOKIE-ACK was lost (age irrelevant: same association)
-            return true;
+            return SctpChunkResult.Continue;
         }
 
         if (!fresh)
@@ -128,7 +125,7 @@ public sealed partial class SctpAssociation
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(staleness,
                 (uint)Math.Min(uint.MaxValue, (_now - c.CreatedNs - _options.CookieLifetimeNs) / 1000));
             EmitSingle(new ErrorChunk { Items = [new SctpTlv(SctpErrorCauseCode.StaleCookie, staleness)] }, c.PeerTag);
-            return false;
+            return SctpChunkResult.Stop;
         }
 
         if (State is SctpState.Closed or SctpState.CookieWait or SctpState.CookieEchoed)
@@ -141,7 +138,7 @@ public sealed partial class SctpAssociation
             if (State == SctpState.CookieEchoed && c.LocalTag != _localTag)
             {
                 Stats.BadCookies++;
-                return false;
+                return SctpChunkResult.Stop;
             }
 
             _localTag = c.LocalTag;
@@ -150,14 +147,14 @@ public sealed partial class SctpAssociation
             SetUpPeer(c.PeerInitialTsn, c.PeerReceiverWindow, c.PeerForwardTsn, c.PeerReConfig);
             _control.Enqueue(new CookieAckChunk());
             Establish();
-            return true;
+            return SctpChunkResult.Continue;
         }
 
         return Ignore(); // restart (§5.2.4 case A) is not supported
     }
 
     /// <summary>RFC 9260 §5.2.6: a Stale Cookie error in COOKIE-ECHOED sends us back to INIT.</summary>
-    private bool OnError(ErrorChunk error)
+    private SctpChunkResult OnError(ErrorChunk error)
     {
         if (State == SctpState.CookieEchoed && error.Items.Count > 0 && error.Items[0].Type == SctpErrorCauseCode.StaleCookie)
         {
@@ -167,21 +164,21 @@ public sealed partial class SctpAssociation
             _t1Chunk = BuildInit();
             EmitSingle(_t1Chunk, 0);
             Stats.InitsSent++;
-            _t1DeadlineNs = _now + _rto.RtoNs;
-            return false;
+            StartT1();
+            return SctpChunkResult.Stop;
         }
 
         return Ignore();
     }
 
-    private bool OnCookieAck()
+    private SctpChunkResult OnCookieAck()
     {
         if (State == SctpState.CookieEchoed)
         {
             Establish();
         }
 
-        return true;
+        return SctpChunkResult.Continue;
     }
 
     private void SetUpPeer(uint peerInitialTsn, uint peerWindow, bool forwardTsn, bool reConfig)

@@ -46,7 +46,7 @@ public sealed partial class SctpAssociation
         var reader = new SctpChunkReader(body);
         while (!_terminated && reader.TryNext(out var chunk))
         {
-            if (!HandleChunk(header, chunk, ref dataSeen, ref ackNow))
+            if (HandleChunk(header, chunk, ref dataSeen, ref ackNow) != SctpChunkResult.Continue)
             {
                 break;
             }
@@ -94,58 +94,61 @@ public sealed partial class SctpAssociation
         };
     }
 
-    /// <summary>Returns false to stop processing the rest of the packet.</summary>
-    private bool HandleChunk(SctpCommonHeader header, ReadOnlySpan<byte> chunk, ref bool dataSeen, ref bool ackNow)
+    /// <summary>
+    /// One chunk: parse it (a chunk that does not parse is <see cref="SctpChunkResult.Malformed"/>) and hand it to its
+    /// handler, whose answer says whether the rest of the packet is read. Only malformed chunks are counted here.
+    /// </summary>
+    private SctpChunkResult HandleChunk(SctpCommonHeader header, ReadOnlySpan<byte> chunk, ref bool dataSeen, ref bool ackNow)
     {
+        const SctpChunkResult Malformed = SctpChunkResult.Malformed;
         var type = chunk[0];
-        var ok = type switch
+        var result = type switch
         {
-            SctpChunkType.Data => DataChunkView.TryRead(chunk, out var d) && OnData(d, ref dataSeen, ref ackNow),
-            SctpChunkType.Init => InitChunk.TryRead(chunk, out var i) && OnInit(i),
-            SctpChunkType.InitAck => InitAckChunk.TryRead(chunk, out var ia) && OnInitAck(ia),
-            SctpChunkType.Sack => _sackIn.TryReadInto(chunk) && OnSack(_sackIn),
-            SctpChunkType.Heartbeat => HeartbeatChunk.TryRead(chunk, out var hb) && Queue(HeartbeatAckChunk.WithInfo(hb.Info!)),
-            SctpChunkType.HeartbeatAck => HeartbeatAckChunk.TryRead(chunk, out var hba) && OnHeartbeatAck(hba),
-            SctpChunkType.Abort => AbortChunk.TryRead(chunk, out var a) && OnAbort(a),
-            SctpChunkType.Shutdown => ShutdownChunk.TryRead(chunk, out var sd) && OnShutdown(sd),
-            SctpChunkType.ShutdownAck => ShutdownAckChunk.TryRead(chunk, out _) && OnShutdownAck(),
-            SctpChunkType.ShutdownComplete => ShutdownCompleteChunk.TryRead(chunk, out _) && OnShutdownComplete(),
-            SctpChunkType.Error => ErrorChunk.TryRead(chunk, out var er) && OnError(er),
-            SctpChunkType.CookieEcho => CookieEchoChunk.TryRead(chunk, out var ce) && OnCookieEcho(header, ce),
-            SctpChunkType.CookieAck => CookieAckChunk.TryRead(chunk, out _) && OnCookieAck(),
-            SctpChunkType.ForwardTsn => ForwardTsnChunk.TryRead(chunk, out var f) && OnForwardTsn(f, ref ackNow),
-            SctpChunkType.ReConfig => ReConfigChunk.TryRead(chunk, out var rc) && OnReConfig(rc),
+            SctpChunkType.Data => DataChunkView.TryRead(chunk, out var d) ? OnData(d, ref dataSeen, ref ackNow) : Malformed,
+            SctpChunkType.Init => InitChunk.TryRead(chunk, out var i) ? OnInit(i) : Malformed,
+            SctpChunkType.InitAck => InitAckChunk.TryRead(chunk, out var ia) ? OnInitAck(ia) : Malformed,
+            SctpChunkType.Sack => _sackIn.TryReadInto(chunk) ? OnSack(_sackIn) : Malformed,
+            SctpChunkType.Heartbeat => HeartbeatChunk.TryRead(chunk, out var hb) ? Queue(HeartbeatAckChunk.WithInfo(hb.Info!)) : Malformed,
+            SctpChunkType.HeartbeatAck => HeartbeatAckChunk.TryRead(chunk, out var hba) ? OnHeartbeatAck(hba) : Malformed,
+            SctpChunkType.Abort => AbortChunk.TryRead(chunk, out var a) ? OnAbort(a) : Malformed,
+            SctpChunkType.Shutdown => ShutdownChunk.TryRead(chunk, out var sd) ? OnShutdown(sd) : Malformed,
+            SctpChunkType.ShutdownAck => ShutdownAckChunk.TryRead(chunk, out _) ? OnShutdownAck() : Malformed,
+            SctpChunkType.ShutdownComplete => ShutdownCompleteChunk.TryRead(chunk, out _) ? OnShutdownComplete() : Malformed,
+            SctpChunkType.Error => ErrorChunk.TryRead(chunk, out var er) ? OnError(er) : Malformed,
+            SctpChunkType.CookieEcho => CookieEchoChunk.TryRead(chunk, out var ce) ? OnCookieEcho(header, ce) : Malformed,
+            SctpChunkType.CookieAck => CookieAckChunk.TryRead(chunk, out _) ? OnCookieAck() : Malformed,
+            SctpChunkType.ForwardTsn => ForwardTsnChunk.TryRead(chunk, out var f) ? OnForwardTsn(f, ref ackNow) : Malformed,
+            SctpChunkType.ReConfig => ReConfigChunk.TryRead(chunk, out var rc) ? OnReConfig(rc) : Malformed,
             _ => OnUnknownChunk(chunk),
         };
-        if (!ok && !_terminated && IsKnownType(type))
+        if (result == Malformed)
         {
             Stats.MalformedPackets++;
             Stats.LastMalformedChunkType = type;
         }
 
-        return ok;
+        return result;
     }
 
-    private static bool IsKnownType(byte t) => t is <= 11 or 14 or SctpChunkType.ReConfig or SctpChunkType.ForwardTsn;
-
-    private bool Queue(SctpChunk chunk)
+    private SctpChunkResult Queue(SctpChunk chunk)
     {
         if (_peerTag != 0)
         {
             _control.Enqueue(chunk);
         }
 
-        return true;
+        return SctpChunkResult.Continue;
     }
 
-    private bool Ignore()
+    /// <summary>A well-formed chunk that has no meaning in this state: counted, and the packet is read on.</summary>
+    private SctpChunkResult Ignore()
     {
         Stats.IgnoredChunks++;
-        return true;
+        return SctpChunkResult.Continue;
     }
 
     /// <summary>RFC 9260 §3.2: the upper two bits of an unknown type decide skip/stop and report.</summary>
-    private bool OnUnknownChunk(ReadOnlySpan<byte> chunk)
+    private SctpChunkResult OnUnknownChunk(ReadOnlySpan<byte> chunk)
     {
         Stats.UnknownChunks++;
         var type = chunk[0];
@@ -154,10 +157,10 @@ public sealed partial class SctpAssociation
             _control.Enqueue(new ErrorChunk { Items = [new SctpTlv(SctpErrorCauseCode.UnrecognizedChunkType, chunk.ToArray())] });
         }
 
-        return SctpChunkType.SkipUnknown(type);
+        return SctpChunkType.SkipUnknown(type) ? SctpChunkResult.Continue : SctpChunkResult.Stop;
     }
 
-    private bool OnData(in DataChunkView d, ref bool dataSeen, ref bool ackNow)
+    private SctpChunkResult OnData(in DataChunkView d, ref bool dataSeen, ref bool ackNow)
     {
         if (!IsDataState(State) && State != SctpState.ShutdownSent)
         {
@@ -169,7 +172,7 @@ public sealed partial class SctpAssociation
         if (d.UserData.Length == 0)
         {
             AbortNoUserData(d.Tsn);
-            return false;
+            return SctpChunkResult.Stop;
         }
 
         ackNow |= d.Immediate;
@@ -179,7 +182,7 @@ public sealed partial class SctpAssociation
             Stats.DuplicateTsnsReceived++;
             _rx.RecordDuplicate(d.Tsn);
             ackNow = true;
-            return true;
+            return SctpChunkResult.Continue;
         }
 
         if (_rx.IsTooFarAhead(tsn) ||
@@ -187,12 +190,12 @@ public sealed partial class SctpAssociation
         {
             Stats.DataDroppedNoBuffer++;
             ackNow = true;
-            return true;
+            return SctpChunkResult.Continue;
         }
 
         _rx.Add(tsn);
         _reassembler.Insert(tsn, d);
-        return true;
+        return SctpChunkResult.Continue;
     }
 
     /// <summary>
@@ -210,7 +213,7 @@ public sealed partial class SctpAssociation
             FormattableString.Invariant($"the peer sent a DATA chunk with no user data (TSN {tsn}); ABORT sent")));
     }
 
-    private bool OnSack(SackChunk s)
+    private SctpChunkResult OnSack(SackChunk s)
     {
         Stats.SacksReceived++;
         if (!IsDataState(State) && State != SctpState.ShutdownSent)
@@ -224,10 +227,10 @@ public sealed partial class SctpAssociation
         }
 
         CheckShutdownProgress();
-        return true;
+        return SctpChunkResult.Continue;
     }
 
-    private bool OnHeartbeatAck(HeartbeatAckChunk ack)
+    private SctpChunkResult OnHeartbeatAck(HeartbeatAckChunk ack)
     {
         var info = ack.Info!;
         if (info.Length == HeartbeatInfoLength && _heartbeatSentNs >= 0 &&
@@ -239,10 +242,10 @@ public sealed partial class SctpAssociation
             _errorCount = 0;
         }
 
-        return true;
+        return SctpChunkResult.Continue;
     }
 
-    private bool OnForwardTsn(ForwardTsnChunk f, ref bool ackNow)
+    private SctpChunkResult OnForwardTsn(ForwardTsnChunk f, ref bool ackNow)
     {
         Stats.ForwardTsnsReceived++;
         if (!IsDataState(State) && State != SctpState.ShutdownSent)
@@ -259,10 +262,10 @@ public sealed partial class SctpAssociation
 
         ackNow = true;
         _sackNow = true;
-        return true;
+        return SctpChunkResult.Continue;
     }
 
-    private bool OnAbort(AbortChunk a)
+    private SctpChunkResult OnAbort(AbortChunk a)
     {
         ushort code = 0;
         var detail = "";
@@ -276,10 +279,10 @@ public sealed partial class SctpAssociation
 
         Emit(new SctpAborted(code, detail));
         Terminate(new SctpClosed(SctpCloseReason.PeerAbort, detail));
-        return false;
+        return SctpChunkResult.Stop;
     }
 
-    private bool OnShutdown(ShutdownChunk s)
+    private SctpChunkResult OnShutdown(ShutdownChunk s)
     {
         if (State is not (SctpState.Established or SctpState.ShutdownPending or SctpState.ShutdownSent or SctpState.ShutdownReceived))
         {
@@ -301,10 +304,10 @@ public sealed partial class SctpAssociation
         }
 
         CheckShutdownProgress();
-        return true;
+        return SctpChunkResult.Continue;
     }
 
-    private bool OnShutdownAck()
+    private SctpChunkResult OnShutdownAck()
     {
         if (State is not (SctpState.ShutdownSent or SctpState.ShutdownAckSent))
         {
@@ -314,10 +317,10 @@ public sealed partial class SctpAssociation
         _control.Clear();
         EmitSingle(new ShutdownCompleteChunk(), _peerTag);
         Terminate(new SctpClosed(SctpCloseReason.Shutdown, "shutdown complete"));
-        return false;
+        return SctpChunkResult.Stop;
     }
 
-    private bool OnShutdownComplete()
+    private SctpChunkResult OnShutdownComplete()
     {
         if (State != SctpState.ShutdownAckSent)
         {
@@ -325,7 +328,7 @@ public sealed partial class SctpAssociation
         }
 
         Terminate(new SctpClosed(SctpCloseReason.Shutdown, "shutdown complete"));
-        return false;
+        return SctpChunkResult.Stop;
     }
 
     /// <summary>RFC 9260 §9.2: SHUTDOWN once our data is all acknowledged; SHUTDOWN-ACK likewise.</summary>

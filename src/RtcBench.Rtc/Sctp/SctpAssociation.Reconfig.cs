@@ -78,7 +78,7 @@ public sealed partial class SctpAssociation
         }
     }
 
-    private bool OnReConfig(ReConfigChunk chunk)
+    private SctpChunkResult OnReConfig(ReConfigChunk chunk)
     {
         if (State is not (SctpState.Established or SctpState.ShutdownPending or SctpState.ShutdownReceived))
         {
@@ -114,7 +114,7 @@ public sealed partial class SctpAssociation
             _control.Enqueue(new ReConfigChunk { Items = responses });
         }
 
-        return true;
+        return SctpChunkResult.Continue;
     }
 
     /// <summary>RFC 6525 §5.2.2: reset our incoming streams once all data up to the sender's last TSN arrived.</summary>

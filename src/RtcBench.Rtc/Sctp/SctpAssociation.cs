@@ -37,6 +37,7 @@ public sealed partial class SctpAssociation
     private int _errorCount;
     private long _t1DeadlineNs = RtcTime.Never;
     private int _t1Count;
+    private long _t1TimeoutNs;
     private SctpChunk? _t1Chunk;
     private long _t2DeadlineNs = RtcTime.Never;
     private int _t2Count;
@@ -108,8 +109,7 @@ public sealed partial class SctpAssociation
         State = SctpState.CookieWait;
         EmitSingle(_t1Chunk, 0);
         Stats.InitsSent++;
-        _t1Count = 0;
-        _t1DeadlineNs = _now + _rto.RtoNs;
+        StartT1();
     }
 
     /// <summary>
@@ -412,7 +412,9 @@ public sealed partial class SctpAssociation
             return;
         }
 
-        _rto.BackOff();
+        // T1 backs off on its own (RFC 9260 §5.1.6 restarts T1 with the RTO rules): a lossy set-up must not leave
+        // the association's RTO at 4 or 8 s for the first DATA, which has no RTT sample yet either.
+        _t1TimeoutNs = Math.Min(_t1TimeoutNs * 2, _options.RtoMaxNs);
         if (_t1Chunk is InitChunk)
         {
             EmitSingle(_t1Chunk, 0);
@@ -423,7 +425,15 @@ public sealed partial class SctpAssociation
             _control.Enqueue(_t1Chunk);
         }
 
-        _t1DeadlineNs = _now + _rto.RtoNs;
+        _t1DeadlineNs = _now + _t1TimeoutNs;
+    }
+
+    /// <summary>Starts T1 (INIT or COOKIE-ECHO just sent) afresh at the association's RTO.</summary>
+    private void StartT1()
+    {
+        _t1Count = 0;
+        _t1TimeoutNs = _rto.RtoNs;
+        _t1DeadlineNs = _now + _t1TimeoutNs;
     }
 
     private void OnT2Expired()

@@ -12,9 +12,14 @@ public sealed class SctpStats
 
     public long ChecksumErrors { get; internal set; }
 
+    /// <summary>
+    /// Chunks that failed to parse or broke a rule of their own format (e.g. an INIT with Initiate Tag 0); the rest of
+    /// their packet is dropped. A handled chunk that ends its packet (INIT, INIT-ACK, ABORT) is not counted, nor a bad
+    /// cookie (<see cref="BadCookies"/>).
+    /// </summary>
     public long MalformedPackets { get; internal set; }
 
-    /// <summary>The type of the last chunk refused as malformed (or whose handler refused it); 0 when none was.</summary>
+    /// <summary>The type of the last chunk counted in <see cref="MalformedPackets"/>; 0 when none was.</summary>
     public byte LastMalformedChunkType { get; internal set; }
 
     public long BadVerificationTags { get; internal set; }

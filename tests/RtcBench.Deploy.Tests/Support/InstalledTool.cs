@@ -23,7 +23,16 @@ public sealed class InstalledTool : IAsyncLifetime, IDisposable
     {
         Directory.CreateDirectory(Scratch);
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : Tool.Find("dotnet");
-        var pack = await Tool.RunAsync(dotnet, ["pack", Repo.Path("src", "RtcBench.Cli", "RtcBench.Cli.csproj"), "-c", "Release", "-o", PackageDirectory, "-v", "q", "-nologo"]);
+        Tool.Result pack;
+        await DotnetBuilds.Gate.WaitAsync();
+        try
+        {
+            pack = await Tool.RunAsync(dotnet, ["pack", Repo.Path("src", "RtcBench.Cli", "RtcBench.Cli.csproj"), "-c", "Release", "-o", PackageDirectory, "-v", "q", "-nologo"]);
+        }
+        finally
+        {
+            DotnetBuilds.Gate.Release();
+        }
         Assert.True(pack.ExitCode == 0, "dotnet pack: " + pack);
         Assert.Single(Directory.GetFiles(PackageDirectory, "rtcbench.*.nupkg"));
         var install = await Tool.RunAsync(dotnet, ["tool", "install", "rtcbench", "--tool-path", _dir.File("tools"), "--add-source", PackageDirectory, "--version", Version]);

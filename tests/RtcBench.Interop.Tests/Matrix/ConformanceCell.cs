@@ -146,6 +146,11 @@ internal sealed partial class ConformanceCell : IAsyncDisposable
         var after = await Call(new JsonObject { ["cmd"] = "describe", ["pc"] = _pc });
         Check(after["connection"]?.GetValue<string>() == "connected", $"{_peer.Stack} reports its connection {after["connection"]} after the channels closed");
 
+        _step = "sctp counters";
+        var sctp = _us.SctpStats!;
+        Check(sctp.MalformedPackets == 0,
+            $"our SCTP counted {sctp.MalformedPackets} malformed chunk(s) (last type {sctp.LastMalformedChunkType}) from {_peer.Stack}, an RFC-conformant peer");
+
         string streams = string.Join(", ", open["channels"]!.AsArray().Select(c => $"{c!["label"]} {c["id"]}"));
         return $"pass: every batch {(Lossy ? "intact" : "in order and intact")} both ways; large message {largest} B " +
             $"({LargestReason(theirSdp, largest)}); closed from each side; streams {streams}; up in {connectedMs} ms" + string.Concat(_notes.Select(n => "; " + n));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RtcBench.Janus.Api;
+using RtcBench.Janus.Plugins;
 using RtcBench.Janus.Plugins.EchoTest;
 using RtcBench.Janus.Plugins.TextRoom;
 using RtcBench.Janus.Plugins.VideoRoom;
@@ -72,9 +73,8 @@ public sealed class JanusRequestWriterTests
         object[] requests =
         [
             new VideoRoomCreateRoom { Secret = "s3cret", AdminKey = "k3y", Pin = "p1n" },
-            new VideoRoomDestroyRoom { Room = 1, Secret = "s3cret" },
             new TextRoomCreateRoom { Secret = "s3cret", AdminKey = "k3y", Pin = "p1n" },
-            new TextRoomDestroyRoom { Room = 1, Secret = "s3cret" },
+            new JanusRoomDestroy { Room = 1, Secret = "s3cret" },
             new VideoRoomJoinPublisher { Room = 1, Token = "t0k", Pin = "p1n" },
             new JanusRequest("create", "tx"),
         ];

@@ -144,18 +144,18 @@ public sealed class JanusClientTests(JanusFixture fixture)
         Assert.True(VideoRoomJoined.TryRead(reply, out var joined), reply.Data.GetRawText());
         Assert.Equal(room, joined!.Room);
         Assert.Empty(joined.Publishers);
-        var listed = await handle.SendAsync(VideoRoomRoomQuery.ListParticipants(room));
+        var listed = await handle.SendAsync(JanusRoomQuery.ListParticipants(room));
         Assert.Contains(joined.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), listed.Data.GetRawText(), StringComparison.Ordinal);
 
-        var wrongSecret = await Assert.ThrowsAsync<JanusPluginException>(() => handle.SendAsync(new VideoRoomDestroyRoom { Room = room, Secret = "nope" }));
+        var wrongSecret = await Assert.ThrowsAsync<JanusPluginException>(() => handle.SendAsync(new JanusRoomDestroy { Room = room, Secret = "nope" }));
         Assert.Equal((JanusPlugins.VideoRoom, 433), (wrongSecret.Plugin, wrongSecret.ErrorCode));
-        var destroyed = await handle.SendAsync(new VideoRoomDestroyRoom { Room = room, Secret = secret });
+        var destroyed = await handle.SendAsync(new JanusRoomDestroy { Room = room, Secret = secret });
         Assert.Equal("destroyed", destroyed.GetString("videoroom"));
 
         // Everyone in the room is told, us included: an event that answers no request.
         var told = await handle.NextPluginEventAsync().WaitAsync(Guard);
         Assert.Equal("destroyed", told.PluginData is { } data ? JanusMessageReader.StringOf(data, "videoroom") : null);
-        var exists = await handle.SendAsync(VideoRoomRoomQuery.Exists(room));
+        var exists = await handle.SendAsync(JanusRoomQuery.Exists(room));
         Assert.False(exists.GetBoolean("exists"));
     }
 
@@ -167,7 +167,7 @@ public sealed class JanusClientTests(JanusFixture fixture)
         await using var client = await JanusClient.ConnectAsync(_janus.ClientOptions(kind));
         await using var session = await client.CreateSessionAsync();
         var handle = await session.AttachAsync(JanusPlugins.TextRoom);
-        var list = await handle.SendAsync(TextRoomRoomQuery.List()); // synchronous
+        var list = await handle.SendAsync(JanusRoomQuery.List()); // synchronous
         Assert.Equal("success", list.GetString("textroom"));
 
         var offer = await handle.SendAsync(new TextRoomSetup()); // asynchronous: ack, then the event with Janus's offer

@@ -86,9 +86,7 @@ internal sealed class JanusDeployment : IAsyncDisposable
         await using var client = await RtcBench.Janus.Client.JanusClient.ConnectAsync(Janus.ClientOptions(JanusTransportKind.Http));
         await using var session = await client.CreateSessionAsync();
         var handle = await session.AttachAsync(plugin);
-        var exists = await handle.SendAsync(plugin == RtcBench.Janus.Plugins.JanusPlugins.VideoRoom
-            ? RtcBench.Janus.Plugins.VideoRoom.VideoRoomRoomQuery.Exists(room)
-            : RtcBench.Janus.Plugins.TextRoom.TextRoomRoomQuery.Exists(room));
+        var exists = await handle.SendAsync(RtcBench.Janus.Plugins.JanusRoomQuery.Exists(room));
         return exists.GetBoolean("exists") ?? true;
     }
 

@@ -61,7 +61,7 @@ public sealed class TextRoomInteropTests(JanusFixture fixture)
 
             await a.RequestAsync(tx => TextRoomData.Leave(tx, room), "leave");
             await b.NextAsync(m => m.Kind == "leave" && m.Username == "a", "a's leave, seen by b");
-            await admin.SendAsync(new TextRoomDestroyRoom { Room = room, Secret = secret });
+            await admin.SendAsync(new JanusRoomDestroy { Room = room, Secret = secret });
             foreach (var p in new[] { a, b })
             {
                 await p.Handle.HangupAsync();

@@ -123,7 +123,7 @@ public sealed class VideoRoomInteropTests(JanusFixture fixture)
             // the first one relayed on, everything came once and in order: a suffix of what was sent, the last 40 included.
             Assert.True(received.Count >= 40, $"only {received.Count} relayed");
             Assert.Equal(expected.Skip(expected.Count - received.Count), received);
-            await publisher.SendAsync(new VideoRoomDestroyRoom { Room = room, Secret = secret });
+            await publisher.SendAsync(new JanusRoomDestroy { Room = room, Secret = secret });
         }
         catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
         {

@@ -100,6 +100,11 @@ public sealed class RobustnessFlowTests
         Assert.Equal(LiveKitEndKind.PeerFailed, outcome.Kind);
         Assert.NotNull(outcome.PeerConnection);
         Assert.Equal(RtcBench.Rtc.Peer.PeerPhase.PeerClosed, outcome.PeerPhase);
+        Assert.Contains(outcome.PeerCause, new RtcBench.Rtc.Peer.PeerFailureReason?[]
+        {
+            RtcBench.Rtc.Peer.PeerFailureReason.SctpPeerAbort, RtcBench.Rtc.Peer.PeerFailureReason.SctpPeerShutdown,
+            RtcBench.Rtc.Peer.PeerFailureReason.DtlsPeerClosed,
+        });
     }
 
     [Fact]

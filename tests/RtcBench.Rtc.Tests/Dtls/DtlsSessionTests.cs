@@ -125,12 +125,14 @@ public sealed class DtlsSessionTests
     }
 
     [Theory]
-    [InlineData(DtlsRole.Client)]
-    [InlineData(DtlsRole.Server)]
-    public async Task Handshake_PeerNeverAnswers_FailsWithTimeoutNearTheConfiguredTime(DtlsRole role)
+    [InlineData(DtlsRole.Client, DtlsEngine.Managed)]
+    [InlineData(DtlsRole.Server, DtlsEngine.Managed)]
+    [InlineData(DtlsRole.Client, DtlsEngine.Bouncy)]
+    [InlineData(DtlsRole.Server, DtlsEngine.Bouncy)]
+    public async Task Handshake_PeerNeverAnswers_FailsWithTimeoutNearTheConfiguredTime(DtlsRole role, DtlsEngine engine)
     {
         var timeout = TimeSpan.FromMilliseconds(700);
-        using var session = Lonely(role, timeout, _ => { });
+        using var session = Lonely(role, timeout, _ => { }, engine);
         var stopwatch = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<DtlsHandshakeException>(
@@ -142,11 +144,13 @@ public sealed class DtlsSessionTests
         Assert.Equal(DtlsSessionState.Failed, session.State);
     }
 
-    [Fact]
-    public async Task Handshake_Cancelled_FailsPromptlyWithCancelled()
+    [Theory]
+    [InlineData(DtlsEngine.Managed)]
+    [InlineData(DtlsEngine.Bouncy)]
+    public async Task Handshake_Cancelled_FailsPromptlyWithCancelled(DtlsEngine engine)
     {
         var firstFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var session = Lonely(DtlsRole.Client, TimeSpan.FromSeconds(60), _ => firstFlight.TrySetResult());
+        using var session = Lonely(DtlsRole.Client, TimeSpan.FromSeconds(60), _ => firstFlight.TrySetResult(), engine);
         using var cancellation = new CancellationTokenSource();
         var handshake = session.HandshakeAsync(cancellation.Token);
         await firstFlight.Task.WaitAsync(Patience); // The DTLS thread is now blocked waiting for a ServerHello.
@@ -164,13 +168,17 @@ public sealed class DtlsSessionTests
     /// sends it: the handshake fails with the alert named, not at the (one-minute) timeout.
     /// </summary>
     [Theory]
-    [InlineData(2, 40, DtlsFailureReason.Alert, "peer sent fatal alert handshake_failure(40)")]
-    [InlineData(2, 47, DtlsFailureReason.Alert, "peer sent fatal alert illegal_parameter(47)")]
-    [InlineData(1, 0, DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake")]
-    public async Task Handshake_PeerAnswersTheClientHelloWithAnAlert_FailsNamingIt(byte level, byte description, DtlsFailureReason reason, string message)
+    [InlineData(2, 40, DtlsFailureReason.Alert, "peer sent fatal alert handshake_failure(40)", DtlsEngine.Managed)]
+    [InlineData(2, 47, DtlsFailureReason.Alert, "peer sent fatal alert illegal_parameter(47)", DtlsEngine.Managed)]
+    [InlineData(1, 0, DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake", DtlsEngine.Managed)]
+    [InlineData(2, 40, DtlsFailureReason.Alert, "peer sent fatal alert handshake_failure(40)", DtlsEngine.Bouncy)]
+    [InlineData(2, 47, DtlsFailureReason.Alert, "peer sent fatal alert illegal_parameter(47)", DtlsEngine.Bouncy)]
+    [InlineData(1, 0, DtlsFailureReason.PeerClosed, "peer sent close_notify(0) during the handshake", DtlsEngine.Bouncy)]
+    public async Task Handshake_PeerAnswersTheClientHelloWithAnAlert_FailsNamingIt(byte level, byte description, DtlsFailureReason reason, string message,
+        DtlsEngine engine)
     {
         var firstFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var session = Lonely(DtlsRole.Client, TimeSpan.FromSeconds(60), _ => firstFlight.TrySetResult());
+        using var session = Lonely(DtlsRole.Client, TimeSpan.FromSeconds(60), _ => firstFlight.TrySetResult(), engine);
         var handshake = session.HandshakeAsync(CancellationToken.None);
         await firstFlight.Task.WaitAsync(Patience); // The DTLS thread is now waiting for a ServerHello.
 
@@ -259,10 +267,12 @@ public sealed class DtlsSessionTests
         Assert.False(atServer.TryRead(out _)); // The replayed "genuine" record was not delivered twice.
     }
 
-    [Fact]
-    public void HandleDatagram_BeforeHandshakeAndAfterDispose_NeverThrows()
+    [Theory]
+    [InlineData(DtlsEngine.Managed)]
+    [InlineData(DtlsEngine.Bouncy)]
+    public void HandleDatagram_BeforeHandshakeAndAfterDispose_NeverThrows(DtlsEngine engine)
     {
-        var session = Lonely(DtlsRole.Server, TimeSpan.FromSeconds(5), _ => { });
+        var session = Lonely(DtlsRole.Server, TimeSpan.FromSeconds(5), _ => { }, engine);
         var random = new Random(5);
         foreach (var garbage in Garbage(random, new byte[40]))
         {
@@ -306,13 +316,14 @@ public sealed class DtlsSessionTests
         Assert.Contains("ReceiveQueueCapacity", error.Message, StringComparison.Ordinal);
     }
 
-    private static DtlsSession Lonely(DtlsRole role, TimeSpan timeout, DtlsBytesHandler output) => new(
+    private static DtlsSession Lonely(DtlsRole role, TimeSpan timeout, DtlsBytesHandler output, DtlsEngine engine) => new(
         new DtlsSessionOptions
         {
             Role = role,
             Certificate = DtlsCertificate.Generate(),
             RemoteFingerprint = DtlsCertificate.Generate().Fingerprint,
             HandshakeTimeout = timeout,
+            Engine = engine,
         },
         output);
 

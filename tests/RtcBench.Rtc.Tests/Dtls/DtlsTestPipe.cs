@@ -6,10 +6,9 @@ namespace RtcBench.Rtc.Tests.Dtls;
 /// Two <see cref="DtlsSession"/>s wired back to back in memory. Delivery is synchronous (the sender's thread calls
 /// the peer's HandleDatagram, which only enqueues). Optional seeded impairment: drop the listed datagram indices
 /// per direction, and/or hold every datagram at an odd index until the next one has been delivered (swapping pairs).
-/// <c>queueDelivery</c>: deliver in order on the thread pool instead. Needed when both sessions run the managed
-/// engine and both retransmit: each handles its timer under its own lock and sends under it, so synchronous delivery
-/// can leave each waiting for the other's lock (a real socket never calls back into the peer; this pipe did, and hung
-/// a test run).
+/// <c>queueDelivery</c>: deliver in order on the thread pool instead, as a socket would. (The managed engine used to
+/// send under its session lock, so synchronous delivery between two managed sessions that both retransmit could leave
+/// each waiting for the other's lock; it now sends after releasing it, and the loss test runs both ways.)
 /// </summary>
 internal sealed class DtlsTestPipe : IDisposable
 {

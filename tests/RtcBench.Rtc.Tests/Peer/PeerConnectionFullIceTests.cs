@@ -93,6 +93,25 @@ public sealed class PeerConnectionFullIceTests
     }
 
     [Fact]
+    public async Task FullAnswerer_PeerReflexiveSelected_ThenTheCandidateIsTrickled_ReportsItsSignalledType()
+    {
+        await using var offerer = PeerConnection.CreateOfferer(Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await using var answerer = PeerConnection.AcceptOffer(PeerConnectionTrickleTests.WithoutCandidates(offerer.CreateOffer()), FullAnswerer());
+        EchoEverything(answerer);
+        offerer.SetRemoteAnswer(answerer.LocalDescription!);
+        Assert.Equal(PeerOutcome.Success, await WithTimeout(answerer.WhenConnected));
+        Assert.True(await WithTimeout(channel.WhenOpen));
+        Assert.Equal("prflx", answerer.SelectedPair!.RemoteType); // Its checks came before any candidate.
+
+        Assert.True(answerer.AddRemoteCandidate(Assert.Single(offerer.LocalCandidates)));
+        await EchoOnce(channel); // The trickled candidate is handled on the loop before this echo.
+
+        Assert.Equal("host", answerer.SelectedPair!.RemoteType);
+        Assert.Equal(offerer.LocalEndPoint, answerer.SelectedPair.Remote);
+    }
+
+    [Fact]
     public async Task Offerer_AnswerWithOnlyAnMdnsCandidate_LearnsTheFullAnswererAsPeerReflexive()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options());

@@ -118,8 +118,10 @@ public sealed class PeerConnectionLoopbackTests
         await offerer.DisposeAsync();
         var outcome = await WithTimeout(answerer.WhenEnded);
         Assert.Equal(PeerPhase.PeerClosed, outcome.Phase);
+        Assert.Contains(outcome.Cause, new PeerFailureReason?[] { PeerFailureReason.SctpPeerAbort, PeerFailureReason.DtlsPeerClosed });
         Assert.Equal(PeerConnectionState.Closed, answerer.State);
         Assert.Equal(PeerPhase.LocalClose, offerer.Outcome!.Phase);
+        Assert.Equal(PeerFailureReason.ClosedLocally, offerer.Outcome.Cause);
         Assert.Equal(DataChannelState.Closed, channel.State);
     }
 
@@ -137,6 +139,8 @@ public sealed class PeerConnectionLoopbackTests
         Assert.False(outcome.Connected);
         Assert.Equal(PeerPhase.Dtls, outcome.Phase);
         Assert.Contains(nameof(DtlsFailureReason.FingerprintMismatch), outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(PeerFailureReason.DtlsHandshakeFailed, outcome.Cause);
+        Assert.Equal(DtlsFailureReason.FingerprintMismatch, outcome.DtlsFailure);
         Assert.Equal(PeerConnectionState.Failed, offerer.State);
     }
 
@@ -156,6 +160,8 @@ public sealed class PeerConnectionLoopbackTests
         Assert.Equal(PeerPhase.Dtls, outcome.Phase);
         Assert.Equal("Alert: peer sent fatal alert bad_certificate(42)", outcome.Reason);
         Assert.Equal("Dtls: Alert: peer sent fatal alert bad_certificate(42)", outcome.ToString());
+        Assert.Equal(PeerFailureReason.DtlsHandshakeFailed, outcome.Cause);
+        Assert.Equal(DtlsFailureReason.Alert, outcome.DtlsFailure);
         Assert.Equal(PeerConnectionState.Failed, answerer.State);
         Assert.Equal(42, answerer.DtlsSessionForTests!.PeerFatalAlert);
     }
@@ -176,6 +182,7 @@ public sealed class PeerConnectionLoopbackTests
         answerer.Socket.Dispose(); // Gone without a word: no ABORT, no close_notify.
         var outcome = await WithTimeout(offerer.WhenEnded);
         Assert.Equal(PeerPhase.Consent, outcome.Phase);
+        Assert.Equal(PeerFailureReason.ConsentExpired, outcome.Cause);
         Assert.Equal(PeerConnectionState.Failed, offerer.State);
         Assert.Equal(DataChannelState.Closed, channel.State);
         Assert.False(await channel.WhenOpen.ContinueWith(_ => false));
@@ -195,6 +202,8 @@ public sealed class PeerConnectionLoopbackTests
         Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} loop={offerer.LoopTask?.Status}");
         var outcome = await offerer.WhenConnected;
         Assert.Equal(PeerPhase.Ice, outcome.Phase);
+        // Our IceTimeout, or the agent's own verdict when every check on the only pair timed out first.
+        Assert.Contains(outcome.Cause, new PeerFailureReason?[] { PeerFailureReason.IceTimeout, PeerFailureReason.IceFailed });
         Assert.False(await WithTimeout(channel.WhenOpen));
     }
 
@@ -208,6 +217,8 @@ public sealed class PeerConnectionLoopbackTests
         var outcome = await WithTimeout(offerer.WhenConnected);
         Assert.Equal(PeerPhase.Dtls, outcome.Phase);
         Assert.Contains(nameof(DtlsFailureReason.Timeout), outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(PeerFailureReason.DtlsHandshakeFailed, outcome.Cause);
+        Assert.Equal(DtlsFailureReason.Timeout, outcome.DtlsFailure);
         Assert.NotNull(offerer.Timings.IceMs);
     }
 

@@ -158,6 +158,7 @@ public sealed class PeerConnectionRelayTests(CoturnServer coturn) : IClassFixtur
         Assert.False(outcome.Connected);
         Assert.Equal(PeerPhase.Ice, outcome.Phase);
         Assert.Contains(nameof(TurnError.Unauthorized), outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(PeerFailureReason.RelayFailed, outcome.Cause);
         Assert.Contains("401", offerer.RelayStatus, StringComparison.Ordinal);
         Assert.True(offerer.WhenGatheringComplete.IsCompleted);
         Assert.DoesNotContain(wrong, outcome.Reason + offerer.RelayStatus + RelayOnly(wrong).IceServers[0], StringComparison.Ordinal);

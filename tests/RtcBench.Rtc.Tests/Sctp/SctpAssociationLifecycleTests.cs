@@ -83,6 +83,33 @@ public sealed class SctpAssociationLifecycleTests
     }
 
     [Fact]
+    public void LostInits_BackOffT1Only_TheAssociationStartsAtTheInitialRto()
+    {
+        var pair = new SctpPair(8, Clean with { Up = false }, connect: false);
+        pair.Net.BToA.Options = Clean;
+        var a = pair.A.Association;
+        a.Connect();
+        var initsAt = new List<long> { pair.Net.NowNs };
+        pair.Net.AfterStep = n =>
+        {
+            if (a.Stats.InitsSent > initsAt.Count)
+            {
+                initsAt.Add(n.NowNs);
+                if (initsAt.Count == 3)
+                {
+                    n.AToB.Options = Clean; // The third INIT, still on the wire, gets through.
+                }
+            }
+        };
+
+        pair.Require(pair.RunUntil(() => pair.A.Connected && pair.B.Connected, 600 * RtcTime.NsPerSecond), "connect");
+
+        Assert.Equal(3, a.Stats.InitsSent);
+        Assert.Equal(2 * (initsAt[1] - initsAt[0]), initsAt[2] - initsAt[1]); // T1 doubles on each expiry...
+        Assert.Equal(new SctpOptions().RtoInitialNs, a.RtoNs); // ...but the association's RTO does not inherit it.
+    }
+
+    [Fact]
     public void NoAnswerToInit_FailsAfterMaxInitRetransmits()
     {
         var pair = new SctpPair(7, Clean with { Up = false }, connect: false);

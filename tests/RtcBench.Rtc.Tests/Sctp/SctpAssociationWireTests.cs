@@ -56,6 +56,86 @@ public sealed class SctpAssociationWireTests
     {
         var (server, _, _) = Accept();
         Assert.Equal(0, server.Stats.BadCookies);
+        Assert.Equal(0, server.Stats.MalformedPackets); // The INIT ends its packet (§6.10) but is not malformed.
+        Assert.Equal(0, server.Stats.LastMalformedChunkType);
+    }
+
+    [Fact]
+    public void OurInitAnsweredByChromiumLikeInitAck_EstablishesWithNothingCountedMalformed()
+    {
+        var client = new SctpAssociation(new SctpOptions { Random = new Random(2) });
+        client.Connect();
+        Assert.True(client.TryPollTransmit(out var initPacket));
+        Assert.True(InitChunk.TryRead(Chunks(initPacket)[0].Span, out var init));
+
+        // RFC 9260 §5.1 B: INIT-ACK alone in its packet, our Initiate Tag as its verification tag, a State Cookie.
+        var initAck = new InitAckChunk
+        {
+            InitiateTag = ChromeTag, AdvertisedReceiverWindow = 5_242_880, OutboundStreams = 65535, InboundStreams = 65535,
+            InitialTsn = ChromeTsn,
+            Parameters =
+            [
+                new SctpTlv(SctpParameterType.StateCookie, [1, 2, 3, 4, 5, 6, 7, 8]),
+                SctpTlv.Empty(SctpParameterType.ForwardTsnSupported),
+                new SctpTlv(SctpParameterType.SupportedExtensions, [0x82, 0xC0]),
+            ],
+        };
+        client.HandleInput(RtcTime.NsPerMs, Packet(init.InitiateTag, initAck));
+        Assert.Equal(SctpState.CookieEchoed, client.State);
+        Assert.True(client.TryPollTransmit(out var echoPacket));
+        Assert.True(CookieEchoChunk.TryRead(Chunks(echoPacket)[0].Span, out var echo));
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, echo.Cookie);
+
+        client.HandleInput(2 * RtcTime.NsPerMs, Packet(init.InitiateTag, new CookieAckChunk()));
+
+        Assert.Equal(SctpState.Established, client.State);
+        Assert.Equal(0, client.Stats.MalformedPackets);
+        Assert.Equal(0, client.Stats.LastMalformedChunkType);
+        Assert.Equal(0, client.Stats.IgnoredChunks);
+    }
+
+    [Fact]
+    public void InitAckWithInitiateTagZero_CountedMalformedOnce_AssociationWaits()
+    {
+        var client = new SctpAssociation(new SctpOptions { Random = new Random(3) });
+        client.Connect();
+        Assert.True(client.TryPollTransmit(out var initPacket));
+        Assert.True(InitChunk.TryRead(Chunks(initPacket)[0].Span, out var init));
+        var bad = new InitAckChunk
+        {
+            InitiateTag = 0, AdvertisedReceiverWindow = 65536, OutboundStreams = 1, InboundStreams = 1, InitialTsn = 1,
+            Parameters = [new SctpTlv(SctpParameterType.StateCookie, [1, 2, 3, 4])],
+        };
+
+        client.HandleInput(RtcTime.NsPerMs, Packet(init.InitiateTag, bad));
+
+        Assert.Equal(SctpState.CookieWait, client.State);
+        Assert.Equal(1, client.Stats.MalformedPackets);
+        Assert.Equal(SctpChunkType.InitAck, client.Stats.LastMalformedChunkType);
+        Assert.False(client.TryPollTransmit(out _));
+    }
+
+    [Fact]
+    public void TruncatedSackAfterGoodData_CountedMalformedOnce_RestOfPacketDropped()
+    {
+        var (server, serverTag, _) = Accept();
+        var good = new DataChunk { Tsn = ChromeTsn, StreamId = 1, Ssn = 0, Ppid = 53, Flags = 0x03, UserData = new byte[] { 7 } };
+        var later = new DataChunk { Tsn = ChromeTsn + 1, StreamId = 1, Ssn = 1, Ppid = 53, Flags = 0x03, UserData = new byte[] { 8 } };
+        var packet = Packet(serverTag, good);
+        // A SACK chunk (type 3) whose 8 bytes are too short for its fixed 12-byte part, then another DATA chunk.
+        byte[] truncatedSack = [SctpChunkType.Sack, 0, 0, 8, 0, 0, 0, 0];
+        var tail = SctpPacketWriter.Build(new SctpCommonHeader(5000, 5000, serverTag), [later]).AsSpan(12).ToArray();
+        var body = packet.AsSpan(12).ToArray().Concat(truncatedSack).Concat(tail).ToArray();
+        var forged = new byte[12 + body.Length];
+        packet.AsSpan(0, 12).CopyTo(forged);
+        body.CopyTo(forged, 12);
+        SctpCommonHeader.Seal(forged);
+
+        server.HandleInput(2 * RtcTime.NsPerMs, forged);
+
+        Assert.Equal(1, server.Stats.MalformedPackets);
+        Assert.Equal(SctpChunkType.Sack, server.Stats.LastMalformedChunkType);
+        Assert.Equal(1, server.Stats.DataChunksReceived); // The DATA after the malformed chunk was not read.
     }
 
     [Fact]
@@ -106,6 +186,7 @@ public sealed class SctpAssociationWireTests
         server.HandleInput(1, Packet(ack.InitiateTag, new CookieEchoChunk { Cookie = cookie }));
         Assert.Equal(SctpState.Closed, server.State);
         Assert.Equal(1, server.Stats.BadCookies);
+        Assert.Equal(0, server.Stats.MalformedPackets); // Counted as a bad cookie, not also as malformed.
     }
 
     [Fact]

@@ -16,6 +16,15 @@ internal sealed class FakeWaits : IPacingWaits
     /// <summary>The oversleep of each precise sleep (negative: wakes early); called with the sleep's index.</summary>
     public Func<int, long> Oversleep { get; set; } = _ => 0;
 
+    /// <summary>When set, the oversleep of a precise sleep by how long it asked to sleep (instead of <see cref="Oversleep"/>).</summary>
+    public Func<long, long>? OversleepByRequest { get; set; }
+
+    /// <summary>When set, <see cref="PreciseRequests"/> records each precise sleep's length (allocates).</summary>
+    public bool RecordRequests { get; set; }
+
+    /// <summary>How long each precise sleep asked to sleep, in order (with <see cref="RecordRequests"/>).</summary>
+    public List<long> PreciseRequests { get; } = [];
+
     public long CoarseOversleepNs { get; set; }
 
     public long SpinStepNs { get; set; } = 250;
@@ -38,7 +47,13 @@ internal sealed class FakeWaits : IPacingWaits
 
     public void SleepPrecise(long ns)
     {
-        _clock.NowNs += Math.Max(0, ns + Oversleep(PreciseSleeps++));
+        if (RecordRequests)
+        {
+            PreciseRequests.Add(ns);
+        }
+        long oversleep = OversleepByRequest is { } byRequest ? byRequest(ns) : Oversleep(PreciseSleeps);
+        PreciseSleeps++;
+        _clock.NowNs += Math.Max(0, ns + oversleep);
     }
 
     public void SpinOnce() => _clock.NowNs += SpinStepNs;

@@ -3,6 +3,7 @@ using RtcBench.Runner.Pacing;
 
 namespace RtcBench.Runner.Tests.Pacing;
 
+/// <summary>The spin-only strategy (the default: one precise sleep, then a spin); the two-stage one: <see cref="TwoStageSendPacerTests"/>.</summary>
 public sealed class SendPacerTests
 {
     private const long IntervalNs = 10_000_000;
@@ -14,7 +15,7 @@ public sealed class SendPacerTests
     public SendPacerTests()
     {
         _waits = new FakeWaits(_clock);
-        _pacer = new SendPacer(new MonoTime(_clock), _waits);
+        _pacer = new SendPacer(new MonoTime(_clock), _waits, PacingCalibration.SpinOnly());
     }
 
     /// <summary>Waits for <paramref name="count"/> sends 10 ms apart; returns how late each one returned (ns) and each spin.</summary>
@@ -127,7 +128,7 @@ public sealed class SendPacerTests
     public void WaitForSend_SharedWindow_ALaterPacerStartsCalibrated()
     {
         _waits.Oversleep = _ => 30_000;
-        var window = new OversleepWindow();
+        var window = PacingCalibration.SpinOnly();
         var first = new SendPacer(new MonoTime(_clock), _waits, window);
         long due = _clock.NowNs;
         for (int i = 0; i < OversleepWindow.MinSamples; i++)
@@ -138,7 +139,7 @@ public sealed class SendPacerTests
         var second = new SendPacer(new MonoTime(_clock), _waits, window);
 
         Assert.Equal(30_000 + SendPacer.GuardNs, second.MarginNs);
-        Assert.Equal(SendPacer.MaxMarginNs, new SendPacer(new MonoTime(_clock), _waits).MarginNs);
+        Assert.Equal(SendPacer.MaxMarginNs, new SendPacer(new MonoTime(_clock), _waits, PacingCalibration.SpinOnly()).MarginNs);
     }
 
     [Fact]
@@ -181,7 +182,7 @@ public sealed class SendPacerTests
     [Fact]
     public void WaitForSend_PreciseSpanOfTheCoarseLead_SleepsCoarselyFirstAsTheWaveOnePacerDid()
     {
-        var pacer = new SendPacer(new MonoTime(_clock), _waits) { PreciseSpanNs = SendPacer.CoarseLeadNs };
+        var pacer = new SendPacer(new MonoTime(_clock), _waits, PacingCalibration.SpinOnly()) { PreciseSpanNs = SendPacer.CoarseLeadNs };
 
         Assert.True(pacer.WaitForSend(_clock.NowNs + IntervalNs));
 

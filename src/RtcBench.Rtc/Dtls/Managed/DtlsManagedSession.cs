@@ -1,16 +1,26 @@
+using System.Buffers;
+
 namespace RtcBench.Rtc.Dtls;
 
 /// <summary>
 /// The thin shell that lets <see cref="DtlsSession"/> run the sans-IO <see cref="DtlsManagedEngine"/>
 /// (<see cref="DtlsEngine.Managed"/>): one lock around the engine, a <see cref="TimeProvider"/> timer for its
 /// deadline, and the session's events. No thread of its own: the engine runs on whoever calls in (the socket's receive
-/// thread, a sender, the timer). After every input all output is drained under the lock, so the outgoing-datagram
-/// callback is never called concurrently and data handlers run in arrival order (as with the BouncyCastle path's
-/// managed record layer). The lock is re-entrant: a handler may <see cref="Send"/> (an echo).
+/// thread, a sender, the timer). After every input all output is drained under the lock: events and data handlers run
+/// there, in arrival order (as with the BouncyCastle path's managed record layer), and the lock is re-entrant, so a
+/// handler may <see cref="Send"/> (an echo).
+/// <para>Datagrams are never sent under the lock. The drain copies them (pooled) into an outbox, in the engine's
+/// order; after releasing the lock the caller sends them, unless another caller is already sending, which then sends
+/// these too. So the outgoing-datagram callback is still never called concurrently and keeps the engine's order, and
+/// a callback that delivers synchronously into a peer session whose own timer thread is sending back into us cannot
+/// deadlock (each thread holds at most the lock of the session it is inside; none is held across a send).</para>
 /// </summary>
 internal sealed class DtlsManagedSession : IDisposable
 {
     private const int MaxBeforeStart = 16;
+
+    /// <summary>Datagrams drained but not yet sent; beyond this (a stalled sender) they are dropped and counted.</summary>
+    internal const int OutboxCapacity = 1024;
 
     private readonly Lock _lock = new();
     private readonly DtlsManagedEngine _engine;
@@ -25,6 +35,11 @@ internal sealed class DtlsManagedSession : IDisposable
     private long _armedForNs = long.MaxValue;
     private long _receivedNs;
     private bool _closedRaised;
+
+    // Guarded by _lock: the drained datagrams (pooled copies, in order) and whether a caller is sending them.
+    private readonly Queue<(byte[] Buffer, int Length)> _outbox = new();
+    private bool _sending;
+    private long _outboxDropped;
 
     internal DtlsManagedSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram, DtlsTimedBytesHandler onData, Action<DtlsCloseReason> onClosed)
     {
@@ -71,6 +86,7 @@ internal sealed class DtlsManagedSession : IDisposable
             }
         }
 
+        SendOutbox();
         return WaitAsync(cancellationToken);
     }
 
@@ -93,6 +109,8 @@ internal sealed class DtlsManagedSession : IDisposable
             _engine.HandleDatagram(NowNs(), datagram);
             Drain();
         }
+
+        SendOutbox();
     }
 
     internal void Send(ReadOnlySpan<byte> data)
@@ -107,6 +125,8 @@ internal sealed class DtlsManagedSession : IDisposable
             _engine.Send(data);
             Drain();
         }
+
+        SendOutbox();
     }
 
     internal void Close()
@@ -122,6 +142,8 @@ internal sealed class DtlsManagedSession : IDisposable
             _engine.Close();
             Drain();
         }
+
+        SendOutbox();
     }
 
     public void Dispose()
@@ -151,9 +173,86 @@ internal sealed class DtlsManagedSession : IDisposable
                 Drain();
             }
         }
+
+        SendOutbox();
     }
 
-    /// <summary>Under the lock: everything the engine has to say, then the timer for its next deadline.</summary>
+    /// <summary>Datagrams drained but dropped because the outbox was full (<see cref="OutboxCapacity"/>).</summary>
+    internal long OutboxDropped => Interlocked.Read(ref _outboxDropped);
+
+    /// <summary>
+    /// Not under the lock: sends the outbox in order, unless this thread still holds the lock (a handler's
+    /// <see cref="Send"/>; the outer call sends once it has released it) or another caller is sending (it sends ours
+    /// too: it checks the outbox under the lock before it stops). Pooled buffers go back after each send.
+    /// </summary>
+    private void SendOutbox()
+    {
+        if (_lock.IsHeldByCurrentThread)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_sending || _outbox.Count == 0)
+            {
+                return;
+            }
+
+            _sending = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                (byte[] Buffer, int Length) next;
+                lock (_lock)
+                {
+                    if (!_outbox.TryDequeue(out next))
+                    {
+                        _sending = false;
+                        return;
+                    }
+                }
+
+                try
+                {
+                    _sendDatagram(next.Buffer.AsSpan(0, next.Length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(next.Buffer);
+                }
+            }
+        }
+        catch
+        {
+            // The callback threw: stop sending (what is left goes with the next caller) and let the caller see it.
+            lock (_lock)
+            {
+                _sending = false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Under the lock: a pooled copy of one datagram to transmit, queued behind the others.</summary>
+    private void Enqueue(ReadOnlySpan<byte> datagram)
+    {
+        if (_outbox.Count >= OutboxCapacity)
+        {
+            Interlocked.Increment(ref _outboxDropped);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        datagram.CopyTo(buffer);
+        _outbox.Enqueue((buffer, datagram.Length));
+    }
+
+    /// <summary>Under the lock: everything the engine has to say (datagrams into the outbox), then the timer for its next deadline.</summary>
     private void Drain()
     {
         while (true)
@@ -162,7 +261,7 @@ internal sealed class DtlsManagedSession : IDisposable
             switch (output.Kind)
             {
                 case DtlsOutputKind.Transmit:
-                    _sendDatagram(output.Data.Span);
+                    Enqueue(output.Data.Span);
                     break;
                 case DtlsOutputKind.Connected:
                     _state = DtlsSessionState.Connected;

@@ -47,11 +47,15 @@ public sealed class DtlsSessionManagedEngineTests
         Assert.Throws<InvalidOperationException>(() => pipe.Client.Send("late"u8));
     }
 
-    [Fact]
-    public async Task Session_ManagedEngineLosesFirstFlights_RetransmitsAndConnects()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Session_ManagedEngineLosesFirstFlights_RetransmitsAndConnects(bool queueDelivery)
     {
+        // Synchronous delivery is the shape that deadlocked while the session sent under its lock: both sides
+        // retransmit on their own timer threads and each send runs straight into the other session.
         using var pipe = new DtlsTestPipe(dropClientToServer: [0], dropServerToClient: [1], clientEngine: DtlsEngine.Managed, serverEngine: DtlsEngine.Managed,
-            queueDelivery: true);
+            queueDelivery: queueDelivery);
 
         await pipe.HandshakeAsync().WaitAsync(Patience);
 
@@ -121,6 +125,80 @@ public sealed class DtlsSessionManagedEngineTests
         Assert.Equal(DtlsFailureReason.Timeout, timeout.Reason);
         Assert.Equal(DtlsFailureReason.Cancelled, cancel.Reason);
         Assert.True(sent >= 1);
+    }
+
+    [Theory]
+    [InlineData(null, DtlsEngine.Managed)]
+    [InlineData("", DtlsEngine.Managed)]
+    [InlineData("managed", DtlsEngine.Managed)]
+    [InlineData("bouncy", DtlsEngine.Bouncy)]
+    [InlineData(" BouncY ", DtlsEngine.Bouncy)]
+    [InlineData("openssl", DtlsEngine.Managed)]
+    public void DefaultEngine_EnvironmentValue_ManagedUnlessBouncy(string? value, DtlsEngine expected)
+    {
+        Assert.Equal(expected, DtlsSessionOptions.ParseEngine(value));
+        var certificate = DtlsCertificate.Generate();
+        var options = new DtlsSessionOptions { Role = DtlsRole.Client, Certificate = certificate, RemoteFingerprint = certificate.Fingerprint };
+        Assert.Equal(DtlsSessionOptions.DefaultEngine, options.Engine);
+        Assert.Equal(DtlsSessionOptions.ParseEngine(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE")), options.Engine);
+    }
+
+    [Fact]
+    public async Task Session_ManagedEngineSendCallback_RunsWithoutTheSessionLock()
+    {
+        // Another thread must be able to enter the session while its datagram callback runs: the callback is where a
+        // socket (or a synchronous pipe) may block, or call into a peer that calls back into us.
+        var certificate = DtlsCertificate.Generate();
+        var entered = new List<bool>();
+        DtlsSession? session = null;
+        session = new DtlsSession(
+            new DtlsSessionOptions
+            {
+                Role = DtlsRole.Client,
+                Certificate = certificate,
+                RemoteFingerprint = certificate.Fingerprint,
+                Engine = DtlsEngine.Managed,
+            },
+            _ =>
+            {
+                var other = Task.Run(() => session!.HandleDatagram([22, 0xFE, 0xFD, 0, 0]));
+                entered.Add(other.Wait(Patience));
+            });
+        using (session)
+        {
+            var handshake = session.HandshakeAsync(CancellationToken.None);
+
+            Assert.Equal([true], entered); // The ClientHello (one datagram), sent after the lock was released.
+            Assert.Equal(DtlsSessionState.Handshaking, session.State);
+            session.Close();
+            await Assert.ThrowsAsync<DtlsHandshakeException>(() => handshake.WaitAsync(Patience));
+        }
+    }
+
+    [Fact]
+    public async Task Session_ManagedEngineDataHandlerEchoes_EchoLeavesAfterTheHandlerInOrder()
+    {
+        using var pipe = new DtlsTestPipe(clientEngine: DtlsEngine.Managed, serverEngine: DtlsEngine.Managed);
+        await pipe.HandshakeAsync().WaitAsync(Patience);
+        var got = new List<byte>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pipe.Server.DataReceived += data => pipe.Server.Send(data); // Re-entrant: the echo is queued, sent after the lock.
+        pipe.Client.DataReceived += data =>
+        {
+            got.Add(data[0]);
+            if (got.Count == 50)
+            {
+                all.TrySetResult();
+            }
+        };
+
+        for (byte i = 0; i < 50; i++)
+        {
+            pipe.Client.Send([i]);
+        }
+
+        await all.Task.WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (byte)i), got);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
-namespace RtcBench.Platforms.Udp;
+using RtcBench.Platforms.Udp;
+
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>A point-in-time snapshot of the UDP echo server's counters (each counter is read atomically).</summary>
 /// <param name="Received">Datagrams received (every datagram, good or bad).</param>

@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Sockets;
 using RtcBench.Core.Protocol;
+using RtcBench.Platforms.Udp;
 
-namespace RtcBench.Platforms.Udp;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>The receive thread and the per-datagram path of <see cref="UdpEchoServer"/>.</summary>
 public sealed partial class UdpEchoServer
@@ -147,7 +148,7 @@ public sealed partial class UdpEchoServer
             SendPong(datagram[..UdpFrame.HeaderLength], ping, rxNs, room, from, _sendBuffer, payload.Length);
             return;
         }
-        room.RecordActivity(rxNs);
+        room.Tally.Seen(rxNs);
         int dropEvery = _faults.DropEvery;
         if (dropEvery > 0 && ping.Seq % dropEvery == dropEvery - 1)
         {
@@ -189,7 +190,7 @@ public sealed partial class UdpEchoServer
         // Counted before the pong leaves, so whoever has received it also sees it counted (a counter bumped after
         // SendTo can lag the pong the client already holds); taken back if the send fails.
         Interlocked.Increment(ref _echoed);
-        room.RecordEcho(txNs);
+        room.Tally.Answering(txNs);
         try
         {
             _socket.SendTo(buffer.AsSpan(0, UdpFrame.HeaderLength + n), SocketFlags.None, to);
@@ -197,13 +198,13 @@ public sealed partial class UdpEchoServer
         catch (SocketException)
         {
             Interlocked.Decrement(ref _echoed);
-            room.RecordEchoNotSent();
+            room.Tally.NotSent();
             Interlocked.Increment(ref _socketErrors);
         }
         catch (ObjectDisposedException)
         {
             Interlocked.Decrement(ref _echoed);
-            room.RecordEchoNotSent();
+            room.Tally.NotSent();
         }
     }
 

@@ -1,6 +1,6 @@
 using RtcBench.Platforms.Udp;
 
-namespace RtcBench.Agent.Platforms;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>The <c>udp</c> platform: rooms are registered with the agent's <see cref="UdpEchoServer"/>.</summary>
 internal sealed class UdpEchoPlatform(UdpEchoServer server) : IEchoPlatform
@@ -22,8 +22,5 @@ internal sealed class UdpEchoPlatform(UdpEchoServer server) : IEchoPlatform
 
     public void CloseRoom(Guid roomId) => server.UnregisterRoom(roomId);
 
-    public PlatformRoomActivity GetActivity(Guid roomId) =>
-        server.TryGetRoomStats(roomId, out var stats)
-            ? new PlatformRoomActivity(stats.PingsEchoed, stats.LastActivityNs)
-            : default;
+    public PlatformRoomActivity GetActivity(Guid roomId) => server.GetActivity(roomId);
 }

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using RtcBench.Core.Timing;
+using RtcBench.Platforms.Udp;
 
-namespace RtcBench.Platforms.Udp;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>
 /// The echo side of the <c>udp</c> platform: one UDP socket and one dedicated receive thread that answers every
@@ -111,17 +112,9 @@ public sealed partial class UdpEchoServer : IDisposable, IAsyncDisposable
         return false;
     }
 
-    /// <summary>Activity of a registered room; false when it is not registered.</summary>
-    public bool TryGetRoomStats(Guid roomId, out UdpEchoRoomStats stats)
-    {
-        if (_rooms.TryGetValue(roomId, out var room))
-        {
-            stats = room.Stats();
-            return true;
-        }
-        stats = default;
-        return false;
-    }
+    /// <summary>Activity of a registered room; none when it is not registered.</summary>
+    internal PlatformRoomActivity GetActivity(Guid roomId) =>
+        _rooms.TryGetValue(roomId, out var room) ? room.Tally.Activity : default;
 
     /// <summary>A snapshot of the counters.</summary>
     public UdpEchoCounters GetCounters() => new(

@@ -1,6 +1,7 @@
 using RtcBench.Core.Protocol;
+using RtcBench.Platforms.Udp;
 
-namespace RtcBench.Platforms.Udp;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>
 /// One registered room: its token, expiry, activity counters, the anti-replay windows of its most recent runs (at
@@ -29,8 +30,6 @@ internal sealed class UdpEchoRoom
     private long _useClock;
     private long _probeBudgetNs = ProbeBudgetCapacityNs;
     private long _probeBudgetAtNs = long.MinValue;
-    private long _pingsEchoed;
-    private long _lastActivityNs = long.MinValue;
     private volatile bool _closed;
 
     public UdpEchoRoom(Guid id, ReadOnlySpan<byte> token, long expiresAtNs)
@@ -51,24 +50,8 @@ internal sealed class UdpEchoRoom
 
     public bool TokenMatches(ReadOnlySpan<byte> token) => UdpFrame.TokenEquals(token, _token);
 
-    /// <summary>A pong was sent: counts it and makes it the room's latest activity (what keeps it from idling out).</summary>
-    public void RecordEcho(long nowNs)
-    {
-        Interlocked.Increment(ref _pingsEchoed);
-        Volatile.Write(ref _lastActivityNs, nowNs);
-    }
-
-    /// <summary>Takes back a <see cref="RecordEcho"/> whose pong the socket refused.</summary>
-    public void RecordEchoNotSent() => Interlocked.Decrement(ref _pingsEchoed);
-
-    /// <summary>A verified ping (token, expiry, replay check passed) that is not answered now: still activity.</summary>
-    public void RecordActivity(long nowNs) => Volatile.Write(ref _lastActivityNs, nowNs);
-
-    public UdpEchoRoomStats Stats()
-    {
-        long last = Volatile.Read(ref _lastActivityNs);
-        return new UdpEchoRoomStats(Interlocked.Read(ref _pingsEchoed), last == long.MinValue ? null : last);
-    }
+    /// <summary>Pongs and activity, by the rule every echo room counts by.</summary>
+    public EchoTally Tally { get; } = new();
 
     /// <summary>
     /// Anti-replay check for (run, seq): true the first time, false for a replay or a seq too old for its window.

@@ -1,4 +1,4 @@
-namespace RtcBench.Platforms.Udp;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>
 /// Fault injection for the UDP echo server. A test and diagnostic aid only: every fault is off by default and a

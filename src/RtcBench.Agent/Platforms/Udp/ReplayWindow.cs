@@ -1,6 +1,6 @@
 using RtcBench.Core.Protocol;
 
-namespace RtcBench.Platforms.Udp;
+namespace RtcBench.Agent.Platforms.Udp;
 
 /// <summary>
 /// An IPsec-style sliding anti-replay window (RFC 4303 §3.4.3) for one run: the highest sequence number seen and a

@@ -1,9 +1,12 @@
 using System.Text.Json;
 
-namespace RtcBench.Janus.Plugins.VideoRoom;
+namespace RtcBench.Janus.Plugins;
 
-/// <summary>Destroys a VideoRoom room (synchronous; reply <c>{"videoroom":"destroyed"}</c>; 433 with a wrong secret). Everyone in it is kicked.</summary>
-public sealed class VideoRoomDestroyRoom : IJanusPluginRequest
+/// <summary>
+/// <c>destroy</c>, as the room plugins (VideoRoom, TextRoom) share it: synchronous, reply
+/// <c>{"&lt;plugin&gt;":"destroyed"}</c>, 433 with a wrong secret. Everyone in the room is told and removed.
+/// </summary>
+public sealed class JanusRoomDestroy : IJanusPluginRequest
 {
     public required long Room { get; init; }
 
