@@ -53,7 +53,7 @@ internal static class FleetScaleBenchmark
         report.AppendLine(CultureInfo.InvariantCulture,
             $"- command: `dotnet run -c Release --project bench/RtcBench.Bench -- fleet-scale --postgres CONNSTRING --locations {locations} --interval-min {intervalMin} --days {days} --queries {queries} --ingest-runs {ingestRuns}`");
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"- fleet: {locations} locations × {Platforms.Length} platforms × {Channels.Length} channels = {series:N0} series, one run every {intervalMin} min for {days} days = **{total:N0} runs** (the issue's full size is `--locations 100 --interval-min 15 --days 365`: 11.2 M runs)");
+            $"- fleet: {locations} locations × {Platforms.Length} platforms × {Channels.Length} channels = {series:N0} series, one run every {intervalMin} min for {days} days = **{total:N0} runs** (the issue's fleet, ~28,000 runs a day and ~10 M a year over 800 series, is `--locations 100 --interval-min 40 --days 365`: 10.5 M runs; every 15 min would be 28 M)");
         report.AppendLine("- runs bulk-loaded by binary COPY with statistics and histograms of 200-ping runs (256 templates cycled); raw pings for the last day only; rollups then rebuilt from the runs (`RebuildRollupsAsync`, as `rtcbench db rebuild-rollups`)");
         report.AppendLine("- the 2-core VM is shared with other work: treat differences under ~20% as noise");
         report.AppendLine();
@@ -88,7 +88,7 @@ internal static class FleetScaleBenchmark
                     await ExecuteAsync(connection, "VACUUM ANALYZE;");
                     report.AppendLine(CultureInfo.InvariantCulture,
                         $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
-                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.SixHourRows:N0} six-hour + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly + {rebuilt.FourWeekRows:N0} four-week rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
                     report.AppendLine();
                     await DiskAsync(connection, total, pings, report);
                 }
@@ -97,19 +97,27 @@ internal static class FleetScaleBenchmark
                     // The window ends now: the reused store's last runs are older than a fresh load's.
                     report.AppendLine(CultureInfo.InvariantCulture, $"(Measured on database {reuse}, loaded by an earlier run with the same options.)");
                     report.AppendLine();
+                    await DiskAsync(connection, await CountAsync(connection, "runs"), await CountAsync(connection, "pings"), report);
                 }
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
-                // The baseline: the same store, plan and service reading every rollup row and merging them in the
-                // service (the read path before the store merged rows per group in the database).
+                // The baseline: the same store and service as before this change: hours, days and weeks only (the plan
+                // before the six-hour and four-week rollups), the store merging rows per group one query per piece.
                 await using var daysServer = await ServerHost.StartAsync(
-                    new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), GroupRollupsInStore = false }, store);
+                    new ServerOptions
+                    {
+                        Listen = new IPEndPoint(IPAddress.Loopback, 0),
+                        RollupGrainSeconds = RtcBench.Server.Aggregation.SourcePlan.HourDayWeekSeconds,
+                        RollupsInOnePass = false,
+                    },
+                    store);
                 using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 using var daysHttp = new HttpClient { BaseAddress = daysServer.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same service and plan reading every rollup row and merging them in the service, as before the store merged them per group; the window ends now, so its edges are partial hours read from the runs):");
+                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same store and service as before this change: hourly, daily and weekly rollups only (the plan before six-hour and four-week rollups), merged per group by the store one query per piece (this change: one query for all pieces); the window ends now, so its edges are partial hours read from the runs):");
                 report.AppendLine();
-                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (rows) p50 / p95 ms | p95 ratio | source (method_note) |");
+                string loadBeforeQueries = DirectBenchmark.LoadAverage();
+                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (hours, days, weeks) p50 / p95 ms | p95 ratio | source (method_note) |");
                 report.AppendLine("|---|---|---|---|---|---|---|---|");
                 string loc = "loc-001";
                 foreach (string query in new[]
@@ -135,10 +143,15 @@ internal static class FleetScaleBenchmark
                     Console.Error.WriteLine($"fleet-scale: {query}: p95 {timed.P95:F1} ms (baseline {baseline.P95:F1} ms)");
                 }
                 report.AppendLine();
+                report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) before the queries: {loadBeforeQueries}; after: {DirectBenchmark.LoadAverage()}.");
+                report.AppendLine();
                 if (ingestRuns > 0)
                 {
                     await IngestAsync(http, ingestRuns, now, report);
+                    string loadBeforeIngest = DirectBenchmark.LoadAverage();
                     await IngestComparisonAsync(postgres, ingestRuns, now, report);
+                    report.AppendLine(CultureInfo.InvariantCulture, $"Load average before the ingest comparison: {loadBeforeIngest}; after: {DirectBenchmark.LoadAverage()}.");
+                    report.AppendLine();
                 }
             }
         }
@@ -364,19 +377,20 @@ internal static class FleetScaleBenchmark
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
             $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
-            $"(each run: validation and recomputation of its statistics from the pings; one transaction of four round trips: the id claimed and the run row written with its hour, day and week rollup rows created if missing and locked, the 3 rows written back merged, 200 pings by COPY, commit).");
+            $"(each run: validation and recomputation of its statistics from the pings; one transaction of three round trips: the id claimed and the run row written with its five rollup rows created if missing and locked, the rows that existed written back merged with the 200 pings inserted from arrays, commit).");
         report.AppendLine();
     }
 
     /// <summary>
     /// Ingest into three fresh databases side by side, interleaved in blocks of <see cref="IngestBlock"/> runs (A, B,
     /// C, then B, C, A, …) so the machine's load falls on all three alike: (A) this store; (B) the same with rollup
-    /// maintenance off (the cost of the rollups); (C) the same code on the ping table as it was before migration 0007
-    /// (a foreign key checked per ping, a BRIN index on scheduled_at).
+    /// maintenance off (the cost of the rollups); (C) the save as it ran before its statements were prepared and its
+    /// pings went with the rollup write (Npgsql's Max Auto Prepare 0 and a reset on every pool return, as the store's
+    /// connection settings were; pings by binary COPY in two round trips of their own).
     /// </summary>
     private static async Task IngestComparisonAsync(string postgres, int runs, DateTimeOffset now, StringBuilder report)
     {
-        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "pings as before 0007: FK + BRIN (baseline C)"];
+        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "rollups on, save as before: unprepared, pings by COPY (baseline C)"];
         var databases = new string[3];
         var stores = new PostgresResultStore[3];
         var servers = new RunningServer[3];
@@ -387,16 +401,10 @@ internal static class FleetScaleBenchmark
             {
                 databases[v] = "ingest_" + Guid.NewGuid().ToString("N")[..12];
                 await ExecuteAsync(postgres, $"CREATE DATABASE {databases[v]};");
-                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString;
-                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1 };
+                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString
+                    + (v == 2 ? ";Max Auto Prepare=0;No Reset On Close=false" : "");
+                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1, PingsOnTheirOwn = v == 2 };
                 await stores[v].InitializeAsync(CancellationToken.None);
-                if (v == 2)
-                {
-                    await ExecuteAsync(connection,
-                        "DROP TRIGGER runs_delete_pings ON runs; "
-                        + "ALTER TABLE pings ADD FOREIGN KEY (run_id, run_started_at) REFERENCES runs (id, started_at) ON DELETE CASCADE; "
-                        + "CREATE INDEX ix_pings_scheduled_at ON pings USING brin (scheduled_at);");
-                }
                 servers[v] = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, stores[v]);
                 clients[v] = new HttpClient { BaseAddress = servers[v].BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
             }
@@ -501,6 +509,14 @@ internal static class FleetScaleBenchmark
     }
 
     private readonly record struct Timing(double P50, double P95, double Max, int Groups, string Note);
+
+    private static async Task<long> CountAsync(string connectionString, string table)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT COUNT(*) FROM {table};", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

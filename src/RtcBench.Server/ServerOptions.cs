@@ -69,16 +69,23 @@ public sealed class ServerOptions
     public TimeSpan? PingRetention { get; set; }
 
     /// <summary>
-    /// The coarsest rollup grain (seconds) aggregate queries read: 604800 (weeks). Not a command-line option: the
-    /// fleet-scale bench sets 86400 on a second server to time the day-based plan as its baseline.
+    /// The rollup grains (seconds) aggregate queries read: all of them (hours, six hours, days, weeks, four weeks).
+    /// Not a command-line option: the fleet-scale bench gives a second server hours, days and weeks only, the plan
+    /// before six-hour and four-week rollups, as its baseline.
     /// </summary>
-    internal int CoarsestRollupSeconds { get; init; } = 604800;
+    internal IReadOnlyList<int> RollupGrainSeconds { get; init; } = Aggregation.SourcePlan.AllGrainSeconds;
 
     /// <summary>
     /// False only for the fleet-scale bench's baseline: rollup rows come back one by one and are merged in the
     /// service (the read path before the store merged them per group).
     /// </summary>
     internal bool GroupRollupsInStore { get; init; } = true;
+
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: the rollup pieces of a query (four weeks, weeks, days, …) are
+    /// read and merged per group one query each, as before, instead of in one query.
+    /// </summary>
+    internal bool RollupsInOnePass { get; init; } = true;
 
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()

@@ -68,7 +68,7 @@ public interface IResultStore : IAsyncDisposable
     Task<IReadOnlyList<RunSummary>> GetLatestRunsAsync(string? channel, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The rollup rows (maintained by every save) of <paramref name="grainSeconds"/> (3600: hours, 86400: UTC days, 604800: weeks from Thursday 00:00 UTC)
+    /// The rollup rows (maintained by every save) of <paramref name="grainSeconds"/> (3600: hours, 21600: six hours from 00, 06, 12, 18 UTC, 86400: UTC days, 604800: weeks from Thursday 00:00 UTC, 2419200: 28 days from a Thursday 00:00 UTC)
     /// whose bucket starts in [filter.Since, filter.Until) and match the filter's platform, location and channel. A
     /// row combines exactly the runs that started in its bucket, as <see cref="RollupSums.AddRun"/> combines runs.
     /// </summary>
@@ -82,6 +82,15 @@ public interface IResultStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
         AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The rows of every piece (each its grain over its window; <paramref name="filter"/>'s platform, location and
+    /// channel, not its window) merged per <paramref name="grouping"/> group in one query: a year of a fleet read from
+    /// four-week, weekly, daily, six-hour and hourly rows comes back as one row per group. Every piece's grain must
+    /// divide the bucket size. A group's <see cref="RollupAggregate.GrainSeconds"/> is the finest grain of the pieces.
+    /// </summary>
+    Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping, CancellationToken cancellationToken);
 
     /// <summary>Recomputes every rollup row from the runs, in one transaction (saves wait meanwhile).</summary>
     Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken);

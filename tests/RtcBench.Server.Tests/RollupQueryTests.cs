@@ -21,14 +21,28 @@ public sealed class RollupQueryTests
     /// <summary>
     /// The window runs from 10:17 on the first day to 09:05 on the last: runs up to the first whole hour and from the
     /// last one, hourly rollups up to the first whole day and from the last one, and so on up to the coarsest grain
-    /// that fits. Origin is a Friday; epoch-aligned weeks start on Thursdays (2026-11-26, 12-03, 12-10).
+    /// that fits. Origin is a Friday; epoch-aligned weeks start on Thursdays (2026-11-26, 12-03, 12-10), four-week
+    /// periods on 2026-11-19, 12-17 and 2027-01-14; six hours at 00, 06, 12 and 18 UTC.
     /// </summary>
     public static TheoryData<int, string, DateTimeOffset[]> WindowsOverDays => new()
     {
-        { 3, "Runs Hours Days Hours Runs", [Origin.AddHours(11), Origin.AddDays(1), Origin.AddDays(3), Origin.AddDays(3).AddHours(9)] },
         {
-            21, "Runs Hours Days Weeks Days Hours Runs",
-            [Origin.AddHours(11), Origin.AddDays(1), Origin.AddDays(6), Origin.AddDays(20), Origin.AddDays(21), Origin.AddDays(21).AddHours(9)]
+            3, "Runs Hours SixHours Days SixHours Hours Runs",
+            [Origin.AddHours(11), Origin.AddHours(12), Origin.AddDays(1), Origin.AddDays(3), Origin.AddDays(3).AddHours(6), Origin.AddDays(3).AddHours(9)]
+        },
+        {
+            21, "Runs Hours SixHours Days Weeks Days SixHours Hours Runs",
+            [
+                Origin.AddHours(11), Origin.AddHours(12), Origin.AddDays(1), Origin.AddDays(6), Origin.AddDays(20), Origin.AddDays(21),
+                Origin.AddDays(21).AddHours(6), Origin.AddDays(21).AddHours(9),
+            ]
+        },
+        {
+            70, "Runs Hours SixHours Days Weeks FourWeeks Weeks Days SixHours Hours Runs",
+            [
+                Origin.AddHours(11), Origin.AddHours(12), Origin.AddDays(1), Origin.AddDays(6), Origin.AddDays(27), Origin.AddDays(55),
+                Origin.AddDays(69), Origin.AddDays(70), Origin.AddDays(70).AddHours(6), Origin.AddDays(70).AddHours(9),
+            ]
         },
     };
 
@@ -55,20 +69,25 @@ public sealed class RollupQueryTests
 
         Assert.Contains("weekly rollups for 2 whole weeks (from Thursday 00:00 UTC), daily rollups for 6 whole UTC days",
             SourcePlan.Describe(SourcePlan.Plan(since, until, bucket: null)), StringComparison.Ordinal);
-        // The day-based plan (the bench's baseline) reads the same window from days.
+        // A plan limited to hours and days reads the same window from days; the bench's baseline plan (hours, days,
+        // weeks: before six-hour and four-week rollups) from weeks, days and hours.
         Assert.Equal(
             "Runs Hours Days Hours Runs",
-            string.Join(' ', SourcePlan.Plan(since, until, bucket: null, coarsestSeconds: 86400).Select(p => p.Kind)));
+            string.Join(' ', SourcePlan.Plan(since, until, bucket: null, grainSeconds: [3600, 86400]).Select(p => p.Kind)));
+        Assert.Equal(
+            "Runs Hours Days Weeks Days Hours Runs",
+            string.Join(' ', SourcePlan.Plan(since, until, bucket: null, grainSeconds: SourcePlan.HourDayWeekSeconds).Select(p => p.Kind)));
     }
 
     [Theory]
     [InlineData(900, "Runs")]                          // 15 min: no rollup fits in a bucket
     [InlineData(3600, "Runs Hours Runs")]              // hours only
     [InlineData(7200, "Runs Hours Runs")]
-    [InlineData(86400, "Runs Hours Days Hours Runs")]
-    [InlineData(3 * 86400, "Runs Hours Days Hours Runs")]
-    [InlineData(604800, "Runs Hours Days Weeks Days Hours Runs")]
-    [InlineData(14 * 86400, "Runs Hours Days Weeks Days Hours Runs")]
+    [InlineData(21600, "Runs Hours SixHours Hours Runs")]
+    [InlineData(86400, "Runs Hours SixHours Days SixHours Hours Runs")]
+    [InlineData(3 * 86400, "Runs Hours SixHours Days SixHours Hours Runs")]
+    [InlineData(604800, "Runs Hours SixHours Days Weeks Days SixHours Hours Runs")]
+    [InlineData(14 * 86400, "Runs Hours SixHours Days Weeks Days SixHours Hours Runs")]
     public void Plan_BucketSize_UsesOnlyRollupsThatFitInOneBucket(int bucketSeconds, string expectedKinds)
     {
         var kinds = expectedKinds.Split(' ').Select(Enum.Parse<SourceKind>).ToArray();
@@ -106,12 +125,13 @@ public sealed class RollupQueryTests
             await store.SaveRunAsync(run, Ct);
         }
         TimeSpan?[] sizes = [null, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1), TimeSpan.FromDays(7)];
-        int weekly = 0;
-        for (int i = 0; i < 18; i++)
+        int weekly = 0, fourWeekly = 0;
+        for (int i = 0; i < 24; i++)
         {
-            var since = Origin.AddMinutes(random.Next(-120, 3 * 24 * 60));
-            var until = since.AddMinutes(random.Next(30, 17 * 24 * 60)).AddTicks(random.Next(0, 10_000_000));
-            var size = sizes[i % sizes.Length];
+            // The last six windows start before the four-week period from 2026-11-19 and run past its end.
+            var since = i < 18 ? Origin.AddMinutes(random.Next(-120, 3 * 24 * 60)) : Origin.AddMinutes(-random.Next(24 * 60, 5 * 24 * 60));
+            var until = since.AddMinutes(i < 18 ? random.Next(30, 17 * 24 * 60) : random.Next(29 * 24 * 60, 45 * 24 * 60)).AddTicks(random.Next(0, 10_000_000));
+            var size = i < 18 ? sizes[i % sizes.Length] : i % 2 == 0 ? null : TimeSpan.FromDays(28);
             bool across = i % 3 == 0;
             var filter = new AggregateFilter { Since = since, Until = until, Channel = i % 4 == 1 ? "lossy" : null };
             var buckets = new Buckets(since, until, size);
@@ -120,6 +140,7 @@ public sealed class RollupQueryTests
             var grouping = new RollupGrouping { BucketSizeUs = size is { } s ? s.Ticks / 10 : null, AcrossLocations = across };
             var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, SourcePlan.Plan(since, until, size), grouping, Ct);
             weekly += used.Count(p => p.Kind == SourceKind.Weeks);
+            fourWeekly += used.Count(p => p.Kind == SourceKind.FourWeeks);
             var actual = Aggregator.FromHistograms(runs, rollups, buckets, across);
 
             Assert.NotEmpty(expected);
@@ -136,6 +157,7 @@ public sealed class RollupQueryTests
             }
         }
         Assert.True(weekly > 0, "some windows are served by weekly rollups");
+        Assert.True(fourWeekly > 0, "some windows are served by four-week rollups");
     }
 
     [Fact]
@@ -185,7 +207,8 @@ public sealed class RollupQueryTests
 
         string note = distribution.GetProperty("method_note").GetString()!;
         Assert.StartsWith("Merged RTT histograms", note, StringComparison.Ordinal);
-        Assert.Contains("hourly rollups for 24 whole hours", note, StringComparison.Ordinal);
+        // "Now" is 16:00 UTC: hours 16-18 and 12-16, six hours 18-24 and 00-12.
+        Assert.Contains("six-hour rollups for 3 whole six-hour periods (from 00, 06, 12, 18 UTC), hourly rollups for 6 whole hours", note, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,12 +217,14 @@ public sealed class RollupQueryTests
         await using var harness = await ServerHarness.StartAsync();
         await harness.PostAllAsync(AggregationTests.ThreeRuns(RunFactory.BaseTime));
 
-        // "Now" is on the hour: 24 whole hours, 4 of them inside today (UTC).
+        // "Now" is on the hour (16:00 UTC): 24 whole hours, no whole UTC day.
         var whole = await harness.GetJsonAsync("/api/results/aggregated?hours=24");
         var quarters = await harness.GetJsonAsync("/api/results/timeseries?metric=p95&hours=24&bucket=15m");
         var pooled = await harness.GetJsonAsync("/api/results/aggregated?hours=24&method=pooled-pings");
 
-        Assert.Contains("hourly rollups for 24 whole hours", whole.GetProperty("method_note").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "six-hour rollups for 3 whole six-hour periods (from 00, 06, 12, 18 UTC), hourly rollups for 6 whole hours",
+            whole.GetProperty("method_note").GetString(), StringComparison.Ordinal);
         Assert.Contains("the runs of the whole window", quarters.GetProperty("method_note").GetString(), StringComparison.Ordinal);
         Assert.Contains("the ok pings of the runs", pooled.GetProperty("method_note").GetString(), StringComparison.Ordinal);
     }

@@ -6,14 +6,23 @@ namespace RtcBench.Storage.Tests;
 /// <summary>Rollups (issue 18): what a save maintains and a rebuild recomputes equals what the runs give.</summary>
 public abstract partial class ResultStoreContractTests
 {
-    /// <summary>A Friday: weeks (aligned to the unix epoch) start on Thursdays, 2026-11-19, 11-26 and 12-03.</summary>
+    /// <summary>
+    /// A Friday: weeks (aligned to the unix epoch) start on Thursdays, 2026-11-19, 11-26 and 12-03; four-week periods
+    /// on 2026-11-19, 12-17 and 2027-01-14.
+    /// </summary>
     private static readonly DateTimeOffset RollupOrigin = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The four-week period holding <see cref="RollupOrigin"/> starts the day before it.</summary>
+    private static readonly DateTimeOffset FourWeekStart = RollupOrigin.AddDays(-1);
+
+    /// <summary>Every grain the rollups keep.</summary>
+    private static readonly int[] RollupGrains = [3600, 21600, 86400, 604800, 2419200];
 
     [Fact]
     public async Task Rollups_RandomisedRuns_EqualSumsComputedFromTheRuns()
     {
         var store = await OpenAsync();
-        var runs = RandomRuns(seed: 1818, count: 90);
+        var runs = RandomRuns(seed: 1818, count: 90, spanDays: 40);
         foreach (var run in runs)
         {
             Assert.Equal(SaveOutcome.Inserted, await store.SaveRunAsync(run, Ct));
@@ -28,7 +37,7 @@ public abstract partial class ResultStoreContractTests
     public async Task RebuildRollups_AfterSaves_RecomputesTheSameRowsFromTheRuns()
     {
         var store = await OpenAsync();
-        var runs = RandomRuns(seed: 1919, count: 60);
+        var runs = RandomRuns(seed: 1919, count: 60, spanDays: 40);
         foreach (var run in runs)
         {
             await store.SaveRunAsync(run, Ct);
@@ -43,6 +52,13 @@ public abstract partial class ResultStoreContractTests
         Assert.Equal(
             runs.Select(r => (r.Platform, r.Location, r.Channel, Week(r.StartedAt))).Distinct().Count(),
             report.WeekRows);
+        Assert.Equal(
+            runs.Select(r => (r.Platform, r.Location, r.Channel, r.StartedAt.UtcDateTime.Date, r.StartedAt.UtcDateTime.Hour / 6)).Distinct().Count(),
+            report.SixHourRows);
+        Assert.Equal(
+            runs.Select(r => (r.Platform, r.Location, r.Channel, Week(r.StartedAt, 28))).Distinct().Count(),
+            report.FourWeekRows);
+        Assert.True(report.FourWeekRows > runs.Select(r => (r.Platform, r.Location, r.Channel)).Distinct().Count(), "runs in two four-week periods");
         await AssertRollupsMatchRunsAsync(store, runs.Count);
     }
 
@@ -50,7 +66,7 @@ public abstract partial class ResultStoreContractTests
     public async Task QueryRollupGroups_RandomisedRuns_EqualTheRowsMergedInMemory()
     {
         var store = await OpenAsync();
-        foreach (var run in RandomRuns(seed: 2020, count: 120))
+        foreach (var run in RandomRuns(seed: 2020, count: 120, spanDays: 40))
         {
             await store.SaveRunAsync(run, Ct);
         }
@@ -59,12 +75,13 @@ public abstract partial class ResultStoreContractTests
             new AggregateFilter { Since = RollupOrigin.AddDays(-1), Until = RollupOrigin.AddDays(12) },
             new AggregateFilter { Since = RollupOrigin.AddHours(7), Until = RollupOrigin.AddDays(6), Platform = "udp" },
             new AggregateFilter { Since = RollupOrigin, Until = RollupOrigin.AddDays(9), Channel = "lossy", Location = "eu-west-1" },
+            new AggregateFilter { Since = FourWeekStart, Until = FourWeekStart.AddDays(56) },
         };
-        long?[] sizes = [null, 3_600_000_000L * 6, 86_400_000_000L, 604_800_000_000L * 2];
+        long?[] sizes = [null, 3_600_000_000L * 6, 86_400_000_000L, 604_800_000_000L * 2, 2_419_200_000_000L, 2_419_200_000_000L * 2];
         int compared = 0;
         foreach (var filter in filters)
         {
-            foreach (int grain in new[] { 3600, 86400, 604800 })
+            foreach (int grain in RollupGrains)
             {
                 foreach (long? size in sizes.Where(z => z is null || z % (grain * 1_000_000L) == 0))
                 {
@@ -98,6 +115,58 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task QueryRollupGroups_SeveralPieces_EqualTheirRowsMergedInMemory()
+    {
+        var store = await OpenAsync();
+        foreach (var run in RandomRuns(seed: 2121, count: 120, spanDays: 40))
+        {
+            await store.SaveRunAsync(run, Ct);
+        }
+        // A window cut as a query plan cuts one: hours, six hours, days, weeks, then a four-week period.
+        RollupPiece[] pieces =
+        [
+            new(3600, RollupOrigin.AddHours(2), RollupOrigin.AddHours(6)),
+            new(21600, RollupOrigin.AddHours(6), RollupOrigin.AddDays(1)),
+            new(86400, RollupOrigin.AddDays(1), RollupOrigin.AddDays(6)),
+            new(604800, RollupOrigin.AddDays(6), RollupOrigin.AddDays(27)),
+            new(2419200, RollupOrigin.AddDays(27), RollupOrigin.AddDays(55)),
+        ];
+        var rows = new List<RollupAggregate>();
+        foreach (var piece in pieces)
+        {
+            rows.AddRange(await store.QueryRollupsAsync(new AggregateFilter { Since = piece.Since, Until = piece.Until, Channel = "lossy" }, piece.GrainSeconds, Ct));
+        }
+        Assert.Contains(rows, r => r.GrainSeconds == 2419200);
+        int compared = 0;
+        foreach (long? size in new long?[] { null, 2_419_200_000_000L })
+        {
+            foreach (bool across in new[] { false, true })
+            {
+                var grouping = new RollupGrouping { BucketSizeUs = size, AcrossLocations = across };
+                var expected = Ado.Rollups.GroupInMemory(rows, 3600, grouping);
+
+                var actual = await store.QueryRollupGroupsAsync(new AggregateFilter { Channel = "lossy" }, pieces, grouping, Ct);
+
+                Assert.Equal(expected.Count, actual.Count);
+                for (int i = 0; i < expected.Count; i++)
+                {
+                    var (e, a) = (expected[i], actual[i]);
+                    Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
+                    Assert.Equal(e.Locations, a.Locations);
+                    Assert.Equal(
+                        (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
+                        (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
+                    Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
+                    Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
+                    Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
+                    compared++;
+                }
+            }
+        }
+        Assert.True(compared > 20, $"{compared} groups compared");
+    }
+
+    [Fact]
     public async Task QueryRollups_RunWithUndecodableHistogram_CountedAsUndecodable()
     {
         var store = await OpenAsync();
@@ -110,11 +179,15 @@ public abstract partial class ResultStoreContractTests
         Assert.Equal((1, 1, 0), (hour.Sums.Runs, hour.Sums.Undecodable, hour.Sums.Histogram.Count));
     }
 
-    private static DateTimeOffset Week(DateTimeOffset time) =>
-        DateTimeOffset.UnixEpoch.AddDays(Math.Floor((time - DateTimeOffset.UnixEpoch).TotalDays / 7) * 7);
+    private static DateTimeOffset Week(DateTimeOffset time, int days = 7) =>
+        DateTimeOffset.UnixEpoch.AddDays(Math.Floor((time - DateTimeOffset.UnixEpoch).TotalDays / days) * days);
 
-    /// <summary>Runs over ten days (across two week boundaries), at random times, platforms, locations (some none) and channels, RTTs and losses.</summary>
-    internal static List<RunResult> RandomRuns(int seed, int count)
+    /// <summary>
+    /// Runs over <paramref name="spanDays"/> days from <see cref="RollupOrigin"/> (ten: across two week boundaries;
+    /// forty: across a four-week boundary too), at random times, platforms, locations (some none) and channels, RTTs
+    /// and losses.
+    /// </summary>
+    internal static List<RunResult> RandomRuns(int seed, int count, int spanDays = 10)
     {
         var random = new Random(seed);
         string[] platforms = ["udp", "janus", "livekit"];
@@ -131,7 +204,7 @@ public abstract partial class ResultStoreContractTests
                 double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
                 rtts[p] = random.NextDouble() < 0.1 ? null : median * Math.Exp(0.4 * normal);
             }
-            var startedAt = RollupOrigin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(10).Ticks));
+            var startedAt = RollupOrigin.AddTicks((long)(random.NextDouble() * TimeSpan.FromDays(spanDays).Ticks));
             runs.Add(RunnerDocuments.Create(
                 rtts,
                 startedAt: startedAt,
@@ -143,8 +216,8 @@ public abstract partial class ResultStoreContractTests
     }
 
     /// <summary>
-    /// Hour, day and week rollups over the whole span and over filtered, shorter ones (each grain where the window's
-    /// ends are on its boundaries) equal the same sums built from
+    /// Hour, six-hour, day, week and four-week rollups over the whole span and over filtered, shorter ones (each grain
+    /// where the window's ends are on its boundaries) equal the same sums built from
     /// <see cref="IResultStore.QueryRunAggregatesAsync"/>: counts and merged histograms exactly, the mean and jitter
     /// sums to the last few bits (floating-point sums in another order).
     /// </summary>
@@ -156,12 +229,15 @@ public abstract partial class ResultStoreContractTests
             new() { Platform = "udp", Since = RollupOrigin.AddDays(1), Until = RollupOrigin.AddDays(2) },
             new() { Location = "us-east-1", Channel = "lossy", Since = RollupOrigin, Until = RollupOrigin.AddDays(3) },
             new() { Platform = "janus", Since = RollupOrigin.AddDays(6), Until = RollupOrigin.AddDays(13) },
+            new() { Since = FourWeekStart, Until = FourWeekStart.AddDays(56) },
+            new() { Channel = "reliable", Since = FourWeekStart.AddDays(28), Until = FourWeekStart.AddDays(56) },
         ];
+        int fourWeekRows = 0;
         long total = 0;
         foreach (var filter in filters)
         {
             var runs = await store.QueryRunAggregatesAsync(filter, Ct);
-            foreach (int grain in new[] { 3600, 86400, 604800 })
+            foreach (int grain in RollupGrains)
             {
                 long since = (filter.Since!.Value - DateTimeOffset.UnixEpoch).Ticks / 10, until = (filter.Until!.Value - DateTimeOffset.UnixEpoch).Ticks / 10;
                 if (since % (grain * 1_000_000L) != 0 || until % (grain * 1_000_000L) != 0)
@@ -199,9 +275,11 @@ public abstract partial class ResultStoreContractTests
                     }
                 }
                 Assert.Equal(runs.Count, rollups.Sum(r => r.Sums.Runs));
+                fourWeekRows += grain == 2419200 ? rollups.Count : 0;
             }
             total += runs.Count;
         }
-        Assert.True(total >= runCount, "the first window holds every run");
+        Assert.True(total >= runCount, "the windows hold every run");
+        Assert.True(fourWeekRows > 0, "four-week rows compared");
     }
 }

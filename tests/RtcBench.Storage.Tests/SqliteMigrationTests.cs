@@ -166,6 +166,21 @@ public sealed class SqliteMigrationTests : IDisposable
         await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql"], Ct);
+    }
+
+    [Fact]
+    public async Task Initialize_Version7StoreWithRuns_FillsSixHourAndFourWeekRowsFromTheFinerRows()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new SqliteResultStore(DbPath))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion7, Ct);
+        Assert.Equal(0, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM rollups WHERE grain_s IN (21600, 2419200);", Ct));
+
+        await using var reopened = new SqliteResultStore(DbPath);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql"], Ct);
     }
 }

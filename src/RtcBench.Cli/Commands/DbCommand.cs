@@ -23,14 +23,15 @@ internal static class DbCommand
         }));
         var rebuildStore = new Option<string?>("--store") { HelpName = "spec", Description = StoreHelp.Text };
         var rebuild = new Command("rebuild-rollups",
-            "Recompute the hourly, daily and weekly rollups (which aggregate queries read for whole hours, days and weeks) from the " +
-            "stored runs, in one transaction (saves wait meanwhile), say how many runs and rows, then exit.");
+            "Recompute the hourly, six-hour, daily, weekly and four-week rollups (which aggregate queries read for whole hours to four weeks) " +
+            "from the stored runs, in one transaction (saves wait meanwhile), say how many runs and rows, then exit.");
         rebuild.Options.Add(rebuildStore);
         rebuild.SetAction(async (parse, ct) => await ResultsCommand.WithStoreAsync(ctx, parse.GetValue(rebuildStore), StoreAccess.ReadExisting, async (s, where) =>
         {
             var report = await s.RebuildRollupsAsync(ct);
             ctx.Error.WriteLine(
-                $"rtcbench: rebuilt the rollups of {where} from {report.Runs} run(s): {report.HourRows} hourly, {report.DayRows} daily and {report.WeekRows} weekly row(s)");
+                $"rtcbench: rebuilt the rollups of {where} from {report.Runs} run(s): {report.HourRows} hourly, {report.DayRows} daily and {report.WeekRows} weekly row(s) "
+                + $"(and {report.SixHourRows} six-hour and {report.FourWeekRows} four-week row(s))");
             return ExitCodes.Ok;
         }));
         var command = new Command("db", "Manage the result store.");

@@ -4,67 +4,86 @@ using RtcBench.Storage.Queries;
 
 namespace RtcBench.Server.Aggregation;
 
-/// <summary>Where one piece of a query window is read from: the runs, or hourly, daily or weekly rollups.</summary>
+/// <summary>Where one piece of a query window is read from: the runs, or hourly, six-hour, daily, weekly or four-week rollups.</summary>
 internal enum SourceKind
 {
     Runs,
     Hours,
+    SixHours,
     Days,
     Weeks,
+    FourWeeks,
 }
 
 /// <summary>One piece [FromUs, ToUs) of a query window (unix µs) and the table that answers it.</summary>
 internal readonly record struct SourcePiece(SourceKind Kind, long FromUs, long ToUs);
 
 /// <summary>
-/// Cuts a merged-histogram query's window into pieces that the coarsest rollup answers exactly: whole weeks (seven
-/// days from a Thursday 00:00 UTC, aligned to the epoch) from weekly rollups, whole UTC days from daily rollups,
-/// whole hours from hourly rollups, and the partial hours at the window's edges from the runs. A rollup row may serve
+/// Cuts a merged-histogram query's window into pieces that the coarsest rollup answers exactly: whole four-week
+/// buckets (28 days from a Thursday 00:00 UTC, aligned to the epoch) from four-week rollups, whole weeks (seven days
+/// from a Thursday 00:00 UTC) from weekly rollups, whole UTC days from daily rollups, whole six hours (from 00, 06,
+/// 12, 18 UTC) from six-hour rollups, whole hours from hourly rollups, and the partial hours at the window's edges
+/// from the runs (each grain's buckets nest in the next one's, so the edges of one grain are cut by the finer ones). A rollup row may serve
 /// only when it lies within one result bucket: a grain serves when the bucket size is a whole multiple of it
 /// (buckets are aligned to the epoch, as the grains are); without buckets, always.
 /// </summary>
 internal static class SourcePlan
 {
     private const long HourUs = 3_600_000_000;
+    private const long SixHourUs = 6 * HourUs;
     private const long DayUs = 86_400_000_000;
     private const long WeekUs = 7 * DayUs;
+    private const long FourWeekUs = 28 * DayUs;
 
     private static readonly (SourceKind Kind, long SizeUs)[] Grains =
-        [(SourceKind.Hours, HourUs), (SourceKind.Days, DayUs), (SourceKind.Weeks, WeekUs)];
+        [(SourceKind.Hours, HourUs), (SourceKind.SixHours, SixHourUs), (SourceKind.Days, DayUs), (SourceKind.Weeks, WeekUs), (SourceKind.FourWeeks, FourWeekUs)];
 
-    /// <param name="coarsestSeconds">The coarsest grain to read (the bench's baseline reads days at most).</param>
-    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket, int coarsestSeconds = 604800)
+    /// <summary>Every grain the rollups keep (seconds), finest first: what the service reads.</summary>
+    public static readonly IReadOnlyList<int> AllGrainSeconds = [3600, 21600, 86400, 604800, 2419200];
+
+    /// <summary>The grains read before six-hour and four-week rollups (the fleet-scale bench's baseline).</summary>
+    public static readonly IReadOnlyList<int> HourDayWeekSeconds = [3600, 86400, 604800];
+
+    /// <param name="grainSeconds">The rollup grains the plan may read (all by default; the bench's baseline reads fewer).</param>
+    public static IReadOnlyList<SourcePiece> Plan(DateTimeOffset since, DateTimeOffset until, TimeSpan? bucket, IReadOnlyList<int>? grainSeconds = null)
     {
         long s = Buckets.ToUs(since), u = Buckets.ToUs(until);
-        var pieces = new List<SourcePiece>(7);
+        var pieces = new List<SourcePiece>(11);
         if (s < u)
         {
-            Cut(s, u, Usable(bucket, coarsestSeconds * 1_000_000L), -1, pieces);
+            Cut(s, u, Usable(bucket, grainSeconds ?? AllGrainSeconds), int.MaxValue, pieces);
         }
         return pieces;
     }
 
-    /// <summary>How many grains (from the finest) may serve with result buckets of <paramref name="bucket"/>.</summary>
-    private static int Usable(TimeSpan? bucket, long coarsestUs)
+    /// <summary>The levels (indexes into <see cref="Grains"/>, finest first) that may serve with result buckets of <paramref name="bucket"/>.</summary>
+    private static int[] Usable(TimeSpan? bucket, IReadOnlyList<int> grainSeconds)
     {
-        int usable = 0;
-        while (usable < Grains.Length && Grains[usable].SizeUs <= coarsestUs
-            && (bucket is not { } b || b.Ticks % (Grains[usable].SizeUs * 10) == 0))
+        var usable = new List<int>(Grains.Length);
+        for (int level = 0; level < Grains.Length; level++)
         {
-            usable++;
+            long size = Grains[level].SizeUs;
+            if (grainSeconds.Contains((int)(size / 1_000_000)) && (bucket is not { } b || b.Ticks % (size * 10) == 0))
+            {
+                usable.Add(level);
+            }
         }
-        return usable;
+        return [.. usable];
     }
 
     /// <summary>
-    /// Appends the pieces of [from, to) in order: the whole buckets of the coarsest usable grain finer than
-    /// <paramref name="above"/> that fit, and the edges around them cut by the next finer grain (the runs last).
+    /// Appends the pieces of [from, to) in order: the whole buckets of the coarsest usable grain finer than level
+    /// <paramref name="above"/> that fit, and the edges around them cut by the finer grains (the runs last).
     /// </summary>
-    private static void Cut(long from, long to, int usable, int above, List<SourcePiece> pieces)
+    private static void Cut(long from, long to, int[] usable, int above, List<SourcePiece> pieces)
     {
-        int level = (above < 0 ? usable : above) - 1;
-        for (; level >= 0; level--)
+        for (int i = usable.Length - 1; i >= 0; i--)
         {
+            int level = usable[i];
+            if (level >= above)
+            {
+                continue;
+            }
             var (kind, size) = Grains[level];
             long first = Ceiling(from, size), last = Floor(to, size);
             if (first < last)
@@ -95,10 +114,14 @@ internal static class SourcePlan
     /// row comes back (the bench's baseline).
     /// </param>
     public static async Task<(IReadOnlyList<RunAggregate> Runs, IReadOnlyList<RollupAggregate> Rollups, IReadOnlyList<SourcePiece> Used)> ReadAsync(
-        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct)
+        IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct,
+        bool onePass = true)
     {
         var runs = new List<RunAggregate>();
         var rollups = new List<RollupAggregate>();
+        // The pieces whose rows the store merges per group: read in one query, one row per group (onePass), or one
+        // query per piece (the fleet-scale bench's baseline, as before).
+        var together = new List<RollupPiece>();
         foreach (var piece in plan)
         {
             var range = filter with { Since = Buckets.FromUs(piece.FromUs), Until = Buckets.FromUs(piece.ToUs) };
@@ -108,11 +131,16 @@ internal static class SourcePlan
                     runs.AddRange(await store.QueryRunAggregatesAsync(range, ct));
                     break;
                 default:
-                    int grain = piece.Kind switch { SourceKind.Weeks => 604800, SourceKind.Days => 86400, _ => 3600 };
+                    int grain = GrainSeconds(piece.Kind);
                     // The store merges rows per group only where a group gathers several rows (buckets coarser than
                     // the grain, or across locations): otherwise grouping is work that merges nothing.
                     bool merges = grouping is not null
                         && (grouping.AcrossLocations || grouping.BucketSizeUs is not { } size || size > grain * 1_000_000L);
+                    if (merges && onePass)
+                    {
+                        together.Add(new RollupPiece(grain, range.Since!.Value, range.Until!.Value));
+                        break;
+                    }
                     var rows = merges
                         ? await store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
                         : await store.QueryRollupsAsync(range, grain, ct);
@@ -125,28 +153,53 @@ internal static class SourcePlan
                     break;
             }
         }
+        if (together.Count > 0)
+        {
+            var rows = await store.QueryRollupGroupsAsync(filter, together, grouping!, ct);
+            if (rows.Any(r => r.Sums.Undecodable > 0))
+            {
+                var all = await store.QueryRunAggregatesAsync(filter, ct);
+                return (all, [], [new SourcePiece(SourceKind.Runs, Buckets.ToUs(filter.Since!.Value), Buckets.ToUs(filter.Until!.Value))]);
+            }
+            rollups.AddRange(rows);
+        }
         return (runs, rollups, plan);
     }
+
+    private static int GrainSeconds(SourceKind kind) => kind switch
+    {
+        SourceKind.FourWeeks => 2419200,
+        SourceKind.Weeks => 604800,
+        SourceKind.Days => 86400,
+        SourceKind.SixHours => 21600,
+        _ => 3600,
+    };
 
     /// <summary>One sentence for method_note: which tables answered which part of the window.</summary>
     public static string Describe(IReadOnlyList<SourcePiece> pieces)
     {
-        long weeks = 0, days = 0, hours = 0, runsUs = 0;
+        long fourWeeks = 0, weeks = 0, days = 0, sixHours = 0, hours = 0, runsUs = 0;
         foreach (var piece in pieces)
         {
             switch (piece.Kind)
             {
+                case SourceKind.FourWeeks: fourWeeks += (piece.ToUs - piece.FromUs) / FourWeekUs; break;
                 case SourceKind.Weeks: weeks += (piece.ToUs - piece.FromUs) / WeekUs; break;
                 case SourceKind.Days: days += (piece.ToUs - piece.FromUs) / DayUs; break;
+                case SourceKind.SixHours: sixHours += (piece.ToUs - piece.FromUs) / SixHourUs; break;
                 case SourceKind.Hours: hours += (piece.ToUs - piece.FromUs) / HourUs; break;
                 default: runsUs += piece.ToUs - piece.FromUs; break;
             }
         }
-        if (weeks == 0 && days == 0 && hours == 0)
+        if (fourWeeks == 0 && weeks == 0 && days == 0 && sixHours == 0 && hours == 0)
         {
             return " Source: the runs of the whole window (no whole hour in it is served by rollups).";
         }
-        var parts = new List<string>(4);
+        var parts = new List<string>(6);
+        if (fourWeeks > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"four-week rollups for {fourWeeks} whole four-week period{(fourWeeks == 1 ? "" : "s")} (28 days from a Thursday 00:00 UTC)"));
+        }
         if (weeks > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"weekly rollups for {weeks} whole week{(weeks == 1 ? "" : "s")} (from Thursday 00:00 UTC)"));
@@ -154,6 +207,10 @@ internal static class SourcePlan
         if (days > 0)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"daily rollups for {days} whole UTC day{(days == 1 ? "" : "s")}"));
+        }
+        if (sixHours > 0)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"six-hour rollups for {sixHours} whole six-hour period{(sixHours == 1 ? "" : "s")} (from 00, 06, 12, 18 UTC)"));
         }
         if (hours > 0)
         {

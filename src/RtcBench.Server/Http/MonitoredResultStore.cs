@@ -51,6 +51,10 @@ internal sealed class MonitoredResultStore(IResultStore inner, StoreOutage outag
         AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken) =>
         WatchAsync(() => inner.QueryRollupGroupsAsync(filter, grainSeconds, grouping, cancellationToken));
 
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping, CancellationToken cancellationToken) =>
+        WatchAsync(() => inner.QueryRollupGroupsAsync(filter, pieces, grouping, cancellationToken));
+
     public Task<RollupRebuildReport> RebuildRollupsAsync(CancellationToken cancellationToken) =>
         WatchAsync(() => inner.RebuildRollupsAsync(cancellationToken));
 

@@ -27,6 +27,12 @@ public abstract class AdoResultStore : IResultStore
     /// </summary>
     internal bool MaintainRollups { get; set; } = true;
 
+    /// <summary>
+    /// True only for the ingest bench's baseline of the save before pings went with the rollup write: pings by the
+    /// dialect's <see cref="StoreDialect.InsertPingsAsync"/> (PostgreSQL: binary COPY) in round trips of their own.
+    /// </summary>
+    internal bool PingsOnTheirOwn { get; set; }
+
     /// <summary>True once <see cref="DisposeAsync"/> ran.</summary>
     private protected bool Disposed { get; private set; }
 
@@ -59,6 +65,20 @@ public abstract class AdoResultStore : IResultStore
         {
             _initLock.Release();
         }
+    }
+
+    /// <summary>
+    /// The part of a migration that is not SQL, in the migration's transaction (<see cref="Migrator.ApplyAsync"/>):
+    /// 0008 fills the six-hour rows from the hourly ones and the four-week rows from the weekly ones, so a store
+    /// keeps every rollup it had and gains the new grains without reading its runs again.
+    /// </summary>
+    private protected Task AfterMigrationAsync(int version, DbConnection connection, CancellationToken cancellationToken) =>
+        version == Rollups.FourWeekSchemaVersion ? FillNewGrainsAsync(connection, cancellationToken) : Task.CompletedTask;
+
+    private async Task FillNewGrainsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await Rollups.FillFromFinerAsync(Dialect, connection, Rollups.HourSeconds, Rollups.SixHourSeconds, cancellationToken);
+        await Rollups.FillFromFinerAsync(Dialect, connection, Rollups.WeekSeconds, Rollups.FourWeekSeconds, cancellationToken);
     }
 
     /// <summary>Creates or migrates the schema (called once, under a lock).</summary>
@@ -126,11 +146,23 @@ public abstract class AdoResultStore : IResultStore
                 await rollups.ReadLockedAsync(reader, cancellationToken);
             }
         }
-        if (rollups is not null)
+        // (2) The rollup rows written back and (PostgreSQL) the pings, in one command.
+        bool pingsWritten;
+        await using (var write = connection.CreateCommand())
         {
-            await rollups.WriteAsync(Dialect, connection, cancellationToken);
+            var sql = new System.Text.StringBuilder(1024);
+            rollups?.AppendWrite(Dialect, write, sql);
+            pingsWritten = !PingsOnTheirOwn && Dialect.AppendPingsInsert(write, sql, run);
+            if (sql.Length > 0)
+            {
+                write.CommandText = sql.ToString();
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
-        await Dialect.InsertPingsAsync(connection, run, cancellationToken);
+        if (!pingsWritten)
+        {
+            await Dialect.InsertPingsAsync(connection, run, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return SaveOutcome.Inserted;
     }
@@ -230,7 +262,7 @@ public abstract class AdoResultStore : IResultStore
         if (!Rollups.IsGrain(grainSeconds))
         {
             throw new ArgumentOutOfRangeException(
-                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
+                nameof(grainSeconds), grainSeconds, Rollups.GrainsText);
         }
         return ReadAsync(c => Rollups.QueryAsync(Dialect, c, filter, grainSeconds, cancellationToken), cancellationToken);
     }
@@ -244,13 +276,38 @@ public abstract class AdoResultStore : IResultStore
         if (!Rollups.IsGrain(grainSeconds))
         {
             throw new ArgumentOutOfRangeException(
-                nameof(grainSeconds), grainSeconds, "Rollups are kept per hour (3600), per day (86400) and per week (604800).");
+                nameof(grainSeconds), grainSeconds, Rollups.GrainsText);
         }
         if (grouping.BucketSizeUs is { } size && (size <= 0 || size % (grainSeconds * 1_000_000L) != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(grouping), size, "The bucket size must be a whole multiple of the grain.");
         }
         return ReadAsync(c => Rollups.QueryGroupsAsync(Dialect, c, filter, grainSeconds, grouping, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
+        AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(pieces);
+        ArgumentNullException.ThrowIfNull(grouping);
+        if (pieces.Count == 0)
+        {
+            throw new ArgumentException("No piece to read.", nameof(pieces));
+        }
+        foreach (var piece in pieces)
+        {
+            if (!Rollups.IsGrain(piece.GrainSeconds))
+            {
+                throw new ArgumentOutOfRangeException(nameof(pieces), piece.GrainSeconds, Rollups.GrainsText);
+            }
+            if (grouping.BucketSizeUs is { } size && (size <= 0 || size % (piece.GrainSeconds * 1_000_000L) != 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(grouping), size, "The bucket size must be a whole multiple of every piece's grain.");
+            }
+        }
+        return ReadAsync(c => Rollups.QueryGroupsAsync(Dialect, c, filter, pieces, grouping, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -15,6 +15,10 @@ namespace RtcBench.Storage.Ado;
 internal static class Migrator
 {
     /// <summary>Brings the schema up to the last of <paramref name="migrations"/>; says what it found and applied.</summary>
+    /// <param name="afterScript">
+    /// Runs right after a migration's SQL, in the same transaction, with its version: the work a script cannot do
+    /// (0008 fills new rollup rows by merging stored histograms).
+    /// </param>
     /// <exception cref="InvalidOperationException">The database has a version newer than the last migration.</exception>
     public static async Task<SchemaReport> ApplyAsync(
         StoreDialect dialect,
@@ -22,7 +26,8 @@ internal static class Migrator
         IReadOnlyList<Migration> migrations,
         TimeProvider timeProvider,
         string databaseName,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int, DbConnection, CancellationToken, Task>? afterScript = null)
     {
         int latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
         await using var transaction = await dialect.BeginMigrationAsync(connection, cancellationToken);
@@ -54,6 +59,10 @@ internal static class Migrator
                 continue;
             }
             await ExecuteAsync(connection, migration.Sql, cancellationToken);
+            if (afterScript is not null)
+            {
+                await afterScript(migration.Version, connection, cancellationToken);
+            }
             await using var record = connection.CreateCommand();
             record.CommandText = dialect.RecordMigrationSql;
             dialect.Add(record, "version", DbKind.Integer, migration.Version);

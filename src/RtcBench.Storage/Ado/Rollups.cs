@@ -16,19 +16,41 @@ internal static class Rollups
 
     public const int HourSeconds = 3600;
 
+    /// <summary>Six hours from 00:00, 06:00, 12:00 or 18:00 UTC (added by migration 0008).</summary>
+    public const int SixHourSeconds = 21600;
+
     public const int DaySeconds = 86400;
 
     /// <summary>Seven days from a Thursday 00:00 UTC (weeks are aligned to the unix epoch, as result buckets are).</summary>
     public const int WeekSeconds = 604800;
 
+    /// <summary>
+    /// 28 days from a Thursday 00:00 UTC, aligned to the unix epoch (1970-01-01 starts one): four whole weeks, so a
+    /// year is ~13 rows per series (added by migration 0008).
+    /// </summary>
+    public const int FourWeekSeconds = 2419200;
+
     /// <summary>The schema version that added the weekly rows (migration 0005: the store rebuilds the rollups).</summary>
     public const int WeekSchemaVersion = 5;
 
-    /// <summary>Grains in the order a save locks their rows (hour, day, week), so concurrent saves cannot deadlock.</summary>
-    public static readonly int[] Grains = [HourSeconds, DaySeconds, WeekSeconds];
+    /// <summary>
+    /// The schema version that added the six-hour and four-week rows (migration 0008: the store fills them from the
+    /// hourly and weekly rows in the migration's transaction).
+    /// </summary>
+    public const int FourWeekSchemaVersion = 8;
+
+    /// <summary>
+    /// Grains in the order a save locks their rows (hour, six hours, day, week, four weeks: ascending, as
+    /// <c>ORDER BY grain_s</c>), so concurrent saves cannot deadlock. Each grain's buckets nest in the next one's.
+    /// </summary>
+    public static readonly int[] Grains = [HourSeconds, SixHourSeconds, DaySeconds, WeekSeconds, FourWeekSeconds];
 
     /// <summary>True for a grain the rollups keep.</summary>
-    public static bool IsGrain(int seconds) => seconds is HourSeconds or DaySeconds or WeekSeconds;
+    public static bool IsGrain(int seconds) => Array.IndexOf(Grains, seconds) >= 0;
+
+    /// <summary>The grains for an error message.</summary>
+    public const string GrainsText =
+        "Rollups are kept per hour (3600), six hours (21600), day (86400), week (604800) and four weeks (2419200).";
 
     private const string SumColumns = "runs, sent, ok, lost, late, mean_count, mean_sum, pairs, jitter_sum, undecodable, histogram";
 
@@ -43,11 +65,13 @@ internal static class Rollups
     }
 
     /// <summary>
-    /// Appends to a save's command the statements that add its run to its hour, day and week rows: each row is created
-    /// empty when missing (<c>ON CONFLICT DO NOTHING</c>: a concurrent save of the same key waits, then finds it),
-    /// then all three are read under a row lock in grain order (hour, day, week, so concurrent saves lock in one
-    /// order). <see cref="RunRollups.ReadLockedAsync"/> reads them, <see cref="RunRollups.WriteAsync"/> writes them
-    /// back merged: two round trips for the three rows.
+    /// Appends to a save's command the statements that add its run to its rows of every grain (<see cref="Grains"/>):
+    /// the missing rows are created holding the run alone (one multi-row <c>INSERT … ON CONFLICT DO NOTHING
+    /// RETURNING grain_s</c>, rows in grain order: a concurrent save of the same key waits, then finds it), then all
+    /// are read under a row lock in grain order (so concurrent saves lock in one order). <see
+    /// cref="RunRollups.ReadLockedAsync"/> reads both results; <see cref="RunRollups.AppendWrite"/> writes back, merged,
+    /// only the rows that existed before (with the pings, where the dialect can): two round trips, and a row this save
+    /// created (every hour's first run of a series) is written once.
     /// </summary>
     public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
     {
@@ -61,7 +85,8 @@ internal static class Rollups
         dialect.Add(command, "r_location_key", DbKind.Text, LocationKey(run.Location));
         dialect.Add(command, "r_location", DbKind.Text, run.Location);
         dialect.Add(command, "r_channel", DbKind.Text, run.Channel);
-        dialect.Add(command, "r_empty", DbKind.Blob, Array.Empty<byte>());
+        AddSums(dialect, command, sums, "_r");
+        sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
         for (int i = 0; i < Grains.Length; i++)
         {
             buckets[i] = BucketStart(startedUs, Grains[i]);
@@ -69,45 +94,73 @@ internal static class Rollups
             dialect.Add(command, "r_grain" + n, DbKind.Integer, Grains[i]);
             var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
             dialect.Add(command, "r_bucket" + n, kind, bucket);
-            sql.Append($"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) ")
-                .Append($"VALUES (@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @r_empty) ")
-                .Append("ON CONFLICT DO NOTHING;");
+            sql.Append(i == 0 ? "" : ", ")
+                .Append($"(@r_grain{n}, @r_platform, @r_location_key, @r_location, @r_channel, @r_bucket{n}, @runs_r, @sent_r, @ok_r, @lost_r, ")
+                .Append("@late_r, @mean_count_r, @mean_sum_r, @pairs_r, @jitter_sum_r, @undecodable_r, @histogram_r)");
             where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @r_grain{n} AND bucket_start = @r_bucket{n})");
         }
+        sql.Append(" ON CONFLICT DO NOTHING RETURNING grain_s;");
         sql.Append($"SELECT grain_s, {SumColumns} FROM rollups WHERE platform = @r_platform AND location_key = @r_location_key ")
             .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
         return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums);
     }
 
-    /// <summary>A saved run's three rollup rows: their keys, the run's own sums, and (once read) the stored sums.</summary>
+    /// <summary>A saved run's rollup rows (one per grain): their keys, the run's own sums, and (once read) the stored sums.</summary>
     internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run)
     {
         private readonly RollupSums?[] _stored = new RollupSums?[Grains.Length];
+        private readonly bool[] _created = new bool[Grains.Length];
 
-        /// <summary>Reads the locked rows from the current result of <paramref name="reader"/>.</summary>
+        /// <summary>
+        /// Reads, from the current result of <paramref name="reader"/> on, the grains of the rows this save created
+        /// (they hold the run already), then the locked rows.
+        /// </summary>
         public async Task ReadLockedAsync(DbDataReader reader, CancellationToken cancellationToken)
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
-                _stored[grain] = ReadSums(reader);
+                _created[Array.IndexOf(Grains, reader.GetInt32(0))] = true;
             }
-            if (Array.IndexOf(_stored, null) >= 0)
+            if (!await reader.NextResultAsync(cancellationToken))
             {
-                throw new InvalidOperationException("A rollup row just created is missing.");
+                throw new InvalidOperationException("The save's command returned no locked rollup rows.");
+            }
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
+                if (!_created[grain])
+                {
+                    _stored[grain] = ReadSums(reader);
+                }
+            }
+            for (int i = 0; i < Grains.Length; i++)
+            {
+                if (!_created[i] && _stored[i] is null)
+                {
+                    throw new InvalidOperationException("A rollup row just created is missing.");
+                }
             }
         }
 
-        /// <summary>Writes the three rows back with the run added, in one command.</summary>
-        public async Task WriteAsync(StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
+        /// <summary>
+        /// Appends to <paramref name="update"/> the statements that write the rows that existed before this save back
+        /// with the run added (one UPDATE each, in grain order).
+        /// </summary>
+        public void AppendWrite(StoreDialect dialect, DbCommand update, StringBuilder sql)
         {
-            await using var update = connection.CreateCommand();
-            var sql = new StringBuilder();
+            if (Array.IndexOf(_created, false) < 0)
+            {
+                return;
+            }
             dialect.Add(update, "platform", DbKind.Text, platform);
             dialect.Add(update, "location_key", DbKind.Text, LocationKey(location));
             dialect.Add(update, "channel", DbKind.Text, channel);
             for (int i = 0; i < Grains.Length; i++)
             {
+                if (_created[i])
+                {
+                    continue;
+                }
                 var merged = _stored[i]!;
                 merged.Add(run);
                 string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -120,8 +173,6 @@ internal static class Rollups
                 dialect.Add(update, "bucket" + n, kind, bucket);
                 AddSums(dialect, update, merged, n);
             }
-            update.CommandText = sql.ToString();
-            await update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -159,15 +210,39 @@ internal static class Rollups
     /// The rows of <see cref="QueryAsync"/> merged per <paramref name="grouping"/> group: by the database where the
     /// dialect can (one row per group, histograms concatenated), else in memory.
     /// </summary>
+    public static Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken) =>
+        QueryGroupsAsync(
+            dialect, connection, filter,
+            [new RollupPiece(grainSeconds, filter.Since ?? DateTimeOffset.MinValue, filter.Until ?? DateTimeOffset.MaxValue)],
+            grouping, cancellationToken, single: true);
+
+    /// <summary>
+    /// The rows of every piece merged per <paramref name="grouping"/> group, in one query where the dialect can
+    /// (else read piece by piece and merged in memory). <paramref name="single"/>: one piece whose window is the
+    /// filter's own (open ends allowed).
+    /// </summary>
     public static async Task<IReadOnlyList<RollupAggregate>> QueryGroupsAsync(
-        StoreDialect dialect, DbConnection connection, AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken)
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, RollupGrouping grouping,
+        CancellationToken cancellationToken, bool single = false)
     {
+        int grainSeconds = pieces.Min(p => p.GrainSeconds);
         if (!dialect.GroupsRollupsInSql)
         {
-            return GroupInMemory(await QueryAsync(dialect, connection, filter, grainSeconds, cancellationToken), grainSeconds, grouping);
+            var all = new List<RollupAggregate>();
+            foreach (var piece in pieces)
+            {
+                var range = single ? filter : filter with { Since = piece.Since, Until = piece.Until };
+                all.AddRange(await QueryAsync(dialect, connection, range, piece.GrainSeconds, cancellationToken));
+            }
+            return GroupInMemory(all, grainSeconds, grouping);
+        }
+        if (dialect.GroupedQueryPrelude.Length > 0)
+        {
+            await ExecuteAsync(connection, dialect.GroupedQueryPrelude, cancellationToken);
         }
         await using var command = connection.CreateCommand();
-        string where = Where(dialect, command, filter, grainSeconds);
+        string where = single ? Where(dialect, command, filter, grainSeconds) : WherePieces(dialect, command, filter, pieces);
         string us = dialect.UnixMicrosOf("bucket_start");
         string bucket;
         if (grouping.BucketSizeUs is { } size)
@@ -257,11 +332,34 @@ internal static class Rollups
             .ToList();
     }
 
-    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
-    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int grainSeconds)
+    /// <summary>
+    /// The WHERE condition (and its parameters) of the rows of several pieces matching a filter's platform, location
+    /// and channel: one range of bucket starts per piece and grain.
+    /// </summary>
+    private static string WherePieces(StoreDialect dialect, DbCommand command, AggregateFilter filter, IReadOnlyList<RollupPiece> pieces)
     {
-        var where = new StringBuilder("grain_s = @grain");
-        dialect.Add(command, "grain", DbKind.Integer, grainSeconds);
+        var where = new StringBuilder(Where(dialect, command, filter with { Since = null, Until = null }, null));
+        where.Append(" AND (");
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            where.Append(i == 0 ? "" : " OR ").Append($"(grain_s = @pg{n} AND bucket_start >= @ps{n} AND bucket_start < @pu{n})");
+            dialect.Add(command, "pg" + n, DbKind.Integer, pieces[i].GrainSeconds);
+            var (since, kind) = dialect.Micros(pieces[i].Since);
+            dialect.Add(command, "ps" + n, kind, since);
+            dialect.Add(command, "pu" + n, kind, dialect.Micros(pieces[i].Until).Value);
+        }
+        return where.Append(')').ToString();
+    }
+
+    /// <summary>The WHERE condition (and its parameters) of the rows of a grain matching a filter, by bucket start.</summary>
+    private static string Where(StoreDialect dialect, DbCommand command, AggregateFilter filter, int? grainSeconds)
+    {
+        var where = new StringBuilder(grainSeconds is null ? "TRUE" : "grain_s = @grain");
+        if (grainSeconds is { } grain)
+        {
+            dialect.Add(command, "grain", DbKind.Integer, grain);
+        }
         if (filter.Platform is not null)
         {
             where.Append(" AND platform = @platform");
@@ -293,8 +391,9 @@ internal static class Rollups
     }
 
     /// <summary>
-    /// Recomputes every rollup row from the runs, a day of runs at a time (days from their hours, weeks from their
-    /// days), inside the caller's write transaction; returns the number of runs and of rows written.
+    /// Recomputes every rollup row from the runs, a day of runs at a time (six hours and days from their hours, weeks
+    /// from their days, four weeks from their weeks), inside the caller's write transaction; returns the number of
+    /// runs and of rows written.
     /// </summary>
     public static async Task<RollupRebuildReport> RebuildAsync(
         StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
@@ -304,10 +403,11 @@ internal static class Rollups
             await ExecuteAsync(connection, dialect.LockRollupsSql, cancellationToken);
         }
         await ExecuteAsync(connection, "DELETE FROM rollups;", cancellationToken);
-        long runs = 0, hourRows = 0, dayRows = 0, weekRows = 0;
+        long runs = 0, hourRows = 0, sixHourRows = 0, dayRows = 0, weekRows = 0, fourWeekRows = 0;
         var batch = new RowBatch(dialect, connection);
         var weeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
-        long? week = null;
+        var fourWeeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
+        long? week = null, fourWeek = null;
         long? next = await NextRunStartAsync(dialect, connection, null, cancellationToken);
         while (next is { } startUs)
         {
@@ -315,9 +415,15 @@ internal static class Rollups
             long dayEnd = dayStart + DaySeconds * 1_000_000L;
             if (week is { } current && current != BucketStart(dayStart, WeekSeconds))
             {
+                AddAll(weeks, fourWeeks, fourWeek!.Value);
                 weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
             }
+            if (fourWeek is { } currentFour && currentFour != BucketStart(dayStart, FourWeekSeconds))
+            {
+                fourWeekRows += await WriteAllAsync(batch, FourWeekSeconds, fourWeeks, cancellationToken);
+            }
             week = BucketStart(dayStart, WeekSeconds);
+            fourWeek = BucketStart(dayStart, FourWeekSeconds);
             var hours = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
             await using (var command = connection.CreateCommand())
             {
@@ -346,37 +452,107 @@ internal static class Rollups
                     runs++;
                 }
             }
-            // Days are built from their hours, in hour order, as a save adds to both; rows go out in multi-row INSERTs.
+            // Six hours and days are built from their hours, in hour order, as a save adds to each; rows go out in
+            // multi-row INSERTs.
+            var sixHours = new Dictionary<(string, string?, string, long), RollupSums>();
             var days = new Dictionary<(string, string?, string, long), RollupSums>();
             foreach (var (key, sums) in hours.OrderBy(h => h.Key.Bucket))
             {
                 await batch.AddAsync(HourSeconds, key.Platform, key.Location, key.Channel, key.Bucket, sums, cancellationToken);
                 hourRows++;
-                var dayKey = (key.Platform, key.Location, key.Channel, dayStart);
-                if (!days.TryGetValue(dayKey, out var day))
-                {
-                    day = new RollupSums();
-                    days.Add(dayKey, day);
-                }
-                day.Add(sums);
+                Add(sixHours, (key.Platform, key.Location, key.Channel, BucketStart(key.Bucket, SixHourSeconds)), sums);
+                Add(days, (key.Platform, key.Location, key.Channel, dayStart), sums);
             }
-            foreach (var ((p, l, c, b), sums) in days)
-            {
-                await batch.AddAsync(DaySeconds, p, l, c, b, sums, cancellationToken);
-                dayRows++;
-                var weekKey = (p, l, c, week.Value);
-                if (!weeks.TryGetValue(weekKey, out var weekSums))
-                {
-                    weekSums = new RollupSums();
-                    weeks.Add(weekKey, weekSums);
-                }
-                weekSums.Add(sums);
-            }
+            sixHourRows += await WriteAllAsync(batch, SixHourSeconds, sixHours, cancellationToken);
+            AddAll(days, weeks, week.Value);
+            dayRows += await WriteAllAsync(batch, DaySeconds, days, cancellationToken);
             next = await NextRunStartAsync(dialect, connection, dayEnd, cancellationToken);
         }
+        if (fourWeek is { } last)
+        {
+            AddAll(weeks, fourWeeks, last);
+        }
         weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
+        fourWeekRows += await WriteAllAsync(batch, FourWeekSeconds, fourWeeks, cancellationToken);
         await batch.FlushAsync(cancellationToken);
-        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows };
+        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows, SixHourRows = sixHourRows, FourWeekRows = fourWeekRows };
+    }
+
+    /// <summary>
+    /// Migration 0008: fills the rows of a grain the store did not keep before from the rows of a finer grain that
+    /// nests in it (six hours from hours, four weeks from weeks), inside the migration's transaction, one series
+    /// (platform × location × channel, as the weekly rows list them) at a time. Returns the rows written.
+    /// </summary>
+    public static async Task<long> FillFromFinerAsync(
+        StoreDialect dialect, DbConnection connection, int finerSeconds, int grainSeconds, CancellationToken cancellationToken)
+    {
+        var series = new List<(string Platform, string LocationKey, string Channel)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT platform, location_key, channel FROM rollups WHERE grain_s = @grain ORDER BY platform, location_key, channel;";
+            dialect.Add(command, "grain", DbKind.Integer, WeekSeconds);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                series.Add((reader.Text("platform"), reader.Text("location_key"), reader.Text("channel")));
+            }
+        }
+        var batch = new RowBatch(dialect, connection);
+        long written = 0;
+        foreach (var (platform, locationKey, channel) in series)
+        {
+            var rows = new List<(long Bucket, RollupSums Sums)>();
+            string? location = locationKey == "0" ? null : locationKey[1..];
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText =
+                    $"SELECT {dialect.UnixMicrosOf("bucket_start")} AS bucket_us, {SumColumns} FROM rollups WHERE grain_s = @grain "
+                    + "AND platform = @platform AND location_key = @location_key AND channel = @channel ORDER BY bucket_start;";
+                dialect.Add(command, "grain", DbKind.Integer, finerSeconds);
+                dialect.Add(command, "platform", DbKind.Text, platform);
+                dialect.Add(command, "location_key", DbKind.Text, locationKey);
+                dialect.Add(command, "channel", DbKind.Text, channel);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    long bucket = BucketStart(reader.Int64("bucket_us"), grainSeconds);
+                    if (rows.Count == 0 || rows[^1].Bucket != bucket)
+                    {
+                        rows.Add((bucket, new RollupSums()));
+                    }
+                    rows[^1].Sums.Add(ReadSums(reader));
+                }
+            }
+            foreach (var (bucket, sums) in rows)
+            {
+                await batch.AddAsync(grainSeconds, platform, location, channel, bucket, sums, cancellationToken);
+            }
+            written += rows.Count;
+        }
+        await batch.FlushAsync(cancellationToken);
+        return written;
+    }
+
+    private static void Add(Dictionary<(string, string?, string, long), RollupSums> rows, (string, string?, string, long) key, RollupSums sums)
+    {
+        if (!rows.TryGetValue(key, out var row))
+        {
+            row = new RollupSums();
+            rows.Add(key, row);
+        }
+        row.Add(sums);
+    }
+
+    /// <summary>Adds every row of <paramref name="finer"/> to its row of bucket <paramref name="bucket"/> in <paramref name="coarser"/>.</summary>
+    private static void AddAll(
+        Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums> finer,
+        Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums> coarser,
+        long bucket)
+    {
+        foreach (var ((p, l, c, _), sums) in finer)
+        {
+            Add(coarser, (p, l, c, bucket), sums);
+        }
     }
 
     /// <summary>Queues every row of <paramref name="rows"/> and empties it; returns how many.</summary>

@@ -89,6 +89,12 @@ internal abstract class StoreDialect
     /// <summary>An aggregate that concatenates the bytes of <paramref name="column"/> over a group.</summary>
     public virtual string ConcatBlobs(string column) => throw new NotSupportedException();
 
+    /// <summary>
+    /// A statement run in a read transaction before a grouped rollup query (PostgreSQL: more sort memory for this
+    /// transaction only); empty for none.
+    /// </summary>
+    public virtual string GroupedQueryPrelude => "";
+
     /// <summary>The statement a health check runs.</summary>
     public abstract string CheckSql { get; }
 
@@ -128,6 +134,13 @@ internal abstract class StoreDialect
 
     /// <summary>Writes a run's pings (which passed <see cref="RunValidator.Validate"/>) in the current transaction.</summary>
     public abstract Task InsertPingsAsync(DbConnection connection, RunResult run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends to a save's command one statement that writes the run's pings (PostgreSQL: an INSERT from arrays, sent
+    /// with the rollup rows' write: one round trip for both, where a COPY takes two of its own); false when the
+    /// dialect writes them with <see cref="InsertPingsAsync"/> instead.
+    /// </summary>
+    public virtual bool AppendPingsInsert(DbCommand command, System.Text.StringBuilder sql, RunResult run) => false;
 
     /// <summary>
     /// The statement that claims the run id and writes the run row (<paramref name="columns"/>, bound as

@@ -89,7 +89,7 @@ public sealed class SqliteResultStore : AdoResultStore
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             await wal.ExecuteScalarAsync(cancellationToken);
         }
-        var report = await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabasePath, cancellationToken);
+        var report = await Migrator.ApplyAsync(Dialect, connection, _migrations, _timeProvider, DatabasePath, cancellationToken, AfterMigrationAsync);
         return report with { Created = !existed || report.Created };
     }
 

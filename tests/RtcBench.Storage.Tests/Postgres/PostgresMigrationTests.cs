@@ -228,6 +228,21 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await server.ExecuteAsync(_database, "SET search_path TO v5; " + RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new PostgresResultStore(version5);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql"], Ct);
+    }
+
+    [Fact]
+    public async Task Initialize_Version7StoreWithRuns_FillsSixHourAndFourWeekRowsFromTheFinerRows()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        await server.ExecuteAsync(_database, RollupMigrationCheck.BackToVersion7, Ct);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM rollups WHERE grain_s IN (21600, 2419200);"));
+
+        await using var reopened = new PostgresResultStore(ConnectionString);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql"], Ct);
     }
 }

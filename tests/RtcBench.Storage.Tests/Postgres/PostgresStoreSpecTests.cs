@@ -136,4 +136,20 @@ public sealed class PostgresStoreSpecTests
         Assert.Equal("/tmp/r.db", spec.Display);
         Assert.Equal("sqlite:/tmp/r.db", spec.ToString());
     }
+
+    [Fact]
+    public void Settings_NotGiven_PreparesStatementsAndKeepsThemOverPoolReturns()
+    {
+        var settings = PostgresResultStore.Settings("Host=127.0.0.1;Username=u;Database=d");
+
+        Assert.Equal((PostgresResultStore.AutoPrepareStatements, true), (settings.MaxAutoPrepare, settings.NoResetOnClose));
+    }
+
+    [Fact]
+    public void Settings_Given_AreKept()
+    {
+        var settings = PostgresResultStore.Settings("Host=127.0.0.1;Username=u;Database=d;Max Auto Prepare=0;No Reset On Close=false");
+
+        Assert.Equal((0, false), (settings.MaxAutoPrepare, settings.NoResetOnClose));
+    }
 }

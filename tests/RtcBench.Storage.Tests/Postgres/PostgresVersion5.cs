@@ -32,7 +32,8 @@ internal static class PostgresVersion5
             database,
             $"INSERT INTO {Schema}.runs ({runs}) SELECT {runs} FROM public.runs; "
             + $"INSERT INTO {Schema}.pings ({pings}) SELECT {pings} FROM public.pings; "
-            + $"INSERT INTO {Schema}.rollups ({rollups}) SELECT {rollups} FROM public.rollups;",
+            // A version-5 store has no six-hour or four-week rows (migration 0008 adds them).
+            + $"INSERT INTO {Schema}.rollups ({rollups}) SELECT {rollups} FROM public.rollups WHERE grain_s NOT IN (21600, 2419200);",
             ct);
         return connectionString;
     }
