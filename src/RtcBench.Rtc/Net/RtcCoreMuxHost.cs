@@ -23,9 +23,8 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
     private readonly UdpMuxSession _session;
     private readonly Func<long> _clock;
     private readonly RtcCoreEventHandler _onEvent;
-    private readonly ITimer _timer;
+    private readonly RtcDeadlineTimer _timer;
     private readonly TaskCompletionSource<RtcOutput> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _armedForNs = RtcTime.Never;
     private bool _disposed;
 
     /// <summary>
@@ -42,7 +41,7 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
         _core = new RtcCore(options);
         _clock = clock;
         _onEvent = onEvent;
-        _timer = time.CreateTimer(static s => ((RtcCoreMuxHost)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = new RtcDeadlineTimer(time, clock, static s => ((RtcCoreMuxHost)s!).OnTimer(), this);
         bool registered = false;
         try
         {
@@ -169,7 +168,7 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
     {
         lock (_lock)
         {
-            _armedForNs = RtcTime.Never;
+            _timer.Fired();
             if (_disposed)
             {
                 return;
@@ -198,7 +197,7 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
                     _session.SendTo(output.Data.Span, destination);
                     break;
                 case RtcOutputKind.Timeout:
-                    Arm(output.TimeoutNs);
+                    _timer.Arm(output.TimeoutNs);
                     return;
                 default:
                     try
@@ -218,23 +217,5 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
                     break;
             }
         }
-    }
-
-    private void Arm(long deadlineNs)
-    {
-        if (deadlineNs == _armedForNs || _disposed)
-        {
-            return;
-        }
-
-        _armedForNs = deadlineNs;
-        if (deadlineNs == RtcTime.Never)
-        {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        long delayNs = Math.Max(0, deadlineNs - _clock());
-        _timer.Change(TimeSpan.FromTicks(Math.Max(1, delayNs / 100)), Timeout.InfiniteTimeSpan);
     }
 }

@@ -28,11 +28,10 @@ internal sealed class DtlsManagedSession : IDisposable
     private readonly DtlsTimedBytesHandler _onData;
     private readonly Action<DtlsCloseReason> _onClosed;
     private readonly TimeProvider _time;
-    private readonly ITimer _timer;
+    private readonly RtcDeadlineTimer _timer;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<(byte[] Datagram, long ReceivedNs)> _beforeStart = new();
     private DtlsSessionState _state = DtlsSessionState.New;
-    private long _armedForNs = long.MaxValue;
     private long _receivedNs;
     private bool _closedRaised;
 
@@ -48,7 +47,7 @@ internal sealed class DtlsManagedSession : IDisposable
         _onData = onData;
         _onClosed = onClosed;
         _time = options.TimeProvider;
-        _timer = _time.CreateTimer(static s => ((DtlsManagedSession)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = new RtcDeadlineTimer(_time, NowNs, static s => ((DtlsManagedSession)s!).OnTimer(), this);
     }
 
     internal DtlsSessionState State
@@ -166,7 +165,7 @@ internal sealed class DtlsManagedSession : IDisposable
     {
         lock (_lock)
         {
-            _armedForNs = long.MaxValue;
+            _timer.Fired();
             if (_state is DtlsSessionState.Handshaking or DtlsSessionState.Connected)
             {
                 _engine.HandleTimeout(NowNs());
@@ -279,7 +278,7 @@ internal sealed class DtlsManagedSession : IDisposable
                     RaiseClosed(_engine.CloseReason!.Value);
                     break;
                 default:
-                    Arm(output.TimeoutNs);
+                    _timer.Arm(output.TimeoutNs);
                     return;
             }
         }
@@ -313,24 +312,6 @@ internal sealed class DtlsManagedSession : IDisposable
             _closedRaised = true;
             _onClosed(reason);
         }
-    }
-
-    private void Arm(long deadlineNs)
-    {
-        if (deadlineNs == _armedForNs)
-        {
-            return;
-        }
-
-        _armedForNs = deadlineNs;
-        if (deadlineNs == long.MaxValue)
-        {
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        long delayNs = Math.Max(0, deadlineNs - NowNs());
-        _timer.Change(TimeSpan.FromTicks(Math.Max(1, delayNs / 100)), Timeout.InfiniteTimeSpan);
     }
 
     private long NowNs() => (long)(_time.GetTimestamp() * (1e9 / _time.TimestampFrequency));
