@@ -19,6 +19,11 @@ const suiteTitles = {
   matrix: 'Conformance matrix (tests/RtcBench.Interop.Tests/Matrix)',
   direct: 'The `direct` platform with another stack at the other end (tests/RtcBench.Interop.Tests/Direct)',
 };
+const suiteNotes = {
+  direct: 'Where they offer (offerer "them": their runner), our side is the echo agent as it runs by default: each session on `RtcCore` ' +
+    '(src/RtcBench.Rtc/Core, `--direct-engine core`) on the shared UDP socket, the ping answered on the receive thread. ' +
+    'Where we offer ("us"), our side is the runner (`PeerConnection`) and theirs the echo.',
+};
 const peerTitles = { chromium: 'Chromium (libwebrtc)', libdatachannel: 'libdatachannel', werift: 'werift' };
 const order = {
   offerer: ['us', 'them'],
@@ -114,6 +119,7 @@ function render(results) {
 
   for (const suite of suites) {
     out.push(`## ${suiteTitles[suite] || `Suite \`${suite}\``}`, '');
+    if (suiteNotes[suite]) out.push(suiteNotes[suite], '');
     for (const [, rs] of [...groups].filter(([k]) => k.startsWith(suite + '|'))) {
       const peer = rs[0].peer;
       const tested = versionsOf(rs);
