@@ -26,6 +26,9 @@ internal sealed record DirectBenchOptions
     /// second agent process on <c>core</c> and interleaves its direct runs with the others (the other parts use peer).
     /// </summary>
     public string AgentEngine { get; init; } = "peer";
+
+    /// <summary>The rtt part also runs a libdatachannel pair (bench/node/ldc-pair.mjs) in each round.</summary>
+    public bool LdcPair { get; init; }
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
 }
 
@@ -100,39 +103,47 @@ internal static class DirectBenchmark
         var rawRtts = new List<double>();
         var coreReliable = new List<double>();
         var coreLossy = new List<double>();
-        int paths = coreAgentUrl is null ? 3 : 4;
+        var ldcReliable = new List<double>();
+        var ldcLossy = new List<double>();
         int lost = 0;
+        var steps = new List<Func<Task>>
+        {
+            async () => lost += await RunPlatformAsync(runner, agentUrl, config, "udp", _ => udp).ConfigureAwait(false),
+            async () => lost += await RunPlatformAsync(runner, agentUrl, config, "direct", c => c == "reliable" ? reliable : lossy).ConfigureAwait(false),
+            () =>
+            {
+                UdpFloorBenchmark.MeasureRaw(raw.Endpoint, o.Pings, config.Interval, config.PayloadBytes + Platforms.Udp.UdpFrame.HeaderLength, clock, rawRtts);
+                return Task.CompletedTask;
+            },
+        };
+        if (coreAgentUrl is not null)
+        {
+            steps.Add(async () => lost += await RunPlatformAsync(runner, coreAgentUrl, config, "direct", c => c == "reliable" ? coreReliable : coreLossy).ConfigureAwait(false));
+        }
+
+        if (o.LdcPair)
+        {
+            steps.Add(() => LdcPair.RunAsync(o.Pings, o.IntervalMs, ldcReliable, ldcLossy));
+        }
+
         for (int round = 0; round < o.Rounds; round++)
         {
             // Rotate the order so no path always runs first (on a cooler or a warmer machine).
-            for (int k = 0; k < paths; k++)
+            for (int k = 0; k < steps.Count; k++)
             {
-                switch ((round + k) % paths)
-                {
-                    case 3:
-                        lost += await RunPlatformAsync(runner, coreAgentUrl!, config, "direct", c => c == "reliable" ? coreReliable : coreLossy).ConfigureAwait(false);
-                        break;
-                    case 0:
-                        lost += await RunPlatformAsync(runner, agentUrl, config, "udp", _ => udp).ConfigureAwait(false);
-                        break;
-                    case 1:
-                        lost += await RunPlatformAsync(runner, agentUrl, config, "direct", c => c == "reliable" ? reliable : lossy).ConfigureAwait(false);
-                        break;
-                    default:
-                        UdpFloorBenchmark.MeasureRaw(raw.Endpoint, o.Pings, config.Interval, config.PayloadBytes + Platforms.Udp.UdpFrame.HeaderLength, clock, rawRtts);
-                        break;
-                }
+                await steps[(round + k) % steps.Count]().ConfigureAwait(false);
             }
+
             Console.Error.WriteLine($"rtt round {round + 1}/{o.Rounds}: udp n={udp.Count} direct n={reliable.Count}+{lossy.Count} raw n={rawRtts.Count}");
         }
-        foreach (var l in new[] { udp, reliable, lossy, rawRtts, coreReliable, coreLossy })
+        foreach (var l in new[] { udp, reliable, lossy, rawRtts, coreReliable, coreLossy, ldcReliable, ldcLossy })
         {
             l.Sort();
         }
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("## RTT: direct vs the udp floor, same run, interleaved");
         sb.AppendLine();
-        sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round){(coreAgentUrl is null ? "" : ", one of `direct` against the core-engine agent")} and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
+        sb.AppendLine(inv, $"{o.Rounds} rounds; each round one `rtcbench` run (`BenchmarkRunner`, the CLI's engine) of `udp`, one of `direct` (both channels on one connection, measured one after the other, a fresh connection per round){(coreAgentUrl is null ? "" : ", one of `direct` against the core-engine agent")}{(o.LdcPair ? ", one libdatachannel pair (bench/node/ldc-pair.mjs: two node-datachannel peers in one node process, both channels)" : "")} and the raw UDP echo, {o.Pings} pings every {o.IntervalMs} ms after 10 warm-up, {config.PayloadBytes}-byte pings; order rotates each round. Lost or late pings in all runs: {lost}.");
         sb.AppendLine();
         sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | p50 ÷ udp p50 | p99 ÷ udp p99 | agent hold p50 µs (rtt − net_rtt) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -155,6 +166,12 @@ internal static class DirectBenchmark
             Row("direct on `--direct-engine core`, lossy", coreLossy);
         }
 
+        if (o.LdcPair)
+        {
+            Row("libdatachannel pair (node-datachannel), reliable", ldcReliable);
+            Row("libdatachannel pair (node-datachannel), lossy", ldcLossy);
+        }
+
         Row("udp platform (the floor)", udp);
         Row("raw UDP echo (one thread)", rawRtts);
         sb.AppendLine();
@@ -165,6 +182,14 @@ internal static class DirectBenchmark
         if (coreAgentUrl is not null)
         {
             sb.AppendLine(inv, $"**On the core engine (a second agent process, same run): direct / udp p50 reliable {P(coreReliable, 0.5) / P(udp, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(udp, 0.5):0.00}; core ÷ peer p50 reliable {P(coreReliable, 0.5) / P(reliable, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(lossy, 0.5):0.00}; agent hold p50 reliable {HoldP50(coreReliable):0.0} µs, lossy {HoldP50(coreLossy):0.0} µs.**");
+            sb.AppendLine();
+        }
+
+        if (o.LdcPair)
+        {
+            var ourReliable = coreAgentUrl is null ? reliable : coreReliable;
+            var ourLossy = coreAgentUrl is null ? lossy : coreLossy;
+            sb.AppendLine(inv, $"**Against a libdatachannel pair at the same pacing, same run: direct{(coreAgentUrl is null ? "" : " on the core engine")} p50 ÷ the pair's p50 reliable {P(ourReliable, 0.5) / P(ldcReliable, 0.5):0.00}, lossy {P(ourLossy, 0.5) / P(ldcLossy, 0.5):0.00}.** The pair measures in one node process, echo and sender sharing its event loop (the library's callbacks reach JavaScript through it); ours crosses two processes.");
             sb.AppendLine();
         }
     }

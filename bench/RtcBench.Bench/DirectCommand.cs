@@ -5,7 +5,7 @@ internal static class DirectCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket", "--agent-engine") is not { } a)
+        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket", "--agent-engine", "--ldc-pair") is not { } a)
         {
             return 2;
         }
@@ -25,6 +25,19 @@ internal static class DirectCommand
             return 2;
         }
 
+        string ldcPair = a.String("--ldc-pair", "no");
+        if (ldcPair is not ("yes" or "no"))
+        {
+            Console.Error.WriteLine($"--ldc-pair: yes or no, not '{ldcPair}'");
+            return 2;
+        }
+
+        if (ldcPair == "yes" && !LdcPair.Available(out string why))
+        {
+            Console.Error.WriteLine($"--ldc-pair: {why}");
+            return 2;
+        }
+
         var o = d with
         {
             Parts = a.Parts("--parts") ?? d.Parts,
@@ -37,6 +50,7 @@ internal static class DirectCommand
             WindowSeconds = a.Int("--window-s", d.WindowSeconds),
             AgentSocket = agentSocket,
             AgentEngine = agentEngine,
+            LdcPair = ldcPair == "yes",
         };
         string report = await DirectBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
         return await BenchReport.EmitAsync(report, a.Output);
