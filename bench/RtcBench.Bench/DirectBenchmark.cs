@@ -92,6 +92,14 @@ internal static class DirectBenchmark
 
     internal static double P(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : Percentile.Linear(sorted.ToArray(), q);
 
+    /// <summary>The <paramref name="q"/> percentile of values in any order (a sorted copy; the list is left as is).</summary>
+    internal static double PercentileOfUnsorted(List<double> values, double q)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted.Length == 0 ? double.NaN : Percentile.Linear(sorted, q);
+    }
+
     private static async Task RttAgainstUdpFloorAsync(DirectBenchOptions o, MonoTime clock, Uri agentUrl, Uri? coreAgentUrl, StringBuilder sb)
     {
         var runner = new BenchmarkRunner(clock);

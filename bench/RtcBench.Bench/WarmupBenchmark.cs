@@ -318,16 +318,7 @@ internal static class WarmupBenchmark
         }
     }
 
-    private static double P(List<double> values, double q)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        return Percentile.Linear(sorted, q);
-    }
+    private static double P(List<double> values, double q) => DirectBenchmark.PercentileOfUnsorted(values, q);
 
     private static string LoadAverage() => DirectBenchmark.LoadAverage();
 }
