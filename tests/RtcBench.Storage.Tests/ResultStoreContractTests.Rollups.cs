@@ -92,21 +92,7 @@ public abstract partial class ResultStoreContractTests
 
                         var actual = await store.QueryRollupGroupsAsync(filter, grain, grouping, Ct);
 
-                        Assert.Equal(expected.Count, actual.Count);
-                        for (int i = 0; i < expected.Count; i++)
-                        {
-                            var (e, a) = (expected[i], actual[i]);
-                            Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
-                            Assert.Equal(e.Locations, a.Locations);
-                            Assert.Equal(
-                                (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
-                                (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
-                            // The database may add the doubles in another order.
-                            Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
-                            Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
-                            Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
-                            compared++;
-                        }
+                        compared += AssertSameGroups(expected, actual);
                     }
                 }
             }
@@ -147,23 +133,31 @@ public abstract partial class ResultStoreContractTests
 
                 var actual = await store.QueryRollupGroupsAsync(new AggregateFilter { Channel = "lossy" }, pieces, grouping, Ct);
 
-                Assert.Equal(expected.Count, actual.Count);
-                for (int i = 0; i < expected.Count; i++)
-                {
-                    var (e, a) = (expected[i], actual[i]);
-                    Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
-                    Assert.Equal(e.Locations, a.Locations);
-                    Assert.Equal(
-                        (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
-                        (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
-                    Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
-                    Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
-                    Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
-                    compared++;
-                }
+                compared += AssertSameGroups(expected, actual);
             }
         }
         Assert.True(compared > 20, $"{compared} groups compared");
+    }
+
+    /// <summary>The store's grouped rollups equal the rows grouped in memory, group by group; returns how many.</summary>
+    private static int AssertSameGroups(IReadOnlyList<RollupAggregate> expected, IReadOnlyList<RollupAggregate> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var (e, a) = (expected[i], actual[i]);
+            Assert.Equal((e.Platform, e.Location, e.Channel, e.GrainSeconds, e.BucketStart), (a.Platform, a.Location, a.Channel, a.GrainSeconds, a.BucketStart));
+            Assert.Equal(e.Locations, a.Locations);
+            Assert.Equal(
+                (e.Sums.Runs, e.Sums.Sent, e.Sums.Ok, e.Sums.Lost, e.Sums.Late, e.Sums.MeanCount, e.Sums.Pairs, e.Sums.Undecodable),
+                (a.Sums.Runs, a.Sums.Sent, a.Sums.Ok, a.Sums.Lost, a.Sums.Late, a.Sums.MeanCount, a.Sums.Pairs, a.Sums.Undecodable));
+            // The database may add the doubles in another order.
+            Assert.Equal(e.Sums.MeanSum, a.Sums.MeanSum, Math.Abs(e.Sums.MeanSum) * 1e-12);
+            Assert.Equal(e.Sums.JitterSum, a.Sums.JitterSum, Math.Abs(e.Sums.JitterSum) * 1e-12);
+            Assert.Equal(e.Sums.SerializeHistogram(), a.Sums.SerializeHistogram());
+        }
+
+        return expected.Count;
     }
 
     [Fact]
