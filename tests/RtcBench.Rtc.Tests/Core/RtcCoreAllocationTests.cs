@@ -54,15 +54,22 @@ public sealed class RtcCoreAllocationTests
         long pongs = RoundTrips(a, b, channel, ping, ref now, 3000);
         Assert.Equal(3000, pongs);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        pongs = RoundTrips(a, b, channel, ping, ref now, 5000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // Tiered JIT promotes methods on a background thread after a wall-clock delay, and a promotion landing inside a
+        // window can cost a few hundred bytes once (a fresh-clone run saw 304 and 760 B). So up to five windows: a real
+        // per-message allocation shows in every one of them, a promotion in one at most a few times.
+        var allocations = new List<long>();
+        for (int window = 0; window < 5 && (allocations.Count == 0 || allocations[^1] != 0); window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            pongs = RoundTrips(a, b, channel, ping, ref now, 5000);
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(5000, pongs);
+        }
 
-        Assert.Equal(5000, pongs);
         Assert.Equal(RtcCoreState.Connected, a.State);
         Assert.Equal(RtcCoreState.Connected, b.State);
         Assert.Equal(0, a.DroppedDatagrams + b.DroppedDatagrams);
-        Assert.Equal(0, allocated);
+        Assert.True(allocations[^1] == 0, $"bytes allocated per window of 5,000 round trips: {string.Join(", ", allocations)}");
     }
 
     /// <summary>A sends a ping; B echoes it from inside its poll loop; A receives the pong. 50 µs of virtual time per hop.</summary>
