@@ -175,8 +175,16 @@ internal static class SourcePlan
         _ => 3600,
     };
 
+    /// <summary>
+    /// True when the store answers the rollup pieces of a query with <paramref name="grouping"/> from the rows
+    /// pre-merged across locations: across locations, no location filter (see <see cref="RollupGrouping.PerLocationRows"/>).
+    /// </summary>
+    public static bool ReadsAllLocationsRows(AggregateFilter filter, RollupGrouping? grouping) =>
+        grouping is { AcrossLocations: true, PerLocationRows: false } && filter.Location is null;
+
     /// <summary>One sentence for method_note: which tables answered which part of the window.</summary>
-    public static string Describe(IReadOnlyList<SourcePiece> pieces)
+    /// <param name="allLocationsRows">The rollups read were the rows pre-merged across locations.</param>
+    public static string Describe(IReadOnlyList<SourcePiece> pieces, bool allLocationsRows = false)
     {
         long fourWeeks = 0, weeks = 0, days = 0, sixHours = 0, hours = 0, runsUs = 0;
         foreach (var piece in pieces)
@@ -221,6 +229,9 @@ internal static class SourcePlan
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"the runs of the partial hours at the window's edges ({runsUs / 1_000_000.0:0.###} s)"));
         }
         return " Source: " + string.Join(", ", parts)
+            + (allLocationsRows
+                ? "; the rollups read are the rows pre-merged across locations (one per platform × channel × period, listing the locations pooled)"
+                : "")
             + "; rollups are maintained at ingest and hold the same merged histograms, counts and sums as the runs.";
     }
 
