@@ -93,6 +93,12 @@ public sealed class ServerOptions
     /// </summary>
     internal bool AllLocationsRollups { get; init; } = true;
 
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: the pieces of an aggregate query (the runs at each edge, the
+    /// rollups) are read one after another instead of at once, and the groups' figures computed on one core.
+    /// </summary>
+    internal bool ConcurrentAggregation { get; init; } = true;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -19,8 +19,12 @@ internal static class Aggregator
     /// Runs and rollup rows together (each rollup row lies within one bucket: see <see cref="SourcePlan"/>); both
     /// add to a group the same way, so the figures equal those from the runs alone.
     /// </summary>
+    /// <param name="parallel">
+    /// The groups' figures (each decodes its merged histogram: the bulk of the work for thousands of groups) are
+    /// computed over the cores. False only for the fleet-scale bench's baseline.
+    /// </param>
     public static IReadOnlyList<GroupFigures> FromHistograms(
-        IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false)
+        IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false, bool parallel = true)
     {
         var groups = new Dictionary<GroupKey, HistogramGroup>();
         HistogramGroup GroupOf(string platform, string? location, string channel, DateTimeOffset start, IReadOnlyList<string?>? pooled = null)
@@ -28,16 +32,20 @@ internal static class Aggregator
             var key = new GroupKey(platform, acrossLocations ? null : location, channel, buckets.StartOf(start));
             if (!groups.TryGetValue(key, out var group))
             {
-                group = new HistogramGroup();
+                group = new HistogramGroup(acrossLocations);
                 groups.Add(key, group);
             }
-            if (pooled is null)
+            // Per location the key names the one location: no set.
+            if (group.Locations is { } locations)
             {
-                group.Locations.Add(location);
-            }
-            else
-            {
-                group.Locations.UnionWith(pooled);
+                if (pooled is null)
+                {
+                    locations.Add(location);
+                }
+                else
+                {
+                    locations.UnionWith(pooled);
+                }
             }
             return group;
         }
@@ -55,7 +63,11 @@ internal static class Aggregator
             }
             group.Sums.AddRun(run.Sent, run.Ok, run.Lost, run.Late, run.RttMeanUs, run.MeanAbsDeltaRttUs, run.Histogram);
         }
-        return Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
+        // The figures decode each group's histogram (a group of one rollup row kept its bytes until now: see
+        // RollupSums.Add).
+        return parallel
+            ? Order(groups.ToArray().AsParallel().Select(g => g.Value.Figures(g.Key, acrossLocations)).ToArray())
+            : Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
 
     public static IReadOnlyList<GroupFigures> FromPings(IReadOnlyList<RunPings> runs, Buckets buckets, bool acrossLocations = false)
@@ -136,11 +148,12 @@ internal static class Aggregator
             .ToList();
 
     /// <summary>Merges the histograms of one group; mean and jitter pool exactly as count-weighted means.</summary>
-    private sealed class HistogramGroup
+    private sealed class HistogramGroup(bool acrossLocations)
     {
         public RollupSums Sums { get; } = new();
 
-        public HashSet<string?> Locations { get; } = [];
+        /// <summary>Across locations: the locations pooled; else null (thousands of groups, no set each).</summary>
+        public HashSet<string?>? Locations { get; } = acrossLocations ? [] : null;
 
         public GroupFigures Figures(GroupKey key, bool acrossLocations)
         {
@@ -160,7 +173,7 @@ internal static class Aggregator
                 P95Us = any ? histogram.Quantile(0.95) : null,
                 P99Us = any ? histogram.Quantile(0.99) : null,
                 JitterUs = Sums.Pairs > 0 ? Sums.JitterSum / Sums.Pairs : null,
-                Locations = acrossLocations ? Aggregator.Locations(Locations) : null,
+                Locations = Locations is { } pooled ? Aggregator.Locations(pooled) : null,
             };
         }
     }

@@ -88,10 +88,17 @@ public sealed class RollupSums
         Pairs += other.Pairs;
         JitterSum += other.JitterSum;
         Undecodable += other.Undecodable;
-        if (other._stored is { } stored)
+        if (other._stored is { } stored && _histogram is null && _stored is null)
+        {
+            // Nothing merged here yet: share the stored bytes (validated, never written), decoded on first use; a
+            // result group of one rollup row (a day of a series in daily buckets) decodes once, when its figures are
+            // read, and not while the groups are gathered.
+            _stored = stored;
+        }
+        else if (other._stored is { } bytes)
         {
             // A stored rollup row not decoded yet: merged from its bytes (aggregating a year of a fleet adds ~10⁵ rows).
-            Histogram.TryMergeSerialized(stored);
+            Histogram.TryMergeSerialized(bytes);
         }
         else if (other._histogram is { Count: > 0 } histogram)
         {
