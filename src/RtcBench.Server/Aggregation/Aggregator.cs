@@ -150,29 +150,38 @@ internal static class Aggregator
     /// <summary>Merges the histograms of one group; mean and jitter pool exactly as count-weighted means.</summary>
     private sealed class HistogramGroup(bool acrossLocations)
     {
-        public RollupSums Sums { get; } = new();
+        private RollupSums? _sums = new();
+
+        public RollupSums Sums => _sums ?? throw new InvalidOperationException("The group's figures were read already.");
 
         /// <summary>Across locations: the locations pooled; else null (thousands of groups, no set each).</summary>
         public HashSet<string?>? Locations { get; } = acrossLocations ? [] : null;
 
+        /// <summary>
+        /// The figures, once: the group lets go of its sums, so its merged histogram (decoded for these figures when
+        /// the group is one stored row) is garbage as soon as they are read, not kept alive with every other group's
+        /// until the response is built (thousands of groups: most of a query's memory).
+        /// </summary>
         public GroupFigures Figures(GroupKey key, bool acrossLocations)
         {
-            var histogram = Sums.Histogram;
+            var sums = Sums;
+            _sums = null;
+            var histogram = sums.Histogram;
             bool any = histogram.Count > 0;
             return new GroupFigures
             {
                 Key = key,
-                Runs = checked((int)Sums.Runs),
-                Sent = Sums.Sent,
-                Lost = Sums.Lost,
-                Late = Sums.Late,
+                Runs = checked((int)sums.Runs),
+                Sent = sums.Sent,
+                Lost = sums.Lost,
+                Late = sums.Late,
                 Count = histogram.Count,
-                MeanUs = Sums.MeanCount > 0 ? Sums.MeanSum / Sums.MeanCount : null,
+                MeanUs = sums.MeanCount > 0 ? sums.MeanSum / sums.MeanCount : null,
                 P50Us = any ? histogram.Quantile(0.50) : null,
                 P90Us = any ? histogram.Quantile(0.90) : null,
                 P95Us = any ? histogram.Quantile(0.95) : null,
                 P99Us = any ? histogram.Quantile(0.99) : null,
-                JitterUs = Sums.Pairs > 0 ? Sums.JitterSum / Sums.Pairs : null,
+                JitterUs = sums.Pairs > 0 ? sums.JitterSum / sums.Pairs : null,
                 Locations = Locations is { } pooled ? Aggregator.Locations(pooled) : null,
             };
         }
