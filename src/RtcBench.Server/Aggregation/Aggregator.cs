@@ -66,7 +66,7 @@ internal static class Aggregator
         // The figures decode each group's histogram (a group of one rollup row kept its bytes until now: see
         // RollupSums.Add).
         return parallel
-            ? Order(groups.ToArray().AsParallel().Select(g => g.Value.Figures(g.Key, acrossLocations)).ToArray())
+            ? Order(groups.AsParallel().Select(g => g.Value.Figures(g.Key, acrossLocations)).ToArray())
             : Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
 
