@@ -12,6 +12,12 @@ namespace RtcBench.Server.Aggregation;
 /// </summary>
 internal static class Aggregator
 {
+    /// <summary>
+    /// The fewest groups whose figures are computed over the cores: below it, spreading the work costs more than it
+    /// saves (a year of 800 series is 800 groups; a week of them in daily buckets, 6,400).
+    /// </summary>
+    private const int ParallelGroups = 2048;
+
     public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets, bool acrossLocations = false) =>
         FromHistograms(runs, [], buckets, acrossLocations);
 
@@ -21,7 +27,8 @@ internal static class Aggregator
     /// </summary>
     /// <param name="parallel">
     /// The groups' figures (each decodes its merged histogram: the bulk of the work for thousands of groups) are
-    /// computed over the cores. False only for the fleet-scale bench's baseline.
+    /// computed over the cores when there are <see cref="ParallelGroups"/> or more. False only for the fleet-scale
+    /// bench's baseline.
     /// </param>
     public static IReadOnlyList<GroupFigures> FromHistograms(
         IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false, bool parallel = true)
@@ -65,7 +72,7 @@ internal static class Aggregator
         }
         // The figures decode each group's histogram (a group of one rollup row kept its bytes until now: see
         // RollupSums.Add).
-        return parallel
+        return parallel && groups.Count >= ParallelGroups
             ? Order(groups.AsParallel().Select(g => g.Value.Figures(g.Key, acrossLocations)).ToArray())
             : Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
