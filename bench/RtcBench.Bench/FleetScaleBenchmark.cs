@@ -72,7 +72,10 @@ internal static class FleetScaleBenchmark
             var store = new PostgresResultStore(connection);
             await using (store)
             {
-                await store.InitializeAsync(CancellationToken.None);
+                // On a store left by an earlier run (--reuse), this applies any newer migration: timed and reported.
+                var migrate = Stopwatch.StartNew();
+                var schema = await store.InitializeAsync(CancellationToken.None);
+                migrate.Stop();
                 var now = DateTimeOffset.UtcNow;
                 if (reuse is null)
                 {
@@ -88,7 +91,7 @@ internal static class FleetScaleBenchmark
                     await ExecuteAsync(connection, "VACUUM ANALYZE;");
                     report.AppendLine(CultureInfo.InvariantCulture,
                         $"Load: {total:N0} runs + {pings:N0} pings by COPY in {load.Elapsed.TotalSeconds:F0} s ({total / load.Elapsed.TotalSeconds:N0} runs/s). " +
-                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.SixHourRows:N0} six-hour + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly + {rebuilt.FourWeekRows:N0} four-week rows in {rebuild.Elapsed.TotalSeconds:F0} s.");
+                        $"Rollup rebuild from the runs (multi-row INSERTs): {rebuilt.HourRows:N0} hourly + {rebuilt.SixHourRows:N0} six-hour + {rebuilt.DayRows:N0} daily + {rebuilt.WeekRows:N0} weekly + {rebuilt.FourWeekRows:N0} four-week rows, then {rebuilt.AllLocationsRows:N0} rows across locations, in {rebuild.Elapsed.TotalSeconds:F0} s.");
                     report.AppendLine();
                     await DiskAsync(connection, total, pings, report);
                 }
@@ -97,27 +100,34 @@ internal static class FleetScaleBenchmark
                     // The window ends now: the reused store's last runs are older than a fresh load's.
                     report.AppendLine(CultureInfo.InvariantCulture, $"(Measured on database {reuse}, loaded by an earlier run with the same options.)");
                     report.AppendLine();
+                    if (schema.Applied.Count > 0)
+                    {
+                        report.AppendLine(CultureInfo.InvariantCulture,
+                            $"Schema migration of this store from version {schema.FromVersion} to {schema.ToVersion} ({string.Join(", ", schema.Applied)}), one transaction: **{migrate.Elapsed.TotalSeconds:F0} s**; rows across locations now: {await CountAsync(connection, "rollups_all_locations"):N0}.");
+                        report.AppendLine();
+                    }
                     await DiskAsync(connection, await CountAsync(connection, "runs"), await CountAsync(connection, "pings"), report);
                 }
 
                 await using var server = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, store);
-                // The baseline: the same store and service as before this change: hours, days and weeks only (the plan
-                // before the six-hour and four-week rollups), the store merging rows per group one query per piece.
+                // The baseline: the same store and service as before this change: every grain, one grouped query, but
+                // across locations the rows of every location merged (no rows pre-merged across locations), the pieces
+                // read one after another and the groups' figures computed on one core.
                 await using var daysServer = await ServerHost.StartAsync(
                     new ServerOptions
                     {
                         Listen = new IPEndPoint(IPAddress.Loopback, 0),
-                        RollupGrainSeconds = RtcBench.Server.Aggregation.SourcePlan.HourDayWeekSeconds,
-                        RollupsInOnePass = false,
+                        AllLocationsRollups = false,
+                        ConcurrentAggregation = false,
                     },
                     store);
                 using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 using var daysHttp = new HttpClient { BaseAddress = daysServer.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
                 report.AppendLine(CultureInfo.InvariantCulture,
-                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same store and service as before this change: hourly, daily and weekly rollups only (the plan before six-hour and four-week rollups), merged per group by the store one query per piece (this change: one query for all pieces); the window ends now, so its edges are partial hours read from the runs):");
+                    $"Queries ({queries} timed requests each after 2 warm-up, interleaved request by request with the baseline: the same store and service as before this change: every rollup grain in one grouped query, but across locations the rows of every location merged, the pieces read one after another, the groups' figures on one core (this change: the rows pre-merged across locations when no location is filtered, the runs at the edges and the rollup pieces read at once, the figures over the cores); the window ends now, so its edges are partial hours read from the runs):");
                 report.AppendLine();
                 string loadBeforeQueries = DirectBenchmark.LoadAverage();
-                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (hours, days, weeks) p50 / p95 ms | p95 ratio | source (method_note) |");
+                report.AppendLine("| query | groups | p50 ms | p95 ms | max ms | baseline (before this change) p50 / p95 ms | p95 ratio | source (method_note) |");
                 report.AppendLine("|---|---|---|---|---|---|---|---|");
                 string loc = "loc-001";
                 foreach (string query in new[]
@@ -377,20 +387,19 @@ internal static class FleetScaleBenchmark
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Ingest with rollups on, into the loaded store: {runs:N0} runs × {PingsPerRun} pings by {clients} concurrent HTTP clients in {total.Elapsed.TotalSeconds:F1} s: " +
             $"**{runs / total.Elapsed.TotalSeconds:F0} runs/s**; per-request p50 {Percentile.Linear(latencies, 0.5):F1} ms, p95 {Percentile.Linear(latencies, 0.95):F1} ms " +
-            $"(each run: validation and recomputation of its statistics from the pings; one transaction of three round trips: the id claimed and the run row written with its five rollup rows created if missing and locked, the rows that existed written back merged with the 200 pings inserted from arrays, commit).");
+            $"(each run: validation and recomputation of its statistics from the pings; one transaction of three round trips: the id claimed and the run row written with its five rollup rows and the five rows of its platform × channel across locations created if missing and locked, the rows that existed written back merged with the 200 pings inserted from arrays, commit).");
         report.AppendLine();
     }
 
     /// <summary>
     /// Ingest into three fresh databases side by side, interleaved in blocks of <see cref="IngestBlock"/> runs (A, B,
     /// C, then B, C, A, …) so the machine's load falls on all three alike: (A) this store; (B) the same with rollup
-    /// maintenance off (the cost of the rollups); (C) the save as it ran before its statements were prepared and its
-    /// pings went with the rollup write (Npgsql's Max Auto Prepare 0 and a reset on every pool return, as the store's
-    /// connection settings were; pings by binary COPY in two round trips of their own).
+    /// maintenance off (the cost of the rollups); (C) rollups on but without the rows across locations (migration 0009):
+    /// the save before this change.
     /// </summary>
     private static async Task IngestComparisonAsync(string postgres, int runs, DateTimeOffset now, StringBuilder report)
     {
-        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "rollups on, save as before: unprepared, pings by COPY (baseline C)"];
+        string[] names = ["rollups on (this store)", "rollups off (baseline B)", "rollups on without the rows across locations: the save before this change (baseline C)"];
         var databases = new string[3];
         var stores = new PostgresResultStore[3];
         var servers = new RunningServer[3];
@@ -401,9 +410,8 @@ internal static class FleetScaleBenchmark
             {
                 databases[v] = "ingest_" + Guid.NewGuid().ToString("N")[..12];
                 await ExecuteAsync(postgres, $"CREATE DATABASE {databases[v]};");
-                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString
-                    + (v == 2 ? ";Max Auto Prepare=0;No Reset On Close=false" : "");
-                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1, PingsOnTheirOwn = v == 2 };
+                string connection = new NpgsqlConnectionStringBuilder(postgres) { Database = databases[v], MaxPoolSize = 20 }.ConnectionString;
+                stores[v] = new PostgresResultStore(connection) { MaintainRollups = v != 1, MaintainAllLocationsRollups = v != 2 };
                 await stores[v].InitializeAsync(CancellationToken.None);
                 servers[v] = await ServerHost.StartAsync(new ServerOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, stores[v]);
                 clients[v] = new HttpClient { BaseAddress = servers[v].BaseUrl, Timeout = TimeSpan.FromMinutes(10) };

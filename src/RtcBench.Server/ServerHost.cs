@@ -102,7 +102,7 @@ public static class ServerHost
     {
         var ingest = new IngestEndpoint(store, options.MaxBodyBytes, events, time, logger);
         var stream = new EventStreamEndpoint(events, options.EventHeartbeat, time, logger, app.Lifetime.ApplicationStopping);
-        var results = new ResultEndpoints(store, time, options.RollupGrainSeconds, options.GroupRollupsInStore, options.RollupsInOnePass);
+        var results = new ResultEndpoints(store, time, options.RollupGrainSeconds, options.GroupRollupsInStore, options.RollupsInOnePass, options.AllLocationsRollups, options.ConcurrentAggregation);
         var runs = new RunEndpoints(store);
         app.MapPost("/api/runs", Handler(ingest.HandleAsync));
         app.MapPost("/api/runners/heartbeat", Handler(new Runners.HeartbeatEndpoint(runners).HandleAsync));

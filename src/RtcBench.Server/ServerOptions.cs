@@ -87,6 +87,18 @@ public sealed class ServerOptions
     /// </summary>
     internal bool RollupsInOnePass { get; init; } = true;
 
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: a query across locations without a location filter merges the
+    /// rollup rows of every location instead of reading the rows pre-merged across locations (migration 0009).
+    /// </summary>
+    internal bool AllLocationsRollups { get; init; } = true;
+
+    /// <summary>
+    /// False only for the fleet-scale bench's baseline: the pieces of an aggregate query (the runs at each edge, the
+    /// rollups) are read one after another instead of at once, and the groups' figures computed on one core.
+    /// </summary>
+    internal bool ConcurrentAggregation { get; init; } = true;
+
     /// <summary>Every problem with these options; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -79,6 +79,9 @@ public interface IResultStore : IAsyncDisposable
     /// cref="RollupSums.Add"/> merges them) before they leave the database where it can (PostgreSQL: one row per
     /// group, the histograms concatenated), so a year of a fleet is a few hundred rows, not 10⁵. A group's
     /// <see cref="RollupAggregate.BucketStart"/> is its result bucket's start (without buckets: its first row's).
+    /// Across locations without a location filter (and without <see cref="RollupGrouping.PerLocationRows"/>) the
+    /// rows read are those pre-merged across locations (migration 0009): the same sums, one row per platform ×
+    /// channel × bucket.
     /// </summary>
     Task<IReadOnlyList<RollupAggregate>> QueryRollupGroupsAsync(
         AggregateFilter filter, int grainSeconds, RollupGrouping grouping, CancellationToken cancellationToken);

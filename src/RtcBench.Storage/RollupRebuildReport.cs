@@ -11,4 +11,7 @@ public sealed record RollupRebuildReport(long Runs, long HourRows, long DayRows)
 
     /// <summary>Four-week rows written (28 days from a Thursday 00:00 UTC, aligned to the unix epoch).</summary>
     public long FourWeekRows { get; init; }
+
+    /// <summary>Rows pre-merged across locations written (every grain; one per platform × channel × bucket).</summary>
+    public long AllLocationsRows { get; init; }
 }

@@ -128,11 +128,11 @@ public sealed class ResultsCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         Assert.Equal(
-            $"rtcbench: created the result store sqlite:{path} with schema version 8 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql, 0005_weekly_rollups.sql, 0006_month_partitions.sql, 0007_ping_writes.sql, 0008_coarse_rollups.sql)",
+            $"rtcbench: created the result store sqlite:{path} with schema version 9 (migrations 0001_initial.sql, 0002_outcome_evidence.sql, 0003_rollups.sql, 0004_ping_retention.sql, 0005_weekly_rollups.sql, 0006_month_partitions.sql, 0007_ping_writes.sql, 0008_coarse_rollups.sql, 0009_all_locations_rollups.sql)",
             created.Stderr.TrimEnd());
         Assert.True(File.Exists(path));
         Assert.Equal(ExitCodes.Ok, again.ExitCode);
-        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 8); nothing to do", again.Stderr.TrimEnd());
+        Assert.Equal($"rtcbench: sqlite:{path} is up to date (schema version 9); nothing to do", again.Stderr.TrimEnd());
     }
 
     [Fact]

@@ -229,6 +229,23 @@ public sealed class RollupQueryTests
         Assert.Contains("the ok pings of the runs", pooled.GetProperty("method_note").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AcrossLocations_MethodNote_SaysTheRowsPreMergedAcrossLocationsAnsweredUnlessALocationIsFiltered()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await harness.PostAllAsync(AggregationTests.ThreeRuns(RunFactory.BaseTime));
+        string location = (await harness.GetJsonAsync("/api/results/aggregated?hours=24")).GetProperty("groups")[0].GetProperty("location").GetString()!;
+
+        var across = await harness.GetJsonAsync("/api/results/timeseries?metric=p95&hours=24&bucket=1d&across_locations=true");
+        var oneLocation = await harness.GetJsonAsync($"/api/results/aggregated?hours=24&across_locations=true&location={location}");
+        var perLocation = await harness.GetJsonAsync("/api/results/aggregated?hours=24");
+
+        const string preMerged = "the rollups read are the rows pre-merged across locations";
+        Assert.Contains(preMerged, across.GetProperty("method_note").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(preMerged, oneLocation.GetProperty("method_note").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(preMerged, perLocation.GetProperty("method_note").GetString(), StringComparison.Ordinal);
+    }
+
     private static void AssertClose(double? expected, double? actual)
     {
         Assert.Equal(expected is null, actual is null);

@@ -21,6 +21,8 @@ public abstract partial class ResultStoreContractTests
         var aggregatesBefore = await store.QueryRunAggregatesAsync(everything, Ct);
         var hoursBefore = await store.QueryRollupsAsync(everything, 3600, Ct);
         var daysBefore = await store.QueryRollupsAsync(everything, 86400, Ct);
+        var acrossHours = new RollupGrouping { BucketSizeUs = 3_600_000_000L, AcrossLocations = true };
+        var allLocationsBefore = await store.QueryRollupGroupsAsync(everything, 3600, acrossHours, Ct);
         var old = runs.Where(r => r.StartedAt < cutoff).ToList();
         Assert.NotEmpty(old);
         Assert.NotEqual(runs.Count, old.Count);
@@ -48,6 +50,9 @@ public abstract partial class ResultStoreContractTests
         }
         AssertSameRollups(hoursBefore, await store.QueryRollupsAsync(everything, 3600, Ct));
         AssertSameRollups(daysBefore, await store.QueryRollupsAsync(everything, 86400, Ct));
+        var allLocationsAfter = await store.QueryRollupGroupsAsync(everything, 3600, acrossHours, Ct);
+        AssertSameRollups(allLocationsBefore, allLocationsAfter);
+        Assert.Equal(allLocationsBefore.Select(r => r.Locations), allLocationsAfter.Select(r => r.Locations));
         // A rebuild after pruning reads the run rows, not the pings: the same rollups again.
         await store.RebuildRollupsAsync(Ct);
         Assert.Equal(

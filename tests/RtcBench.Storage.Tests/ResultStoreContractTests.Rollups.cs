@@ -34,6 +34,28 @@ public abstract partial class ResultStoreContractTests
     }
 
     [Fact]
+    public async Task Rollups_ConcurrentSavesFromManyLocations_EqualSumsComputedFromTheRuns()
+    {
+        // Four writers at once, every run of one platform × channel: they all add to the same rows across locations
+        // (locked after each save's own rows, in grain order), while their own rows differ.
+        var store = await OpenAsync();
+        var runs = RandomRuns(seed: 1717, count: 48, spanDays: 40)
+            .Select((r, i) => r with { Platform = "udp", Channel = "lossy", Location = i % 5 == 4 ? null : $"site-{i % 4}" })
+            .ToList();
+        int next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < runs.Count)
+            {
+                Assert.Equal(SaveOutcome.Inserted, await store.SaveRunAsync(runs[i], Ct));
+            }
+        })));
+
+        await AssertRollupsMatchRunsAsync(store, runs.Count);
+    }
+
+    [Fact]
     public async Task RebuildRollups_AfterSaves_RecomputesTheSameRowsFromTheRuns()
     {
         var store = await OpenAsync();
@@ -59,6 +81,9 @@ public abstract partial class ResultStoreContractTests
             runs.Select(r => (r.Platform, r.Location, r.Channel, Week(r.StartedAt, 28))).Distinct().Count(),
             report.FourWeekRows);
         Assert.True(report.FourWeekRows > runs.Select(r => (r.Platform, r.Location, r.Channel)).Distinct().Count(), "runs in two four-week periods");
+        Assert.Equal(
+            RollupGrains.Sum(g => runs.Select(r => (r.Platform, r.Channel, Bucket(r.StartedAt, g))).Distinct().Count()),
+            report.AllLocationsRows);
         await AssertRollupsMatchRunsAsync(store, runs.Count);
     }
 
@@ -173,6 +198,8 @@ public abstract partial class ResultStoreContractTests
         Assert.Equal((1, 1, 0), (hour.Sums.Runs, hour.Sums.Undecodable, hour.Sums.Histogram.Count));
     }
 
+    private static long Bucket(DateTimeOffset time, int grainSeconds) => (time - DateTimeOffset.UnixEpoch).Ticks / 10 / (grainSeconds * 1_000_000L);
+
     private static DateTimeOffset Week(DateTimeOffset time, int days = 7) =>
         DateTimeOffset.UnixEpoch.AddDays(Math.Floor((time - DateTimeOffset.UnixEpoch).TotalDays / days) * days);
 
@@ -226,7 +253,7 @@ public abstract partial class ResultStoreContractTests
             new() { Since = FourWeekStart, Until = FourWeekStart.AddDays(56) },
             new() { Channel = "reliable", Since = FourWeekStart.AddDays(28), Until = FourWeekStart.AddDays(56) },
         ];
-        int fourWeekRows = 0;
+        int fourWeekRows = 0, allLocationsRows = 0;
         long total = 0;
         foreach (var filter in filters)
         {
@@ -270,10 +297,56 @@ public abstract partial class ResultStoreContractTests
                 }
                 Assert.Equal(runs.Count, rollups.Sum(r => r.Sums.Runs));
                 fourWeekRows += grain == 2419200 ? rollups.Count : 0;
+                if (filter.Location is null)
+                {
+                    allLocationsRows += await AssertAllLocationsMatchRunsAsync(store, filter, runs, grain);
+                }
             }
             total += runs.Count;
         }
         Assert.True(total >= runCount, "the windows hold every run");
         Assert.True(fourWeekRows > 0, "four-week rows compared");
+        Assert.True(allLocationsRows > 0, "rows across locations compared");
+    }
+
+    /// <summary>
+    /// The rows pre-merged across locations (migration 0009: what a query across locations without a location filter
+    /// reads, one per platform × channel × bucket of <paramref name="grain"/>) equal the sums of the runs of every
+    /// location built from <see cref="IResultStore.QueryRunAggregatesAsync"/>, and list those runs' locations; and
+    /// they equal the rows of every location merged (<see cref="RollupGrouping.PerLocationRows"/>). Returns the rows.
+    /// </summary>
+    private async Task<int> AssertAllLocationsMatchRunsAsync(IResultStore store, AggregateFilter filter, IReadOnlyList<RunAggregate> runs, int grain)
+    {
+        long size = grain * 1_000_000L;
+        var expected = new Dictionary<(string, string, DateTimeOffset), (RollupSums Sums, HashSet<string?> Locations)>();
+        foreach (var run in runs)
+        {
+            long us = (run.StartedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+            var key = (run.Platform, run.Channel, DateTimeOffset.UnixEpoch.AddTicks((us - us % size) * 10));
+            if (!expected.TryGetValue(key, out var group))
+            {
+                expected[key] = group = (new RollupSums(), []);
+            }
+            group.Sums.AddRun(run.Sent, run.Ok, run.Lost, run.Late, run.RttMeanUs, run.MeanAbsDeltaRttUs, run.Histogram);
+            group.Locations.Add(run.Location);
+        }
+        var grouping = new RollupGrouping { BucketSizeUs = size, AcrossLocations = true };
+        var rows = await store.QueryRollupGroupsAsync(filter, grain, grouping, Ct);
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var row in rows)
+        {
+            Assert.Null(row.Location);
+            var (want, locations) = expected[(row.Platform, row.Channel, row.BucketStart)];
+            var got = row.Sums;
+            Assert.Equal(
+                (want.Runs, want.Sent, want.Ok, want.Lost, want.Late, want.MeanCount, want.Pairs, want.Undecodable),
+                (got.Runs, got.Sent, got.Ok, got.Lost, got.Late, got.MeanCount, got.Pairs, got.Undecodable));
+            Assert.Equal(want.SerializeHistogram(), got.SerializeHistogram());
+            Assert.Equal(want.MeanSum, got.MeanSum, Math.Abs(want.MeanSum) * 1e-12);
+            Assert.Equal(want.JitterSum, got.JitterSum, Math.Abs(want.JitterSum) * 1e-12);
+            Assert.Equal(locations.OrderBy(l => l is null ? 1 : 0).ThenBy(l => l, StringComparer.Ordinal), row.Locations);
+        }
+        AssertSameGroups(await store.QueryRollupGroupsAsync(filter, grain, grouping with { PerLocationRows = true }, Ct), rows);
+        return rows.Count;
     }
 }

@@ -148,7 +148,7 @@ public sealed class SqliteMigrationTests : IDisposable
         {
             before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
         }
-        await SqliteTestDatabase.ExecuteAsync(DbPath, "DROP TABLE rollups; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
+        await SqliteTestDatabase.ExecuteAsync(DbPath, "DROP TABLE rollups; DROP TABLE rollups_all_locations; ALTER TABLE runs DROP COLUMN pings_pruned_at; DELETE FROM schema_migrations WHERE version >= 3;", Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
         await RollupMigrationCheck.AssertMigratedAsync(reopened, before, Ct);
@@ -166,7 +166,7 @@ public sealed class SqliteMigrationTests : IDisposable
         await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new SqliteResultStore(DbPath);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql", "0009_all_locations_rollups.sql"], Ct);
     }
 
     [Fact]
@@ -181,6 +181,22 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal(0, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM rollups WHERE grain_s IN (21600, 2419200);", Ct));
 
         await using var reopened = new SqliteResultStore(DbPath);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql", "0009_all_locations_rollups.sql"], Ct);
+    }
+
+    [Fact]
+    public async Task Initialize_Version8StoreWithRuns_FillsTheRowsAcrossLocationsFromTheRowsOfEveryLocation()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new SqliteResultStore(DbPath))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        Assert.Contains(before, r => r.Locations is not null);
+        await SqliteTestDatabase.ExecuteAsync(DbPath, RollupMigrationCheck.BackToVersion8, Ct);
+        Assert.Equal(0, await SqliteTestDatabase.ScalarAsync(DbPath, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rollups_all_locations';", Ct));
+
+        await using var reopened = new SqliteResultStore(DbPath);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 8, ["0009_all_locations_rollups.sql"], Ct);
     }
 }

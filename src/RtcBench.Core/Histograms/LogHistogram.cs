@@ -310,6 +310,19 @@ public sealed class LogHistogram
         }
     }
 
+    /// <summary>
+    /// Allocates the bucket array for indices [<paramref name="low"/>, <paramref name="high"/>] exactly, when this
+    /// histogram has none yet (decoding validated bytes); nothing otherwise, or when the range is empty.
+    /// </summary>
+    internal void Reserve(int low, int high)
+    {
+        if (_counts.Length == 0 && low <= high && low >= MinIndex && high <= MaxIndex)
+        {
+            _counts = new long[high - low + 1];
+            _offset = low;
+        }
+    }
+
     /// <summary>Re-allocates the dense bucket array so it covers <paramref name="index"/>, with slack on both sides.</summary>
     private void Grow(int index)
     {

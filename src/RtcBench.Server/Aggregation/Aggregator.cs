@@ -12,6 +12,12 @@ namespace RtcBench.Server.Aggregation;
 /// </summary>
 internal static class Aggregator
 {
+    /// <summary>
+    /// The fewest groups whose figures are computed over the cores: below it, spreading the work costs more than it
+    /// saves (a year of 800 series is 800 groups; a week of them in daily buckets, 6,400).
+    /// </summary>
+    private const int ParallelGroups = 2048;
+
     public static IReadOnlyList<GroupFigures> FromHistograms(IReadOnlyList<RunAggregate> runs, Buckets buckets, bool acrossLocations = false) =>
         FromHistograms(runs, [], buckets, acrossLocations);
 
@@ -19,8 +25,13 @@ internal static class Aggregator
     /// Runs and rollup rows together (each rollup row lies within one bucket: see <see cref="SourcePlan"/>); both
     /// add to a group the same way, so the figures equal those from the runs alone.
     /// </summary>
+    /// <param name="parallel">
+    /// The groups' figures (each decodes its merged histogram: the bulk of the work for thousands of groups) are
+    /// computed over the cores when there are <see cref="ParallelGroups"/> or more. False only for the fleet-scale
+    /// bench's baseline.
+    /// </param>
     public static IReadOnlyList<GroupFigures> FromHistograms(
-        IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false)
+        IReadOnlyList<RunAggregate> runs, IReadOnlyList<RollupAggregate> rollups, Buckets buckets, bool acrossLocations = false, bool parallel = true)
     {
         var groups = new Dictionary<GroupKey, HistogramGroup>();
         HistogramGroup GroupOf(string platform, string? location, string channel, DateTimeOffset start, IReadOnlyList<string?>? pooled = null)
@@ -28,16 +39,20 @@ internal static class Aggregator
             var key = new GroupKey(platform, acrossLocations ? null : location, channel, buckets.StartOf(start));
             if (!groups.TryGetValue(key, out var group))
             {
-                group = new HistogramGroup();
+                group = new HistogramGroup(acrossLocations);
                 groups.Add(key, group);
             }
-            if (pooled is null)
+            // Per location the key names the one location: no set.
+            if (group.Locations is { } locations)
             {
-                group.Locations.Add(location);
-            }
-            else
-            {
-                group.Locations.UnionWith(pooled);
+                if (pooled is null)
+                {
+                    locations.Add(location);
+                }
+                else
+                {
+                    locations.UnionWith(pooled);
+                }
             }
             return group;
         }
@@ -55,7 +70,11 @@ internal static class Aggregator
             }
             group.Sums.AddRun(run.Sent, run.Ok, run.Lost, run.Late, run.RttMeanUs, run.MeanAbsDeltaRttUs, run.Histogram);
         }
-        return Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
+        // The figures decode each group's histogram (a group of one rollup row kept its bytes until now: see
+        // RollupSums.Add).
+        return parallel && groups.Count >= ParallelGroups
+            ? Order(groups.AsParallel().Select(g => g.Value.Figures(g.Key, acrossLocations)).ToArray())
+            : Order(groups.Select(g => g.Value.Figures(g.Key, acrossLocations)));
     }
 
     public static IReadOnlyList<GroupFigures> FromPings(IReadOnlyList<RunPings> runs, Buckets buckets, bool acrossLocations = false)
@@ -136,31 +155,41 @@ internal static class Aggregator
             .ToList();
 
     /// <summary>Merges the histograms of one group; mean and jitter pool exactly as count-weighted means.</summary>
-    private sealed class HistogramGroup
+    private sealed class HistogramGroup(bool acrossLocations)
     {
-        public RollupSums Sums { get; } = new();
+        private RollupSums? _sums = new();
 
-        public HashSet<string?> Locations { get; } = [];
+        public RollupSums Sums => _sums ?? throw new InvalidOperationException("The group's figures were read already.");
 
+        /// <summary>Across locations: the locations pooled; else null (thousands of groups, no set each).</summary>
+        public HashSet<string?>? Locations { get; } = acrossLocations ? [] : null;
+
+        /// <summary>
+        /// The figures, once: the group lets go of its sums, so its merged histogram (decoded for these figures when
+        /// the group is one stored row) is garbage as soon as they are read, not kept alive with every other group's
+        /// until the response is built (thousands of groups: most of a query's memory).
+        /// </summary>
         public GroupFigures Figures(GroupKey key, bool acrossLocations)
         {
-            var histogram = Sums.Histogram;
+            var sums = Sums;
+            _sums = null;
+            var histogram = sums.Histogram;
             bool any = histogram.Count > 0;
             return new GroupFigures
             {
                 Key = key,
-                Runs = checked((int)Sums.Runs),
-                Sent = Sums.Sent,
-                Lost = Sums.Lost,
-                Late = Sums.Late,
+                Runs = checked((int)sums.Runs),
+                Sent = sums.Sent,
+                Lost = sums.Lost,
+                Late = sums.Late,
                 Count = histogram.Count,
-                MeanUs = Sums.MeanCount > 0 ? Sums.MeanSum / Sums.MeanCount : null,
+                MeanUs = sums.MeanCount > 0 ? sums.MeanSum / sums.MeanCount : null,
                 P50Us = any ? histogram.Quantile(0.50) : null,
                 P90Us = any ? histogram.Quantile(0.90) : null,
                 P95Us = any ? histogram.Quantile(0.95) : null,
                 P99Us = any ? histogram.Quantile(0.99) : null,
-                JitterUs = Sums.Pairs > 0 ? Sums.JitterSum / Sums.Pairs : null,
-                Locations = acrossLocations ? Aggregator.Locations(Locations) : null,
+                JitterUs = sums.Pairs > 0 ? sums.JitterSum / sums.Pairs : null,
+                Locations = Locations is { } pooled ? Aggregator.Locations(pooled) : null,
             };
         }
     }

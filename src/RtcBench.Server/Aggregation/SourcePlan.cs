@@ -113,12 +113,17 @@ internal static class SourcePlan
     /// returning them (a group's rows all lie in one result bucket; merging them first changes no figure). Null: every
     /// row comes back (the bench's baseline).
     /// </param>
+    /// <param name="concurrent">
+    /// The reads (the runs at each edge, the rollup pieces read row by row, the grouped rollup pieces) go to the store
+    /// at once, each on its own connection, instead of one after another. Each read was already its own snapshot, so
+    /// nothing else changes. False only for the fleet-scale bench's baseline.
+    /// </param>
     public static async Task<(IReadOnlyList<RunAggregate> Runs, IReadOnlyList<RollupAggregate> Rollups, IReadOnlyList<SourcePiece> Used)> ReadAsync(
         IResultStore store, AggregateFilter filter, IReadOnlyList<SourcePiece> plan, RollupGrouping? grouping, CancellationToken ct,
-        bool onePass = true)
+        bool onePass = true, bool concurrent = true)
     {
-        var runs = new List<RunAggregate>();
-        var rollups = new List<RollupAggregate>();
+        var runReads = new List<Func<Task<IReadOnlyList<RunAggregate>>>>();
+        var rollupReads = new List<Func<Task<IReadOnlyList<RollupAggregate>>>>();
         // The pieces whose rows the store merges per group: read in one query, one row per group (onePass), or one
         // query per piece (the fleet-scale bench's baseline, as before).
         var together = new List<RollupPiece>();
@@ -128,7 +133,7 @@ internal static class SourcePlan
             switch (piece.Kind)
             {
                 case SourceKind.Runs:
-                    runs.AddRange(await store.QueryRunAggregatesAsync(range, ct));
+                    runReads.Add(() => store.QueryRunAggregatesAsync(range, ct));
                     break;
                 default:
                     int grain = GrainSeconds(piece.Kind);
@@ -141,27 +146,54 @@ internal static class SourcePlan
                         together.Add(new RollupPiece(grain, range.Since!.Value, range.Until!.Value));
                         break;
                     }
-                    var rows = merges
-                        ? await store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
-                        : await store.QueryRollupsAsync(range, grain, ct);
-                    if (rows.Any(r => r.Sums.Undecodable > 0))
-                    {
-                        var all = await store.QueryRunAggregatesAsync(filter, ct);
-                        return (all, [], [new SourcePiece(SourceKind.Runs, Buckets.ToUs(filter.Since!.Value), Buckets.ToUs(filter.Until!.Value))]);
-                    }
-                    rollups.AddRange(rows);
+                    rollupReads.Add(merges
+                        ? () => store.QueryRollupGroupsAsync(range, grain, grouping!, ct)
+                        : () => store.QueryRollupsAsync(range, grain, ct));
                     break;
             }
         }
         if (together.Count > 0)
         {
-            var rows = await store.QueryRollupGroupsAsync(filter, together, grouping!, ct);
-            if (rows.Any(r => r.Sums.Undecodable > 0))
+            rollupReads.Add(() => store.QueryRollupGroupsAsync(filter, together, grouping!, ct));
+        }
+        IReadOnlyList<RunAggregate>[] runParts;
+        IReadOnlyList<RollupAggregate>[] rollupParts;
+        if (concurrent)
+        {
+            var runTasks = runReads.Select(read => read()).ToArray();
+            var rollupTasks = rollupReads.Select(read => read()).ToArray();
+            // Completes when every read has ended; throws the first failure.
+            await Task.WhenAll([.. runTasks, .. rollupTasks]);
+            runParts = [.. runTasks.Select(t => t.Result)];
+            rollupParts = [.. rollupTasks.Select(t => t.Result)];
+        }
+        else
+        {
+            runParts = new IReadOnlyList<RunAggregate>[runReads.Count];
+            rollupParts = new IReadOnlyList<RollupAggregate>[rollupReads.Count];
+            for (int i = 0; i < runReads.Count; i++)
             {
-                var all = await store.QueryRunAggregatesAsync(filter, ct);
-                return (all, [], [new SourcePiece(SourceKind.Runs, Buckets.ToUs(filter.Since!.Value), Buckets.ToUs(filter.Until!.Value))]);
+                runParts[i] = await runReads[i]();
             }
-            rollups.AddRange(rows);
+            for (int i = 0; i < rollupReads.Count; i++)
+            {
+                rollupParts[i] = await rollupReads[i]();
+            }
+        }
+        if (rollupParts.Any(rows => rows.Any(r => r.Sums.Undecodable > 0)))
+        {
+            var all = await store.QueryRunAggregatesAsync(filter, ct);
+            return (all, [], [new SourcePiece(SourceKind.Runs, Buckets.ToUs(filter.Since!.Value), Buckets.ToUs(filter.Until!.Value))]);
+        }
+        var runs = new List<RunAggregate>(runParts.Sum(p => p.Count));
+        foreach (var part in runParts)
+        {
+            runs.AddRange(part);
+        }
+        var rollups = new List<RollupAggregate>(rollupParts.Sum(p => p.Count));
+        foreach (var part in rollupParts)
+        {
+            rollups.AddRange(part);
         }
         return (runs, rollups, plan);
     }
@@ -175,8 +207,16 @@ internal static class SourcePlan
         _ => 3600,
     };
 
+    /// <summary>
+    /// True when the store answers the rollup pieces of a query with <paramref name="grouping"/> from the rows
+    /// pre-merged across locations: across locations, no location filter (see <see cref="RollupGrouping.PerLocationRows"/>).
+    /// </summary>
+    public static bool ReadsAllLocationsRows(AggregateFilter filter, RollupGrouping? grouping) =>
+        grouping is { AcrossLocations: true, PerLocationRows: false } && filter.Location is null;
+
     /// <summary>One sentence for method_note: which tables answered which part of the window.</summary>
-    public static string Describe(IReadOnlyList<SourcePiece> pieces)
+    /// <param name="allLocationsRows">The rollups read were the rows pre-merged across locations.</param>
+    public static string Describe(IReadOnlyList<SourcePiece> pieces, bool allLocationsRows = false)
     {
         long fourWeeks = 0, weeks = 0, days = 0, sixHours = 0, hours = 0, runsUs = 0;
         foreach (var piece in pieces)
@@ -221,6 +261,9 @@ internal static class SourcePlan
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"the runs of the partial hours at the window's edges ({runsUs / 1_000_000.0:0.###} s)"));
         }
         return " Source: " + string.Join(", ", parts)
+            + (allLocationsRows
+                ? "; the rollups read are the rows pre-merged across locations (one per platform × channel × period, listing the locations pooled)"
+                : "")
             + "; rollups are maintained at ingest and hold the same merged histograms, counts and sums as the runs.";
     }
 

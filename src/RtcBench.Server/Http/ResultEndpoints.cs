@@ -11,7 +11,7 @@ namespace RtcBench.Server.Http;
 /// The read side: aggregated figures, time series, locations, latest runs and comparisons. Windows end at "now"
 /// (the injected clock); runs belong to the time of their start.
 /// </summary>
-internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, IReadOnlyList<int>? rollupGrainSeconds = null, bool groupRollupsInStore = true, bool rollupsInOnePass = true)
+internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, IReadOnlyList<int>? rollupGrainSeconds = null, bool groupRollupsInStore = true, bool rollupsInOnePass = true, bool allLocationsRollups = true, bool concurrentAggregation = true)
 {
     public static readonly string[] Metrics = ["mean", "p50", "p95", "p99", "jitter", "loss"];
 
@@ -136,11 +136,11 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, IRe
         // Whole weeks, days and hours from the rollups (their merged histograms are the runs' histograms merged), the
         // partial hours at the window's edges from the runs.
         var plan = SourcePlan.Plan(since, until, null, rollupGrainSeconds);
-        var (runs, rollups, used) = await SourcePlan.ReadAsync(
-            store, filter, plan, groupRollupsInStore ? new RollupGrouping { AcrossLocations = across } : null, context.RequestAborted, rollupsInOnePass);
+        var grouping = groupRollupsInStore ? new RollupGrouping { AcrossLocations = across, PerLocationRows = !allLocationsRollups } : null;
+        var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, grouping, context.RequestAborted, rollupsInOnePass, concurrentAggregation);
         return TypedResults.Ok(new DistributionResponse
         {
-            MethodNote = Distributions.Note + SourcePlan.Describe(used),
+            MethodNote = Distributions.Note + SourcePlan.Describe(used, SourcePlan.ReadsAllLocationsRows(filter, grouping)),
             Since = since,
             Until = until,
             AcrossLocations = across,
@@ -199,9 +199,11 @@ internal sealed class ResultEndpoints(IResultStore store, TimeProvider time, IRe
                 " Source: the ok pings of the runs.");
         }
         var plan = SourcePlan.Plan(buckets.Since, buckets.Until, buckets.Size, rollupGrainSeconds);
-        var grouping = new RollupGrouping { BucketSizeUs = buckets.Size is { } size ? size.Ticks / 10 : null, AcrossLocations = acrossLocations };
-        var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, groupRollupsInStore ? grouping : null, ct, rollupsInOnePass);
-        return (Aggregator.FromHistograms(runs, rollups, buckets, acrossLocations), SourcePlan.Describe(used));
+        var grouping = groupRollupsInStore
+            ? new RollupGrouping { BucketSizeUs = buckets.Size is { } size ? size.Ticks / 10 : null, AcrossLocations = acrossLocations, PerLocationRows = !allLocationsRollups }
+            : null;
+        var (runs, rollups, used) = await SourcePlan.ReadAsync(store, filter, plan, grouping, ct, rollupsInOnePass, concurrentAggregation);
+        return (Aggregator.FromHistograms(runs, rollups, buckets, acrossLocations, concurrentAggregation), SourcePlan.Describe(used, SourcePlan.ReadsAllLocationsRows(filter, grouping)));
     }
 
     private static bool TryFilter(HttpRequest request, DateTimeOffset since, DateTimeOffset until, out AggregateFilter filter, out string error)

@@ -28,10 +28,10 @@ public abstract class AdoResultStore : IResultStore
     internal bool MaintainRollups { get; set; } = true;
 
     /// <summary>
-    /// True only for the ingest bench's baseline of the save before pings went with the rollup write: pings by the
-    /// dialect's <see cref="StoreDialect.InsertPingsAsync"/> (PostgreSQL: binary COPY) in round trips of their own.
+    /// False only for the ingest bench's baseline of the save before the rows across locations (migration 0009): saves
+    /// then leave <c>rollups_all_locations</c> alone, which makes queries across locations wrong. Never set in the product.
     /// </summary>
-    internal bool PingsOnTheirOwn { get; set; }
+    internal bool MaintainAllLocationsRollups { get; set; } = true;
 
     /// <summary>True once <see cref="DisposeAsync"/> ran.</summary>
     private protected bool Disposed { get; private set; }
@@ -70,10 +70,15 @@ public abstract class AdoResultStore : IResultStore
     /// <summary>
     /// The part of a migration that is not SQL, in the migration's transaction (<see cref="Migrator.ApplyAsync"/>):
     /// 0008 fills the six-hour rows from the hourly ones and the four-week rows from the weekly ones, so a store
-    /// keeps every rollup it had and gains the new grains without reading its runs again.
+    /// keeps every rollup it had and gains the new grains without reading its runs again; 0009 fills the rows
+    /// pre-merged across locations from the rows of every location.
     /// </summary>
-    private protected Task AfterMigrationAsync(int version, DbConnection connection, CancellationToken cancellationToken) =>
-        version == Rollups.FourWeekSchemaVersion ? FillNewGrainsAsync(connection, cancellationToken) : Task.CompletedTask;
+    private protected Task AfterMigrationAsync(int version, DbConnection connection, CancellationToken cancellationToken) => version switch
+    {
+        Rollups.FourWeekSchemaVersion => FillNewGrainsAsync(connection, cancellationToken),
+        Rollups.AllLocationsSchemaVersion => Rollups.FillAllLocationsAsync(Dialect, connection, cancellationToken),
+        _ => Task.CompletedTask,
+    };
 
     private async Task FillNewGrainsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
@@ -113,10 +118,11 @@ public abstract class AdoResultStore : IResultStore
     }
 
     /// <summary>
-    /// One save in one write transaction, in four round trips (PostgreSQL; SQLite runs the same statements in
-    /// process): (1) the run id claimed, the run row inserted, its hour, day and week rollup rows created if missing
-    /// and read under a row lock, all in one command; (2) the rollup rows written back with the run merged in; (3)
-    /// the pings in bulk; (4) commit. A run id already stored rolls everything back.
+    /// One save in one write transaction, in three round trips on PostgreSQL (SQLite runs the same statements in
+    /// process, the pings in a step of their own): (1) the run id claimed, the run row inserted, its five rollup rows
+    /// and the five rows of its platform × channel across locations created if missing and read under a row lock, all
+    /// in one command; (2) the rollup rows that existed written back with the run merged in, and the pings; (3)
+    /// commit. A run id already stored rolls everything back.
     /// </summary>
     private async Task<SaveOutcome> SaveOnceAsync(
         DbConnection connection, RunResult run, byte[] histogram, CancellationToken cancellationToken)
@@ -129,7 +135,7 @@ public abstract class AdoResultStore : IResultStore
             RunWriter.AppendInsert(Dialect, command, sql, run, histogram);
             if (MaintainRollups)
             {
-                rollups = Rollups.AppendLock(Dialect, command, sql, run, histogram);
+                rollups = Rollups.AppendLock(Dialect, command, sql, run, histogram, MaintainAllLocationsRollups);
             }
             command.CommandText = sql.ToString();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -152,7 +158,7 @@ public abstract class AdoResultStore : IResultStore
         {
             var sql = new System.Text.StringBuilder(1024);
             rollups?.AppendWrite(Dialect, write, sql);
-            pingsWritten = !PingsOnTheirOwn && Dialect.AppendPingsInsert(write, sql, run);
+            pingsWritten = Dialect.AppendPingsInsert(write, sql, run);
             if (sql.Length > 0)
             {
                 write.CommandText = sql.ToString();

@@ -6,8 +6,9 @@ using RtcBench.Storage.Queries;
 namespace RtcBench.Storage.Ado;
 
 /// <summary>
-/// The <c>rollups</c> table (migrations 0003, 0005): kept up to date by every save, in the save's transaction; read
-/// by aggregate queries for whole hours, days and weeks; rebuilt from runs on demand (and after the migration).
+/// The <c>rollups</c> table (migrations 0003, 0005, 0008) and <c>rollups_all_locations</c> (0009, the same rows
+/// pre-merged across locations): kept up to date by every save, in the save's transaction; read by aggregate queries
+/// for whole hours, six hours, days, weeks and four weeks; rebuilt from runs on demand (and after the migration).
 /// </summary>
 internal static class Rollups
 {
@@ -38,6 +39,15 @@ internal static class Rollups
     /// hourly and weekly rows in the migration's transaction).
     /// </summary>
     public const int FourWeekSchemaVersion = 8;
+
+    /// <summary>
+    /// The schema version that added the rows pre-merged across locations (migration 0009: the store fills them from
+    /// the rows of <c>rollups</c> in the migration's transaction).
+    /// </summary>
+    public const int AllLocationsSchemaVersion = 9;
+
+    /// <summary>The table of the rows pre-merged across locations: one per grain × platform × channel × bucket.</summary>
+    public const string AllLocationsTable = "rollups_all_locations";
 
     /// <summary>
     /// Grains in the order a save locks their rows (hour, six hours, day, week, four weeks: ascending, as
@@ -73,7 +83,8 @@ internal static class Rollups
     /// only the rows that existed before (with the pings, where the dialect can): two round trips, and a row this save
     /// created (every hour's first run of a series) is written once.
     /// </summary>
-    public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram)
+    /// <param name="allLocations">False only for the ingest bench's baseline: the rows across locations are left alone.</param>
+    public static RunRollups AppendLock(StoreDialect dialect, DbCommand command, StringBuilder sql, RunResult run, byte[] histogram, bool allLocations = true)
     {
         var sums = new RollupSums();
         var stats = run.Stats;
@@ -102,49 +113,84 @@ internal static class Rollups
         sql.Append(" ON CONFLICT DO NOTHING RETURNING grain_s;");
         sql.Append($"SELECT grain_s, {SumColumns} FROM rollups WHERE platform = @r_platform AND location_key = @r_location_key ")
             .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
+        if (!allLocations)
+        {
+            return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums, allLocations: false);
+        }
+        // The same five buckets of the platform × channel across locations, after the run's own rows (every save locks
+        // in this order: its series' rows by grain, then the all-locations rows by grain).
+        sql.Append($"INSERT INTO {AllLocationsTable} (grain_s, bucket_start, platform, channel, locations, {SumColumns}) VALUES ");
+        for (int i = 0; i < Grains.Length; i++)
+        {
+            string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "" : ", ")
+                .Append($"(@r_grain{n}, @r_bucket{n}, @r_platform, @r_channel, @r_location_key, @runs_r, @sent_r, @ok_r, @lost_r, ")
+                .Append("@late_r, @mean_count_r, @mean_sum_r, @pairs_r, @jitter_sum_r, @undecodable_r, @histogram_r)");
+        }
+        sql.Append(" ON CONFLICT DO NOTHING RETURNING grain_s;");
+        sql.Append($"SELECT grain_s, locations, {SumColumns} FROM {AllLocationsTable} WHERE platform = @r_platform ")
+            .Append($"AND channel = @r_channel AND ({where}) ORDER BY grain_s{dialect.ForUpdate};");
         return new RunRollups(run.Platform, run.Location, run.Channel, buckets, sums);
     }
 
-    /// <summary>A saved run's rollup rows (one per grain): their keys, the run's own sums, and (once read) the stored sums.</summary>
-    internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run)
+    /// <summary>
+    /// A saved run's rollup rows: one per grain of its series, then one per grain of its platform × channel across
+    /// locations; their keys, the run's own sums, and (once read) the stored sums and, across locations, the locations.
+    /// </summary>
+    internal sealed class RunRollups(string platform, string? location, string channel, long[] buckets, RollupSums run, bool allLocations = true)
     {
-        private readonly RollupSums?[] _stored = new RollupSums?[Grains.Length];
-        private readonly bool[] _created = new bool[Grains.Length];
+        private readonly RollupSums?[] _stored = new RollupSums?[2 * Grains.Length];
+        private readonly string?[] _locations = new string?[Grains.Length];
+
+        /// <summary>Rows this save created (or, without the rows across locations, that it leaves alone).</summary>
+        private readonly bool[] _created = [.. Enumerable.Range(0, 2 * Grains.Length).Select(i => !allLocations && i >= Grains.Length)];
 
         /// <summary>
-        /// Reads, from the current result of <paramref name="reader"/> on, the grains of the rows this save created
-        /// (they hold the run already), then the locked rows.
+        /// Reads, from the current result of <paramref name="reader"/> on, the grains of the series' rows this save
+        /// created (they hold the run already), the locked rows, then the same two results for the all-locations rows.
         /// </summary>
         public async Task ReadLockedAsync(DbDataReader reader, CancellationToken cancellationToken)
         {
-            while (await reader.ReadAsync(cancellationToken))
+            for (int table = 0; table < (allLocations ? 2 : 1); table++)
             {
-                _created[Array.IndexOf(Grains, reader.GetInt32(0))] = true;
-            }
-            if (!await reader.NextResultAsync(cancellationToken))
-            {
-                throw new InvalidOperationException("The save's command returned no locked rollup rows.");
-            }
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
-                if (!_created[grain])
+                int at = table * Grains.Length;
+                if (table > 0 && !await reader.NextResultAsync(cancellationToken))
                 {
-                    _stored[grain] = ReadSums(reader);
+                    throw new InvalidOperationException("The save's command returned no all-locations rollup rows.");
                 }
-            }
-            for (int i = 0; i < Grains.Length; i++)
-            {
-                if (!_created[i] && _stored[i] is null)
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    throw new InvalidOperationException("A rollup row just created is missing.");
+                    _created[at + Array.IndexOf(Grains, reader.GetInt32(0))] = true;
+                }
+                if (!await reader.NextResultAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException("The save's command returned no locked rollup rows.");
+                }
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    int grain = Array.IndexOf(Grains, reader.Int32("grain_s"));
+                    if (!_created[at + grain])
+                    {
+                        _stored[at + grain] = ReadSums(reader);
+                        if (table > 0)
+                        {
+                            _locations[grain] = reader.Text("locations");
+                        }
+                    }
+                }
+                for (int i = at; i < at + Grains.Length; i++)
+                {
+                    if (!_created[i] && _stored[i] is null)
+                    {
+                        throw new InvalidOperationException("A rollup row just created is missing.");
+                    }
                 }
             }
         }
 
         /// <summary>
         /// Appends to <paramref name="update"/> the statements that write the rows that existed before this save back
-        /// with the run added (one UPDATE each, in grain order).
+        /// with the run added (one UPDATE each, in the order they were locked).
         /// </summary>
         public void AppendWrite(StoreDialect dialect, DbCommand update, StringBuilder sql)
         {
@@ -152,24 +198,42 @@ internal static class Rollups
             {
                 return;
             }
+            string key = LocationKey(location);
             dialect.Add(update, "platform", DbKind.Text, platform);
-            dialect.Add(update, "location_key", DbKind.Text, LocationKey(location));
+            dialect.Add(update, "location_key", DbKind.Text, key);
             dialect.Add(update, "channel", DbKind.Text, channel);
-            for (int i = 0; i < Grains.Length; i++)
+            for (int i = 0; i < 2 * Grains.Length; i++)
             {
                 if (_created[i])
                 {
                     continue;
                 }
+                int grain = i % Grains.Length;
                 var merged = _stored[i]!;
                 merged.Add(run);
                 string n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                sql.Append($"UPDATE rollups SET runs = @runs{n}, sent = @sent{n}, ok = @ok{n}, lost = @lost{n}, late = @late{n}, ")
-                    .Append($"mean_count = @mean_count{n}, mean_sum = @mean_sum{n}, pairs = @pairs{n}, jitter_sum = @jitter_sum{n}, ")
-                    .Append($"undecodable = @undecodable{n}, histogram = @histogram{n} WHERE grain_s = @grain{n} AND platform = @platform ")
-                    .Append($"AND location_key = @location_key AND channel = @channel AND bucket_start = @bucket{n};");
-                dialect.Add(update, "grain" + n, DbKind.Integer, Grains[i]);
-                var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[i]));
+                string sums = $"runs = @runs{n}, sent = @sent{n}, ok = @ok{n}, lost = @lost{n}, late = @late{n}, "
+                    + $"mean_count = @mean_count{n}, mean_sum = @mean_sum{n}, pairs = @pairs{n}, jitter_sum = @jitter_sum{n}, "
+                    + $"undecodable = @undecodable{n}, histogram = @histogram{n}";
+                if (i < Grains.Length)
+                {
+                    sql.Append($"UPDATE rollups SET {sums} WHERE grain_s = @grain{n} AND platform = @platform ")
+                        .Append($"AND location_key = @location_key AND channel = @channel AND bucket_start = @bucket{n};");
+                }
+                else
+                {
+                    // The locations column is written only when the run's location is new to the bucket.
+                    string? locations = AllLocations.Add(_locations[grain]!, key);
+                    if (locations is not null)
+                    {
+                        sums += $", locations = @locations{n}";
+                        dialect.Add(update, "locations" + n, DbKind.Text, locations);
+                    }
+                    sql.Append($"UPDATE {AllLocationsTable} SET {sums} WHERE grain_s = @grain{n} AND bucket_start = @bucket{n} ")
+                        .Append("AND platform = @platform AND channel = @channel;");
+                }
+                dialect.Add(update, "grain" + n, DbKind.Integer, Grains[grain]);
+                var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(buckets[grain]));
                 dialect.Add(update, "bucket" + n, kind, bucket);
                 AddSums(dialect, update, merged, n);
             }
@@ -227,6 +291,13 @@ internal static class Rollups
         CancellationToken cancellationToken, bool single = false)
     {
         int grainSeconds = pieces.Min(p => p.GrainSeconds);
+        if (grouping.AcrossLocations && filter.Location is null && !grouping.PerLocationRows)
+        {
+            // Every location pooled: the rows pre-merged across locations (one per platform × channel × bucket, a
+            // hundredth of the rows of a 100-location fleet), grouped here on both databases.
+            return GroupInMemory(
+                await QueryAllLocationsAsync(dialect, connection, filter, pieces, single, cancellationToken), grainSeconds, grouping);
+        }
         if (!dialect.GroupsRollupsInSql)
         {
             var all = new List<RollupAggregate>();
@@ -295,6 +366,40 @@ internal static class Rollups
         return rows;
     }
 
+    /// <summary>The rows of <c>rollups_all_locations</c> of every piece (each its grain over its window) matching the filter's platform and channel.</summary>
+    private static async Task<List<RollupAggregate>> QueryAllLocationsAsync(
+        StoreDialect dialect, DbConnection connection, AggregateFilter filter, IReadOnlyList<RollupPiece> pieces, bool single,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        string where = single ? Where(dialect, command, filter, pieces[0].GrainSeconds) : WherePieces(dialect, command, filter, pieces);
+        command.CommandText =
+            $"SELECT grain_s, platform, channel, bucket_start, locations, {SumColumns} FROM {AllLocationsTable} WHERE {where};";
+        var rows = new List<RollupAggregate>();
+        // The same few location lists come back on most rows: parsed once each.
+        var parsed = new Dictionary<string, IReadOnlyList<string?>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        int bucket = reader.GetOrdinal("bucket_start");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string stored = reader.Text("locations");
+            if (!parsed.TryGetValue(stored, out var locations))
+            {
+                parsed.Add(stored, locations = AllLocations.Locations(stored));
+            }
+            rows.Add(new RollupAggregate
+            {
+                Platform = reader.Text("platform"),
+                Channel = reader.Text("channel"),
+                GrainSeconds = reader.Int32("grain_s"),
+                BucketStart = dialect.ReadMicros(reader, bucket),
+                Sums = ReadSums(reader),
+                Locations = locations,
+            });
+        }
+        return rows;
+    }
+
     /// <summary>The grouping of <see cref="QueryGroupsAsync"/> done over the rows (ordered as <see cref="QueryAsync"/> orders them).</summary>
     internal static IReadOnlyList<RollupAggregate> GroupInMemory(IReadOnlyList<RollupAggregate> rows, int grainSeconds, RollupGrouping grouping)
     {
@@ -309,7 +414,15 @@ internal static class Rollups
                 groups.Add(key, group);
             }
             group.Sums.Add(row.Sums);
-            group.Locations.Add(row.Location);
+            if (row.Locations is { } pooled)
+            {
+                // A row pre-merged across locations lists the locations it pooled.
+                group.Locations.UnionWith(pooled);
+            }
+            else
+            {
+                group.Locations.Add(row.Location);
+            }
             groups[key] = (Math.Min(group.First, us), group.Sums, group.Locations);
         }
         return groups
@@ -402,7 +515,7 @@ internal static class Rollups
         {
             await ExecuteAsync(connection, dialect.LockRollupsSql, cancellationToken);
         }
-        await ExecuteAsync(connection, "DELETE FROM rollups;", cancellationToken);
+        await ExecuteAsync(connection, $"DELETE FROM rollups; DELETE FROM {AllLocationsTable};", cancellationToken);
         long runs = 0, hourRows = 0, sixHourRows = 0, dayRows = 0, weekRows = 0, fourWeekRows = 0;
         var batch = new RowBatch(dialect, connection);
         var weeks = new Dictionary<(string Platform, string? Location, string Channel, long Bucket), RollupSums>();
@@ -475,7 +588,11 @@ internal static class Rollups
         weekRows += await WriteAllAsync(batch, WeekSeconds, weeks, cancellationToken);
         fourWeekRows += await WriteAllAsync(batch, FourWeekSeconds, fourWeeks, cancellationToken);
         await batch.FlushAsync(cancellationToken);
-        return new RollupRebuildReport(runs, hourRows, dayRows) { WeekRows = weekRows, SixHourRows = sixHourRows, FourWeekRows = fourWeekRows };
+        long allLocationsRows = await FillAllLocationsAsync(dialect, connection, cancellationToken);
+        return new RollupRebuildReport(runs, hourRows, dayRows)
+        {
+            WeekRows = weekRows, SixHourRows = sixHourRows, FourWeekRows = fourWeekRows, AllLocationsRows = allLocationsRows,
+        };
     }
 
     /// <summary>
@@ -531,6 +648,45 @@ internal static class Rollups
         }
         await batch.FlushAsync(cancellationToken);
         return written;
+    }
+
+    /// <summary>
+    /// Migration 0009 and the end of a rebuild: (re)fills <c>rollups_all_locations</c> from the rows of <c>rollups</c>,
+    /// inside the caller's write transaction: every row of a grain × platform × channel × bucket merged (the same
+    /// <see cref="RollupSums.Add"/> as a query merging them), its location keys listed. One pass over the table in
+    /// storage order, the merged rows held in memory (one per platform × channel × bucket of every grain: ~86,000 for a
+    /// year of 8 platform × channel pairs). Returns the rows written.
+    /// </summary>
+    public static async Task<long> FillAllLocationsAsync(StoreDialect dialect, DbConnection connection, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, $"DELETE FROM {AllLocationsTable};", cancellationToken);
+        var merged = new Dictionary<(int Grain, string Platform, string Channel, long Bucket), (RollupSums Sums, HashSet<string> Keys)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                $"SELECT grain_s, platform, location_key, channel, {dialect.UnixMicrosOf("bucket_start")} AS bucket_us, {SumColumns} FROM rollups;";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            int grain = reader.GetOrdinal("grain_s"), platform = reader.GetOrdinal("platform"), locationKey = reader.GetOrdinal("location_key");
+            int channel = reader.GetOrdinal("channel"), bucket = reader.GetOrdinal("bucket_us");
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = (reader.GetInt32(grain), reader.GetString(platform), reader.GetString(channel), reader.GetInt64(bucket));
+                if (!merged.TryGetValue(key, out var row))
+                {
+                    row = (new RollupSums(), new HashSet<string>(StringComparer.Ordinal));
+                    merged.Add(key, row);
+                }
+                row.Sums.Add(ReadSums(reader));
+                row.Keys.Add(reader.GetString(locationKey));
+            }
+        }
+        var batch = new RowBatch(dialect, connection, allLocations: true);
+        foreach (var ((g, p, c, b), (sums, keys)) in merged.OrderBy(m => m.Key.Grain).ThenBy(m => m.Key.Bucket))
+        {
+            await batch.AddAsync(g, p, AllLocations.Join(keys), c, b, sums, cancellationToken);
+        }
+        await batch.FlushAsync(cancellationToken);
+        return merged.Count;
     }
 
     private static void Add(Dictionary<(string, string?, string, long), RollupSums> rows, (string, string?, string, long) key, RollupSums sums)
@@ -623,7 +779,8 @@ internal static class Rollups
     /// Rollup rows written by the rebuild in multi-row INSERTs of up to <see cref="RowsPerStatement"/> rows (17
     /// parameters a row, well under either database's parameter limit), instead of one statement per row.
     /// </summary>
-    private sealed class RowBatch(StoreDialect dialect, DbConnection connection)
+    /// <remarks>With <paramref name="allLocations"/>, rows of <c>rollups_all_locations</c>: a row's location is its locations column.</remarks>
+    private sealed class RowBatch(StoreDialect dialect, DbConnection connection, bool allLocations = false)
     {
         public const int RowsPerStatement = 200;
 
@@ -643,8 +800,9 @@ internal static class Rollups
                 return;
             }
             await using var command = connection.CreateCommand();
-            var sql = new StringBuilder(
-                $"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
+            var sql = new StringBuilder(allLocations
+                ? $"INSERT INTO {AllLocationsTable} (grain_s, platform, locations, channel, bucket_start, {SumColumns}) VALUES "
+                : $"INSERT INTO rollups (grain_s, platform, location_key, location, channel, bucket_start, {SumColumns}) VALUES ");
             for (int i = 0; i < _rows.Count; i++)
             {
                 var (grain, platform, location, channel, bucketUs, sums) = _rows[i];
@@ -653,11 +811,15 @@ internal static class Rollups
                 {
                     sql.Append(", ");
                 }
-                sql.Append($"(@g{n}, @p{n}, @k{n}, @l{n}, @c{n}, @b{n}, @runs{n}, @sent{n}, @ok{n}, @lost{n}, @late{n}, ")
+                sql.Append(allLocations ? $"(@g{n}, @p{n}, @l{n}, " : $"(@g{n}, @p{n}, @k{n}, @l{n}, ")
+                    .Append($"@c{n}, @b{n}, @runs{n}, @sent{n}, @ok{n}, @lost{n}, @late{n}, ")
                     .Append($"@mc{n}, @ms{n}, @pairs{n}, @js{n}, @u{n}, @h{n})");
                 dialect.Add(command, "g" + n, DbKind.Integer, grain);
                 dialect.Add(command, "p" + n, DbKind.Text, platform);
-                dialect.Add(command, "k" + n, DbKind.Text, LocationKey(location));
+                if (!allLocations)
+                {
+                    dialect.Add(command, "k" + n, DbKind.Text, LocationKey(location));
+                }
                 dialect.Add(command, "l" + n, DbKind.Text, location);
                 dialect.Add(command, "c" + n, DbKind.Text, channel);
                 var (bucket, kind) = dialect.Micros(UnixMicros.ToTime(bucketUs));

@@ -77,7 +77,7 @@ internal sealed class PostgresDialect : StoreDialect
     public override string ForUpdate => " FOR UPDATE";
 
     // Saves wait while a rebuild runs; a save that updated rollups before commits before the rebuild starts.
-    public override string LockRollupsSql => "LOCK TABLE rollups IN EXCLUSIVE MODE;";
+    public override string LockRollupsSql => "LOCK TABLE rollups, rollups_all_locations IN EXCLUSIVE MODE;";
 
     public override string CheckSql => "SELECT 1;";
 

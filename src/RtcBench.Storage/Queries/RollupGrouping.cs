@@ -15,6 +15,13 @@ public sealed record RollupGrouping
     /// <summary>Pools every location (the groups' <see cref="RollupAggregate.Locations"/> list them).</summary>
     public bool AcrossLocations { get; init; }
 
+    /// <summary>
+    /// Across locations, merge the rows of every location even when no location is filtered (the fleet-scale bench's
+    /// baseline, and tests). Otherwise such a query reads the rows pre-merged across locations (migration 0009), which
+    /// hold the same sums and histograms.
+    /// </summary>
+    public bool PerLocationRows { get; init; }
+
     /// <summary>The start (unix µs) of the result bucket holding <paramref name="us"/>; 0 without buckets.</summary>
     public long BucketOf(long us) => BucketSizeUs is { } size ? us - (((us % size) + size) % size) : 0;
 }

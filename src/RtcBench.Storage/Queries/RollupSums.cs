@@ -32,20 +32,32 @@ public sealed class RollupSums
 
     private LogHistogram? _histogram;
 
-    /// <summary>A stored rollup's histogram bytes (validated), decoded on first use: merged into another straight from the bytes.</summary>
+    /// <summary>
+    /// A stored rollup's histogram bytes, validated and decoded on first use (in one pass), or merged into another
+    /// straight from the bytes: a query over thousands of rows reads each once or twice instead of three times.
+    /// </summary>
     private byte[]? _stored;
 
+    /// <summary>The merged histogram.</summary>
+    /// <exception cref="InvalidOperationException">Stored bytes (<see cref="FromStored(long, long, long, long, long, long, double, long, double, long, byte[])"/>) do not decode.</exception>
     public LogHistogram Histogram
     {
         get
         {
             if (_histogram is null)
             {
-                _histogram = new LogHistogram();
-                if (_stored is not null)
+                if (_stored is null)
                 {
-                    _histogram.TryMergeSerialized(_stored);
+                    _histogram = new LogHistogram();
+                }
+                else if (LogHistogram.TryDeserialize(_stored, out var decoded))
+                {
+                    _histogram = decoded!;
                     _stored = null;
+                }
+                else
+                {
+                    throw new InvalidOperationException("A stored rollup histogram does not decode.");
                 }
             }
             return _histogram;
@@ -88,10 +100,21 @@ public sealed class RollupSums
         Pairs += other.Pairs;
         JitterSum += other.JitterSum;
         Undecodable += other.Undecodable;
-        if (other._stored is { } stored)
+        if (other._stored is { } stored && _histogram is null && _stored is null)
         {
-            // A stored rollup row not decoded yet: merged from its bytes (aggregating a year of a fleet adds ~10⁵ rows).
-            Histogram.TryMergeSerialized(stored);
+            // Nothing merged here yet: share the stored bytes (never written), decoded on first use; a result group
+            // of one rollup row (a day of a series in daily buckets) decodes once, when its figures are read, and not
+            // while the groups are gathered.
+            _stored = stored;
+        }
+        else if (other._stored is { } bytes)
+        {
+            // A stored rollup row not decoded yet: merged from its bytes (aggregating a year of a fleet adds ~10⁵ rows);
+            // nothing is added when they do not decode.
+            if (!Histogram.TryMergeSerialized(bytes))
+            {
+                throw new InvalidOperationException("A stored rollup histogram does not decode.");
+            }
         }
         else if (other._histogram is { Count: > 0 } histogram)
         {
@@ -137,16 +160,14 @@ public sealed class RollupSums
         return sums;
     }
 
-    /// <summary>A stored rollup's sums, keeping <paramref name="histogram"/> (validated, not copied) until its histogram is used.</summary>
-    /// <exception cref="InvalidOperationException">The stored merged histogram does not decode.</exception>
+    /// <summary>
+    /// A stored rollup's sums, keeping <paramref name="histogram"/> (not copied) until its histogram is used: then
+    /// validated as it is decoded or merged, and <see cref="InvalidOperationException"/> when it does not decode.
+    /// </summary>
     public static RollupSums FromStored(
         long runs, long sent, long ok, long lost, long late, long meanCount, double meanSum, long pairs, double jitterSum, long undecodable, byte[] histogram)
     {
         ArgumentNullException.ThrowIfNull(histogram);
-        if (histogram.Length > 0 && !LogHistogram.IsValidSerialized(histogram))
-        {
-            throw new InvalidOperationException("A stored rollup histogram does not decode.");
-        }
         return new RollupSums
         {
             Runs = runs, Sent = sent, Ok = ok, Lost = lost, Late = late,

@@ -228,7 +228,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await server.ExecuteAsync(_database, "SET search_path TO v5; " + RollupMigrationCheck.BackToVersion4, Ct);
 
         await using var reopened = new PostgresResultStore(version5);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 4, ["0005_weekly_rollups.sql", "0006_month_partitions.sql", "0007_ping_writes.sql", "0008_coarse_rollups.sql", "0009_all_locations_rollups.sql"], Ct);
     }
 
     [Fact]
@@ -243,6 +243,22 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM rollups WHERE grain_s IN (21600, 2419200);"));
 
         await using var reopened = new PostgresResultStore(ConnectionString);
-        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql"], Ct);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 7, ["0008_coarse_rollups.sql", "0009_all_locations_rollups.sql"], Ct);
+    }
+
+    [Fact]
+    public async Task Initialize_Version8StoreWithRuns_FillsTheRowsAcrossLocationsFromTheRowsOfEveryLocation()
+    {
+        IReadOnlyList<Queries.RollupAggregate> before;
+        await using (var store = new PostgresResultStore(ConnectionString))
+        {
+            before = await RollupMigrationCheck.SaveRunsAsync(store, Ct);
+        }
+        Assert.Contains(before, r => r.Locations is not null);
+        await server.ExecuteAsync(_database, RollupMigrationCheck.BackToVersion8, Ct);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'rollups_all_locations';"));
+
+        await using var reopened = new PostgresResultStore(ConnectionString);
+        await RollupMigrationCheck.AssertMigratedAsync(reopened, before, 8, ["0009_all_locations_rollups.sql"], Ct);
     }
 }
