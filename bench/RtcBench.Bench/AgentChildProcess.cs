@@ -59,6 +59,20 @@ internal sealed class AgentChildProcess : IDisposable
         return ProcessFigures.Parse(line);
     }
 
+    /// <summary>Starts the minimal raw UDP echo (<see cref="RawUdpEcho"/>) in the agent's process (once) and returns
+    /// its address: the floor for an echo that, like the agent's, lives in another process.</summary>
+    public IPEndPoint RawEcho()
+    {
+        _process.StandardInput.WriteLine("raw-echo");
+        _process.StandardInput.Flush();
+        string line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the agent process exited");
+        if (!line.StartsWith("port ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"unexpected answer from the agent process: {line}");
+        }
+        return new IPEndPoint(IPAddress.Loopback, int.Parse(line[5..], CultureInfo.InvariantCulture));
+    }
+
     public void StartSampling()
     {
         _process.StandardInput.WriteLine("sample-start");
@@ -100,6 +114,7 @@ internal sealed class AgentChildProcess : IDisposable
             DirectEngine = args.Length > 2 && args[2] == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
         });
         using var sampler = new AllocationSampler();
+        RawUdpEcho? raw = null;
         Console.Out.WriteLine("url " + agent.BaseUrl);
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync() is { } command)
@@ -107,6 +122,12 @@ internal sealed class AgentChildProcess : IDisposable
             if (command == "stats")
             {
                 Console.Out.WriteLine(ProcessFigures.Current().Format());
+                Console.Out.Flush();
+            }
+            else if (command == "raw-echo")
+            {
+                raw ??= new RawUdpEcho();
+                Console.Out.WriteLine("port " + raw.Endpoint.Port.ToString(CultureInfo.InvariantCulture));
                 Console.Out.Flush();
             }
             else if (command == "sample-start")
@@ -119,6 +140,7 @@ internal sealed class AgentChildProcess : IDisposable
                 Console.Out.Flush();
             }
         }
+        raw?.Dispose();
         return 0;
     }
 }
