@@ -24,10 +24,15 @@ internal sealed class AgentChildProcess : IDisposable
 
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
     /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>core</c> (the agent's default) or <c>peer</c>.</param>
-    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer")
+    /// <param name="environment">Extra environment variables for the child (e.g. a runtime switch to compare).</param>
+    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer", IReadOnlyDictionary<string, string>? environment = null)
     {
         string self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             psi.FileName = self;
