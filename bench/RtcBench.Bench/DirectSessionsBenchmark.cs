@@ -169,8 +169,8 @@ internal static class DirectSessionsBenchmark
         sb.AppendLine();
         if (agents[0].PerPing.Count > 0 && agents[1].PerPing.Count > 0)
         {
-            double f = agents[0].PerPing.Order().ElementAt(agents[0].PerPing.Count / 2);
-            double s = agents[1].PerPing.Order().ElementAt(agents[1].PerPing.Count / 2);
+            double f = DirectBenchmark.PercentileOfUnsorted(agents[0].PerPing, 0.5);
+            double s = DirectBenchmark.PercentileOfUnsorted(agents[1].PerPing, 0.5);
             sb.AppendLine(inv, $"Median over rounds: **{f:0.0} µs per ping on AES-NI, {s:0.0} µs with AesGcm** (ratio {f / s:0.00}).");
             sb.AppendLine();
         }
