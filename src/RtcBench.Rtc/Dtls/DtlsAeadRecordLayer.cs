@@ -39,9 +39,10 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     /// <param name="keys">The derived record keys of our role.</param>
     /// <param name="version">The negotiated wire version (0xFEFD).</param>
     /// <param name="firstWriteSequence">One above the highest epoch-1 sequence number the handshake already sent.</param>
-    internal DtlsAeadRecordLayer(DtlsRecordKeys keys, int version, long firstWriteSequence)
+    /// <param name="intrinsics">False forces .NET <see cref="AesGcm"/> (tests of that fallback).</param>
+    internal DtlsAeadRecordLayer(DtlsRecordKeys keys, int version, long firstWriteSequence, bool intrinsics = true)
     {
-        if (Aes128GcmIntrinsics.IsSupported && keys.WriteKey.Length == Aes128GcmIntrinsics.KeyLength
+        if (intrinsics && Aes128GcmIntrinsics.IsSupported && keys.WriteKey.Length == Aes128GcmIntrinsics.KeyLength
             && keys.ReadKey.Length == Aes128GcmIntrinsics.KeyLength)
         {
             _fastEncrypt = new Aes128GcmIntrinsics(keys.WriteKey);

@@ -93,3 +93,41 @@ public sealed class Aes128GcmIntrinsicsTests
         return bytes;
     }
 }
+
+/// <summary>
+/// The record layer on AES-NI and on its <see cref="AesGcm"/> fallback (used where the CPU lacks the instructions, or
+/// with DOTNET_EnableAES=0) read each other's records both ways, and each rejects a record with one flipped bit.
+/// </summary>
+public sealed class DtlsAeadRecordLayerCipherTests
+{
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void RecordsCrossBetweenTheTwoCiphers_BothWays(bool clientIntrinsics, bool serverIntrinsics)
+    {
+        var keyBlock = new byte[DtlsRecordKeys.KeyBlockLength];
+        new Random(11).NextBytes(keyBlock);
+        using var client = new DtlsAeadRecordLayer(DtlsRecordKeys.FromKeyBlock(DtlsRole.Client, keyBlock), 0xFEFD, 1, clientIntrinsics);
+        using var server = new DtlsAeadRecordLayer(DtlsRecordKeys.FromKeyBlock(DtlsRole.Server, keyBlock), 0xFEFD, 1, serverIntrinsics);
+        var record = new byte[2048];
+        var plaintext = new byte[2048];
+        for (int length = 0; length < 300; length += 7)
+        {
+            var message = new byte[length];
+            new Random(length).NextBytes(message);
+            foreach (var (from, to) in new[] { (client, server), (server, client) })
+            {
+                int n = from.Encrypt(23, message, record);
+                Assert.True(to.TryDecrypt(record.AsSpan(0, n), plaintext, out int got));
+                Assert.Equal(message, plaintext[..got]);
+
+                n = from.Encrypt(23, message, record);
+                record[n - 1] ^= 0x01; // the tag's last bit
+                Assert.False(to.TryDecrypt(record.AsSpan(0, n), plaintext, out _));
+            }
+        }
+
+        Assert.Equal(43, client.Forged);
+        Assert.Equal(43, server.Forged);
+    }
+}
