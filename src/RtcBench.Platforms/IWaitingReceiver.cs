@@ -10,9 +10,10 @@ namespace RtcBench.Platforms;
 public interface IWaitingReceiver
 {
     /// <summary>
-    /// Takes receiving over for the calling thread (the channel's own receive thread stands by until
-    /// <see cref="EndReceivingHere"/>); from now on datagrams are read only inside <see cref="ReceiveFor"/> and
-    /// <see cref="ReceiveQueued"/>. False when this channel cannot (then nothing changed).
+    /// Takes receiving over for the calling thread: the channel's own receive thread stands by until
+    /// <see cref="EndReceivingHere"/> (after the one datagram it may already be waiting for, which it still delivers);
+    /// datagrams are then read inside <see cref="ReceiveFor"/> and <see cref="ReceiveQueued"/>. False when this channel
+    /// cannot (then nothing changed).
     /// </summary>
     bool BeginReceivingHere();
 

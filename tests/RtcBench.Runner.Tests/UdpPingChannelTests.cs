@@ -144,7 +144,8 @@ public sealed class UdpPingChannelTests
             Assert.Equal(seq + 1, sink.Count);
             Assert.True(sink.LastReceivedNs > sentNs);
         }
-        Assert.All(sink.Threads, t => Assert.Equal(me, t));
+        // The receive thread reads at most the one datagram it was already blocked for; every other pong is read here.
+        Assert.True(sink.Threads.Count(t => t != me) <= 1, $"pongs on other threads: {sink.Threads.Count(t => t != me)}");
 
         channel.EndReceivingHere();
         channel.Send(buffer.AsSpan(0, PingCodec.WritePing(buffer, run, 20, MonoTime.System.NowNs(), 64)));

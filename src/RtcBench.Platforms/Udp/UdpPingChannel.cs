@@ -14,7 +14,7 @@ namespace RtcBench.Platforms.Udp;
 /// On Linux the ping driver's thread can take receiving over between its sends (<see cref="IWaitingReceiver"/>:
 /// it waits in <c>ppoll</c> for a pong or its next send time, as a one-thread echo client blocks in <c>recv</c>), so a
 /// pong does not have to wake a second thread; the receive thread then stands by. Whichever thread reads a datagram
-/// timestamps it right after <c>recv</c> returns, under one lock, so each datagram is delivered once.
+/// timestamps it right after the read returns and delivers it under one lock: each datagram is delivered once.
 /// </summary>
 public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
 {
@@ -25,9 +25,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     private const int MsgTrunc = 0x20;
     private const int EAgain = 11;
     private const int EIntr = 4;
-
-    /// <summary>How long the receive thread waits in one <c>ppoll</c>: how soon it notices a hand-over or a close.</summary>
-    private const long StandbyPollNs = 50_000_000;
 
     private readonly Socket _socket;
     private readonly Guid _room;
@@ -57,7 +54,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         _token = token;
         _clock = clock;
         UdpFrame.WriteHeader(_sendBuffer, UdpFrame.TypeToEcho, room, token);
-        _receiveThread = new Thread(_polled ? PolledReceiveLoop : ReceiveLoop)
+        _receiveThread = new Thread(ReceiveLoop)
         {
             IsBackground = true,
             Name = "rtcbench-udp-receive",
@@ -197,39 +194,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
                 }
                 long receivedNs = _clock.NowNs();
                 Deliver(_receiveBuffer.AsSpan(0, length), receivedNs);
-                if (Thread.CurrentThread == _receiveThread)
-                {
-                    Interlocked.Exchange(ref _receiveThreadAllocated, GC.GetAllocatedBytesForCurrentThread());
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The receive thread on Linux: waits for datagrams in <c>ppoll</c> (so a hand-over or a close is noticed within
-    /// <see cref="StandbyPollNs"/>) and reads them; stands by while the driver's thread receives.
-    /// </summary>
-    private void PolledReceiveLoop()
-    {
-        while (!_disposed)
-        {
-            if (_receivingElsewhere)
-            {
-                _receiveThreadMayRun.Wait();
-                continue;
-            }
-            int ready = WaitReadable(StandbyPollNs);
-            if (ready > 0 && !_receivingElsewhere)
-            {
-                ReceiveQueued();
-            }
-            else if (ready == Closed)
-            {
-                if (!_disposed)
-                {
-                    Interlocked.Increment(ref _receiveErrors);
-                }
-                return;
             }
         }
     }
@@ -336,11 +300,21 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, ref byte buffer, nuint length, int flags);
 
+    /// <summary>
+    /// The receive thread: blocks in <c>Receive</c> and timestamps the moment it returns. While another thread receives
+    /// (<see cref="BeginReceivingHere"/>) it stands by on an event, from the datagram it was already blocked for on
+    /// (that one it still reads and delivers, timestamped as always: a hand-over never loses or delays a datagram).
+    /// </summary>
     private void ReceiveLoop()
     {
         var buffer = new byte[UdpFrame.MaxDatagram];
         while (!_disposed)
         {
+            if (_receivingElsewhere)
+            {
+                _receiveThreadMayRun.Wait();
+                continue;
+            }
             int length;
             try
             {
@@ -361,7 +335,10 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
                 return;
             }
             long receivedNs = _clock.NowNs();
-            Deliver(buffer.AsSpan(0, length), receivedNs);
+            lock (_receiveGate)
+            {
+                Deliver(buffer.AsSpan(0, length), receivedNs); // under the lock: never at once with the other thread
+            }
             Interlocked.Exchange(ref _receiveThreadAllocated, GC.GetAllocatedBytesForCurrentThread());
         }
     }
