@@ -24,10 +24,15 @@ internal sealed class AgentChildProcess : IDisposable
 
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
     /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>core</c> (the agent's default) or <c>peer</c>.</param>
-    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer")
+    /// <param name="environment">Extra environment variables for the child (e.g. a runtime switch to compare).</param>
+    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer", IReadOnlyDictionary<string, string>? environment = null)
     {
         string self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[name] = value;
+        }
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             psi.FileName = self;
@@ -57,6 +62,20 @@ internal sealed class AgentChildProcess : IDisposable
         _process.StandardInput.Flush();
         string line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the agent process exited");
         return ProcessFigures.Parse(line);
+    }
+
+    /// <summary>Starts the minimal raw UDP echo (<see cref="RawUdpEcho"/>) in the agent's process (once) and returns
+    /// its address: the floor for an echo that, like the agent's, lives in another process.</summary>
+    public IPEndPoint RawEcho()
+    {
+        _process.StandardInput.WriteLine("raw-echo");
+        _process.StandardInput.Flush();
+        string line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the agent process exited");
+        if (!line.StartsWith("port ", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"unexpected answer from the agent process: {line}");
+        }
+        return new IPEndPoint(IPAddress.Loopback, int.Parse(line[5..], CultureInfo.InvariantCulture));
     }
 
     public void StartSampling()
@@ -100,6 +119,7 @@ internal sealed class AgentChildProcess : IDisposable
             DirectEngine = args.Length > 2 && args[2] == "core" ? Agent.Platforms.DirectEngine.Core : Agent.Platforms.DirectEngine.Peer,
         });
         using var sampler = new AllocationSampler();
+        RawUdpEcho? raw = null;
         Console.Out.WriteLine("url " + agent.BaseUrl);
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync() is { } command)
@@ -107,6 +127,12 @@ internal sealed class AgentChildProcess : IDisposable
             if (command == "stats")
             {
                 Console.Out.WriteLine(ProcessFigures.Current().Format());
+                Console.Out.Flush();
+            }
+            else if (command == "raw-echo")
+            {
+                raw ??= new RawUdpEcho();
+                Console.Out.WriteLine("port " + raw.Endpoint.Port.ToString(CultureInfo.InvariantCulture));
                 Console.Out.Flush();
             }
             else if (command == "sample-start")
@@ -119,6 +145,7 @@ internal sealed class AgentChildProcess : IDisposable
                 Console.Out.Flush();
             }
         }
+        raw?.Dispose();
         return 0;
     }
 }

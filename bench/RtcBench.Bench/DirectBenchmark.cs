@@ -79,6 +79,11 @@ internal static class DirectBenchmark
         {
             await DirectSessionsBenchmark.RunAsync(o, clock, agent, agentClient, sb).ConfigureAwait(false);
         }
+        if (o.Parts.Contains("cpu"))
+        {
+            await DirectSessionsBenchmark.CpuPerPingAsync(o, clock, sb).ConfigureAwait(false);
+        }
+
         if (o.Parts.Contains("sim"))
         {
             SimulationSpeed.Run(sb);

@@ -105,6 +105,78 @@ internal static class DirectSessionsBenchmark
     }
 
     /// <summary>
+    /// Agent CPU per echoed ping at a fixed number of sessions (<c>--max-sessions</c>, 10 pings/s each on `reliable`), on
+    /// two core-engine agent processes measured in turn, <c>--rounds</c> times (order alternating): the record layer on
+    /// AES-NI (the default) and with <c>DOTNET_EnableAES=0</c> (.NET AesGcm, the previous path). Each turn opens the
+    /// sessions, paces 2 s unmeasured, measures <c>--window-s</c>, closes them. CPU per ping = the agent process's CPU
+    /// time over the window ÷ pongs received; no pass mark (the ramp's p99 rule is not what this measures).
+    /// </summary>
+    public static async Task CpuPerPingAsync(DirectBenchOptions o, MonoTime clock, StringBuilder sb)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string loadStart = DirectBenchmark.LoadAverage();
+        var agents = new (string Name, AgentChildProcess Agent, AgentClient Client, List<string> Rows, List<double> PerPing)[2];
+        using var fast = AgentChildProcess.Start("shared", "core");
+        using var slow = AgentChildProcess.Start("shared", "core", new Dictionary<string, string> { ["DOTNET_EnableAES"] = "0" });
+        using var fastClient = new AgentClient(fast.BaseUrl, null);
+        using var slowClient = new AgentClient(slow.BaseUrl, null);
+        agents[0] = ("record layer on AES-NI (default)", fast, fastClient, [], []);
+        agents[1] = ("DOTNET_EnableAES=0 (AesGcm, previous)", slow, slowClient, [], []);
+        int capacity = 3 * o.WindowSeconds * 10;
+        for (int round = 0; round < o.Rounds; round++)
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                var a = agents[(round + k) % 2];
+                var sessions = new List<DirectSession>();
+                try
+                {
+                    string? error = await OpenUpToAsync(sessions, o.MaxSessions, a.Client, a.Agent.BaseUrl, clock, capacity).ConfigureAwait(false);
+                    if (error is not null)
+                    {
+                        a.Rows.Add(string.Create(inv, $"| {a.Name} | {round + 1} | opening session #{sessions.Count + 1} failed: {error} ||||"));
+                        continue;
+                    }
+                    var lanes = sessions.Select(s => s.Reliable).ToArray();
+                    await Task.Factory.StartNew(() => PaceAll(lanes, 20, clock), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                    var m = await MeasureAsync(lanes, o.WindowSeconds, clock, a.Agent).ConfigureAwait(false);
+                    double perPingUs = m.AgentCpuPct / 100 * o.WindowSeconds * 1e6 / Math.Max(1, m.Rtts.Count);
+                    a.PerPing.Add(perPingUs);
+                    a.Rows.Add(string.Create(inv, $"| {a.Name} | {round + 1} | {m.Rtts.Count}/{m.Sent} | {m.P50:0} | {m.P99:0} | {m.AgentCpuPct:0.0} | **{perPingUs:0.0}** |"));
+                    Console.Error.WriteLine($"cpu {a.Name} round {round + 1}: agent {m.AgentCpuPct:0.0}% = {perPingUs:0.0} µs/ping, p50 {m.P50:0} µs");
+                }
+                finally
+                {
+                    await CloseAllAsync(sessions).ConfigureAwait(false);
+                }
+            }
+        }
+
+        sb.AppendLine(inv, $"## Agent CPU per echoed direct ping, {o.MaxSessions} sessions × 10 pings/s, two core-engine agents in turn");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- load average at start: {loadStart}; at the end: {DirectBenchmark.LoadAverage()}");
+        sb.AppendLine(inv, $"- {o.Rounds} rounds, each opening {o.MaxSessions} sessions on one agent, 2 s unmeasured, {o.WindowSeconds} s measured, closing them, then the other agent (order alternating). CPU per ping = the agent process's CPU over the window ÷ pongs. The runner's {o.MaxSessions} sessions share the 2 cores.");
+        sb.AppendLine();
+        sb.AppendLine("| agent | round | pongs | p50 µs | p99 µs | agent CPU % of a core | agent CPU µs per echoed ping |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var a in agents)
+        {
+            foreach (var r in a.Rows)
+            {
+                sb.AppendLine(r);
+            }
+        }
+        sb.AppendLine();
+        if (agents[0].PerPing.Count > 0 && agents[1].PerPing.Count > 0)
+        {
+            double f = DirectBenchmark.PercentileOfUnsorted(agents[0].PerPing, 0.5);
+            double s = DirectBenchmark.PercentileOfUnsorted(agents[1].PerPing, 0.5);
+            sb.AppendLine(inv, $"Median over rounds: **{f:0.0} µs per ping on AES-NI, {s:0.0} µs with AesGcm** (ratio {f / s:0.00}).");
+            sb.AppendLine();
+        }
+    }
+
+    /// <summary>
     /// The idle cost of open sessions: <paramref name="count"/> sessions open, no pings, 5 s to settle, then 10 s of
     /// CPU and allocation measured on both processes.
     /// </summary>

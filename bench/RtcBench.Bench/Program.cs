@@ -1,10 +1,14 @@
 using RtcBench.Bench;
 
 // dotnet run -c Release --project bench/RtcBench.Bench -- <benchmark> [options]: see Usage() below and bench/README.md.
-string[] commands = ["udp-floor", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus", "warmup"];
+string[] commands = ["udp-floor", "core-echo", "direct", "relay", "dashboard", "results-service", "fleet-scale", "runner-cpu", "janus", "warmup"];
 if (args.Length > 0 && args[0] == "agent-host")
 {
     return await AgentChildProcess.RunChildAsync(args); // the direct benchmark's agent process
+}
+if (args.Length > 0 && args[0] == "core-echo-probe")
+{
+    return CoreEchoBenchmark.RunProbe(args); // the core-echo benchmark's process per sample
 }
 if (args.Length > 0 && args[0] == "warmup-probe")
 {
@@ -39,6 +43,7 @@ try
         case "runner-cpu": return await RunnerCpuCommandAsync(args);
         case "janus": return await JanusCommandAsync(args);
         case "warmup": return await WarmupBenchmark.CommandAsync(args);
+        case "core-echo": return await CoreEchoAsync(args);
         default: return await UdpFloorAsync(args);
     }
 }
@@ -51,7 +56,8 @@ catch (FormatException ex)
 static void Usage(TextWriter to)
 {
     to.WriteLine("usage: RtcBench.Bench udp-floor [--rounds 10] [--pings 200] [--interval-ms 10] [--out bench/results/udp-floor.md]");
-    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--agent-engine peer|core|both] [--out bench/results/direct.md]");
+    to.WriteLine("       RtcBench.Bench core-echo [--rounds 6] [--trips 20000] [--out FILE]");
+    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,cpu,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--agent-engine peer|core|both] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
     to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--pacers legacy,spin-only,two-stage (also two-stage-rank2,sliced-250)] [--rounds 6] [--pings 500] [--interval-ms 10] [--out bench/results/runner-cpu.md]");
@@ -79,6 +85,17 @@ static async Task<int> RunnerCpuCommandAsync(string[] args)
         Pacers = a.Parts("--pacers") ?? d.Pacers,
     };
     string report = await RunnerCpuBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
+    return await BenchReport.EmitAsync(report, a.Output);
+}
+
+static async Task<int> CoreEchoAsync(string[] args)
+{
+    if (BenchArgs.Read(args, "--rounds", "--trips") is not { } a)
+    {
+        return 2;
+    }
+
+    string report = await CoreEchoBenchmark.RunAsync(a.Int("--rounds", 6), a.Int("--trips", 20000));
     return await BenchReport.EmitAsync(report, a.Output);
 }
 

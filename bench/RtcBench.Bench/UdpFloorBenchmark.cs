@@ -18,39 +18,61 @@ namespace RtcBench.Bench;
 /// </summary>
 internal static class UdpFloorBenchmark
 {
+    /// <summary>The paths measured each round, in the order of the report.</summary>
+    private static readonly string[] PathNames =
+    [
+        "rtcbench udp platform (driver thread receives; the default)",
+        "rtcbench udp platform, receive thread (the previous shape)",
+        "raw UDP echo (one thread)",
+        "raw UDP echo, send and receive on two threads",
+        "rtcbench udp platform, agent in a child process (driver thread receives)",
+        "rtcbench udp platform, agent in a child process, receive thread",
+        "raw UDP echo (one thread), echo in the agent's child process",
+    ];
+
     public static async Task<string> RunAsync(int rounds, int pingsPerRound, TimeSpan interval)
     {
+        string loadAtStart = DirectBenchmark.LoadAverage();
         await using var agent = await AgentHost.StartAsync(new AgentOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) });
+        using var child = AgentChildProcess.Start("shared", "core");
+        IPEndPoint childRaw = child.RawEcho();
         using var raw = new RawUdpEcho();
         var clock = MonoTime.System;
         var runner = new BenchmarkRunner(clock);
+        var twoThreadRunner = new BenchmarkRunner(clock) { ReceiveOnSendingThread = false };
         var config = new RunConfig { Count = pingsPerRound, Warmup = 5, Interval = interval, Deadline = TimeSpan.FromSeconds(1) };
         int datagramBytes = config.PayloadBytes + UdpFrame.HeaderLength;
-        var rtcbench = new List<double>();
-        var rtcbenchNet = new List<double>();
-        var rawRtts = new List<double>();
-        var rawTwoThreads = new List<double>();
+        var rtts = PathNames.Select(_ => new List<double>()).ToArray();
+        var holds = PathNames.Select(_ => new List<double>()).ToArray();
+        var paths = new Func<Task>[]
+        {
+            () => MeasureRtcBenchAsync(runner, agent.BaseUrl, config, rtts[0], holds[0]),
+            () => MeasureRtcBenchAsync(twoThreadRunner, agent.BaseUrl, config, rtts[1], holds[1]),
+            () => Sync(() => MeasureRaw(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rtts[2])),
+            () => Sync(() => MeasureRawTwoThreads(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rtts[3])),
+            () => MeasureRtcBenchAsync(runner, child.BaseUrl, config, rtts[4], holds[4]),
+            () => MeasureRtcBenchAsync(twoThreadRunner, child.BaseUrl, config, rtts[5], holds[5]),
+            () => Sync(() => MeasureRaw(childRaw, pingsPerRound, interval, datagramBytes, clock, rtts[6])),
+        };
         for (int round = 0; round < rounds; round++)
         {
-            // Alternate which goes first so neither always runs on a warmer machine.
-            if (round % 2 == 0)
+            // Rotate which goes first so no path always runs on a warmer (or busier) machine.
+            for (int k = 0; k < paths.Length; k++)
             {
-                await MeasureRtcBenchAsync(runner, agent.BaseUrl, config, rtcbench, rtcbenchNet);
-                MeasureRawTwoThreads(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rawTwoThreads);
-                MeasureRaw(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rawRtts);
+                await paths[(round + k) % paths.Length]();
             }
-            else
-            {
-                MeasureRaw(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rawRtts);
-                MeasureRawTwoThreads(raw.Endpoint, pingsPerRound, interval, datagramBytes, clock, rawTwoThreads);
-                await MeasureRtcBenchAsync(runner, agent.BaseUrl, config, rtcbench, rtcbenchNet);
-            }
-            Console.Error.WriteLine($"round {round + 1}/{rounds}: rtcbench n={rtcbench.Count}, raw n={rawRtts.Count}");
+            Console.Error.WriteLine($"round {round + 1}/{rounds}: n={string.Join(",", rtts.Select(r => r.Count))}");
         }
-        return Report(rounds, pingsPerRound, interval, datagramBytes, rtcbench, rtcbenchNet, rawRtts, rawTwoThreads);
+        return Report(rounds, pingsPerRound, interval, datagramBytes, loadAtStart, rtts, holds);
     }
 
-    private static async Task MeasureRtcBenchAsync(BenchmarkRunner runner, Uri agentUrl, RunConfig config, List<double> into, List<double> net)
+    private static Task Sync(Action action)
+    {
+        action();
+        return Task.CompletedTask;
+    }
+
+    private static async Task MeasureRtcBenchAsync(BenchmarkRunner runner, Uri agentUrl, RunConfig config, List<double> into, List<double> hold)
     {
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
         foreach (var ping in report.Results.Single().Pings)
@@ -58,7 +80,7 @@ internal static class UdpFloorBenchmark
             if (ping.Status == "ok")
             {
                 into.Add(ping.RttUs!.Value);
-                net.Add(ping.NetRttUs!.Value);
+                hold.Add(ping.RttUs!.Value - ping.NetRttUs!.Value);
             }
         }
     }
@@ -143,29 +165,34 @@ internal static class UdpFloorBenchmark
         }
     }
 
-    private static string Report(int rounds, int pings, TimeSpan interval, int datagramBytes, List<double> rtcbench, List<double> rtcbenchNet, List<double> raw, List<double> rawTwo)
+    private static string Report(int rounds, int pings, TimeSpan interval, int datagramBytes, string loadAtStart, List<double>[] rtts, List<double>[] holds)
     {
-        rtcbench.Sort();
-        rtcbenchNet.Sort();
-        rawTwo.Sort();
-        raw.Sort();
-        double P(List<double> v, double q) => Percentile.Linear(v.ToArray(), q);
+        foreach (var l in rtts.Concat(holds))
+        {
+            l.Sort();
+        }
+        static double P(List<double> v, double q) => v.Count == 0 ? double.NaN : Percentile.Linear(v.ToArray(), q);
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"# udp platform vs raw UDP echo (loopback)");
         sb.AppendLine();
         sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- command: `dotnet run -c Release --project bench/RtcBench.Bench -- udp-floor --rounds {rounds} --pings {pings} --interval-ms {interval.TotalMilliseconds}`");
-        sb.AppendLine(inv, $"- {rounds} interleaved rounds × {pings} pings every {interval.TotalMilliseconds} ms; datagrams of {datagramBytes} bytes both ways for both");
+        sb.AppendLine(inv, $"- load average at start: {loadAtStart}; at the end: {DirectBenchmark.LoadAverage()}");
+        sb.AppendLine(inv, $"- {rounds} interleaved rounds (order rotating) × {pings} pings every {interval.TotalMilliseconds} ms per path; datagrams of {datagramBytes} bytes both ways for all. The in-process agent and raw echo run in the benchmark process; the child agent is `agent-host` (as in the direct benchmark), and its raw echo a thread in that same child process. rtcbench rows: `BenchmarkRunner` (the CLI's engine) with the default pacer.");
         sb.AppendLine();
-        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs |");
-        sb.AppendLine("|---|---|---|---|---|");
-        sb.AppendLine(inv, $"| rtcbench udp platform | {rtcbench.Count} | {P(rtcbench, 0.5):0.0} | {P(rtcbench, 0.9):0.0} | {P(rtcbench, 0.99):0.0} |");
-        sb.AppendLine(inv, $"| rtcbench udp platform, net RTT (echo processing removed) | {rtcbenchNet.Count} | {P(rtcbenchNet, 0.5):0.0} | {P(rtcbenchNet, 0.9):0.0} | {P(rtcbenchNet, 0.99):0.0} |");
-        sb.AppendLine(inv, $"| raw UDP echo | {raw.Count} | {P(raw, 0.5):0.0} | {P(raw, 0.9):0.0} | {P(raw, 0.99):0.0} |");
-        sb.AppendLine(inv, $"| raw UDP echo, send and receive on two threads | {rawTwo.Count} | {P(rawTwo, 0.5):0.0} | {P(rawTwo, 0.9):0.0} | {P(rawTwo, 0.99):0.0} |");
+        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | agent hold p50 µs (rtt − net_rtt) |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        for (int i = 0; i < PathNames.Length; i++)
+        {
+            string hold = holds[i].Count == 0 ? "–" : P(holds[i], 0.5).ToString("0.0", inv);
+            sb.AppendLine(inv, $"| {PathNames[i]} | {rtts[i].Count} | {P(rtts[i], 0.5):0.0} | {P(rtts[i], 0.9):0.0} | {P(rtts[i], 0.99):0.0} | {hold} |");
+        }
         sb.AppendLine();
-        sb.AppendLine(inv, $"**p50 ratio (rtcbench / raw): {P(rtcbench, 0.5) / P(raw, 0.5):0.00}**; p99 ratio: {P(rtcbench, 0.99) / P(raw, 0.99):0.00}");
+        double Ratio(int a, int b, double q) => P(rtts[a], q) / P(rtts[b], q);
+        sb.AppendLine(inv, $"**p50 ratio, udp platform ÷ raw one-thread echo, both in one process: {Ratio(0, 2, 0.5):0.00}** (receive thread: {Ratio(1, 2, 0.5):0.00}); p99: {Ratio(0, 2, 0.99):0.00} ({Ratio(1, 2, 0.99):0.00})");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"**p50 ratio, udp platform ÷ raw one-thread echo, both echoes in the child process: {Ratio(4, 6, 0.5):0.00}** (receive thread: {Ratio(5, 6, 0.5):0.00}); p99: {Ratio(4, 6, 0.99):0.00} ({Ratio(5, 6, 0.99):0.00}). Child-process udp platform ÷ in-process raw echo (the direct benchmark's comparison): {Ratio(4, 2, 0.5):0.00} ({Ratio(5, 2, 0.5):0.00}).");
         return sb.ToString();
     }
 }

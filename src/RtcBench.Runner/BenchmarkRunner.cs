@@ -32,6 +32,10 @@ public sealed class BenchmarkRunner
     /// <see cref="SendPacer"/>. Only benchmarks set it, to compare pacing strategies in one run.</summary>
     internal Func<CancellationToken, CancellationToken, ISendPacer>? PacerFactory { get; init; }
 
+    /// <summary>Whether the ping driver's thread receives the answers itself on channels that allow it
+    /// (<see cref="IWaitingReceiver"/>, the default); only benchmarks turn it off, to measure the two-thread shape.</summary>
+    internal bool ReceiveOnSendingThread { get; init; } = true;
+
     /// <param name="options">What to run.</param>
     /// <param name="stopSending">First interruption: stop sending, keep the data, wait for in-flight answers.</param>
     /// <param name="abort">Second interruption: stop now.</param>
@@ -205,7 +209,7 @@ public sealed class BenchmarkRunner
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

@@ -31,18 +31,24 @@ internal sealed class PingDriver : IMessageSink
     private readonly MonoTime _clock;
     private readonly Func<CancellationToken, CancellationToken, ISendPacer>? _pacerFactory;
     private readonly PacingCalibration? _calibration;
+    private readonly bool _receiveOnSendingThread;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
     /// (benchmarks swap it).</param>
     /// <param name="calibration">The <see cref="SendPacer"/>'s calibration, shared across a runner's runs; null starts afresh.</param>
+    /// <param name="receiveOnSendingThread">With the default pacer and a channel that is an <see cref="IWaitingReceiver"/>,
+    /// this thread receives the answers itself while it waits between sends (false: the channel's own receive thread
+    /// does; benchmarks compare the two).</param>
     public PingDriver(
         PingSession session,
         IPingChannel channel,
         MonoTime clock,
         Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null,
-        PacingCalibration? calibration = null)
+        PacingCalibration? calibration = null,
+        bool receiveOnSendingThread = true)
     {
+        _receiveOnSendingThread = receiveOnSendingThread;
         _session = session;
         _channel = channel;
         _clock = clock;
@@ -79,7 +85,24 @@ internal sealed class PingDriver : IMessageSink
 
     private void Run(Action<int, int>? progress, CancellationToken stopSending, CancellationToken abort)
     {
-        using var waits = _pacerFactory is null ? new SystemPacingWaits(stopSending, abort) : null;
+        _channel.SetSink(this);
+        // Receive on this thread too (one thread sends and receives, as a plain echo client does): only with the real
+        // waits, which receive while they wait; a swapped pacer would leave the answers unread.
+        IWaitingReceiver? receiver = _pacerFactory is null && _receiveOnSendingThread && _channel is IWaitingReceiver r && r.BeginReceivingHere() ? r : null;
+        try
+        {
+            Drive(progress, receiver, stopSending, abort);
+        }
+        finally
+        {
+            receiver?.EndReceivingHere();
+            _channel.SetSink(null);
+        }
+    }
+
+    private void Drive(Action<int, int>? progress, IWaitingReceiver? receiver, CancellationToken stopSending, CancellationToken abort)
+    {
+        using var waits = _pacerFactory is null ? new SystemPacingWaits(stopSending, abort, receiver) : null;
         ISendPacer pacer;
         if (waits is not null)
         {
@@ -90,75 +113,94 @@ internal sealed class PingDriver : IMessageSink
         {
             pacer = _pacerFactory!(stopSending, abort);
         }
-        _channel.SetSink(this);
         long nextProgressNs = 0;
         long previousScheduledNs = 0;
         long previousSentNs = CatchUp.NoneSent;
         bool justSent = false;
+        while (!abort.IsCancellationRequested)
+        {
+            if (stopSending.IsCancellationRequested)
+            {
+                _session.StopSending();
+            }
+            long now = _clock.NowNs();
+            if (_session.IsComplete(now))
+            {
+                break;
+            }
+            long scheduled = _session.NextSendDueNs;
+            long due = CatchUp.SendAtNs(scheduled, previousScheduledNs, previousSentNs);
+            if (due <= now)
+            {
+                // A due ping goes first: nothing (not even a progress report) runs between the wait and the send.
+                long sentNs = _clock.NowNs();
+                int length = _session.WriteNextPing(sentNs, _buffer, out _);
+                _channel.Send(_buffer.AsSpan(0, length));
+                previousScheduledNs = scheduled;
+                previousSentNs = sentNs;
+                justSent = true;
+                continue;
+            }
+            // Progress is reported only here: just after a send, when the next one is furthest away, or with no
+            // send near; so a slow observer (a console write on a loaded machine) delays no send.
+            bool reportNow = now >= nextProgressNs && (justSent || due == long.MaxValue || due - now > ProgressGapNs);
+            justSent = false;
+            if (reportNow)
+            {
+                ReportProgress(progress, receiver);
+                nextProgressNs = now + ProgressEveryNs;
+                continue; // the report took time: look at the clock again
+            }
+            if (due != long.MaxValue && due - now <= PreciseWaitNs)
+            {
+                pacer.WaitForSend(due);
+                continue;
+            }
+            // No send soon: sleep (stoppably) to the next progress report or a little before the next send, and at
+            // least every 5 ms once all pings are out so completion is noticed promptly, or to the final deadline.
+            long wakeAt;
+            if (due == long.MaxValue)
+            {
+                long finalDeadline = _session.FinalDeadlineNs;
+                wakeAt = Math.Min(Math.Min(nextProgressNs, now + 5_000_000), finalDeadline == long.MaxValue ? long.MaxValue : finalDeadline + 1);
+            }
+            else
+            {
+                wakeAt = due - PreciseWaitNs;
+                if (nextProgressNs < wakeAt)
+                {
+                    wakeAt = nextProgressNs;
+                }
+            }
+            pacer.WaitLoosely(wakeAt);
+        }
+        progress?.Invoke(_session.SentCount, _session.AnsweredCount);
+    }
+
+    /// <summary>
+    /// A progress report. When this thread is the receiver, the channel's receive thread takes over during the report,
+    /// so an answer that arrives while the observer runs (a console write can take milliseconds on a loaded machine) is
+    /// read and timestamped at once, not when the report is done.
+    /// </summary>
+    private void ReportProgress(Action<int, int>? progress, IWaitingReceiver? receiver)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+        if (receiver is null)
+        {
+            progress(_session.SentCount, _session.AnsweredCount);
+            return;
+        }
+        receiver.EndReceivingHere();
         try
         {
-            while (!abort.IsCancellationRequested)
-            {
-                if (stopSending.IsCancellationRequested)
-                {
-                    _session.StopSending();
-                }
-                long now = _clock.NowNs();
-                if (_session.IsComplete(now))
-                {
-                    break;
-                }
-                long scheduled = _session.NextSendDueNs;
-                long due = CatchUp.SendAtNs(scheduled, previousScheduledNs, previousSentNs);
-                if (due <= now)
-                {
-                    // A due ping goes first: nothing (not even a progress report) runs between the wait and the send.
-                    long sentNs = _clock.NowNs();
-                    int length = _session.WriteNextPing(sentNs, _buffer, out _);
-                    _channel.Send(_buffer.AsSpan(0, length));
-                    previousScheduledNs = scheduled;
-                    previousSentNs = sentNs;
-                    justSent = true;
-                    continue;
-                }
-                // Progress is reported only here: just after a send, when the next one is furthest away, or with no
-                // send near; so a slow observer (a console write on a loaded machine) delays no send.
-                bool reportNow = now >= nextProgressNs && (justSent || due == long.MaxValue || due - now > ProgressGapNs);
-                justSent = false;
-                if (reportNow)
-                {
-                    progress?.Invoke(_session.SentCount, _session.AnsweredCount);
-                    nextProgressNs = now + ProgressEveryNs;
-                    continue; // the report took time: look at the clock again
-                }
-                if (due != long.MaxValue && due - now <= PreciseWaitNs)
-                {
-                    pacer.WaitForSend(due);
-                    continue;
-                }
-                // No send soon: sleep (stoppably) to the next progress report or a little before the next send, and at
-                // least every 5 ms once all pings are out so completion is noticed promptly, or to the final deadline.
-                long wakeAt;
-                if (due == long.MaxValue)
-                {
-                    long finalDeadline = _session.FinalDeadlineNs;
-                    wakeAt = Math.Min(Math.Min(nextProgressNs, now + 5_000_000), finalDeadline == long.MaxValue ? long.MaxValue : finalDeadline + 1);
-                }
-                else
-                {
-                    wakeAt = due - PreciseWaitNs;
-                    if (nextProgressNs < wakeAt)
-                    {
-                        wakeAt = nextProgressNs;
-                    }
-                }
-                pacer.WaitLoosely(wakeAt);
-            }
-            progress?.Invoke(_session.SentCount, _session.AnsweredCount);
+            progress(_session.SentCount, _session.AnsweredCount);
         }
         finally
         {
-            _channel.SetSink(null);
+            receiver.BeginReceivingHere();
         }
     }
 }

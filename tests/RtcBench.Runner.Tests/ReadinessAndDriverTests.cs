@@ -1,6 +1,8 @@
 using RtcBench.Core.Measurement;
 using RtcBench.Core.Protocol;
+using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
+using RtcBench.Platforms;
 using RtcBench.Platforms.Udp;
 
 namespace RtcBench.Runner.Tests;
@@ -51,6 +53,77 @@ public sealed class ReadinessAndDriverTests
         Assert.All(records.Skip(5), r => Assert.Equal(PingStatus.Ok, r.Status));
         // Open loop: nothing is sent before its scheduled time.
         Assert.All(records, r => Assert.True(r.SentNs >= r.ScheduledNs));
+    }
+
+    [Fact]
+    public async Task Driver_UdpChannel_ReceivesThePongsOnItsOwnThread_AndHandsReceivingBackDuringProgressReports()
+    {
+        using var echo = new RawUdpEcho();
+        var clock = MonoTime.System;
+        await using var udp = UdpPingChannel.Open(echo.Endpoint, echo.Room, echo.Token, clock);
+        var channel = new SinkThreadChannel(udp);
+        var config = new RunConfig { Count = 40, Warmup = 0, Interval = TimeSpan.FromMilliseconds(2) };
+        var session = new PingSession(RunId.New(), config, clock.NowNs() + 1_000_000);
+        var answeredDuringReport = new List<bool>();
+
+        await new PingDriver(session, channel, clock).RunAsync(
+            (sent, answered) =>
+            {
+                // The driver stops receiving while an observer runs: a pong still in flight is read by the channel's
+                // receive thread meanwhile, not left queued until the report is done.
+                if (sent > answered && sent < 40)
+                {
+                    answeredDuringReport.Add(SpinWait.SpinUntil(() => session.AnsweredCount >= sent, Timeout));
+                }
+            },
+            CancellationToken.None,
+            CancellationToken.None).WaitAsync(Timeout);
+        session.Finish();
+
+        Assert.All(session.Records.ToArray(), r => Assert.Equal(PingStatus.Ok, r.Status));
+        Assert.All(answeredDuringReport, Assert.True);
+        Assert.Contains("rtcbench-ping-driver", channel.SinkThreads);
+        Assert.All(channel.SinkThreads, name => Assert.True(name is "rtcbench-ping-driver" or "rtcbench-udp-receive", name));
+        Assert.True(channel.SinkThreads.Count(n => n == "rtcbench-ping-driver") > channel.SinkThreads.Count / 2);
+    }
+
+    /// <summary>The udp channel, recording the name of the thread each message reaches the sink on.</summary>
+    private sealed class SinkThreadChannel(UdpPingChannel inner) : IPingChannel, IWaitingReceiver, IMessageSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string?> _threads = new();
+        private IMessageSink? _sink;
+
+        public IReadOnlyList<string?> SinkThreads => [.. _threads];
+
+        public string Channel => inner.Channel;
+
+        public string TransportMode => inner.TransportMode;
+
+        public PathInfo DescribePath() => inner.DescribePath();
+
+        public void SetSink(IMessageSink? sink)
+        {
+            _sink = sink;
+            inner.SetSink(sink is null ? null : this);
+        }
+
+        public void Send(ReadOnlySpan<byte> message) => inner.Send(message);
+
+        public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
+        {
+            _threads.Enqueue(Thread.CurrentThread.Name);
+            _sink?.OnMessage(message, receivedNs);
+        }
+
+        public bool BeginReceivingHere() => inner.BeginReceivingHere();
+
+        public void EndReceivingHere() => inner.EndReceivingHere();
+
+        public void ReceiveFor(long ns) => inner.ReceiveFor(ns);
+
+        public void ReceiveQueued() => inner.ReceiveQueued();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Fact]

@@ -121,6 +121,131 @@ public sealed class UdpPingChannelTests
         Assert.Equal(0, receiveAllocated);
     }
 
+    [Fact]
+    public async Task ReceivingHere_PongsAreDeliveredOnTheWaitingThread_AndOnTheReceiveThreadAgainAfterwards()
+    {
+        using var echo = new RawUdpEcho();
+        await using var channel = UdpPingChannel.Open(echo.Endpoint, echo.Room, echo.Token, MonoTime.System);
+        var sink = new ThreadRecordingSink();
+        channel.SetSink(sink);
+        var buffer = new byte[256];
+        var run = RunId.New();
+        int me = Environment.CurrentManagedThreadId;
+
+        Assert.True(channel.BeginReceivingHere());
+        for (int seq = 0; seq < 20; seq++)
+        {
+            long sentNs = MonoTime.System.NowNs();
+            channel.Send(buffer.AsSpan(0, PingCodec.WritePing(buffer, run, seq, sentNs, 64)));
+            for (int i = 0; i < 1000 && sink.Count <= seq; i++)
+            {
+                channel.ReceiveFor(10_000_000);
+            }
+            Assert.Equal(seq + 1, sink.Count);
+            Assert.True(sink.LastReceivedNs > sentNs);
+        }
+        // The receive thread reads at most the one datagram it was already blocked for; every other pong is read here.
+        Assert.True(sink.Threads.Count(t => t != me) <= 1, $"pongs on other threads: {sink.Threads.Count(t => t != me)}");
+
+        channel.EndReceivingHere();
+        channel.Send(buffer.AsSpan(0, PingCodec.WritePing(buffer, run, 20, MonoTime.System.NowNs(), 64)));
+        Assert.True(SpinWait.SpinUntil(() => sink.Count == 21, Timeout), "the receive thread did not take receiving back");
+        Assert.NotEqual(me, sink.Threads[^1]);
+        Assert.Equal(0, channel.ReceiveErrors);
+    }
+
+    [Fact]
+    public async Task ReceiveFor_NothingArrives_ReturnsNoEarlierThanAsked()
+    {
+        using var echo = new RawUdpEcho { Silent = true };
+        await using var channel = UdpPingChannel.Open(echo.Endpoint, echo.Room, echo.Token, MonoTime.System);
+        var sink = new ThreadRecordingSink();
+        channel.SetSink(sink);
+        Assert.True(channel.BeginReceivingHere());
+
+        long before = MonoTime.System.NowNs();
+        channel.ReceiveFor(3_000_000);
+        long waited = MonoTime.System.NowNs() - before;
+
+        Assert.True(waited >= 3_000_000, $"returned after {waited} ns");
+        Assert.Equal(0, sink.Count);
+    }
+
+    [Fact]
+    public async Task ReceivingHere_SteadyState_AllocatesNothingOnTheWaitingThread()
+    {
+        using var echo = new RawUdpEcho();
+        await using var channel = UdpPingChannel.Open(echo.Endpoint, echo.Room, echo.Token, MonoTime.System);
+        var clock = MonoTime.System;
+        var config = new RunConfig { Count = 3000, Warmup = 0, Interval = TimeSpan.FromMilliseconds(1), Deadline = TimeSpan.FromSeconds(5) };
+        var session = new PingSession(RunId.New(), config, clock.NowNs());
+        channel.SetSink(new SessionSink(session));
+        var buffer = new byte[PingCodec.MaxMessageBytes];
+        Assert.True(channel.BeginReceivingHere());
+
+        void RoundTrip(int answeredBefore)
+        {
+            channel.Send(buffer.AsSpan(0, session.WriteNextPing(clock.NowNs(), buffer, out _)));
+            for (int i = 0; i < 1000 && session.AnsweredCount <= answeredBefore; i++)
+            {
+                channel.ReceiveFor(10_000_000);
+            }
+        }
+
+        for (int i = 0; i < 1000; i++)
+        {
+            RoundTrip(i);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1000; i < 2000; i++)
+        {
+            RoundTrip(i);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(2000, session.AnsweredCount);
+        Assert.Equal(0, allocated);
+    }
+
+    private sealed class ThreadRecordingSink : IMessageSink
+    {
+        private readonly Lock _gate = new();
+        private readonly List<int> _threads = [];
+
+        public long LastReceivedNs;
+
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _threads.Count;
+                }
+            }
+        }
+
+        public int[] Threads
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _threads];
+                }
+            }
+        }
+
+        public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
+        {
+            lock (_gate)
+            {
+                LastReceivedNs = receivedNs;
+                _threads.Add(Environment.CurrentManagedThreadId);
+            }
+        }
+    }
+
     private static Task WaitAnsweredAsync(PingSession session, int count)
     {
         Assert.True(SpinWait.SpinUntil(() => session.AnsweredCount >= count, Timeout), "echo did not answer");

@@ -1,23 +1,42 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
 
 namespace RtcBench.Platforms.Udp;
 
 /// <summary>
-/// The runner's UDP channel to the echo agent: a connected UDP socket, a dedicated receive thread that takes the
-/// receive timestamp the moment <c>Receive</c> returns, and an allocation-free send path that prefixes the
+/// The runner's UDP channel to the echo agent: a connected UDP socket, a receive thread that takes the receive
+/// timestamp the moment the socket read returns, and an allocation-free send path that prefixes the
 /// <see cref="UdpFrame"/> header. Datagrams that are not framed pongs for our room are counted and dropped.
+/// On Linux the ping driver's thread can take receiving over between its sends (<see cref="IWaitingReceiver"/>:
+/// it waits in <c>ppoll</c> for a pong or its next send time, as a one-thread echo client blocks in <c>recv</c>), so a
+/// pong does not have to wake a second thread; the receive thread then stands by. Whichever thread reads a datagram
+/// timestamps it right after the read returns and delivers it under one lock: each datagram is delivered once.
 /// </summary>
-public sealed class UdpPingChannel : IPingChannel
+public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
 {
+    private const short PollIn = 0x001;
+    private const short PollNval = 0x020;
+    private const int Closed = -1;
+    private const int MsgDontWait = 0x40;
+    private const int MsgTrunc = 0x20;
+    private const int EAgain = 11;
+    private const int EIntr = 4;
+
     private readonly Socket _socket;
     private readonly Guid _room;
     private readonly byte[] _token;
     private readonly MonoTime _clock;
     private readonly byte[] _sendBuffer = new byte[UdpFrame.MaxDatagram];
+    private readonly byte[] _receiveBuffer = new byte[UdpFrame.MaxDatagram];
     private readonly Lock _sendGate = new();
+    private readonly Lock _receiveGate = new();
+    private readonly ManualResetEventSlim _receiveThreadMayRun = new(true);
+    private readonly bool _polled = OperatingSystem.IsLinux();
+    private volatile bool _receivingElsewhere;
     private readonly Thread _receiveThread;
     private readonly IPEndPoint _remote;
     private volatile IMessageSink? _sink;
@@ -115,11 +134,187 @@ public sealed class UdpPingChannel : IPingChannel
         }
     }
 
+    /// <inheritdoc/>
+    public bool BeginReceivingHere()
+    {
+        if (!_polled || _disposed)
+        {
+            return false;
+        }
+        _receiveThreadMayRun.Reset(); // first, so the receive thread that sees the flag below blocks on the event
+        _receivingElsewhere = true;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void EndReceivingHere()
+    {
+        _receivingElsewhere = false;
+        _receiveThreadMayRun.Set();
+    }
+
+    /// <inheritdoc/>
+    public void ReceiveFor(long ns)
+    {
+        long end = Stopwatch.GetTimestamp() + NsToTicks(ns);
+        while (!_disposed)
+        {
+            long remaining = TicksToNs(end - Stopwatch.GetTimestamp());
+            if (remaining <= 0)
+            {
+                return;
+            }
+            int ready = WaitReadable(remaining);
+            if (ready > 0)
+            {
+                ReceiveQueued();
+            }
+            else if (ready == Closed)
+            {
+                return; // nothing more will arrive
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ReceiveQueued()
+    {
+        lock (_receiveGate)
+        {
+            while (!_disposed)
+            {
+                int length = ReceiveNow(_receiveBuffer);
+                if (length == -2)
+                {
+                    return; // nothing (more) queued
+                }
+                if (length < 0)
+                {
+                    continue; // an error for an earlier send (ICMP), counted: the next datagram may be there
+                }
+                long receivedNs = _clock.NowNs();
+                Deliver(_receiveBuffer.AsSpan(0, length), receivedNs);
+            }
+        }
+    }
+
+    /// <summary>ppoll for POLLIN on the socket: 1 readable (or an error to read), 0 timed out or interrupted,
+    /// <see cref="Closed"/> when the socket is closed or the call failed.</summary>
+    private int WaitReadable(long timeoutNs)
+    {
+        var handle = _socket.SafeHandle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var poll = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollIn };
+            var timeout = new Timespec { Seconds = timeoutNs / 1_000_000_000, Nanoseconds = timeoutNs % 1_000_000_000 };
+            int ready = PPoll(ref poll, 1, in timeout, IntPtr.Zero);
+            if (ready < 0)
+            {
+                return Marshal.GetLastPInvokeError() == EIntr ? 0 : Closed;
+            }
+            return ready > 0 && (poll.Revents & PollNval) != 0 ? Closed : ready;
+        }
+        catch (ObjectDisposedException)
+        {
+            return Closed;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking read: the datagram's length; -2 when nothing is queued (or the socket is closed); -1 for an
+    /// error that belongs to an earlier datagram (ICMP unreachable, or a datagram too large), counted.
+    /// </summary>
+    private int ReceiveNow(byte[] buffer)
+    {
+        var handle = _socket.SafeHandle;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            nint n = Recv((int)handle.DangerousGetHandle(), ref MemoryMarshal.GetArrayDataReference(buffer), (nuint)buffer.Length, MsgDontWait | MsgTrunc);
+            if (n > buffer.Length)
+            {
+                Interlocked.Increment(ref _receiveErrors); // truncated: larger than any pong
+                return -1;
+            }
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is EAgain or EIntr)
+            {
+                return -2;
+            }
+            if (_disposed)
+            {
+                return -2;
+            }
+            Interlocked.Increment(ref _receiveErrors);
+            return errno is 111 or 104 ? -1 : -2; // ECONNREFUSED, ECONNRESET: an earlier send's ICMP; else give up
+        }
+        catch (ObjectDisposedException)
+        {
+            return -2;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static long NsToTicks(long ns) => (long)(ns * (Stopwatch.Frequency / 1e9));
+
+    private static long TicksToNs(long ticks) => (long)(ticks * (1e9 / Stopwatch.Frequency));
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "ppoll", SetLastError = true)]
+    private static partial int PPoll(ref PollFd fds, nuint count, in Timespec timeout, IntPtr signalMask);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint Recv(int fd, ref byte buffer, nuint length, int flags);
+
+    /// <summary>
+    /// The receive thread: blocks in <c>Receive</c> and timestamps the moment it returns. While another thread receives
+    /// (<see cref="BeginReceivingHere"/>) it stands by on an event, from the datagram it was already blocked for on
+    /// (that one it still reads and delivers, timestamped as always: a hand-over never loses or delays a datagram).
+    /// </summary>
     private void ReceiveLoop()
     {
         var buffer = new byte[UdpFrame.MaxDatagram];
         while (!_disposed)
         {
+            if (_receivingElsewhere)
+            {
+                _receiveThreadMayRun.Wait();
+                continue;
+            }
             int length;
             try
             {
@@ -140,7 +335,10 @@ public sealed class UdpPingChannel : IPingChannel
                 return;
             }
             long receivedNs = _clock.NowNs();
-            Deliver(buffer.AsSpan(0, length), receivedNs);
+            lock (_receiveGate)
+            {
+                Deliver(buffer.AsSpan(0, length), receivedNs); // under the lock: never at once with the other thread
+            }
             Interlocked.Exchange(ref _receiveThreadAllocated, GC.GetAllocatedBytesForCurrentThread());
         }
     }
@@ -167,6 +365,7 @@ public sealed class UdpPingChannel : IPingChannel
             }
             _disposed = true;
         }
+        _receiveThreadMayRun.Set();
         _socket.Dispose();
         _receiveThread.Join(TimeSpan.FromSeconds(5));
         return ValueTask.CompletedTask;

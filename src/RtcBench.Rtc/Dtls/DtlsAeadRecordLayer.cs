@@ -13,7 +13,9 @@ namespace RtcBench.Rtc.Dtls;
 /// Sequence numbers never repeat: writing continues above the highest one the handshake used.</item>
 /// <item>AAD = epoch ‖ sequence ‖ type ‖ version ‖ plaintext length (RFC 6347 §4.1.2.1, RFC 5246 §6.2.3.3).</item>
 /// </list>
-/// Encrypt and decrypt hold separate <see cref="AesGcm"/> instances; the caller serialises each direction.
+/// Encrypt and decrypt hold separate cipher instances; the caller serialises each direction. On x86-64 with AES-NI and
+/// PCLMULQDQ the cipher is <see cref="Aes128GcmIntrinsics"/> (same bytes, no OpenSSL call per record: measured in
+/// bench/results/direct-core.md); elsewhere, or for another key size, <see cref="AesGcm"/>.
 /// </summary>
 internal sealed class DtlsAeadRecordLayer : IDisposable
 {
@@ -24,8 +26,10 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     internal const ushort Epoch = 1;
     private const long MaxSequence = (1L << 48) - 1;
 
-    private readonly AesGcm _encrypt;
-    private readonly AesGcm _decrypt;
+    private readonly AesGcm? _encrypt;
+    private readonly AesGcm? _decrypt;
+    private readonly Aes128GcmIntrinsics? _fastEncrypt;
+    private readonly Aes128GcmIntrinsics? _fastDecrypt;
     private readonly byte[] _writeSalt;
     private readonly byte[] _readSalt;
     private readonly ushort _version;
@@ -35,10 +39,20 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     /// <param name="keys">The derived record keys of our role.</param>
     /// <param name="version">The negotiated wire version (0xFEFD).</param>
     /// <param name="firstWriteSequence">One above the highest epoch-1 sequence number the handshake already sent.</param>
-    internal DtlsAeadRecordLayer(DtlsRecordKeys keys, int version, long firstWriteSequence)
+    /// <param name="intrinsics">False forces .NET <see cref="AesGcm"/> (tests of that fallback).</param>
+    internal DtlsAeadRecordLayer(DtlsRecordKeys keys, int version, long firstWriteSequence, bool intrinsics = true)
     {
-        _encrypt = new AesGcm(keys.WriteKey, TagLength);
-        _decrypt = new AesGcm(keys.ReadKey, TagLength);
+        if (intrinsics && Aes128GcmIntrinsics.IsSupported && keys.WriteKey.Length == Aes128GcmIntrinsics.KeyLength
+            && keys.ReadKey.Length == Aes128GcmIntrinsics.KeyLength)
+        {
+            _fastEncrypt = new Aes128GcmIntrinsics(keys.WriteKey);
+            _fastDecrypt = new Aes128GcmIntrinsics(keys.ReadKey);
+        }
+        else
+        {
+            _encrypt = new AesGcm(keys.WriteKey, TagLength);
+            _decrypt = new AesGcm(keys.ReadKey, TagLength);
+        }
         _writeSalt = keys.WriteSalt;
         _readSalt = keys.ReadSalt;
         _version = (ushort)version;
@@ -86,7 +100,14 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         BuildAad(aad, destination[..HeaderLength], plaintext.Length);
         var body = destination.Slice(HeaderLength + ExplicitNonceLength, plaintext.Length);
         var tag = destination.Slice(HeaderLength + ExplicitNonceLength + plaintext.Length, TagLength);
-        _encrypt.Encrypt(nonce, plaintext, body, tag, aad);
+        if (_fastEncrypt is not null)
+        {
+            _fastEncrypt.Encrypt(nonce, plaintext, body, tag, aad);
+        }
+        else
+        {
+            _encrypt!.Encrypt(nonce, plaintext, body, tag, aad);
+        }
         return length;
     }
 
@@ -123,9 +144,23 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         Span<byte> aad = stackalloc byte[13];
         BuildAad(aad, record[..HeaderLength], plaintextLength);
         var output = plaintext[..plaintextLength];
+        if (_fastDecrypt is not null)
+        {
+            if (!_fastDecrypt.TryDecrypt(nonce, record.Slice(HeaderLength + ExplicitNonceLength, plaintextLength),
+                record.Slice(record.Length - TagLength, TagLength), output, aad))
+            {
+                Forged++;
+                return false;
+            }
+
+            _window.MarkAuthenticated(sequence);
+            length = plaintextLength;
+            return true;
+        }
+
         try
         {
-            _decrypt.Decrypt(nonce, record.Slice(HeaderLength + ExplicitNonceLength, plaintextLength),
+            _decrypt!.Decrypt(nonce, record.Slice(HeaderLength + ExplicitNonceLength, plaintextLength),
                 record.Slice(record.Length - TagLength, TagLength), output, aad);
         }
         catch (CryptographicException)
@@ -150,8 +185,8 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
 
     public void Dispose()
     {
-        _encrypt.Dispose();
-        _decrypt.Dispose();
+        _encrypt?.Dispose();
+        _decrypt?.Dispose();
     }
 
     private static void WriteEpochAndSequence(Span<byte> destination, long sequence)

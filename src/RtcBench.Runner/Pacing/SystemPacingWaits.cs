@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using RtcBench.Platforms;
 
 namespace RtcBench.Runner.Pacing;
 
@@ -8,6 +10,10 @@ namespace RtcBench.Runner.Pacing;
 /// sleeps instead of spinning on a set handle. Precise: on Linux <c>clock_nanosleep(CLOCK_MONOTONIC)</c> with the calling thread's timer slack
 /// cut from the default 50 µs to 1 µs (<c>prctl(PR_SET_TIMERSLACK)</c>), measured in bench/results/runner-cpu.md;
 /// elsewhere <see cref="Thread.Sleep(int)"/> of the whole milliseconds (the pacer's margin then grows to cover it).
+/// With a <see cref="IWaitingReceiver"/> (a channel whose receiving this thread has taken over), every wait receives
+/// while it waits: the precise sleep is the channel's high-resolution <c>ppoll</c> (same timer, same slack), the coarse
+/// one is slices of it of at most <see cref="CoarseSliceNs"/> that check for a stop request in between, and each spin
+/// step first reads what is queued; so a pong is read and timestamped as it arrives whatever the thread is waiting for.
 /// </summary>
 internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 {
@@ -15,13 +21,19 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     private const int PrSetTimerSlack = 29;
     private const long TimerSlackNs = 1_000;
 
+    /// <summary>With a receiver, a coarse wait notices a stop request at the latest this long after it is made.</summary>
+    internal const long CoarseSliceNs = 5_000_000;
+
     private readonly CancellationTokenSource _either;
     private readonly CancellationToken _stopSending;
     private readonly CancellationToken _abort;
     private readonly bool _linux = OperatingSystem.IsLinux();
+    private readonly IWaitingReceiver? _receiver;
 
-    public SystemPacingWaits(CancellationToken stopSending, CancellationToken abort)
+    /// <param name="receiver">The channel whose receiving the calling thread has taken over; null to just sleep.</param>
+    public SystemPacingWaits(CancellationToken stopSending, CancellationToken abort, IWaitingReceiver? receiver = null)
     {
+        _receiver = receiver;
         _either = CancellationTokenSource.CreateLinkedTokenSource(stopSending, abort);
         _stopSending = stopSending;
         _abort = abort;
@@ -38,6 +50,23 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 
     public bool SleepCoarse(long ns)
     {
+        if (_receiver is not null)
+        {
+            long end = Stopwatch.GetTimestamp() + (long)(ns * (Stopwatch.Frequency / 1e9));
+            while (true)
+            {
+                if (_stopSending.IsCancellationRequested ? _abort.IsCancellationRequested : _either.IsCancellationRequested)
+                {
+                    return true;
+                }
+                long remaining = (long)((end - Stopwatch.GetTimestamp()) * (1e9 / Stopwatch.Frequency));
+                if (remaining <= 0)
+                {
+                    return false;
+                }
+                _receiver.ReceiveFor(Math.Min(remaining, CoarseSliceNs));
+            }
+        }
         WaitHandle handle = _stopSending.IsCancellationRequested ? _abort.WaitHandle : _either.Token.WaitHandle;
         return handle.WaitOne((int)Math.Clamp(ns / 1_000_000, 0, int.MaxValue));
     }
@@ -46,6 +75,11 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     {
         if (ns <= 0)
         {
+            return;
+        }
+        if (_receiver is not null)
+        {
+            _receiver.ReceiveFor(ns);
             return;
         }
         if (_linux)
@@ -62,7 +96,11 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         }
     }
 
-    public void SpinOnce() => Thread.SpinWait(20);
+    public void SpinOnce()
+    {
+        _receiver?.ReceiveQueued();
+        Thread.SpinWait(20);
+    }
 
     public void Dispose() => _either.Dispose();
 
