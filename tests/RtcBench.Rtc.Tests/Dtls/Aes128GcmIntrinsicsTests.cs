@@ -27,6 +27,40 @@ public sealed class Aes128GcmIntrinsicsTests
         Assert.Equal("5bc94fbc3221a5db94fae95ae7121a47", Convert.ToHexStringLower(tag));
     }
 
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)] // 256 blocks: the counter's low byte wraps
+    [InlineData(4113)]
+    [InlineData(12_345)]
+    [InlineData(16_384)] // the largest DTLS 1.2 plaintext record
+    [InlineData(16_384 + 1_024)]
+    public void LargeInputs_SameBytesAsAesGcm(int length)
+    {
+        var random = new Random(length);
+        var key = Bytes(random, 16);
+        var nonce = Bytes(random, 12);
+        var plaintext = Bytes(random, length);
+        var aad = Bytes(random, 13);
+        var expected = new byte[length];
+        var expectedTag = new byte[16];
+        using (var reference = new AesGcm(key, 16))
+        {
+            reference.Encrypt(nonce, plaintext, expected, expectedTag, aad);
+        }
+
+        var ours = new Aes128GcmIntrinsics(key);
+        var ciphertext = new byte[length];
+        var tag = new byte[16];
+        ours.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+        Assert.Equal(expected, ciphertext);
+        Assert.Equal(expectedTag, tag);
+        var decrypted = new byte[length];
+        Assert.True(ours.TryDecrypt(nonce, ciphertext, tag, decrypted, aad));
+        Assert.Equal(plaintext, decrypted);
+        ciphertext[length / 2] ^= 0x01;
+        Assert.False(ours.TryDecrypt(nonce, ciphertext, tag, decrypted, aad));
+    }
+
     [Fact]
     public void RandomInputs_SameBytesAsAesGcm_AndDecryptRoundTrips()
     {
