@@ -19,7 +19,7 @@ internal sealed record RunnerCpuOptions
     public int Rounds { get; init; } = 6;
     public int Pings { get; init; } = 500;
     public double IntervalMs { get; init; } = 10;
-    public HashSet<string> Pacers { get; init; } = new(["legacy", "spin-only", "two-stage"], StringComparer.Ordinal);
+    public HashSet<string> Pacers { get; init; } = new(["legacy", "spin-only", "spin-only-rxthread", "two-stage"], StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -81,6 +81,10 @@ internal static class RunnerCpuBenchmark
         /// <summary>The default: one precise sleep to the adaptive margin, then a spin (<see cref="PacingCalibration.SpinOnly"/>).</summary>
         SpinOnly,
 
+        /// <summary>As <see cref="SpinOnly"/>, the pongs read by the channel's receive thread instead of the driver's
+        /// (the shape before the driver's waits received, <c>BenchmarkRunner.ReceiveOnSendingThread = false</c>).</summary>
+        SpinOnlyReceiveThread,
+
         /// <summary>One precise sleep, one short one, a spin covering the largest short-sleep oversleep of the window.</summary>
         TwoStage,
 
@@ -95,7 +99,8 @@ internal static class RunnerCpuBenchmark
     internal static readonly (Pacing Kind, string Option, string Name)[] AllPacings =
     [
         (Pacing.Legacy, "legacy", "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin"),
+        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin; the driver's thread reads the pongs"),
+        (Pacing.SpinOnlyReceiveThread, "spin-only-rxthread", "spin-only, the pongs read by the channel's receive thread (the previous shape)"),
         (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
         (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
         (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
@@ -103,7 +108,7 @@ internal static class RunnerCpuBenchmark
 
     private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
     {
-        Pacing.SpinOnly => PacingCalibration.SpinOnly(),
+        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread => PacingCalibration.SpinOnly(),
         Pacing.TwoStage => PacingCalibration.TwoStage(),
         Pacing.TwoStageRank2 => PacingCalibration.TwoStage(shortRank: 2),
         Pacing.Sliced250 => PacingCalibration.TwoStage(maxShortSleepNs: 250_000),
@@ -215,7 +220,10 @@ internal static class RunnerCpuBenchmark
         var disposables = new List<IDisposable>();
         var runner = new BenchmarkRunner(clock, new CpuObserver(into))
         {
-            PacerFactory = (stop, abort) =>
+            // The legacy pacer cannot receive while it waits; the driver's thread reads the pongs with the others
+            // (as the CLI does) except in the row that measures the previous shape.
+            ReceiveOnSendingThread = kind is not (Pacing.Legacy or Pacing.SpinOnlyReceiveThread),
+            PacerFactory = (stop, abort, receiver) =>
             {
                 if (kind == Pacing.Legacy)
                 {
@@ -223,7 +231,7 @@ internal static class RunnerCpuBenchmark
                     disposables.Add(l);
                     return l;
                 }
-                var waits = new SystemPacingWaits(stop, abort);
+                var waits = new SystemPacingWaits(stop, abort, receiver);
                 waits.PrepareThread(); // the factory runs on the driver thread
                 disposables.Add(waits);
                 return pacer = new SendPacer(clock, waits, calibration);

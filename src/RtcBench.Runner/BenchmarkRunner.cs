@@ -28,9 +28,11 @@ public sealed class BenchmarkRunner
         _observer = observer;
     }
 
-    /// <summary>Makes each run's send pacer (from its stop-sending and abort tokens); null for the default
-    /// <see cref="SendPacer"/>. Only benchmarks set it, to compare pacing strategies in one run.</summary>
-    internal Func<CancellationToken, CancellationToken, ISendPacer>? PacerFactory { get; init; }
+    /// <summary>Makes each run's send pacer (from its stop-sending and abort tokens and, when the driver's thread
+    /// receives the answers, the <see cref="IWaitingReceiver"/> its waits must receive with: give it to
+    /// <c>SystemPacingWaits</c>, or set <see cref="ReceiveOnSendingThread"/> false, or the answers stay unread); null for
+    /// the default <see cref="SendPacer"/>. Only benchmarks set it, to compare pacing strategies in one run.</summary>
+    internal Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? PacerFactory { get; init; }
 
     /// <summary>Whether the ping driver's thread receives the answers itself on channels that allow it
     /// (<see cref="IWaitingReceiver"/>, the default); only benchmarks turn it off, to measure the two-thread shape.</summary>

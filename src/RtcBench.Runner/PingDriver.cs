@@ -29,7 +29,7 @@ internal sealed class PingDriver : IMessageSink
     private readonly PingSession _session;
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
-    private readonly Func<CancellationToken, CancellationToken, ISendPacer>? _pacerFactory;
+    private readonly Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? _pacerFactory;
     private readonly PacingCalibration? _calibration;
     private readonly bool _receiveOnSendingThread;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
@@ -44,7 +44,7 @@ internal sealed class PingDriver : IMessageSink
         PingSession session,
         IPingChannel channel,
         MonoTime clock,
-        Func<CancellationToken, CancellationToken, ISendPacer>? pacerFactory = null,
+        Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? pacerFactory = null,
         PacingCalibration? calibration = null,
         bool receiveOnSendingThread = true)
     {
@@ -86,9 +86,9 @@ internal sealed class PingDriver : IMessageSink
     private void Run(Action<int, int>? progress, CancellationToken stopSending, CancellationToken abort)
     {
         _channel.SetSink(this);
-        // Receive on this thread too (one thread sends and receives, as a plain echo client does): only with the real
-        // waits, which receive while they wait; a swapped pacer would leave the answers unread.
-        IWaitingReceiver? receiver = _pacerFactory is null && _receiveOnSendingThread && _channel is IWaitingReceiver r && r.BeginReceivingHere() ? r : null;
+        // Receive on this thread too (one thread sends and receives, as a plain echo client does): the waits receive
+        // while they wait (a benchmark's pacer factory is handed the receiver and must wait with it).
+        IWaitingReceiver? receiver = _receiveOnSendingThread && _channel is IWaitingReceiver r && r.BeginReceivingHere() ? r : null;
         try
         {
             Drive(progress, receiver, stopSending, abort);
@@ -111,7 +111,7 @@ internal sealed class PingDriver : IMessageSink
         }
         else
         {
-            pacer = _pacerFactory!(stopSending, abort);
+            pacer = _pacerFactory!(stopSending, abort, receiver);
         }
         long nextProgressNs = 0;
         long previousScheduledNs = 0;

@@ -17,7 +17,7 @@ public sealed class PingDriverPacingTests
     {
         var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
         var channel = new RecordingChannel(_clock);
-        await new PingDriver(session, channel, new MonoTime(_clock), pacer).RunAsync(progress, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+        await new PingDriver(session, channel, new MonoTime(_clock), (stop, abort, _) => pacer(stop, abort)).RunAsync(progress, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
         session.Finish();
         var records = session.Records.ToArray();
         Assert.Equal(records.Length, channel.SentAtNs.Count);
@@ -98,7 +98,7 @@ public sealed class PingDriverPacingTests
         var channel = new RecordingChannel(_clock, config.TotalPings);
         var pacer = new AllocationPacer(_clock, config.TotalPings);
 
-        await new PingDriver(session, channel, new MonoTime(_clock), (_, _) => pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
+        await new PingDriver(session, channel, new MonoTime(_clock), (_, _, _) => pacer).RunAsync(null, CancellationToken.None, CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Equal(config.TotalPings, channel.SentAtNs.Count);
         // Read on the driver thread at each wait: from the 50th send to the 150th the loop allocated nothing.
