@@ -484,6 +484,7 @@ public sealed partial class RtcCore : IDisposable
             RemotePort = _options.RemoteSctpPort,
             MaxMessageSize = _options.RemoteMaxMessageSize,
             HeartbeatIntervalNs = _options.SctpHeartbeatIntervalNs,
+            ReceiveWindow = _options.SctpReceiveWindow,
             Random = _options.RandomSeed is { } seed ? new Random(seed) : null,
         });
         sctp.HandleTimeout(nowNs); // The core's notion of now, before it arms T1.

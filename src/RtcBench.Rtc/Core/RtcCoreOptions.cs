@@ -65,6 +65,16 @@ public sealed record RtcCoreOptions
     /// <summary>Seed of SCTP's tags, TSNs and cookie secret; random when null. Tests pass one for determinism.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>Our SCTP receive window: room to reassemble the largest message we advertise (<c>a=max-message-size</c>).</summary>
+    public int SctpReceiveWindow { get; init; } = 1 << 20;
+
+    /// <summary>Tests only (PeerConnectionOptions.StreamIdRule): our DCEP stream ids as (first, step) instead of the
+    /// RFC 8832 parity by DTLS role; emulates werift and Janus.</summary>
+    internal (int First, int Step)? StreamIdRule { get; init; }
+
+    /// <summary>A DCEP OPEN refused (label, stream, the channel holding the stream or null for 65535): the shell logs it.</summary>
+    internal Action<string, ushort, RtcChannel?>? ChannelRefused { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(LocalEndpoint);

@@ -33,8 +33,10 @@ public sealed class PeerConnectionLoopbackTests
 
         Assert.Equal(DtlsRole.Client, offerer.DtlsRole);
         Assert.Equal(DtlsRole.Server, answerer.DtlsRole);
-        Assert.True(offerer.DtlsSessionForTests!.UsesManagedRecordLayer); // 0xC02B: AesGcm records, no DTLS thread.
-        Assert.True(answerer.DtlsSessionForTests!.UsesManagedRecordLayer);
+        // The core's managed engine on both sides: 0xC02B (AES-128-GCM) with the extended master secret.
+        Assert.Equal(DtlsRecordKeys.CipherSuiteAes128GcmSha256, offerer.Core!.Dtls.Negotiated!.CipherSuite);
+        Assert.Equal(DtlsRecordKeys.CipherSuiteAes128GcmSha256, answerer.Core!.Dtls.Negotiated!.CipherSuite);
+        Assert.True(offerer.Core.Dtls.Negotiated.ExtendedMasterSecret);
         Assert.Equal(0, reliable.StreamId);
         Assert.Equal(2, lossy.StreamId);
         var remote = opened.ToDictionary(c => c.Label);
@@ -163,7 +165,7 @@ public sealed class PeerConnectionLoopbackTests
         Assert.Equal(PeerFailureReason.DtlsHandshakeFailed, outcome.Cause);
         Assert.Equal(DtlsFailureReason.Alert, outcome.DtlsFailure);
         Assert.Equal(PeerConnectionState.Failed, answerer.State);
-        Assert.Equal(42, answerer.DtlsSessionForTests!.PeerFatalAlert);
+        Assert.Equal(42, answerer.Core!.DtlsAlert);
     }
 
     [Fact]
@@ -199,7 +201,7 @@ public sealed class PeerConnectionLoopbackTests
         offerer.SetRemoteAnswer(answer);
 
         await Task.WhenAny(offerer.WhenConnected, Task.Delay(60000));
-        Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} loop={offerer.LoopTask?.Status}");
+        Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} core={offerer.Core?.State}");
         var outcome = await offerer.WhenConnected;
         Assert.Equal(PeerPhase.Ice, outcome.Phase);
         // Our IceTimeout, or the agent's own verdict when every check on the only pair timed out first.
