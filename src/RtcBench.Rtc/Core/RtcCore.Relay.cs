@@ -93,8 +93,13 @@ public sealed partial class RtcCore
         }
 
         _gatheringDeadlineNs = nowNs + _options.Turn!.GatheringTimeoutNs;
-        turn.Allocate(nowNs);
+        if (turn.State == TurnClientState.New)
+        {
+            turn.Allocate(nowNs);
+        }
+
         DrainTurn(nowNs);
+        AdoptedRelayState(nowNs); // RtcCore.Shell.cs: a client the shell started before the core may be done already
     }
 
     /// <summary>A datagram from the TURN server's address (never thrown on: bad bytes are dropped and counted).</summary>

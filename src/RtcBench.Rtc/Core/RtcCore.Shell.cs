@@ -1,4 +1,5 @@
 using RtcBench.Rtc.Ice;
+using RtcBench.Rtc.Turn;
 
 namespace RtcBench.Rtc.Core;
 
@@ -43,6 +44,26 @@ public sealed partial class RtcCore
             _dtls.Close(); // close_notify when connected; during the handshake it just stops
             DrainDtls(nowNs);
             Finish(RtcCloseReason.Local);
+        }
+    }
+
+    /// <summary>At the start, with <see cref="RtcCoreOptions.AdoptTurnClient"/>: an allocation the shell already
+    /// completed becomes the relay candidate now (its <see cref="RtcOutputKind.LocalCandidate"/> again: the shell keeps
+    /// the ones it raised), and one that already failed fails as it would have here.</summary>
+    private void AdoptedRelayState(long nowNs)
+    {
+        if (_options.AdoptTurnClient is not { } turn || Terminal)
+        {
+            return;
+        }
+
+        if (turn.State == TurnClientState.Allocated && _relayLocal < 0)
+        {
+            OnAllocated(nowNs);
+        }
+        else if (turn.State == TurnClientState.Failed)
+        {
+            RelayFailed($"TURN allocation on {TurnUrl} failed: {turn.Error}{(turn.ErrorCode != 0 ? $" ({turn.ErrorCode})" : string.Empty)}");
         }
     }
 }

@@ -62,7 +62,7 @@ public sealed partial class RtcCore : IDisposable
 
         if (options.Turn is { } turn)
         {
-            _turn = new TurnClient(turn.Server, turn.Credentials, turn.Client);
+            _turn = options.AdoptTurnClient ?? new TurnClient(turn.Server, turn.Credentials, turn.Client);
             _relayStatus = $"allocating on {turn.DisplayUrl}";
         }
         else

@@ -76,6 +76,13 @@ public sealed record RtcCoreOptions
     internal Action<string, ushort, RtcChannel?>? ChannelRefused { get; init; }
 
     /// <summary>
+    /// A TURN client of <see cref="Turn"/>'s server that the shell already started before the remote description
+    /// existed (PeerConnection gathers at creation, before its offer): the core takes it over as is (allocating,
+    /// allocated or failed) instead of allocating anew, so the relay candidate already signalled stays the one ICE uses.
+    /// </summary>
+    internal Turn.TurnClient? AdoptTurnClient { get; init; }
+
+    /// <summary>
     /// A TURN server to allocate a relay candidate on (null: none, gathering is complete at the start). Needs
     /// <see cref="RtcIceMode.Full"/>: an ICE-lite answerer has only host candidates (RFC 8445 §2.5).
     /// </summary>

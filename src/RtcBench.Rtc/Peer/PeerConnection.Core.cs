@@ -100,7 +100,20 @@ public sealed partial class PeerConnection
     /// <summary>Both descriptions are in: the core is built from them and started (under the lock), with what arrived early.</summary>
     private void StartCore(RtcIceMode mode, IceAgentOptions ice, RemoteDataChannelDescription description)
     {
-        var options = new RtcCoreOptions
+        lock (_lock)
+        {
+            StartCoreLocked(mode, ice, description);
+        }
+    }
+
+    private void StartCoreLocked(RtcIceMode mode, IceAgentOptions ice, RemoteDataChannelDescription description)
+    {
+        if (_released || _state is PeerConnectionState.Failed or PeerConnectionState.Closed)
+        {
+            return; // ended before the remote description (e.g. a relay-only allocation failed)
+        }
+
+        var coreOptions = new RtcCoreOptions
         {
             LocalEndpoint = _socket.LocalEndPoint,
             LocalIce = _localIce,
@@ -123,36 +136,37 @@ public sealed partial class PeerConnection
             StreamIdRule = _options.StreamIdRule,
             ChannelRefused = OnChannelRefused,
         };
-        options = WithRelay(options);
-        lock (_lock)
+        if (WithRelay(coreOptions) is not { } options)
         {
-            _initialRole = mode == RtcIceMode.Lite ? IceRole.Controlled : ice.Role;
-            var core = new RtcCore(options);
-            _core = core;
-            long now = _clock();
-            _startedNs = now;
-            SetState(PeerConnectionState.Connecting);
-            core.HandleInput(now, RtcInput.Timeout); // starts ICE: its clocks and timeouts run from here
-            if (mode == RtcIceMode.Full)
-            {
-                AddSdpCandidates(core, description); // a lite responder needs none: it answers the checks that arrive
-            }
-
-            ReplayEarlyRemoteCandidates(core);
-            foreach (var channel in _pendingLocal)
-            {
-                OpenOnCore(channel);
-            }
-
-            _pendingLocal.Clear();
-            foreach (var (datagram, from, receivedNs) in _early)
-            {
-                core.HandleInput(Math.Max(receivedNs, now), RtcInput.Receive(datagram, from, _socket.LocalEndPoint));
-            }
-
-            _early.Clear();
-            Drain();
+            return;
         }
+
+        _initialRole = mode == RtcIceMode.Lite ? IceRole.Controlled : ice.Role;
+        var core = new RtcCore(options);
+        _core = core;
+        long now = _clock();
+        _startedNs = now;
+        SetState(PeerConnectionState.Connecting);
+        core.HandleInput(now, RtcInput.Timeout); // starts ICE: its clocks and timeouts run from here
+        if (mode == RtcIceMode.Full)
+        {
+            AddSdpCandidates(core, description); // a lite responder needs none: it answers the checks that arrive
+        }
+
+        ReplayEarlyRemoteCandidates(core);
+        foreach (var channel in _pendingLocal)
+        {
+            OpenOnCore(channel);
+        }
+
+        _pendingLocal.Clear();
+        foreach (var (datagram, from, receivedNs) in _early)
+        {
+            core.HandleInput(Math.Max(receivedNs, now), RtcInput.Receive(datagram, from, _socket.LocalEndPoint));
+        }
+
+        _early.Clear();
+        Drain();
     }
 
     /// <summary>Under the lock, with a core: a channel of ours gets its core channel id.</summary>
@@ -196,6 +210,11 @@ public sealed partial class PeerConnection
 
             if (_core is not { } core)
             {
+                if (ReceiveForShellTurn(datagram, from))
+                {
+                    return;
+                }
+
                 if (_early.Count < MaxEarlyDatagrams)
                 {
                     _early.Add((datagram.ToArray(), new IPEndPoint(from.Address, from.Port), receivedNs));
@@ -340,11 +359,6 @@ public sealed partial class PeerConnection
             return;
         }
 
-        if (TransmitThroughRelay(datagram, destination))
-        {
-            return;
-        }
-
         if (_socket is UdpMuxSession session && datagram.Length >= 2
             && BinaryPrimitives.ReadUInt16BigEndian(datagram) is BindingRequest or BindingSuccess && !session.Owns(destination))
         {
@@ -395,6 +409,12 @@ public sealed partial class PeerConnection
                 break;
             case RtcOutputKind.Closed:
                 End(PeerConnectionState.Closed, MapClose(output.CloseReason));
+                break;
+            case RtcOutputKind.LocalCandidate:
+                OnLocalCandidate(output.Candidate!);
+                break;
+            case RtcOutputKind.GatheringComplete:
+                _gathered.TrySetResult();
                 break;
         }
     }
@@ -466,6 +486,7 @@ public sealed partial class PeerConnection
                 $"PeerAlert: peer sent fatal alert {alert}")),
             RtcFailureReason.DtlsPeerClosed => (PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.PeerClosed, PeerFailureReason.DtlsPeerClosed,
                 $"{DtlsFailureReason.PeerClosed}: {detail}") with { DtlsFailure = DtlsFailureReason.PeerClosed }),
+            RtcFailureReason.RelayFailed => (PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Ice, PeerFailureReason.RelayFailed, detail)),
             RtcFailureReason.SctpTimeout => (PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Sctp, PeerFailureReason.SctpTimeout,
                 $"the SCTP association was not up within {_options.SctpTimeout.TotalSeconds:0.###} s of DTLS")),
             RtcFailureReason.SctpFailed => (PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Sctp, PeerFailureReason.SctpFailed, "SCTP failed: " + detail)),

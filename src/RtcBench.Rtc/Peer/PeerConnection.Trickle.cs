@@ -144,7 +144,6 @@ public sealed partial class PeerConnection
             if (TryGetUsableEndpoint(candidate, out var endpoint))
             {
                 core.HandleInput(now, RtcInput.AddRemoteCandidate(endpoint!, candidate.Priority));
-                PermitThroughRelay(endpoint!);
                 Interlocked.Increment(ref _remoteCandidatesAdded);
             }
             else
@@ -179,7 +178,6 @@ public sealed partial class PeerConnection
         if (_core is { } core)
         {
             core.HandleInput(_clock(), RtcInput.AddRemoteCandidate(endpoint, candidate.Priority));
-            PermitThroughRelay(endpoint);
             Drain();
         }
         else if (_beforeCore.Count < MaxRememberedCandidates)
@@ -195,7 +193,6 @@ public sealed partial class PeerConnection
         foreach (var (endpoint, priority) in _beforeCore)
         {
             core.HandleInput(now, RtcInput.AddRemoteCandidate(endpoint, priority));
-            PermitThroughRelay(endpoint);
         }
 
         _beforeCore.Clear();
