@@ -91,6 +91,14 @@ public sealed partial class PeerConnection
         }
     }
 
+    /// <summary>
+    /// The connection's one (re-entrant) lock: the core is driven under it, and events and message callbacks run under
+    /// it. A caller that must keep its own state in step with sends (a sequence number, a shared send buffer) takes this
+    /// lock before its own, never after: a message callback already holds it, so the opposite order can deadlock with a
+    /// callback that sends.
+    /// </summary>
+    public Lock SyncRoot => _lock;
+
     /// <summary>The core (diagnostics and tests; read it under the connection's callbacks or after the end).</summary>
     internal RtcCore? Core => _core;
 
