@@ -270,7 +270,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
 
         lock (_lock)
         {
-            if (_core is { } core)
+            if (_core is { } core && !_released)
             {
                 core.Abort(_clock());
                 Drain(); // ABORT and close_notify go out; Closed(Local) ends the connection.
