@@ -264,7 +264,7 @@ internal sealed class RelayScenario : IDisposable
     internal RelayScenario(int seed, SimulatedLinkOptions link, bool aTurn, bool bTurn, bool aRelayOnly = false,
         bool bRelayOnly = false, DtlsRole aDtls = DtlsRole.Server, string aPassword = SimTurnServer.Password,
         long gatheringTimeoutNs = 5 * RtcTime.NsPerSecond, bool signalHosts = true, bool patient = false, uint lifetimeSeconds = 600,
-        Func<IPEndPoint, IPEndPoint, SimulatedLinkOptions>? links = null)
+        Func<IPEndPoint, IPEndPoint, SimulatedLinkOptions>? links = null, Func<RtcCoreOptions, RtcCoreOptions>? configure = null)
     {
         Router = new SimRouter(seed, links ?? ((_, _) => link));
         Turn = new SimTurnServer(Router, RtcCoreRelaySimulationTests.Server, lifetimeSeconds);
@@ -279,9 +279,13 @@ internal sealed class RelayScenario : IDisposable
                 GatheringTimeoutNs = gatheringTimeoutNs,
             }
             : null;
-        RtcCoreOptions Patient(RtcCoreOptions o) => patient
-            ? o with { DtlsTimeoutNs = 60 * RtcTime.NsPerSecond, SctpTimeoutNs = 90 * RtcTime.NsPerSecond, ChannelOpenTimeoutNs = 90 * RtcTime.NsPerSecond }
-            : o;
+        RtcCoreOptions Patient(RtcCoreOptions o)
+        {
+            o = configure?.Invoke(o) ?? o;
+            return patient
+                ? o with { DtlsTimeoutNs = 60 * RtcTime.NsPerSecond, SctpTimeoutNs = 90 * RtcTime.NsPerSecond, ChannelOpenTimeoutNs = 90 * RtcTime.NsPerSecond }
+                : o;
+        }
         A = new RelaySimPeer(Router, Patient(new RtcCoreOptions
         {
             LocalEndpoint = RtcCoreRelaySimulationTests.HostA,
