@@ -222,6 +222,15 @@ internal sealed class SimTurnServer : IRoutedNode
     {
     }
 
+    /// <summary>Drops <paramref name="client"/>'s allocation without telling it (a server restart): its next request gets 437.</summary>
+    internal void Forget(IPEndPoint client)
+    {
+        if (_byClient.Remove(client, out var allocation))
+        {
+            _byRelay.Remove(allocation.Relay);
+        }
+    }
+
     /// <summary>The relayed endpoint allocated for <paramref name="client"/>, if any.</summary>
     internal IPEndPoint? RelayFor(IPEndPoint client) => _byClient.TryGetValue(client, out var a) ? a.Relay : null;
 

@@ -247,6 +247,32 @@ public sealed class RtcCoreRelaySimulationTests
         Assert.True(s.A.Core.SelectedRelayed);
     }
 
+    [Fact]
+    public void AllocationLost_WhileTheRelayedPairCarriesTheSession_FailsTypedRelayFailedAtTheNextRefresh()
+    {
+        using var s = new RelayScenario(11, Clean, aTurn: true, bTurn: true, aRelayOnly: true, bRelayOnly: true, lifetimeSeconds: 60);
+        s.ConnectAndOpen();
+        s.Turn.Forget(HostA);
+        Assert.True(s.Router.RunUntil(() => s.A.Core.State == RtcCoreState.Failed, s.Router.NowNs + 60 * RtcTime.NsPerSecond));
+        Assert.Equal(RtcFailureReason.RelayFailed, s.A.Core.Failure);
+        Assert.Equal("the TURN allocation on turn:10.0.0.100:3478 was lost: AllocationMismatch (437)", s.A.Core.FailureDetail);
+        Assert.Equal(TurnError.AllocationMismatch, s.A.Core.Turn!.Error);
+        Assert.Equal(s.A.Core.FailureDetail, s.A.Core.RelayStatus);
+    }
+
+    [Fact]
+    public void AllocationLost_WhileTheHostPairCarriesTheSession_StatusSaysSo_SessionCarriesOn()
+    {
+        using var s = new RelayScenario(12, Clean, aTurn: true, bTurn: true, lifetimeSeconds: 60);
+        s.ConnectAndOpen();
+        Assert.False(s.A.Core.SelectedRelayed);
+        s.Turn.Forget(HostA);
+        Assert.True(s.Router.RunUntil(() => s.A.Core.Turn!.State == TurnClientState.Failed, s.Router.NowNs + 60 * RtcTime.NsPerSecond));
+        Assert.Equal("the TURN allocation on turn:10.0.0.100:3478 was lost: AllocationMismatch (437)", s.A.Core.RelayStatus);
+        Assert.Equal(RtcCoreState.Connected, s.A.Core.State);
+        s.PingPong(5);
+    }
+
     private static bool IsServer(IPEndPoint endpoint) => endpoint.Address.Equals(Server.Address);
 }
 
