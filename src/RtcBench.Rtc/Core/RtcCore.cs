@@ -102,7 +102,8 @@ public sealed partial class RtcCore : IDisposable
     public IPEndPoint? RemoteEndpoint => _remote;
 
     /// <summary>Datagrams that were not ours: not STUN or DTLS, addressed elsewhere, DTLS from an endpoint ICE did not
-    /// validate, or anything after the end.</summary>
+    /// validate, malformed datagrams from the TURN server's address (also in <c>Turn.Malformed</c>), relayed data that
+    /// was neither STUN nor DTLS of a valid pair, or anything after the end.</summary>
     public long DroppedDatagrams { get; private set; }
 
     /// <summary>The DTLS engine's counters (diagnostics and tests).</summary>
