@@ -379,14 +379,20 @@ public sealed partial class RtcCore
         }
     }
 
-    /// <summary>After the end: the allocation is released (best effort: one Refresh with LIFETIME 0, no wait), after
-    /// the last DTLS words so the server still relays them.</summary>
-    private void ReleaseRelay(long nowNs)
+    /// <summary>
+    /// PollOutput, once terminal and everything else is out (so the server still relays the last DTLS words, however
+    /// the core ended): the allocation is released, best effort (one Refresh with LIFETIME 0, not awaited). True when
+    /// that queued a transmit.
+    /// </summary>
+    private bool ReleaseRelay()
     {
-        if (Terminal && _turn is { State: TurnClientState.Allocated } turn)
+        if (!Terminal || _turn is not { State: TurnClientState.Allocated } turn)
         {
-            turn.Deallocate(nowNs);
-            DrainTurnTransmits();
+            return false;
         }
+
+        turn.Deallocate(_lastInputNs);
+        DrainTurnTransmits();
+        return true;
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class RtcCore : IDisposable
     private IPEndPoint? _remote;
     private long _startNs;
     private long _receivedNs;
+    private long _lastInputNs;
     private long _sctpDeadlineNs = RtcTime.Never;
     private bool _dtlsStarted;
     private bool _closeDtlsAfterFlush;
@@ -124,6 +125,7 @@ public sealed partial class RtcCore : IDisposable
     /// </summary>
     public bool HandleInput(long nowNs, in RtcInput input)
     {
+        _lastInputNs = nowNs;
         if (State == RtcCoreState.New)
         {
             Start(nowNs);
@@ -174,7 +176,7 @@ public sealed partial class RtcCore : IDisposable
             ArrayPool<byte>.Shared.Return(lent);
         }
 
-        if (_outputs.TryDequeue(out var next))
+        if (_outputs.TryDequeue(out var next) || (ReleaseRelay() && _outputs.TryDequeue(out next)))
         {
             _lent = next.Rented;
             return next.Output;
@@ -348,7 +350,6 @@ public sealed partial class RtcCore : IDisposable
         DrainDtls(nowNs);
         DrainSctp(nowNs);
         DrainDtls(nowNs);
-        ReleaseRelay(nowNs);
     }
 
     private void DrainIce(long nowNs)

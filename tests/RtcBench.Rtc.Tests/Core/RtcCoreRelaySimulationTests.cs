@@ -232,6 +232,23 @@ public sealed class RtcCoreRelaySimulationTests
     }
 
     [Fact]
+    public void FingerprintMismatchOverTheRelay_BothFailTyped_TheAlertIsRelayedBeforeBothAllocationsAreReleased()
+    {
+        var stranger = DtlsCertificate.Generate();
+        using var s = new RelayScenario(13, Clean, aTurn: true, bTurn: true, aRelayOnly: true, bRelayOnly: true,
+            configure: o => o.LocalEndpoint.Equals(HostB) ? o with { RemoteFingerprint = stranger.Fingerprint } : o);
+        Assert.True(s.Router.RunUntil(() => s.A.Core.State == RtcCoreState.Failed && s.B.Core.State == RtcCoreState.Failed,
+            30 * RtcTime.NsPerSecond));
+        Assert.True(s.A.Core.SelectedRelayed && s.B.Core.SelectedRelayed);
+        Assert.Equal(RtcFailureReason.DtlsFingerprintMismatch, s.B.Core.Failure);
+        Assert.Equal(RtcFailureReason.DtlsAlert, s.A.Core.Failure); // B's bad_certificate came through the relay
+        Assert.Equal(42, s.A.Core.DtlsAlert);
+        s.Router.RunFor(RtcTime.NsPerSecond);
+        Assert.Equal(2, s.Turn.Deallocations);
+        Assert.Equal(TurnClientState.Deallocating, s.B.Core.Turn!.State); // sent, not awaited: the core ignores input once ended
+    }
+
+    [Fact]
     public void ShortLifetime_AllocationPermissionAndChannelRefreshed_SessionOutlivesIt()
     {
         using var s = new RelayScenario(10, Clean, aTurn: true, bTurn: true, aRelayOnly: true, bRelayOnly: true, lifetimeSeconds: 60);
