@@ -35,12 +35,12 @@ public sealed partial class PeerConnection
     private IceRole? _initialRole;
     private bool _draining;
     private bool _released;
+    private bool _releaseAfterDrain;
     private long _startedNs;
     private long _iceConnectedNs;
     private long _dtlsConnectedNs;
     private long _sctpConnectedNs;
     private long _dropped;
-    private long _endedDropped;
     private long _callbackErrors;
 
     /// <summary>
@@ -566,8 +566,6 @@ public sealed partial class PeerConnection
         }
     }
 
-    private bool _releaseAfterDrain;
-
     private void SetState(PeerConnectionState state)
     {
         if (_state == state)
@@ -600,11 +598,7 @@ public sealed partial class PeerConnection
             _gathered.TrySetResult();
             _timer.Dispose();
             _socket.Dispose();
-            if (_core is { } core)
-            {
-                _endedDropped = core.DroppedDatagrams + core.MessagesDropped;
-                core.Dispose();
-            }
+            _core?.Dispose(); // its counters stay readable
         }
     }
 

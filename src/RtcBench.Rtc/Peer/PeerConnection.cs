@@ -138,7 +138,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         {
             lock (_lock)
             {
-                return _dropped + (_core is { } core ? core.DroppedDatagrams + core.MessagesDropped : _endedDropped);
+                return _dropped + (_core is { } core ? core.DroppedDatagrams + core.MessagesDropped : 0);
             }
         }
     }
