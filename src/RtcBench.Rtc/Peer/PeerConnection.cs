@@ -277,7 +277,14 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             }
 
             End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, PeerFailureReason.ClosedLocally, "closed locally"));
-            ReleaseResources();
+            if (_draining)
+            {
+                _releaseAfterDrain = true; // disposed from inside a callback: the drain under way sends the last words first
+            }
+            else
+            {
+                ReleaseResources();
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -128,6 +128,29 @@ public sealed class PeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Dispose_FromInsideAMessageCallback_TheAbortStillLeaves_PeerEndsAtOnce()
+    {
+        // Callbacks run on the receive thread inside the connection's drain: a dispose from there must let that drain
+        // send the ABORT and close_notify before the socket goes (else the peer learns only at its consent timeout).
+        var offerer = PeerConnection.CreateOfferer(Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await using var answerer = PeerConnection.AcceptOffer(offerer.CreateOffer(), Options());
+        EchoEverything(answerer);
+        offerer.SetRemoteAnswer(answerer.LocalDescription!);
+        Assert.True(await WithTimeout(channel.WhenOpen));
+
+        channel.OnMessage = (_, _, _, _) => Assert.True(offerer.DisposeAsync().AsTask().IsCompleted); // synchronous: nothing to await
+        channel.SendText("bye"u8);
+
+        var outcome = await WithTimeout(answerer.WhenEnded);
+        Assert.Equal(PeerPhase.PeerClosed, outcome.Phase);
+        Assert.Contains(outcome.Cause, new PeerFailureReason?[] { PeerFailureReason.SctpPeerAbort, PeerFailureReason.DtlsPeerClosed });
+        Assert.Equal(PeerFailureReason.ClosedLocally, (await WithTimeout(offerer.WhenEnded)).Cause);
+        Assert.Equal(DataChannelState.Closed, channel.State);
+        Assert.Equal(0, offerer.CallbackErrors);
+    }
+
+    [Fact]
     public async Task WrongFingerprint_InAnswer_DtlsFailsAsAnOutcome()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options(o => o with { DtlsTimeout = TimeSpan.FromSeconds(5) }));
