@@ -162,12 +162,15 @@ public sealed partial class PeerConnection
         }
 
         ReplayEarlyRemoteCandidates(core);
-        foreach (var channel in _pendingLocal)
+        if (CoreTakesChannels(core))
         {
-            OpenOnCore(channel);
-        }
+            foreach (var channel in _pendingLocal)
+            {
+                OpenOnCore(channel);
+            }
 
-        _pendingLocal.Clear();
+            _pendingLocal.Clear(); // else the core ended at its start (a relay-only allocation that failed): End closes them
+        }
         foreach (var (datagram, from, receivedNs) in _early)
         {
             core.HandleInput(Math.Max(receivedNs, now), RtcInput.Receive(datagram, from, _socket.LocalEndPoint));
@@ -176,6 +179,9 @@ public sealed partial class PeerConnection
         _early.Clear();
         Drain();
     }
+
+    /// <summary>Whether the core still opens channels (not ending or ended, even if its terminal event is not drained yet).</summary>
+    private static bool CoreTakesChannels(RtcCore core) => core.State is not (RtcCoreState.Closing or RtcCoreState.Closed or RtcCoreState.Failed);
 
     /// <summary>Under the lock, with a core: a channel of ours gets its core channel id.</summary>
     private void OpenOnCore(DataChannel channel)

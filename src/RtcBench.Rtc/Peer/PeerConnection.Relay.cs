@@ -189,8 +189,12 @@ public sealed partial class PeerConnection
         {
             if (!UseHostCandidate)
             {
-                RelayFailed(_relayStatus.StartsWith("allocating", StringComparison.Ordinal)
-                    ? $"TURN server {_turnUrl} not resolved before the connection started" : _relayStatus);
+                if (_relayStatus.StartsWith("allocating", StringComparison.Ordinal))
+                {
+                    RelayFailed($"TURN server {_turnUrl} not resolved before the connection started");
+                }
+
+                Fail(PeerPhase.Ice, PeerFailureReason.RelayFailed, _relayStatus);
                 return null;
             }
 
@@ -204,7 +208,8 @@ public sealed partial class PeerConnection
                 Server = turn.Server,
                 Credentials = _turnCredentials!,
                 Url = _turnUrl.ToString(),
-                GatheringTimeoutNs = Math.Max(1, _gatheringDeadlineNs == RtcTime.Never ? 1 : _gatheringDeadlineNs - _clock()),
+                // WhenGatheringComplete is the shell's (from creation); the core's own deadline only words its status.
+                GatheringTimeoutNs = RtcTime.FromTimeSpan(_options.GatheringTimeout),
             },
             RelayOnly = !UseHostCandidate,
             AdoptTurnClient = turn,
@@ -340,16 +345,17 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>Under the lock: no relay (any more). Relay-only ICE cannot go on without it; otherwise host candidates carry on.</summary>
+    /// <summary>
+    /// Under the lock, before the core exists: no relay. Gathering is complete and the status says why; a relay-only
+    /// connection fails when its remote description is applied (the core adopts the failed client and fails typed,
+    /// <see cref="PeerFailureReason.RelayFailed"/>, or <see cref="WithRelay"/> fails it when there is no client), so the
+    /// set-up calls before that (channels, the offer) never race the TURN server's answer.
+    /// </summary>
     private void RelayFailed(string reason)
     {
         _relayStatus = reason;
         _gatheringDeadlineNs = RtcTime.Never;
         _gathered.TrySetResult();
-        if (!UseHostCandidate)
-        {
-            Fail(PeerPhase.Ice, PeerFailureReason.RelayFailed, reason);
-        }
     }
 
     private CandidatePairInfo? RelayedSelection(IPEndPoint remote) =>

@@ -250,10 +250,14 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             {
                 _pendingLocal.Add(channel);
             }
-            else
+            else if (CoreTakesChannels(_core))
             {
                 OpenOnCore(channel);
                 Drain();
+            }
+            else
+            {
+                channel.MarkClosed(); // the connection is ending (from inside a callback, before its end was drained)
             }
 
             return channel;
