@@ -161,7 +161,7 @@ function versionsOf(rs) {
 const howCellsRun = [
   '## How a cell runs',
   '',
-  'Our side is `src/RtcBench.Rtc` (`PeerConnection`); the other side is the real implementation, started by the tests:',
+  'Our side is `src/RtcBench.Rtc` (`PeerConnection`, a thin shell over `RtcCore` since 2026-12-07); the other side is the real implementation, started by the tests:',
   'Chromium headless in a network namespace (it gathers no loopback candidates), libdatachannel (npm `node-datachannel`)',
   'and werift (npm, unpatched) in node processes on loopback, all driven by the same code (`node/peer-core.mjs`) over',
   'stdin/stdout JSON lines or page evaluation. A matrix cell is offerer × our DTLS role × our ICE (full or lite when we',

@@ -58,7 +58,7 @@ internal static class DirectAllocationBenchmark
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("## Allocations per ping, warmed path");
         sb.AppendLine();
-        sb.AppendLine(inv, $"One session; {Math.Min(n, 2000)} warm-up pings per channel, then {n} pings at ~1 ms on one channel while the runner process's and the agent process's allocated-bytes counters are read before and after; minus an idle window of the same length (session open, no pings). Runner side = `DirectPingChannel.Send` → peer loop → SCTP → DTLS → socket, and back up to the sink; the bench's ping writer and sink are allocation-free. Agent side = socket → DTLS → SCTP → `DirectEchoPlatform` echo → back out.");
+        sb.AppendLine(inv, $"One session; {Math.Min(n, 2000)} warm-up pings per channel, then {n} pings at ~1 ms on one channel while the runner process's and the agent process's allocated-bytes counters are read before and after; minus an idle window of the same length (session open, no pings). Runner side = `DirectPingChannel.Send` → the PeerConnection's RtcCore (SCTP → DTLS) → socket on the sending thread, and back up to the sink on the receive thread; the bench's ping writer and sink are allocation-free. Agent side = socket → DTLS → SCTP → `DirectEchoPlatform` echo → back out.");
         sb.AppendLine();
         sb.AppendLine("| channel | pongs | runner B/ping (send + receive) | agent B/ping (echo) |");
         sb.AppendLine("|---|---|---|---|");

@@ -190,7 +190,7 @@ internal static class RelayBenchmark
             rows.Add((name, (ping - idle) / (double)n, ping, idle, received, types));
             if (pair.Offerer.Turn is { } turn)
             {
-                // The deadline the offerer's loop asks the TURN client for after every input it handles: read here,
+                // The deadline the offerer's core asks the TURN client for after every input it handles: read here,
                 // pair idle (no refresh or transaction due in this short run, so nothing mutates the client meanwhile).
                 long sink = 0;
                 long t0 = GC.GetAllocatedBytesForCurrentThread();
@@ -206,7 +206,7 @@ internal static class RelayBenchmark
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine("## Allocations per ping, warmed path: host vs relay");
         sb.AppendLine();
-        sb.AppendLine(inv, $"One pair at a time; {warm} warm-up pings, then {n} pings at ~1 ms (send, `Thread.Sleep(1)`) while this process's allocated-bytes counter (`GC.GetTotalAllocatedBytes(true)`) is read before and after; minus an idle window of the same length (pair open, no pings). Both peer connections are in this process, so a figure is one ping's whole round trip: offerer send (channel → loop → SCTP → DTLS → socket, for the relay through the ChannelData writer), answerer receive + echo + send, offerer receive (socket → ChannelData unwrap → DTLS → loop → SCTP → `OnMessage`). The bench's ping writer and pong handler are allocation-free. coturn's own memory is another process and not counted.");
+        sb.AppendLine(inv, $"One pair at a time; {warm} warm-up pings, then {n} pings at ~1 ms (send, `Thread.Sleep(1)`) while this process's allocated-bytes counter (`GC.GetTotalAllocatedBytes(true)`) is read before and after; minus an idle window of the same length (pair open, no pings). Both peer connections are in this process, so a figure is one ping's whole round trip: offerer send (channel → the connection's RtcCore: SCTP → DTLS → socket on the sending thread, for the relay through the core's ChannelData writer), answerer receive + echo + send on its receive thread, offerer receive (socket → ChannelData unwrap → DTLS → SCTP → `OnMessage` on its receive thread). The bench's ping writer and pong handler are allocation-free. coturn's own memory is another process and not counted.");
         sb.AppendLine();
         sb.AppendLine("| pair | pongs | allocated during pings B | idle window B | **B/ping** (pings − idle) / n |");
         sb.AppendLine("|---|---|---|---|---|");
@@ -224,7 +224,7 @@ internal static class RelayBenchmark
             TypeRows(sb, r.Name, r.Types);
         }
         sb.AppendLine();
-        sb.AppendLine(inv, $"Probe: one read of the relay offerer's `TurnClient.NextTimeoutNs` allocates **{nextTimeoutBytesPerRead:0.0} B** (`GC.GetAllocatedBytesForCurrentThread` around 1000 reads on the bench thread, pair idle). The offerer's loop reads it twice per batch of inputs (`Service()` → `ServiceTurn`'s `now >= turn.NextTimeoutNs`, then `NextTurnDeadline()` when it re-arms its timer); the host pair has no TURN client and never reads it.");
+        sb.AppendLine(inv, $"Probe: one read of the relay offerer's `TurnClient.NextTimeoutNs` allocates **{nextTimeoutBytesPerRead:0.0} B** (`GC.GetAllocatedBytesForCurrentThread` around 1000 reads on the bench thread, pair idle). The offerer's core reads it when it computes its next deadline, after every input it handles (`RtcCore.NextTimeoutNs`); the host pair has no TURN client and never reads it.");
         sb.AppendLine();
         foreach (var r in rows)
         {
@@ -232,7 +232,7 @@ internal static class RelayBenchmark
             sb.Append(inv, $"- {r.Name}: {r.PerPing:0.0} B/ping, target ~0 {(zero ? "**met within noise**" : "**not met**")}");
             if (!zero && nextTimeoutBytesPerRead > 0)
             {
-                sb.Append(inv, $"; that is {r.PerPing / nextTimeoutBytesPerRead:0.0} reads' worth of `NextTimeoutNs` per ping ({r.PerPing / nextTimeoutBytesPerRead / 2:0.0} loop batches per ping at 2 reads each)");
+                sb.Append(inv, $"; that is {r.PerPing / nextTimeoutBytesPerRead:0.0} reads' worth of `NextTimeoutNs` per ping ({r.PerPing / nextTimeoutBytesPerRead / 2:0.0} inputs per ping at 2 reads each)");
             }
             sb.AppendLine(".");
         }

@@ -65,8 +65,8 @@ public sealed class AgentOptions
     /// <summary>
     /// What runs the <c>direct</c> platform's sessions: <see cref="Platforms.DirectEngine.Core"/> (default: RtcCore on
     /// the shared socket's receive thread; it runs on the shared socket only: with <see cref="DirectSocketMode.PerSession"/>
-    /// sessions stay on PeerConnection) or <see cref="Platforms.DirectEngine.Peer"/> (PeerConnection, an event loop per
-    /// session). <c>RTCBENCH_DIRECT_ENGINE=peer</c> switches the default.
+    /// sessions stay on PeerConnection) or <see cref="Platforms.DirectEngine.Peer"/> (PeerConnection: the same core behind a
+    /// shell per session, its own lock and timer, answered on its receive thread). <c>RTCBENCH_DIRECT_ENGINE=peer</c> switches the default.
     /// </summary>
     public DirectEngine DirectEngine { get; set; } = DefaultDirectEngine;
 

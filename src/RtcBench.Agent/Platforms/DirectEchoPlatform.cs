@@ -330,7 +330,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
         }
     }
 
-    /// <summary>One room's echo: at most one peer, a pong buffer used only on that peer's event loop.</summary>
+    /// <summary>One room's echo: at most one peer, a pong buffer used only under that peer's lock (its receive thread).</summary>
     private sealed class DirectEchoRoom(string token, long expiresAtNs, MonoTime clock)
     {
         private readonly byte[] _pong = new byte[PingCodec.MaxPayloadBytes + 1024];
@@ -398,7 +398,7 @@ internal sealed class DirectEchoPlatform(IPAddress listenAddress, DtlsRole dtlsR
             return Task.CompletedTask;
         }
 
-        /// <summary>On the peer's event loop: parse the ping, write the pong into the room's buffer, send it back.</summary>
+        /// <summary>On the peer's receive thread, under its lock: parse the ping, write the pong into the room's buffer, send it back.</summary>
         private void Echo(DataChannel channel, ReadOnlySpan<byte> message, bool isText, long receivedNs)
         {
             if (receivedNs >= expiresAtNs || !PingCodec.TryReadPing(message, out var ping))

@@ -3,7 +3,8 @@ namespace RtcBench.Agent.Platforms;
 /// <summary>What runs each <c>direct</c> session of the agent.</summary>
 public enum DirectEngine
 {
-    /// <summary><c>Rtc/Peer/PeerConnection</c>: an event loop per session (what per-session sockets always use).</summary>
+    /// <summary><c>Rtc/Peer/PeerConnection</c>: the same core behind a shell per session (its own lock and timer; each ping
+    /// answered on its receive thread), what per-session sockets always use.</summary>
     Peer,
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace RtcBench.Agent.Platforms;
 /// the datagram that completed it, tx = just before sending) on the echo's own feed / as a message to the runner.
 /// </summary>
 /// <remarks>
-/// <see cref="OnData"/> runs on the event loop of the connection the ping arrived on (one per room): one pong buffer,
+/// <see cref="OnData"/> runs on the receive thread of the connection the ping arrived on, under its lock (one per room): one pong buffer,
 /// lock-free counters, and a send that copies; no allocation or logging.
 /// </remarks>
 internal sealed class JanusEchoRoom : IJanusDataReceiver

@@ -13,8 +13,9 @@ namespace RtcBench.Agent.Platforms;
 /// the session may also end on the server's side (room deleted or expired, signalling lost).
 /// </summary>
 /// <remarks>
-/// The data path (<see cref="OnData"/>) runs on the event loop of the peer connection the packet arrived on. It does
-/// not allocate or log: one pong buffer per kind (each kind's packets come in on one connection, so one loop), a
+/// The data path (<see cref="OnData"/>) runs on the receive thread of the peer connection the packet arrived on, under
+/// that connection's lock. It does
+/// not allocate or log: one pong buffer per kind (each kind's packets come in on one connection, so under one lock), a
 /// lock-free counter update, and <see cref="LiveKitParticipant.Send"/>, which does not allocate either.
 /// </remarks>
 internal sealed class LiveKitEchoRoom : ILiveKitDataReceiver

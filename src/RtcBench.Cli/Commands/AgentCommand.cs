@@ -47,7 +47,7 @@ internal static class AgentCommand
         var maxRooms = CliOption.Int("--max-rooms", "Rooms open at once before /connect answers 503.", 1000, 1, int.MaxValue);
         var directDtlsRole = CliOption.Choice("--direct-dtls-role", "The agent's DTLS role on the direct platform: server (answers a=setup:passive) or client (a=setup:active).", "server", "server", "client");
         var directSocket = CliOption.Choice("--direct-socket", "The direct platform's UDP sockets: shared (one per address for every session, demultiplexed by ICE ufrag and remote address) or per-session (one socket and receive thread each).", "shared", "shared", "per-session");
-        var directEngine = CliOption.Choice("--direct-engine", "What runs each direct session: core (RtcCore on the shared socket's receive thread, each ping answered on the thread that received it; shared socket only, so --direct-socket per-session runs peer unless core is asked for, which is refused) or peer (PeerConnection, an event loop per session).", "core", "core", "peer");
+        var directEngine = CliOption.Choice("--direct-engine", "What runs each direct session: core (RtcCore on the shared socket's receive thread, each ping answered on the thread that received it; shared socket only, so --direct-socket per-session runs peer unless core is asked for, which is refused) or peer (PeerConnection: the same core behind a shell per session, each ping answered on its receive thread).", "core", "core", "peer");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log at Debug level." };
         var logFormat = LogFormatOption();
         var metricsAuth = CliOption.Choice("--metrics-auth",

@@ -1,8 +1,8 @@
 namespace RtcBench.LiveKit.Data;
 
 /// <summary>
-/// Receives every user data packet that reaches a <see cref="Participant.LiveKitParticipant"/>, on the event loop of
-/// the peer connection it arrived on: must not block, and must copy <paramref name="payload"/> to keep it.
+/// Receives every user data packet that reaches a <see cref="Participant.LiveKitParticipant"/>, on the receive thread
+/// of the peer connection it arrived on, under its lock: must not block (sending from here is fine), and must copy <paramref name="payload"/> to keep it.
 /// </summary>
 public interface ILiveKitDataReceiver
 {

@@ -4,7 +4,8 @@ using RtcBench.Rtc.Peer;
 namespace RtcBench.LiveKit.Participant;
 
 /// <summary>
-/// The data path. Sending: one reused buffer under a lock (the reliable sequence must reach the channel in order),
+/// The data path. Sending: one reused buffer under a lock taken after the publisher connection's own
+/// (<see cref="PeerConnection.SyncRoot"/>: the reliable sequence must reach the channel in order),
 /// <see cref="DataPacketWriter"/> into it, and the channel copies it on. Receiving: <see cref="DataPacketReader"/>
 /// over the received bytes, the sender identity from a cache. No allocation, logging or LINQ in steady state.
 /// </summary>
@@ -58,12 +59,16 @@ public sealed partial class LiveKitParticipant
     {
         ArgumentNullException.ThrowIfNull(destinationIdentity);
         var channel = kind == LiveKitDataKind.Reliable ? _pubReliable : _pubLossy;
-        if (channel is null || channel.State != DataChannelState.Open || _ended.Task.IsCompleted)
+        var publisher = _publisher;
+        if (channel is null || publisher is null || channel.State != DataChannelState.Open || _ended.Task.IsCompleted)
         {
             throw NotSending(kind);
         }
 
         bool sent;
+        // The publisher connection's lock first, then ours: a message callback (an echo sending from it) already holds
+        // its connection's lock, so taking ours first could deadlock with a callback on the publisher.
+        lock (publisher.SyncRoot)
         lock (_sendGate)
         {
             int length = WritePacket(kind, payload, destinationIdentity);

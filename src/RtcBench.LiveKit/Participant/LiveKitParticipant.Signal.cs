@@ -265,8 +265,8 @@ public sealed partial class LiveKitParticipant : ISignalHandler
         }
 
         // Kept until the connection can take them: the subscriber's until it exists (should a candidate overtake the
-        // offer), the publisher's until the server's answer is applied. A connection with a TURN server runs its loop
-        // from creation, and a candidate it is given before its remote description would not reach ICE (RtcBench.Rtc).
+        // offer), the publisher's until the server's answer is applied (the connection would also keep one it is given
+        // before its remote description, RtcBench.Rtc; kept here all the same so the order stays the signalling's).
         PeerConnection? peer;
         lock (_pendingCandidates)
         {

@@ -8,8 +8,8 @@ namespace RtcBench.LiveKit.Participant;
 /// <summary>
 /// Trickles one peer connection's local candidates to the server with its <see cref="SignalTarget"/>: those it has
 /// when our description is out (the host candidate), then each one gathered later (the TURN relay candidate, raised
-/// by <see cref="PeerConnection.LocalCandidateGathered"/> on the connection's loop). The handler only queues — the
-/// loop never waits on the WebSocket — and one task sends in order. Each candidate is sent once: the subscription
+/// by <see cref="PeerConnection.LocalCandidateGathered"/> on the thread that drove the connection, under its lock). The handler only queues —
+/// the connection never waits on the WebSocket — and one task sends in order. Each candidate is sent once: the subscription
 /// comes before <see cref="PeerConnection.LocalCandidates"/> is read, so a candidate gathered in between is seen
 /// twice and sent once. Runs until the connection ends or <see cref="Stop"/>.
 /// </summary>

@@ -7,7 +7,7 @@ namespace RtcBench.Platforms.Direct;
 /// <summary>
 /// One data channel of the runner's <c>direct</c> peer connection as an <see cref="IPingChannel"/>. Pings go out as
 /// text messages (the JSON ping); pongs reach the sink with the socket receive time of the datagram that completed
-/// them (see Rtc/Peer/README.md), on the connection's event loop. The connection's end tells when the echo is gone
+/// them (see Rtc/Peer/README.md), on the connection's receive thread (under its lock). The connection's end tells when the echo is gone
 /// (<see cref="IEchoLossSignal"/>, see <see cref="DirectPeerOwner"/>).
 /// </summary>
 internal sealed class DirectPingChannel : IPingChannel, IEchoLossSignal
@@ -65,7 +65,7 @@ internal sealed class DirectPingChannel : IPingChannel, IEchoLossSignal
     {
         try
         {
-            // False means the loop's input queue is full: the ping is lost, like a full socket buffer would lose it.
+            // False means SCTP's send buffer is full: the ping is lost, like a full socket buffer would lose it.
             _channel.SendText(message);
         }
         catch (InvalidOperationException ex)

@@ -115,7 +115,8 @@ public sealed partial class RtcCore
             return;
         }
 
-        if (!DataChannelStreamIds.TryAllocate(IsDtlsClient, DataChannelStreamIds.Reserved, _byStream.ContainsKey, out ushort id))
+        var (first, step) = _options.StreamIdRule ?? (DataChannelStreamIds.First(IsDtlsClient), 2);
+        if (!DataChannelStreamIds.TryAllocate(first, step, DataChannelStreamIds.Reserved, _byStream.ContainsKey, out ushort id))
         {
             MarkClosed(channel);
             return;
@@ -151,9 +152,10 @@ public sealed partial class RtcCore
         // RFC 8832 §6 gives the DTLS client even ids and the server odd ones, but werift takes its parity from its ICE
         // role and Janus the lowest free id from 1: like usrsctp, accept any free id and refuse only one in use.
         var open = (DcepOpen)message!;
-        if (_byStream.ContainsKey(streamId) || streamId == DataChannelStreamIds.Reserved)
+        if (_byStream.TryGetValue(streamId, out var holder) || streamId == DataChannelStreamIds.Reserved)
         {
             ChannelsRefused++;
+            _options.ChannelRefused?.Invoke(open.Label, streamId, holder);
             return;
         }
 

@@ -5,6 +5,7 @@ using RtcBench.Rtc.Ice;
 using RtcBench.Rtc.Net;
 using RtcBench.Rtc.Sctp;
 using RtcBench.Rtc.Stun;
+using RtcBench.Rtc.Turn;
 
 namespace RtcBench.Rtc.Core;
 
@@ -33,13 +34,14 @@ public sealed partial class RtcCore : IDisposable
     private readonly IceLiteResponder? _lite;
     private readonly DtlsManagedEngine _dtls;
     private readonly Queue<(RtcOutput Output, byte[]? Rented)> _outputs = new();
-    private readonly List<(IPEndPoint From, byte[] Datagram)> _earlyDtls = [];
+    private readonly List<(IPEndPoint From, int Local, byte[] Datagram)> _earlyDtls = [];
     private readonly byte[] _sctpPacket;
     private SctpAssociation? _sctp;
     private byte[]? _lent;
     private IPEndPoint? _remote;
     private long _startNs;
     private long _receivedNs;
+    private long _lastInputNs;
     private long _sctpDeadlineNs = RtcTime.Never;
     private bool _dtlsStarted;
     private bool _closeDtlsAfterFlush;
@@ -56,7 +58,17 @@ public sealed partial class RtcCore : IDisposable
         }
         else
         {
-            _agent = new IceAgent(options.LocalIce, options.RemoteIce, options.IceAgent);
+            _agent = new IceAgent(options.LocalIce, options.RemoteIce, options.RelayOnly ? WithoutHost(options.IceAgent) : options.IceAgent);
+        }
+
+        if (options.Turn is { } turn)
+        {
+            _turn = options.AdoptTurnClient ?? new TurnClient(turn.Server, turn.Credentials, turn.Client);
+            _relayStatus = $"allocating on {turn.DisplayUrl}";
+        }
+        else
+        {
+            _relayStatus = "no TURN server given";
         }
 
         _dtls = DtlsManagedEngine.Create(new DtlsSessionOptions
@@ -91,7 +103,8 @@ public sealed partial class RtcCore : IDisposable
     public IPEndPoint? RemoteEndpoint => _remote;
 
     /// <summary>Datagrams that were not ours: not STUN or DTLS, addressed elsewhere, DTLS from an endpoint ICE did not
-    /// validate, or anything after the end.</summary>
+    /// validate, malformed datagrams from the TURN server's address (also in <c>Turn.Malformed</c>), relayed data that
+    /// was neither STUN nor DTLS of a valid pair, or anything after the end.</summary>
     public long DroppedDatagrams { get; private set; }
 
     /// <summary>The DTLS engine's counters (diagnostics and tests).</summary>
@@ -112,6 +125,7 @@ public sealed partial class RtcCore : IDisposable
     /// </summary>
     public bool HandleInput(long nowNs, in RtcInput input)
     {
+        _lastInputNs = nowNs;
         if (State == RtcCoreState.New)
         {
             Start(nowNs);
@@ -134,6 +148,7 @@ public sealed partial class RtcCore : IDisposable
                 break;
             case RtcInputKind.AddRemoteCandidate:
                 _agent?.AddRemoteCandidate(input.From!, input.Priority);
+                PermitThroughRelay(nowNs, input.From!);
                 break;
             case RtcInputKind.EndOfRemoteCandidates:
                 _agent?.EndOfRemoteCandidates();
@@ -161,7 +176,7 @@ public sealed partial class RtcCore : IDisposable
             ArrayPool<byte>.Shared.Return(lent);
         }
 
-        if (_outputs.TryDequeue(out var next))
+        if (_outputs.TryDequeue(out var next) || (ReleaseRelay() && _outputs.TryDequeue(out next)))
         {
             _lent = next.Rented;
             return next.Output;
@@ -197,7 +212,7 @@ public sealed partial class RtcCore : IDisposable
                 next = Math.Min(next, Math.Min(sctp.NextTimeoutNs, _sctpDeadlineNs));
             }
 
-            return Math.Min(next, NextChannelDeadlineNs());
+            return Math.Min(Math.Min(next, NextChannelDeadlineNs()), NextRelayTimeoutNs);
         }
     }
 
@@ -217,6 +232,7 @@ public sealed partial class RtcCore : IDisposable
         _startNs = nowNs;
         State = RtcCoreState.Checking;
         _agent?.Start(nowNs);
+        StartRelay(nowNs);
     }
 
     private bool Receive(long nowNs, ReadOnlySpan<byte> datagram, IPEndPoint from, IPEndPoint to)
@@ -225,6 +241,11 @@ public sealed partial class RtcCore : IDisposable
         {
             DroppedDatagrams++;
             return false;
+        }
+
+        if (_turn is not null && from.Equals(_turn.Server))
+        {
+            return ReceiveFromServer(nowNs, datagram);
         }
 
         switch (RtcDemux.Classify(datagram))
@@ -239,7 +260,7 @@ public sealed partial class RtcCore : IDisposable
                     // The peer's ClientHello (or its answer) can come over a valid pair before our ICE selects one.
                     if (_earlyDtls.Count < MaxEarlyDtls)
                     {
-                        _earlyDtls.Add((from, datagram.ToArray()));
+                        _earlyDtls.Add((from, IceAgent.HostCandidate, datagram.ToArray()));
                         return true;
                     }
 
@@ -247,7 +268,7 @@ public sealed partial class RtcCore : IDisposable
                     return false;
                 }
 
-                if (!AcceptsData(nowNs, from))
+                if (!AcceptsData(nowNs, from, IceAgent.HostCandidate))
                 {
                     DroppedDatagrams++;
                     return false;
@@ -264,7 +285,8 @@ public sealed partial class RtcCore : IDisposable
     }
 
     /// <summary>RFC 8445 §12: data is taken from any valid pair (the lite responder: any endpoint with a recent valid check).</summary>
-    private bool AcceptsData(long nowNs, IPEndPoint from) => _agent?.AcceptsData(from) ?? _lite!.AcceptData(nowNs, from);
+    private bool AcceptsData(long nowNs, IPEndPoint from, int local) =>
+        _agent?.AcceptsData(from, local) ?? (local == IceAgent.HostCandidate && _lite!.AcceptData(nowNs, from));
 
     private bool IsLocal(IPEndPoint to)
     {
@@ -282,6 +304,12 @@ public sealed partial class RtcCore : IDisposable
 
         if (_agent is not null)
         {
+            RelayTimeout(nowNs);
+            if (Terminal)
+            {
+                return;
+            }
+
             _agent.HandleTimeout(nowNs);
         }
         else
@@ -330,7 +358,14 @@ public sealed partial class RtcCore : IDisposable
         {
             while (_agent.TryPollTransmit(out var transmit))
             {
-                EmitTransmit(transmit);
+                if (transmit.Local == IceAgent.HostCandidate)
+                {
+                    EmitTransmit(transmit);
+                }
+                else if (!Terminal)
+                {
+                    SendIceThroughRelay(transmit);
+                }
             }
 
             while (_agent.TryPollEvent(out var iceEvent))
@@ -371,10 +406,11 @@ public sealed partial class RtcCore : IDisposable
         switch (iceEvent.Kind)
         {
             case IceEventKind.Selected:
+                RouteSelected(nowNs, iceEvent.Endpoint!, _agent is null ? IceAgent.HostCandidate : iceEvent.Local);
                 _remote = iceEvent.Endpoint;
                 if (!_dtlsStarted)
                 {
-                    Emit(new RtcOutput(RtcOutputKind.IceConnected, destination: _remote));
+                    Emit(new RtcOutput(RtcOutputKind.IceConnected, source: SelectedLocalEndpoint, destination: _remote));
                     StartDtls(nowNs);
                 }
 
@@ -396,9 +432,9 @@ public sealed partial class RtcCore : IDisposable
         State = RtcCoreState.Handshaking;
         _dtls.Start(nowNs);
         DrainDtls(nowNs);
-        foreach (var (from, datagram) in _earlyDtls)
+        foreach (var (from, local, datagram) in _earlyDtls)
         {
-            if (!Terminal && AcceptsData(nowNs, from))
+            if (!Terminal && AcceptsData(nowNs, from, local))
             {
                 _receivedNs = nowNs;
                 _dtls.HandleDatagram(nowNs, datagram);
@@ -429,7 +465,14 @@ public sealed partial class RtcCore : IDisposable
                     if (_remote is { } remote)
                     {
                         // Also after the end: a fatal alert, SCTP's ABORT or SHUTDOWN-COMPLETE, close_notify.
-                        EmitCopy(RtcOutputKind.Transmit, output.Data.Span, _options.LocalEndpoint, remote, -1, false, 0);
+                        if (_selectedRelayed)
+                        {
+                            EmitRelayed(output.Data.Span);
+                        }
+                        else
+                        {
+                            EmitCopy(RtcOutputKind.Transmit, output.Data.Span, _options.LocalEndpoint, remote, -1, false, 0);
+                        }
                     }
 
                     break;
@@ -484,6 +527,7 @@ public sealed partial class RtcCore : IDisposable
             RemotePort = _options.RemoteSctpPort,
             MaxMessageSize = _options.RemoteMaxMessageSize,
             HeartbeatIntervalNs = _options.SctpHeartbeatIntervalNs,
+            ReceiveWindow = _options.SctpReceiveWindow,
             Random = _options.RandomSeed is { } seed ? new Random(seed) : null,
         });
         sctp.HandleTimeout(nowNs); // The core's notion of now, before it arms T1.
@@ -642,6 +686,7 @@ public sealed partial class RtcCore : IDisposable
         }
 
         CloseAllChannels();
+        CompleteGathering();
         State = RtcCoreState.Closed;
         CloseReason = reason;
         Emit(new RtcOutput(RtcOutputKind.Closed, closeReason: reason));
@@ -655,6 +700,7 @@ public sealed partial class RtcCore : IDisposable
         }
 
         CloseAllChannels();
+        CompleteGathering();
         State = RtcCoreState.Failed;
         Failure = reason;
         FailureDetail = detail ?? FailureDetail;

@@ -76,6 +76,12 @@ public enum RtcFailureReason
 
     /// <summary>We aborted SCTP because the peer broke the protocol (e.g. a DATA chunk with no user data).</summary>
     SctpProtocolViolation,
+
+    /// <summary>
+    /// The TURN allocation failed or was lost while ICE needed it: under <see cref="RtcCoreOptions.RelayOnly"/>, or
+    /// with the relayed pair selected (<see cref="RtcCore.Turn"/>'s <c>Error</c> has the typed TURN error).
+    /// </summary>
+    RelayFailed,
 }
 
 /// <summary>Why an <see cref="RtcCore"/> closed in order (<see cref="RtcOutputKind.Closed"/>).</summary>

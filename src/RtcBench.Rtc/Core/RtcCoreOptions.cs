@@ -5,7 +5,7 @@ using RtcBench.Rtc.Ice;
 namespace RtcBench.Rtc.Core;
 
 /// <summary>What one <see cref="RtcCore"/> needs: both sides' ICE credentials and DTLS identities (from the SDP
-/// exchange), our one local candidate, and the timeouts. Validated by the <see cref="RtcCore"/> constructor.</summary>
+/// exchange), our host candidate (and optionally a TURN server for a relay candidate), and the timeouts. Validated by the <see cref="RtcCore"/> constructor.</summary>
 public sealed record RtcCoreOptions
 {
     /// <summary>Our host candidate: transmits go from here, and received datagrams must be addressed to it.</summary>
@@ -65,6 +65,36 @@ public sealed record RtcCoreOptions
     /// <summary>Seed of SCTP's tags, TSNs and cookie secret; random when null. Tests pass one for determinism.</summary>
     public int? RandomSeed { get; init; }
 
+    /// <summary>Our SCTP receive window: room to reassemble the largest message we advertise (<c>a=max-message-size</c>).</summary>
+    public int SctpReceiveWindow { get; init; } = 1 << 20;
+
+    /// <summary>Tests only (PeerConnectionOptions.StreamIdRule): our DCEP stream ids as (first, step) instead of the
+    /// RFC 8832 parity by DTLS role; emulates werift and Janus.</summary>
+    internal (int First, int Step)? StreamIdRule { get; init; }
+
+    /// <summary>A DCEP OPEN refused (label, stream, the channel holding the stream or null for 65535): the shell logs it.</summary>
+    internal Action<string, ushort, RtcChannel?>? ChannelRefused { get; init; }
+
+    /// <summary>
+    /// A TURN client of <see cref="Turn"/>'s server that the shell already started before the remote description
+    /// existed (PeerConnection gathers at creation, before its offer): the core takes it over as is (allocating,
+    /// allocated or failed) instead of allocating anew, so the relay candidate already signalled stays the one ICE uses.
+    /// </summary>
+    internal Turn.TurnClient? AdoptTurnClient { get; init; }
+
+    /// <summary>
+    /// A TURN server to allocate a relay candidate on (null: none, gathering is complete at the start). Needs
+    /// <see cref="RtcIceMode.Full"/>: an ICE-lite answerer has only host candidates (RFC 8445 §2.5).
+    /// </summary>
+    public RtcTurnOptions? Turn { get; init; }
+
+    /// <summary>
+    /// RTCIceTransportPolicy "relay": the host candidate is not paired (no check from or to it, its data refused); only
+    /// the relay carries the session. Needs <see cref="Turn"/>; a failed allocation then fails the core
+    /// (<see cref="RtcFailureReason.RelayFailed"/>).
+    /// </summary>
+    public bool RelayOnly { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(LocalEndpoint);
@@ -82,6 +112,13 @@ public sealed record RtcCoreOptions
         if (SctpHeartbeatIntervalNs <= 0) errors.Add("SctpHeartbeatIntervalNs must be positive.");
         if (Mtu is < 256 or > 65507) errors.Add("Mtu must be in [256, 65507].");
         if (RemoteMaxMessageSize < 1) errors.Add("RemoteMaxMessageSize must be positive.");
+        if (Turn is not null)
+        {
+            Turn.Validate(errors, LocalEndpoint);
+            if (IceMode == RtcIceMode.Lite) errors.Add("Turn needs IceMode Full: an ICE-lite agent has host candidates only.");
+        }
+
+        if (RelayOnly && Turn is null) errors.Add("RelayOnly needs a Turn server.");
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid RtcCoreOptions: " + string.Join(" ", errors));

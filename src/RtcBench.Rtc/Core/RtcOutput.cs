@@ -34,6 +34,19 @@ public enum RtcOutputKind
 
     /// <summary>Terminal: closed in order, <see cref="RtcOutput.CloseReason"/> says how.</summary>
     Closed,
+
+    /// <summary>
+    /// A local candidate gathered after the start (<see cref="RtcOutput.Candidate"/>: the TURN relay, and a
+    /// server-reflexive one when the server saw us at another address): signal it (trickle or the SDP).
+    /// </summary>
+    LocalCandidate,
+
+    /// <summary>
+    /// Gathering is done, once per core: at the start without TURN; else when the allocation succeeded, failed, or
+    /// <see cref="RtcTurnOptions.GatheringTimeoutNs"/> passed, or the core ended. <see cref="RtcOutput.Status"/> says
+    /// what became of the relay (<see cref="RtcCore.RelayStatus"/>). Signal end-of-candidates after it.
+    /// </summary>
+    GatheringComplete,
 }
 
 /// <summary>
@@ -45,8 +58,9 @@ public readonly struct RtcOutput
 {
     internal RtcOutput(RtcOutputKind kind, ReadOnlyMemory<byte> data = default, IPEndPoint? source = null, IPEndPoint? destination = null,
         int channel = -1, bool isText = false, long receivedNs = 0, long timeoutNs = 0, RtcFailureReason failure = default,
-        RtcCloseReason closeReason = default)
+        RtcCloseReason closeReason = default, object? reference = null)
     {
+        _reference = reference;
         Kind = kind;
         Data = data;
         Source = source;
@@ -59,12 +73,15 @@ public readonly struct RtcOutput
         CloseReason = closeReason;
     }
 
+    private readonly object? _reference;
+
     public RtcOutputKind Kind { get; }
 
     /// <summary>Transmit: the datagram. Message: the message (empty for an empty message).</summary>
     public ReadOnlyMemory<byte> Data { get; }
 
-    /// <summary>Transmit: the local address to send from (<see cref="RtcCoreOptions.LocalEndpoint"/>).</summary>
+    /// <summary>Transmit: the local address to send from (<see cref="RtcCoreOptions.LocalEndpoint"/>). IceConnected: our
+    /// candidate of the selected pair (the TURN relayed address when relayed, else the local endpoint).</summary>
     public IPEndPoint? Source { get; }
 
     /// <summary>Transmit: where to send. IceConnected: the selected remote endpoint.</summary>
@@ -88,6 +105,12 @@ public readonly struct RtcOutput
     /// <summary>Closed: how.</summary>
     public RtcCloseReason CloseReason { get; }
 
+    /// <summary>LocalCandidate: the candidate, ready for the <c>Sdp/</c> builders (<c>ToTrickleString()</c>, <c>ToAttribute()</c>).</summary>
+    public Sdp.IceCandidateLine? Candidate => _reference as Sdp.IceCandidateLine;
+
+    /// <summary>GatheringComplete: what became of the relay ("no TURN server given", "relay 1.2.3.4:50000 via turn:…", or why not).</summary>
+    public string? Status => _reference as string;
+
     public override string ToString() => Kind switch
     {
         RtcOutputKind.Timeout => $"Timeout {TimeoutNs}",
@@ -95,6 +118,8 @@ public readonly struct RtcOutput
         RtcOutputKind.Message => $"Message ch{Channel} {Data.Length} B",
         RtcOutputKind.Failed => $"Failed {Failure}",
         RtcOutputKind.Closed => $"Closed {CloseReason}",
+        RtcOutputKind.LocalCandidate => $"LocalCandidate {Candidate}",
+        RtcOutputKind.GatheringComplete => $"GatheringComplete {Status}",
         _ => $"{Kind} ch{Channel}",
     };
 }

@@ -5,7 +5,8 @@ public enum DtlsEngine
 {
     /// <summary>
     /// BouncyCastle's blocking DTLS engine on one thread per session during the handshake
-    /// (<c>RTCBENCH_DTLS_ENGINE=bouncy</c>); the independent implementation tests check the managed engine against.
+    /// (<c>RTCBENCH_DTLS_ENGINE=bouncy</c> makes it <see cref="DtlsSession"/>'s default); the independent implementation
+    /// tests check the managed engine against. The WebRTC stack (<c>RtcCore</c>, <c>PeerConnection</c>) never runs it.
     /// </summary>
     Bouncy,
 

@@ -39,7 +39,8 @@ public sealed record DtlsSessionOptions
     /// Which implementation runs the handshake: <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto,
     /// Dtls/Managed, no thread; the default) or <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session
     /// during the handshake). The default can be switched back process-wide with <c>RTCBENCH_DTLS_ENGINE=bouncy</c>
-    /// (read once; for running a suite or a deployment on BouncyCastle without touching the code that builds sessions).
+    /// (read once). Only <see cref="DtlsSession"/> reads it: <c>Core/RtcCore</c>, and so <c>PeerConnection</c> and the
+    /// agent's direct echo, always drive the managed engine directly.
     /// </summary>
     public DtlsEngine Engine { get; init; } = DefaultEngine;
 

@@ -1,22 +1,21 @@
-using RtcBench.Rtc.DataChannels;
-using RtcBench.Rtc.Sctp;
+using RtcBench.Rtc.Core;
 
 namespace RtcBench.Rtc.Peer;
 
 /// <summary>
-/// One WebRTC data channel (RFC 8831/8832) of a <see cref="PeerConnection"/>. Created by
-/// <see cref="PeerConnection.CreateDataChannel"/> (we send DCEP OPEN once the association is up; open on the ACK) or
-/// by the peer (<see cref="PeerConnection.DataChannelOpened"/>; open at once, ACK sent). <see cref="Send"/> and
-/// <see cref="Close"/> may be called from any thread; everything else happens on the connection's event loop.
+/// One WebRTC data channel (RFC 8831/8832) of a <see cref="PeerConnection"/>: a handle on a channel of the connection's
+/// <see cref="RtcCore"/> (its id there, <see cref="Id"/>). Created by <see cref="PeerConnection.CreateDataChannel"/>
+/// (we send DCEP OPEN once the association is up; open on the ACK) or by the peer
+/// (<see cref="PeerConnection.DataChannelOpened"/>; open at once, ACK sent). <see cref="Send"/> and <see cref="Close"/>
+/// may be called from any thread, also from inside <see cref="OnMessage"/> (an echo); they drive the core on the
+/// calling thread. <see cref="OnMessage"/> and <see cref="Closed"/> run on the thread that drove the core (Peer/README.md).
 /// </summary>
 public sealed class DataChannel
 {
     private readonly PeerConnection _owner;
     private readonly TaskCompletionSource<bool> _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile DataChannelState _state = DataChannelState.Connecting;
-    private long _received;
-    private long _sent;
-    private long _sendRefused;
+    private RtcChannel? _core;
 
     internal DataChannel(PeerConnection owner, string label, string protocol, bool ordered, int? maxRetransmits, int? maxPacketLifeTimeMs, bool local)
     {
@@ -27,7 +26,6 @@ public sealed class DataChannel
         MaxRetransmits = maxRetransmits;
         MaxPacketLifeTimeMs = maxPacketLifeTimeMs;
         IsLocal = local;
-        SendOptions = new SendOptions(ordered, maxRetransmits, maxPacketLifeTimeMs is { } ms ? ms * RtcTime.NsPerMs : null);
     }
 
     public string Label { get; }
@@ -46,46 +44,37 @@ public sealed class DataChannel
     public bool IsLocal { get; }
 
     /// <summary>The SCTP stream id, or -1 until the association is up.</summary>
-    public int StreamId { get; internal set; } = -1;
+    public int StreamId => _core?.StreamId ?? -1;
 
     public DataChannelState State => _state;
 
     /// <summary>Monotonic ns at which it opened (0 until then).</summary>
     public long OpenedNs { get; private set; }
 
-    /// <summary>Called for every received message, on the event loop. Set it before traffic is expected.</summary>
+    /// <summary>Called for every received message, on the thread that received it (the socket's receive thread), under
+    /// the connection's lock: keep it short, never block; <see cref="Send"/> from here is fine. Set it before traffic is
+    /// expected.</summary>
     public DataChannelMessageHandler? OnMessage { get; set; }
 
-    /// <summary>Raised on the event loop when the channel has closed (both stream directions reset, or the connection ended).</summary>
+    /// <summary>Raised when the channel has closed (both stream directions reset, or the connection ended), on the
+    /// thread that drove the connection then.</summary>
     public event Action<DataChannel>? Closed;
 
     /// <summary>Completes with true when the channel opens, false when it closes or fails first. Never faults.</summary>
     public Task<bool> WhenOpen => _open.Task;
 
-    public long MessagesReceived => Interlocked.Read(ref _received);
+    public long MessagesReceived => _core?.MessagesReceived ?? 0;
 
-    public long MessagesSent => Interlocked.Read(ref _sent);
+    public long MessagesSent => _core?.MessagesSent ?? 0;
 
-    /// <summary>Sends refused because the loop's input queue or SCTP's send buffer was full.</summary>
-    public long SendsRefused => Interlocked.Read(ref _sendRefused);
+    /// <summary>Sends refused because SCTP's send buffer was full (or the association was ending).</summary>
+    public long SendsRefused => _core?.SendsRefused ?? 0;
 
-    internal SendOptions SendOptions { get; }
-
-    internal bool LocalResetRequested { get; set; }
-
-    internal bool LocalResetDone { get; set; }
-
-    internal bool RemoteResetDone { get; set; }
-
-    internal long OpenDeadlineNs { get; set; } = RtcTime.Never;
-
-    internal DataChannelType ChannelType =>
-        (DataChannelType)((MaxRetransmits is not null ? 0x01 : MaxPacketLifeTimeMs is not null ? 0x02 : 0x00) | (Ordered ? 0 : 0x80));
-
-    internal uint ReliabilityParameter => (uint)(MaxRetransmits ?? MaxPacketLifeTimeMs ?? 0);
+    /// <summary>The core's id of this channel (-1 until the connection has a core: before the remote description).</summary>
+    internal int Id => _core?.Id ?? -1;
 
     /// <summary>
-    /// Sends a binary message (PPID 53; 57 when empty). False when the input queue is full. Throws
+    /// Sends a binary message (PPID 53; 57 when empty). False when SCTP's send buffer is full. Throws
     /// <see cref="InvalidOperationException"/> unless open, <see cref="ArgumentException"/> when the message is larger
     /// than the peer accepts (<see cref="PeerConnection.RemoteMaxMessageSize"/>).
     /// </summary>
@@ -95,7 +84,9 @@ public sealed class DataChannel
     public bool SendText(ReadOnlySpan<byte> utf8) => SendCore(utf8, isText: true);
 
     /// <summary>Closes the channel by resetting its outgoing stream (RFC 8831 §6.7). Idempotent.</summary>
-    public void Close() => _owner.Post(() => _owner.CloseChannel(this));
+    public void Close() => _owner.CloseChannel(this);
+
+    internal void Bind(RtcChannel channel) => _core = channel;
 
     internal void MarkOpen(long nowNs)
     {
@@ -105,7 +96,6 @@ public sealed class DataChannel
         }
 
         OpenedNs = nowNs;
-        OpenDeadlineNs = RtcTime.Never;
         _state = DataChannelState.Open;
         _open.TrySetResult(true);
     }
@@ -127,19 +117,11 @@ public sealed class DataChannel
         }
         catch (Exception)
         {
-            // A user handler must not break the loop.
+            // A user handler must not break the connection.
         }
     }
 
-    internal void Deliver(ReadOnlySpan<byte> message, bool isText, long receivedNs)
-    {
-        Interlocked.Increment(ref _received);
-        OnMessage?.Invoke(this, message, isText, receivedNs);
-    }
-
-    internal void CountSent() => Interlocked.Increment(ref _sent);
-
-    internal void CountRefused() => Interlocked.Increment(ref _sendRefused);
+    internal void Deliver(ReadOnlySpan<byte> message, bool isText, long receivedNs) => OnMessage?.Invoke(this, message, isText, receivedNs);
 
     private bool SendCore(ReadOnlySpan<byte> message, bool isText)
     {
@@ -148,21 +130,7 @@ public sealed class DataChannel
             throw new InvalidOperationException($"The data channel '{Label}' is not open (state {_state}).");
         }
 
-        int limit = _owner.RemoteMaxMessageSize;
-        if (message.Length > limit)
-        {
-            throw new ArgumentException(
-                $"The message is {message.Length} bytes; the peer accepts at most {limit} in one message (its a=max-message-size; 65536 when its SDP has none, RFC 8841).",
-                nameof(message));
-        }
-
-        bool queued = _owner.PostSend(this, DataChannelPayload.SelectPpid(isText, message.Length), DataChannelPayload.SelectBody(message));
-        if (!queued)
-        {
-            CountRefused();
-        }
-
-        return queued;
+        return _owner.Send(this, message, isText);
     }
 
     public override string ToString() => $"{Label} (stream {StreamId}, {(Ordered ? "ordered" : "unordered")}, {State})";

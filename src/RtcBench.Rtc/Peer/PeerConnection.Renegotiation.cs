@@ -23,7 +23,7 @@ public sealed partial class PeerConnection
     /// Answers a subsequent offer from the peer whose first offer we answered; returns the new answer (also
     /// <see cref="LocalDescription"/>). Throws <see cref="FormatException"/> when the offer cannot be followed (see the
     /// type's remarks) and <see cref="InvalidOperationException"/> on an offerer or an ended connection. Thread-safe
-    /// with respect to the loop; call it from one signalling thread at a time.
+    /// with respect to the core; call it from one signalling thread at a time.
     /// </summary>
     public string AcceptRenegotiation(string offerSdp)
     {
@@ -70,7 +70,13 @@ public sealed partial class PeerConnection
         {
             if (!current.Candidates.Contains(candidate) && TryGetUsableEndpoint(candidate, out var endpoint))
             {
-                Post(() => OnTrickledCandidate(candidate, endpoint!));
+                lock (_lock)
+                {
+                    if (!_released)
+                    {
+                        OnTrickledCandidate(candidate, endpoint!);
+                    }
+                }
             }
         }
 

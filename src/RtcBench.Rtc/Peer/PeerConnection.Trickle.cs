@@ -1,4 +1,5 @@
 using System.Net;
+using RtcBench.Rtc.Core;
 using RtcBench.Rtc.Ice;
 using RtcBench.Rtc.Sdp;
 
@@ -16,9 +17,9 @@ public sealed partial class PeerConnection
 
     private readonly List<IceCandidateLine> _trickled = [];
 
-    /// <summary>Trickled before the ICE agent exists (the loop runs early to gather a relay): given to it once it starts.</summary>
-    private readonly List<(IPEndPoint Endpoint, uint Priority)> _beforeAgent = [];
-    private bool _remoteEndBeforeAgent;
+    /// <summary>Trickled before the core exists (before the remote description): given to it once it starts.</summary>
+    private readonly List<(IPEndPoint Endpoint, uint Priority)> _beforeCore = [];
+    private bool _remoteEndBeforeCore;
     private long _remoteCandidatesAdded;
     private long _remoteCandidatesIgnored;
     private IReadOnlyList<string> _localCandidateStrings = [];
@@ -46,16 +47,15 @@ public sealed partial class PeerConnection
 
     /// <summary>
     /// Adds a trickled remote candidate: an RFC 8839 candidate attribute value (<c>candidate:…</c>; a leading
-    /// <c>a=</c> is tolerated), as in RTCIceCandidateInit.candidate. Thread-safe: it is parsed here and handed to the
-    /// event loop. Works on offerer and answerer, before and after the remote description (an offerer's candidates
+    /// <c>a=</c> is tolerated), as in RTCIceCandidateInit.candidate. Thread-safe: parsed, then given to the core on the
+    /// calling thread. Works on offerer and answerer, before and after the remote description (an offerer's candidates
     /// that arrive before <see cref="SetRemoteAnswer"/> are used once it is applied). An empty string or
     /// <c>end-of-candidates</c> means <see cref="AddRemoteEndOfCandidates"/>.
     /// </summary>
     /// <returns>True when the candidate was handed to ICE; false when it was ignored as unsupported (see
-    /// <see cref="RemoteCandidatesIgnored"/>), was end-of-candidates, or the connection has ended (or its input queue is
-    /// full).</returns>
+    /// <see cref="RemoteCandidatesIgnored"/>), was end-of-candidates, or the connection has ended.</returns>
     /// <exception cref="FormatException">Not a candidate attribute: a signalling bug worth seeing, so it is not dropped
-    /// quietly. The loop never sees it.</exception>
+    /// quietly. The core never sees it.</exception>
     public bool AddRemoteCandidate(string candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
@@ -77,14 +77,42 @@ public sealed partial class PeerConnection
             return false;
         }
 
-        return Post(() => OnTrickledCandidate(line!, endpoint!));
+        lock (_lock)
+        {
+            if (_state is PeerConnectionState.Failed or PeerConnectionState.Closed)
+            {
+                return false;
+            }
+
+            OnTrickledCandidate(line!, endpoint!);
+            return true;
+        }
     }
 
     /// <summary>
     /// The peer has trickled all its candidates (RFC 8838 §8). From then on ICE may fail as soon as every pair has
     /// failed instead of waiting for <see cref="PeerConnectionOptions.IceTimeout"/>. Thread-safe; idempotent.
     /// </summary>
-    public void AddRemoteEndOfCandidates() => Post(OnRemoteEndOfCandidates);
+    public void AddRemoteEndOfCandidates()
+    {
+        lock (_lock)
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            if (_core is { } core)
+            {
+                core.HandleInput(_clock(), RtcInput.EndOfRemoteCandidates);
+                Drain();
+            }
+            else
+            {
+                _remoteEndBeforeCore = true;
+            }
+        }
+    }
 
     private IceCandidateLine LocalHostCandidate()
     {
@@ -107,14 +135,15 @@ public sealed partial class PeerConnection
         return true;
     }
 
-    /// <summary>Loop: the remote SDP's candidates, and its end-of-candidates.</summary>
-    private void AddSdpCandidates(IceAgent agent, Sdp.RemoteDataChannelDescription description)
+    /// <summary>Under the lock, at the start: the remote SDP's candidates, and its end-of-candidates.</summary>
+    private void AddSdpCandidates(RtcCore core, Sdp.RemoteDataChannelDescription description)
     {
+        long now = _clock();
         foreach (var candidate in description.Candidates)
         {
             if (TryGetUsableEndpoint(candidate, out var endpoint))
             {
-                agent.AddRemoteCandidate(endpoint!, candidate.Priority);
+                core.HandleInput(now, RtcInput.AddRemoteCandidate(endpoint!, candidate.Priority));
                 Interlocked.Increment(ref _remoteCandidatesAdded);
             }
             else
@@ -125,10 +154,11 @@ public sealed partial class PeerConnection
 
         if (description.EndOfCandidates)
         {
-            agent.EndOfRemoteCandidates();
+            core.HandleInput(now, RtcInput.EndOfRemoteCandidates);
         }
     }
 
+    /// <summary>Under the lock: a trickled (or renegotiated) candidate.</summary>
     private void OnTrickledCandidate(IceCandidateLine candidate, IPEndPoint endpoint)
     {
         // A candidate of another ICE generation (its ufrag extension names other credentials) is stale.
@@ -141,53 +171,34 @@ public sealed partial class PeerConnection
         Interlocked.Increment(ref _remoteCandidatesAdded);
         if (_trickled.Count < MaxRememberedCandidates)
         {
-            _trickled.Add(candidate);
+            _trickled.Add(candidate); // names a prflx selection that its checks made first (see SelectedPair)
         }
 
-        // Its checks may have arrived first and the pair been selected with a peer-reflexive remote: the signalled
-        // candidate names what that address really is (as libwebrtc upgrades a prflx candidate that is signalled later).
-        if (SelectedPair is { RemoteType: "prflx" } selected && selected.Remote.Equals(endpoint))
+        // An ICE-lite answerer needs no remote candidates: it answers the checks that arrive (the core ignores them).
+        if (_core is { } core)
         {
-            SelectedPair = selected with { RemoteType = IceCandidateLine.FormatType(candidate.Type) };
+            core.HandleInput(_clock(), RtcInput.AddRemoteCandidate(endpoint, candidate.Priority));
+            Drain();
         }
-
-        // An ICE-lite answerer needs no remote candidates: it answers the checks that arrive.
-        if (_iceStarted)
+        else if (_beforeCore.Count < MaxRememberedCandidates)
         {
-            _iceAgent?.AddRemoteCandidate(endpoint, candidate.Priority);
-        }
-        else if (_beforeAgent.Count < MaxRememberedCandidates)
-        {
-            _beforeAgent.Add((endpoint, candidate.Priority));
-        }
-
-        PermitThroughRelay(endpoint);
-    }
-
-    private void OnRemoteEndOfCandidates()
-    {
-        if (_iceStarted)
-        {
-            _iceAgent?.EndOfRemoteCandidates();
-        }
-        else
-        {
-            _remoteEndBeforeAgent = true;
+            _beforeCore.Add((endpoint, candidate.Priority));
         }
     }
 
-    /// <summary>Loop, when the agent starts: what was trickled before it existed.</summary>
-    private void ReplayEarlyRemoteCandidates(IceAgent agent)
+    /// <summary>Under the lock, at the start: what was trickled before the core existed.</summary>
+    private void ReplayEarlyRemoteCandidates(RtcCore core)
     {
-        foreach (var (endpoint, priority) in _beforeAgent)
+        long now = _clock();
+        foreach (var (endpoint, priority) in _beforeCore)
         {
-            agent.AddRemoteCandidate(endpoint, priority);
+            core.HandleInput(now, RtcInput.AddRemoteCandidate(endpoint, priority));
         }
 
-        _beforeAgent.Clear();
-        if (_remoteEndBeforeAgent)
+        _beforeCore.Clear();
+        if (_remoteEndBeforeCore)
         {
-            agent.EndOfRemoteCandidates();
+            core.HandleInput(now, RtcInput.EndOfRemoteCandidates);
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Threading.Channels;
+using RtcBench.Rtc.Core;
 using RtcBench.Rtc.Dtls;
 using RtcBench.Rtc.Ice;
 using RtcBench.Rtc.Net;
@@ -8,7 +8,8 @@ using RtcBench.Rtc.Sdp;
 namespace RtcBench.Rtc.Peer;
 
 /// <summary>
-/// A data-channel-only WebRTC peer connection over one UDP socket: ICE → DTLS 1.2 → SCTP → DCEP data channels.
+/// A data-channel-only WebRTC peer connection over one UDP socket: a thin shell over one <see cref="RtcCore"/> (ICE →
+/// DTLS 1.2 → SCTP → DCEP, sans-IO).
 /// <list type="bullet">
 /// <item>Offerer (<see cref="CreateOfferer"/>, the runner): a full, controlling ICE agent with aggressive
 /// nomination; <see cref="CreateOffer"/>, then <see cref="SetRemoteAnswer"/>.</item>
@@ -16,28 +17,26 @@ namespace RtcBench.Rtc.Peer;
 /// <see cref="PeerConnectionOptions.AnswererIceMode"/> (controlled, or controlling when the offer is ICE-lite); the
 /// answer is <see cref="LocalDescription"/>.</item>
 /// </list>
-/// Threading (see Peer/README.md): one event loop per connection, a task reading a bounded channel of inputs
-/// (STUN datagrams, decrypted SCTP packets, timer wake-ups, user sends, control actions) and driving the sans-IO ICE
-/// and SCTP cores. The socket's receive thread timestamps datagrams and hands DTLS records straight to the DTLS
-/// session once a pair is selected; BouncyCastle's own thread decrypts and posts the SCTP packet, with the receive
-/// time of its datagram, to the loop. Message callbacks and events run on the loop. Failures are outcomes
+/// The shell owns the socket, one re-entrant lock, one timer, the SDP and the mapping of the core's outputs to events,
+/// tasks and <see cref="DataChannel"/> handles. Threading (see Peer/README.md): no thread or task of its own. The core is
+/// driven by whichever thread has something for it, under the lock: the socket's receive thread (a datagram, with its
+/// receive time), the timer (the core's deadline) or the caller (a send, a channel open or close, a trickled candidate,
+/// dispose). Events and message callbacks run on that thread, under the lock; they may call
+/// <see cref="DataChannel.Send"/> (an echo goes out on the thread that received the ping). Failures are outcomes
 /// (<see cref="WhenConnected"/>, <see cref="Outcome"/>): every phase has a timeout.
 /// </summary>
 public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandler
 {
     private readonly PeerConnectionOptions _options;
     private readonly Func<long> _clock;
-    private readonly Channel<PeerInput> _inputs;
     private readonly IPeerSocket _socket;
     private readonly DtlsCertificate _certificate;
     private readonly IceCredentials _localIce;
     private readonly TaskCompletionSource<PeerOutcome> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<PeerOutcome> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ITimer _timer;
     private SessionDescription? _remoteSdp;
     private RemoteDataChannelDescription? _remote;
     private DtlsFingerprint? _remoteFingerprint;
-    private Task? _loop;
     private volatile PeerConnectionState _state = PeerConnectionState.New;
     private int _disposed;
 
@@ -54,14 +53,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         _clock = options.Clock;
         IsOfferer = offerer;
         _certificate = options.Certificate ?? DtlsCertificate.Generate(options.TimeProvider);
-        _inputs = Channel.CreateBounded<PeerInput>(new BoundedChannelOptions(options.InputQueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
-        _timer = options.TimeProvider.CreateTimer(static s => ((PeerConnection)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = new RtcDeadlineTimer(options.TimeProvider, _clock, static s => ((PeerConnection)s!).OnTimer(), this);
         (_socket, _localIce) = OpenSocket(options);
         _localCandidateStrings = UseHostCandidate ? Array.AsReadOnly([LocalHostCandidate().ToTrickleString()]) : Array.AsReadOnly(Array.Empty<string>());
         StartGathering();
@@ -96,7 +88,16 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     public bool IsIceLite => !IsOfferer && _options.AnswererIceMode == AnswererIceMode.Lite;
 
     /// <summary>Our current ICE role (a lite agent is always controlled; a full one may switch on a role conflict).</summary>
-    public IceRole IceRole => _iceAgent?.Role ?? (IsOfferer ? IceRole.Controlling : IceRole.Controlled);
+    public IceRole IceRole
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _core?.IceRole ?? _initialRole ?? (IsOfferer ? IceRole.Controlling : IceRole.Controlled);
+            }
+        }
+    }
 
     public PeerConnectionState State => _state;
 
@@ -111,9 +112,6 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     /// <summary>Our DTLS role, known once both descriptions are in (null before).</summary>
     public DtlsRole? DtlsRole { get; private set; }
 
-    /// <summary>The selected candidate pair, once ICE has selected one.</summary>
-    public CandidatePairInfo? SelectedPair { get; private set; }
-
     public PeerTimings Timings => new(_startedNs, _iceConnectedNs, _dtlsConnectedNs, _sctpConnectedNs);
 
     /// <summary>Completes when the SCTP association is up (connected) or a phase fails first. Never faults.</summary>
@@ -125,16 +123,27 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
     /// <summary>The final outcome once ended, else null.</summary>
     public PeerOutcome? Outcome => _ended.Task.IsCompleted ? _ended.Task.Result : null;
 
-    /// <summary>Raised on the loop on every state change.</summary>
+    /// <summary>Raised on every state change, on the thread that drove the core (see the type's remarks).</summary>
     public event Action<PeerConnection, PeerConnectionState>? StateChanged;
 
-    /// <summary>Raised on the loop when the peer opened a channel (already open; ACK sent). Set OnMessage here.</summary>
+    /// <summary>Raised when the peer opened a channel (already open; ACK sent), on the thread that received the OPEN
+    /// (the socket's receive thread). Set OnMessage here.</summary>
     public event Action<DataChannel>? DataChannelOpened;
 
-    /// <summary>Datagrams and packets dropped: input queue full, DTLS from an unselected source, unknown stream.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Datagrams and messages dropped: not ours (not STUN/DTLS, DTLS from an endpoint ICE did not validate,
+    /// after the end), more early datagrams than are kept before the remote description, messages on no open channel.</summary>
+    public long Dropped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dropped + (_core is { } core ? core.DroppedDatagrams + core.MessagesDropped : 0);
+            }
+        }
+    }
 
-    /// <summary>Exceptions thrown by user callbacks (they are caught and counted; the loop goes on).</summary>
+    /// <summary>Exceptions thrown by user callbacks (they are caught and counted; the connection goes on).</summary>
     public long CallbackErrors => Interlocked.Read(ref _callbackErrors);
 
     /// <summary>
@@ -166,16 +175,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         }
         catch
         {
-            if (pc._loop is not null)
-            {
-                _ = pc.DisposeAsync().AsTask(); // Gathering started the loop: it ends and releases everything.
-            }
-            else
-            {
-                pc._timer.Dispose();
-                pc._socket.Dispose();
-            }
-
+            pc.ReleaseResources();
             throw;
         }
     }
@@ -217,17 +217,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         _remoteFingerprint = fingerprint;
         DtlsRole = description.Setup == SdpSetup.Active ? Dtls.DtlsRole.Server : Dtls.DtlsRole.Client;
         // RFC 8445 §6.1.1: the offerer controls, and must when the answerer is lite.
-        var ice = new IceAgent(_localIce, new IceCredentials(description.IceUfrag, description.IcePwd),
-            IceOptions(IceRole.Controlling, remoteIsLite: description.IceLite));
-        AddSdpCandidates(ice, description);
-        _iceAgent = ice;
-        StartLoop();
-        Post(() =>
-        {
-            ice.Start(_clock());
-            _iceDeadlineNs = RtcTime.Never; // The agent's own connect timeout applies.
-            OnIceStarted();
-        });
+        StartCore(RtcIceMode.Full, IceOptions(IceRole.Controlling, remoteIsLite: description.IceLite), description);
     }
 
     /// <summary>
@@ -248,50 +238,60 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
             throw new ArgumentOutOfRangeException(nameof(maxRetransmits), "Partial reliability parameters must not be negative.");
         }
 
-        if (_state is PeerConnectionState.Failed or PeerConnectionState.Closed)
+        lock (_lock)
         {
-            throw new InvalidOperationException($"The connection is {_state}.");
-        }
+            if (_state is PeerConnectionState.Failed or PeerConnectionState.Closed)
+            {
+                throw new InvalidOperationException($"The connection is {_state}.");
+            }
 
-        var channel = new DataChannel(this, label, protocol, ordered, maxRetransmits, maxPacketLifeTimeMs, local: true);
-        lock (_pendingLocal)
-        {
-            if (_loop is null)
+            var channel = new DataChannel(this, label, protocol, ordered, maxRetransmits, maxPacketLifeTimeMs, local: true);
+            if (_core is null)
             {
                 _pendingLocal.Add(channel);
-                return channel;
             }
-        }
+            else if (CoreTakesChannels(_core))
+            {
+                OpenOnCore(channel);
+                Drain();
+            }
+            else
+            {
+                channel.MarkClosed(); // the connection is ending (from inside a callback, before its end was drained)
+            }
 
-        if (!Post(() => AddLocalChannel(channel)))
-        {
-            channel.MarkClosed();
+            return channel;
         }
-
-        return channel;
     }
 
-    /// <summary>Closes gracefully (SCTP ABORT "Close called", DTLS close_notify, as browsers do) and releases the socket.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes at once (SCTP ABORT "Close called", DTLS close_notify, as browsers do) and releases the socket.</summary>
+    public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            await (_loop ?? Task.CompletedTask).ConfigureAwait(false);
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        if (_loop is not null)
+        lock (_lock)
         {
-            // When the post fails the connection has already ended (the peer closed it) and the loop is on its way
-            // out: wait for it all the same, so the socket (or the shared-socket session) is released on return.
-            Post(() => End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, PeerFailureReason.ClosedLocally, "closed locally")));
-            await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-        }
-        else
-        {
+            if (_core is { } core && !_released)
+            {
+                core.Abort(_clock());
+                Drain(); // ABORT and close_notify go out; Closed(Local) ends the connection.
+            }
+
             End(PeerConnectionState.Closed, PeerOutcome.Failure(PeerPhase.LocalClose, PeerFailureReason.ClosedLocally, "closed locally"));
-            ReleaseResources();
+            if (_draining)
+            {
+                _releaseAfterDrain = true; // disposed from inside a callback: the drain under way sends the last words first
+            }
+            else
+            {
+                ReleaseResources();
+            }
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private void Answer(SessionDescription offer, RemoteDataChannelDescription description, DtlsFingerprint fingerprint)
@@ -310,40 +310,10 @@ public sealed partial class PeerConnection : IAsyncDisposable, IRtcDatagramHandl
         _remote = description;
         _remoteFingerprint = fingerprint;
         DtlsRole = setup == SdpSetup.Passive ? Dtls.DtlsRole.Server : Dtls.DtlsRole.Client;
-        var remoteIce = new IceCredentials(description.IceUfrag, description.IcePwd);
-        IceAgent? agent = null;
-        if (full)
-        {
-            // RFC 8445 §6.1.1: a full answerer is controlled, unless the offerer is lite: then it must control.
-            agent = new IceAgent(_localIce, remoteIce,
-                IceOptions(description.IceLite ? IceRole.Controlling : IceRole.Controlled, remoteIsLite: description.IceLite));
-            AddSdpCandidates(agent, description);
-            _iceAgent = agent;
-        }
-        else
-        {
-            _iceLite = new IceLiteResponder(_localIce, remoteIce, RtcTime.FromTimeSpan(_options.ConsentTimeout));
-        }
-
         LocalDescription = SdpWriter.Write(answer);
-        StartLoop();
-        Post(() =>
-        {
-            if (agent is not null)
-            {
-                agent.Start(_clock()); // The agent's own connect timeout applies.
-                OnIceStarted();
-            }
-            else
-            {
-                _iceDeadlineNs = _startedNs + RtcTime.FromTimeSpan(_options.IceTimeout);
-            }
-
-            if (DtlsRole == Dtls.DtlsRole.Server)
-            {
-                StartDtls(); // The server waits for the ClientHello, which may follow the first check closely.
-            }
-        });
+        // RFC 8445 §6.1.1: a full answerer is controlled, unless the offerer is lite: then it must control.
+        var role = description.IceLite ? IceRole.Controlling : IceRole.Controlled;
+        StartCore(full ? RtcIceMode.Full : RtcIceMode.Lite, IceOptions(role, remoteIsLite: description.IceLite), description);
     }
 
     private IceAgentOptions IceOptions(IceRole role, bool remoteIsLite) => new()

@@ -28,7 +28,7 @@ public sealed record PeerConnectionOptions
     /// <summary>Monotonic ns, the scale of <c>RtcBench.Core.Timing.MonoTime.NowNs()</c>. Receive timestamps come from it.</summary>
     public Func<long> Clock { get; init; } = DefaultClock;
 
-    /// <summary>Drives the event loop's timer and the DTLS handshake timeout.</summary>
+    /// <summary>Drives the connection's one timer (the core's deadlines: ICE, DTLS, SCTP, channel opens, TURN).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Our DTLS certificate; a fresh one when null.</summary>
@@ -75,7 +75,10 @@ public sealed record PeerConnectionOptions
     /// <summary>No consent for this long fails the connection (RFC 7675: 30 s).</summary>
     public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>SCTP packet limit: must fit in one DTLS record (1163 under BouncyCastle with a 1200-byte datagram).</summary>
+    /// <summary>
+    /// No longer used: SCTP packets are the core's DTLS send limit (1163 bytes for its 1200-byte datagrams, the most this
+    /// allowed). Still validated (256..1163) so settings keep working.
+    /// </summary>
     public int SctpMaxPacketSize { get; init; } = 1163;
 
     /// <summary>The default of <see cref="MaxMessageSize"/>: what Chromium and libdatachannel advertise.</summary>
@@ -103,7 +106,10 @@ public sealed record PeerConnectionOptions
     /// </summary>
     internal bool SendSctpInit { get; init; } = true;
 
-    /// <summary>Bound of the event loop's input queue; datagrams beyond it are dropped and counted, sends refused.</summary>
+    /// <summary>
+    /// No longer used: it bounded the event loop's input queue, and the connection has no loop or queue any more (the core
+    /// is driven on the thread that has the input, Peer/README.md). Still validated (16..1048576) so settings keep working.
+    /// </summary>
     public int InputQueueCapacity { get; init; } = 4096;
 
     /// <summary>Monotonic ns from <see cref="Stopwatch"/>, the same scale as <c>MonoTime.System</c>.</summary>
@@ -219,7 +225,7 @@ public sealed record PeerConnectionOptions
 
         if (SctpMaxPacketSize is < 256 or > 1163)
         {
-            errors.Add("SctpMaxPacketSize must be 256..1163 (the BouncyCastle DTLS send limit).");
+            errors.Add("SctpMaxPacketSize must be 256..1163 (the DTLS send limit for 1200-byte datagrams).");
         }
 
         if (MaxMessageSize is < 1 or > 1 << 20)

@@ -33,8 +33,10 @@ public sealed class PeerConnectionLoopbackTests
 
         Assert.Equal(DtlsRole.Client, offerer.DtlsRole);
         Assert.Equal(DtlsRole.Server, answerer.DtlsRole);
-        Assert.True(offerer.DtlsSessionForTests!.UsesManagedRecordLayer); // 0xC02B: AesGcm records, no DTLS thread.
-        Assert.True(answerer.DtlsSessionForTests!.UsesManagedRecordLayer);
+        // The core's managed engine on both sides: 0xC02B (AES-128-GCM) with the extended master secret.
+        Assert.Equal(DtlsRecordKeys.CipherSuiteAes128GcmSha256, offerer.Core!.Dtls.Negotiated!.CipherSuite);
+        Assert.Equal(DtlsRecordKeys.CipherSuiteAes128GcmSha256, answerer.Core!.Dtls.Negotiated!.CipherSuite);
+        Assert.True(offerer.Core.Dtls.Negotiated.ExtendedMasterSecret);
         Assert.Equal(0, reliable.StreamId);
         Assert.Equal(2, lossy.StreamId);
         var remote = opened.ToDictionary(c => c.Label);
@@ -126,6 +128,29 @@ public sealed class PeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Dispose_FromInsideAMessageCallback_TheAbortStillLeaves_PeerEndsAtOnce()
+    {
+        // Callbacks run on the receive thread inside the connection's drain: a dispose from there must let that drain
+        // send the ABORT and close_notify before the socket goes (else the peer learns only at its consent timeout).
+        var offerer = PeerConnection.CreateOfferer(Options());
+        var channel = offerer.CreateDataChannel("reliable");
+        await using var answerer = PeerConnection.AcceptOffer(offerer.CreateOffer(), Options());
+        EchoEverything(answerer);
+        offerer.SetRemoteAnswer(answerer.LocalDescription!);
+        Assert.True(await WithTimeout(channel.WhenOpen));
+
+        channel.OnMessage = (_, _, _, _) => Assert.True(offerer.DisposeAsync().AsTask().IsCompleted); // synchronous: nothing to await
+        channel.SendText("bye"u8);
+
+        var outcome = await WithTimeout(answerer.WhenEnded);
+        Assert.Equal(PeerPhase.PeerClosed, outcome.Phase);
+        Assert.Contains(outcome.Cause, new PeerFailureReason?[] { PeerFailureReason.SctpPeerAbort, PeerFailureReason.DtlsPeerClosed });
+        Assert.Equal(PeerFailureReason.ClosedLocally, (await WithTimeout(offerer.WhenEnded)).Cause);
+        Assert.Equal(DataChannelState.Closed, channel.State);
+        Assert.Equal(0, offerer.CallbackErrors);
+    }
+
+    [Fact]
     public async Task WrongFingerprint_InAnswer_DtlsFailsAsAnOutcome()
     {
         await using var offerer = PeerConnection.CreateOfferer(Options(o => o with { DtlsTimeout = TimeSpan.FromSeconds(5) }));
@@ -163,7 +188,7 @@ public sealed class PeerConnectionLoopbackTests
         Assert.Equal(PeerFailureReason.DtlsHandshakeFailed, outcome.Cause);
         Assert.Equal(DtlsFailureReason.Alert, outcome.DtlsFailure);
         Assert.Equal(PeerConnectionState.Failed, answerer.State);
-        Assert.Equal(42, answerer.DtlsSessionForTests!.PeerFatalAlert);
+        Assert.Equal(42, answerer.Core!.DtlsAlert);
     }
 
     [Fact]
@@ -199,7 +224,7 @@ public sealed class PeerConnectionLoopbackTests
         offerer.SetRemoteAnswer(answer);
 
         await Task.WhenAny(offerer.WhenConnected, Task.Delay(60000));
-        Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} loop={offerer.LoopTask?.Status}");
+        Assert.True(offerer.WhenConnected.IsCompleted, $"{offerer.State} sent={offerer.Socket.Sent} rx={offerer.Socket.Received} rxerr={offerer.Socket.ReceiveErrors} core={offerer.Core?.State}");
         var outcome = await offerer.WhenConnected;
         Assert.Equal(PeerPhase.Ice, outcome.Phase);
         // Our IceTimeout, or the agent's own verdict when every check on the only pair timed out first.
