@@ -37,10 +37,28 @@ public sealed class Aes128GcmIntrinsicsTests
     public void LargeInputs_SameBytesAsAesGcm(int length)
     {
         var random = new Random(length);
+        var (ours, nonce, aad, ciphertext, tag) = AssertSameBytesAsAesGcm(random, length, aadLength: 13);
+        ciphertext[length / 2] ^= 0x01;
+        Assert.False(ours.TryDecrypt(nonce, ciphertext, tag, new byte[length], aad));
+    }
+
+    [Fact]
+    public void RandomInputs_SameBytesAsAesGcm_AndDecryptRoundTrips()
+    {
+        var random = new Random(1605);
+        for (int length = 0; length <= 300; length++)
+        {
+            AssertSameBytesAsAesGcm(random, length, aadLength: random.Next(0, 41));
+        }
+    }
+
+    /// <summary>Random key, nonce, plaintext and AAD: our ciphertext and tag are AesGcm's, and decryption round-trips.</summary>
+    private static (Aes128GcmIntrinsics Ours, byte[] Nonce, byte[] Aad, byte[] Ciphertext, byte[] Tag) AssertSameBytesAsAesGcm(Random random, int length, int aadLength)
+    {
         var key = Bytes(random, 16);
         var nonce = Bytes(random, 12);
         var plaintext = Bytes(random, length);
-        var aad = Bytes(random, 13);
+        var aad = Bytes(random, aadLength);
         var expected = new byte[length];
         var expectedTag = new byte[16];
         using (var reference = new AesGcm(key, 16))
@@ -54,41 +72,11 @@ public sealed class Aes128GcmIntrinsicsTests
         ours.Encrypt(nonce, plaintext, ciphertext, tag, aad);
         Assert.Equal(expected, ciphertext);
         Assert.Equal(expectedTag, tag);
+
         var decrypted = new byte[length];
         Assert.True(ours.TryDecrypt(nonce, ciphertext, tag, decrypted, aad));
         Assert.Equal(plaintext, decrypted);
-        ciphertext[length / 2] ^= 0x01;
-        Assert.False(ours.TryDecrypt(nonce, ciphertext, tag, decrypted, aad));
-    }
-
-    [Fact]
-    public void RandomInputs_SameBytesAsAesGcm_AndDecryptRoundTrips()
-    {
-        var random = new Random(1605);
-        for (int length = 0; length <= 300; length++)
-        {
-            var key = Bytes(random, 16);
-            var nonce = Bytes(random, 12);
-            var plaintext = Bytes(random, length);
-            var aad = Bytes(random, random.Next(0, 41));
-            var expected = new byte[length];
-            var expectedTag = new byte[16];
-            using (var reference = new AesGcm(key, 16))
-            {
-                reference.Encrypt(nonce, plaintext, expected, expectedTag, aad);
-            }
-
-            var ours = new Aes128GcmIntrinsics(key);
-            var ciphertext = new byte[length];
-            var tag = new byte[16];
-            ours.Encrypt(nonce, plaintext, ciphertext, tag, aad);
-            Assert.Equal(expected, ciphertext);
-            Assert.Equal(expectedTag, tag);
-
-            var decrypted = new byte[length];
-            Assert.True(ours.TryDecrypt(nonce, ciphertext, tag, decrypted, aad));
-            Assert.Equal(plaintext, decrypted);
-        }
+        return (ours, nonce, aad, ciphertext, tag);
     }
 
     [Fact]
