@@ -117,11 +117,13 @@ internal static class DirectSessionsBenchmark
         string loadStart = DirectBenchmark.LoadAverage();
         var agents = new (string Name, AgentChildProcess Agent, AgentClient Client, List<string> Rows, List<double> PerPing)[2];
         using var fast = AgentChildProcess.Start("shared", "core");
-        using var slow = AgentChildProcess.Start("shared", "core", new Dictionary<string, string> { ["DOTNET_EnableAES"] = "0" });
+        using var slow = o.BaselineBuild is { } baseline
+            ? AgentChildProcess.Start("shared", "core", assembly: baseline)
+            : AgentChildProcess.Start("shared", "core", new Dictionary<string, string> { ["DOTNET_EnableAES"] = "0" });
         using var fastClient = new AgentClient(fast.BaseUrl, null);
         using var slowClient = new AgentClient(slow.BaseUrl, null);
-        agents[0] = ("record layer on AES-NI (default)", fast, fastClient, [], []);
-        agents[1] = ("DOTNET_EnableAES=0 (AesGcm, previous)", slow, slowClient, [], []);
+        agents[0] = (o.BaselineBuild is null ? "record layer on AES-NI (default)" : "this build", fast, fastClient, [], []);
+        agents[1] = (o.BaselineBuild is null ? "DOTNET_EnableAES=0 (AesGcm, previous)" : "baseline build (--baseline-build)", slow, slowClient, [], []);
         int capacity = 3 * o.WindowSeconds * 10;
         for (int round = 0; round < o.Rounds; round++)
         {
@@ -171,7 +173,14 @@ internal static class DirectSessionsBenchmark
         {
             double f = DirectBenchmark.PercentileOfUnsorted(agents[0].PerPing, 0.5);
             double s = DirectBenchmark.PercentileOfUnsorted(agents[1].PerPing, 0.5);
-            sb.AppendLine(inv, $"Median over rounds: **{f:0.0} µs per ping on AES-NI, {s:0.0} µs with AesGcm** (ratio {f / s:0.00}).");
+            if (o.BaselineBuild is null)
+            {
+                sb.AppendLine(inv, $"Median over rounds: **{f:0.0} µs per ping on AES-NI, {s:0.0} µs with AesGcm** (ratio {f / s:0.00}).");
+            }
+            else
+            {
+                sb.AppendLine(inv, $"Median over rounds: **{f:0.0} µs per ping on this build, {s:0.0} µs on the baseline build {o.BaselineBuild}** (ratio {f / s:0.00}).");
+            }
             sb.AppendLine();
         }
     }
