@@ -126,7 +126,14 @@ public sealed partial class RtcCore : IDisposable
     /// </summary>
     public bool HandleInput(long nowNs, in RtcInput input)
     {
-        CompleteDeferred(); // the previous datagram's SACK, before this input (an echo's send: before its DATA)
+        if (_sackDeferred)
+        {
+            // The previous datagram's SACK, before this input (an echo's send: before its DATA); what it lets SCTP
+            // send goes out with this input's Pump.
+            _sackDeferred = false;
+            _sctp?.CompleteDeferredSack();
+        }
+
         _lastInputNs = nowNs;
         if (State == RtcCoreState.New)
         {
