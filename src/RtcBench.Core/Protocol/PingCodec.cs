@@ -15,6 +15,11 @@ namespace RtcBench.Core.Protocol;
 /// (unix µs − monotonic µs). <c>pad</c> fills the ping to the requested payload size and is echoed back at the same
 /// length. A negative <c>seq</c> marks a readiness probe. Writing and reading never allocate; reading never
 /// throws: anything that is not a well-formed message of the expected kind returns false.
+/// Reading first tries the exact layout this codec writes (<see cref="PingCodecCanonical"/>: one pass over the bytes,
+/// a few hundred instructions, so it stays cheap when the echo thread wakes with cold caches); anything else — another
+/// field order, white space, other number forms, escapes, unknown fields, as other implementations may send — goes
+/// through the general JSON reader. The canonical reader accepts a strict subset of what the general one accepts and
+/// yields the same fields (tests cross-check them).
 /// </summary>
 public static class PingCodec
 {
@@ -26,8 +31,14 @@ public static class PingCodec
     /// <summary>A buffer of this size holds any ping or pong.</summary>
     public const int MaxMessageBytes = MaxPayloadBytes + 256;
 
-    private static ReadOnlySpan<byte> PingPrefix => "{\"v\":1,\"t\":\"ping\",\"run\":\""u8;
-    private static ReadOnlySpan<byte> PongPrefix => "{\"v\":1,\"t\":\"pong\",\"run\":\""u8;
+    /// <summary>
+    /// False makes every read go through the general JSON reader alone (the reader before the canonical one existed):
+    /// for benchmarks that compare the two in one run, and tests. Not for production use.
+    /// </summary>
+    internal static bool UseCanonicalReader { get; set; } = true;
+
+    internal static ReadOnlySpan<byte> PingPrefix => "{\"v\":1,\"t\":\"ping\",\"run\":\""u8;
+    internal static ReadOnlySpan<byte> PongPrefix => "{\"v\":1,\"t\":\"pong\",\"run\":\""u8;
 
     /// <summary>The encoded size of a ping with no padding for the given seq and timestamp.</summary>
     public static int UnpaddedPingSize(long seq, long sentNs)
@@ -94,6 +105,13 @@ public static class PingCodec
     public static bool TryReadPing(ReadOnlySpan<byte> message, out PingFields ping)
     {
         ping = default;
+        return (UseCanonicalReader && PingCodecCanonical.TryReadPing(message, out ping)) || TryReadPingGeneral(message, out ping);
+    }
+
+    /// <summary>Reads a ping with the general JSON reader alone.</summary>
+    internal static bool TryReadPingGeneral(ReadOnlySpan<byte> message, out PingFields ping)
+    {
+        ping = default;
         if (!TryRead(message, out var raw) || raw.Kind != MessageKind.Ping || (raw.Seen & ~FieldSet.Pad) != FieldSet.PingRequired)
         {
             return false;
@@ -104,6 +122,13 @@ public static class PingCodec
 
     /// <summary>Reads a pong. Returns false (never throws) for anything else.</summary>
     public static bool TryReadPong(ReadOnlySpan<byte> message, out PongFields pong)
+    {
+        pong = default;
+        return (UseCanonicalReader && PingCodecCanonical.TryReadPong(message, out pong)) || TryReadPongGeneral(message, out pong);
+    }
+
+    /// <summary>Reads a pong with the general JSON reader alone.</summary>
+    internal static bool TryReadPongGeneral(ReadOnlySpan<byte> message, out PongFields pong)
     {
         pong = default;
         if (!TryRead(message, out var raw) || raw.Kind != MessageKind.Pong || (raw.Seen & ~FieldSet.Pad) != FieldSet.PongRequired)
