@@ -75,6 +75,32 @@ public static class PingCodec
         return w.Position;
     }
 
+    /// <summary>
+    /// Overwrites the <c>ts</c> of a ping written by <see cref="WritePing"/> with <paramref name="sentNs"/> when the new
+    /// value has the same width (all but always, for two readings of the clock microseconds apart); false otherwise,
+    /// and then the caller writes the ping again. <c>,"ts":</c> occurs once: before it are only the hex run id and the
+    /// seq, after it the padding.
+    /// </summary>
+    internal static bool TryRestampPing(Span<byte> ping, long sentNs)
+    {
+        int key = ping.IndexOf(",\"ts\":"u8);
+        if (key < 0 || sentNs < 0)
+        {
+            return false;
+        }
+        int start = key + 6;
+        int length = ping[start..].IndexOfAny((byte)',', (byte)'}');
+        Span<byte> text = stackalloc byte[32];
+        var w = new SpanWriter(text);
+        w.WriteMicros(sentNs);
+        if (length != w.Position)
+        {
+            return false;
+        }
+        text[..length].CopyTo(ping.Slice(start, length));
+        return true;
+    }
+
     /// <summary>Writes the pong answering <paramref name="ping"/>. Returns the number of bytes written.</summary>
     public static int WritePong(Span<byte> destination, in PingFields ping, long echoRxNs, long echoTxNs, double wallAnchorUs)
     {
