@@ -10,7 +10,9 @@ using RtcBench.Core.Protocol;
 using RtcBench.Core.Statistics;
 using RtcBench.Core.Timing;
 using RtcBench.Platforms.Udp;
+using RtcBench.Platforms;
 using RtcBench.Runner;
+using RtcBench.Runner.Pacing;
 
 namespace RtcBench.Bench;
 
@@ -32,10 +34,10 @@ internal static class UdpFloorBenchmark
         "rtcbench udp platform, agent in a child process, before (main's code paths)",
         "raw UDP echo (one thread), echo in the agent's child process",
         "raw one-thread client → the child agent's udp echo",
-        "rtcbench udp platform, no spin before the send (experiment)",
+        "rtcbench udp platform, this branch but main's spin step (reading the socket and PAUSEs)",
     ];
 
-    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, NoSpin = 9;
+    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, PauseSpin = 9;
 
     public static async Task<string> RunAsync(int rounds, int pingsPerRound, TimeSpan interval)
     {
@@ -49,12 +51,19 @@ internal static class UdpFloorBenchmark
         var childRoom = await UdpRoom.OpenAsync(child.BaseUrl);
         var clock = MonoTime.System;
         var runner = new BenchmarkRunner(clock);
-        var beforeRunner = new BenchmarkRunner(clock) { StampAfterEncoding = false };
-        var noSpinRunner = new BenchmarkRunner(clock) { PacerFactory = (stop, abort, receiver) => new NoSpinPacer(clock, receiver, stop, abort) };
+        var beforeCalibration = PacingCalibration.SpinOnly();
+        var beforeRunner = new BenchmarkRunner(clock)
+        {
+            StampAfterEncoding = false,
+            PacerFactory = (stop, abort, receiver) => PausingPacer(clock, beforeCalibration, receiver, stop, abort),
+        };
+        var pauseCalibration = PacingCalibration.SpinOnly();
+        var pauseSpinRunner = new BenchmarkRunner(clock) { PacerFactory = (stop, abort, receiver) => PausingPacer(clock, pauseCalibration, receiver, stop, abort) };
         var config = new RunConfig { Count = pingsPerRound, Warmup = 5, Interval = interval, Deadline = TimeSpan.FromSeconds(1) };
         int datagramBytes = config.PayloadBytes + UdpFrame.HeaderLength;
         var rtts = PathNames.Select(_ => new List<double>()).ToArray();
         var holds = PathNames.Select(_ => new List<double>()).ToArray();
+        SendDelays.Clear();
         var roundP50 = PathNames.Select(_ => new List<double>()).ToArray();
         var paths = new Func<Task>[]
         {
@@ -67,7 +76,7 @@ internal static class UdpFloorBenchmark
             () => BeforeAsync(() => MeasureRtcBenchAsync(beforeRunner, childBefore.BaseUrl, config, rtts[ChildUdpBefore], holds[ChildUdpBefore])),
             () => Sync(() => MeasureRaw(childRaw, pingsPerRound, interval, datagramBytes, clock, rtts[ChildRaw])),
             () => Sync(() => MeasureRawToAgent(childRoom, pingsPerRound, interval, config.PayloadBytes, clock, rtts[RawToChildAgent], holds[RawToChildAgent])),
-            () => MeasureRtcBenchAsync(noSpinRunner, agent.BaseUrl, config, rtts[NoSpin], holds[NoSpin]),
+            () => MeasureRtcBenchAsync(pauseSpinRunner, agent.BaseUrl, config, rtts[PauseSpin], holds[PauseSpin]),
         };
         for (int round = 0; round < rounds; round++)
         {
@@ -101,6 +110,15 @@ internal static class UdpFloorBenchmark
                 Guid.ParseExact(connection.RoomId, "N"),
                 Convert.FromHexString(udp.GetProperty("token").GetString()!));
         }
+    }
+
+    /// <summary>The default pacer with main's spin step (a socket read and PAUSEs), its calibration kept from run to run
+    /// as the runner keeps its own.</summary>
+    private static SendPacer PausingPacer(MonoTime clock, PacingCalibration calibration, IWaitingReceiver? receiver, CancellationToken stop, CancellationToken abort)
+    {
+        var waits = new SystemPacingWaits(stop, abort, receiver) { PauseWhileReceiving = true }; // not disposed: a linked token source per run
+        waits.PrepareThread(); // the factory runs on the driver thread
+        return new SendPacer(clock, waits, calibration);
     }
 
     /// <summary>Runs a "before" path: this process reads pings and pongs with the general JSON reader alone, as main did.</summary>
@@ -161,11 +179,22 @@ internal static class UdpFloorBenchmark
         return Task.CompletedTask;
     }
 
+    /// <summary>The send delays (sent − scheduled, µs) of each rtcbench path's measured pings, by its RTT list.</summary>
+    private static readonly Dictionary<List<double>, List<double>> SendDelays = new(ReferenceEqualityComparer.Instance);
+
     private static async Task MeasureRtcBenchAsync(BenchmarkRunner runner, Uri agentUrl, RunConfig config, List<double> into, List<double> hold)
     {
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
+        if (!SendDelays.TryGetValue(into, out var delays))
+        {
+            SendDelays[into] = delays = [];
+        }
         foreach (var ping in report.Results.Single().Pings)
         {
+            if (ping.Status != "warmup" && ping.SendDelayUs is { } d)
+            {
+                delays.Add(d);
+            }
             if (ping.Status == "ok")
             {
                 into.Add(ping.RttUs!.Value);
@@ -230,14 +259,20 @@ internal static class UdpFloorBenchmark
         sb.AppendLine(inv, $"- recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         sb.AppendLine(inv, $"- command: `dotnet run -c Release --project bench/RtcBench.Bench -- udp-floor --rounds {rounds} --pings {pings} --interval-ms {interval.TotalMilliseconds}`");
         sb.AppendLine(inv, $"- load average at start: {loadAtStart}; at the end: {DirectBenchmark.LoadAverage()}");
-        sb.AppendLine(inv, $"- {rounds} interleaved rounds (order rotating) × {pings} pings every {interval.TotalMilliseconds} ms per path; datagrams of {datagramBytes} bytes both ways for the raw echoes and the pings (pongs are longer). The in-process agent and raw echo run in the benchmark process; the child agents are `agent-host` processes (as in the direct benchmark), the raw echo of the child rows a thread in the child agent's process. rtcbench rows: `BenchmarkRunner` (the CLI's engine) with the default pacer. \"before\": this process (and a second child agent) read pings and pongs with the general JSON reader alone, and the runner reads t1 before encoding the ping, as main does.");
+        sb.AppendLine(inv, $"- {rounds} interleaved rounds (order rotating) × {pings} pings every {interval.TotalMilliseconds} ms per path; datagrams of {datagramBytes} bytes both ways for the raw echoes and the pings (pongs are longer). The in-process agent and raw echo run in the benchmark process; the child agents are `agent-host` processes (as in the direct benchmark), the raw echo of the child rows a thread in the child agent's process. rtcbench rows: `BenchmarkRunner` (the CLI's engine) with the default pacer. \"before\": this process (and a second child agent) read pings and pongs with the general JSON reader alone, the runner reads t1 before encoding the ping and each step of its spin before a send reads the socket and PAUSEs, as on main.");
         sb.AppendLine();
-        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | agent hold p50 µs (rtt − net_rtt; raw client: tx − rx) |");
-        sb.AppendLine("|---|---|---|---|---|---|");
+        sb.AppendLine("| path | n | p50 µs | p90 µs | p99 µs | agent hold p50 µs (rtt − net_rtt; raw client: tx − rx) | send delay p50 / p99 µs |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
         for (int i = 0; i < PathNames.Length; i++)
         {
             string hold = holds[i].Count == 0 ? "–" : P(holds[i], 0.5).ToString("0.0", inv);
-            sb.AppendLine(inv, $"| {PathNames[i]} | {rtts[i].Count} | {P(rtts[i], 0.5):0.0} | {P(rtts[i], 0.9):0.0} | {P(rtts[i], 0.99):0.0} | {hold} |");
+            string delay = "–";
+            if (SendDelays.TryGetValue(rtts[i], out var d) && d.Count > 0)
+            {
+                d.Sort();
+                delay = string.Create(inv, $"{P(d, 0.5):0.0} / {P(d, 0.99):0.0}");
+            }
+            sb.AppendLine(inv, $"| {PathNames[i]} | {rtts[i].Count} | {P(rtts[i], 0.5):0.0} | {P(rtts[i], 0.9):0.0} | {P(rtts[i], 0.99):0.0} | {hold} | {delay} |");
         }
         sb.AppendLine();
         double Ratio(int a, int b, double q) => P(rtts[a], q) / P(rtts[b], q);
@@ -256,7 +291,7 @@ internal static class UdpFloorBenchmark
         Row("the agent's echo over the raw echo, child process", RawToChildAgent, ChildRaw);
         Row("the runner over the raw client (udp platform ÷ raw client → agent), one process", Udp, RawToAgent);
         Row("the runner over the raw client, child process", ChildUdp, RawToChildAgent);
-        Row("no spin ÷ the default pacer (experiment)", NoSpin, Udp);
+        Row("the spin step without PAUSEs ÷ main's (this branch otherwise)", Udp, PauseSpin);
         sb.AppendLine();
         sb.AppendLine(inv, $"p99 ratios, udp platform ÷ raw echo: {Ratio(Udp, Raw, 0.99):0.00} in one process (before {Ratio(UdpBefore, Raw, 0.99):0.00}), {Ratio(ChildUdp, ChildRaw, 0.99):0.00} with the child (before {Ratio(ChildUdpBefore, ChildRaw, 0.99):0.00}).");
         return sb.ToString();

@@ -15,18 +15,12 @@ namespace RtcBench.Platforms.Udp;
 /// it waits in <c>ppoll</c> for a pong or its next send time, as a one-thread echo client blocks in <c>recv</c>), so a
 /// pong does not have to wake a second thread; the receive thread then stands by. Whichever thread reads a datagram
 /// timestamps it right after the read returns and delivers it under one lock: each datagram is delivered once.
-/// The driver's waits end on a <c>timerfd</c> armed once per wait and polled beside the socket with no timeout of
-/// <c>ppoll</c>'s own: a pong that wakes the thread then leaves the timer armed, where a <c>ppoll</c> timeout would be
-/// cancelled on that wake-up, reprogramming the CPU's timer inside the round trip (~5 µs on this VM, against ~0.5 µs
-/// with the timer left armed: bench/results/udp-floor.md).
 /// </summary>
 public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
 {
     private const short PollIn = 0x001;
     private const short PollNval = 0x020;
     private const int Closed = -1;
-    private const int SocketReadable = 1;
-    private const int TimerFired = 2;
     private const int MsgDontWait = 0x40;
     private const int MsgTrunc = 0x20;
     private const int EAgain = 11;
@@ -42,7 +36,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     private readonly Lock _receiveGate = new();
     private readonly ManualResetEventSlim _receiveThreadMayRun = new(true);
     private readonly bool _polled = OperatingSystem.IsLinux();
-    private readonly SafeTimerHandle? _timer;
     private volatile bool _receivingElsewhere;
     private readonly Thread _receiveThread;
     private readonly IPEndPoint _remote;
@@ -61,11 +54,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         _token = token;
         _clock = clock;
         UdpFrame.WriteHeader(_sendBuffer, UdpFrame.TypeToEcho, room, token);
-        if (_polled)
-        {
-            _timer = SafeTimerHandle.Create();
-            _polled = _timer is not null; // no timerfd: the channel's receive thread receives, as elsewhere
-        }
         _receiveThread = new Thread(ReceiveLoop)
         {
             IsBackground = true,
@@ -169,7 +157,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     public void ReceiveFor(long ns)
     {
         long end = Stopwatch.GetTimestamp() + NsToTicks(ns);
-        bool armed = false;
         while (!_disposed)
         {
             long remaining = TicksToNs(end - Stopwatch.GetTimestamp());
@@ -177,23 +164,10 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
             {
                 return;
             }
-            if (!armed)
-            {
-                // Armed once per wait (and again only if it fired early): a datagram's wake-up leaves it armed.
-                if (!_timer!.TryArm(remaining))
-                {
-                    return; // closed
-                }
-                armed = true;
-            }
-            int ready = WaitReadable();
-            if (ready == SocketReadable)
+            int ready = WaitReadable(remaining);
+            if (ready > 0)
             {
                 ReceiveQueued();
-            }
-            else if (ready == TimerFired)
-            {
-                armed = false; // the loop re-arms if the clock says the time is not quite up
             }
             else if (ready == Closed)
             {
@@ -224,41 +198,23 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         }
     }
 
-    /// <summary>ppoll, with no timeout of its own, for POLLIN on the socket and the wait's timer:
-    /// <see cref="SocketReadable"/> (a datagram, or an error, to read: first, so a datagram is never left waiting behind
-    /// the timer), <see cref="TimerFired"/> (its expiry consumed), 0 when interrupted, <see cref="Closed"/> when the
-    /// socket is closed or the call failed.</summary>
-    private unsafe int WaitReadable()
+    /// <summary>ppoll for POLLIN on the socket: 1 readable (or an error to read), 0 timed out or interrupted,
+    /// <see cref="Closed"/> when the socket is closed or the call failed.</summary>
+    private int WaitReadable(long timeoutNs)
     {
         var handle = _socket.SafeHandle;
         bool added = false;
-        bool timerAdded = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            _timer!.DangerousAddRef(ref timerAdded);
-            PollFd* polls = stackalloc PollFd[2];
-            polls[0] = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollIn };
-            polls[1] = new PollFd { Fd = (int)_timer.DangerousGetHandle(), Events = PollIn };
-            int ready = PPoll(polls, 2, IntPtr.Zero, IntPtr.Zero);
+            var poll = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = PollIn };
+            var timeout = new Timespec { Seconds = timeoutNs / 1_000_000_000, Nanoseconds = timeoutNs % 1_000_000_000 };
+            int ready = PPoll(ref poll, 1, in timeout, IntPtr.Zero);
             if (ready < 0)
             {
                 return Marshal.GetLastPInvokeError() == EIntr ? 0 : Closed;
             }
-            if (((polls[0].Revents | polls[1].Revents) & PollNval) != 0)
-            {
-                return Closed;
-            }
-            if (polls[0].Revents != 0)
-            {
-                return SocketReadable;
-            }
-            if (polls[1].Revents != 0)
-            {
-                _timer.Consume();
-                return TimerFired;
-            }
-            return 0;
+            return ready > 0 && (poll.Revents & PollNval) != 0 ? Closed : ready;
         }
         catch (ObjectDisposedException)
         {
@@ -266,10 +222,6 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         }
         finally
         {
-            if (timerAdded)
-            {
-                _timer!.DangerousRelease();
-            }
             if (added)
             {
                 handle.DangerousRelease();
@@ -335,8 +287,15 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         public short Revents;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
     [LibraryImport("libc", EntryPoint = "ppoll", SetLastError = true)]
-    private static unsafe partial int PPoll(PollFd* fds, nuint count, IntPtr timeout, IntPtr signalMask);
+    private static partial int PPoll(ref PollFd fds, nuint count, in Timespec timeout, IntPtr signalMask);
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, ref byte buffer, nuint length, int flags);
@@ -408,9 +367,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         }
         _receiveThreadMayRun.Set();
         _socket.Dispose();
-        _timer?.Wake(); // a driver waiting in ReceiveFor notices the closed socket now, not when its wait is up
         _receiveThread.Join(TimeSpan.FromSeconds(5));
-        _timer?.Dispose();
         return ValueTask.CompletedTask;
     }
 }
