@@ -118,7 +118,7 @@ public sealed class EndToEndTests : IDisposable
         // Interrupt once the run is visibly under way: wait for the agent to have echoed pings.
         using var http = new HttpClient { BaseAddress = agent.BaseUrl };
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        while (true)
         {
             var health = await http.GetFromJsonAsync<JsonElement>("health");
             // "echoed" also counts readiness probes, so wait for comfortably more than 50 pings.
@@ -126,6 +126,10 @@ public sealed class EndToEndTests : IDisposable
             {
                 break;
             }
+
+            Assert.False(running.IsCompleted, "the run ended before it was interrupted");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "no pings echoed (a hang guard only)");
+            await Task.Delay(10); // Polling interval of the agent's counter, not a synchronisation sleep.
         }
         _cli.Interrupts.Interrupt();
         var result = await running;
