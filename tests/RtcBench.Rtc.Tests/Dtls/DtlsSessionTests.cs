@@ -307,14 +307,15 @@ public sealed class DtlsSessionTests
             Certificate = certificate,
             RemoteFingerprint = certificate.Fingerprint,
             HandshakeTimeout = TimeSpan.Zero,
-            ReceiveQueueCapacity = 0,
         };
 
         var error = Assert.Throws<ArgumentException>(() => new DtlsSession(options, _ => { }));
+        var settingsError = Assert.Throws<ArgumentException>(() => new DtlsSession(options with { Role = DtlsRole.Client, HandshakeTimeout = TimeSpan.FromSeconds(1) },
+            _ => { }, new DtlsSessionSettings { ReceiveQueueCapacity = 0 }));
 
         Assert.Contains("Role", error.Message, StringComparison.Ordinal);
         Assert.Contains("HandshakeTimeout", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ReceiveQueueCapacity", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReceiveQueueCapacity", settingsError.Message, StringComparison.Ordinal);
     }
 
     private static DtlsSession Lonely(DtlsRole role, TimeSpan timeout, DtlsBytesHandler output, DtlsEngine engine, TimeProvider? clock = null) => new(
@@ -324,10 +325,9 @@ public sealed class DtlsSessionTests
             Certificate = DtlsCertificate.Generate(),
             RemoteFingerprint = DtlsCertificate.Generate().Fingerprint,
             HandshakeTimeout = timeout,
-            Engine = engine,
-            TimeProvider = clock ?? TimeProvider.System,
         },
-        output);
+        output,
+        new DtlsSessionSettings { Engine = engine, TimeProvider = clock ?? TimeProvider.System });
 
     private static ChannelReader<byte[]> Collect(DtlsSession session)
     {

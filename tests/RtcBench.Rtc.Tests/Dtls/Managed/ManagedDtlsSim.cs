@@ -61,7 +61,6 @@ internal sealed class ManagedDtlsSim : IDisposable
         Role = role,
         Certificate = role == DtlsRole.Client ? ClientCertificate : ServerCertificate,
         RemoteFingerprint = role == DtlsRole.Client ? ServerCertificate.Fingerprint : ClientCertificate.Fingerprint,
-        Engine = DtlsEngine.Managed,
     };
 
     internal void Start()
