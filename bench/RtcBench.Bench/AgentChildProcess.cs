@@ -22,6 +22,9 @@ internal sealed class AgentChildProcess : IDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>Set to 1 in the child's environment: its agent reads pings with the general JSON reader alone.</summary>
+    public const string GeneralReaderVariable = "RTCBENCH_BENCH_GENERAL_READER";
+
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
     /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>core</c> (the agent's default) or <c>peer</c>.</param>
     /// <param name="environment">Extra environment variables for the child (e.g. a runtime switch to compare).</param>
@@ -118,6 +121,10 @@ internal sealed class AgentChildProcess : IDisposable
     /// <summary>The child side: run the agent until stdin closes.</summary>
     public static async Task<int> RunChildAsync(string[] args)
     {
+        if (Environment.GetEnvironmentVariable(GeneralReaderVariable) == "1")
+        {
+            Core.Protocol.PingCodec.UseCanonicalReader = false; // the udp-floor benchmark's "before" agent
+        }
         await using var agent = await AgentHost.StartAsync(new AgentOptions
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),

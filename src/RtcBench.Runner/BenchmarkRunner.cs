@@ -38,6 +38,10 @@ public sealed class BenchmarkRunner
     /// (<see cref="IWaitingReceiver"/>, the default); only benchmarks turn it off, to measure the two-thread shape.</summary>
     internal bool ReceiveOnSendingThread { get; init; } = true;
 
+    /// <summary>Whether the ping driver encodes each ping before it reads the send time t1 and then writes t1 into it
+    /// (the default), rather than reading t1 first and encoding inside the round trip; only benchmarks turn it off.</summary>
+    internal bool StampAfterEncoding { get; init; } = true;
+
     /// <param name="options">What to run.</param>
     /// <param name="stopSending">First interruption: stop sending, keep the data, wait for in-flight answers.</param>
     /// <param name="abort">Second interruption: stop now.</param>
@@ -211,7 +215,7 @@ public sealed class BenchmarkRunner
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread, StampAfterEncoding);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

@@ -32,6 +32,7 @@ internal sealed class PingDriver : IMessageSink
     private readonly Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? _pacerFactory;
     private readonly PacingCalibration? _calibration;
     private readonly bool _receiveOnSendingThread;
+    private readonly bool _stampAfterEncoding;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
@@ -40,14 +41,18 @@ internal sealed class PingDriver : IMessageSink
     /// <param name="receiveOnSendingThread">With the default pacer and a channel that is an <see cref="IWaitingReceiver"/>,
     /// this thread receives the answers itself while it waits between sends (false: the channel's own receive thread
     /// does; benchmarks compare the two).</param>
+    /// <param name="stampAfterEncoding">Encode each ping, then read t1 and write it into the ping (false: read t1, then
+    /// encode, as before; benchmarks compare the two).</param>
     public PingDriver(
         PingSession session,
         IPingChannel channel,
         MonoTime clock,
         Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? pacerFactory = null,
         PacingCalibration? calibration = null,
-        bool receiveOnSendingThread = true)
+        bool receiveOnSendingThread = true,
+        bool stampAfterEncoding = true)
     {
+        _stampAfterEncoding = stampAfterEncoding;
         _receiveOnSendingThread = receiveOnSendingThread;
         _session = session;
         _channel = channel;
@@ -133,8 +138,15 @@ internal sealed class PingDriver : IMessageSink
             if (due <= now)
             {
                 // A due ping goes first: nothing (not even a progress report) runs between the wait and the send.
+                // It is encoded first and then stamped with the send time t1 read right before the send, as a raw
+                // echo client reads its clock right before send(): the encoding is not inside the round trip.
                 long sentNs = _clock.NowNs();
                 int length = _session.WriteNextPing(sentNs, _buffer, out _);
+                if (_stampAfterEncoding)
+                {
+                    sentNs = _clock.NowNs();
+                    length = _session.RestampLastPing(sentNs, _buffer, length);
+                }
                 _channel.Send(_buffer.AsSpan(0, length));
                 previousScheduledNs = scheduled;
                 previousSentNs = sentNs;

@@ -116,7 +116,7 @@ public sealed class SqliteResultStoreFileTests(ITestOutputHelper output) : IDisp
     }
 
     [Fact]
-    public async Task SaveRun_HundredThousandPings_SavesInSeconds()
+    public async Task SaveRun_HundredThousandPings_SavesAndReadsThemBack()
     {
         var run = TestRuns.Create(pingCount: 100_000);
         await using var store = new SqliteResultStore(DbPath);
@@ -131,7 +131,6 @@ public sealed class SqliteResultStoreFileTests(ITestOutputHelper output) : IDisp
 
         output.WriteLine($"100,000 pings: save {save.ElapsedMilliseconds} ms, read {read.ElapsedMilliseconds} ms");
         Assert.Equal(100_000, back!.Pings.Count);
-        // Generous bound for a loaded 2-core CI machine; typically well under a second.
     }
 
     [Fact]

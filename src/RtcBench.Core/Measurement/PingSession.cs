@@ -125,6 +125,32 @@ public sealed class PingSession
     }
 
     /// <summary>
+    /// Re-stamps the ping just written by <see cref="WriteNextPing"/> (the <paramref name="length"/> bytes of
+    /// <paramref name="message"/>) with <paramref name="sentNs"/> as its actual send time, in its bytes and its record;
+    /// returns the message length. So a sender can encode first and read the send time right before the transport
+    /// takes the bytes: the encoding is not inside the round trip. Call before the ping is handed to the transport.
+    /// </summary>
+    public int RestampLastPing(long sentNs, Span<byte> message, int length)
+    {
+        lock (_gate)
+        {
+            if (_nextSeq == 0)
+            {
+                throw new InvalidOperationException("No ping written yet.");
+            }
+            int seq = _nextSeq - 1;
+            ref PingRecord r = ref _records[seq];
+            if (!PingCodec.TryRestampPing(message[..length], sentNs))
+            {
+                length = PingCodec.WritePing(message, RunId, seq, sentNs, Config.PayloadBytes);
+            }
+            r.SentNs = sentNs;
+            _lastSentNs = sentNs;
+            return length;
+        }
+    }
+
+    /// <summary>
     /// Hands the session a received message with its receive timestamp (monotonic ns). Pongs for this run are
     /// matched by seq; everything else is counted and dropped. Never throws on bad input.
     /// </summary>

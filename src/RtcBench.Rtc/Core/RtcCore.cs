@@ -79,7 +79,6 @@ public sealed partial class RtcCore : IDisposable
             RemoteFingerprint = options.RemoteFingerprint,
             HandshakeTimeout = RtcTime.ToTimeSpan(options.DtlsTimeoutNs),
             SrtpProfiles = options.SrtpProfiles,
-            Engine = DtlsEngine.Managed,
         }, options.Mtu);
         _sctpPacket = new byte[_dtls.SendLimit];
     }

@@ -1,6 +1,9 @@
 namespace RtcBench.Rtc.Dtls;
 
-/// <summary>Everything a <see cref="DtlsSession"/> needs; validated by <see cref="Validate"/> in the constructor.</summary>
+/// <summary>
+/// What one DTLS endpoint (<see cref="DtlsManagedEngine"/>) needs; validated by <see cref="Validate"/> when the engine
+/// is created. <c>Core/RtcCore</c> builds it from its own options.
+/// </summary>
 public sealed record DtlsSessionOptions
 {
     public required DtlsRole Role { get; init; }
@@ -10,17 +13,8 @@ public sealed record DtlsSessionOptions
     /// <summary>The peer's <c>a=fingerprint</c> from its SDP; the handshake fails unless its certificate matches.</summary>
     public required DtlsFingerprint RemoteFingerprint { get; init; }
 
+    /// <summary>From the engine's start to the deadline by which the handshake must have finished.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Incoming datagrams waiting for the DTLS thread; beyond this they are dropped and counted.</summary>
-    public int ReceiveQueueCapacity { get; init; } = 512;
-
-    /// <summary>
-    /// After a handshake that negotiated 0xC02B, protect records with our own AES-GCM record layer and end the DTLS
-    /// thread (receiving then runs on the thread that calls HandleDatagram). Off, or another suite: BouncyCastle keeps
-    /// the record layer and its thread for the whole session.
-    /// </summary>
-    public bool ManagedRecordLayer { get; init; } = true;
 
     /// <summary>
     /// The SRTP protection profiles of use_srtp (RFC 5764), best first: as client we offer them, as server we select
@@ -36,32 +30,10 @@ public sealed record DtlsSessionOptions
     public bool RequireSrtp { get; init; }
 
     /// <summary>
-    /// Which implementation runs the handshake: <see cref="DtlsEngine.Managed"/> (the sans-IO handshake on .NET crypto,
-    /// Dtls/Managed, no thread; the default) or <see cref="DtlsEngine.Bouncy"/> (BouncyCastle on a thread per session
-    /// during the handshake). The default can be switched back process-wide with <c>RTCBENCH_DTLS_ENGINE=bouncy</c>
-    /// (read once). Only <see cref="DtlsSession"/> reads it: <c>Core/RtcCore</c>, and so <c>PeerConnection</c> and the
-    /// agent's direct echo, always drive the managed engine directly.
-    /// </summary>
-    public DtlsEngine Engine { get; init; } = DefaultEngine;
-
-    /// <summary>
-    /// <see cref="DtlsEngine.Bouncy"/> when <c>RTCBENCH_DTLS_ENGINE</c> is <c>bouncy</c> (any case), else Managed
-    /// (<c>managed</c>, unset, or anything else).
-    /// </summary>
-    public static DtlsEngine DefaultEngine { get; } = ParseEngine(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE"));
-
-    /// <summary>The engine <c>RTCBENCH_DTLS_ENGINE</c>'s value selects (see <see cref="DefaultEngine"/>).</summary>
-    internal static DtlsEngine ParseEngine(string? value) =>
-        string.Equals(value?.Trim(), "bouncy", StringComparison.OrdinalIgnoreCase) ? DtlsEngine.Bouncy : DtlsEngine.Managed;
-
-    /// <summary>
-    /// Managed engine as server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347
-    /// §4.2.1). On by default; BouncyCastle's server (the Bouncy engine) never sends one.
+    /// As server: answer a ClientHello without a valid cookie with a HelloVerifyRequest (RFC 6347 §4.2.1). On by
+    /// default.
     /// </summary>
     public bool HelloVerifyCookie { get; init; } = true;
-
-    /// <summary>Drives the handshake timeout (the DTLS engine itself reads the real clock).</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public void Validate()
     {
@@ -84,11 +56,6 @@ public sealed record DtlsSessionOptions
         if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout > TimeSpan.FromMinutes(10))
         {
             errors.Add($"HandshakeTimeout {HandshakeTimeout} must be in (0, 10 min].");
-        }
-
-        if (ReceiveQueueCapacity is < 1 or > 65536)
-        {
-            errors.Add($"ReceiveQueueCapacity {ReceiveQueueCapacity} must be in [1, 65536].");
         }
 
         if (SrtpProfiles is null)
@@ -114,16 +81,6 @@ public sealed record DtlsSessionOptions
             {
                 errors.Add("RequireSrtp needs at least one SrtpProfile.");
             }
-        }
-
-        if (!Enum.IsDefined(Engine))
-        {
-            errors.Add($"Engine {Engine} is not a DtlsEngine.");
-        }
-
-        if (TimeProvider is null)
-        {
-            errors.Add("TimeProvider is required.");
         }
 
         if (errors.Count > 0)

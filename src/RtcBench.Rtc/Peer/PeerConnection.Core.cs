@@ -482,7 +482,7 @@ public sealed partial class PeerConnection
         static PeerOutcome Handshake(DtlsFailureReason reason, string text) =>
             PeerOutcome.Failure(PeerPhase.Dtls, PeerFailureReason.DtlsHandshakeFailed, $"{reason}: {text}") with { DtlsFailure = reason };
 
-        string alert = core.DtlsAlert is { } number ? DtlsSession.DescribeAlert(number) : "unknown";
+        string alert = core.DtlsAlert is { } number ? DtlsAlerts.Describe(number) : "unknown";
         return failure switch
         {
             RtcFailureReason.IceTimeout => (PeerConnectionState.Failed, PeerOutcome.Failure(PeerPhase.Ice, PeerFailureReason.IceTimeout,

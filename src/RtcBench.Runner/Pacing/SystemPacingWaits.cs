@@ -14,6 +14,7 @@ namespace RtcBench.Runner.Pacing;
 /// while it waits: the precise sleep is the channel's high-resolution <c>ppoll</c> (same timer, same slack), the coarse
 /// one is slices of it of at most <see cref="CoarseSliceNs"/> that check for a stop request in between, and each spin
 /// step first reads what is queued; so a pong is read and timestamped as it arrives whatever the thread is waiting for.
+/// That read is then the whole spin step (<see cref="SpinOnce"/>).
 /// </summary>
 internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 {
@@ -96,9 +97,26 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         }
     }
 
+    /// <summary>True: each spin step also executes <see cref="Thread.SpinWait(int)"/>'s PAUSE instructions when it reads
+    /// the socket, as before; only for the benchmark that compares the two in one run.</summary>
+    internal bool PauseWhileReceiving { get; init; }
+
+    /// <summary>
+    /// One spin step. With a receiver the step is reading what is queued (a non-blocking <c>recv</c>: the system call
+    /// paces the loop), without PAUSE instructions: on this VM a loop of PAUSEs before the send made the pong after it
+    /// arrive later (udp p50 1.12–1.14× in one interleaved run, send_delay p99 no better; bench/results/udp-floor.md),
+    /// likely the hypervisor's pause-loop exits. Without a receiver, a short PAUSE spin.
+    /// </summary>
     public void SpinOnce()
     {
-        _receiver?.ReceiveQueued();
+        if (_receiver is not null)
+        {
+            _receiver.ReceiveQueued();
+            if (!PauseWhileReceiving)
+            {
+                return;
+            }
+        }
         Thread.SpinWait(20);
     }
 

@@ -107,9 +107,8 @@ public sealed class RtcCoreBouncyCastleTests
                 Role = coreRole == DtlsRole.Client ? DtlsRole.Server : DtlsRole.Client,
                 Certificate = bcCertificate,
                 RemoteFingerprint = coreCertificate.Fingerprint,
-                Engine = DtlsEngine.Bouncy,
                 HandshakeTimeout = TimeSpan.FromSeconds(30),
-            }, datagram => _fromBc.Writer.TryWrite((false, datagram.ToArray())));
+            }, datagram => _fromBc.Writer.TryWrite((false, datagram.ToArray())), new DtlsSessionSettings { Engine = DtlsEngine.Bouncy });
             Bc.DataReceived += data => _fromBc.Writer.TryWrite((true, data.ToArray()));
             Sctp = new SctpAssociation(new SctpOptions { MaxPacketSize = _packet.Length });
             BcHandshake = Bc.HandshakeAsync(CancellationToken.None); // as client its ClientHello may beat our ICE: the core keeps it

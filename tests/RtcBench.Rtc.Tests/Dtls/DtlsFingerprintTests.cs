@@ -51,6 +51,55 @@ public sealed partial class DtlsFingerprintTests
     }
 
     [Fact]
+    public void Generate_AtAGivenTime_ValidFromADayBeforeForTheLifetimeWithAPositiveSerialAndNoExtensions()
+    {
+        var clock = new ManualClock();
+        var now = clock.GetUtcNow();
+
+        var certificate = DtlsCertificate.Generate(clock, TimeSpan.FromDays(7));
+
+        using var x509 = X509CertificateLoader.LoadCertificate(certificate.Der.ToArray());
+        Assert.Equal(now.AddDays(-1).UtcDateTime, x509.NotBefore.ToUniversalTime());
+        Assert.Equal(now.AddDays(7).UtcDateTime, x509.NotAfter.ToUniversalTime());
+        Assert.Equal("CN=RtcBench", x509.Subject);
+        Assert.Equal(3, x509.Version);
+        Assert.Empty(x509.Extensions);
+        byte[] serial = x509.SerialNumberBytes.ToArray();
+        Assert.Equal(8, serial.Length);
+        Assert.Equal(0x40, serial[0] & 0xC0); // Positive (top bit clear) and eight bytes long.
+        using var byDefault = X509CertificateLoader.LoadCertificate(DtlsCertificate.Generate(clock).Der.ToArray());
+        Assert.Equal(now.AddDays(30).UtcDateTime, byDefault.NotAfter.ToUniversalTime());
+    }
+
+    [Fact]
+    public void Generate_Always_SigningKeyIsTheCertificatesKeyAndBouncyCastleVerifiesTheSignature()
+    {
+        var certificate = DtlsCertificate.Generate();
+        byte[] message = "transcript"u8.ToArray();
+
+        using var signing = certificate.CreateSigningKey();
+        byte[] signature = signing.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
+        // BouncyCastle, the independent implementation, parses the certificate .NET made and checks the self-signature
+        // and a signature by the key the managed handshake signs with.
+        var parsed = new Org.BouncyCastle.X509.X509Certificate(certificate.Der.ToArray());
+        parsed.Verify(parsed.GetPublicKey());
+        var verifier = Org.BouncyCastle.Security.SignerUtilities.GetSigner("SHA256WITHECDSA");
+        verifier.Init(false, parsed.GetPublicKey());
+        verifier.BlockUpdate(message, 0, message.Length);
+        Assert.True(verifier.VerifySignature(signature));
+    }
+
+    [Fact]
+    public void DescribeAlert_AllDescriptions_NameThemAsBouncyCastleDoes()
+    {
+        for (int description = 0; description < 256; description++)
+        {
+            Assert.Equal(Org.BouncyCastle.Tls.AlertDescription.GetText((short)description), DtlsAlerts.Describe(description));
+        }
+    }
+
+    [Fact]
     public void TryParse_RoundTripAndLowerCase_EqualsOriginal()
     {
         var fingerprint = DtlsCertificate.Generate().Fingerprint;

@@ -27,7 +27,7 @@ public sealed class DtlsOpenSslInteropTests
         using var server = StartServer(certificate, openSslProfiles, KeyingMaterialLength(expected));
         var port = ParsePort(await server.WaitForLineStartingAsync("ACCEPT ", deadline.Token));
         var ours = DtlsCertificate.Generate();
-        using var client = new UdpDtlsEndpoint(Options(DtlsRole.Client, ours, certificate.Fingerprint) with { Engine = engine }, new IPEndPoint(IPAddress.Loopback, port));
+        using var client = new UdpDtlsEndpoint(Options(DtlsRole.Client, ours, certificate.Fingerprint), new IPEndPoint(IPAddress.Loopback, port), engine);
 
         await client.Session.HandshakeAsync(deadline.Token);
 
@@ -51,7 +51,7 @@ public sealed class DtlsOpenSslInteropTests
         using var deadline = new CancellationTokenSource(Patience);
         using var certificate = await OpenSslCertificate.CreateAsync();
         var ours = DtlsCertificate.Generate();
-        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, ours, certificate.Fingerprint) with { Engine = engine });
+        using var server = new UdpDtlsEndpoint(Options(DtlsRole.Server, ours, certificate.Fingerprint), engine: engine);
         var handshake = server.Session.HandshakeAsync(deadline.Token);
         using var client = StartClient(certificate, server.Port, "-use_srtp", openSslProfiles,
             "-keymatexport", DtlsSrtpKeyingMaterial.ExporterLabel, "-keymatexportlen", KeyingMaterialLength(expected).ToString(System.Globalization.CultureInfo.InvariantCulture));

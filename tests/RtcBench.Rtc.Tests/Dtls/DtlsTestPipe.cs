@@ -56,13 +56,11 @@ internal sealed class DtlsTestPipe : IDisposable
                 Certificate = ClientCertificate,
                 RemoteFingerprint = clientExpects ?? ServerCertificate.Fingerprint,
                 HandshakeTimeout = timeout,
-                ReceiveQueueCapacity = queueCapacity,
-                ManagedRecordLayer = clientManaged,
                 SrtpProfiles = clientSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
                 RequireSrtp = clientRequiresSrtp,
-                Engine = clientEngine,
             },
-            ToServer);
+            ToServer,
+            new DtlsSessionSettings { Engine = clientEngine, ReceiveQueueCapacity = queueCapacity, ManagedRecordLayer = clientManaged });
         Server = new DtlsSession(
             new DtlsSessionOptions
             {
@@ -70,13 +68,11 @@ internal sealed class DtlsTestPipe : IDisposable
                 Certificate = ServerCertificate,
                 RemoteFingerprint = serverExpects ?? ClientCertificate.Fingerprint,
                 HandshakeTimeout = timeout,
-                ReceiveQueueCapacity = queueCapacity,
-                ManagedRecordLayer = serverManaged,
                 SrtpProfiles = serverSrtp ?? [DtlsSrtpProfile.AeadAes128Gcm, DtlsSrtpProfile.Aes128CmHmacSha1_80],
                 RequireSrtp = serverRequiresSrtp,
-                Engine = serverEngine,
             },
-            ToClient);
+            ToClient,
+            new DtlsSessionSettings { Engine = serverEngine, ReceiveQueueCapacity = queueCapacity, ManagedRecordLayer = serverManaged });
     }
 
     internal DtlsCertificate ClientCertificate { get; }

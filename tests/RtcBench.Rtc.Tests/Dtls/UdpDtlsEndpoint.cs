@@ -19,11 +19,11 @@ internal sealed class UdpDtlsEndpoint : IDisposable
     private readonly TaskCompletionSource<DtlsCloseReason> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IPEndPoint? _remote;
 
-    internal UdpDtlsEndpoint(DtlsSessionOptions options, IPEndPoint? remote = null)
+    internal UdpDtlsEndpoint(DtlsSessionOptions options, IPEndPoint? remote = null, DtlsEngine engine = DtlsEngine.Managed)
     {
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _remote = remote;
-        Session = new DtlsSession(options, Send);
+        Session = new DtlsSession(options, Send, new DtlsSessionSettings { Engine = engine });
         Session.DataReceived += data => _received.Writer.TryWrite(Encoding.Latin1.GetString(data));
         Session.Closed += (_, reason) => _closed.TrySetResult(reason);
         _receiver = new Thread(Receive) { IsBackground = true, Name = "udp-dtls-endpoint" };

@@ -189,7 +189,25 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         await using var store = new PostgresResultStore(ConnectionString);
 
         var initialize = store.InitializeAsync(Ct);
-        await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+        // Not a sleep: poll until PostgreSQL shows the store's backend waiting for the migration lock (the test's
+        // token, two minutes, is the hang guard). Until then the store must not have finished without the lock.
+        const string waiting = """
+            SELECT COUNT(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND classid::bigint = @high AND objid::bigint = @low AND objsubid = 1;
+            """;
+        await using (var poll = new NpgsqlCommand(waiting, holder, transaction))
+        {
+            poll.Parameters.AddWithValue("high", (long)(uint)(PostgresDialect.MigrationLockKey >> 32));
+            poll.Parameters.AddWithValue("low", PostgresDialect.MigrationLockKey & 0xFFFF_FFFFL);
+            while ((long)(await poll.ExecuteScalarAsync(Ct))! == 0)
+            {
+                Assert.False(initialize.IsCompleted, "InitializeAsync finished while another held the migration lock");
+                await Task.Delay(TimeSpan.FromMilliseconds(10), Ct); // Polling interval, not a synchronisation sleep.
+            }
+        }
+
         Assert.False(initialize.IsCompleted);
         await transaction.CommitAsync(Ct);
         await initialize.WaitAsync(TimeSpan.FromSeconds(30), Ct);

@@ -30,7 +30,6 @@ internal sealed class BouncyCastlePeer : IDisposable
             Role = managedRole,
             Certificate = managedCertificate,
             RemoteFingerprint = bcCertificate.Fingerprint,
-            Engine = DtlsEngine.Managed,
         };
         var bcOptions = new DtlsSessionOptions
         {
@@ -47,7 +46,7 @@ internal sealed class BouncyCastlePeer : IDisposable
             {
                 _fromBc.Writer.TryWrite(datagram.ToArray());
             }
-        });
+        }, new DtlsSessionSettings { Engine = DtlsEngine.Bouncy });
         Bc.DataReceived += data =>
         {
             lock (BcReceived)

@@ -109,7 +109,6 @@ public sealed class DtlsSessionManagedEngineTests
             Role = DtlsRole.Client,
             Certificate = certificate,
             RemoteFingerprint = certificate.Fingerprint,
-            Engine = DtlsEngine.Managed,
             HandshakeTimeout = TimeSpan.FromMilliseconds(300),
         };
         int sent = 0;
@@ -127,22 +126,6 @@ public sealed class DtlsSessionManagedEngineTests
         Assert.True(sent >= 1);
     }
 
-    [Theory]
-    [InlineData(null, DtlsEngine.Managed)]
-    [InlineData("", DtlsEngine.Managed)]
-    [InlineData("managed", DtlsEngine.Managed)]
-    [InlineData("bouncy", DtlsEngine.Bouncy)]
-    [InlineData(" BouncY ", DtlsEngine.Bouncy)]
-    [InlineData("openssl", DtlsEngine.Managed)]
-    public void DefaultEngine_EnvironmentValue_ManagedUnlessBouncy(string? value, DtlsEngine expected)
-    {
-        Assert.Equal(expected, DtlsSessionOptions.ParseEngine(value));
-        var certificate = DtlsCertificate.Generate();
-        var options = new DtlsSessionOptions { Role = DtlsRole.Client, Certificate = certificate, RemoteFingerprint = certificate.Fingerprint };
-        Assert.Equal(DtlsSessionOptions.DefaultEngine, options.Engine);
-        Assert.Equal(DtlsSessionOptions.ParseEngine(Environment.GetEnvironmentVariable("RTCBENCH_DTLS_ENGINE")), options.Engine);
-    }
-
     [Fact]
     public async Task Session_ManagedEngineSendCallback_RunsWithoutTheSessionLock()
     {
@@ -157,7 +140,6 @@ public sealed class DtlsSessionManagedEngineTests
                 Role = DtlsRole.Client,
                 Certificate = certificate,
                 RemoteFingerprint = certificate.Fingerprint,
-                Engine = DtlsEngine.Managed,
             },
             _ =>
             {

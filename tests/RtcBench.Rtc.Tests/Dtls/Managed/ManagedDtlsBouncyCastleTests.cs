@@ -20,6 +20,7 @@ public sealed class ManagedDtlsBouncyCastleTests
         var bcFailure = await peer.HandshakeAsync().WaitAsync(Patience);
 
         Assert.Null(bcFailure);
+        Assert.Equal(DtlsEngine.Bouncy, peer.Bc.Engine); // The independent peer, not the managed engine against itself.
         Assert.True(peer.Managed.Connected, peer.Managed.Engine.FailureMessage);
         var ours = peer.Managed.Engine.Negotiated!;
         var theirs = peer.Bc.Negotiated!;

@@ -50,6 +50,9 @@ internal sealed class ManagedDtlsSim : IDisposable
 
     internal long SentDatagrams { get; private set; }
 
+    /// <summary>Every datagram sent, when (virtual ns), which way, and whether the network lost it.</summary>
+    internal List<(long AtNs, bool ToServer, byte ContentType, bool Lost)> Sends { get; } = [];
+
     /// <summary>What was sent when, and what the network lost: printed by failing tests.</summary>
     internal List<string> Log { get; } = [];
 
@@ -58,7 +61,6 @@ internal sealed class ManagedDtlsSim : IDisposable
         Role = role,
         Certificate = role == DtlsRole.Client ? ClientCertificate : ServerCertificate,
         RemoteFingerprint = role == DtlsRole.Client ? ServerCertificate.Fingerprint : ClientCertificate.Fingerprint,
-        Engine = DtlsEngine.Managed,
     };
 
     internal void Start()
@@ -71,13 +73,16 @@ internal sealed class ManagedDtlsSim : IDisposable
     /// <summary>Runs until both sides are connected or one failed, or nothing is left to happen.</summary>
     internal void RunHandshake(int maxSteps = 100_000) => RunUntil(() => (Client.Connected && Server.Connected) || Client.Failed || Server.Failed, maxSteps);
 
-    internal void RunUntil(Func<bool> done, int maxSteps = 100_000)
+    /// <summary>Runs every delivery and timer due at or before <paramref name="endNs"/>, in order; time stops at the last.</summary>
+    internal void RunTo(long endNs) => RunUntil(() => false, endNs: endNs);
+
+    internal void RunUntil(Func<bool> done, int maxSteps = 100_000, long endNs = long.MaxValue)
     {
         for (int step = 0; step < maxSteps && !done(); step++)
         {
             long nextTimer = Math.Min(Client.Engine.NextTimeoutNs, Server.Engine.NextTimeoutNs);
             long nextDelivery = _inFlight.TryPeek(out _, out var when) ? when.At : long.MaxValue;
-            if (nextTimer == long.MaxValue && nextDelivery == long.MaxValue)
+            if ((nextTimer == long.MaxValue && nextDelivery == long.MaxValue) || Math.Min(nextTimer, nextDelivery) > endNs)
             {
                 return;
             }
@@ -118,13 +123,16 @@ internal sealed class ManagedDtlsSim : IDisposable
         {
             if (tap(toServer, bytes) is not { } replaced)
             {
+                Sends.Add((NowNs, toServer, bytes[0], true));
                 return;
             }
 
             bytes = replaced;
         }
 
-        if (_random.NextDouble() < Loss)
+        bool lost = _random.NextDouble() < Loss;
+        Sends.Add((NowNs, toServer, bytes[0], lost));
+        if (lost)
         {
             Log.Add($"{NowNs / 1e6:0.0} ms {(toServer ? "c>s" : "s>c")} {bytes.Length} B type {bytes[0]} LOST");
             return;

@@ -34,10 +34,12 @@ internal sealed class BcPeerState
     private int _fatalAlertReceived = -1;
     private int _fatalAlertRaised = -1;
     private DtlsSrtpProfile _srtpProfile;
+    private readonly Org.BouncyCastle.Crypto.AsymmetricKeyParameter _privateKey;
 
     internal BcPeerState(DtlsSessionOptions options, int handshakeTimeoutMillis)
     {
         Certificate = options.Certificate;
+        _privateKey = BcCertificates.PrivateKey(options.Certificate);
         RemoteFingerprint = options.RemoteFingerprint;
         HandshakeTimeoutMillis = handshakeTimeoutMillis;
         _srtpProfiles = [.. options.SrtpProfiles];
@@ -97,7 +99,7 @@ internal sealed class BcPeerState
     ];
 
     internal TlsCredentialedSigner Credentials(TlsContext context) => new BcDefaultTlsCredentialedSigner(
-        new TlsCryptoParameters(context), Crypto, Certificate.PrivateKey, Certificate.ToChain(Crypto), EcdsaSha256);
+        new TlsCryptoParameters(context), Crypto, _privateKey, BcCertificates.Chain(Certificate, Crypto), EcdsaSha256);
 
     /// <summary>
     /// RFC 8827 §6.5: the peer's end-entity certificate must hash to the SDP fingerprint. A mismatch (or no

@@ -4,12 +4,14 @@ using Org.BouncyCastle.Tls;
 namespace RtcBench.Rtc.Dtls;
 
 /// <summary>
-/// One DTLS 1.2 session behind <see cref="IDtlsTransport"/>, run by the engine <see cref="DtlsSessionOptions.Engine"/>
-/// names. <see cref="DtlsEngine.Managed"/> (the default): the sans-IO handshake in a thin shell
+/// Test side: one DTLS 1.2 session behind <see cref="IDtlsTransport"/> on its own threads, run by the engine
+/// <see cref="DtlsSessionSettings.Engine"/> names: the harness that lets BouncyCastle (the independent peer) and the
+/// production engine meet each other, OpenSSL and themselves over pipes and UDP. Production drives
+/// <see cref="DtlsManagedEngine"/> directly from <c>Core/RtcCore</c> and has no BouncyCastle. <see cref="DtlsEngine.Managed"/> (the default): the sans-IO handshake in a thin shell
 /// (<see cref="DtlsManagedSession"/>), no thread; datagrams are sent outside its lock (Dtls/README.md, threading).
 /// <para>Threading with <see cref="DtlsEngine.Bouncy"/>: <see cref="HandshakeAsync"/> starts ONE long-running task that runs
 /// <c>DtlsClientProtocol.Connect</c>/<c>DtlsServerProtocol.Accept</c>. When 0xC02B was negotiated (and
-/// <see cref="DtlsSessionOptions.ManagedRecordLayer"/> is on) that task then ends: our AES-GCM record layer
+/// <see cref="DtlsSessionSettings.ManagedRecordLayer"/> is on) that task then ends: our AES-GCM record layer
 /// (DtlsSession.Managed.cs) decrypts on the thread that calls HandleDatagram. Otherwise the task goes on to run
 /// BouncyCastle's receive loop (<c>DtlsTransport.Receive</c>) that raises <see cref="DataReceived"/> and <see cref="Closed"/>. The socket side
 /// calls <see cref="HandleDatagram"/> from any thread (it only enqueues). Outgoing datagrams reach the callback
@@ -22,6 +24,7 @@ public sealed partial class DtlsSession : IDtlsTransport
     private const int BackstopMillis = 1000;
 
     private readonly DtlsSessionOptions _options;
+    private readonly DtlsSessionSettings _settings;
     private readonly BcPeerState _peer;
     private readonly BcDatagramAdapter _adapter;
     private readonly DtlsBytesHandler _sendDatagram;
@@ -36,23 +39,26 @@ public sealed partial class DtlsSession : IDtlsTransport
     private Task? _worker;
     private readonly DtlsManagedSession? _managed;
 
-    public DtlsSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram)
+    public DtlsSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram, DtlsSessionSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(sendDatagram);
+        settings ??= DtlsSessionSettings.Default;
         options.Validate();
+        settings.Validate();
         _options = options;
+        _settings = settings;
         _sendDatagram = sendDatagram;
         int bcTimeout = (int)Math.Min(int.MaxValue - BackstopMillis, options.HandshakeTimeout.TotalMilliseconds) + BackstopMillis;
         _peer = new BcPeerState(options, bcTimeout);
-        _adapter = new BcDatagramAdapter(options.ReceiveQueueCapacity, sendDatagram)
+        _adapter = new BcDatagramAdapter(settings.ReceiveQueueCapacity, sendDatagram)
         {
-            KeepEarlyData = options.ManagedRecordLayer,
+            KeepEarlyData = settings.ManagedRecordLayer,
         };
-        if (options.Engine == DtlsEngine.Managed)
+        if (settings.Engine == DtlsEngine.Managed)
         {
             // The sans-IO handshake (Dtls/Managed): no DTLS thread at all; BouncyCastle is not used.
-            _managed = new DtlsManagedSession(options, sendDatagram, RaiseData, reason => Closed?.Invoke(this, reason));
+            _managed = new DtlsManagedSession(options, settings.TimeProvider, sendDatagram, RaiseData, reason => Closed?.Invoke(this, reason));
         }
     }
 
@@ -100,8 +106,8 @@ public sealed partial class DtlsSession : IDtlsTransport
         ? (_managed.State == DtlsSessionState.Connected ? _managed.Engine.SendLimit : 0)
         : _records is not null ? ManagedSendLimit : Volatile.Read(ref _transport)?.GetSendLimit() ?? 0;
 
-    /// <summary>Which implementation runs this session (<see cref="DtlsSessionOptions.Engine"/>).</summary>
-    public DtlsEngine Engine => _options.Engine;
+    /// <summary>Which implementation runs this session (<see cref="DtlsSessionSettings.Engine"/>).</summary>
+    public DtlsEngine Engine => _settings.Engine;
 
     /// <summary>
     /// Datagrams dropped on arrival (queue full, oversize, malformed, or no authentic record once the managed record
@@ -116,7 +122,7 @@ public sealed partial class DtlsSession : IDtlsTransport
     public int? PeerFatalAlert => _managed is not null ? _managed.Engine.PeerAlert : _peer.FatalAlertReceived is >= 0 and var description ? description : null;
 
     /// <summary>An alert description as a name with its number, e.g. "handshake_failure(40)".</summary>
-    public static string DescribeAlert(int description) => AlertDescription.GetText((short)description);
+    public static string DescribeAlert(int description) => DtlsAlerts.Describe(description);
 
     /// <summary>The exception that ended the session after the handshake, if any (a throwing handler, an engine error).</summary>
     public Exception? Fault
@@ -141,7 +147,7 @@ public sealed partial class DtlsSession : IDtlsTransport
             return;
         }
 
-        if (_options.ManagedRecordLayer)
+        if (_settings.ManagedRecordLayer)
         {
             lock (_receiveLock)
             {
@@ -309,7 +315,7 @@ public sealed partial class DtlsSession : IDtlsTransport
 
     private async Task WaitForHandshakeAsync(CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _options.TimeProvider);
+        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _settings.TimeProvider);
         using var onTimeout = timeout.Token.UnsafeRegister(static s => ((DtlsSession)s!).Abort(DtlsFailureReason.Timeout), this);
         using var onCancel = cancellationToken.UnsafeRegister(static s => ((DtlsSession)s!).Abort(DtlsFailureReason.Cancelled), this);
         await _handshake.Task.ConfigureAwait(false);
@@ -347,7 +353,7 @@ public sealed partial class DtlsSession : IDtlsTransport
             return;
         }
 
-        var records = _options.ManagedRecordLayer ? CreateManagedRecordLayer() : null;
+        var records = _settings.ManagedRecordLayer ? CreateManagedRecordLayer() : null;
         _adapter.ReleaseProcessingLock();
         DtlsHandshakeException? failure = null;
         lock (_stateLock)

@@ -40,13 +40,13 @@ internal sealed class DtlsManagedSession : IDisposable
     private bool _sending;
     private long _outboxDropped;
 
-    internal DtlsManagedSession(DtlsSessionOptions options, DtlsBytesHandler sendDatagram, DtlsTimedBytesHandler onData, Action<DtlsCloseReason> onClosed)
+    internal DtlsManagedSession(DtlsSessionOptions options, TimeProvider time, DtlsBytesHandler sendDatagram, DtlsTimedBytesHandler onData, Action<DtlsCloseReason> onClosed)
     {
         _engine = DtlsManagedEngine.Create(options);
         _sendDatagram = sendDatagram;
         _onData = onData;
         _onClosed = onClosed;
-        _time = options.TimeProvider;
+        _time = time;
         _timer = new RtcDeadlineTimer(_time, NowNs, static s => ((DtlsManagedSession)s!).OnTimer(), this);
     }
 
