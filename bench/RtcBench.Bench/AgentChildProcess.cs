@@ -28,7 +28,9 @@ internal sealed class AgentChildProcess : IDisposable
     /// <param name="directSocket">The agent's <c>--direct-socket</c>: <c>shared</c> (the default) or <c>per-session</c>.</param>
     /// <param name="directEngine">The agent's <c>--direct-engine</c>: <c>core</c> (the agent's default) or <c>peer</c>.</param>
     /// <param name="environment">Extra environment variables for the child (e.g. a runtime switch to compare).</param>
-    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer", IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="assembly">The RtcBench.Bench.dll to run (another build's, run with dotnet); null: this one.</param>
+    public static AgentChildProcess Start(string directSocket = "shared", string directEngine = "peer", IReadOnlyDictionary<string, string>? environment = null,
+        string? assembly = null)
     {
         string self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -36,7 +38,12 @@ internal sealed class AgentChildProcess : IDisposable
         {
             psi.Environment[name] = value;
         }
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        if (assembly is not null)
+        {
+            psi.FileName = "dotnet";
+            psi.ArgumentList.Add(assembly);
+        }
+        else if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
             psi.FileName = self;
             psi.ArgumentList.Add(typeof(AgentChildProcess).Assembly.Location);

@@ -29,6 +29,12 @@ internal sealed record DirectBenchOptions
 
     /// <summary>The rtt part also runs a libdatachannel pair (bench/node/ldc-pair.mjs) in each round.</summary>
     public bool LdcPair { get; init; }
+
+    /// <summary>
+    /// The cpu part's second agent: this RtcBench.Bench.dll of another build (e.g. main's) instead of this build with
+    /// <c>DOTNET_EnableAES=0</c>, so a change is measured against its baseline in the same run.
+    /// </summary>
+    public string? BaselineBuild { get; init; }
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
 }
 

@@ -5,7 +5,7 @@ internal static class DirectCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket", "--agent-engine", "--ldc-pair") is not { } a)
+        if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--setups", "--alloc-pings", "--max-sessions", "--window-s", "--agent-socket", "--agent-engine", "--ldc-pair", "--baseline-build") is not { } a)
         {
             return 2;
         }
@@ -38,8 +38,16 @@ internal static class DirectCommand
             return 2;
         }
 
+        string? baseline = a.String("--baseline-build");
+        if (baseline is not null && !File.Exists(baseline))
+        {
+            Console.Error.WriteLine($"--baseline-build: no such file '{baseline}' (the RtcBench.Bench.dll of another build)");
+            return 2;
+        }
+
         var o = d with
         {
+            BaselineBuild = baseline is null ? null : Path.GetFullPath(baseline),
             Parts = a.Parts("--parts") ?? d.Parts,
             Rounds = a.Int("--rounds", d.Rounds),
             Pings = a.Int("--pings", d.Pings),

@@ -45,6 +45,7 @@ public sealed partial class RtcCore : IDisposable
     private long _sctpDeadlineNs = RtcTime.Never;
     private bool _dtlsStarted;
     private bool _closeDtlsAfterFlush;
+    private bool _sackDeferred; // a message went out ahead of its packet's SACK: CompleteDeferred before going idle
     private RtcCloseReason _pendingClose;
 
     public RtcCore(RtcCoreOptions options)
@@ -124,6 +125,14 @@ public sealed partial class RtcCore : IDisposable
     /// </summary>
     public bool HandleInput(long nowNs, in RtcInput input)
     {
+        if (_sackDeferred)
+        {
+            // The previous datagram's SACK, before this input (an echo's send: before its DATA); what it lets SCTP
+            // send goes out with this input's Pump.
+            _sackDeferred = false;
+            _sctp?.CompleteDeferredSack();
+        }
+
         _lastInputNs = nowNs;
         if (State == RtcCoreState.New)
         {
@@ -175,7 +184,8 @@ public sealed partial class RtcCore : IDisposable
             ArrayPool<byte>.Shared.Return(lent);
         }
 
-        if (_outputs.TryDequeue(out var next) || (ReleaseRelay() && _outputs.TryDequeue(out next)))
+        if (_outputs.TryDequeue(out var next) || (ReleaseRelay() && _outputs.TryDequeue(out next))
+            || (CompleteDeferred() && _outputs.TryDequeue(out next)))
         {
             _lent = next.Rented;
             return next.Output;
@@ -224,6 +234,23 @@ public sealed partial class RtcCore : IDisposable
         }
 
         _dtls.Dispose();
+    }
+
+    /// <summary>
+    /// The work a received datagram left for after its messages were handed out (see DrainSctp): the SACK it carried,
+    /// then whatever that lets SCTP send. True when there was some.
+    /// </summary>
+    private bool CompleteDeferred()
+    {
+        if (!_sackDeferred)
+        {
+            return false;
+        }
+
+        _sackDeferred = false;
+        _sctp?.CompleteDeferredSack();
+        Pump(_lastInputNs);
+        return true;
     }
 
     private void Start(long nowNs)
@@ -290,7 +317,8 @@ public sealed partial class RtcCore : IDisposable
     private bool IsLocal(IPEndPoint to)
     {
         var local = _options.LocalEndpoint;
-        return to.Port == local.Port
+        return ReferenceEquals(to, local) // a host passes the options' own endpoint
+               || to.Port == local.Port
                && (to.Address.Equals(local.Address) || local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any));
     }
 
@@ -493,7 +521,7 @@ public sealed partial class RtcCore : IDisposable
                 case DtlsOutputKind.Data:
                     if (_sctp is { } sctp && !Terminal)
                     {
-                        sctp.HandleInput(nowNs, output.Data.Span);
+                        sctp.HandleInputDeferringSack(nowNs, output.Data.Span);
                     }
 
                     break;
@@ -590,6 +618,14 @@ public sealed partial class RtcCore : IDisposable
                     OnSctpClosed(closed);
                     break;
             }
+        }
+
+        if (sctp.HasDeferredSack && !Terminal && !sctp.IsTerminated)
+        {
+            // The messages above go out first (an echo answers from its poll loop, before this); the SACK that came
+            // with them, and what SCTP then has to send, on the next input or poll (CompleteDeferred).
+            _sackDeferred = true;
+            return;
         }
 
         // Whatever SCTP has to send goes out through DTLS, also its last words (ABORT, SHUTDOWN-COMPLETE) when it ended

@@ -177,7 +177,7 @@ public sealed class IceLiteResponder
     {
         ArgumentNullException.ThrowIfNull(from);
         HandleTimeout(nowNs);
-        if (from.Equals(SelectedEndpoint))
+        if (ReferenceEquals(from, SelectedEndpoint) || from.Equals(SelectedEndpoint)) // a mux hands one object per source
         {
             _followsData = true;
             return true;

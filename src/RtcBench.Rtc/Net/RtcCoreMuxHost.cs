@@ -45,7 +45,7 @@ public sealed class RtcCoreMuxHost : IRtcDatagramHandler, IDisposable
         bool registered = false;
         try
         {
-            registered = mux.TryRegister(options.LocalIce.Ufrag, this, out _session);
+            registered = mux.TryRegister(options.LocalIce.Ufrag, this, serialized: true, out _session); // Receive locks _lock
         }
         finally
         {

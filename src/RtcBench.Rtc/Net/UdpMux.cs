@@ -36,6 +36,7 @@ public sealed class UdpMux : IDisposable
     private readonly ConcurrentDictionary<string, UdpMuxSession> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UdpMuxSession>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
     private readonly ConcurrentDictionary<SocketAddress, UdpMuxRoute> _byAddress = new();
+    private readonly ConcurrentDictionary<long, UdpMuxRoute> _byIPv4 = new(); // the same routes, IPv4 ones keyed by address and port
     private volatile bool _disposed;
     private long _received;
     private long _sent;
@@ -138,12 +139,20 @@ public sealed class UdpMux : IDisposable
     /// False when another session has that ufrag (generate another). Throws <see cref="ObjectDisposedException"/> once
     /// the mux is disposed.
     /// </summary>
-    public bool TryRegister(string localUfrag, IRtcDatagramHandler handler, out UdpMuxSession session)
+    public bool TryRegister(string localUfrag, IRtcDatagramHandler handler, out UdpMuxSession session) =>
+        TryRegister(localUfrag, handler, serialized: false, out session);
+
+    /// <summary>
+    /// As <see cref="TryRegister(string, IRtcDatagramHandler, out UdpMuxSession)"/>; <paramref name="serialized"/>: the
+    /// handler holds a lock of its own around each call, so the session takes none (with several receive threads it
+    /// otherwise does, to hand the handler one datagram at a time).
+    /// </summary>
+    internal bool TryRegister(string localUfrag, IRtcDatagramHandler handler, bool serialized, out UdpMuxSession session)
     {
         ArgumentException.ThrowIfNullOrEmpty(localUfrag);
         ArgumentNullException.ThrowIfNull(handler);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var created = new UdpMuxSession(this, localUfrag, handler);
+        var created = new UdpMuxSession(this, localUfrag, handler, serialized);
         if (!_byUfrag.TryAdd(localUfrag, created))
         {
             session = null!;
@@ -227,9 +236,14 @@ public sealed class UdpMux : IDisposable
             }
 
             _byAddress[address] = route;
+            if (TryIPv4Key(address, out long key))
+            {
+                _byIPv4[key] = route;
+            }
+
             if (session.AddRoute(route) is { } evicted)
             {
-                _byAddress.TryRemove(new KeyValuePair<SocketAddress, UdpMuxRoute>(evicted.Address, evicted));
+                Forget(evicted);
             }
         }
     }
@@ -242,9 +256,36 @@ public sealed class UdpMux : IDisposable
             _byUfrag.TryRemove(new KeyValuePair<string, UdpMuxSession>(session.LocalUfrag, session));
             foreach (var route in session.RemoveAll())
             {
-                _byAddress.TryRemove(new KeyValuePair<SocketAddress, UdpMuxRoute>(route.Address, route));
+                Forget(route);
             }
         }
+    }
+
+    /// <summary>Under the lock: drops a route from both maps (only if it is still the one there).</summary>
+    private void Forget(UdpMuxRoute route)
+    {
+        _byAddress.TryRemove(new KeyValuePair<SocketAddress, UdpMuxRoute>(route.Address, route));
+        if (TryIPv4Key(route.Address, out long key))
+        {
+            _byIPv4.TryRemove(new KeyValuePair<long, UdpMuxRoute>(key, route));
+        }
+    }
+
+    /// <summary>
+    /// An IPv4 source as one number (address and port): the receive path's lookup without hashing and comparing the
+    /// serialised address byte by byte. False for any other family (those use the <see cref="SocketAddress"/> map).
+    /// </summary>
+    private static bool TryIPv4Key(SocketAddress address, out long key)
+    {
+        if (address.Family != AddressFamily.InterNetwork || address.Size < 8)
+        {
+            key = 0;
+            return false;
+        }
+
+        var bytes = address.Buffer.Span; // sockaddr_in: family, port (network order), address (network order)
+        key = ((long)BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]) << 32) | BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]);
+        return true;
     }
 
     private void ReceiveLoop(Socket socket)
@@ -300,7 +341,7 @@ public sealed class UdpMux : IDisposable
             // A known source keeps its endpoint object; only a session's first check from a new address allocates one.
             endpoint = _byAddress.TryGetValue(from, out var known) ? known.EndPoint : (IPEndPoint)template.Create(from);
         }
-        else if (_byAddress.TryGetValue(from, out var route))
+        else if (TryIPv4Key(from, out long key) ? _byIPv4.TryGetValue(key, out var route) : _byAddress.TryGetValue(from, out route))
         {
             session = route.Session;
             endpoint = route.EndPoint;

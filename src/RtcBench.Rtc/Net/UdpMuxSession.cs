@@ -12,6 +12,7 @@ public sealed class UdpMuxSession : IPeerSocket
     private readonly UdpMux _mux;
     private readonly IRtcDatagramHandler _handler;
     private readonly object _receiveLock = new();
+    private readonly bool _serialized;
     private volatile UdpMuxRoute[] _routes = [];
     private volatile bool _removed;
     private SendTarget? _lastTarget;
@@ -19,11 +20,13 @@ public sealed class UdpMuxSession : IPeerSocket
     private long _sent;
     private long _sendErrors;
 
-    internal UdpMuxSession(UdpMux mux, string localUfrag, IRtcDatagramHandler handler)
+    /// <param name="serialized">The handler serialises its own calls (a lock around each): no receive lock here.</param>
+    internal UdpMuxSession(UdpMux mux, string localUfrag, IRtcDatagramHandler handler, bool serialized = false)
     {
         _mux = mux;
         LocalUfrag = localUfrag;
         _handler = handler;
+        _serialized = serialized;
     }
 
     /// <summary>The ufrag this session's STUN requests are routed by.</summary>
@@ -113,14 +116,15 @@ public sealed class UdpMuxSession : IPeerSocket
         }
 
         Interlocked.Increment(ref _received);
-        if (!_mux.Parallel)
+        if (!_mux.Parallel || _serialized)
         {
             Deliver(kind, datagram, from, receivedNs);
             return;
         }
 
         // Two of this session's remotes can hash to different receive threads: the handler, like one socket's
-        // receive thread, sees one datagram at a time (uncontended but for that case).
+        // receive thread, sees one datagram at a time (uncontended but for that case). A handler that takes a lock of
+        // its own around each call (RtcCoreMuxHost) is spared this second one.
         lock (_receiveLock)
         {
             Deliver(kind, datagram, from, receivedNs);

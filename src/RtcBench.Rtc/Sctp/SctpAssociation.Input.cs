@@ -9,6 +9,7 @@ public sealed partial class SctpAssociation
     /// <summary>Processes one received SCTP packet. Never throws on bad input: it is dropped and counted in <see cref="Stats"/>.</summary>
     public void HandleInput(long nowNs, ReadOnlySpan<byte> packet)
     {
+        CompleteDeferredSack(); // the previous packet's SACK, before anything of this one
         _now = Math.Max(_now, nowNs);
         Stats.PacketsReceived++;
         if (_terminated)
@@ -43,6 +44,7 @@ public sealed partial class SctpAssociation
         var hadGaps = _rx.HasGaps;
         var dataSeen = false;
         var ackNow = false;
+        int eventsBefore = _events.Count;
         var reader = new SctpChunkReader(body);
         while (!_terminated && reader.TryNext(out var chunk))
         {
@@ -50,6 +52,11 @@ public sealed partial class SctpAssociation
             {
                 break;
             }
+        }
+
+        if (_sackPending && _events.Count == eventsBefore)
+        {
+            CompleteDeferredSack(); // no message to hand out first: nothing to gain by waiting
         }
 
         if (dataSeen && !_terminated)
@@ -63,6 +70,46 @@ public sealed partial class SctpAssociation
             {
                 _sackDeadlineNs = _now + _options.DelayedAckNs;
             }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="HandleInput"/>, except that a SACK bundled ahead of DATA that completes a message is read but not
+    /// yet acted on: the owner takes the message first (<see cref="TryPollEvent(out SctpEvent?, out SctpReceivedMessage)"/>:
+    /// an echo can answer it at once), then calls <see cref="CompleteDeferredSack"/>. Every other entry point
+    /// (input, timeout, send, transmit poll, close) completes it first, so the state ends as if the packet's chunks
+    /// had been handled in order: DATA does not depend on what the SACK acknowledges (the sender's side), the SACK
+    /// keeps its packet's time for the RTT sample, and only DATA chunks ever pass ahead of it (any other chunk after
+    /// it, a second SACK included, completes it first). Only in ESTABLISHED (no shutdown step can hang on it).
+    /// </summary>
+    internal void HandleInputDeferringSack(long nowNs, ReadOnlySpan<byte> packet)
+    {
+        _deferSack = true;
+        try
+        {
+            HandleInput(nowNs, packet);
+        }
+        finally
+        {
+            _deferSack = false;
+        }
+    }
+
+    /// <summary>A SACK read by <see cref="HandleInputDeferringSack"/> waits to be acted on.</summary>
+    internal bool HasDeferredSack => _sackPending;
+
+    /// <summary>Acts on the SACK <see cref="HandleInputDeferringSack"/> left waiting, if any.</summary>
+    internal void CompleteDeferredSack()
+    {
+        if (!_sackPending)
+        {
+            return;
+        }
+
+        _sackPending = false;
+        if (!_terminated)
+        {
+            OnSack(_sackIn, _sackPendingNs);
         }
     }
 
@@ -102,12 +149,17 @@ public sealed partial class SctpAssociation
     {
         const SctpChunkResult Malformed = SctpChunkResult.Malformed;
         var type = chunk[0];
+        if (_sackPending && type != SctpChunkType.Data)
+        {
+            CompleteDeferredSack(); // only DATA passes ahead of a waiting SACK
+        }
+
         var result = type switch
         {
             SctpChunkType.Data => DataChunkView.TryRead(chunk, out var d) ? OnData(d, ref dataSeen, ref ackNow) : Malformed,
             SctpChunkType.Init => InitChunk.TryRead(chunk, out var i) ? OnInit(i) : Malformed,
             SctpChunkType.InitAck => InitAckChunk.TryRead(chunk, out var ia) ? OnInitAck(ia) : Malformed,
-            SctpChunkType.Sack => _sackIn.TryReadInto(chunk) ? OnSack(_sackIn) : Malformed,
+            SctpChunkType.Sack => _sackIn.TryReadInto(chunk) ? OnSackChunk() : Malformed,
             SctpChunkType.Heartbeat => HeartbeatChunk.TryRead(chunk, out var hb) ? Queue(HeartbeatAckChunk.WithInfo(hb.Info!)) : Malformed,
             SctpChunkType.HeartbeatAck => HeartbeatAckChunk.TryRead(chunk, out var hba) ? OnHeartbeatAck(hba) : Malformed,
             SctpChunkType.Abort => AbortChunk.TryRead(chunk, out var a) ? OnAbort(a) : Malformed,
@@ -213,7 +265,19 @@ public sealed partial class SctpAssociation
             FormattableString.Invariant($"the peer sent a DATA chunk with no user data (TSN {tsn}); ABORT sent")));
     }
 
-    private SctpChunkResult OnSack(SackChunk s)
+    private SctpChunkResult OnSackChunk()
+    {
+        if (_deferSack && State == SctpState.Established)
+        {
+            _sackPending = true;
+            _sackPendingNs = _now;
+            return SctpChunkResult.Continue;
+        }
+
+        return OnSack(_sackIn, _now);
+    }
+
+    private SctpChunkResult OnSack(SackChunk s, long nowNs)
     {
         Stats.SacksReceived++;
         if (!IsDataState(State) && State != SctpState.ShutdownSent)
@@ -221,7 +285,7 @@ public sealed partial class SctpAssociation
             return Ignore();
         }
 
-        if (_tx.OnSack(_now, s))
+        if (_tx.OnSack(nowNs, s))
         {
             _errorCount = 0;
         }

@@ -23,6 +23,7 @@ public sealed partial class SctpAssociation
     public void ResetStreams(IReadOnlyList<ushort> streamIds)
     {
         ArgumentNullException.ThrowIfNull(streamIds);
+        CompleteDeferredSack();
         if (State != SctpState.Established || _terminated)
         {
             throw new InvalidOperationException("streams can only be reset on an established association");

@@ -22,6 +22,9 @@ public sealed partial class SctpAssociation
     private byte[]? _polledMessage;
     private readonly Queue<SctpChunk> _control = new();
     private readonly SackChunk _sackIn = new(); // Reused for every received SACK (read, processed, forgotten).
+    private bool _deferSack;     // in HandleInputDeferringSack: a SACK bundled before DATA may wait (see there)
+    private bool _sackPending;   // _sackIn was read and waits for CompleteDeferredSack
+    private long _sackPendingNs; // the time of the packet that carried it
     private readonly SctpReceiveTracker _rx = new();
     private readonly SctpReassembler _reassembler;
     private readonly SctpSender _tx;
@@ -118,6 +121,7 @@ public sealed partial class SctpAssociation
     /// </summary>
     public bool Send(ushort streamId, uint ppid, ReadOnlySpan<byte> message, SendOptions? options = null)
     {
+        CompleteDeferredSack();
         if (message.Length == 0 || message.Length > _options.MaxMessageSize)
         {
             throw new ArgumentException(FormattableString.Invariant(
@@ -143,6 +147,7 @@ public sealed partial class SctpAssociation
     /// <summary>Graceful close (RFC 9260 §9.2): deliver everything queued, then SHUTDOWN.</summary>
     public void Shutdown()
     {
+        CompleteDeferredSack();
         if (_terminated)
         {
             return;
@@ -162,6 +167,7 @@ public sealed partial class SctpAssociation
     /// <summary>Sends ABORT with a User-Initiated Abort cause (RFC 9260 §9.1) and ends the association.</summary>
     public void Abort(string reason = "Close called")
     {
+        CompleteDeferredSack();
         if (_terminated)
         {
             return;
@@ -177,6 +183,7 @@ public sealed partial class SctpAssociation
 
     public void HandleTimeout(long nowNs)
     {
+        CompleteDeferredSack();
         _now = Math.Max(_now, nowNs);
         if (_terminated)
         {
@@ -219,6 +226,7 @@ public sealed partial class SctpAssociation
     /// <summary>Takes the next packet to send as a new array (allocates; <see cref="TryPollTransmit(Span{byte}, out int)"/> does not).</summary>
     public bool TryPollTransmit(out byte[] packet)
     {
+        CompleteDeferredSack();
         if (!TryDequeueTransmit(out var next))
         {
             packet = [];
@@ -248,6 +256,8 @@ public sealed partial class SctpAssociation
         {
             throw new ArgumentException($"The destination must hold {_options.MaxPacketSize} bytes.", nameof(destination));
         }
+
+        CompleteDeferredSack();
 
         if (!TryDequeueTransmit(out var next))
         {
@@ -497,6 +507,7 @@ public sealed partial class SctpAssociation
 
     private void Terminate(SctpEvent ev)
     {
+        _sackPending = false; // the association is over: what the peer acknowledged no longer matters
         _terminated = true;
         State = SctpState.Closed;
         _t1DeadlineNs = _t2DeadlineNs = _sackDeadlineNs = _heartbeatDeadlineNs = _reconfigDeadlineNs = RtcTime.Never;
