@@ -66,6 +66,28 @@ public sealed class RtcUdpSocketTests
     }
 
     [Fact]
+    public async Task Dispose_UnderALockTheHandlerWaitsFor_ReturnsWithoutTheHandler_ThenNothingMoreIsHandedOut()
+    {
+        // PeerConnection disposes its socket under its own lock, which its handler takes: Dispose must not wait for
+        // the receive thread (it used to join it, and waited out the join timeout whenever a datagram was in hand).
+        var gate = new Lock();
+        var handler = new GatedHandler(gate);
+        var socket = new RtcUdpSocket(new IPEndPoint(IPAddress.Loopback, 0), Stopwatch.GetTimestamp, handler);
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        lock (gate)
+        {
+            sender.SendTo(new byte[] { 0x17, 0xFE, 0xFD }, socket.LocalEndPoint);
+            Assert.True(handler.Entered.Wait(TimeSpan.FromSeconds(60)), "the handler was never called (a hang guard only)");
+            socket.Dispose();
+            Assert.Equal(0, handler.Completed); // still waiting for the gate this thread holds
+        }
+
+        await WaitUntilAsync(() => handler.Completed == 1); // the gate released, the call under way finishes
+        Assert.Equal(1, socket.Received);
+        Assert.Equal(1, handler.Calls);
+    }
+
+    [Fact]
     public async Task ReceivePath_SameSource_AllocatesNothingInSteadyState()
     {
         var handler = new CountingHandler();
@@ -109,6 +131,32 @@ public sealed class RtcUdpSocketTests
         public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("stun", datagram[0], from, receivedNs));
 
         public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Seen.Enqueue(("dtls", datagram[0], from, receivedNs));
+    }
+
+    private sealed class GatedHandler(Lock gate) : IRtcDatagramHandler
+    {
+        private int _calls;
+        private int _completed;
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public int Completed => Volatile.Read(ref _completed);
+
+        public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Handle();
+
+        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => Handle();
+
+        private void Handle()
+        {
+            Interlocked.Increment(ref _calls);
+            Entered.Set();
+            lock (gate)
+            {
+                Interlocked.Increment(ref _completed);
+            }
+        }
     }
 
     private sealed class CountingHandler : IRtcDatagramHandler
