@@ -26,6 +26,11 @@ internal sealed class PingDriver : IMessageSink
     /// <summary>A progress report due less than this before the next send waits until just after that send.</summary>
     private const long ProgressGapNs = 5_000_000;
 
+    /// <summary>The shortest mean interval at which the driver's thread asks for real-time priority: the pacer spins
+    /// at most <see cref="SendPacer.MaxMarginNs"/> per send, so at real-time priority it holds at most a quarter of a
+    /// core and never shuts a normal task (the in-process agent, the receive thread) out of one.</summary>
+    internal const long RealTimeMinIntervalNs = 4 * SendPacer.MaxMarginNs;
+
     private readonly PingSession _session;
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
@@ -62,6 +67,15 @@ internal sealed class PingDriver : IMessageSink
     }
 
     public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
+
+    /// <summary>Whether the driver's thread asks for real-time priority for a run of <paramref name="config"/> on a
+    /// machine of <paramref name="processorCount"/> cores: with at least two (one stays for everything else) and a
+    /// mean interval of at least <see cref="RealTimeMinIntervalNs"/>.</summary>
+    internal static bool WantsRealTime(RunConfig config, int processorCount) =>
+        processorCount >= 2 && config.Interval.Ticks * 100 >= RealTimeMinIntervalNs;
+
+    /// <summary>Whether the driver's thread ran at real-time priority (known once the run has started; for benchmarks and tests).</summary>
+    public bool RanAtRealTime { get; private set; }
 
     /// <summary>Runs to completion on a new thread; the task completes when the session is complete or aborted.</summary>
     public Task RunAsync(Action<int, int>? progress, CancellationToken stopSending, CancellationToken abort)
@@ -111,7 +125,7 @@ internal sealed class PingDriver : IMessageSink
         ISendPacer pacer;
         if (waits is not null)
         {
-            waits.PrepareThread();
+            RanAtRealTime = waits.PrepareThread(WantsRealTime(_session.Config, Environment.ProcessorCount));
             pacer = new SendPacer(_clock, waits, _calibration);
         }
         else
