@@ -119,6 +119,7 @@ internal sealed class PingDriver : IMessageSink
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Drive(Action<int, int>? progress, IWaitingReceiver? receiver, CancellationToken stopSending, CancellationToken abort)
     {
         using var waits = _pacerFactory is null ? new SystemPacingWaits(stopSending, abort, receiver) : null;
@@ -126,7 +127,9 @@ internal sealed class PingDriver : IMessageSink
         if (waits is not null)
         {
             RanAtRealTime = waits.PrepareThread(WantsRealTime(_session.Config, Environment.ProcessorCount));
-            pacer = new SendPacer(_clock, waits, _calibration);
+            var sendPacer = new SendPacer(_clock, waits, _calibration);
+            sendPacer.Prepare();
+            pacer = sendPacer;
         }
         else
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using RtcBench.Platforms;
@@ -51,13 +52,15 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     }
 
     /// <summary>
-    /// Call once on the pacing thread: lowers its timer slack (Linux), so precise sleeps end on time; with
+    /// Call once on the pacing thread, before the first send: compiles the waits (and the receiver's, <see cref="HotPath"/>);
+    /// lowers the thread's timer slack (Linux), so precise sleeps end on time; with
     /// <paramref name="realTime"/>, also asks for real-time scheduling (<c>SCHED_FIFO</c> at
     /// <see cref="RealTimePriority"/>, reset for any child process). Best effort: returns whether the thread now runs
     /// at real-time priority (false without the privilege, or off Linux), and a refusal only costs precision.
     /// </summary>
     public bool PrepareThread(bool realTime = false)
     {
+        PrepareCode();
         if (!_linux)
         {
             return false;
@@ -71,6 +74,17 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         return SchedSetScheduler(0, SchedFifo | SchedResetOnFork, in param) == 0;
     }
 
+    /// <summary>Compiles what a wait runs between its wake-up and the send (<see cref="HotPath"/>): the interface
+    /// methods by calling them with nothing to wait (a spin step with a receiver reads what is queued, as any would).</summary>
+    private void PrepareCode()
+    {
+        HotPath.Prepare(typeof(SystemPacingWaits), nameof(ClockNanosleep));
+        SleepPrecise(0);
+        _receiver?.ReceiveFor(0);
+        SpinOnce();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool SleepCoarse(long ns)
     {
         if (_receiver is not null)
@@ -94,6 +108,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         return handle.WaitOne((int)Math.Clamp(ns / 1_000_000, 0, int.MaxValue));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SleepPrecise(long ns)
     {
         if (ns <= 0)
@@ -129,6 +144,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     /// arrive later (udp p50 1.12–1.14× in one interleaved run, send_delay p99 no better; bench/results/udp-floor.md),
     /// likely the hypervisor's pause-loop exits. Without a receiver, a short PAUSE spin.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SpinOnce()
     {
         if (_receiver is not null)
