@@ -280,7 +280,9 @@ internal static class RunnerCpuBenchmark
                 // row that measures the previous default.
                 into.RealTimeRuns += waits.PrepareThread(kind != Pacing.SpinOnlyNormal && PingDriver.WantsRealTime(config, Environment.ProcessorCount)) ? 1 : 0;
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs), calibration);
+                pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs), calibration);
+                pacer.Prepare(); // as the driver does
+                return pacer;
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);
