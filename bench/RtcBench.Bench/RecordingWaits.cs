@@ -7,7 +7,7 @@ namespace RtcBench.Bench;
 /// Wraps the pacer's waits and records how late each precise sleep woke (wake − (start + requested), ns) in the order
 /// they happened, so the runner-cpu bench can show the wake-up distribution a pacer had to cover.
 /// </summary>
-internal sealed class RecordingWaits(MonoTime clock, IPacingWaits inner, List<long> oversleeps) : IPacingWaits
+internal sealed class RecordingWaits(MonoTime clock, IPacingWaits inner, List<long> oversleeps, bool holdPriority = false) : IPacingWaits
 {
     public bool SleepCoarse(long ns) => inner.SleepCoarse(ns);
 
@@ -22,4 +22,15 @@ internal sealed class RecordingWaits(MonoTime clock, IPacingWaits inner, List<lo
     }
 
     public void SpinOnce() => inner.SpinOnce();
+
+    /// <summary>Forwarded unless <c>holdPriority</c>: then a real-time thread stays real-time while it waits for the answer.</summary>
+    public void OnSent()
+    {
+        if (!holdPriority)
+        {
+            inner.OnSent();
+        }
+    }
+
+    public void OnAnswered() => inner.OnAnswered();
 }

@@ -102,23 +102,31 @@ internal static class RunnerCpuBenchmark
         /// <summary>As <see cref="SpinOnly"/>, the driver's thread at normal priority whatever the run: the default
         /// until the driver asked for real-time priority (<c>PingDriver.WantsRealTime</c>).</summary>
         SpinOnlyNormal,
+
+        /// <summary>As <see cref="SpinOnly"/>, the driver's thread at nice −20 instead of real-time priority.</summary>
+        SpinOnlyNice,
+
+        /// <summary>As <see cref="SpinOnly"/>, the thread kept at real-time priority while it waits for the answer too.</summary>
+        SpinOnlyRealTimeHeld,
     }
 
     /// <summary>The names <c>--pacers</c> takes, in report order.</summary>
     internal static readonly (Pacing Kind, string Option, string Name)[] AllPacings =
     [
         (Pacing.Legacy, "legacy", "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin; the driver's thread reads the pongs, at real-time priority when it may"),
+        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin; the driver's thread reads the pongs; real-time priority (when it may) from the answer to the send"),
         (Pacing.SpinOnlyReceiveThread, "spin-only-rxthread", "spin-only, the pongs read by the channel's receive thread (the previous shape)"),
         (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
         (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
         (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
         (Pacing.SpinOnlyNormal, "spin-only-normal", "spin-only at normal priority (the previous default)"),
+        (Pacing.SpinOnlyNice, "spin-only-nice", "spin-only, the driver's thread at nice -20 (normal scheduling)"),
+        (Pacing.SpinOnlyRealTimeHeld, "spin-only-rt-held", "spin-only, real-time priority held while waiting for the answer too"),
     ];
 
     private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
     {
-        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread or Pacing.SpinOnlyNormal => PacingCalibration.SpinOnly(),
+        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread or Pacing.SpinOnlyNormal or Pacing.SpinOnlyNice or Pacing.SpinOnlyRealTimeHeld => PacingCalibration.SpinOnly(),
         Pacing.TwoStage => PacingCalibration.TwoStage(),
         Pacing.TwoStageRank2 => PacingCalibration.TwoStage(shortRank: 2),
         Pacing.Sliced250 => PacingCalibration.TwoStage(maxShortSleepNs: 250_000),
@@ -195,7 +203,7 @@ internal static class RunnerCpuBenchmark
         {
             if (pacings[k].Kind is not (Pacing.Legacy or Pacing.SpinOnlyNormal))
             {
-                sb.AppendLine(Inv, $"- {pacings[k].Kind}: the driver's thread ran at real-time priority in {samples[k].RealTimeRuns} of {o.Rounds} runs");
+                sb.AppendLine(Inv, $"- {pacings[k].Kind}: the driver's thread got its raised priority in {samples[k].RealTimeRuns} of {o.Rounds} runs");
             }
         }
         // The ratios are against the previous default (normal priority) when it was measured, else against the default.
@@ -278,9 +286,10 @@ internal static class RunnerCpuBenchmark
                 var waits = new SystemPacingWaits(stop, abort, receiver);
                 // The factory runs on the driver thread; real-time priority as the CLI's driver asks for it, except in the
                 // row that measures the previous default.
-                into.RealTimeRuns += waits.PrepareThread(kind != Pacing.SpinOnlyNormal && PingDriver.WantsRealTime(config, Environment.ProcessorCount)) ? 1 : 0;
+                into.RealTimeRuns += (kind == Pacing.SpinOnlyNice ? waits.PrepareThread(PacingPriority.Nice)
+                    : waits.PrepareThread(kind != Pacing.SpinOnlyNormal && PingDriver.WantsRealTime(config, Environment.ProcessorCount))) ? 1 : 0;
                 disposables.Add(waits);
-                pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs), calibration);
+                pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs, holdPriority: kind == Pacing.SpinOnlyRealTimeHeld), calibration);
                 pacer.Prepare(); // as the driver does
                 return pacer;
             },

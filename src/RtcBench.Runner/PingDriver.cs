@@ -39,6 +39,8 @@ internal sealed class PingDriver : IMessageSink
     private readonly bool _receiveOnSendingThread;
     private readonly bool _stampAfterEncoding;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
+    private volatile ISendPacer? _pacer;
+    private volatile int _driverThreadId = -1;
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
     /// (benchmarks swap it).</param>
@@ -66,7 +68,14 @@ internal sealed class PingDriver : IMessageSink
         _calibration = calibration;
     }
 
-    public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
+    public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
+    {
+        _session.OnMessage(message, receivedNs);
+        if (Environment.CurrentManagedThreadId == _driverThreadId)
+        {
+            _pacer?.OnAnswered(); // read by the driver's own thread in its wait: see SystemPacingWaits.OnSent
+        }
+    }
 
     /// <summary>Whether the driver's thread asks for real-time priority for a run of <paramref name="config"/> on a
     /// machine of <paramref name="processorCount"/> cores: with at least two (one stays for everything else) and a
@@ -135,6 +144,8 @@ internal sealed class PingDriver : IMessageSink
         {
             pacer = _pacerFactory!(stopSending, abort, receiver);
         }
+        _driverThreadId = Environment.CurrentManagedThreadId;
+        _pacer = pacer;
         PrepareSendPath();
         long nextProgressNs = 0;
         long previousScheduledNs = 0;
@@ -166,6 +177,7 @@ internal sealed class PingDriver : IMessageSink
                     length = _session.RestampLastPing(sentNs, _buffer, length);
                 }
                 _channel.Send(_buffer.AsSpan(0, length));
+                pacer.OnSent();
                 previousScheduledNs = scheduled;
                 previousSentNs = sentNs;
                 justSent = true;

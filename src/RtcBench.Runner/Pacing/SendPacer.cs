@@ -146,6 +146,10 @@ internal sealed class SendPacer : ISendPacer
         _ = WaitForSend(_clock.NowNs());
     }
 
+    public void OnSent() => _waits.OnSent();
+
+    public void OnAnswered() => _waits.OnAnswered();
+
     public bool WaitLoosely(long untilNs)
     {
         long remaining = untilNs - _clock.NowNs();

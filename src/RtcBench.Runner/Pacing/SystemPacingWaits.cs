@@ -26,6 +26,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     private const int ClockMonotonic = 1;
     private const int PrSetTimerSlack = 29;
     private const long TimerSlackNs = 1_000;
+    private const int SchedOther = 0;
     private const int SchedFifo = 1;
     private const int SchedResetOnFork = 0x40000000;
 
@@ -41,6 +42,8 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     private readonly CancellationToken _abort;
     private readonly bool _linux = OperatingSystem.IsLinux();
     private readonly IWaitingReceiver? _receiver;
+    private bool _realTimeGranted;
+    private bool _atRealTime;
 
     /// <param name="receiver">The channel whose receiving the calling thread has taken over; null to just sleep.</param>
     public SystemPacingWaits(CancellationToken stopSending, CancellationToken abort, IWaitingReceiver? receiver = null)
@@ -58,7 +61,12 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     /// <see cref="RealTimePriority"/>, reset for any child process). Best effort: returns whether the thread now runs
     /// at real-time priority (false without the privilege, or off Linux), and a refusal only costs precision.
     /// </summary>
-    public bool PrepareThread(bool realTime = false)
+    public bool PrepareThread(bool realTime = false) => PrepareThread(realTime ? PacingPriority.RealTime : PacingPriority.Normal);
+
+    /// <summary>As <see cref="PrepareThread(bool)"/>, with <see cref="PacingPriority.Nice"/> too (normal scheduling at
+    /// nice −20, measured against real-time priority by the runner-cpu benchmark). Returns whether the asked priority
+    /// was granted (false for <see cref="PacingPriority.Normal"/>).</summary>
+    public bool PrepareThread(PacingPriority priority)
     {
         PrepareCode();
         if (!_linux)
@@ -66,19 +74,55 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
             return false;
         }
         _ = Prctl(PrSetTimerSlack, TimerSlackNs, 0, 0, 0);
-        if (!realTime)
+        if (priority == PacingPriority.Normal)
         {
             return false;
         }
-        var param = new SchedParam { Priority = RealTimePriority };
-        return SchedSetScheduler(0, SchedFifo | SchedResetOnFork, in param) == 0;
+        if (priority == PacingPriority.Nice)
+        {
+            return SetPriority(PrioProcess, 0, -20) == 0; // 0: the calling thread (Linux: nice is per thread)
+        }
+        _realTimeGranted = _atRealTime = SetRealTime(true);
+        return _realTimeGranted;
+    }
+
+    /// <summary>
+    /// After a send, a thread granted real-time priority goes back to normal priority, so the answer wakes it as it
+    /// would wake any client (a real-time wake-up goes to the thread's own, often idle, CPU: on the development VM that
+    /// made the udp RTT p50 1.2–3× longer, bench/results/runner-cpu.md); the answer raises it again
+    /// (<see cref="OnAnswered"/>) for the timer wake-up before the next send. No answer: that wake-up is at normal priority.
+    /// </summary>
+    public void OnSent()
+    {
+        if (_atRealTime)
+        {
+            _atRealTime = !SetRealTime(false);
+        }
+    }
+
+    /// <summary>Raises a thread granted real-time priority again once an answer has been read (<see cref="OnSent"/>).</summary>
+    public void OnAnswered()
+    {
+        if (_realTimeGranted && !_atRealTime)
+        {
+            _atRealTime = SetRealTime(true);
+        }
+    }
+
+    /// <summary>Whether the pacing thread is at real-time priority now.</summary>
+    internal bool AtRealTime => _atRealTime;
+
+    private static bool SetRealTime(bool on)
+    {
+        var param = new SchedParam { Priority = on ? RealTimePriority : 0 };
+        return SchedSetScheduler(0, (on ? SchedFifo : SchedOther) | SchedResetOnFork, in param) == 0;
     }
 
     /// <summary>Compiles what a wait runs between its wake-up and the send (<see cref="HotPath"/>): the interface
     /// methods by calling them with nothing to wait (a spin step with a receiver reads what is queued, as any would).</summary>
     private void PrepareCode()
     {
-        HotPath.Prepare(typeof(SystemPacingWaits), nameof(ClockNanosleep));
+        HotPath.Prepare(typeof(SystemPacingWaits), nameof(ClockNanosleep), nameof(SetRealTime), nameof(SchedSetScheduler));
         SleepPrecise(0);
         _receiver?.ReceiveFor(0);
         SpinOnce();
@@ -179,6 +223,24 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
     private static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
 
+    private const int PrioProcess = 0;
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int prio);
+
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+}
+
+/// <summary>The scheduling priority a pacing thread asks for (<see cref="SystemPacingWaits.PrepareThread(PacingPriority)"/>).</summary>
+internal enum PacingPriority
+{
+    /// <summary>Leave the thread as it is.</summary>
+    Normal,
+
+    /// <summary>Normal scheduling at nice −20.</summary>
+    Nice,
+
+    /// <summary><c>SCHED_FIFO</c> at <see cref="SystemPacingWaits.RealTimePriority"/>.</summary>
+    RealTime,
 }

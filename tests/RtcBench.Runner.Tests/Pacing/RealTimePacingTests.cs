@@ -56,6 +56,59 @@ public sealed partial class RealTimePacingTests
         }
     }
 
+    [Fact]
+    public void OnSent_DropsToNormalPriority_AndOnAnswered_RaisesItAgain()
+    {
+        var policies = new List<int>();
+        bool granted = false;
+        var thread = new Thread(() =>
+        {
+            using var waits = new SystemPacingWaits(CancellationToken.None, CancellationToken.None);
+            granted = waits.PrepareThread(realTime: true);
+            if (!OperatingSystem.IsLinux())
+            {
+                return;
+            }
+            policies.Add(SchedGetScheduler(0) & ~SchedResetOnFork); // prepared
+            waits.OnSent();
+            policies.Add(SchedGetScheduler(0) & ~SchedResetOnFork); // the answer's wake-up: as any thread's
+            waits.OnSent();
+            policies.Add(SchedGetScheduler(0) & ~SchedResetOnFork);
+            waits.OnAnswered();
+            policies.Add(SchedGetScheduler(0) & ~SchedResetOnFork); // the timer wake-up before the next send
+            waits.OnAnswered();
+            policies.Add(SchedGetScheduler(0) & ~SchedResetOnFork);
+        });
+        thread.Start();
+        thread.Join();
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.False(granted);
+            return;
+        }
+        int raised = granted ? SchedFifo : SchedOther;
+        Assert.Equal([raised, SchedOther, SchedOther, raised, raised], policies);
+    }
+
+    [Fact]
+    public void OnAnswered_WithoutRealTimeGranted_LeavesTheThreadAtNormalPriority()
+    {
+        int policy = -1;
+        var thread = new Thread(() =>
+        {
+            using var waits = new SystemPacingWaits(CancellationToken.None, CancellationToken.None);
+            waits.PrepareThread(realTime: false);
+            waits.OnSent();
+            waits.OnAnswered();
+            policy = OperatingSystem.IsLinux() ? SchedGetScheduler(0) : SchedOther;
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.Equal(SchedOther, policy);
+    }
+
     /// <summary>Prepares a fresh thread (its policy dies with it); returns what PrepareThread said, the thread's policy and
     /// priority read back by the kernel, and the policy of a thread that did not ask, read at the same time.</summary>
     private static (bool Granted, int Policy, int Priority, int OtherPolicy) OnNewThread(bool realTime)
