@@ -99,14 +99,11 @@ internal static class RunnerCpuBenchmark
         /// <summary>As <see cref="TwoStage"/>, with short sleeps of at most 250 µs (several per send).</summary>
         Sliced250,
 
-        /// <summary>As <see cref="SpinOnly"/>, the driver's thread at normal priority whatever the run: the default
-        /// until the driver asked for real-time priority (<c>PingDriver.WantsRealTime</c>).</summary>
-        SpinOnlyNormal,
+        /// <summary>As <see cref="SpinOnly"/>, the driver's thread at real-time priority from each answer to the next
+        /// send (<c>BenchmarkRunner.RealTimePacing</c>, not the default).</summary>
+        SpinOnlyRealTime,
 
-        /// <summary>As <see cref="SpinOnly"/>, the driver's thread at nice −20 instead of real-time priority.</summary>
-        SpinOnlyNice,
-
-        /// <summary>As <see cref="SpinOnly"/>, the thread kept at real-time priority while it waits for the answer too.</summary>
+        /// <summary>As <see cref="SpinOnlyRealTime"/>, real-time priority held while waiting for the answer too.</summary>
         SpinOnlyRealTimeHeld,
     }
 
@@ -114,19 +111,18 @@ internal static class RunnerCpuBenchmark
     internal static readonly (Pacing Kind, string Option, string Name)[] AllPacings =
     [
         (Pacing.Legacy, "legacy", "wave 0: sleep to 1 ms before, spin"),
-        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin; the driver's thread reads the pongs; real-time priority (when it may) from the answer to the send"),
+        (Pacing.SpinOnly, "spin-only", "spin-only (the default): one precise sleep, spin the adaptive margin; the driver's thread reads the pongs"),
         (Pacing.SpinOnlyReceiveThread, "spin-only-rxthread", "spin-only, the pongs read by the channel's receive thread (the previous shape)"),
         (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
         (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
         (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
-        (Pacing.SpinOnlyNormal, "spin-only-normal", "spin-only at normal priority (the previous default)"),
-        (Pacing.SpinOnlyNice, "spin-only-nice", "spin-only, the driver's thread at nice -20 (normal scheduling)"),
+        (Pacing.SpinOnlyRealTime, "spin-only-rt", "spin-only, the driver's thread at real-time priority from each answer to the next send (not the default)"),
         (Pacing.SpinOnlyRealTimeHeld, "spin-only-rt-held", "spin-only, real-time priority held while waiting for the answer too"),
     ];
 
     private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
     {
-        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread or Pacing.SpinOnlyNormal or Pacing.SpinOnlyNice or Pacing.SpinOnlyRealTimeHeld => PacingCalibration.SpinOnly(),
+        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread or Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld => PacingCalibration.SpinOnly(),
         Pacing.TwoStage => PacingCalibration.TwoStage(),
         Pacing.TwoStageRank2 => PacingCalibration.TwoStage(shortRank: 2),
         Pacing.Sliced250 => PacingCalibration.TwoStage(maxShortSleepNs: 250_000),
@@ -201,17 +197,12 @@ internal static class RunnerCpuBenchmark
         sb.AppendLine();
         for (int k = 0; k < pacings.Length; k++)
         {
-            if (pacings[k].Kind is not (Pacing.Legacy or Pacing.SpinOnlyNormal))
+            if (pacings[k].Kind is Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld)
             {
                 sb.AppendLine(Inv, $"- {pacings[k].Kind}: the driver's thread got its raised priority in {samples[k].RealTimeRuns} of {o.Rounds} runs");
             }
         }
-        // The ratios are against the previous default (normal priority) when it was measured, else against the default.
-        int baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnlyNormal);
-        if (baseline < 0)
-        {
-            baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnly);
-        }
+        int baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnly);
         for (int k = 0; k < pacings.Length && baseline >= 0; k++)
         {
             if (pacings[k].Kind == Pacing.Legacy || k == baseline)
@@ -223,7 +214,8 @@ internal static class RunnerCpuBenchmark
             double cpuRatio = neu.CpuMs / neu.Pings / (b.CpuMs / b.Pings);
             double medianRatio = P(neu.RunCpuMsPerPing, 0.5) / P(b.RunCpuMsPerPing, 0.5);
             double delayRatio = P(neu.SendDelayUs, 0.99) / P(b.SendDelayUs, 0.99);
-            sb.AppendLine(Inv, $"- **{pacings[k].Kind} / {bName}: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {b.CpuMs / b.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(b.SendDelayUs, 0.99):0.0} µs), late sends {neu.LateWakes} vs {b.LateWakes}**");
+            double rttRatio = P(neu.RttUs, 0.5) / P(b.RttUs, 0.5);
+            sb.AppendLine(Inv, $"- **{pacings[k].Kind} / {bName}: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {b.CpuMs / b.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(b.SendDelayUs, 0.99):0.0} µs), late sends {neu.LateWakes} vs {b.LateWakes}, RTT p50 {rttRatio:0.00}×**");
         }
         sb.AppendLine();
         sb.AppendLine("(target: CPU ≤ 0.3 ms per ping at 10 ms pacing, p99 send_delay no worse.)");
@@ -284,10 +276,9 @@ internal static class RunnerCpuBenchmark
                     return l;
                 }
                 var waits = new SystemPacingWaits(stop, abort, receiver);
-                // The factory runs on the driver thread; real-time priority as the CLI's driver asks for it, except in the
-                // row that measures the previous default.
-                into.RealTimeRuns += (kind == Pacing.SpinOnlyNice ? waits.PrepareThread(PacingPriority.Nice)
-                    : waits.PrepareThread(kind != Pacing.SpinOnlyNormal && PingDriver.WantsRealTime(config, Environment.ProcessorCount))) ? 1 : 0;
+                // The factory runs on the driver thread; real-time priority as the driver asks for it with RealTimePacing.
+                bool realTime = kind is Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld && PingDriver.WantsRealTime(config, Environment.ProcessorCount);
+                into.RealTimeRuns += waits.PrepareThread(realTime) ? 1 : 0;
                 disposables.Add(waits);
                 pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs, holdPriority: kind == Pacing.SpinOnlyRealTimeHeld), calibration);
                 pacer.Prepare(); // as the driver does

@@ -35,10 +35,10 @@ internal static class UdpFloorBenchmark
         "raw UDP echo (one thread), echo in the agent's child process",
         "raw one-thread client → the child agent's udp echo",
         "rtcbench udp platform, this branch but main's spin step (reading the socket and PAUSEs)",
-        "rtcbench udp platform, this branch but the driver's thread at normal priority (the raw clients' priority)",
+        "rtcbench udp platform, this branch with the driver's thread at real-time priority from each answer to the next send (not the default)",
     ];
 
-    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, PauseSpin = 9, NormalPriority = 10;
+    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, PauseSpin = 9, RealTime = 10;
 
     public static async Task<string> RunAsync(int rounds, int pingsPerRound, TimeSpan interval)
     {
@@ -60,8 +60,7 @@ internal static class UdpFloorBenchmark
         };
         var pauseCalibration = PacingCalibration.SpinOnly();
         var pauseSpinRunner = new BenchmarkRunner(clock) { PacerFactory = (stop, abort, receiver) => PausingPacer(clock, pauseCalibration, receiver, stop, abort) };
-        var normalCalibration = PacingCalibration.SpinOnly();
-        var normalRunner = new BenchmarkRunner(clock) { PacerFactory = (stop, abort, receiver) => NormalPriorityPacer(clock, normalCalibration, receiver, stop, abort) };
+        var realTimeRunner = new BenchmarkRunner(clock) { RealTimePacing = true };
         var config = new RunConfig { Count = pingsPerRound, Warmup = 5, Interval = interval, Deadline = TimeSpan.FromSeconds(1) };
         int datagramBytes = config.PayloadBytes + UdpFrame.HeaderLength;
         var rtts = PathNames.Select(_ => new List<double>()).ToArray();
@@ -80,7 +79,7 @@ internal static class UdpFloorBenchmark
             () => Sync(() => MeasureRaw(childRaw, pingsPerRound, interval, datagramBytes, clock, rtts[ChildRaw])),
             () => Sync(() => MeasureRawToAgent(childRoom, pingsPerRound, interval, config.PayloadBytes, clock, rtts[RawToChildAgent], holds[RawToChildAgent])),
             () => MeasureRtcBenchAsync(pauseSpinRunner, agent.BaseUrl, config, rtts[PauseSpin], holds[PauseSpin]),
-            () => MeasureRtcBenchAsync(normalRunner, agent.BaseUrl, config, rtts[NormalPriority], holds[NormalPriority]),
+            () => MeasureRtcBenchAsync(realTimeRunner, agent.BaseUrl, config, rtts[RealTime], holds[RealTime]),
         };
         for (int round = 0; round < rounds; round++)
         {
@@ -122,17 +121,6 @@ internal static class UdpFloorBenchmark
     {
         var waits = new SystemPacingWaits(stop, abort, receiver) { PauseWhileReceiving = true }; // not disposed: a linked token source per run
         waits.PrepareThread(); // the factory runs on the driver thread (normal priority, as main's driver)
-        var pacer = new SendPacer(clock, waits, calibration);
-        pacer.Prepare();
-        return pacer;
-    }
-
-    /// <summary>The default pacer with the driver's thread at normal priority, as the raw clients' threads run (the CLI's
-    /// driver asks for real-time priority at intervals of 4 ms and more).</summary>
-    private static SendPacer NormalPriorityPacer(MonoTime clock, PacingCalibration calibration, IWaitingReceiver? receiver, CancellationToken stop, CancellationToken abort)
-    {
-        var waits = new SystemPacingWaits(stop, abort, receiver); // not disposed: a linked token source per run
-        waits.PrepareThread(realTime: false);
         var pacer = new SendPacer(clock, waits, calibration);
         pacer.Prepare();
         return pacer;
@@ -309,8 +297,7 @@ internal static class UdpFloorBenchmark
         Row("the runner over the raw client (udp platform ÷ raw client → agent), one process", Udp, RawToAgent);
         Row("the runner over the raw client, child process", ChildUdp, RawToChildAgent);
         Row("the spin step without PAUSEs ÷ main's (this branch otherwise)", Udp, PauseSpin);
-        Row("**udp platform, driver at normal priority ÷ raw one-thread echo, one process** (both clients at the same priority)", NormalPriority, Raw);
-        Row("the driver at real-time priority ÷ at normal priority", Udp, NormalPriority);
+        Row("the driver at real-time priority (not the default) ÷ at normal priority", RealTime, Udp);
         sb.AppendLine();
         sb.AppendLine(inv, $"p99 ratios, udp platform ÷ raw echo: {Ratio(Udp, Raw, 0.99):0.00} in one process (before {Ratio(UdpBefore, Raw, 0.99):0.00}), {Ratio(ChildUdp, ChildRaw, 0.99):0.00} with the child (before {Ratio(ChildUdpBefore, ChildRaw, 0.99):0.00}).");
         return sb.ToString();

@@ -42,6 +42,13 @@ public sealed class BenchmarkRunner
     /// (<see cref="IWaitingReceiver"/>, the default); only benchmarks turn it off, to measure the two-thread shape.</summary>
     internal bool ReceiveOnSendingThread { get; init; } = true;
 
+    /// <summary>
+    /// The ping driver's thread may ask for real-time priority (at intervals of 4 ms and more on two cores or more, when
+    /// the process may): the runner then spins 0.3–0.6× the CPU per ping with no late tail of sends, but the udp RTT p50
+    /// came out about 2× longer on the development VM (bench/results/runner-cpu.md), so it is off unless a benchmark asks.
+    /// </summary>
+    internal bool RealTimePacing { get; init; }
+
     /// <summary>Whether the ping driver encodes each ping before it reads the send time t1 and then writes t1 into it
     /// (the default), rather than reading t1 first and encoding inside the round trip; only benchmarks turn it off.</summary>
     internal bool StampAfterEncoding { get; init; } = true;
@@ -219,7 +226,7 @@ public sealed class BenchmarkRunner
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
         var session = new PingSession(runId, config, _clock.NowNs() + FirstPingLeadNs, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread, StampAfterEncoding);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread, StampAfterEncoding, RealTimePacing);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

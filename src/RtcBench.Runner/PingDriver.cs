@@ -38,6 +38,7 @@ internal sealed class PingDriver : IMessageSink
     private readonly PacingCalibration? _calibration;
     private readonly bool _receiveOnSendingThread;
     private readonly bool _stampAfterEncoding;
+    private readonly bool _realTimePacing;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
     private volatile ISendPacer? _pacer;
     private volatile int _driverThreadId = -1;
@@ -48,6 +49,8 @@ internal sealed class PingDriver : IMessageSink
     /// <param name="receiveOnSendingThread">With the default pacer and a channel that is an <see cref="IWaitingReceiver"/>,
     /// this thread receives the answers itself while it waits between sends (false: the channel's own receive thread
     /// does; benchmarks compare the two).</param>
+    /// <param name="realTimePacing">Let the default pacer's thread ask for real-time priority (<see cref="WantsRealTime"/>;
+    /// off by default: it made the udp RTT longer, bench/results/runner-cpu.md).</param>
     /// <param name="stampAfterEncoding">Encode each ping, then read t1 and write it into the ping (false: read t1, then
     /// encode, as before; benchmarks compare the two).</param>
     public PingDriver(
@@ -57,8 +60,10 @@ internal sealed class PingDriver : IMessageSink
         Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? pacerFactory = null,
         PacingCalibration? calibration = null,
         bool receiveOnSendingThread = true,
-        bool stampAfterEncoding = true)
+        bool stampAfterEncoding = true,
+        bool realTimePacing = false)
     {
+        _realTimePacing = realTimePacing;
         _stampAfterEncoding = stampAfterEncoding;
         _receiveOnSendingThread = receiveOnSendingThread;
         _session = session;
@@ -135,7 +140,7 @@ internal sealed class PingDriver : IMessageSink
         ISendPacer pacer;
         if (waits is not null)
         {
-            RanAtRealTime = waits.PrepareThread(WantsRealTime(_session.Config, Environment.ProcessorCount));
+            RanAtRealTime = waits.PrepareThread(_realTimePacing && WantsRealTime(_session.Config, Environment.ProcessorCount));
             var sendPacer = new SendPacer(_clock, waits, _calibration);
             sendPacer.Prepare();
             pacer = sendPacer;

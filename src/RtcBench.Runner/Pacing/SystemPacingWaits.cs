@@ -18,8 +18,9 @@ namespace RtcBench.Runner.Pacing;
 /// That read is then the whole spin step (<see cref="SpinOnce"/>).
 /// <para><see cref="PrepareThread"/> can also put the pacing thread at real-time priority (Linux <c>SCHED_FIFO</c>,
 /// when the process may: root or <c>CAP_SYS_NICE</c>), so its timer wake-up does not queue behind other tasks on the
-/// CPU: on the shared development VM that cut the late tail of the wake-ups (p99.5 2.6 ms → 0.13 ms in one interleaved
-/// run) and with it the margin the pacer spins (bench/results/runner-cpu.md).</para>
+/// CPU: on the shared development VM that cut the late tail of the wake-ups (p99.5 2.2–5.9 ms → 0.10–0.13 ms) and the
+/// runner's CPU per ping to 0.54–0.61× — but it made the udp RTT p50 about 2× longer (bench/results/runner-cpu.md), so
+/// it is not the default: only benchmarks ask for it (<c>BenchmarkRunner.RealTimePacing</c>).</para>
 /// </summary>
 internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 {
@@ -61,12 +62,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     /// <see cref="RealTimePriority"/>, reset for any child process). Best effort: returns whether the thread now runs
     /// at real-time priority (false without the privilege, or off Linux), and a refusal only costs precision.
     /// </summary>
-    public bool PrepareThread(bool realTime = false) => PrepareThread(realTime ? PacingPriority.RealTime : PacingPriority.Normal);
-
-    /// <summary>As <see cref="PrepareThread(bool)"/>, with <see cref="PacingPriority.Nice"/> too (normal scheduling at
-    /// nice −20, measured against real-time priority by the runner-cpu benchmark). Returns whether the asked priority
-    /// was granted (false for <see cref="PacingPriority.Normal"/>).</summary>
-    public bool PrepareThread(PacingPriority priority)
+    public bool PrepareThread(bool realTime = false)
     {
         PrepareCode();
         if (!_linux)
@@ -74,13 +70,9 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
             return false;
         }
         _ = Prctl(PrSetTimerSlack, TimerSlackNs, 0, 0, 0);
-        if (priority == PacingPriority.Normal)
+        if (!realTime)
         {
             return false;
-        }
-        if (priority == PacingPriority.Nice)
-        {
-            return SetPriority(PrioProcess, 0, -20) == 0; // 0: the calling thread (Linux: nice is per thread)
         }
         _realTimeGranted = _atRealTime = SetRealTime(true);
         return _realTimeGranted;
@@ -88,9 +80,9 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 
     /// <summary>
     /// After a send, a thread granted real-time priority goes back to normal priority, so the answer wakes it as it
-    /// would wake any client (a real-time wake-up goes to the thread's own, often idle, CPU: on the development VM that
-    /// made the udp RTT p50 1.2–3× longer, bench/results/runner-cpu.md); the answer raises it again
-    /// (<see cref="OnAnswered"/>) for the timer wake-up before the next send. No answer: that wake-up is at normal priority.
+    /// would wake any client; the answer raises it again (<see cref="OnAnswered"/>) for the timer wake-up before the next
+    /// send. No answer: that wake-up is at normal priority. (It did not bring the RTT back: held or dropped after the
+    /// send, real-time priority left the udp RTT p50 about 2× longer, bench/results/runner-cpu.md.)
     /// </summary>
     public void OnSent()
     {
@@ -223,24 +215,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
     private static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
 
-    private const int PrioProcess = 0;
-
-    [LibraryImport("libc", EntryPoint = "setpriority")]
-    private static partial int SetPriority(int which, int who, int prio);
-
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
 }
 
-/// <summary>The scheduling priority a pacing thread asks for (<see cref="SystemPacingWaits.PrepareThread(PacingPriority)"/>).</summary>
-internal enum PacingPriority
-{
-    /// <summary>Leave the thread as it is.</summary>
-    Normal,
-
-    /// <summary>Normal scheduling at nice −20.</summary>
-    Nice,
-
-    /// <summary><c>SCHED_FIFO</c> at <see cref="SystemPacingWaits.RealTimePriority"/>.</summary>
-    RealTime,
-}
