@@ -8,8 +8,8 @@ namespace RtcBench.Rtc.Net;
 /// <summary>
 /// One UDP socket shared by many peer connections (the echo agent's sessions), as LiveKit's (Pion's) UDP mux and Janus
 /// serve every session from one port. A receive thread (one, or with SO_REUSEPORT one per socket on the same port: see
-/// the constructor) reads the clock the moment <c>ReceiveFrom</c> returns and routes the datagram to one
-/// <see cref="UdpMuxSession"/>:
+/// the constructor) reads the clock the moment a datagram is in hand and routes it to one <see cref="UdpMuxSession"/>
+/// (on Linux it reads with <c>recvmmsg</c>: one call returns every datagram already queued, <see cref="UdpBatchReceiver"/>):
 /// <list type="bullet">
 /// <item>a STUN request carrying USERNAME goes to the session whose local ufrag is its first part (before ':'), wherever
 /// it comes from: the first check of a new session, consent checks, a peer that moved;</item>
@@ -19,7 +19,7 @@ namespace RtcBench.Rtc.Net;
 /// </list>
 /// Unknown ufrags and sources are dropped and counted (<see cref="DroppedUnknown"/>), as are first bytes no session
 /// protocol uses and TURN ChannelData (<see cref="DroppedOther"/>: a shared socket does no TURN). Removing a session
-/// frees its ufrag and routes. The receive path allocates nothing in steady state: one reused buffer and
+/// frees its ufrag and routes. The receive path allocates nothing in steady state: reused buffers and one
 /// <see cref="SocketAddress"/>, lookups by that address and by the ufrag's characters on the stack, and each route
 /// keeps the <see cref="IPEndPoint"/> handed to the session. Sending is thread-safe, never throws for network errors.
 /// </summary>
