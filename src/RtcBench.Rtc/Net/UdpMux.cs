@@ -8,8 +8,8 @@ namespace RtcBench.Rtc.Net;
 /// <summary>
 /// One UDP socket shared by many peer connections (the echo agent's sessions), as LiveKit's (Pion's) UDP mux and Janus
 /// serve every session from one port. A receive thread (one, or with SO_REUSEPORT one per socket on the same port: see
-/// the constructor) reads the clock the moment a datagram is in hand and routes it to one <see cref="UdpMuxSession"/>
-/// (on Linux it reads with <c>recvmmsg</c>: one call returns every datagram already queued, <see cref="UdpBatchReceiver"/>):
+/// the constructor) reads the clock the moment <c>ReceiveFrom</c> returns and routes the datagram to one
+/// <see cref="UdpMuxSession"/>:
 /// <list type="bullet">
 /// <item>a STUN request carrying USERNAME goes to the session whose local ufrag is its first part (before ':'), wherever
 /// it comes from: the first check of a new session, consent checks, a peer that moved;</item>
@@ -19,7 +19,7 @@ namespace RtcBench.Rtc.Net;
 /// </list>
 /// Unknown ufrags and sources are dropped and counted (<see cref="DroppedUnknown"/>), as are first bytes no session
 /// protocol uses and TURN ChannelData (<see cref="DroppedOther"/>: a shared socket does no TURN). Removing a session
-/// frees its ufrag and routes. The receive path allocates nothing in steady state: reused buffers and one
+/// frees its ufrag and routes. The receive path allocates nothing in steady state: one reused buffer and
 /// <see cref="SocketAddress"/>, lookups by that address and by the ufrag's characters on the stack, and each route
 /// keeps the <see cref="IPEndPoint"/> handed to the session. Sending is thread-safe, never throws for network errors.
 /// </summary>
@@ -43,7 +43,6 @@ public sealed class UdpMux : IDisposable
     private long _droppedOther;
     private long _receiveErrors;
     private long _sendErrors;
-    private long _receiveCalls;
 
     /// <param name="bind">Local address and port (port 0: any free port). A concrete address: it is the sessions' host candidate.</param>
     /// <param name="clock">Monotonic ns, the scale of <c>RtcBench.Core.Timing.MonoTime.NowNs()</c>; the sessions' receive times.</param>
@@ -130,12 +129,6 @@ public sealed class UdpMux : IDisposable
 
     /// <summary>Bytes allocated by the receive thread, sampled after each datagram (for the zero-allocation test; one thread).</summary>
     internal long ReceiveThreadAllocatedBytes { get; private set; }
-
-    /// <summary>Receive system calls that returned datagrams (fewer than <see cref="Received"/> when they came in batches).</summary>
-    internal long ReceiveCalls => Interlocked.Read(ref _receiveCalls);
-
-    /// <summary>Whether every receive thread has ended (after <see cref="Dispose"/>).</summary>
-    internal bool ReceiveThreadsEnded => Array.TrueForAll(_threads, t => !t.IsAlive);
 
     /// <summary>More than one receive thread: a session's handler calls are serialised (its remotes may hash apart).</summary>
     internal bool Parallel => _threads.Length > 1;
@@ -269,12 +262,6 @@ public sealed class UdpMux : IDisposable
 
     private void ReceiveLoop(Socket socket)
     {
-        if (UdpBatchReceiver.IsSupported)
-        {
-            ReceiveBatches(socket);
-            return;
-        }
-
         var buffer = new byte[RtcUdpSocket.MaxDatagram];
         var address = new SocketAddress(socket.AddressFamily);
         var template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
@@ -298,61 +285,8 @@ public sealed class UdpMux : IDisposable
             }
 
             long receivedNs = _clock();
-            Interlocked.Increment(ref _receiveCalls);
             Interlocked.Increment(ref _received);
             Route(buffer.AsSpan(0, length), address, template, ufrag, receivedNs);
-            ReceiveThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
-        }
-    }
-
-    /// <summary>
-    /// Linux: up to <see cref="UdpBatchReceiver.Capacity"/> datagrams per call (those already queued when the call
-    /// returns), each routed as <see cref="ReceiveLoop"/> routes one, with the clock read as its turn comes.
-    /// </summary>
-    private void ReceiveBatches(Socket socket)
-    {
-        using var receiver = new UdpBatchReceiver(socket);
-        var address = new SocketAddress(socket.AddressFamily);
-        var template = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        Span<char> ufrag = stackalloc char[IceUfragMaxLength];
-        while (!_disposed)
-        {
-            int count;
-            try
-            {
-                count = receiver.Receive(out _);
-            }
-            catch (Exception) when (_disposed)
-            {
-                return; // the handle was released under the call
-            }
-
-            if (_disposed)
-            {
-                return;
-            }
-
-            if (count < 0)
-            {
-                // ICMP errors from earlier sends and the like: none may stop the loop.
-                Interlocked.Increment(ref _receiveErrors);
-                continue;
-            }
-
-            Interlocked.Increment(ref _receiveCalls);
-            for (int i = 0; i < count; i++)
-            {
-                if (!receiver.TryGet(i, address, out var datagram))
-                {
-                    Interlocked.Increment(ref _receiveErrors); // truncated: an error, as ReceiveFrom reports it
-                    continue;
-                }
-
-                long receivedNs = _clock();
-                Interlocked.Increment(ref _received);
-                Route(datagram, address, template, ufrag, receivedNs);
-            }
-
             ReceiveThreadAllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
         }
     }

@@ -259,43 +259,6 @@ public sealed class UdpMuxTests
         }
     }
 
-    [Fact]
-    public async Task DatagramsQueuedWhileAHandlerRuns_AreReadInOneCall_InOrder()
-    {
-        using var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerRtcClock);
-        var gate = new Gate();
-        Assert.True(mux.TryRegister("aaaa", gate, out var session));
-        using var peer = Client();
-        session.Claim((IPEndPoint)peer.LocalEndPoint!);
-
-        peer.SendTo(new byte[] { 0x17, 0xFE, 0xFD, 0 }, mux.LocalEndPoint);
-        await gate.Entered.Task; // the receive thread is inside the handler for datagram 0
-        for (byte n = 1; n < 10; n++)
-        {
-            peer.SendTo(new byte[] { 0x17, 0xFE, 0xFD, n }, mux.LocalEndPoint); // queued in the socket (loopback delivers at once)
-        }
-
-        gate.Release.Set();
-        await WaitUntilAsync(() => gate.Last.Count == 10);
-        Assert.Equal(Enumerable.Range(0, 10).Select(n => (byte)n), gate.Last);
-        Assert.Equal(10, mux.Received);
-        // Linux (64-bit): recvmmsg took the nine queued ones at once; elsewhere one ReceiveFrom each.
-        Assert.Equal(UdpBatchReceiver.IsSupported ? 2 : 10, mux.ReceiveCalls);
-        Assert.Equal(0, mux.ReceiveErrors);
-    }
-
-    [Fact]
-    public async Task Dispose_WakesReceiveThreadsBlockedInTheirCall()
-    {
-        var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerRtcClock, receiveThreads: 2);
-        using var peer = Client();
-        Assert.True(mux.TryRegister("aaaa", new Recorder(), out _));
-        peer.SendTo(Request("aaaa:peer"), mux.LocalEndPoint);
-        await WaitUntilAsync(() => mux.Received == 1); // a thread has been round its loop once and is back in the call
-        mux.Dispose(); // joins each thread for at most 5 s: a thread still blocked would be alive after it
-        Assert.True(mux.ReceiveThreadsEnded);
-    }
-
     private static long PeerRtcClock() => RtcBench.Rtc.Peer.PeerConnectionOptions.DefaultClock();
 
     private static Socket Client()
@@ -318,29 +281,6 @@ public sealed class UdpMuxTests
         }
 
         return w.Written.ToArray();
-    }
-
-    /// <summary>Holds the receive thread inside the first datagram's handler until released.</summary>
-    private sealed class Gate : IRtcDatagramHandler
-    {
-        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ManualResetEventSlim Release { get; } = new();
-
-        public ConcurrentQueue<byte> Last { get; } = new();
-
-        public void OnStun(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs) => OnDtls(datagram, from, receivedNs);
-
-        public void OnDtls(ReadOnlySpan<byte> datagram, IPEndPoint from, long receivedNs)
-        {
-            if (Last.IsEmpty)
-            {
-                Entered.TrySetResult();
-                Release.Wait();
-            }
-
-            Last.Enqueue(datagram[^1]);
-        }
     }
 
     private sealed class Recorder : IRtcDatagramHandler
