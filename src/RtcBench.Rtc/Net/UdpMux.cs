@@ -130,6 +130,9 @@ public sealed class UdpMux : IDisposable
     /// <summary>Bytes allocated by the receive thread, sampled after each datagram (for the zero-allocation test; one thread).</summary>
     internal long ReceiveThreadAllocatedBytes { get; private set; }
 
+    /// <summary>Whether every receive thread has ended (after <see cref="Dispose"/>).</summary>
+    internal bool ReceiveThreadsEnded => Array.TrueForAll(_threads, t => !t.IsAlive);
+
     /// <summary>More than one receive thread: a session's handler calls are serialised (its remotes may hash apart).</summary>
     internal bool Parallel => _threads.Length > 1;
 
