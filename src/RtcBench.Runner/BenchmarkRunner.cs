@@ -23,7 +23,7 @@ public sealed class BenchmarkRunner
     private readonly PacingCalibration _pacing = PacingCalibration.SpinOnly(); // the send pacer's calibration, kept from run to run
 
     /// <summary>Ping 0 is scheduled this long after the run starts: time for the driver's thread to start and compile
-    /// its wait path (<c>HotPath</c>) first. With 1 ms, quickstart's first ping went out 10 ms late after a build.</summary>
+    /// its wait path (<c>HotPath</c>) first. With 1 ms, quickstart's first ping went out 8–9 ms late.</summary>
     internal const long FirstPingLeadNs = 50_000_000;
 
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)

@@ -8,7 +8,7 @@ namespace RtcBench.Runner.Pacing;
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled once, fully optimised, at their first call, and never
 /// again. Without it a method with a loop starts as unoptimised code and is recompiled on the thread that runs the loop
 /// (on-stack replacement) after about a thousand iterations: the pacer's spin reaches that within the first pings and
-/// its send waited for the compiler (quickstart's first warm-up pings were sent 2–10 ms late). A first call that
+/// its send waited for the compiler (quickstart's first two warm-up pings went out 0.3–9 ms late on main, bench/results/runner-cpu.md). A first call that
 /// compiles can fall between a wake-up and its send too (the oversleep window's first sample, the first spin step),
 /// so they are compiled ahead, on the driver thread before the first send: <see cref="Prepare"/> for methods that
 /// are not virtual (<see cref="RuntimeHelpers.PrepareMethod(RuntimeMethodHandle)"/> compiles nothing for the interface
