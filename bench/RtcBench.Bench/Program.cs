@@ -60,7 +60,7 @@ static void Usage(TextWriter to)
     to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,cpu,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--agent-engine peer|core|both] [--baseline-build OTHER/RtcBench.Bench.dll (cpu part)] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
-    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--pacers legacy,spin-only,spin-only-rxthread,two-stage (also two-stage-rank2,sliced-250)] [--rounds 6] [--pings 500] [--interval-ms 10] [--out bench/results/runner-cpu.md]");
+    to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--pacers legacy,spin-only,spin-only-rxthread,two-stage (also two-stage-rank2,sliced-250,spin-only-rt,spin-only-rt-held)] [--rounds 6] [--pings 500] [--interval-ms 10] [--oversleeps-to DIR] [--out bench/results/runner-cpu.md]");
     to.WriteLine("       RtcBench.Bench warmup [--rounds 5] [--interval-ms 10] [--variants no-tier-10,tiered,tiered-nopgo,tiered-3s,no-tier-1s,r2r-off] [--platforms udp,direct] [--out bench/results/warmup.md]");
     to.WriteLine("       RtcBench.Bench janus [--rounds 6] [--pings 200] [--interval-ms 10] [--out bench/results/janus.md]   (root: Janus runs in a network namespace)");
     to.WriteLine("       RtcBench.Bench results-service [--stores sqlite,postgres] [--postgres CONNSTRING] [--pings 1000000] [--queries 30] [--out bench/results/results-service.md]");
@@ -69,7 +69,7 @@ static void Usage(TextWriter to)
 
 static async Task<int> RunnerCpuCommandAsync(string[] args)
 {
-    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--timer-samples", "--pacers") is not { } a)
+    if (BenchArgs.Read(args, "--parts", "--rounds", "--pings", "--interval-ms", "--timer-samples", "--pacers", "--oversleeps-to") is not { } a)
     {
         return 2;
     }
@@ -83,6 +83,7 @@ static async Task<int> RunnerCpuCommandAsync(string[] args)
         IntervalMs = a.Double("--interval-ms", d.IntervalMs),
         TimerSamples = a.Int("--timer-samples", d.TimerSamples),
         Pacers = a.Parts("--pacers") ?? d.Pacers,
+        OversleepsTo = a.String("--oversleeps-to"),
     };
     string report = await RunnerCpuBenchmark.RunAsync(o, BenchArgs.CommandLine(args));
     return await BenchReport.EmitAsync(report, a.Output);

@@ -20,6 +20,9 @@ internal sealed record RunnerCpuOptions
     public int Pings { get; init; } = 500;
     public double IntervalMs { get; init; } = 10;
     public HashSet<string> Pacers { get; init; } = new(["legacy", "spin-only", "spin-only-rxthread", "two-stage"], StringComparer.Ordinal);
+
+    /// <summary>A directory to write each run's precise-sleep oversleeps to (one ns value a line), for offline study.</summary>
+    public string? OversleepsTo { get; init; }
 }
 
 /// <summary>
@@ -70,6 +73,8 @@ internal static class RunnerCpuBenchmark
         public int LateWakes;
         public readonly Dictionary<string, double> ThreadCpuMs = new(StringComparer.Ordinal);
         public readonly List<double> RunCpuMsPerPing = [];
+        public readonly List<long> OversleepsNs = [];
+        public int RealTimeRuns;
     }
 
     /// <summary>How a round's run paces its sends.</summary>
@@ -93,6 +98,13 @@ internal static class RunnerCpuBenchmark
 
         /// <summary>As <see cref="TwoStage"/>, with short sleeps of at most 250 µs (several per send).</summary>
         Sliced250,
+
+        /// <summary>As <see cref="SpinOnly"/>, the driver's thread at real-time priority from each answer to the next
+        /// send (<c>BenchmarkRunner.RealTimePacing</c>, not the default).</summary>
+        SpinOnlyRealTime,
+
+        /// <summary>As <see cref="SpinOnlyRealTime"/>, real-time priority held while waiting for the answer too.</summary>
+        SpinOnlyRealTimeHeld,
     }
 
     /// <summary>The names <c>--pacers</c> takes, in report order.</summary>
@@ -104,11 +116,13 @@ internal static class RunnerCpuBenchmark
         (Pacing.TwoStage, "two-stage", "two-stage: precise sleep, short sleep, spin the short sleep's margin"),
         (Pacing.TwoStageRank2, "two-stage-rank2", "two-stage, the spin covering the second-largest short-sleep oversleep"),
         (Pacing.Sliced250, "sliced-250", "two-stage with short sleeps of at most 250 µs"),
+        (Pacing.SpinOnlyRealTime, "spin-only-rt", "spin-only, the driver's thread at real-time priority from each answer to the next send (not the default)"),
+        (Pacing.SpinOnlyRealTimeHeld, "spin-only-rt-held", "spin-only, real-time priority held while waiting for the answer too"),
     ];
 
     private static PacingCalibration? NewCalibration(Pacing kind) => kind switch
     {
-        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread => PacingCalibration.SpinOnly(),
+        Pacing.SpinOnly or Pacing.SpinOnlyReceiveThread or Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld => PacingCalibration.SpinOnly(),
         Pacing.TwoStage => PacingCalibration.TwoStage(),
         Pacing.TwoStageRank2 => PacingCalibration.TwoStage(shortRank: 2),
         Pacing.Sliced250 => PacingCalibration.TwoStage(maxShortSleepNs: 250_000),
@@ -140,7 +154,14 @@ internal static class RunnerCpuBenchmark
             for (int i = 0; i < pacings.Length; i++)
             {
                 int k = (i + round) % pacings.Length; // rotate the order each round
+                int before = samples[k].OversleepsNs.Count;
                 await MeasurePacingAsync(clock, agent.BaseUrl, config, samples[k], pacings[k].Kind, windows[k]);
+                if (o.OversleepsTo is { } dir)
+                {
+                    Directory.CreateDirectory(dir);
+                    string option = AllPacings.First(a => a.Kind == pacings[k].Kind).Option;
+                    File.WriteAllLines(Path.Combine(dir, $"{option}-round{round + 1}.txt"), samples[k].OversleepsNs.Skip(before).Select(v => v.ToString(Inv)));
+                }
             }
             Console.Error.WriteLine($"pacing round {round + 1}/{o.Rounds}: " + string.Join(", ", pacings.Select((p, k) => $"{p.Kind} {samples[k].CpuMs / Math.Max(1, samples[k].Pings):0.000} ms/ping")));
         }
@@ -160,18 +181,41 @@ internal static class RunnerCpuBenchmark
             Row(sb, pacings[k].Name, samples[k]);
         }
         sb.AppendLine();
-        int baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnly);
-        for (int k = 0; k < pacings.Length && baseline >= 0; k++)
+        sb.AppendLine("How late the precise sleeps woke (µs; every precise sleep of every round, from a wrapper around the pacer's waits):");
+        sb.AppendLine();
+        sb.AppendLine("| pacing | sleeps | p50 | p90 | p99 | p99.5 | p99.9 | max | > 100 µs | > 300 µs |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        for (int k = 0; k < pacings.Length; k++)
         {
-            if (pacings[k].Kind is Pacing.Legacy or Pacing.SpinOnly)
+            var os = samples[k].OversleepsNs.Select(v => v / 1000.0).ToList();
+            if (os.Count == 0)
             {
                 continue;
             }
-            Sample spinOnly = samples[baseline], neu = samples[k];
-            double cpuRatio = neu.CpuMs / neu.Pings / (spinOnly.CpuMs / spinOnly.Pings);
-            double medianRatio = P(neu.RunCpuMsPerPing, 0.5) / P(spinOnly.RunCpuMsPerPing, 0.5);
-            double delayRatio = P(neu.SendDelayUs, 0.99) / P(spinOnly.SendDelayUs, 0.99);
-            sb.AppendLine(Inv, $"- **{pacings[k].Kind} / SpinOnly: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {spinOnly.CpuMs / spinOnly.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(spinOnly.SendDelayUs, 0.99):0.0} µs), late sends {neu.LateWakes} vs {spinOnly.LateWakes}**");
+            sb.AppendLine(Inv, $"| {pacings[k].Kind} | {os.Count} | {P(os, 0.5):0.0} | {P(os, 0.9):0.0} | {P(os, 0.99):0.0} | {P(os, 0.995):0.0} | {P(os, 0.999):0.0} | {P(os, 1):0.0} | {os.Count(v => v > 100)} | {os.Count(v => v > 300)} |");
+        }
+        sb.AppendLine();
+        for (int k = 0; k < pacings.Length; k++)
+        {
+            if (pacings[k].Kind is Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld)
+            {
+                sb.AppendLine(Inv, $"- {pacings[k].Kind}: the driver's thread got its raised priority in {samples[k].RealTimeRuns} of {o.Rounds} runs");
+            }
+        }
+        int baseline = Array.FindIndex(pacings, p => p.Kind == Pacing.SpinOnly);
+        for (int k = 0; k < pacings.Length && baseline >= 0; k++)
+        {
+            if (pacings[k].Kind == Pacing.Legacy || k == baseline)
+            {
+                continue;
+            }
+            Sample b = samples[baseline], neu = samples[k];
+            string bName = pacings[baseline].Kind.ToString();
+            double cpuRatio = neu.CpuMs / neu.Pings / (b.CpuMs / b.Pings);
+            double medianRatio = P(neu.RunCpuMsPerPing, 0.5) / P(b.RunCpuMsPerPing, 0.5);
+            double delayRatio = P(neu.SendDelayUs, 0.99) / P(b.SendDelayUs, 0.99);
+            double rttRatio = P(neu.RttUs, 0.5) / P(b.RttUs, 0.5);
+            sb.AppendLine(Inv, $"- **{pacings[k].Kind} / {bName}: CPU per ping {cpuRatio:0.00}× ({neu.CpuMs / neu.Pings:0.000} vs {b.CpuMs / b.Pings:0.000} ms; run medians {medianRatio:0.00}×), p99 send_delay {delayRatio:0.00}× ({P(neu.SendDelayUs, 0.99):0.0} vs {P(b.SendDelayUs, 0.99):0.0} µs), late sends {neu.LateWakes} vs {b.LateWakes}, RTT p50 {rttRatio:0.00}×**");
         }
         sb.AppendLine();
         sb.AppendLine("(target: CPU ≤ 0.3 ms per ping at 10 ms pacing, p99 send_delay no worse.)");
@@ -232,9 +276,13 @@ internal static class RunnerCpuBenchmark
                     return l;
                 }
                 var waits = new SystemPacingWaits(stop, abort, receiver);
-                waits.PrepareThread(); // the factory runs on the driver thread
+                // The factory runs on the driver thread; real-time priority as the driver asks for it with RealTimePacing.
+                bool realTime = kind is Pacing.SpinOnlyRealTime or Pacing.SpinOnlyRealTimeHeld && PingDriver.WantsRealTime(config, Environment.ProcessorCount);
+                into.RealTimeRuns += waits.PrepareThread(realTime) ? 1 : 0;
                 disposables.Add(waits);
-                return pacer = new SendPacer(clock, waits, calibration);
+                pacer = new SendPacer(clock, new RecordingWaits(clock, waits, into.OversleepsNs, holdPriority: kind == Pacing.SpinOnlyRealTimeHeld), calibration);
+                pacer.Prepare(); // as the driver does
+                return pacer;
             },
         };
         var report = await runner.RunAsync(new BenchmarkOptions { AgentUrl = agentUrl, Platforms = ["udp"], Config = config }, CancellationToken.None, CancellationToken.None);

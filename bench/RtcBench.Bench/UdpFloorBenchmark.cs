@@ -35,9 +35,10 @@ internal static class UdpFloorBenchmark
         "raw UDP echo (one thread), echo in the agent's child process",
         "raw one-thread client → the child agent's udp echo",
         "rtcbench udp platform, this branch but main's spin step (reading the socket and PAUSEs)",
+        "rtcbench udp platform, this branch with the driver's thread at real-time priority from each answer to the next send (not the default)",
     ];
 
-    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, PauseSpin = 9;
+    private const int Udp = 0, UdpBefore = 1, Raw = 2, RawToAgent = 3, RawToAgentBefore = 4, ChildUdp = 5, ChildUdpBefore = 6, ChildRaw = 7, RawToChildAgent = 8, PauseSpin = 9, RealTime = 10;
 
     public static async Task<string> RunAsync(int rounds, int pingsPerRound, TimeSpan interval)
     {
@@ -59,6 +60,7 @@ internal static class UdpFloorBenchmark
         };
         var pauseCalibration = PacingCalibration.SpinOnly();
         var pauseSpinRunner = new BenchmarkRunner(clock) { PacerFactory = (stop, abort, receiver) => PausingPacer(clock, pauseCalibration, receiver, stop, abort) };
+        var realTimeRunner = new BenchmarkRunner(clock) { RealTimePacing = true };
         var config = new RunConfig { Count = pingsPerRound, Warmup = 5, Interval = interval, Deadline = TimeSpan.FromSeconds(1) };
         int datagramBytes = config.PayloadBytes + UdpFrame.HeaderLength;
         var rtts = PathNames.Select(_ => new List<double>()).ToArray();
@@ -77,6 +79,7 @@ internal static class UdpFloorBenchmark
             () => Sync(() => MeasureRaw(childRaw, pingsPerRound, interval, datagramBytes, clock, rtts[ChildRaw])),
             () => Sync(() => MeasureRawToAgent(childRoom, pingsPerRound, interval, config.PayloadBytes, clock, rtts[RawToChildAgent], holds[RawToChildAgent])),
             () => MeasureRtcBenchAsync(pauseSpinRunner, agent.BaseUrl, config, rtts[PauseSpin], holds[PauseSpin]),
+            () => MeasureRtcBenchAsync(realTimeRunner, agent.BaseUrl, config, rtts[RealTime], holds[RealTime]),
         };
         for (int round = 0; round < rounds; round++)
         {
@@ -117,8 +120,10 @@ internal static class UdpFloorBenchmark
     private static SendPacer PausingPacer(MonoTime clock, PacingCalibration calibration, IWaitingReceiver? receiver, CancellationToken stop, CancellationToken abort)
     {
         var waits = new SystemPacingWaits(stop, abort, receiver) { PauseWhileReceiving = true }; // not disposed: a linked token source per run
-        waits.PrepareThread(); // the factory runs on the driver thread
-        return new SendPacer(clock, waits, calibration);
+        waits.PrepareThread(); // the factory runs on the driver thread (normal priority, as main's driver)
+        var pacer = new SendPacer(clock, waits, calibration);
+        pacer.Prepare();
+        return pacer;
     }
 
     /// <summary>Runs a "before" path: this process reads pings and pongs with the general JSON reader alone, as main did.</summary>
@@ -292,6 +297,7 @@ internal static class UdpFloorBenchmark
         Row("the runner over the raw client (udp platform ÷ raw client → agent), one process", Udp, RawToAgent);
         Row("the runner over the raw client, child process", ChildUdp, RawToChildAgent);
         Row("the spin step without PAUSEs ÷ main's (this branch otherwise)", Udp, PauseSpin);
+        Row("the driver at real-time priority (not the default) ÷ at normal priority", RealTime, Udp);
         sb.AppendLine();
         sb.AppendLine(inv, $"p99 ratios, udp platform ÷ raw echo: {Ratio(Udp, Raw, 0.99):0.00} in one process (before {Ratio(UdpBefore, Raw, 0.99):0.00}), {Ratio(ChildUdp, ChildRaw, 0.99):0.00} with the child (before {Ratio(ChildUdpBefore, ChildRaw, 0.99):0.00}).");
         return sb.ToString();

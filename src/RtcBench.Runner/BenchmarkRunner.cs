@@ -22,6 +22,10 @@ public sealed class BenchmarkRunner
     private readonly IBenchmarkObserver? _observer;
     private readonly PacingCalibration _pacing = PacingCalibration.SpinOnly(); // the send pacer's calibration, kept from run to run
 
+    /// <summary>Ping 0 is scheduled this long after the run starts: time for the driver's thread to start and compile
+    /// its wait path (<c>HotPath</c>) first. With 1 ms, quickstart's first ping went out 8–9 ms late.</summary>
+    internal const long FirstPingLeadNs = 50_000_000;
+
     public BenchmarkRunner(MonoTime clock, IBenchmarkObserver? observer = null)
     {
         _clock = clock;
@@ -37,6 +41,13 @@ public sealed class BenchmarkRunner
     /// <summary>Whether the ping driver's thread receives the answers itself on channels that allow it
     /// (<see cref="IWaitingReceiver"/>, the default); only benchmarks turn it off, to measure the two-thread shape.</summary>
     internal bool ReceiveOnSendingThread { get; init; } = true;
+
+    /// <summary>
+    /// The ping driver's thread may ask for real-time priority (at intervals of 4 ms and more on two cores or more, when
+    /// the process may): the runner then spins 0.3–0.6× the CPU per ping with no late tail of sends, but the udp RTT p50
+    /// came out about 2× longer on the development VM (bench/results/runner-cpu.md), so it is off unless a benchmark asks.
+    /// </summary>
+    internal bool RealTimePacing { get; init; }
 
     /// <summary>Whether the ping driver encodes each ping before it reads the send time t1 and then writes t1 into it
     /// (the default), rather than reading t1 first and encoding inside the round trip; only benchmarks turn it off.</summary>
@@ -214,8 +225,8 @@ public sealed class BenchmarkRunner
         _observer?.OnRunStarted(platform, channel.Channel, config.TotalPings);
         double wallAnchorUs = _clock.WallAnchorUs();
         DateTimeOffset startedAt = RoundToMicroseconds(_clock.UtcNow());
-        var session = new PingSession(runId, config, _clock.NowNs() + 1_000_000, reflected);
-        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread, StampAfterEncoding);
+        var session = new PingSession(runId, config, _clock.NowNs() + FirstPingLeadNs, reflected);
+        var driver = new PingDriver(session, channel, _clock, PacerFactory, _pacing, ReceiveOnSendingThread, StampAfterEncoding, RealTimePacing);
         var watch = new EchoWatch(session, channel,
             ct => agent.CheckEchoHostAsync(connection.RoomId, EchoWatch.CheckTimeout, ct), _clock,
             note => _observer?.OnStep($"{platform}/{channel.Channel}: {note}"));

@@ -26,6 +26,11 @@ internal sealed class PingDriver : IMessageSink
     /// <summary>A progress report due less than this before the next send waits until just after that send.</summary>
     private const long ProgressGapNs = 5_000_000;
 
+    /// <summary>The shortest mean interval at which the driver's thread asks for real-time priority: the pacer spins
+    /// at most <see cref="SendPacer.MaxMarginNs"/> per send, so at real-time priority it holds at most a quarter of a
+    /// core and never shuts a normal task (the in-process agent, the receive thread) out of one.</summary>
+    internal const long RealTimeMinIntervalNs = 4 * SendPacer.MaxMarginNs;
+
     private readonly PingSession _session;
     private readonly IPingChannel _channel;
     private readonly MonoTime _clock;
@@ -33,7 +38,10 @@ internal sealed class PingDriver : IMessageSink
     private readonly PacingCalibration? _calibration;
     private readonly bool _receiveOnSendingThread;
     private readonly bool _stampAfterEncoding;
+    private readonly bool _realTimePacing;
     private readonly byte[] _buffer = new byte[PingCodec.MaxMessageBytes];
+    private volatile ISendPacer? _pacer;
+    private volatile int _driverThreadId = -1;
 
     /// <param name="pacerFactory">Makes the pacer from the stop-sending and abort tokens; null for <see cref="SendPacer"/>
     /// (benchmarks swap it).</param>
@@ -41,6 +49,8 @@ internal sealed class PingDriver : IMessageSink
     /// <param name="receiveOnSendingThread">With the default pacer and a channel that is an <see cref="IWaitingReceiver"/>,
     /// this thread receives the answers itself while it waits between sends (false: the channel's own receive thread
     /// does; benchmarks compare the two).</param>
+    /// <param name="realTimePacing">Let the default pacer's thread ask for real-time priority (<see cref="WantsRealTime"/>;
+    /// off by default: it made the udp RTT longer, bench/results/runner-cpu.md).</param>
     /// <param name="stampAfterEncoding">Encode each ping, then read t1 and write it into the ping (false: read t1, then
     /// encode, as before; benchmarks compare the two).</param>
     public PingDriver(
@@ -50,8 +60,10 @@ internal sealed class PingDriver : IMessageSink
         Func<CancellationToken, CancellationToken, IWaitingReceiver?, ISendPacer>? pacerFactory = null,
         PacingCalibration? calibration = null,
         bool receiveOnSendingThread = true,
-        bool stampAfterEncoding = true)
+        bool stampAfterEncoding = true,
+        bool realTimePacing = false)
     {
+        _realTimePacing = realTimePacing;
         _stampAfterEncoding = stampAfterEncoding;
         _receiveOnSendingThread = receiveOnSendingThread;
         _session = session;
@@ -61,7 +73,23 @@ internal sealed class PingDriver : IMessageSink
         _calibration = calibration;
     }
 
-    public void OnMessage(ReadOnlySpan<byte> message, long receivedNs) => _session.OnMessage(message, receivedNs);
+    public void OnMessage(ReadOnlySpan<byte> message, long receivedNs)
+    {
+        _session.OnMessage(message, receivedNs);
+        if (Environment.CurrentManagedThreadId == _driverThreadId)
+        {
+            _pacer?.OnAnswered(); // read by the driver's own thread in its wait: see SystemPacingWaits.OnSent
+        }
+    }
+
+    /// <summary>Whether the driver's thread asks for real-time priority for a run of <paramref name="config"/> on a
+    /// machine of <paramref name="processorCount"/> cores: with at least two (one stays for everything else) and a
+    /// mean interval of at least <see cref="RealTimeMinIntervalNs"/>.</summary>
+    internal static bool WantsRealTime(RunConfig config, int processorCount) =>
+        processorCount >= 2 && config.Interval.Ticks * 100 >= RealTimeMinIntervalNs;
+
+    /// <summary>Whether the driver's thread ran at real-time priority (known once the run has started; for benchmarks and tests).</summary>
+    public bool RanAtRealTime { get; private set; }
 
     /// <summary>Runs to completion on a new thread; the task completes when the session is complete or aborted.</summary>
     public Task RunAsync(Action<int, int>? progress, CancellationToken stopSending, CancellationToken abort)
@@ -105,19 +133,25 @@ internal sealed class PingDriver : IMessageSink
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Drive(Action<int, int>? progress, IWaitingReceiver? receiver, CancellationToken stopSending, CancellationToken abort)
     {
         using var waits = _pacerFactory is null ? new SystemPacingWaits(stopSending, abort, receiver) : null;
         ISendPacer pacer;
         if (waits is not null)
         {
-            waits.PrepareThread();
-            pacer = new SendPacer(_clock, waits, _calibration);
+            RanAtRealTime = waits.PrepareThread(_realTimePacing && WantsRealTime(_session.Config, Environment.ProcessorCount));
+            var sendPacer = new SendPacer(_clock, waits, _calibration);
+            sendPacer.Prepare();
+            pacer = sendPacer;
         }
         else
         {
             pacer = _pacerFactory!(stopSending, abort, receiver);
         }
+        _driverThreadId = Environment.CurrentManagedThreadId;
+        _pacer = pacer;
+        PrepareSendPath();
         long nextProgressNs = 0;
         long previousScheduledNs = 0;
         long previousSentNs = CatchUp.NoneSent;
@@ -148,6 +182,7 @@ internal sealed class PingDriver : IMessageSink
                     length = _session.RestampLastPing(sentNs, _buffer, length);
                 }
                 _channel.Send(_buffer.AsSpan(0, length));
+                pacer.OnSent();
                 previousScheduledNs = scheduled;
                 previousSentNs = sentNs;
                 justSent = true;
@@ -187,6 +222,18 @@ internal sealed class PingDriver : IMessageSink
             pacer.WaitLoosely(wakeAt);
         }
         progress?.Invoke(_session.SentCount, _session.AnsweredCount);
+    }
+
+    /// <summary>
+    /// Compiles the send path before ping 0 (<see cref="HotPath"/>): writing a ping is inside its <c>send_delay</c> (t1 is
+    /// read after the encoding), and compiled at ping 0 it sent that ping ~0.7 ms late in quickstart. The encoder runs
+    /// once on a scratch copy (this buffer, rewritten by every send); the session's methods are compiled without running.
+    /// </summary>
+    private void PrepareSendPath()
+    {
+        HotPath.Prepare(typeof(PingSession), nameof(PingSession.WriteNextPing), nameof(PingSession.RestampLastPing));
+        HotPath.Prepare(typeof(PingCodec), "TryRestampPing");
+        _ = PingCodec.WritePing(_buffer, _session.RunId, 0, _clock.NowNs(), _session.Config.PayloadBytes);
     }
 
     /// <summary>

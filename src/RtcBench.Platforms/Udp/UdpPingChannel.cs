@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RtcBench.Core.Results;
 using RtcBench.Core.Timing;
@@ -36,6 +38,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     private readonly Lock _receiveGate = new();
     private readonly ManualResetEventSlim _receiveThreadMayRun = new(true);
     private readonly bool _polled = OperatingSystem.IsLinux();
+    private static int s_codePrepared;
     private volatile bool _receivingElsewhere;
     private readonly Thread _receiveThread;
     private readonly IPEndPoint _remote;
@@ -141,9 +144,36 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
         {
             return false;
         }
+        if (Interlocked.Exchange(ref s_codePrepared, 1) == 0)
+        {
+            PrepareCode();
+        }
         _receiveThreadMayRun.Reset(); // first, so the receive thread that sees the flag below blocks on the event
         _receivingElsewhere = true;
         return true;
+    }
+
+    /// <summary>
+    /// Compiles the receive path of the thread that takes receiving over, once per process, before its first wait: its
+    /// loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>, so neither a first call nor an
+    /// on-stack recompilation of a loop compiles code between a wake-up and the send it waits for (the runner's
+    /// <c>HotPath</c> does the same for the pacer).
+    /// </summary>
+    private static void PrepareCode()
+    {
+        // Not the interface methods (RuntimeHelpers.PrepareMethod compiles nothing for them): the pacing thread calls
+        // ReceiveFor and ReceiveQueued once with nothing to wait before its first send. The P/Invokes' inner stubs are
+        // local functions (<PPoll>g__...).
+        string[] names = [nameof(WaitReadable), nameof(ReceiveNow), nameof(Deliver), nameof(PPoll), nameof(Recv), nameof(NsToTicks), nameof(TicksToNs)];
+        foreach (var method in typeof(UdpPingChannel).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        {
+            int end = method.Name.IndexOf('>', StringComparison.Ordinal);
+            string name = method.Name.StartsWith('<') && end > 0 ? method.Name[1..end] : method.Name;
+            if (Array.IndexOf(names, name) >= 0 && !method.ContainsGenericParameters)
+            {
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+        }
     }
 
     /// <inheritdoc/>
@@ -154,6 +184,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReceiveFor(long ns)
     {
         long end = Stopwatch.GetTimestamp() + NsToTicks(ns);
@@ -177,6 +208,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReceiveQueued()
     {
         lock (_receiveGate)
@@ -200,6 +232,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
 
     /// <summary>ppoll for POLLIN on the socket: 1 readable (or an error to read), 0 timed out or interrupted,
     /// <see cref="Closed"/> when the socket is closed or the call failed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WaitReadable(long timeoutNs)
     {
         var handle = _socket.SafeHandle;
@@ -233,6 +266,7 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     /// One non-blocking read: the datagram's length; -2 when nothing is queued (or the socket is closed); -1 for an
     /// error that belongs to an earlier datagram (ICMP unreachable, or a datagram too large), counted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ReceiveNow(byte[] buffer)
     {
         var handle = _socket.SafeHandle;

@@ -15,4 +15,14 @@ internal interface IPacingWaits
 
     /// <summary>Burns a few hundred nanoseconds of CPU without yielding the core.</summary>
     void SpinOnce();
+
+    /// <summary>Right after a send (<see cref="ISendPacer.OnSent"/>).</summary>
+    void OnSent()
+    {
+    }
+
+    /// <summary>When the pacing thread has received an answer (<see cref="ISendPacer.OnAnswered"/>).</summary>
+    void OnAnswered()
+    {
+    }
 }

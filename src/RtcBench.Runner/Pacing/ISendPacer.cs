@@ -11,4 +11,14 @@ internal interface ISendPacer
 
     /// <summary>Sleeps until about <paramref name="untilNs"/> with no need for precision; false when a stop request ended it.</summary>
     bool WaitLoosely(long untilNs);
+
+    /// <summary>Called on the driver's thread right after each send.</summary>
+    void OnSent()
+    {
+    }
+
+    /// <summary>Called on the driver's thread when it has received an answer (between sends).</summary>
+    void OnAnswered()
+    {
+    }
 }

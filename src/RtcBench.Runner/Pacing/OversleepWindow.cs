@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace RtcBench.Runner.Pacing;
 
 /// <summary>
@@ -64,6 +65,7 @@ internal sealed class OversleepWindow
     }
 
     /// <summary>Records one oversleep (an early wake counts as 0) and returns the new margin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Add(long oversleepNs)
     {
         lock (_gate)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RtcBench.Core.Timing;
 
 namespace RtcBench.Runner.Pacing;
@@ -81,6 +82,7 @@ internal sealed class SendPacer : ISendPacer
     /// <summary>Precise sleeps (first or short) that woke after the send time itself (the send went out late).</summary>
     public int LateWakes { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool WaitForSend(long dueNs)
     {
         long now = _clock.NowNs();
@@ -133,6 +135,20 @@ internal sealed class SendPacer : ISendPacer
         }
         return true;
     }
+
+    /// <summary>Compiles the wait path before the first send (<see cref="HotPath"/>): the oversleep window's, and
+    /// <see cref="WaitForSend"/> by waiting for a send that is already due (nothing is slept, spun or recorded). Call on
+    /// the pacing thread after <see cref="SystemPacingWaits.PrepareThread"/>, which prepares the waits.</summary>
+    public void Prepare()
+    {
+        HotPath.Prepare(typeof(OversleepWindow), nameof(OversleepWindow.Add));
+        HotPath.Prepare(typeof(SendPacer), "set_" + nameof(LateWakes), "set_" + nameof(ShortSleeps), "set_" + nameof(SpunNs), "set_" + nameof(LongestSpinNs));
+        _ = WaitForSend(_clock.NowNs());
+    }
+
+    public void OnSent() => _waits.OnSent();
+
+    public void OnAnswered() => _waits.OnAnswered();
 
     public bool WaitLoosely(long untilNs)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using RtcBench.Platforms;
@@ -15,12 +16,24 @@ namespace RtcBench.Runner.Pacing;
 /// one is slices of it of at most <see cref="CoarseSliceNs"/> that check for a stop request in between, and each spin
 /// step first reads what is queued; so a pong is read and timestamped as it arrives whatever the thread is waiting for.
 /// That read is then the whole spin step (<see cref="SpinOnce"/>).
+/// <para><see cref="PrepareThread"/> can also put the pacing thread at real-time priority (Linux <c>SCHED_FIFO</c>,
+/// when the process may: root or <c>CAP_SYS_NICE</c>), so its timer wake-up does not queue behind other tasks on the
+/// CPU: on the shared development VM that cut the late tail of the wake-ups (p99.5 2.2–5.9 ms → 0.10–0.13 ms) and the
+/// runner's CPU per ping to 0.54–0.61× — but it made the udp RTT p50 about 2× longer (bench/results/runner-cpu.md), so
+/// it is not the default: only benchmarks ask for it (<c>BenchmarkRunner.RealTimePacing</c>).</para>
 /// </summary>
 internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
 {
     private const int ClockMonotonic = 1;
     private const int PrSetTimerSlack = 29;
     private const long TimerSlackNs = 1_000;
+    private const int SchedOther = 0;
+    private const int SchedFifo = 1;
+    private const int SchedResetOnFork = 0x40000000;
+
+    /// <summary>The real-time priority the pacing thread asks for: above every normal task, below the kernel's own
+    /// real-time threads (watchdogs and migration at 99, threaded interrupts at 50).</summary>
+    internal const int RealTimePriority = 10;
 
     /// <summary>With a receiver, a coarse wait notices a stop request at the latest this long after it is made.</summary>
     internal const long CoarseSliceNs = 5_000_000;
@@ -30,6 +43,8 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     private readonly CancellationToken _abort;
     private readonly bool _linux = OperatingSystem.IsLinux();
     private readonly IWaitingReceiver? _receiver;
+    private bool _realTimeGranted;
+    private bool _atRealTime;
 
     /// <param name="receiver">The channel whose receiving the calling thread has taken over; null to just sleep.</param>
     public SystemPacingWaits(CancellationToken stopSending, CancellationToken abort, IWaitingReceiver? receiver = null)
@@ -40,15 +55,72 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         _abort = abort;
     }
 
-    /// <summary>Call once on the pacing thread: lowers its timer slack (Linux), so precise sleeps end on time.</summary>
-    public void PrepareThread()
+    /// <summary>
+    /// Call once on the pacing thread, before the first send: compiles the waits (and the receiver's, <see cref="HotPath"/>);
+    /// lowers the thread's timer slack (Linux), so precise sleeps end on time; with
+    /// <paramref name="realTime"/>, also asks for real-time scheduling (<c>SCHED_FIFO</c> at
+    /// <see cref="RealTimePriority"/>, reset for any child process). Best effort: returns whether the thread now runs
+    /// at real-time priority (false without the privilege, or off Linux), and a refusal only costs precision.
+    /// </summary>
+    public bool PrepareThread(bool realTime = false)
     {
-        if (_linux)
+        PrepareCode();
+        if (!_linux)
         {
-            _ = Prctl(PrSetTimerSlack, TimerSlackNs, 0, 0, 0); // best effort: a failure only costs precision
+            return false;
+        }
+        _ = Prctl(PrSetTimerSlack, TimerSlackNs, 0, 0, 0);
+        if (!realTime)
+        {
+            return false;
+        }
+        _realTimeGranted = _atRealTime = SetRealTime(true);
+        return _realTimeGranted;
+    }
+
+    /// <summary>
+    /// After a send, a thread granted real-time priority goes back to normal priority, so the answer wakes it as it
+    /// would wake any client; the answer raises it again (<see cref="OnAnswered"/>) for the timer wake-up before the next
+    /// send. No answer: that wake-up is at normal priority. (It did not bring the RTT back: held or dropped after the
+    /// send, real-time priority left the udp RTT p50 about 2× longer, bench/results/runner-cpu.md.)
+    /// </summary>
+    public void OnSent()
+    {
+        if (_atRealTime)
+        {
+            _atRealTime = !SetRealTime(false);
         }
     }
 
+    /// <summary>Raises a thread granted real-time priority again once an answer has been read (<see cref="OnSent"/>).</summary>
+    public void OnAnswered()
+    {
+        if (_realTimeGranted && !_atRealTime)
+        {
+            _atRealTime = SetRealTime(true);
+        }
+    }
+
+    /// <summary>Whether the pacing thread is at real-time priority now.</summary>
+    internal bool AtRealTime => _atRealTime;
+
+    private static bool SetRealTime(bool on)
+    {
+        var param = new SchedParam { Priority = on ? RealTimePriority : 0 };
+        return SchedSetScheduler(0, (on ? SchedFifo : SchedOther) | SchedResetOnFork, in param) == 0;
+    }
+
+    /// <summary>Compiles what a wait runs between its wake-up and the send (<see cref="HotPath"/>): the interface
+    /// methods by calling them with nothing to wait (a spin step with a receiver reads what is queued, as any would).</summary>
+    private void PrepareCode()
+    {
+        HotPath.Prepare(typeof(SystemPacingWaits), nameof(ClockNanosleep), nameof(SetRealTime), nameof(SchedSetScheduler));
+        SleepPrecise(0);
+        _receiver?.ReceiveFor(0);
+        SpinOnce();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool SleepCoarse(long ns)
     {
         if (_receiver is not null)
@@ -72,6 +144,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
         return handle.WaitOne((int)Math.Clamp(ns / 1_000_000, 0, int.MaxValue));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SleepPrecise(long ns)
     {
         if (ns <= 0)
@@ -107,6 +180,7 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     /// arrive later (udp p50 1.12–1.14× in one interleaved run, send_delay p99 no better; bench/results/udp-floor.md),
     /// likely the hypervisor's pause-loop exits. Without a receiver, a short PAUSE spin.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SpinOnce()
     {
         if (_receiver is not null)
@@ -132,6 +206,16 @@ internal sealed partial class SystemPacingWaits : IPacingWaits, IDisposable
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     private static partial int ClockNanosleep(int clockId, int flags, in Timespec request, IntPtr remain);
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedParam
+    {
+        public int Priority;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
+    private static partial int SchedSetScheduler(int pid, int policy, in SchedParam param);
+
     [LibraryImport("libc", EntryPoint = "prctl")]
     private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
 }
+

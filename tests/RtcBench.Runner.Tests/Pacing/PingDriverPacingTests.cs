@@ -128,4 +128,50 @@ public sealed class PingDriverPacingTests
             return true;
         }
     }
+
+    private sealed class HookPacer(ManualClock clock) : ISendPacer
+    {
+        public int Sent;
+        public int Answered;
+        public int Waits;
+        public Action? InWait;
+
+        public bool WaitForSend(long dueNs)
+        {
+            Waits++;
+            InWait?.Invoke();
+            clock.NowNs = Math.Max(clock.NowNs, dueNs);
+            return true;
+        }
+
+        public bool WaitLoosely(long untilNs)
+        {
+            clock.NowNs = Math.Max(clock.NowNs, untilNs);
+            return true;
+        }
+
+        public void OnSent() => Sent++;
+
+        public void OnAnswered() => Answered++;
+    }
+
+    [Fact]
+    public async Task Driver_TellsThePacerOfEachSend_AndOfAnswersReadOnItsOwnThreadOnly()
+    {
+        var config = new RunConfig { Count = 20, Warmup = 0, Interval = TimeSpan.FromTicks(IntervalNs / 100), Deadline = TimeSpan.FromMilliseconds(1) };
+        var session = new PingSession(RunId.New(), config, _clock.NowNs + 1_000_000);
+        var pacer = new HookPacer(_clock);
+        var driver = new PingDriver(session, new RecordingChannel(_clock), new MonoTime(_clock), (_, _, _) => pacer);
+        byte[] notAPong = "{}"u8.ToArray();
+        pacer.InWait = () => driver.OnMessage(notAPong, _clock.NowNs); // read by the driver's thread while it waits
+
+        var run = driver.RunAsync(null, CancellationToken.None, CancellationToken.None);
+        driver.OnMessage(notAPong, _clock.NowNs); // read by another thread (a receive thread): not the pacer's business
+        await run.WaitAsync(Timeout);
+        driver.OnMessage(notAPong, _clock.NowNs);
+
+        Assert.Equal(20, pacer.Sent);
+        Assert.True(pacer.Waits >= 20, $"{pacer.Waits} waits");
+        Assert.Equal(pacer.Waits, pacer.Answered);
+    }
 }
