@@ -187,6 +187,13 @@ public sealed partial class RtcCore
         }
 
         channel.MessagesReceived++;
+        if (body.Length > 0 && body.Length == message.Length && _sctp!.TakePolledMessage() is { } buffer)
+        {
+            // The message's own buffer (rented from the same pool) goes out as the output's: no second copy.
+            _outputs.Enqueue((new RtcOutput(RtcOutputKind.Message, buffer.AsMemory(0, body.Length), null, null, channel.Id, isText, _receivedNs), buffer));
+            return;
+        }
+
         EmitCopy(RtcOutputKind.Message, body, null, null, channel.Id, isText, _receivedNs);
     }
 

@@ -13,6 +13,8 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 {
     private readonly SortedDictionary<long, DataChunk> _fragments = [];
     private readonly Dictionary<ushort, InboundStream> _streams = [];
+    private InboundStream? _last; // the stream Stream() returned last (forgotten when streams are reset)
+    private ushort _lastId;
 
     /// <summary>Bytes held in fragments and in messages waiting for an earlier SSN.</summary>
     public int BufferedBytes { get; private set; }
@@ -79,6 +81,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
     /// <summary>The peer reset its outgoing streams: our expected SSNs restart at 0.</summary>
     public void ResetStreams(IReadOnlyList<ushort> streamIds)
     {
+        _last = null;
         if (streamIds.Count == 0)
         {
             _streams.Clear();
@@ -164,6 +167,15 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         }
 
         var s = Stream(streamId);
+        if (ssn == s.NextSsn && s.Ready.Count == 0)
+        {
+            // The next message in order with none waiting (every message on a loss-free path): out at once, as Drain
+            // would take it, without a trip through the stream's table.
+            s.NextSsn++;
+            Deliver(msg);
+            return;
+        }
+
         if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.Ready.TryAdd(ssn, msg))
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -192,12 +204,19 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 
     private InboundStream Stream(ushort sid)
     {
+        if (_last is { } last && _lastId == sid)
+        {
+            return last; // the stream of the previous message: one channel's traffic skips the table
+        }
+
         if (!_streams.TryGetValue(sid, out var s))
         {
             s = new InboundStream();
             _streams[sid] = s;
         }
 
+        _last = s;
+        _lastId = sid;
         return s;
     }
 
