@@ -167,7 +167,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         }
 
         var s = Stream(streamId);
-        if (ssn == s.NextSsn && s.Ready.Count == 0)
+        if (ssn == s.NextSsn && s.IsEmpty)
         {
             // The next message in order with none waiting (every message on a loss-free path): out at once, as Drain
             // would take it, without a trip through the stream's table.
@@ -176,7 +176,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
             return;
         }
 
-        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.Ready.TryAdd(ssn, msg))
+        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.ReadyTable.TryAdd(ssn, msg))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return; // stale (already skipped or delivered): drop
@@ -222,8 +222,17 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 
     private sealed class InboundStream
     {
+        private static readonly Dictionary<ushort, SctpReceivedMessage> None = [];
+        private Dictionary<ushort, SctpReceivedMessage>? _ready;
+
         public ushort NextSsn { get; set; }
 
-        public Dictionary<ushort, SctpReceivedMessage> Ready { get; } = [];
+        /// <summary>Messages waiting for an earlier SSN, by SSN (read-only: empty until one waits).</summary>
+        public Dictionary<ushort, SctpReceivedMessage> Ready => _ready ?? None;
+
+        /// <summary>The same table, made on first use (a stream without loss or reordering never needs one).</summary>
+        public Dictionary<ushort, SctpReceivedMessage> ReadyTable => _ready ??= [];
+
+        public bool IsEmpty => _ready is null || _ready.Count == 0;
     }
 }
