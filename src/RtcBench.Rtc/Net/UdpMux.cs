@@ -36,7 +36,6 @@ public sealed class UdpMux : IDisposable
     private readonly ConcurrentDictionary<string, UdpMuxSession> _byUfrag = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UdpMuxSession>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
     private readonly ConcurrentDictionary<SocketAddress, UdpMuxRoute> _byAddress = new();
-    private readonly ConcurrentDictionary<long, UdpMuxRoute> _byIPv4 = new(); // the same routes, IPv4 ones keyed by address and port
     private volatile bool _disposed;
     private long _received;
     private long _sent;
@@ -130,6 +129,9 @@ public sealed class UdpMux : IDisposable
 
     /// <summary>Bytes allocated by the receive thread, sampled after each datagram (for the zero-allocation test; one thread).</summary>
     internal long ReceiveThreadAllocatedBytes { get; private set; }
+
+    /// <summary>Whether every receive thread has ended (after <see cref="Dispose"/>).</summary>
+    internal bool ReceiveThreadsEnded => Array.TrueForAll(_threads, t => !t.IsAlive);
 
     /// <summary>More than one receive thread: a session's handler calls are serialised (its remotes may hash apart).</summary>
     internal bool Parallel => _threads.Length > 1;
@@ -236,10 +238,6 @@ public sealed class UdpMux : IDisposable
             }
 
             _byAddress[address] = route;
-            if (TryIPv4Key(address, out long key))
-            {
-                _byIPv4[key] = route;
-            }
 
             if (session.AddRoute(route) is { } evicted)
             {
@@ -261,32 +259,9 @@ public sealed class UdpMux : IDisposable
         }
     }
 
-    /// <summary>Under the lock: drops a route from both maps (only if it is still the one there).</summary>
-    private void Forget(UdpMuxRoute route)
-    {
+    /// <summary>Under the lock: drops a route (only if it is still the one there).</summary>
+    private void Forget(UdpMuxRoute route) =>
         _byAddress.TryRemove(new KeyValuePair<SocketAddress, UdpMuxRoute>(route.Address, route));
-        if (TryIPv4Key(route.Address, out long key))
-        {
-            _byIPv4.TryRemove(new KeyValuePair<long, UdpMuxRoute>(key, route));
-        }
-    }
-
-    /// <summary>
-    /// An IPv4 source as one number (address and port): the receive path's lookup without hashing and comparing the
-    /// serialised address byte by byte. False for any other family (those use the <see cref="SocketAddress"/> map).
-    /// </summary>
-    private static bool TryIPv4Key(SocketAddress address, out long key)
-    {
-        if (address.Family != AddressFamily.InterNetwork || address.Size < 8)
-        {
-            key = 0;
-            return false;
-        }
-
-        var bytes = address.Buffer.Span; // sockaddr_in: family, port (network order), address (network order)
-        key = ((long)BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]) << 32) | BinaryPrimitives.ReadUInt32BigEndian(bytes[4..]);
-        return true;
-    }
 
     private void ReceiveLoop(Socket socket)
     {
@@ -341,7 +316,7 @@ public sealed class UdpMux : IDisposable
             // A known source keeps its endpoint object; only a session's first check from a new address allocates one.
             endpoint = _byAddress.TryGetValue(from, out var known) ? known.EndPoint : (IPEndPoint)template.Create(from);
         }
-        else if (TryIPv4Key(from, out long key) ? _byIPv4.TryGetValue(key, out var route) : _byAddress.TryGetValue(from, out route))
+        else if (_byAddress.TryGetValue(from, out var route))
         {
             session = route.Session;
             endpoint = route.EndPoint;

@@ -259,6 +259,18 @@ public sealed class UdpMuxTests
         }
     }
 
+    [Fact]
+    public async Task Dispose_WakesReceiveThreadsBlockedInTheirCall()
+    {
+        var mux = new UdpMux(new IPEndPoint(IPAddress.Loopback, 0), PeerRtcClock, receiveThreads: 2);
+        using var peer = Client();
+        Assert.True(mux.TryRegister("aaaa", new Recorder(), out _));
+        peer.SendTo(Request("aaaa:peer"), mux.LocalEndPoint);
+        await WaitUntilAsync(() => mux.Received == 1); // a thread has been round its loop once and is back in the call
+        mux.Dispose(); // joins each thread for at most 5 s: a thread still blocked would be alive after it
+        Assert.True(mux.ReceiveThreadsEnded);
+    }
+
     private static long PeerRtcClock() => RtcBench.Rtc.Peer.PeerConnectionOptions.DefaultClock();
 
     private static Socket Client()
