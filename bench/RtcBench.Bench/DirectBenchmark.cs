@@ -32,7 +32,8 @@ internal sealed record DirectBenchOptions
 
     /// <summary>
     /// The cpu part's second agent: this RtcBench.Bench.dll of another build (e.g. main's) instead of this build with
-    /// <c>DOTNET_EnableAES=0</c>, so a change is measured against its baseline in the same run.
+    /// <c>DOTNET_EnableAES=0</c>, so a change is measured against its baseline in the same run. The rtt part then also
+    /// runs a second agent from that build and interleaves its udp and direct runs with this build's, round by round.
     /// </summary>
     public string? BaselineBuild { get; init; }
     public IReadOnlySet<string> Parts { get; init; } = new HashSet<string>(["rtt", "setup", "alloc", "idle", "sessions", "sim"], StringComparer.Ordinal);
@@ -124,6 +125,11 @@ internal static class DirectBenchmark
         var coreLossy = new List<double>();
         var ldcReliable = new List<double>();
         var ldcLossy = new List<double>();
+        var baseUdp = new List<double>();
+        var baseReliable = new List<double>();
+        var baseLossy = new List<double>();
+        using var baseline = o.BaselineBuild is null ? null
+            : AgentChildProcess.Start(o.AgentSocket == "per-session" ? "per-session" : "shared", o.AgentEngine == "core" ? "core" : "peer", assembly: o.BaselineBuild);
         int lost = 0;
         var steps = new List<Func<Task>>
         {
@@ -145,6 +151,12 @@ internal static class DirectBenchmark
             steps.Add(() => LdcPair.RunAsync(o.Pings, o.IntervalMs, ldcReliable, ldcLossy));
         }
 
+        if (baseline is not null)
+        {
+            steps.Add(async () => lost += await RunPlatformAsync(runner, baseline.BaseUrl, config, "udp", _ => baseUdp).ConfigureAwait(false));
+            steps.Add(async () => lost += await RunPlatformAsync(runner, baseline.BaseUrl, config, "direct", c => c == "reliable" ? baseReliable : baseLossy).ConfigureAwait(false));
+        }
+
         for (int round = 0; round < o.Rounds; round++)
         {
             // Rotate the order so no path always runs first (on a cooler or a warmer machine).
@@ -155,7 +167,7 @@ internal static class DirectBenchmark
 
             Console.Error.WriteLine($"rtt round {round + 1}/{o.Rounds}: udp n={udp.Count} direct n={reliable.Count}+{lossy.Count} raw n={rawRtts.Count}");
         }
-        foreach (var l in new[] { udp, reliable, lossy, rawRtts, coreReliable, coreLossy, ldcReliable, ldcLossy })
+        foreach (var l in new[] { udp, reliable, lossy, rawRtts, coreReliable, coreLossy, ldcReliable, ldcLossy, baseUdp, baseReliable, baseLossy })
         {
             l.Sort();
         }
@@ -201,6 +213,12 @@ internal static class DirectBenchmark
         if (coreAgentUrl is not null)
         {
             sb.AppendLine(inv, $"**On the core engine (a second agent process, same run): direct / udp p50 reliable {P(coreReliable, 0.5) / P(udp, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(udp, 0.5):0.00}; core ÷ peer p50 reliable {P(coreReliable, 0.5) / P(reliable, 0.5):0.00}, lossy {P(coreLossy, 0.5) / P(lossy, 0.5):0.00}; agent hold p50 reliable {HoldP50(coreReliable):0.0} µs, lossy {HoldP50(coreLossy):0.0} µs.**");
+            sb.AppendLine();
+        }
+
+        if (baseline is not null)
+        {
+            sb.AppendLine(inv, $"**Baseline build (`--baseline-build`: a second agent process, its udp and direct runs interleaved with this build's): agent hold p50 direct reliable {HoldP50(baseReliable):0.0} µs, lossy {HoldP50(baseLossy):0.0} µs, udp {HoldP50(baseUdp):0.0} µs (direct ÷ udp: {HoldP50(baseReliable) / HoldP50(baseUdp):0.00}, {HoldP50(baseLossy) / HoldP50(baseUdp):0.00}); this build's direct hold ÷ the baseline's: reliable {HoldP50(reliable) / HoldP50(baseReliable):0.00}, lossy {HoldP50(lossy) / HoldP50(baseLossy):0.00}; udp hold {HoldP50(udp) / HoldP50(baseUdp):0.00}.**");
             sb.AppendLine();
         }
 

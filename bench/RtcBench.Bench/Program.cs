@@ -57,7 +57,7 @@ static void Usage(TextWriter to)
 {
     to.WriteLine("usage: RtcBench.Bench udp-floor [--rounds 10] [--pings 200] [--interval-ms 10] [--out bench/results/udp-floor.md]");
     to.WriteLine("       RtcBench.Bench core-echo [--rounds 6] [--trips 20000] [--out FILE]");
-    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,cpu,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--agent-engine peer|core|both] [--baseline-build OTHER/RtcBench.Bench.dll (cpu part)] [--out bench/results/direct.md]");
+    to.WriteLine("       RtcBench.Bench direct [--parts rtt,setup,alloc,sessions,cpu,sim] [--rounds 6] [--pings 200] [--interval-ms 10] [--setups 30] [--alloc-pings 5000] [--max-sessions 1000] [--window-s 10] [--agent-socket shared|per-session|both] [--agent-engine peer|core|both] [--baseline-build OTHER/RtcBench.Bench.dll (cpu and rtt parts)] [--out bench/results/direct.md]");
     to.WriteLine("       RtcBench.Bench relay [--parts rtt,alloc] [--rounds 6] [--pings 200] [--interval-ms 10] [--alloc-pings 5000] [--out bench/results/relay.md]");
     to.WriteLine("       RtcBench.Bench dashboard [--runs 10000] [--loads 10] [--chromium /usr/bin/chromium] [--out bench/results/dashboard.md] [--screenshot docs/dashboard.png]");
     to.WriteLine("       RtcBench.Bench runner-cpu [--parts timers,pacing] [--timer-samples 300] [--pacers legacy,spin-only,spin-only-rxthread,two-stage (also two-stage-rank2,sliced-250,spin-only-rt,spin-only-rt-held)] [--rounds 6] [--pings 500] [--interval-ms 10] [--oversleeps-to DIR] [--out bench/results/runner-cpu.md]");

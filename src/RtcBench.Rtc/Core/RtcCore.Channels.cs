@@ -9,6 +9,7 @@ public sealed partial class RtcCore
 {
     private readonly List<RtcChannel> _channels = [];
     private readonly Dictionary<ushort, RtcChannel> _byStream = [];
+    private RtcChannel? _lastReceiving; // the channel DeliverUserMessage found last
     private int _awaitingAck;
 
     /// <summary>DCEP OPENs refused: on a stream already in use (a duplicate, or both ends opening it at once) or 65535.</summary>
@@ -173,7 +174,20 @@ public sealed partial class RtcCore
 
     private void DeliverUserMessage(long nowNs, in SctpReceivedMessage message)
     {
-        if (!_byStream.TryGetValue(message.StreamId, out var channel) || channel.State is RtcChannelState.Closed
+        // The channel of the previous message, while it is open: a channel leaves the table only as it closes.
+        var channel = _lastReceiving;
+        if (channel is null || channel.StreamId != message.StreamId || channel.State is RtcChannelState.Closed)
+        {
+            if (!_byStream.TryGetValue(message.StreamId, out channel))
+            {
+                MessagesDropped++;
+                return;
+            }
+
+            _lastReceiving = channel;
+        }
+
+        if (channel.State is RtcChannelState.Closed
             || !DataChannelPayload.TryDecode(message.Ppid, message.Data, out bool isText, out var body))
         {
             MessagesDropped++;
@@ -187,6 +201,13 @@ public sealed partial class RtcCore
         }
 
         channel.MessagesReceived++;
+        if (body.Length > 0 && body.Length == message.Length && _sctp!.TakePolledMessage() is { } buffer)
+        {
+            // The message's own buffer (rented from the same pool) goes out as the output's: no second copy.
+            _outputs.Enqueue((new RtcOutput(RtcOutputKind.Message, buffer.AsMemory(0, body.Length), null, null, channel.Id, isText, _receivedNs), buffer));
+            return;
+        }
+
         EmitCopy(RtcOutputKind.Message, body, null, null, channel.Id, isText, _receivedNs);
     }
 

@@ -28,6 +28,10 @@ namespace RtcBench.Rtc.Core;
 public sealed partial class RtcCore : IDisposable
 {
     private const int MaxEarlyDtls = 4;
+    private const int PlaintextScratchLength = 2048; // a 1200-byte MTU's records, with room; larger ones take the queue
+
+    [ThreadStatic]
+    private static byte[]? t_plaintext;
 
     private readonly RtcCoreOptions _options;
     private readonly IceAgent? _agent;
@@ -302,6 +306,22 @@ public sealed partial class RtcCore : IDisposable
 
                 DrainIce(nowNs); // The lite responder moves its selection to where data comes from.
                 _receivedNs = nowNs;
+                if (_sctp is { } sctp)
+                {
+                    // Connected: a lone application-data record goes straight from the record layer to SCTP (no
+                    // output queue in between, into a scratch buffer per thread: SCTP copies what it keeps).
+                    var plaintext = t_plaintext ??= new byte[PlaintextScratchLength];
+                    if (_dtls.TryOpenApplicationData(datagram, plaintext, out int length))
+                    {
+                        if (length >= 0)
+                        {
+                            sctp.HandleInputDeferringSack(nowNs, plaintext.AsSpan(0, length));
+                        }
+
+                        return true;
+                    }
+                }
+
                 _dtls.HandleDatagram(nowNs, datagram);
                 return true;
             default:

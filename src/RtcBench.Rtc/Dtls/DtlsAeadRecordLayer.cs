@@ -28,10 +28,11 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
 
     private readonly AesGcm? _encrypt;
     private readonly AesGcm? _decrypt;
-    private readonly Aes128GcmIntrinsics? _fastEncrypt;
-    private readonly Aes128GcmIntrinsics? _fastDecrypt;
-    private readonly byte[] _writeSalt;
-    private readonly byte[] _readSalt;
+    private readonly Aes128GcmIntrinsics _fastEncrypt; // held inline (see there); used when _fast
+    private readonly Aes128GcmIntrinsics _fastDecrypt;
+    private readonly bool _fast;
+    private readonly uint _writeSalt; // the 4-byte salts as they lie in memory (nonce = salt ‖ explicit nonce)
+    private readonly uint _readSalt;
     private readonly ushort _version;
     private long _nextWriteSequence;
     private DtlsReplayWindow _window = new();
@@ -47,14 +48,15 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         {
             _fastEncrypt = new Aes128GcmIntrinsics(keys.WriteKey);
             _fastDecrypt = new Aes128GcmIntrinsics(keys.ReadKey);
+            _fast = true;
         }
         else
         {
             _encrypt = new AesGcm(keys.WriteKey, TagLength);
             _decrypt = new AesGcm(keys.ReadKey, TagLength);
         }
-        _writeSalt = keys.WriteSalt;
-        _readSalt = keys.ReadSalt;
+        _writeSalt = BinaryPrimitives.ReadUInt32LittleEndian(keys.WriteSalt);
+        _readSalt = BinaryPrimitives.ReadUInt32LittleEndian(keys.ReadSalt);
         _version = (ushort)version;
         _nextWriteSequence = firstWriteSequence;
     }
@@ -94,13 +96,13 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         WriteEpochAndSequence(explicitNonce, sequence);
 
         Span<byte> nonce = stackalloc byte[12];
-        _writeSalt.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32LittleEndian(nonce, _writeSalt);
         explicitNonce.CopyTo(nonce[4..]);
         Span<byte> aad = stackalloc byte[13];
         BuildAad(aad, destination[..HeaderLength], plaintext.Length);
         var body = destination.Slice(HeaderLength + ExplicitNonceLength, plaintext.Length);
         var tag = destination.Slice(HeaderLength + ExplicitNonceLength + plaintext.Length, TagLength);
-        if (_fastEncrypt is not null)
+        if (_fast)
         {
             _fastEncrypt.Encrypt(nonce, plaintext, body, tag, aad);
         }
@@ -139,12 +141,12 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
         }
 
         Span<byte> nonce = stackalloc byte[12];
-        _readSalt.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32LittleEndian(nonce, _readSalt);
         record.Slice(HeaderLength, ExplicitNonceLength).CopyTo(nonce[4..]);
         Span<byte> aad = stackalloc byte[13];
         BuildAad(aad, record[..HeaderLength], plaintextLength);
         var output = plaintext[..plaintextLength];
-        if (_fastDecrypt is not null)
+        if (_fast)
         {
             if (!_fastDecrypt.TryDecrypt(nonce, record.Slice(HeaderLength + ExplicitNonceLength, plaintextLength),
                 record.Slice(record.Length - TagLength, TagLength), output, aad))

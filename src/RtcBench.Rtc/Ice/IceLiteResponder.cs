@@ -59,6 +59,7 @@ public sealed class IceLiteResponder
     private readonly List<(IPEndPoint Endpoint, long LastCheckNs, bool Nominated)> _valid = new(MaxValidEndpoints);
     private long _lastConsentNs;
     private bool _followsData;
+    private bool _drained; // both queues were found empty and nothing was queued since: polls need not look at them
 
     public IceLiteResponder(IceCredentials local, IceCredentials remote, long consentTimeoutNs = DefaultConsentTimeoutNs)
     {
@@ -199,9 +200,33 @@ public sealed class IceLiteResponder
     /// <summary>Data refused by <see cref="AcceptData"/>: from an endpoint with no recent succeeded check, or not the nominated one.</summary>
     public long DataRefused { get; private set; }
 
-    public bool TryPollTransmit(out Transmit transmit) => _transmits.TryDequeue(out transmit);
+    public bool TryPollTransmit(out Transmit transmit)
+    {
+        if (_drained)
+        {
+            transmit = default;
+            return false;
+        }
 
-    public bool TryPollEvent(out IceEvent iceEvent) => _events.TryDequeue(out iceEvent);
+        return _transmits.TryDequeue(out transmit);
+    }
+
+    public bool TryPollEvent(out IceEvent iceEvent)
+    {
+        if (_drained)
+        {
+            iceEvent = default;
+            return false;
+        }
+
+        if (_events.TryDequeue(out iceEvent))
+        {
+            return true;
+        }
+
+        _drained = _transmits.Count == 0;
+        return false;
+    }
 
     private void UpdateSelection(long nowNs, IPEndPoint from, bool useCandidate)
     {
@@ -313,5 +338,6 @@ public sealed class IceLiteResponder
         }
 
         queue.Enqueue(item);
+        _drained = false;
     }
 }

@@ -116,6 +116,16 @@ internal sealed class SackChunk : SctpChunk
             return false;
         }
 
+        if (gaps == 0 && dups == 0)
+        {
+            // The common SACK (nothing lost, nothing duplicated): the reusable lists are not touched.
+            CumulativeTsnAck = BinaryPrimitives.ReadUInt32BigEndian(v);
+            AdvertisedReceiverWindow = BinaryPrimitives.ReadUInt32BigEndian(v[4..]);
+            GapBlocks = Array.Empty<(ushort Start, ushort End)>();
+            DuplicateTsns = Array.Empty<uint>();
+            return true;
+        }
+
         var (gapList, dupList) = Reuse(BinaryPrimitives.ReadUInt32BigEndian(v), BinaryPrimitives.ReadUInt32BigEndian(v[4..]));
         var off = 12;
         for (var i = 0; i < gaps; i++, off += 4)

@@ -314,6 +314,18 @@ public sealed partial class SctpAssociation
         return true;
     }
 
+    /// <summary>
+    /// Takes the buffer of the message the last <see cref="TryPollEvent(out SctpEvent?, out SctpReceivedMessage)"/>
+    /// returned (rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>): the caller returns it there when done,
+    /// and the next poll no longer does. Null when there is none. Lets a message go on without a copy.
+    /// </summary>
+    internal byte[]? TakePolledMessage()
+    {
+        var buffer = _polledMessage;
+        _polledMessage = null;
+        return buffer;
+    }
+
     private bool TryDequeueTransmit(out (byte[] Buffer, int Length, bool Pooled) packet)
     {
         if (_transmit.Count == 0)

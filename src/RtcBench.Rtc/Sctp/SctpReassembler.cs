@@ -13,6 +13,8 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 {
     private readonly SortedDictionary<long, DataChunk> _fragments = [];
     private readonly Dictionary<ushort, InboundStream> _streams = [];
+    private InboundStream? _last; // the stream Stream() returned last (forgotten when streams are reset)
+    private ushort _lastId;
 
     /// <summary>Bytes held in fragments and in messages waiting for an earlier SSN.</summary>
     public int BufferedBytes { get; private set; }
@@ -79,6 +81,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
     /// <summary>The peer reset its outgoing streams: our expected SSNs restart at 0.</summary>
     public void ResetStreams(IReadOnlyList<ushort> streamIds)
     {
+        _last = null;
         if (streamIds.Count == 0)
         {
             _streams.Clear();
@@ -164,7 +167,16 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         }
 
         var s = Stream(streamId);
-        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.Ready.TryAdd(ssn, msg))
+        if (ssn == s.NextSsn && s.IsEmpty)
+        {
+            // The next message in order with none waiting (every message on a loss-free path): out at once, as Drain
+            // would take it, without a trip through the stream's table.
+            s.NextSsn++;
+            Deliver(msg);
+            return;
+        }
+
+        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.ReadyTable.TryAdd(ssn, msg))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return; // stale (already skipped or delivered): drop
@@ -192,19 +204,35 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 
     private InboundStream Stream(ushort sid)
     {
+        if (_last is { } last && _lastId == sid)
+        {
+            return last; // the stream of the previous message: one channel's traffic skips the table
+        }
+
         if (!_streams.TryGetValue(sid, out var s))
         {
             s = new InboundStream();
             _streams[sid] = s;
         }
 
+        _last = s;
+        _lastId = sid;
         return s;
     }
 
     private sealed class InboundStream
     {
+        private static readonly Dictionary<ushort, SctpReceivedMessage> None = [];
+        private Dictionary<ushort, SctpReceivedMessage>? _ready;
+
         public ushort NextSsn { get; set; }
 
-        public Dictionary<ushort, SctpReceivedMessage> Ready { get; } = [];
+        /// <summary>Messages waiting for an earlier SSN, by SSN (read-only: empty until one waits).</summary>
+        public Dictionary<ushort, SctpReceivedMessage> Ready => _ready ?? None;
+
+        /// <summary>The same table, made on first use (a stream without loss or reordering never needs one).</summary>
+        public Dictionary<ushort, SctpReceivedMessage> ReadyTable => _ready ??= [];
+
+        public bool IsEmpty => _ready is null || _ready.Count == 0;
     }
 }

@@ -161,6 +161,35 @@ internal abstract class DtlsManagedEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// The connected session's common case without the output queue: a datagram that is exactly one epoch-1
+    /// application-data record is authenticated and decrypted into <paramref name="plaintext"/>, its length in
+    /// <paramref name="length"/> (-1 when it did not authenticate or was a replay: dropped and counted as
+    /// <see cref="HandleDatagram"/> counts it). False, with nothing done, for anything else (another state, record type
+    /// or epoch, several records, a malformed header, a record larger than <paramref name="plaintext"/>): hand it to
+    /// <see cref="HandleDatagram"/>.
+    /// </summary>
+    internal bool TryOpenApplicationData(ReadOnlySpan<byte> datagram, Span<byte> plaintext, out int length)
+    {
+        length = -1;
+        if (State != DtlsManagedState.Connected || Records is not { } records || datagram.Length < DtlsAeadRecordLayer.Overhead
+            || datagram[0] != DtlsWire.ApplicationData || datagram[1] != 0xFE
+            || RecordHeaderLength + BinaryPrimitives.ReadUInt16BigEndian(datagram[11..]) != datagram.Length
+            || BinaryPrimitives.ReadUInt16BigEndian(datagram[3..]) != DtlsAeadRecordLayer.Epoch
+            || datagram.Length - DtlsAeadRecordLayer.Overhead > plaintext.Length)
+        {
+            return false;
+        }
+
+        if (!records.TryDecrypt(datagram, plaintext, out length))
+        {
+            length = -1;
+            DroppedDatagrams++;
+        }
+
+        return true;
+    }
+
     /// <summary>Fires the flight timer and the handshake timeout when due.</summary>
     internal void HandleTimeout(long nowNs)
     {
