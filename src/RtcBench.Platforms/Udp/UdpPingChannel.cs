@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RtcBench.Core.Results;
@@ -156,25 +155,14 @@ public sealed partial class UdpPingChannel : IPingChannel, IWaitingReceiver
     /// <summary>
     /// Compiles the receive path of the thread that takes receiving over, once per process, before its first wait: its
     /// loops are marked <see cref="MethodImplOptions.AggressiveOptimization"/>, so neither a first call nor an
-    /// on-stack recompilation of a loop compiles code between a wake-up and the send it waits for (the runner's
-    /// <c>HotPath</c> does the same for the pacer).
+    /// on-stack recompilation of a loop compiles code between a wake-up and the send it waits for (<see cref="HotPath"/>,
+    /// as the runner's pacer does).
     /// </summary>
-    private static void PrepareCode()
-    {
+    private static void PrepareCode() =>
         // Not the interface methods (RuntimeHelpers.PrepareMethod compiles nothing for them): the pacing thread calls
         // ReceiveFor and ReceiveQueued once with nothing to wait before its first send. The P/Invokes' inner stubs are
-        // local functions (<PPoll>g__...).
-        string[] names = [nameof(WaitReadable), nameof(ReceiveNow), nameof(Deliver), nameof(PPoll), nameof(Recv), nameof(NsToTicks), nameof(TicksToNs)];
-        foreach (var method in typeof(UdpPingChannel).GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-        {
-            int end = method.Name.IndexOf('>', StringComparison.Ordinal);
-            string name = method.Name.StartsWith('<') && end > 0 ? method.Name[1..end] : method.Name;
-            if (Array.IndexOf(names, name) >= 0 && !method.ContainsGenericParameters)
-            {
-                RuntimeHelpers.PrepareMethod(method.MethodHandle);
-            }
-        }
-    }
+        // local functions, which HotPath prepares with them.
+        HotPath.Prepare(typeof(UdpPingChannel), nameof(WaitReadable), nameof(ReceiveNow), nameof(Deliver), nameof(PPoll), nameof(Recv), nameof(NsToTicks), nameof(TicksToNs));
 
     /// <inheritdoc/>
     public void EndReceivingHere()

@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RtcBench.Core.Timing;
 using RtcBench.Platforms;
 
 namespace RtcBench.Runner.Pacing;
