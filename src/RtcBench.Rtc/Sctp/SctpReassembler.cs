@@ -65,7 +65,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
             // Deliver complete messages up to the skipped SSN, in order, then continue after it.
             while (s.NextSsn != (ushort)(ssn + 1))
             {
-                if (s.Ready.Remove(s.NextSsn, out var m))
+                if (s.TryTake(s.NextSsn, out var m))
                 {
                     BufferedBytes -= m.Length;
                     Deliver(m);
@@ -92,7 +92,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         {
             if (_streams.Remove(sid, out var s))
             {
-                foreach (var m in s.Ready.Values)
+                foreach (var m in s.Waiting)
                 {
                     BufferedBytes -= m.Length;
                     ArrayPool<byte>.Shared.Return(m.Buffer!);
@@ -176,7 +176,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
             return;
         }
 
-        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.ReadyTable.TryAdd(ssn, msg))
+        if (SctpSerial.SsnLess(ssn, s.NextSsn) || !s.TryWait(ssn, msg))
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return; // stale (already skipped or delivered): drop
@@ -188,7 +188,7 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 
     private void Drain(InboundStream s)
     {
-        while (s.Ready.Remove(s.NextSsn, out var m))
+        while (s.TryTake(s.NextSsn, out var m))
         {
             BufferedBytes -= m.Length;
             Deliver(m);
@@ -222,17 +222,29 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
 
     private sealed class InboundStream
     {
-        private static readonly Dictionary<ushort, SctpReceivedMessage> None = [];
-        private Dictionary<ushort, SctpReceivedMessage>? _ready;
+        private Dictionary<ushort, SctpReceivedMessage>? _ready; // messages waiting for an earlier SSN; made when one waits
 
         public ushort NextSsn { get; set; }
 
-        /// <summary>Messages waiting for an earlier SSN, by SSN (read-only: empty until one waits).</summary>
-        public Dictionary<ushort, SctpReceivedMessage> Ready => _ready ?? None;
-
-        /// <summary>The same table, made on first use (a stream without loss or reordering never needs one).</summary>
-        public Dictionary<ushort, SctpReceivedMessage> ReadyTable => _ready ??= [];
-
+        /// <summary>No message waits (a stream without loss or reordering never makes its table).</summary>
         public bool IsEmpty => _ready is null || _ready.Count == 0;
+
+        /// <summary>The messages waiting for an earlier SSN.</summary>
+        public IEnumerable<SctpReceivedMessage> Waiting => _ready?.Values ?? Enumerable.Empty<SctpReceivedMessage>();
+
+        /// <summary>Keeps a message until its SSN is next; false when one with that SSN already waits.</summary>
+        public bool TryWait(ushort ssn, in SctpReceivedMessage message) => (_ready ??= []).TryAdd(ssn, message);
+
+        /// <summary>Takes the waiting message with that SSN, if there is one.</summary>
+        public bool TryTake(ushort ssn, out SctpReceivedMessage message)
+        {
+            if (_ready is null)
+            {
+                message = default;
+                return false;
+            }
+
+            return _ready.Remove(ssn, out message);
+        }
     }
 }
