@@ -84,6 +84,12 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         _last = null;
         if (streamIds.Count == 0)
         {
+            // Every stream: what waited on any of them is dropped, and no longer held against the receive window.
+            foreach (var s in _streams.Values)
+            {
+                Release(s);
+            }
+
             _streams.Clear();
             return;
         }
@@ -92,12 +98,18 @@ internal sealed class SctpReassembler(Queue<SctpQueuedEvent> events, SctpStats s
         {
             if (_streams.Remove(sid, out var s))
             {
-                foreach (var m in s.Waiting)
-                {
-                    BufferedBytes -= m.Length;
-                    ArrayPool<byte>.Shared.Return(m.Buffer!);
-                }
+                Release(s);
             }
+        }
+    }
+
+    /// <summary>Drops a reset stream's waiting messages: their buffers back to the pool, their bytes off the count.</summary>
+    private void Release(InboundStream s)
+    {
+        foreach (var m in s.Waiting)
+        {
+            BufferedBytes -= m.Length;
+            ArrayPool<byte>.Shared.Return(m.Buffer!);
         }
     }
 
